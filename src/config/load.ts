@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import Conf from 'conf';
+import { packageRoot } from '../packageRoot.js';
+import { expandHome } from './paths.js';
+import type { Config, HostConfig, ProjectConfig } from './types.js';
+
+const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'config', 'schema.json'), 'utf8')) as Record<string, unknown>;
+
+/** A config problem a person can fix: it names the file, the field and the fix. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`config error in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const LOCAL_HOST = 'local';
+
+/** Where the config lives by default: conf's per-user location (XDG on Linux, under $HOME). */
+export function defaultConfigPath(): string {
+  return new Conf({ projectName: 'trainyard', projectSuffix: '', clearInvalidConfig: false, deserialize: () => ({}) }).path;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const validate = ajv.compile(schema);
+
+/** `projects.mnist.train` from ajv's `/projects/mnist/train`; `hosts[1]` for array items. */
+function fieldName(instancePath: string, extra?: string): string {
+  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (extra !== undefined) parts.push(extra);
+  let out = '';
+  for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : out === '' ? part : `.${part}`;
+  return out === '' ? '(top level)' : out;
+}
+
+function describe(error: ErrorObject): string | null {
+  const parent = error.parentSchema as { description?: string } | undefined;
+  const fix = parent?.description ? ` — fix: ${parent.description}` : '';
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      const props = (parent as { properties?: Record<string, { description?: string }> })?.properties;
+      const hint = props?.[missing]?.description;
+      return `${fieldName(error.instancePath, missing)} is missing${hint ? ` — fix: add ${hint}` : ''}`;
+    }
+    case 'type':
+      return `${fieldName(error.instancePath)} must be ${(error.params as { type: string }).type}${fix}`;
+    case 'anyOf':
+      return `${fieldName(error.instancePath)} is not valid${fix}`;
+    case 'if':
+      return null;
+    default:
+      return `${fieldName(error.instancePath)} ${error.message ?? 'is not valid'}${fix}`;
+  }
+}
+
+/** Keeps the most useful message per field: anyOf branches otherwise repeat themselves. */
+function explain(errors: ErrorObject[]): string[] {
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const lines: string[] = [];
+  for (const error of errors) {
+    const underAnyOf = [...anyOfPaths].some((p) => error.instancePath.startsWith(p) && error.keyword !== 'anyOf');
+    if (underAnyOf) continue;
+    const line = describe(error);
+    if (line && !lines.includes(line)) lines.push(line);
+  }
+  return lines;
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [`the file is not valid JSON: ${(error as Error).message} — fix: correct the JSON syntax there (a missing comma or quote, or a trailing comma)`]);
+  }
+}
+
+/** Validates a parsed config and fills in defaults. Throws ConfigError with every problem found. */
+export function normalizeConfig(raw: unknown, file: string): Config {
+  if (!validate(raw)) throw new ConfigError(file, explain(validate.errors ?? []));
+  const data = raw as {
+    hosts?: (string | { alias: string; label?: string })[];
+    sshConfig?: string;
+    refreshSeconds?: number;
+    sessionsRefreshSeconds?: number;
+    trustNewHostKeys?: boolean;
+    keepalive?: { intervalSeconds?: number; countMax?: number };
+    projects?: Record<string, ProjectConfig>;
+  };
+  const hosts: HostConfig[] = (data.hosts ?? []).map((h) => (typeof h === 'string' ? { alias: h } : { alias: h.alias, label: h.label }));
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  hosts.forEach((h, i) => {
+    if (seen.has(h.alias)) problems.push(`hosts[${i}] repeats "${h.alias}" — fix: list each host once`);
+    seen.add(h.alias);
+  });
+  if (problems.length) throw new ConfigError(file, problems);
+  return {
+    file,
+    hosts: hosts.length ? hosts : [{ alias: LOCAL_HOST }],
+    sshConfig: expandHome(data.sshConfig ?? '~/.ssh/config'),
+    refreshSeconds: data.refreshSeconds ?? 1,
+    sessionsRefreshSeconds: data.sessionsRefreshSeconds ?? 3,
+    trustNewHostKeys: data.trustNewHostKeys ?? false,
+    keepalive: { intervalSeconds: data.keepalive?.intervalSeconds ?? 10, countMax: data.keepalive?.countMax ?? 3 },
+    projects: data.projects ?? {},
+  };
+}
+
+/**
+ * Loads the config from `--config FILE`, or from the default location. A missing default file
+ * is not an error: the cockpit then shows the local machine.
+ */
+export function loadConfig(explicitPath?: string): Config {
+  const file = explicitPath ? expandHome(explicitPath) : defaultConfigPath();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !explicitPath) return normalizeConfig({}, file);
+    if (code === 'ENOENT') throw new ConfigError(file, [`the file does not exist — fix: check the path given to --config, or copy config/example.json there`]);
+    throw new ConfigError(file, [`the file cannot be read (${code ?? (error as Error).message}) — fix: check its permissions`]);
+  }
+  return normalizeConfig(parseJson(text, file), file);
+}

@@ -1,0 +1,40 @@
+export interface HostConfig {
+  /** The ssh_config alias (or "local" for this machine). */
+  alias: string;
+  label?: string;
+}
+
+export interface ProjectConfig {
+  local: string;
+  remote: string;
+  train: string;
+  smoke?: string;
+  smokeTimeoutSeconds?: number;
+  checkpoints?: string;
+  resume?: string;
+  results?: string;
+  log?: string;
+  conda?: string;
+  venv?: string;
+  env?: Record<string, string>;
+  secretEnv?: string[];
+  envFile?: string;
+  exclude?: string[];
+  pullExclude?: string[];
+  hosts?: Record<string, { remote?: string }>;
+  autoRestart?: { enabled?: boolean; max?: number; backoffSeconds?: number };
+  metrics?: string;
+}
+
+export interface Config {
+  /** The file it came from (it may not exist when defaults apply). */
+  file: string;
+  hosts: HostConfig[];
+  /** Absolute path of the ssh_config passed as -F to every ssh and rsync. */
+  sshConfig: string;
+  refreshSeconds: number;
+  sessionsRefreshSeconds: number;
+  trustNewHostKeys: boolean;
+  keepalive: { intervalSeconds: number; countMax: number };
+  projects: Record<string, ProjectConfig>;
+}

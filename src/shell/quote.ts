@@ -1,0 +1,29 @@
+/**
+ * The one quoting function: every argument that reaches a shell (a remote command over SSH,
+ * a tmux command line, an rsync -e) goes through here. POSIX single quotes make everything
+ * literal; a single quote inside is written as '\'' .
+ */
+export function shQuote(arg: string): string {
+  if (arg === '') return "''";
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Joins an argv into one shell command line, every element quoted. */
+export function shJoin(argv: readonly string[]): string {
+  return argv.map(shQuote).join(' ');
+}
+
+/**
+ * A remote command that dies with its SSH channel. Closing a non-pty exec channel does not
+ * kill the remote process, so the command runs in the background while the shell waits on
+ * stdin: when the channel (or the whole connection) goes away, stdin reaches EOF and the
+ * command is killed. The command's own exit status is passed through when it ends first.
+ */
+export function dieWithChannel(command: string): string {
+  const script =
+    `exec 3<&0; ${command} </dev/null & p=$!; ` +
+    `(cat <&3 >/dev/null 2>&1; kill -TERM "$p" 2>/dev/null) >/dev/null 2>&1 & w=$!; ` +
+    `exec 3<&-; wait "$p"; s=$?; kill "$w" 2>/dev/null; exit "$s"`;
+  return shJoin(['sh', '-c', script]);
+}

@@ -1,0 +1,83 @@
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+
+/** What OpenSSH itself makes of an alias (`ssh -G`), so Include, Match and ProxyJump are honoured exactly. */
+export interface ResolvedHost {
+  alias: string;
+  hostname: string;
+  port: number;
+  user: string;
+  identityFiles: string[];
+  identitiesOnly: boolean;
+  /** Hops as written, e.g. ["bastion", "admin@10.0.0.1:2222"], or [] for none. */
+  proxyJump: string[];
+  knownHostsFiles: string[];
+  hostKeyAlias: string | null;
+  /** "none", a socket path, or null for SSH_AUTH_SOCK. */
+  identityAgent: string | null;
+  connectTimeoutSeconds: number | null;
+}
+
+/**
+ * OpenSSH expands ~ to the passwd entry's home directory, not $HOME, so do we: a test or a
+ * sudo'ed shell with another $HOME must see the same files ssh sees.
+ */
+export function expandSshPath(p: string, home = userInfo().homedir): string {
+  if (p === '~') return home;
+  if (p.startsWith('~/')) return path.join(home, p.slice(2));
+  return p;
+}
+
+export function parseSshG(alias: string, text: string): ResolvedHost {
+  const values = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const key = m[1].toLowerCase();
+    values.set(key, [...(values.get(key) ?? []), m[2]]);
+  }
+  const one = (k: string) => values.get(k)?.[0];
+  const proxyJump = one('proxyjump');
+  const agent = one('identityagent');
+  const timeout = one('connecttimeout');
+  return {
+    alias,
+    hostname: one('hostname') ?? alias,
+    port: Number.parseInt(one('port') ?? '22', 10),
+    user: one('user') ?? userInfo().username,
+    identityFiles: (values.get('identityfile') ?? []).map((p) => expandSshPath(p)),
+    identitiesOnly: one('identitiesonly') === 'yes',
+    proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump.split(',').map((s) => s.trim()) : [],
+    knownHostsFiles: (one('userknownhostsfile') ?? '~/.ssh/known_hosts ~/.ssh/known_hosts2').split(/\s+/).filter(Boolean).map((p) => expandSshPath(p)),
+    hostKeyAlias: one('hostkeyalias') ?? null,
+    identityAgent: agent === undefined || agent === 'SSH_AUTH_SOCK' ? null : agent === 'none' ? 'none' : expandSshPath(agent),
+    connectTimeoutSeconds: timeout && timeout !== 'none' ? Number.parseInt(timeout, 10) : null,
+  };
+}
+
+/** The argv of `ssh -G`; exported so doctor and dry runs can show it. */
+export function sshGArgv(sshConfig: string, destination: string, extra: string[] = []): string[] {
+  return ['ssh', '-F', sshConfig, '-G', ...extra, destination];
+}
+
+export class ResolveError extends Error {}
+
+/** Resolves an alias, or a ProxyJump hop written as [user@]host[:port]. */
+export async function resolveHost(sshConfig: string, destination: string): Promise<ResolvedHost> {
+  const extra: string[] = [];
+  let target = destination;
+  const hop = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(destination);
+  if (hop && (hop[1] || hop[3])) {
+    if (hop[1]) extra.push('-l', hop[1]);
+    if (hop[3]) extra.push('-p', hop[3]);
+    target = hop[2].replace(/^\[|\]$/g, '');
+  }
+  const [cmd, ...args] = sshGArgv(sshConfig, target, extra);
+  const result = await execa(cmd, args, { reject: false, timeout: 10_000 });
+  if (result.exitCode !== 0) {
+    const why = String(result.stderr).trim().split('\n')[0] || `ssh -G exited ${result.exitCode}`;
+    throw new ResolveError(`cannot resolve "${destination}" with ${sshConfig}: ${why}`);
+  }
+  return parseSshG(destination, String(result.stdout));
+}

@@ -1,0 +1,111 @@
+import { createStore } from 'zustand/vanilla';
+import type { GpuProcess, GpuSample } from '../parsers/nvidiaSmi.js';
+import type { TmuxSession } from '../parsers/tmux.js';
+
+export type ConnectionStateName =
+  | 'local'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'auth-failed'
+  | 'passphrase-needed'
+  | 'hostkey-unknown'
+  | 'hostkey-changed'
+  | 'unreachable';
+
+export interface ConnectionInfo {
+  state: ConnectionStateName;
+  /** Reconnect attempt number (1 = first retry). */
+  attempt: number;
+  /** When the next try happens (ms since epoch), while waiting to reconnect. */
+  nextRetryAt: number | null;
+  /** What went wrong, in words. */
+  error: string | null;
+  /** What the user can do about it. */
+  hint: string | null;
+}
+
+/** Utilisation samples kept per GPU for the sparkline. */
+export const HISTORY_LENGTH = 30;
+
+export interface HostState {
+  alias: string;
+  label?: string;
+  connection: ConnectionInfo;
+  gpus: GpuSample[];
+  /** Why there are no GPU figures (no nvidia-smi, no devices, driver error), or null. */
+  gpuError: string | null;
+  /** Utilisation history per GPU index, oldest first. */
+  gpuHistory: Record<number, number[]>;
+  processes: GpuProcess[];
+  sessions: TmuxSession[];
+  sessionsError: string | null;
+  /** Server clock minus ours, in seconds, so session ages are right on a skewed clock. */
+  clockSkewSeconds: number;
+  gpuUpdatedAt: number | null;
+  sessionsUpdatedAt: number | null;
+}
+
+export interface TrainyardState {
+  hostOrder: string[];
+  hosts: Record<string, HostState>;
+}
+
+export function emptyHost(alias: string, label?: string): HostState {
+  return {
+    alias,
+    label,
+    connection: { state: 'connecting', attempt: 0, nextRetryAt: null, error: null, hint: null },
+    gpus: [],
+    gpuError: null,
+    gpuHistory: {},
+    processes: [],
+    sessions: [],
+    sessionsError: null,
+    clockSkewSeconds: 0,
+    gpuUpdatedAt: null,
+    sessionsUpdatedAt: null,
+  };
+}
+
+export function createTrainyardStore(hosts: { alias: string; label?: string }[]) {
+  return createStore<TrainyardState>()(() => ({
+    hostOrder: hosts.map((h) => h.alias),
+    hosts: Object.fromEntries(hosts.map((h) => [h.alias, emptyHost(h.alias, h.label)])),
+  }));
+}
+
+export type TrainyardStore = ReturnType<typeof createTrainyardStore>;
+
+/** One setState per update, replacing only the host that changed so other hosts' selectors stay equal. */
+export function patchHost(store: TrainyardStore, alias: string, patch: Partial<HostState> | ((h: HostState) => Partial<HostState>)): void {
+  store.setState((s) => {
+    const current = s.hosts[alias];
+    if (!current) return s;
+    const p = typeof patch === 'function' ? patch(current) : patch;
+    return { hosts: { ...s.hosts, [alias]: { ...current, ...p } } };
+  });
+}
+
+function sameConnection(a: ConnectionInfo, b: ConnectionInfo): boolean {
+  return a.state === b.state && a.attempt === b.attempt && a.nextRetryAt === b.nextRetryAt && a.error === b.error && a.hint === b.hint;
+}
+
+export function setConnection(store: TrainyardStore, alias: string, info: ConnectionInfo): void {
+  const current = store.getState().hosts[alias];
+  if (current && sameConnection(current.connection, info)) return;
+  patchHost(store, alias, { connection: info });
+}
+
+/** Records one GPU sample: figures plus the sparkline history, in a single update. */
+export function recordGpuSample(store: TrainyardStore, alias: string, gpus: GpuSample[], now = Date.now()): void {
+  patchHost(store, alias, (h) => {
+    const gpuHistory: Record<number, number[]> = {};
+    for (const gpu of gpus) {
+      const previous = h.gpuHistory[gpu.index] ?? [];
+      const next = [...previous, gpu.utilization ?? 0];
+      gpuHistory[gpu.index] = next.length > HISTORY_LENGTH ? next.slice(next.length - HISTORY_LENGTH) : next;
+    }
+    return { gpus, gpuHistory, gpuError: null, gpuUpdatedAt: now };
+  });
+}

@@ -1,0 +1,58 @@
+/** What every host offers, whether it is the local machine (execa) or a server (ssh2). */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code; null when the command was killed by a signal or the channel was lost. */
+  code: number | null;
+  signal?: string;
+}
+
+export interface ExecOptions {
+  /** Data written to the command's stdin, then stdin is closed. */
+  stdin?: string;
+  /** Kill the command (and fail with code null) after this many ms. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface StreamHandle {
+  /** Stops the stream; the remote command dies with its channel. */
+  cancel(): void;
+  /** Resolves when the stream ends, with the command's exit status when known. */
+  done: Promise<ExecResult>;
+}
+
+export interface StreamOptions {
+  onLine: (line: string) => void;
+  /** Lines from stderr; defaults to onLine. */
+  onErrLine?: (line: string) => void;
+  /** Split on \r as well as \n (rsync progress). */
+  splitCarriageReturn?: boolean;
+}
+
+export interface Transport {
+  /** Runs a shell command line (already quoted by src/shell/quote.ts). */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a long-lived command and hands over its output line by line. */
+  stream(command: string, options: StreamOptions): StreamHandle;
+}
+
+/** Splits a byte stream into lines, keeping the unfinished tail for the next chunk. */
+export class LineSplitter {
+  private tail = '';
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly splitCr = false,
+  ) {}
+
+  push(chunk: string): void {
+    const parts = (this.tail + chunk).split(this.splitCr ? /\r\n|[\r\n]/ : /\r?\n/);
+    this.tail = parts.pop() ?? '';
+    for (const part of parts) this.onLine(part);
+  }
+
+  end(): void {
+    if (this.tail !== '') this.onLine(this.tail);
+    this.tail = '';
+  }
+}
