@@ -46,9 +46,17 @@ export interface HostState {
   sessionsUpdatedAt: number | null;
 }
 
+/** A question the cockpit must put to the user (an encrypted key's passphrase). */
+export interface PendingPrompt {
+  id: number;
+  kind: 'passphrase';
+  message: string;
+}
+
 export interface TrainyardState {
   hostOrder: string[];
   hosts: Record<string, HostState>;
+  prompt: PendingPrompt | null;
 }
 
 export function emptyHost(alias: string, label?: string): HostState {
@@ -72,6 +80,7 @@ export function createTrainyardStore(hosts: { alias: string; label?: string }[])
   return createStore<TrainyardState>()(() => ({
     hostOrder: hosts.map((h) => h.alias),
     hosts: Object.fromEntries(hosts.map((h) => [h.alias, emptyHost(h.alias, h.label)])),
+    prompt: null,
   }));
 }
 

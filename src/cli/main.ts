@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { packageRoot } from '../packageRoot.js';
+import { parseCliArgs, UsageError, USAGE } from './args.js';
+import { runDoctor } from './doctor.js';
+import { runStatus } from './status.js';
+
+function version(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The CLI: returns the exit code. Config and usage errors are messages, never stack traces. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args.version) {
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    if (args.help || args.command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const config = loadConfig(args.config);
+    switch (args.command) {
+      case 'cockpit': {
+        const { runCockpit } = await import('./cockpit.js');
+        return await runCockpit(config);
+      }
+      case 'status':
+        return await runStatus(config, { json: args.json, timeoutSeconds: args.timeoutSeconds });
+      case 'doctor':
+        return await runDoctor(config, { timeoutSeconds: args.timeoutSeconds });
+      default:
+        throw new UsageError(`unknown command "${args.command}"\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`trainyard: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

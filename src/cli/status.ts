@@ -1,0 +1,78 @@
+import Table from 'cli-table3';
+import type { Config } from '../config/types.js';
+import { Fleet } from '../hosts/fleet.js';
+import type { HostState } from '../state/store.js';
+
+/** The JSON shape of `trainyard status --json` (stable: scripts read it). */
+export function hostStatusJson(h: HostState) {
+  return {
+    alias: h.alias,
+    state: h.connection.state,
+    error: h.connection.error,
+    hint: h.connection.hint,
+    gpuError: h.gpuError,
+    gpus: h.gpus.map((g) => ({
+      index: g.index,
+      name: g.name,
+      uuid: g.uuid,
+      utilization: g.utilization,
+      memoryUsedMiB: g.memoryUsedMiB,
+      memoryTotalMiB: g.memoryTotalMiB,
+      temperatureC: g.temperatureC,
+      powerW: g.powerW,
+    })),
+    processes: h.processes,
+    sessionsError: h.sessionsError,
+    sessions: h.sessions.map((s) => ({
+      name: s.name,
+      running: s.running,
+      exitStatus: s.exitStatus,
+      exitSignal: s.exitSignal,
+      createdAt: s.createdAt,
+      attached: s.attached,
+    })),
+  };
+}
+
+export function isHealthy(h: HostState): boolean {
+  return h.connection.state === 'connected' || h.connection.state === 'local';
+}
+
+function sessionWord(s: HostState['sessions'][number]): string {
+  if (s.running) return `${s.name} running`;
+  if (s.exitSignal) return `${s.name} killed (signal ${s.exitSignal})`;
+  return s.exitStatus === 0 ? `${s.name} finished` : `${s.name} CRASHED (exit ${s.exitStatus})`;
+}
+
+export function renderStatusTable(hosts: HostState[]): string {
+  const table = new Table({ head: ['host', 'state', 'GPUs', 'sessions'], style: { head: [], border: [] }, wordWrap: true });
+  for (const h of hosts) {
+    const gpus = h.gpuError
+      ? h.gpuError
+      : h.gpus
+          .map((g) => `${g.index}: ${g.utilization ?? '?'}% ${Math.round((g.memoryUsedMiB ?? 0) / 1024)}/${Math.round((g.memoryTotalMiB ?? 0) / 1024)} GiB ${g.temperatureC ?? '?'}°C ${Math.round(g.powerW ?? 0)} W`)
+          .join('\n');
+    const sessions = h.sessionsError ?? (h.sessions.map(sessionWord).join('\n') || '—');
+    table.push([h.alias, h.connection.state, isHealthy(h) ? gpus || '—' : '', isHealthy(h) ? sessions : '']);
+  }
+  return table.toString();
+}
+
+/** `trainyard status`: connect, wait for one answer from every host, print, exit. */
+export async function runStatus(config: Config, opts: { json: boolean; timeoutSeconds: number }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const fleet = new Fleet(config, { interactive: false });
+  fleet.start();
+  await fleet.settled(opts.timeoutSeconds * 1000);
+  const state = fleet.store.getState();
+  const hosts = state.hostOrder.map((a) => state.hosts[a]);
+  await fleet.shutdown();
+  if (opts.json) out.write(JSON.stringify({ hosts: hosts.map(hostStatusJson) }, null, 2) + '\n');
+  else {
+    out.write(renderStatusTable(hosts) + '\n');
+    for (const h of hosts) {
+      if (h.connection.error) out.write(`${h.alias}: ${h.connection.error}\n`);
+      if (h.connection.hint) out.write(`${h.alias}: ${h.connection.hint}\n`);
+    }
+  }
+  return hosts.every(isHealthy) ? 0 : 1;
+}

@@ -1,0 +1,189 @@
+import type { Config, HostConfig } from '../config/types.js';
+import { LOCAL_HOST } from '../config/load.js';
+import { gpuStreamCommand, parseProbeOutput, sessionsProbeCommand } from '../commands/probes.js';
+import { describeGpuFailure, parseAppLines, parseGpuLine, type GpuSample } from '../parsers/nvidiaSmi.js';
+import { isEmptyTmuxServer, parseTmuxSessions } from '../parsers/tmux.js';
+import type { AskPassphrase } from '../ssh/auth.js';
+import { SshConnection } from '../ssh/connection.js';
+import { patchHost, recordGpuSample, setConnection, type TrainyardStore } from '../state/store.js';
+import { LocalTransport } from '../transport/local.js';
+import type { StreamHandle, Transport } from '../transport/types.js';
+
+/** Lines of one nvidia-smi interval arrive together; this gap closes a sample. */
+const SAMPLE_GAP_MS = 40;
+/** After nvidia-smi fails (no GPU, driver error) it is tried again this much later. */
+const GPU_RETRY_MS = 30_000;
+
+export interface HostMonitorOptions {
+  askPassphrase?: AskPassphrase;
+  backoff?: { baseMs: number; capMs: number; jitter: number };
+}
+
+/**
+ * Watches one host: its connection state, one streaming GPU source and one batched probe for
+ * sessions and compute processes, all written to the store. Streams restart when the connection
+ * comes back.
+ */
+export class HostMonitor {
+  readonly transport: Transport;
+  readonly connection: SshConnection | null;
+  private gpuStream: StreamHandle | null = null;
+  private gpuRetry: NodeJS.Timeout | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private probing = false;
+  private stopped = false;
+  private firstProbeDone = false;
+  private firstGpuDone = false;
+  private readonly settledWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly host: HostConfig,
+    private readonly config: Config,
+    private readonly store: TrainyardStore,
+    options: HostMonitorOptions = {},
+  ) {
+    if (host.alias === LOCAL_HOST) {
+      this.transport = new LocalTransport();
+      this.connection = null;
+    } else {
+      this.connection = new SshConnection({
+        alias: host.alias,
+        sshConfig: config.sshConfig,
+        keepalive: config.keepalive,
+        trustNewHostKeys: config.trustNewHostKeys,
+        askPassphrase: options.askPassphrase,
+        backoff: options.backoff,
+      });
+      this.transport = this.connection;
+    }
+  }
+
+  get alias(): string {
+    return this.host.alias;
+  }
+
+  start(): void {
+    if (!this.connection) {
+      setConnection(this.store, this.alias, { state: 'local', attempt: 0, nextRetryAt: null, error: null, hint: null });
+      this.startProbes();
+      return;
+    }
+    this.connection.on('state', (info) => {
+      setConnection(this.store, this.alias, info);
+      if (info.state === 'connected') this.startProbes();
+      else if (info.state !== 'connecting' && info.state !== 'reconnecting') this.notifySettled();
+    });
+    this.connection.on('down', () => this.stopProbes());
+    this.connection.start();
+  }
+
+  /** Resolves once the host has answered once (GPUs and sessions) or failed to connect. */
+  settled(): Promise<void> {
+    if (this.isSettled()) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  private isSettled(): boolean {
+    const state = this.store.getState().hosts[this.alias]?.connection.state;
+    if (state && !['connecting', 'reconnecting', 'connected', 'local'].includes(state)) return true;
+    return this.firstProbeDone && this.firstGpuDone;
+  }
+
+  private notifySettled(): void {
+    if (!this.isSettled()) return;
+    for (const w of this.settledWaiters.splice(0)) w();
+  }
+
+  private startProbes(): void {
+    if (this.stopped) return;
+    this.stopProbes();
+    this.startGpuStream();
+    void this.probe();
+    const every = this.config.sessionsRefreshSeconds * 1000;
+    this.probeTimer = setInterval(() => void this.probe(), every);
+  }
+
+  private stopProbes(): void {
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
+    if (this.gpuRetry) clearTimeout(this.gpuRetry);
+    this.gpuRetry = null;
+    this.gpuStream?.cancel();
+    this.gpuStream = null;
+  }
+
+  private startGpuStream(): void {
+    let pending: GpuSample[] = [];
+    let flushTimer: NodeJS.Timeout | null = null;
+    const other: string[] = [];
+    const flush = () => {
+      flushTimer = null;
+      if (pending.length === 0) return;
+      const sample = pending.sort((a, b) => a.index - b.index);
+      pending = [];
+      recordGpuSample(this.store, this.alias, sample);
+      this.firstGpuDone = true;
+      this.notifySettled();
+    };
+    const onLine = (line: string) => {
+      const gpu = parseGpuLine(line);
+      if (!gpu) {
+        if (line.trim() && other.length < 20) other.push(line);
+        return;
+      }
+      if (pending.some((g) => g.index === gpu.index)) flush();
+      pending.push(gpu);
+      if (!flushTimer) flushTimer = setTimeout(flush, SAMPLE_GAP_MS);
+    };
+    const handle = this.transport.stream(gpuStreamCommand(this.config.refreshSeconds * 1000), { onLine });
+    this.gpuStream = handle;
+    void handle.done.then((result) => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flush();
+      if (this.gpuStream !== handle || this.stopped) return; // cancelled on purpose
+      this.gpuStream = null;
+      if (result.signal === 'disconnected' || result.signal === 'not-connected') return; // the connection restarts it
+      patchHost(this.store, this.alias, { gpuError: describeGpuFailure(result.code, other.join('\n')), gpus: [], gpuUpdatedAt: Date.now() });
+      this.firstGpuDone = true;
+      this.notifySettled();
+      this.gpuRetry = setTimeout(() => this.startGpuStream(), GPU_RETRY_MS);
+    });
+  }
+
+  private async probe(): Promise<void> {
+    if (this.probing || this.stopped) return;
+    this.probing = true;
+    try {
+      const result = await this.transport.exec(sessionsProbeCommand(), { timeoutMs: 15_000 });
+      const sections = parseProbeOutput(result.stdout);
+      const skew = sections.now !== null ? sections.now - Math.round(Date.now() / 1000) : 0;
+      const tmuxOk = sections.tmux.code === 0 || isEmptyTmuxServer(sections.tmux.text);
+      const sessions = sections.tmux.code === 0 ? parseTmuxSessions(sections.tmux.text) : [];
+      const sessionsError = tmuxOk
+        ? null
+        : sections.tmux.code === 127
+          ? 'tmux is not installed on this host'
+          : `tmux: ${sections.tmux.text.trim().split('\n')[0] || `exit ${sections.tmux.code}`}`;
+      const processes = sections.apps.code === 0 ? parseAppLines(sections.apps.text) : [];
+      const before = this.store.getState().hosts[this.alias];
+      const changed =
+        !before ||
+        JSON.stringify([before.sessions, before.sessionsError, before.processes]) !== JSON.stringify([sessions, sessionsError, processes]) ||
+        Math.abs(before.clockSkewSeconds - skew) > 2;
+      if (changed) patchHost(this.store, this.alias, { sessions, sessionsError, processes, clockSkewSeconds: skew, sessionsUpdatedAt: Date.now() });
+    } catch {
+      // Not connected: the connection state already says so, and probes restart when it is back.
+    } finally {
+      this.probing = false;
+      this.firstProbeDone = true;
+      this.notifySettled();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stopProbes();
+    this.connection?.close();
+    for (const w of this.settledWaiters.splice(0)) w();
+  }
+}
