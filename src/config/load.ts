@@ -76,7 +76,11 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(file, [`the file is not valid JSON: ${(error as Error).message} — fix: correct the JSON syntax there (a missing comma or quote, or a trailing comma)`]);
+    const message = (error as Error).message.replace(/at position (\d+)(?! \(line)/, (_m, pos: string) => {
+      const before = text.slice(0, Number(pos));
+      return `at line ${before.split('\n').length} column ${before.length - before.lastIndexOf('\n')}`;
+    });
+    throw new ConfigError(file, [`the file is not valid JSON: ${message} — fix: correct the JSON syntax there (a missing comma or quote, or a trailing comma)`]);
   }
 }
 
