@@ -18,8 +18,13 @@ export interface TmuxSession {
 
 const FIELDS = ['session_name', 'session_created', 'session_attached', 'session_windows', 'pane_dead', 'pane_dead_status', 'pane_dead_signal', 'pane_dead_time'];
 
-/** The -F argument: fields separated by a character that cannot appear in a session name. */
-export const TMUX_SESSION_FORMAT = FIELDS.map((f) => `#{${f}}`).join('\x1f');
+/**
+ * The -F argument. Fields are separated by ':' because tmux never allows it in a session name
+ * (it becomes '_'); control characters would not survive: tmux prints them as '_' in a C locale.
+ * The name comes last and may itself contain anything else.
+ */
+const SEP = ':';
+export const TMUX_SESSION_FORMAT = [...FIELDS.slice(1), FIELDS[0]].map((f) => `#{${f}}`).join(SEP);
 
 function intOrNull(s: string | undefined): number | null {
   if (s === undefined || s === '') return null;
@@ -30,8 +35,9 @@ function intOrNull(s: string | undefined): number | null {
 export function parseTmuxSessions(text: string): TmuxSession[] {
   const sessions: TmuxSession[] = [];
   for (const line of text.split('\n')) {
-    if (!line.includes('\x1f')) continue;
-    const f = line.split('\x1f');
+    const parts = line.split(SEP);
+    if (parts.length < FIELDS.length) continue;
+    const f = [parts.slice(FIELDS.length - 1).join(SEP), ...parts.slice(0, FIELDS.length - 1)];
     const dead = f[4] === '1';
     sessions.push({
       name: f[0],

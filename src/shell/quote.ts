@@ -16,14 +16,16 @@ export function shJoin(argv: readonly string[]): string {
 
 /**
  * A remote command that dies with its SSH channel. Closing a non-pty exec channel does not
- * kill the remote process, so the command runs in the background while the shell waits on
- * stdin: when the channel (or the whole connection) goes away, stdin reaches EOF and the
- * command is killed. The command's own exit status is passed through when it ends first.
+ * kill the remote process, so the command runs in its own process group (setsid) while a
+ * watcher reads stdin: when the channel (or the whole connection) goes away, stdin reaches EOF
+ * and the whole group is killed, children included. The command's own exit status is passed
+ * through when it ends first.
  */
 export function dieWithChannel(command: string): string {
   const script =
-    `exec 3<&0; ${command} </dev/null & p=$!; ` +
-    `(cat <&3 >/dev/null 2>&1; kill -TERM "$p" 2>/dev/null) >/dev/null 2>&1 & w=$!; ` +
-    `exec 3<&-; wait "$p"; s=$?; kill "$w" 2>/dev/null; exit "$s"`;
-  return shJoin(['sh', '-c', script]);
+    'exec 3<&0; ' +
+    'if command -v setsid >/dev/null 2>&1; then setsid sh -c "$1" </dev/null & else sh -c "$1" </dev/null & fi; p=$!; ' +
+    '(cat <&3 >/dev/null 2>&1; kill -TERM -"$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null) >/dev/null 2>&1 & w=$!; ' +
+    'exec 3<&-; wait "$p"; s=$?; kill "$w" 2>/dev/null; exit "$s"';
+  return shJoin(['sh', '-c', script, 'sh', command]);
 }

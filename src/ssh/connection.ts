@@ -47,13 +47,13 @@ export class SshConnection extends EventEmitter implements Transport {
   private attempt = 0;
   private generation = 0;
   private retryTimer: NodeJS.Timeout | null = null;
-  private readonly channels: Semaphore;
+  private channels: Semaphore;
   private readonly openChannels = new Set<ClientChannel>();
   private readonly stopWake: () => void;
 
   constructor(readonly options: ConnectionOptions) {
     super();
-    this.channels = new Semaphore(options.maxChannels ?? 8);
+    this.channels = new Semaphore(options.maxChannels ?? 6);
     this.stopWake = onWake(() => this.retryNow());
   }
 
@@ -152,7 +152,7 @@ export class SshConnection extends EventEmitter implements Transport {
       sock: sock as ConnectConfig['sock'],
       keepaliveInterval: this.options.keepalive.intervalSeconds * 1000,
       keepaliveCountMax: this.options.keepalive.countMax,
-      readyTimeout: (host.connectTimeoutSeconds ?? 15) * 1000,
+      readyTimeout: (host.connectTimeoutSeconds ?? 10) * 1000,
       algorithms: { serverHostKey: preferredHostKeyAlgorithms(known) as never },
       hostVerifier: (blob: Buffer, verify: (ok: boolean) => void) => {
         const presented = describeKeyBlob(blob);
@@ -221,8 +221,12 @@ export class SshConnection extends EventEmitter implements Transport {
 
   private teardown(): void {
     this.ready = false;
-    for (const ch of this.openChannels) ch.destroy();
+    for (const ch of [...this.openChannels]) ch.destroy();
     this.openChannels.clear();
+    // A fresh budget for the next connection; commands still waiting for the old one give up.
+    const old = this.channels;
+    this.channels = new Semaphore(old.size);
+    old.drain();
     this.client?.removeAllListeners('close');
     this.client?.removeAllListeners('error');
     this.client?.on('error', () => {});
@@ -247,26 +251,35 @@ export class SshConnection extends EventEmitter implements Transport {
 
   private async openChannel(command: string): Promise<ClientChannel> {
     if (!this.ready || !this.client) throw new NotConnectedError(`${this.options.alias} is not connected`);
-    await this.channels.acquire();
-    const client = this.client;
-    if (!this.ready || !client) {
-      this.channels.release();
-      throw new NotConnectedError(`${this.options.alias} is not connected`);
-    }
-    return new Promise((resolve, reject) => {
-      client.exec(command, (err, channel) => {
-        if (err) {
-          this.channels.release();
-          return reject(err);
-        }
+    const budget = this.channels;
+    await budget.acquire();
+    // sshd frees a session slot a moment after the channel closes, so a burst can still meet
+    // "open failed" (MaxSessions): wait a little and try again rather than fail the command.
+    for (let attempt = 0; ; attempt++) {
+      const client = this.client;
+      if (!this.ready || !client || budget !== this.channels) {
+        budget.release();
+        throw new NotConnectedError(`${this.options.alias} is not connected`);
+      }
+      try {
+        const channel = await new Promise<ClientChannel>((resolve, reject) => {
+          client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch)));
+        });
         this.openChannels.add(channel);
         channel.once('close', () => {
-          if (this.openChannels.delete(channel)) this.channels.release();
-          else this.channels.release();
+          this.openChannels.delete(channel);
+          budget.release();
         });
-        resolve(channel);
-      });
-    });
+        return channel;
+      } catch (error) {
+        if (attempt < 4 && /open failed/i.test((error as Error).message)) {
+          await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+          continue;
+        }
+        budget.release();
+        throw error;
+      }
+    }
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -323,7 +336,7 @@ export class SshConnection extends EventEmitter implements Transport {
           ch.once('close', () => {
             out.end();
             err.end();
-            resolve({ stdout: '', stderr: '', code, signal: signal ?? (code === null ? (cancelled ? 'cancelled' : 'disconnected') : undefined) });
+            resolve({ stdout: '', stderr: '', code, signal: cancelled ? 'cancelled' : (signal ?? (code === null ? 'disconnected' : undefined)) });
           });
         }),
       (error: Error) => ({ stdout: '', stderr: error.message, code: null, signal: 'not-connected' }),

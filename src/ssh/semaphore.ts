@@ -17,6 +17,11 @@ export class Semaphore {
     return new Promise((resolve) => this.waiting.push(() => resolve()));
   }
 
+  /** Lets every waiter through (their connection is gone; they will find that out and give up). */
+  drain(): void {
+    for (const next of this.waiting.splice(0)) next();
+  }
+
   release(): void {
     const next = this.waiting.shift();
     if (next) next();

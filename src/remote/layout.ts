@@ -1,0 +1,89 @@
+/**
+ * Where trainyard keeps its files on a server. The launch action writes these, the watchdog
+ * reads them, and the cockpit reads what the watchdog writes. Paths are relative to the login
+ * user's $HOME, so remote commands write them as "$HOME/.trainyard/..." (never ~ inside quotes).
+ *
+ *   .trainyard/runs/<session>.json      run manifest (RunManifest below), written at launch
+ *   .trainyard/runs/<session>.sh        the bash script the tmux session runs
+ *   .trainyard/runs/<session>.log       the run's output (default; a project's "log" template may put it elsewhere)
+ *   .trainyard/runs/<session>.exit      the command's exit code, written by that script when it ends
+ *   .trainyard/runs/<session>.stopped   present when the user stopped the run: never auto-restarted
+ *   .trainyard/secrets/<project>.env    0600 KEY=value lines sourced by launch scripts
+ *   .trainyard/watchdog/                watchdog.sh, config, summary.json, events.jsonl
+ *
+ * A manifest is one line of JSON (no newline inside), so `cat` of several stays line-parseable.
+ * <project> in a file name is projectFileSlug(project), which keeps any project name a safe file name.
+ */
+export const REMOTE_HOME_DIR = '.trainyard';
+export const RUNS_DIR = `${REMOTE_HOME_DIR}/runs`;
+export const SECRETS_DIR = `${REMOTE_HOME_DIR}/secrets`;
+export const WATCHDOG_DIR = `${REMOTE_HOME_DIR}/watchdog`;
+export const WATCHDOG_SESSION = 'trainyard-watchdog';
+
+/** Log template used when a project sets no "log": relative to $HOME, next to the manifest. */
+export const DEFAULT_LOG_TEMPLATE = `~/${RUNS_DIR}/{session}.log`;
+
+export type RunFileKind = 'json' | 'sh' | 'log' | 'exit' | 'stopped';
+
+/** Absolute path of one of a run's files, given the server's $HOME. */
+export function runFile(home: string, session: string, kind: RunFileKind): string {
+  return `${home}/${RUNS_DIR}/${session}.${kind}`;
+}
+
+/** Absolute path of a project's secrets file, given the server's $HOME. */
+export function secretsFile(home: string, project: string): string {
+  return `${home}/${SECRETS_DIR}/${projectFileSlug(project)}.env`;
+}
+
+/**
+ * A project name as a file name: unchanged when it is plain ([A-Za-z0-9_.-], not starting with
+ * a dot), otherwise the plain characters plus a short hash so two odd names never collide.
+ */
+export function projectFileSlug(project: string): string {
+  if (/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/.test(project)) return project;
+  let h = 0x811c9dc5; // FNV-1a: tiny, stable, and the watchdog can mirror it in a few lines
+  for (const byte of new TextEncoder().encode(project)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  const plain = project.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40);
+  return `${plain}-${h.toString(16).padStart(8, '0')}`;
+}
+
+export interface RunManifest {
+  session: string;
+  project: string;
+  host: string;
+  /** Absolute remote project directory. */
+  remoteDir: string;
+  /** Absolute path of the log the run appends to. */
+  log: string;
+  /** The training command as configured (without secrets and without resume arguments). */
+  command: string;
+  /** Resume template, e.g. "--resume {checkpoint}", or null. */
+  resume: string | null;
+  /** Checkpoint glob relative to remoteDir, e.g. "outputs/checkpoint-*", or null. */
+  checkpoints: string | null;
+  /** CUDA_VISIBLE_DEVICES value, or null for all GPUs. */
+  gpus: string | null;
+  /** ISO 8601. */
+  startedAt: string;
+  /** Session this run was restarted from, or null. */
+  parent: string | null;
+  /** Checkpoint it resumed from, or null. */
+  resumedFrom: string | null;
+  configHash: string;
+  git: { commit: string | null; dirty: boolean; diffHash: string | null };
+  autoRestart: { enabled: boolean; max: number; backoffSeconds: number };
+  /** How many automatic restarts led to this run (0 for a launch by hand). */
+  restartCount: number;
+  /** The command line that really ran: command plus the resume arguments (see src/remote/restart.ts). */
+  effectiveCommand?: string;
+  /** Results directory relative to remoteDir (never deleted by a sync while the run is alive), or null. */
+  results?: string | null;
+  /** The launch script, absolute (runFile(home, session, 'sh')). */
+  script?: string;
+  /** The secrets file the script sources, absolute, or null when the project has no secrets. */
+  secretsFile?: string | null;
+  /** The project's local directory on the machine that launched it. */
+  localDir?: string;
+  /** Which trainyard wrote it. */
+  writer?: string;
+}
