@@ -1,5 +1,6 @@
 import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
+import { RUNS_DIR } from '../remote/layout.js';
 import { shJoin } from '../shell/quote.js';
 
 /** The one streaming GPU source per host: nvidia-smi prints a line per GPU every interval. */
@@ -15,6 +16,8 @@ export function sessionsProbeCommand(): string {
   const script = [
     `printf '@@now %s\\n' "$(date +%s)"`,
     `${shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT])} 2>&1; printf '@@tmux %s\\n' "$?"`,
+    // tmux 3.3 can lose a dead pane's exit status; trainyard's run scripts also write it to a file.
+    `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n.exit"; [ -f "$f" ] && printf '%s:%s\n' "$(head -c 12 "$f" | tr -dc 0-9)" "$n";; esac; done; printf '@@exits 0\n'`,
     `if command -v nvidia-smi >/dev/null 2>&1; then ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])} 2>&1; printf '@@apps %s\\n' "$?"; else printf '@@apps 127\\n'; fi`,
   ].join('; ');
   return shJoin(['sh', '-c', script]);
@@ -22,22 +25,30 @@ export function sessionsProbeCommand(): string {
 
 export interface ProbeSections {
   now: number | null;
+  /** Exit codes from run scripts' .exit files, for dead panes, by session name. */
+  exits: Map<string, number>;
   tmux: { text: string; code: number };
   apps: { text: string; code: number };
 }
 
 /** Splits the batched probe's output into its sections. */
 export function parseProbeOutput(output: string): ProbeSections {
-  const sections: ProbeSections = { now: null, tmux: { text: '', code: -1 }, apps: { text: '', code: -1 } };
+  const sections: ProbeSections = { now: null, exits: new Map(), tmux: { text: '', code: -1 }, apps: { text: '', code: -1 } };
   let buffer: string[] = [];
   for (const line of output.split('\n')) {
-    const marker = /^@@(now|tmux|apps) (\d+)$/.exec(line);
+    const marker = /^@@(now|tmux|apps|exits) (\d+)$/.exec(line);
     if (!marker) {
       buffer.push(line);
       continue;
     }
     const value = Number.parseInt(marker[2], 10);
     if (marker[1] === 'now') sections.now = value;
+    else if (marker[1] === 'exits') {
+      for (const l of buffer) {
+        const m = /^(\d+):(.+)$/.exec(l);
+        if (m) sections.exits.set(m[2], Number(m[1]));
+      }
+    }
     else sections[marker[1] as 'tmux' | 'apps'] = { text: buffer.join('\n'), code: value };
     buffer = [];
   }

@@ -158,7 +158,9 @@ export class HostMonitor {
       const sections = parseProbeOutput(result.stdout);
       const skew = sections.now !== null ? sections.now - Math.round(Date.now() / 1000) : 0;
       const tmuxOk = sections.tmux.code === 0 || isEmptyTmuxServer(sections.tmux.text);
-      const sessions = sections.tmux.code === 0 ? parseTmuxSessions(sections.tmux.text) : [];
+      const sessions = (sections.tmux.code === 0 ? parseTmuxSessions(sections.tmux.text) : []).map((s) =>
+        !s.running && s.exitStatus === null && s.exitSignal === null && sections.exits.has(s.name) ? { ...s, exitStatus: sections.exits.get(s.name)! } : s,
+      );
       const sessionsError = tmuxOk
         ? null
         : sections.tmux.code === 127

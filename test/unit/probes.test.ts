@@ -23,4 +23,10 @@ describe('probe commands', () => {
     expect(sections.apps.code).toBe(127); // no nvidia-smi on this machine
     expect(parseTmuxSessions(sections.tmux.text)).toEqual([]);
   });
+
+  it('reads exit codes that run scripts left in .exit files', () => {
+    const sections = parseProbeOutput('@@now 5\n@@tmux 1\n3:mnist-a1b2\n0:odd:name\n@@exits 0\n@@apps 127\n');
+    expect(sections.exits.get('mnist-a1b2')).toBe(3);
+    expect(sections.exits.get('odd:name')).toBe(0);
+  });
 });
