@@ -10,8 +10,6 @@ export async function runCockpit(config: Config): Promise<number> {
     process.stderr.write('trainyard: the cockpit needs a terminal. In scripts use: trainyard status [--json]\n');
     return 2;
   }
-  // NO_COLOR (https://no-color.org): chalk reads FORCE_COLOR when Ink is first imported.
-  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   const { mountCockpit } = await import('../../components/runCockpit.js');
   const fleet = new Fleet(config, { interactive: true });
   const app = mountCockpit(fleet.store, fleet);

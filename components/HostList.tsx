@@ -1,0 +1,35 @@
+/** The list of hosts, windowed to `visible` lines around the selection. */
+import React, { useMemo, useRef } from 'react';
+import { HOST_HEADER, HostRow, longestAlias, planHostColumns } from './HostRow.js';
+import { followSelection } from './layout.js';
+import { Line, Row } from './Row.js';
+import { useTrainyard } from './storeContext.js';
+
+export interface HostListProps {
+  width: number;
+  visible: number;
+  selected: number;
+  focused: boolean;
+}
+
+export function HostList({ width, visible, selected, focused }: HostListProps) {
+  const order = useTrainyard((s) => s.hostOrder);
+  const columns = useMemo(() => planHostColumns(width, longestAlias(order)), [width, order]);
+  const top = useRef(0);
+  top.current = followSelection(selected, visible, order.length, top.current);
+  if (order.length === 0) return <Line width={width} tone="muted">no hosts configured</Line>;
+  return (
+    <>
+      {order.slice(top.current, top.current + visible).map((alias, i) => (
+        <HostRow key={alias} alias={alias} selected={top.current + i === selected} focused={focused} columns={columns} width={width} />
+      ))}
+    </>
+  );
+}
+
+/** Column names over the host list (phone layout). */
+export function HostListHeader({ width }: { width: number }) {
+  const order = useTrainyard((s) => s.hostOrder);
+  const columns = useMemo(() => planHostColumns(width, longestAlias(order)), [width, order]);
+  return <Row columns={columns} width={width} cells={HOST_HEADER} tone="muted" />;
+}

@@ -1,0 +1,68 @@
+/** One line of fixed-width cells, laid out by planColumns: never wraps, never wider than `width`. */
+import React, { type ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import type { PlannedColumn } from '../src/format/columns.js';
+import { fitSegments, type Segment } from '../src/format/text.js';
+import { useTheme } from './theme.js';
+
+export interface Cell {
+  text?: string;
+  segments?: Segment[];
+  tone?: string;
+}
+
+/** A cell's content, or a function of the width the plan gave it (bars, sparklines, memory). */
+export type CellValue = string | Cell | ((width: number) => string | Cell);
+
+function toSegments(value: CellValue | undefined, width: number): Segment[] {
+  const v = typeof value === 'function' ? value(width) : value;
+  if (v === undefined) return [];
+  if (typeof v === 'string') return [{ text: v }];
+  return v.segments ?? [{ text: v.text ?? '', tone: v.tone }];
+}
+
+export interface RowProps {
+  columns: readonly PlannedColumn[];
+  cells: Record<string, CellValue>;
+  width: number;
+  inverse?: boolean;
+  bold?: boolean;
+  /** Tone for the whole row (column headers). */
+  tone?: string;
+}
+
+export function Row({ columns, cells, width, inverse, bold, tone }: RowProps) {
+  const theme = useTheme();
+  const parts: ReactNode[] = [];
+  let used = 0;
+  columns.forEach((col, i) => {
+    if (i > 0) {
+      parts.push(' ');
+      used++;
+    }
+    fitSegments(toSegments(cells[col.key], col.width), col.width, col.align).forEach((s, j) => {
+      parts.push(s.tone ? <Text key={`${col.key}${j}`} {...theme.tone(s.tone)}>{s.text}</Text> : s.text);
+    });
+    used += col.width;
+  });
+  if (used < width) parts.push(' '.repeat(width - used));
+  return (
+    <Box width={width} height={1} overflow="hidden" flexShrink={0}>
+      <Text wrap="truncate-end" inverse={inverse} bold={bold} {...theme.tone(tone)}>
+        {parts}
+      </Text>
+    </Box>
+  );
+}
+
+/** A single line of text (with optional tone), cut to `width`. */
+export function Line({ width, children, tone, bold, inverse }: { width: number; children: ReactNode; tone?: string; bold?: boolean; inverse?: boolean }) {
+  const theme = useTheme();
+  return (
+    <Box width={width} height={1} overflow="hidden" flexShrink={0}>
+      <Text wrap="truncate-end" bold={bold} inverse={inverse} {...theme.tone(tone)}>
+        {children}
+      </Text>
+    </Box>
+  );
+}

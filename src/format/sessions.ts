@@ -1,0 +1,49 @@
+/** Pure formatting of tmux session state and age. */
+import type { TmuxSession } from '../parsers/tmux.js';
+
+export type SessionKind = 'running' | 'finished' | 'crashed' | 'killed' | 'exited';
+
+export interface SessionStatus {
+  kind: SessionKind;
+  /** "running", "exited 0", "crashed exit 1", "killed signal 15". */
+  text: string;
+}
+
+export function sessionStatus(s: TmuxSession): SessionStatus {
+  if (s.running) return { kind: 'running', text: 'running' };
+  if (s.exitSignal !== null) return { kind: 'killed', text: `killed signal ${s.exitSignal}` };
+  if (s.exitStatus === 0) return { kind: 'finished', text: 'exited 0' };
+  if (s.exitStatus !== null) return { kind: 'crashed', text: `crashed exit ${s.exitStatus}` };
+  return { kind: 'exited', text: 'exited' };
+}
+
+export interface SessionCounts {
+  running: number;
+  finished: number;
+  /** Non-zero exits and kills. */
+  crashed: number;
+}
+
+export function countSessions(sessions: readonly TmuxSession[]): SessionCounts {
+  const counts: SessionCounts = { running: 0, finished: 0, crashed: 0 };
+  for (const s of sessions) {
+    const { kind } = sessionStatus(s);
+    if (kind === 'running') counts.running++;
+    else if (kind === 'crashed' || kind === 'killed') counts.crashed++;
+    else counts.finished++;
+  }
+  return counts;
+}
+
+/** Seconds since the session was created, measured on the server's clock (ours plus its skew). */
+export function sessionAgeSeconds(s: TmuxSession, nowMs: number, clockSkewSeconds: number): number {
+  return Math.floor(nowMs / 1000 + clockSkewSeconds) - s.createdAt;
+}
+
+/** "<1m", "5m", "3h", "2d": minute resolution, so the display changes at most once a minute. */
+export function formatAge(seconds: number): string {
+  if (seconds < 60) return '<1m';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
