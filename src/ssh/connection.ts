@@ -82,18 +82,18 @@ export class SshConnection extends EventEmitter implements Transport {
   whenReady(timeoutMs: number): Promise<void> {
     if (this.ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
         this.off('state', onState);
-        reject(new NotConnectedError(`${this.options.alias}: ${this.info.error ?? 'not connected'}`));
-      }, timeoutMs);
-      const onState = (info: ConnectionInfo) => {
-        if (info.state === 'connected') {
-          clearTimeout(timer);
-          this.off('state', onState);
-          resolve();
-        }
+        this.off('closed', onClosed);
+        if (error) reject(error);
+        else resolve();
       };
+      const timer = setTimeout(() => finish(new NotConnectedError(`${this.options.alias}: ${this.info.error ?? 'not connected'}`)), timeoutMs);
+      const onState = (info: ConnectionInfo) => info.state === 'connected' && finish();
+      const onClosed = () => finish(new NotConnectedError(`${this.options.alias}: closed`));
       this.on('state', onState);
+      this.on('closed', onClosed);
     });
   }
 
@@ -360,6 +360,7 @@ export class SshConnection extends EventEmitter implements Transport {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.stopWake();
     this.teardown();
+    this.emit('closed');
   }
 }
 
