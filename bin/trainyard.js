@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (npm install / npm ci build it through the `prepare` script).
-import { main } from '../dist/src/cli/main.js';
+// React's development build re-checks every render and costs several times the CPU: an app
+// that stays open all day runs the production one unless told otherwise.
+process.env.NODE_ENV ??= 'production';
+const { main } = await import('../dist/src/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -45,7 +45,8 @@ export function Row({ columns, cells, width, inverse, bold, tone }: RowProps) {
     });
     used += col.width;
   });
-  if (used < width) parts.push(' '.repeat(width - used));
+  // Trailing blanks cost Ink a width computation per character every frame: pad only to show a highlight.
+  if (used < width && inverse) parts.push(" ".repeat(width - used));
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end" inverse={inverse} bold={bold} {...theme.tone(tone)}>

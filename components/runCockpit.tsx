@@ -4,11 +4,14 @@ import { render } from 'ink';
 import type { CockpitController } from '../src/cockpit/controller.js';
 import type { TrainyardStore } from '../src/state/store.js';
 import { App } from './App.js';
+import { compactingStdout } from './compactOutput.js';
 
 export interface CockpitStreams {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   stderr?: NodeJS.WriteStream;
+  /** Only for the benchmark's full-redraw baseline: Ink's default rewrites every line. */
+  incrementalRendering?: boolean;
 }
 
 export interface MountedCockpit {
@@ -19,13 +22,13 @@ export interface MountedCockpit {
 }
 
 export function mountCockpit(store: TrainyardStore, controller: CockpitController, opts: CockpitStreams = {}): MountedCockpit {
-  const stdout = opts.stdout ?? process.stdout;
+  const stdout = compactingStdout(opts.stdout ?? process.stdout);
   const instance = render(<App store={store} controller={controller} />, {
     stdout,
     stdin: opts.stdin ?? process.stdin,
     stderr: opts.stderr ?? process.stderr,
     alternateScreen: true,
-    incrementalRendering: true,
+    incrementalRendering: opts.incrementalRendering ?? true,
     maxFps: 10,
     exitOnCtrlC: false,
     patchConsole: true,

@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { CockpitController } from '../cockpit/controller.js';
 import type { AskPassphrase } from '../ssh/auth.js';
+import { SampleBatcher } from '../state/sampleBatcher.js';
 import { createTrainyardStore, type TrainyardStore } from '../state/store.js';
 import { HostMonitor, type HostMonitorOptions } from './hostMonitor.js';
 
@@ -8,6 +9,7 @@ import { HostMonitor, type HostMonitorOptions } from './hostMonitor.js';
 export class Fleet implements CockpitController {
   readonly store: TrainyardStore;
   readonly monitors: HostMonitor[];
+  private readonly batcher: SampleBatcher;
   private promptId = 0;
   private readonly promptAnswers = new Map<number, (value: string | null) => void>();
 
@@ -17,7 +19,9 @@ export class Fleet implements CockpitController {
   ) {
     this.store = createTrainyardStore(config.hosts);
     const askPassphrase: AskPassphrase | undefined = options.interactive ? (keyPath) => this.ask(`Passphrase for ${keyPath}`) : undefined;
-    this.monitors = config.hosts.map((h) => new HostMonitor(h, config, this.store, { ...options, askPassphrase }));
+    this.batcher = new SampleBatcher(this.store, Math.min(1000, config.refreshSeconds * 1000));
+    const gpuSink = this.batcher.add.bind(this.batcher);
+    this.monitors = config.hosts.map((h) => new HostMonitor(h, config, this.store, { ...options, askPassphrase, gpuSink }));
   }
 
   start(): void {
@@ -38,6 +42,7 @@ export class Fleet implements CockpitController {
       }),
     ]);
     clearTimeout(timer);
+    this.batcher.flush();
   }
 
   /** Prompts serialise: one question on screen at a time. */
@@ -63,6 +68,7 @@ export class Fleet implements CockpitController {
 
   async shutdown(): Promise<void> {
     for (const m of this.monitors) m.stop();
+    this.batcher.stop();
     for (const resolve of this.promptAnswers.values()) resolve(null);
     this.promptAnswers.clear();
   }

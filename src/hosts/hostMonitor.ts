@@ -16,6 +16,8 @@ const GPU_RETRY_MS = 30_000;
 
 export interface HostMonitorOptions {
   askPassphrase?: AskPassphrase;
+  /** Where GPU samples go; defaults to straight into the store. The fleet batches them. */
+  gpuSink?: (alias: string, gpus: GpuSample[]) => void;
   backoff?: { baseMs: number; capMs: number; jitter: number };
 }
 
@@ -35,6 +37,7 @@ export class HostMonitor {
   private firstProbeDone = false;
   private firstGpuDone = false;
   private readonly settledWaiters: (() => void)[] = [];
+  private readonly gpuSink: (alias: string, gpus: GpuSample[]) => void;
 
   constructor(
     readonly host: HostConfig,
@@ -42,6 +45,7 @@ export class HostMonitor {
     private readonly store: TrainyardStore,
     options: HostMonitorOptions = {},
   ) {
+    this.gpuSink = options.gpuSink ?? ((alias, gpus) => recordGpuSample(store, alias, gpus));
     if (host.alias === LOCAL_HOST) {
       this.transport = new LocalTransport();
       this.connection = null;
@@ -121,7 +125,7 @@ export class HostMonitor {
       if (pending.length === 0) return;
       const sample = pending.sort((a, b) => a.index - b.index);
       pending = [];
-      recordGpuSample(this.store, this.alias, sample);
+      this.gpuSink(this.alias, sample);
       this.firstGpuDone = true;
       this.notifySettled();
     };

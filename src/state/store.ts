@@ -106,15 +106,47 @@ export function setConnection(store: TrainyardStore, alias: string, info: Connec
   patchHost(store, alias, { connection: info });
 }
 
-/** Records one GPU sample: figures plus the sparkline history, in a single update. */
-export function recordGpuSample(store: TrainyardStore, alias: string, gpus: GpuSample[], now = Date.now()): void {
-  patchHost(store, alias, (h) => {
-    const gpuHistory: Record<number, number[]> = {};
-    for (const gpu of gpus) {
-      const previous = h.gpuHistory[gpu.index] ?? [];
-      const next = [...previous, gpu.utilization ?? 0];
-      gpuHistory[gpu.index] = next.length > HISTORY_LENGTH ? next.slice(next.length - HISTORY_LENGTH) : next;
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameGpus(a: readonly GpuSample[], b: readonly GpuSample[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((g, i) => {
+      const o = b[i];
+      return g.index === o.index && g.uuid === o.uuid && g.name === o.name && g.utilization === o.utilization && g.memoryUsedMiB === o.memoryUsedMiB && g.memoryTotalMiB === o.memoryTotalMiB && g.temperatureC === o.temperatureC && g.powerW === o.powerW;
+    })
+  );
+}
+
+/**
+ * What one GPU sample changes on a host: figures plus the sparkline history. Unchanged parts keep
+ * their identity (a steady GPU with a full history gives back the very same arrays), so views
+ * that select them do not re-render and nothing is redrawn when nothing changed.
+ */
+export function withGpuSample(h: HostState, gpus: GpuSample[], now: number): Partial<HostState> {
+  const gpuHistory: Record<number, number[]> = {};
+  let historyChanged = Object.keys(h.gpuHistory).length !== gpus.length;
+  for (const gpu of gpus) {
+    const previous = h.gpuHistory[gpu.index] ?? [];
+    const grown = [...previous, gpu.utilization ?? 0];
+    const next = grown.length > HISTORY_LENGTH ? grown.slice(grown.length - HISTORY_LENGTH) : grown;
+    if (sameNumbers(next, previous)) gpuHistory[gpu.index] = previous;
+    else {
+      gpuHistory[gpu.index] = next;
+      historyChanged = true;
     }
-    return { gpus, gpuHistory, gpuError: null, gpuUpdatedAt: now };
-  });
+  }
+  return {
+    gpus: sameGpus(gpus, h.gpus) ? h.gpus : gpus,
+    gpuHistory: historyChanged ? gpuHistory : h.gpuHistory,
+    gpuError: null,
+    gpuUpdatedAt: now,
+  };
+}
+
+/** Records one GPU sample in a single update. */
+export function recordGpuSample(store: TrainyardStore, alias: string, gpus: GpuSample[], now = Date.now()): void {
+  patchHost(store, alias, (h) => withGpuSample(h, gpus, now));
 }
