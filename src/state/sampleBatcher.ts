@@ -34,7 +34,8 @@ export class SampleBatcher {
       const hosts = { ...s.hosts };
       for (const { alias, gpus, at } of batch) {
         const h = hosts[alias];
-        if (h) hosts[alias] = { ...h, ...withGpuSample(h, gpus, at) };
+        // a sample taken before nvidia-smi failed must not hide the failure
+        if (h && !(h.gpuError && h.gpuUpdatedAt !== null && at <= h.gpuUpdatedAt)) hosts[alias] = { ...h, ...withGpuSample(h, gpus, at) };
       }
       return { hosts };
     });
