@@ -29,7 +29,7 @@ export function mountCockpit(store: TrainyardStore, controller: CockpitControlle
     stderr: opts.stderr ?? process.stderr,
     alternateScreen: true,
     incrementalRendering: opts.incrementalRendering ?? true,
-    maxFps: 10,
+    maxFps: 30, // keypress-to-frame p99 under 50 ms while a busy log is followed (bench/logs.bench.ts)
     exitOnCtrlC: false,
     patchConsole: true,
     // Ink treats CI=true as non-interactive unless told; the end-to-end tests run under CI=true in tmux.

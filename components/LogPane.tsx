@@ -1,0 +1,151 @@
+/**
+ * The live log of one run: follow / pause / scroll / search over a LogTail's ring buffer.
+ * Self-contained: give it a LogTail (or anything with its `lines` and `store`) and a size. It
+ * reads keys only while isActive; see LOG_PANE_KEYS for what it uses.
+ */
+import React, { useEffect, useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { StoreApi } from 'zustand/vanilla';
+import { stripSgr } from '../src/logs/ansi.js';
+import type { LogTailState } from '../src/logs/logTail.js';
+import { frame, handleKey, initialLogView, type LogViewState, type ViewRow } from '../src/logs/logView.js';
+import type { LineRing } from '../src/logs/ringBuffer.js';
+import { useTheme } from './theme.js';
+
+export interface LogPaneSource {
+  lines: LineRing;
+  store: StoreApi<LogTailState>;
+}
+
+export interface LogPaneProps {
+  tail: LogPaneSource;
+  width: number;
+  height: number;
+  /** Shown first in the status line (e.g. "gpu-1 train01"). */
+  title?: string;
+  /** Whether this pane reads keys (default true). */
+  isActive?: boolean;
+  /** Start wrapped (default) or cut. */
+  wrap?: boolean;
+  /** Told when typing a search starts and ends: while typing, every key belongs to the pane. */
+  onInputModeChange?: (typing: boolean) => void;
+}
+
+/** For the help overlay: the keys the pane uses while it has focus. */
+export const LOG_PANE_KEYS: readonly { keys: string; help: string }[] = [
+  { keys: 'f', help: 'follow / pause' },
+  { keys: 'G End', help: 'follow (jump to the newest line)' },
+  { keys: 'g Home', help: 'oldest line kept' },
+  { keys: 'k ↑ / j ↓', help: 'scroll one row' },
+  { keys: 'b PgUp Ctrl-U Ctrl-B / space PgDn Ctrl-D Ctrl-F', help: 'scroll a page' },
+  { keys: 'w', help: 'wrap / cut long lines' },
+  { keys: 'h / l  0', help: 'cut mode: scroll sideways, back to the left edge' },
+  { keys: '/', help: 'search (Enter: newest match first, Esc: cancel)' },
+  { keys: 'n / N', help: 'older / newer match' },
+  { keys: 'Esc', help: 'clear the search' },
+];
+
+function compact(n: number): string {
+  return n < 10_000 ? String(n) : n < 1_000_000 ? `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k` : `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+export function LogPane({ tail, width, height, title, isActive = true, wrap = true, onInputModeChange }: LogPaneProps) {
+  const theme = useTheme();
+  const [view, setView] = useState<LogViewState>(() => ({ ...initialLogView, wrap }));
+  const t = useStore(
+    tail.store,
+    useShallow((s: LogTailState) => ({ version: s.version, status: s.status, error: s.error, partial: s.partial, received: s.received })),
+  );
+  const typing = view.input !== null;
+  const logHeight = Math.max(0, height - 1 - (typing ? 1 : 0));
+  const size = { width, height: logHeight };
+  const sizeRef = useRef(size);
+  sizeRef.current = size;
+
+  useInput(
+    (input, key) => {
+      setView((v) => handleKey(v, input, key, tail.lines, sizeRef.current).state);
+    },
+    { isActive },
+  );
+
+  const typingRef = useRef(false);
+  useEffect(() => {
+    if (typingRef.current === typing) return;
+    typingRef.current = typing;
+    onInputModeChange?.(typing);
+  }, [typing, onInputModeChange]);
+
+  const shown = frame(view, tail.lines, t.partial, size);
+
+  const status: { text: string; tone: string }[] = [];
+  if (title) status.push({ text: title, tone: 'accent' });
+  if (t.status === 'disconnected') status.push({ text: 'link down, will resume', tone: 'bad' });
+  else if (t.status === 'error') status.push({ text: `error: ${(t.error ?? '').split('\n')[0]}`, tone: 'bad' });
+  else if (t.status === 'waiting-for-file') status.push({ text: 'waiting for the log file', tone: 'warn' });
+  else if (t.status === 'starting') status.push({ text: 'opening', tone: 'muted' });
+  if (view.follow) status.push({ text: 'following', tone: 'ok' });
+  else status.push({ text: shown.newBelow > 0 ? `paused +${compact(shown.newBelow)}` : 'paused', tone: 'warn' });
+  if (view.search) {
+    const s = view.search;
+    status.push({ text: `/${s.query}${s.note ? ` ${s.note}` : ''}`, tone: s.matchSeq === null ? 'bad' : 'accent' });
+  } else {
+    status.push({ text: `${compact(t.received)} lines`, tone: 'muted' });
+  }
+  if (!view.wrap) status.push({ text: view.hscroll ? `cut +${view.hscroll}` : 'cut', tone: 'muted' });
+
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden" flexShrink={0}>
+      <Box height={1} width={width} overflow="hidden" flexShrink={0}>
+        <Text wrap="truncate-end">
+          {status.map((s, i) => (
+            <Text key={i} {...theme.tone(s.tone)}>
+              {i ? ' · ' : ''}
+              {s.text}
+            </Text>
+          ))}
+        </Text>
+      </Box>
+      <Box flexDirection="column" height={logHeight} width={width} overflow="hidden" flexShrink={0}>
+        {shown.rows.map((r, i) => (
+          <LogRow key={i} row={r} noColor={theme.noColor} />
+        ))}
+      </Box>
+      {typing ? (
+        <Box height={1} width={width} overflow="hidden" flexShrink={0}>
+          <Text wrap="truncate-start">
+            /{view.input}
+            <Text inverse> </Text>
+          </Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
+
+function LogRow({ row, noColor }: { row: ViewRow; noColor: boolean }) {
+  if (row.marker) {
+    return (
+      <Text wrap="truncate-end" dimColor>
+        {stripSgr(row.row.map((s) => s.text).join(''))}
+      </Text>
+    );
+  }
+  // An empty Text takes no row in Ink; a blank line must still take one.
+  if (row.row.every((s) => stripSgr(s.text) === '')) return <Text> </Text>;
+  return (
+    <Text wrap="truncate-end">
+      {row.row.map((seg, i) =>
+        seg.highlight ? (
+          <Text key={i} inverse bold={row.current} color={row.current && !noColor ? 'yellow' : undefined}>
+            {seg.text}
+          </Text>
+        ) : (
+          <Text key={i}>{noColor ? stripSgr(seg.text) : seg.text}</Text>
+        ),
+      )}
+    </Text>
+  );
+}
