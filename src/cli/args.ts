@@ -8,13 +8,37 @@ Usage:
   trainyard                     open the cockpit (full screen)
   trainyard status [--json]     print every host's state, GPUs and tmux sessions once
   trainyard doctor              check each host and say what to fix
+  trainyard sync PROJECT --host H      send the code (asks before deleting on the server)
+  trainyard smoke PROJECT --host H     run the smoke test in the foreground, judge it
+  trainyard launch PROJECT --host H    start the training run in a new tmux session
+  trainyard restart PROJECT --host H   relaunch the newest run from its newest checkpoint
+  trainyard pull PROJECT --host H      fetch the results (no checkpoints or weights)
+  trainyard stop HOST SESSION          Ctrl-C, then kill a tmux session (asks first)
+  trainyard attach HOST SESSION        attach to a tmux session (detach: Ctrl-b d)
+  trainyard watchdog install HOST      install/upgrade the server-side watchdog, start it in tmux
+  trainyard watchdog status [HOST]     is it running, its summary, unread events
+  trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog
+  trainyard events [--since 8h] [--host H]   the watchdogs' timeline (crashes, stalls, restarts)
   trainyard help                this text
 
 Options:
   --config FILE     use this config file instead of the default location
   --timeout SEC     (status, doctor) how long to wait for hosts, default 20
   --json            (status) machine-readable output
-  --version         print the version`;
+  --version         print the version
+  --host ALIAS      (sync, smoke, launch, restart, pull) the host; optional with one host
+  --yes, -y         answer yes to every question (deleting files, launching a config again)
+  --dry-run, -n     print exactly the commands that would run; run only read-only queries
+  --session NAME    (launch, restart) the new tmux session's name, default PROJECT-xxxx
+  --gpus G          (launch, restart, smoke) all | least-used[:N] | 0,1 (default: the project's "gpus")
+  --from SESSION    (restart) the run to restart, default the project's newest run on the host
+  --new-window      (attach) open it in a new window of your local tmux
+  --since T         (events) from a time (2026-11-23T08:00Z) or a duration back (8h, 30m, 2d)
+  --interval SEC    (watchdog install) seconds between looks, default 30
+  --stall MIN       (watchdog install) minutes of idle GPUs before "stalled", default 10
+  --silent MIN      (watchdog install) minutes without log output before "silent", default 15
+  --webhook URL     (watchdog install) push alerts (ntfy topic or Slack webhook); "none" removes;
+                    or set TRAINYARD_WEBHOOK_URL to keep the URL off the command line`;
 
 export interface ParsedArgs {
   command: string;
@@ -44,6 +68,14 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
         yes: { type: 'boolean', short: 'y' },
         'dry-run': { type: 'boolean', short: 'n' },
         since: { type: 'string' },
+        session: { type: 'string' },
+        gpus: { type: 'string' },
+        from: { type: 'string' },
+        'new-window': { type: 'boolean' },
+        interval: { type: 'string' },
+        stall: { type: 'string' },
+        silent: { type: 'string' },
+        webhook: { type: 'string' },
       },
     });
   } catch (error) {

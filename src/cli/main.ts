@@ -32,6 +32,18 @@ export async function main(argv: string[]): Promise<number> {
         return await runStatus(config, { json: args.json, timeoutSeconds: args.timeoutSeconds });
       case 'doctor':
         return await runDoctor(config, { timeoutSeconds: args.timeoutSeconds });
+      case 'sync':
+      case 'smoke':
+      case 'launch':
+      case 'restart':
+      case 'pull':
+      case 'stop':
+      case 'attach':
+        return await (await import('./actions.js')).runActionCli(config, args);
+      case 'watchdog':
+        return await (await import('./watchdog.js')).runWatchdogCli(config, args);
+      case 'events':
+        return await (await import('./events.js')).runEventsCli(config, args);
       default:
         throw new UsageError(`unknown command "${args.command}"\n\n${USAGE}`);
     }

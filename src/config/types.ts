@@ -24,6 +24,10 @@ export interface ProjectConfig {
   hosts?: Record<string, { remote?: string }>;
   autoRestart?: { enabled?: boolean; max?: number; backoffSeconds?: number };
   metrics?: string;
+  /** Default GPU choice for launches: "all", "least-used", "least-used:N" or "0,1". */
+  gpus?: string;
+  /** Seconds stop waits after Ctrl-C before it kills the session. */
+  stopGraceSeconds?: number;
 }
 
 export interface Config {

@@ -14,6 +14,8 @@
  * A manifest is one line of JSON (no newline inside), so `cat` of several stays line-parseable.
  * <project> in a file name is projectFileSlug(project), which keeps any project name a safe file name.
  */
+import { shQuote } from '../shell/quote.js';
+
 export const REMOTE_HOME_DIR = '.trainyard';
 export const RUNS_DIR = `${REMOTE_HOME_DIR}/runs`;
 export const SECRETS_DIR = `${REMOTE_HOME_DIR}/secrets`;
@@ -45,6 +47,30 @@ export function projectFileSlug(project: string): string {
   for (const byte of new TextEncoder().encode(project)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
   const plain = project.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40);
   return `${plain}-${h.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * Launch script layout, shared by launchScript() (src/commands/runScript.ts) and the watchdog's
+ * automatic restart (src/watchdog/watchdog.sh): above RUN_SCRIPT_MARKER only the shebang,
+ * comments and runScriptHeader()'s assignments; from the marker on, the script names the run
+ * only through "$ty_session", "$ty_log", "$ty_exit" and "$ty_command" (e.g. eval "$ty_command").
+ * A restart then writes new assignments above a copy of the parent's script from the marker on.
+ *
+ * What the watchdog does on an automatic restart, mirroring src/remote/restart.ts and the
+ * launch action: checkpoint = newestCheckpoint() of manifest.checkpoints in remoteDir (last
+ * integer of the base name, then mtime, then path); command = buildResumeCommand(command,
+ * resume, checkpoint); session = defaultSessionName(project) (base + "-" + 4 hex digits); log =
+ * the parent's log with every occurrence of the parent session replaced by the new one; exit
+ * file = runFile(home, session, 'exit'); manifest = the parent's (every field kept, one line)
+ * with session, log, script, startedAt, parent, resumedFrom, effectiveCommand, writer replaced
+ * and restartCount + 1; started like launchCommand(): new-session -d -s S -- bash <script>
+ * \; set-option -t =S: remain-on-exit on.
+ */
+export const RUN_SCRIPT_MARKER = '# --- trainyard: run-independent part below ---';
+
+/** The run-specific lines of a launch script, ending with RUN_SCRIPT_MARKER. */
+export function runScriptHeader(run: { session: string; log: string; exitFile: string; command: string }): string[] {
+  return [`ty_session=${shQuote(run.session)}`, `ty_log=${shQuote(run.log)}`, `ty_exit=${shQuote(run.exitFile)}`, `ty_command=${shQuote(run.command)}`, RUN_SCRIPT_MARKER];
 }
 
 export interface RunManifest {

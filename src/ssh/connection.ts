@@ -27,6 +27,9 @@ export interface ConnectionOptions {
 
 export class NotConnectedError extends Error {}
 
+/** Exit statuses seen as soon as a channel opened, before exec()/stream() listen. */
+const exitStatus = new WeakMap<ClientChannel, { code: number | null; signal?: string }>();
+
 type Failure = { state: ConnectionStateName; error: string; hint: string | null };
 
 /** A refusal found while verifying the host key, kept until ssh2 reports the failed handshake. */
@@ -125,6 +128,8 @@ export class SshConnection extends EventEmitter implements Transport {
         return;
       }
       this.client = client;
+      // ssh2 leaves Nagle's algorithm on: each small request would wait ~40-100 ms for an ACK.
+      client.setNoDelay(true);
       this.ready = true;
       this.everConnected = true;
       this.attempt = 0;
@@ -263,7 +268,12 @@ export class SshConnection extends EventEmitter implements Transport {
       }
       try {
         const channel = await new Promise<ClientChannel>((resolve, reject) => {
-          client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch)));
+          client.exec(command, (err, ch) => {
+            if (err) return reject(err);
+            // 'exit' can come before the caller's listeners are attached (they are after an await)
+            ch.once('exit', (code: number | null, signal?: string) => exitStatus.set(ch, { code, signal: signal ?? undefined }));
+            resolve(ch);
+          });
         });
         this.openChannels.add(channel);
         channel.once('close', () => {
@@ -300,7 +310,8 @@ export class SshConnection extends EventEmitter implements Transport {
       });
       channel.once('close', () => {
         clearTimeout(timer);
-        resolve({ stdout, stderr, code, signal });
+        const early = exitStatus.get(channel);
+        resolve({ stdout, stderr, code: code ?? early?.code ?? null, signal: signal ?? early?.signal });
       });
       if (options.timeoutMs) {
         timer = setTimeout(() => {
@@ -336,6 +347,9 @@ export class SshConnection extends EventEmitter implements Transport {
           ch.once('close', () => {
             out.end();
             err.end();
+            const early = exitStatus.get(ch);
+            code ??= early?.code ?? null;
+            signal ??= early?.signal;
             resolve({ stdout: '', stderr: '', code, signal: cancelled ? 'cancelled' : (signal ?? (code === null ? 'disconnected' : undefined)) });
           });
         }),

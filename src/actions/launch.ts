@@ -1,0 +1,196 @@
+/**
+ * Launch: the training command in a new tmux session (remain-on-exit, output appended to a log
+ * on the server, environment activated), on the GPUs chosen, with a run manifest on the server
+ * and here. Launching a config whose hash already runs or ran asks first.
+ */
+import { launchCommand, paneStateCommand, tailCommand } from '../commands/remote.js';
+import { launchScript } from '../commands/runScript.js';
+import { sessionNameProblem } from '../commands/tmux.js';
+import { runFile, secretsFile, type RunManifest } from '../remote/layout.js';
+import { buildResumeCommand } from '../remote/restart.js';
+import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
+import { defaultSessionName, requireProject, sleep } from './common.js';
+import { configHash } from './configHash.js';
+import { runCommand } from './execute.js';
+import { readGitInfo } from './gitInfo.js';
+import { chooseGpus } from './gpuChoice.js';
+import { probeHost, type HostSnapshot } from './hostState.js';
+import { readLocalManifests, writeLocalManifest } from './localManifests.js';
+import { absoluteOnServer, logPathFor, type ResolvedProject } from './project.js';
+import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
+
+const WRITER = 'trainyard 0.1';
+
+export interface LaunchPlan {
+  /** null: a fresh start. */
+  parent: string | null;
+  resumedFrom: string | null;
+  restartCount: number;
+  /** Ask before launching a config that already ran (a restart resumes its own config: no). */
+  checkDuplicates: boolean;
+}
+
+/** GPU choices for the question: all, least-used:k, each single GPU. */
+function gpuChoices(ctx: ActionContext, current: string) {
+  const n = ctx.gpuSamples()?.length ?? 0;
+  const choices = [{ value: 'all', label: 'all GPUs' }];
+  for (let k = 1; k < Math.max(n, 2); k++) choices.push({ value: k === 1 ? 'least-used' : `least-used:${k}`, label: `the ${k === 1 ? '' : `${k} `}least-used GPU${k === 1 ? '' : 's'}` });
+  for (let i = 0; i < n; i++) choices.push({ value: String(i), label: `GPU ${i}` });
+  if (!choices.some((c) => c.value === current)) choices.push({ value: current, label: current });
+  return choices;
+}
+
+/** Session name and GPUs: from the parameters, else asked (the cockpit) or defaulted (the CLI). */
+async function chooseSessionAndGpus(ctx: ActionContext, p: ResolvedProject, snap: HostSnapshot): Promise<{ session: string; gpuChoice: string }> {
+  let session = ctx.params.session;
+  if (session === undefined) {
+    const suggested = defaultSessionName(p.name);
+    const answer = await ctx.ask({
+      kind: 'input',
+      title: 'Session name',
+      message: `tmux session for ${p.name} on ${ctx.host}`,
+      defaultValue: suggested,
+      validate: (v) => sessionNameProblem(v) ?? (snap.sessions.some((s) => s.name === v) ? `a session named ${v} already exists` : null),
+    });
+    if (answer === null) throw new ActionCancelled('no session name given', true);
+    session = answer.trim() || suggested;
+  }
+  const problem = sessionNameProblem(session);
+  if (problem) throw new ActionFailure(`cannot use session name ${JSON.stringify(session)}: ${problem}`, 'pick another name (letters, digits, - and _ always work)');
+  if (snap.sessions.some((s) => s.name === session)) throw new ActionFailure(`a tmux session named ${session} already exists on ${ctx.host}`, 'pick another name, or stop that session first');
+  let gpuChoice = ctx.params.gpus;
+  if (gpuChoice === undefined) {
+    const answer = await ctx.ask({ kind: 'choice', title: 'GPUs', message: `GPUs for ${session}`, choices: gpuChoices(ctx, p.gpus), defaultValue: p.gpus });
+    if (answer === null) throw new ActionCancelled('no GPUs chosen', true);
+    gpuChoice = answer;
+  }
+  return { session, gpuChoice };
+}
+
+/** Launches `command` for project p on the host probed in snap. Shared by launch and restart. */
+export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: HostSnapshot, command: string, plan: LaunchPlan): Promise<Verdict> {
+  const host = ctx.host;
+  if (snap.tmuxError && !/no server running/.test(snap.tmuxError)) throw new ActionFailure(`${host}: ${snap.tmuxError}`, 'install tmux on the host (apt-get install tmux)');
+  if (!snap.remoteDirExists) throw new ActionFailure(`${snap.remoteDir} does not exist on ${host}`, `sync the code first: trainyard sync ${p.name} --host ${host}`);
+  const { session, gpuChoice } = await chooseSessionAndGpus(ctx, p, snap);
+  const [gpus, git] = await Promise.all([chooseGpus(ctx, host, gpuChoice, ctx.gpuSamples()), readGitInfo(p.localDir)]);
+  const secrets = collectSecrets({ name: p.name, project: { env: ctx.config.projects[p.name]?.env, secretNames: p.secretNames, envFile: p.envFile }, env: ctx.env });
+  const secretNames = Object.keys(secrets);
+  ctx.addSecrets(Object.values(secrets));
+  const hash = configHash({ project: p.name, command: p.train, env: p.env, secretNames, activation: p.activation, git });
+
+  if (plan.checkDuplicates) {
+    const here = snap.runs.filter((r) => r.manifest.configHash === hash);
+    const elsewhere = (await readLocalManifests(ctx.dataDir)).filter((m) => m.configHash === hash && m.host !== host);
+    const seen = [
+      ...here.map((r) => `${r.manifest.session} on ${host}: ${r.status === 'running' ? 'RUNNING now' : r.status === 'exited' ? `ran, exit ${r.exitCode}` : r.status}, started ${r.manifest.startedAt}`),
+      ...elsewhere.map((m) => `${m.session} on ${m.host}: launched ${m.startedAt}`),
+    ];
+    if (seen.length > 0) {
+      const yes = await ctx.confirm({
+        title: 'Same config again?',
+        message: `This config (hash ${hash}: same command, environment and code) already ${here.some((r) => r.status === 'running') ? 'runs' : 'ran'}. Launch it again?`,
+        details: seen,
+        destructive: false,
+      });
+      if (!yes) throw new ActionCancelled(`config ${hash} already ran; not launched again`, true);
+    }
+  }
+
+  const log = absoluteOnServer(logPathFor(p.logTemplate, p.name, session), snap.remoteDir, snap.home);
+  const secretsFilePath = secretNames.length ? secretsFile(snap.home, p.name) : null;
+  const manifest: RunManifest = {
+    session,
+    project: p.name,
+    host,
+    remoteDir: snap.remoteDir,
+    log,
+    command: p.train,
+    resume: p.resume,
+    checkpoints: p.checkpoints,
+    gpus: gpus.visible,
+    startedAt: ctx.now().toISOString(),
+    parent: plan.parent,
+    resumedFrom: plan.resumedFrom,
+    configHash: hash,
+    git,
+    autoRestart: p.autoRestart,
+    restartCount: plan.restartCount,
+    effectiveCommand: command,
+    results: p.results,
+    script: runFile(snap.home, session, 'sh'),
+    secretsFile: secretsFilePath,
+    localDir: p.localDir,
+    writer: WRITER,
+  };
+  const script = launchScript({
+    remoteDir: snap.remoteDir,
+    env: p.env,
+    secretsFile: secretsFilePath,
+    activation: p.activation,
+    gpus: gpus.visible,
+    session,
+    project: p.name,
+    log,
+    exitFile: runFile(snap.home, session, 'exit'),
+    command,
+  });
+  ctx.output(`› starting tmux session ${session} on ${host}: ${command}`, 'step');
+  ctx.output(`  ${gpus.why}; log ${log}`, 'step');
+  const start = launchCommand(host, {
+    session,
+    home: snap.home,
+    manifestJson: JSON.stringify(manifest),
+    scriptText: script,
+    secrets: secretsFilePath ? { file: secretsFilePath, text: secretsFileText(secrets), names: secretNames } : null,
+  });
+  let r;
+  try {
+    r = await runCommand(ctx, start, { timeoutMs: 30_000 });
+  } catch (error) {
+    // The exit status got lost on a live connection: the session tells whether the launch happened.
+    if (!(error instanceof ActionFailure && error.cause_ === 'lost-exit-status')) throw error;
+    const st = await runCommand(ctx, paneStateCommand(host, session), { timeoutMs: 10_000 });
+    if (st.code !== 0) throw error;
+    r = { stdout: '', stderr: '', code: 0 };
+  }
+  if (r.dry) return verdict.ok(`dry run: the commands above would launch ${session}`, [], { session, manifest });
+  if (r.code === 17) throw new ActionFailure(`a tmux session named ${session} already exists on ${host}`, 'pick another name');
+  if (r.code === 127) throw new ActionFailure(`tmux is not installed on ${host}`, 'install it there (apt-get install tmux)');
+  if (r.code !== 0) throw new ActionFailure(`launch on ${host} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ')}`, 'check free space and permissions in ~/.trainyard on the host');
+  const localFile = await writeLocalManifest(ctx.dataDir, manifest).catch((e: Error) => {
+    ctx.output(`could not write the local manifest: ${e.message}`, 'warn');
+    return null;
+  });
+
+  const verifyMs = ctx.params.verifyMs ?? 1000;
+  if (verifyMs > 0) {
+    await sleep(verifyMs, ctx.signal);
+    const st = await runCommand(ctx, paneStateCommand(host, session), { timeoutMs: 10_000 });
+    const [dead, status] = st.stdout.trim().split(' ');
+    if (st.code === 0 && dead === '1') {
+      const tail = await runCommand(ctx, tailCommand(host, log, 15), { timeoutMs: 10_000 });
+      const lines = tail.stdout.split('\n').filter(Boolean);
+      for (const l of lines) ctx.output(l, 'out');
+      return verdict.failed(`${session} started but ended within ${(verifyMs / 1000).toFixed(1)} s (exit ${status || '?'})`, 'read the end of the log above; a smoke test (t) shows such problems faster', lines.filter((l) => !l.startsWith('[trainyard]')).slice(-2), 'ended-at-once', { session, manifest });
+    }
+  }
+  return verdict.ok(
+    `launched ${session} on ${host} (${gpus.why})`,
+    [
+      `command: ${command}`,
+      `log: ${log}`,
+      `manifest: ${runFile(snap.home, session, 'json')}${localFile ? ` and ${localFile}` : ''}`,
+      `config ${hash}, git ${git.commit ? git.commit.slice(0, 12) : 'none'}${git.dirty ? ` + uncommitted changes (${git.diffHash})` : ''}`,
+      `attach: trainyard attach ${host} ${session}`,
+    ],
+    { session, manifest, localManifest: localFile },
+  );
+}
+
+export async function runLaunch(ctx: ActionContext): Promise<Verdict> {
+  const p = requireProject(ctx);
+  ctx.output(`› looking at ${ctx.host}`, 'step');
+  const snap = await probeHost(ctx, ctx.host, p.remoteDir);
+  return launchRun(ctx, p, snap, buildResumeCommand(p.train, null, null), { parent: null, resumedFrom: null, restartCount: 0, checkDuplicates: true });
+}

@@ -1,0 +1,88 @@
+/**
+ * Restart from checkpoint: find the newest checkpoint of a run on the server (by step number,
+ * then mtime), relaunch with the resume template in a new session whose manifest names the
+ * parent run. Without a checkpoint, offer a fresh start. The ordering and the command come
+ * from src/remote/restart.ts, which the server-side watchdog mirrors.
+ */
+import { listCheckpointsCommand } from '../commands/remote.js';
+import { ConfigError } from '../config/load.js';
+import { buildResumeCommand, newestCheckpoint, type CheckpointEntry } from '../remote/restart.js';
+import { runCommand } from './execute.js';
+import { probeHost, resolveRemoteDir, type HostSnapshot, type RunOnHost } from './hostState.js';
+import { launchRun } from './launch.js';
+import { resolveProject, type ResolvedProject } from './project.js';
+import { ActionCancelled, ActionFailure, type ActionContext, type Verdict } from './types.js';
+
+/** Parses listCheckpointsCommand's NUL-separated "mtime<TAB>path" records. */
+export function parseCheckpointList(stdout: string): CheckpointEntry[] {
+  return stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((rec) => {
+      const tab = rec.indexOf('\t');
+      return { mtime: Number(rec.slice(0, tab)), path: rec.slice(tab + 1) };
+    })
+    .filter((e) => e.path !== '' && Number.isFinite(e.mtime));
+}
+
+/** The run to restart: named, else the selected session, else the project's newest run here. */
+function findParent(ctx: ActionContext, snap: HostSnapshot, project: string | null): RunOnHost | null {
+  const wanted = ctx.params.from ?? ctx.session ?? null;
+  if (wanted !== null) {
+    const run = snap.runs.find((r) => r.manifest.session === wanted);
+    if (!run) throw new ActionFailure(`no trainyard run named ${wanted} on ${ctx.host} (no manifest in ~/.trainyard/runs)`, 'restart needs a run launched by trainyard; launch it with L / trainyard launch');
+    return run;
+  }
+  const mine = snap.runs.filter((r) => r.manifest.project === project).sort((a, b) => (a.manifest.startedAt < b.manifest.startedAt ? 1 : -1));
+  return mine[0] ?? null;
+}
+
+export async function runRestart(ctx: ActionContext): Promise<Verdict> {
+  ctx.output(`› looking at ${ctx.host}`, 'step');
+  let p: ResolvedProject | null = ctx.project;
+  let snap = await probeHost(ctx, ctx.host, p?.remoteDir ?? '~');
+  const parent = findParent(ctx, snap, p?.name ?? null);
+  if (!p) {
+    if (!parent) throw new ActionFailure('restart needs a project or a run', 'select a session, or pass the project name');
+    if (!ctx.config.projects[parent.manifest.project]) {
+      throw new ConfigError(ctx.config.file, [`projects.${parent.manifest.project} is not in the config (run ${parent.manifest.session} belongs to it) — fix: add the project back to "projects"`]);
+    }
+    p = resolveProject(ctx.config, parent.manifest.project, ctx.host);
+    snap = { ...snap, remoteDir: resolveRemoteDir(p.remoteDir, snap.home), remoteDirExists: true };
+  }
+  const ctxWithProject = { ...ctx, project: p };
+
+  if (!parent) {
+    const fresh = await ctx.confirm({ title: 'No earlier run', message: `There is no earlier run of ${p.name} on ${ctx.host} to restart. Start ${p.name} fresh instead?`, details: [], destructive: false });
+    if (!fresh) throw new ActionCancelled('nothing to restart', true);
+    return launchRun(ctxWithProject, p, snap, p.train, { parent: null, resumedFrom: null, restartCount: 0, checkDuplicates: false });
+  }
+  const m = parent.manifest;
+  if (parent.status === 'running') {
+    throw new ActionFailure(`${m.session} is still running on ${ctx.host}`, `stop it first (x / trainyard stop ${ctx.host} ${m.session}), then restart`);
+  }
+  ctx.output(`parent run ${m.session}: ${parent.status}${parent.exitCode !== null ? ` (exit ${parent.exitCode})` : ''}, started ${m.startedAt}`, 'step');
+  const glob = m.checkpoints ?? p.checkpoints;
+  const listed = await runCommand(ctx, listCheckpointsCommand(ctx.host, m.remoteDir, glob), { timeoutMs: 30_000 });
+  const entries = parseCheckpointList(listed.stdout);
+  const newest = newestCheckpoint(entries);
+  const base = { parent: m.session, restartCount: m.restartCount, checkDuplicates: false };
+  if (!newest) {
+    const fresh = await ctx.confirm({
+      title: 'No checkpoint',
+      message: `No checkpoint matches ${glob} in ${m.remoteDir} on ${ctx.host}. Start ${p.name} fresh instead?`,
+      details: [],
+      destructive: false,
+    });
+    if (!fresh) throw new ActionCancelled('no checkpoint to resume from', true);
+    return launchRun(ctxWithProject, p, snap, p.train, { ...base, resumedFrom: null });
+  }
+  const resume = p.resume ?? m.resume;
+  if (!resume) {
+    throw new ConfigError(ctx.config.file, [`projects.${p.name}.resume is not set, so ${newest.path} cannot be resumed — fix: add e.g. "resume": "--resume {checkpoint}"`]);
+  }
+  ctx.output(`newest of ${entries.length} checkpoint(s): ${newest.path}`, 'step');
+  if (p.train !== m.command) ctx.output(`the train command changed since ${m.session} (was: ${m.command})`, 'warn');
+  const command = buildResumeCommand(p.train, resume, newest.path);
+  return launchRun(ctxWithProject, p, snap, command, { ...base, resumedFrom: newest.path });
+}

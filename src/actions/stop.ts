@@ -1,0 +1,30 @@
+/** Stop: asks, writes the .stopped marker, sends Ctrl-C, waits, then kills the session. */
+import { stopCommand } from '../commands/remote.js';
+import { runCommand } from './execute.js';
+import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
+
+export async function runStop(ctx: ActionContext): Promise<Verdict> {
+  const session = ctx.session;
+  if (!session) throw new ActionFailure('stop needs a session', 'select a session first');
+  const grace = ctx.project?.stopGraceSeconds ?? 10;
+  if (!ctx.dryRun) {
+    const yes = await ctx.confirm({
+      title: 'Stop the run?',
+      message: `Stop ${session} on ${ctx.host}? It gets Ctrl-C, then the session is killed after ${grace} s if it has not exited. It will not be restarted automatically.`,
+      details: [],
+      destructive: true,
+    });
+    if (!yes) throw new ActionCancelled(`${session} keeps running`, true);
+  }
+  ctx.output(`› stopping ${session} on ${ctx.host}`, 'step');
+  ctx.progress({ fraction: null, label: `stopping ${session}` });
+  const r = await runCommand(ctx, stopCommand(ctx.host, session, grace), { timeoutMs: (grace + 20) * 1000 });
+  ctx.progress(null);
+  if (r.dry) return verdict.ok(`dry run: the command above would stop ${session}`);
+  if (r.code === 3) throw new ActionFailure(`there is no tmux session named ${session} on ${ctx.host}`, 'it may have ended already (the Sessions pane, or trainyard status, lists them)');
+  if (r.code !== 0) throw new ActionFailure(`stopping ${session} failed (exit ${r.code}): ${r.stderr.trim()}`, 'attach to it (a) and look');
+  const graceful = /@@graceful 1/.test(r.stdout);
+  return verdict.ok(graceful ? `stopped ${session} on ${ctx.host} (it exited after Ctrl-C)` : `killed ${session} on ${ctx.host} (still running ${grace} s after Ctrl-C)`, ['marked stopped: it will not be restarted automatically'], {
+    graceful,
+  });
+}

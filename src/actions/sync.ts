@@ -1,0 +1,193 @@
+/**
+ * Sync: code up to the server with rsync over ssh (the app's ssh_config), .gitignore honoured,
+ * outputs/checkpoints/weights/caches excluded. Nothing is deleted on the server before the
+ * user has seen the list; while a run of the project is alive, its outputs, checkpoints and
+ * log are protected from --delete whatever the excludes say.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../config/load.js';
+import { mkdirCommand } from '../commands/remote.js';
+import { RSYNC_MAX_DELETE_EXIT, skippedDeletions, syncArgv, type SyncArgs } from '../commands/rsync.js';
+import type { ResolvedProject } from './project.js';
+import type { LocalCommand } from '../commands/value.js';
+import { LOCAL_HOST } from '../config/load.js';
+import { runCommand, runLocal } from './execute.js';
+import { liveRunsOf, probeHost, type HostSnapshot, type RunOnHost } from './hostState.js';
+import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats } from './parsers/rsync.js';
+import { requireProject } from './common.js';
+import { controlPathFor, prepareSharedConnection } from './sshMux.js';
+import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
+
+export interface Protection {
+  /** rsync patterns for --filter='P …'. */
+  patterns: string[];
+  /** What is protected, in words. */
+  described: string[];
+}
+
+/** A path relative to dir when it lies inside it, else null. */
+function inside(dir: string, p: string): string | null {
+  const rel = path.posix.relative(dir, p);
+  return rel !== '' && !rel.startsWith('..') && !path.posix.isAbsolute(rel) ? rel : null;
+}
+
+/**
+ * What a live run needs kept: its results directory, its checkpoints and its log (when they
+ * lie inside the project directory), each anchored at the transfer root.
+ */
+export function protectionFor(remoteDir: string, live: readonly RunOnHost[], fallback: { results: string; checkpoints: string }): Protection {
+  const patterns = new Set<string>();
+  const described: string[] = [];
+  for (const run of live) {
+    const m = run.manifest;
+    const results = m.results ?? fallback.results;
+    const checkpoints = m.checkpoints ?? fallback.checkpoints;
+    const mine: string[] = [];
+    if (results) {
+      patterns.add(`/${results}/***`);
+      mine.push(`${results}/`);
+    }
+    if (checkpoints && !checkpoints.startsWith('/')) {
+      patterns.add(`/${checkpoints}`);
+      patterns.add(`/${checkpoints}/***`);
+      mine.push(checkpoints);
+    }
+    const logRel = inside(remoteDir, m.log);
+    if (logRel) {
+      const parts = logRel.split('/');
+      for (let i = 1; i < parts.length; i++) patterns.add(`/${parts.slice(0, i).join('/')}/`);
+      patterns.add(`/${logRel}`);
+      mine.push(logRel);
+    }
+    described.push(`${mine.join(', ')} (run ${m.session} is alive)`);
+  }
+  return { patterns: [...patterns], described };
+}
+
+export async function runSync(ctx: ActionContext): Promise<Verdict> {
+  const p = requireProject(ctx);
+  const host = ctx.host;
+  if (!existsSync(p.localDir)) {
+    throw new ConfigError(ctx.config.file, [`projects.${p.name}.local is ${p.localDir}, which does not exist here — fix: point "local" at the project's directory on this machine`]);
+  }
+  ctx.output(`› looking at ${host}`, 'step');
+  // rsync's ssh connection gets ready while the host is probed over the held one
+  const controlPath = host === LOCAL_HOST ? null : controlPathFor(ctx.env);
+  const shared = controlPath && !ctx.dryRun ? prepareSharedConnection(ctx.config.sshConfig, controlPath, host) : Promise.resolve(null);
+  const [snap, sharedState]: [HostSnapshot, Awaited<typeof shared>] = await Promise.all([probeHost(ctx, host, p.remoteDir), shared]);
+  if (sharedState === 'replaced') ctx.output('(the shared ssh connection for rsync had gone stale: replaced)', 'step');
+  const live = liveRunsOf(snap, p.name).filter((r) => r.manifest.remoteDir === snap.remoteDir);
+  const protection = protectionFor(snap.remoteDir, live, { results: p.results, checkpoints: p.checkpoints });
+  for (const d of protection.described) ctx.output(`protected from --delete: ${d}`, 'warn');
+  if (!snap.remoteDirExists) {
+    ctx.output(`› creating ${snap.remoteDir} on ${host} (first sync)`, 'step');
+    const r = await runCommand(ctx, mkdirCommand(host, snap.remoteDir));
+    if (r.code !== 0) throw new ActionFailure(`cannot create ${snap.remoteDir} on ${host}: ${r.stderr.trim()}`, 'check the "remote" path and its permissions on the host');
+  }
+  const args: SyncArgs = {
+    host: host === LOCAL_HOST ? null : host,
+    sshConfig: ctx.config.sshConfig,
+    localDir: p.localDir,
+    remoteDir: snap.remoteDir,
+    excludes: p.syncExcludes,
+    protect: protection.patterns,
+    controlPath,
+  };
+  return transferAndDelete(ctx, p, snap, args, protection);
+}
+
+async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: HostSnapshot, args: SyncArgs, protection: Protection): Promise<Verdict> {
+  const host = ctx.host;
+  const transfer: LocalCommand = { where: 'local', argv: syncArgv(args, 'transfer'), purpose: `send code ${p.localDir} → ${host}:${snap.remoteDir} (never deletes)` };
+  const listing: LocalCommand = { where: 'local', argv: syncArgv(args, 'list-deletions'), purpose: 'list what --delete would remove on the server', readOnly: true };
+  const removal: LocalCommand = { where: 'local', argv: syncArgv(args, 'delete'), purpose: 'remove the listed files on the server (after you said yes)' };
+
+  const started = Date.now();
+  const statsLines: string[] = [];
+  const errors: string[] = [];
+  ctx.output(`› sending ${p.localDir}/ → ${host}:${snap.remoteDir}/`, 'step');
+  ctx.progress({ fraction: 0, label: 'sending code' });
+  let pending = 0;
+  const sent = await runLocal(ctx, transfer, {
+    splitCr: true,
+    onLine: (line, stream) => {
+      const prog = parseProgressLine(line);
+      const skipped = skippedDeletions(line);
+      if (prog) ctx.progress({ fraction: prog.fraction, label: 'sending code', bytes: prog.bytes, rate: prog.rate, eta: prog.eta });
+      else if (skipped !== null) pending = skipped;
+      else if (stream === 'err' && line.trim()) errors.push(line);
+      else if (line.trim()) statsLines.push(line);
+    },
+  });
+  ctx.progress(null);
+  if (sent.cancelled || ctx.signal.aborted) throw new ActionCancelled('cancelled', false);
+  const counted = sent.code === RSYNC_MAX_DELETE_EXIT && pending > 0;
+  // what the counting says about directories it could not empty is noise here
+  for (const e of errors.filter((l) => !(counted && /cannot delete non-empty directory|max-delete limit stopped deletions/.test(l))).slice(0, 20)) ctx.output(e, 'err');
+  errors.length = 0;
+  if (sent.code !== 0 && !counted && !sent.dry) {
+    throw new ActionFailure(`sync to ${host} failed: rsync ${describeRsyncExit(sent.code)}`, sent.code === 255 ? `test the connection: ssh -F ${ctx.config.sshConfig} ${host} true` : 'read the rsync messages above');
+  }
+  // Only when the transfer counted something to delete (or in a dry run) are the names listed, over the same ssh connection.
+  const deletions: string[] = [];
+  const listed =
+    snap.remoteDirExists && (pending > 0 || ctx.dryRun)
+      ? await runLocal(ctx, listing, {
+          onLine: (line, stream) => {
+            const item = parseItemizeLine(line);
+            if (item?.kind === 'deleted') deletions.push(item.path);
+            else if (stream === 'err' && line.trim()) errors.push(line);
+          },
+        })
+      : null;
+  if (listed?.cancelled || ctx.signal.aborted) throw new ActionCancelled('cancelled', false);
+  if (listed && listed.code !== 0) {
+    for (const e of errors.slice(0, 5)) ctx.output(e, 'err');
+    ctx.output(`could not list what --delete would remove (rsync ${describeRsyncExit(listed.code)}); nothing was deleted`, 'warn');
+  }
+
+  const seconds = (Date.now() - started) / 1000; // the transfer, not the time the question waited
+  let deleted = 0;
+  if (deletions.length > 0) {
+    const sorted = [...deletions].sort();
+    if (ctx.dryRun) {
+      ctx.output(`--delete would remove ${sorted.length} path(s) on ${host}:`, 'warn');
+      for (const d of sorted.slice(0, 200)) ctx.output(`  ${d}`, 'warn');
+      await runLocal(ctx, removal);
+    } else {
+      const yes = await ctx.confirm({
+        title: 'Delete on the server?',
+        message: `--delete would remove ${sorted.length} path(s) in ${host}:${snap.remoteDir} that are not in ${p.localDir}. Delete them?`,
+        details: sorted,
+        destructive: true,
+      });
+      if (yes) {
+        ctx.output(`› removing ${sorted.length} path(s) on ${host}`, 'step');
+        const removed: string[] = [];
+        const r = await runLocal(ctx, removal, { onLine: (line) => parseItemizeLine(line)?.kind === 'deleted' && removed.push(line.slice(12)) });
+        if (r.cancelled) throw new ActionCancelled('cancelled', false);
+        if (r.code !== 0) throw new ActionFailure(`code was sent, but removing old files on ${host} failed: rsync ${describeRsyncExit(r.code)}`, 'read the rsync messages above');
+        deleted = removed.length;
+      } else {
+        ctx.output(`kept ${sorted.length} path(s) on the server that are not here`, 'warn');
+      }
+    }
+  }
+  const stats = parseStats(statsLines.join('\n'));
+  const bytes = (stats.bytesSent ?? 0) + (stats.bytesReceived ?? 0);
+  if (ctx.dryRun) return verdict.ok('dry run: the commands above would sync', protection.described.map((d) => `protected: ${d}`), { deletions });
+  const details = [
+    `${stats.transferredFiles ?? 0} changed file(s) sent (${formatBytes(stats.transferredSize ?? 0)}; ${formatBytes(bytes)} on the wire), ${stats.files ?? '?'} files and directories in the tree`,
+    ...(deletions.length ? [deleted ? `${deleted} path(s) deleted on the server` : `${deletions.length} path(s) not in ${p.localDir} were kept on the server`] : []),
+    ...protection.described.map((d) => `protected: ${d}`),
+  ];
+  return verdict.ok(`synced ${p.name} to ${host}:${snap.remoteDir} — ${formatBytes(bytes)} in ${seconds.toFixed(1)} s`, details, {
+    bytes,
+    seconds,
+    deletions,
+    deleted,
+    protected: protection.patterns,
+    remoteDir: snap.remoteDir,
+  });
+}

@@ -1,0 +1,213 @@
+/**
+ * Every command trainyard runs on a server for the research loop. Each is a fixed bash script
+ * run as `bash -c SCRIPT NAME ARG…`: values (names, paths, globs) only ever arrive as
+ * positional parameters, so no value is parsed as shell code; payloads (manifest, launch
+ * script, secrets) arrive on stdin.
+ */
+import { GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
+import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
+import { runFile, RUNS_DIR } from '../remote/layout.js';
+
+import { paneTarget, sessionTarget, tmuxFormatLiteral } from './tmux.js';
+import type { RemoteCommand } from './value.js';
+
+const script = (name: string, body: string[], ...args: string[]): string[] => ['bash', '-c', body.join('\n'), name, ...args];
+
+/**
+ * One read-only look at the host before an action: $HOME, whether the project directory
+ * exists, the server clock, tmux sessions, and every run manifest with its markers. The
+ * directory is resolved like resolveRemoteDir() does it: ~, ~/x, /abs, or relative to $HOME.
+ */
+export function hostProbeCommand(host: string, rawRemoteDir: string): RemoteCommand {
+  return {
+    where: 'remote',
+    host,
+    purpose: 'look at the host: $HOME, the project directory, tmux sessions, run manifests',
+    readOnly: true,
+    argv: script(
+      'trainyard-probe',
+      [
+        'd=$1',
+        'case $d in "~") d=$HOME ;; "~/"*) d=$HOME/${d#"~/"} ;; /*) ;; *) d=$HOME/$d ;; esac',
+        "printf '@@home %s\\n' \"$HOME\"",
+        "if [ -d \"$d\" ]; then printf '@@direxists 1\\n'; else printf '@@direxists 0\\n'; fi",
+        "printf '@@now %s\\n' \"$(date +%s)\"",
+        'tmux list-sessions -F "$2" 2>&1; printf \'@@tmux %s\\n\' "$?"',
+        `for f in "$HOME"/${RUNS_DIR}/*.json; do`,
+        '  [ -f "$f" ] || continue',
+        '  b=${f%.json}',
+        "  printf '@@manifest'",
+        "  [ -f \"$b.exit\" ] && printf ' exit=%s' \"$(head -c 16 -- \"$b.exit\" | tr -dc 0-9)\"",
+        "  [ -e \"$b.stopped\" ] && printf ' stopped'",
+        "  printf '\\n'; head -c 1000000 -- \"$f\"; printf '\\n'",
+        'done',
+        "printf '@@end\\n'",
+      ],
+      rawRemoteDir,
+      TMUX_SESSION_FORMAT,
+    ),
+  };
+}
+
+export function mkdirCommand(host: string, dir: string): RemoteCommand {
+  return { where: 'remote', host, purpose: 'create the project directory (first sync)', idempotent: true, argv: ['mkdir', '-p', '--', dir] };
+}
+
+/** Writes the secrets file (0600, atomically) from stdin: the values never touch a command line. */
+export function writeSecretsCommand(host: string, file: string, fileText: string, names: string[]): RemoteCommand {
+  return {
+    where: 'remote',
+    host,
+    purpose: 'write the project secrets to a 0600 file on the host',
+    idempotent: true,
+    argv: script('trainyard-secrets', ['set -e', 'umask 077', 'mkdir -p -- "${1%/*}"', 'cat > "$1.tmp"', 'chmod 600 -- "$1.tmp"', 'mv -f -- "$1.tmp" "$1"'], file),
+    stdin: fileText,
+    stdinLabel: `${names.length} secret variable(s) ${names.join(', ')} — values not shown`,
+  };
+}
+
+export interface LaunchPayload {
+  session: string;
+  home: string;
+  /** One line of JSON. */
+  manifestJson: string;
+  scriptText: string;
+  /** Absolute secrets file and its text, or null when the project has no secrets. */
+  secrets: { file: string; text: string; names: string[] } | null;
+}
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+/**
+ * Writes the manifest, the launch script and the secrets, then starts the tmux session with
+ * remain-on-exit (the pane and its exit status outlive the command). Refuses (exit 17) when a
+ * session of that name exists. The tmux command line holds only `bash <script path>`.
+ */
+export function launchCommand(host: string, payload: LaunchPayload): RemoteCommand {
+  const runs = `${payload.home}/${RUNS_DIR}`;
+  return {
+    where: 'remote',
+    host,
+    purpose: `write the run manifest and script, start tmux session ${JSON.stringify(payload.session)}`,
+    argv: script(
+      'trainyard-launch',
+      [
+        'set -e',
+        'umask 077',
+        's=$1; runs=$5; secrets=$6',
+        'mkdir -p -- "$runs"',
+        'if tmux has-session -t "$3" 2>/dev/null; then',
+        "  printf 'trainyard: a tmux session named %s already exists on this host — pick another name\\n' \"$s\" >&2; exit 17",
+        'fi',
+        'IFS= read -r ty_m; IFS= read -r ty_s; IFS= read -r ty_k || true',
+        'printf %s "$ty_m" | base64 -d > "$runs/$s.json.tmp"; mv -f -- "$runs/$s.json.tmp" "$runs/$s.json"',
+        'printf %s "$ty_s" | base64 -d > "$runs/$s.sh"',
+        'if [ -n "$secrets" ]; then',
+        '  mkdir -p -- "${secrets%/*}"; printf %s "$ty_k" | base64 -d > "$secrets.tmp"; chmod 600 -- "$secrets.tmp"; mv -f -- "$secrets.tmp" "$secrets"',
+        'fi',
+        'rm -f -- "$runs/$s.exit" "$runs/$s.stopped"',
+        'tmux new-session -d -s "$2" -- bash "$runs/$s.sh" \\; set-option -t "$4" remain-on-exit on',
+      ],
+      payload.session,
+      tmuxFormatLiteral(payload.session),
+      sessionTarget(payload.session),
+      paneTarget(payload.session),
+      runs,
+      payload.secrets?.file ?? '',
+    ),
+    stdin: [b64(payload.manifestJson), b64(payload.scriptText), payload.secrets ? b64(payload.secrets.text) : ''].join('\n') + '\n',
+    stdinLabel: `the manifest and the launch script (below)${payload.secrets ? `, then ${payload.secrets.names.length} secret variable(s) ${payload.secrets.names.join(', ')} — values not shown` : ''}, each base64 on one line`,
+    attachments: [
+      { title: `manifest ${runFile(payload.home, payload.session, 'json')}`, text: payload.manifestJson },
+      { title: `launch script ${runFile(payload.home, payload.session, 'sh')}`, text: payload.scriptText },
+    ],
+  };
+}
+
+/**
+ * Stops a session: writes the .stopped marker first (so a watchdog never restarts what the
+ * user stopped), sends Ctrl-C, waits up to graceSeconds for the command to exit, then kills
+ * the session. Prints "@@graceful 1" when Ctrl-C was enough. Exit 3: no such session.
+ */
+export function stopCommand(host: string, session: string, graceSeconds: number): RemoteCommand {
+  return {
+    where: 'remote',
+    host,
+    purpose: `stop tmux session ${JSON.stringify(session)}: Ctrl-C, wait up to ${graceSeconds} s, kill the session, mark it stopped`,
+    argv: script(
+      'trainyard-stop',
+      [
+        's=$1; runs="$HOME"/' + RUNS_DIR,
+        'if ! tmux has-session -t "$2" 2>/dev/null; then',
+        "  printf 'trainyard: no tmux session named %s on this host\\n' \"$s\" >&2; exit 3",
+        'fi',
+        'mkdir -p -- "$runs" && date -u +%Y-%m-%dT%H:%M:%SZ > "$runs/$s.stopped"',
+        'tmux send-keys -t "$3" C-c',
+        'i=0; graceful=0; n=$4',
+        'while [ "$i" -lt "$n" ]; do',
+        '  dead=$(tmux display-message -p -t "$3" "#{pane_dead}" 2>/dev/null) || { graceful=1; break; }',
+        '  [ "$dead" = 1 ] && { graceful=1; break; }',
+        '  sleep 0.1; i=$((i + 1))',
+        'done',
+        "printf '@@graceful %s\\n' \"$graceful\"",
+        'tmux kill-session -t "$2" 2>/dev/null || true',
+      ],
+      session,
+      sessionTarget(session),
+      paneTarget(session),
+      String(Math.max(0, Math.round(graceSeconds * 10))), // in tenths: the loop polls every 0.1 s
+    ),
+  };
+}
+
+/**
+ * The checkpoints matching a glob in the project directory, NUL-separated "mtime<TAB>path".
+ * The glob expands with IFS empty and is never evaluated: a file name is only ever data.
+ */
+export function listCheckpointsCommand(host: string, remoteDir: string, glob: string): RemoteCommand {
+  return {
+    where: 'remote',
+    host,
+    purpose: `find checkpoints matching ${glob}`,
+    readOnly: true,
+    argv: script(
+      'trainyard-checkpoints',
+      ['cd -- "$1" 2>/dev/null || exit 0', 'IFS=', 'for f in $2; do', '  [ -e "$f" ] || continue', "  printf '%s\\t%s\\0' \"$(stat -c %Y -- \"$f\")\" \"$f\"", 'done'],
+      remoteDir,
+      glob,
+    ),
+  };
+}
+
+/** One nvidia-smi sample, to pick the least-used GPUs when the cockpit has none at hand. */
+export function gpuQueryCommand(host: string): RemoteCommand {
+  return {
+    where: 'remote',
+    host,
+    purpose: 'read GPU use (to pick the least-used GPUs)',
+    readOnly: true,
+    argv: ['nvidia-smi', `--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'],
+  };
+}
+
+/** The smoke test as it runs over the channel (the transport adds dieWithChannel). */
+export function smokeCommand(host: string, scriptText: string): RemoteCommand {
+  return { where: 'remote', host, purpose: 'run the smoke test in the foreground (output streamed here)', argv: ['bash', '-c', scriptText, 'trainyard-smoke'] };
+}
+
+/** Tail of a log, for a failure message. */
+export function tailCommand(host: string, file: string, lines: number): RemoteCommand {
+  return { where: 'remote', host, purpose: 'read the end of the log', readOnly: true, argv: ['tail', '-n', String(lines), '--', file] };
+}
+
+/** One session's pane state: "dead status" (used right after a launch). */
+export function paneStateCommand(host: string, session: string): RemoteCommand {
+  return {
+    where: 'remote',
+    host,
+    purpose: `check that session ${JSON.stringify(session)} is running`,
+    readOnly: true,
+    argv: ['tmux', 'display-message', '-p', '-t', paneTarget(session), '#{pane_dead} #{pane_dead_status}'],
+  };
+}
+

@@ -1,0 +1,102 @@
+/**
+ * rsync --delete against a real host: nothing is deleted before the list was shown and
+ * confirmed, and while a run of the project is alive its outputs, checkpoints and log are
+ * never deleted — even when nothing excludes them.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Question } from '../../src/actions/types.js';
+import type { Config } from '../../src/config/types.js';
+import type { SshConnection } from '../../src/ssh/connection.js';
+import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { connect, copySampleProject, labConfig, removeDir, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk } from './helpers.js';
+
+const can = canRunTestHosts();
+
+describe.skipIf(!can.ok)('sync --delete on a real host', () => {
+  let lab: TestHosts;
+  let h: RemoteHost;
+  let config: Config;
+  let conn: SshConnection;
+  let work: string;
+  let local: string;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    lab = await startTestHosts({ count: 1 });
+    h = remoteHost(lab, lab.hosts[0]);
+    work = tempDir('ty-guard-');
+    local = copySampleProject(path.join(work, 'sample'));
+    dataDir = path.join(work, 'data');
+    // Results in a directory nothing excludes (not in the defaults, not in .gitignore), the log inside the project:
+    // only the guard stands between --delete and the run's files.
+    config = labConfig(lab, {
+      sample: sampleProject(local, {
+        train: 'python3 train.py --steps 400 --save-every 5 --step-seconds 0.05 --output run-out',
+        results: 'run-out',
+        checkpoints: 'run-out/checkpoint-*',
+        log: 'logs/{session}.log',
+      }),
+    });
+    conn = await connect(config, h.alias);
+  });
+
+  afterAll(async () => {
+    conn?.close();
+    h?.close();
+    await lab?.stop();
+    if (work) removeDir(work);
+  });
+
+  it('shows what --delete would remove and deletes nothing without a yes', async () => {
+    const target = { host: h.alias, project: 'sample' };
+    expectOk(await runAction(config, conn, 'sync', target, { dataDir }));
+    await h.run('cd ~/work/sample && echo old > old_module.py && mkdir -p stale && echo x > stale/notes.txt');
+    const asked: Question[] = [];
+    const no = await runAction(config, conn, 'sync', target, { dataDir, answerer: async (q) => (asked.push(q), q.kind === 'confirm' ? false : null) });
+    expectOk(no);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({ kind: 'confirm', destructive: true });
+    expect(asked[0].kind === 'confirm' && asked[0].details.sort()).toEqual(['old_module.py', 'stale/', 'stale/notes.txt']);
+    expect(no.verdict.details.join('\n')).toContain('3 path(s) not in');
+    expect((await h.run('cd ~/work/sample && ls old_module.py stale/notes.txt')).code).toBe(0);
+
+    const yes = await runAction(config, conn, 'sync', target, { dataDir, answerer: async (q) => q.kind === 'confirm' });
+    expectOk(yes);
+    expect(yes.verdict.data?.deleted).toBe(3);
+    expect((await h.run('cd ~/work/sample && ls old_module.py stale 2>&1')).stdout).toMatch(/No such file/);
+  });
+
+  it("never deletes a live run's outputs, checkpoints or log, and says so", async () => {
+    const target = { host: h.alias, project: 'sample' };
+    const launch = await runAction(config, conn, 'launch', { ...target, params: { session: 'guarded', gpus: 'all', verifyMs: 0 } }, { dataDir });
+    expect(launch.verdict.outcome, launch.text).toBe('ok');
+    await waitOnHost(h, 'ls ~/work/sample/run-out 2>/dev/null', /checkpoint-10/);
+    await h.run('cd ~/work/sample && echo x > leftover.py');
+
+    // the classic accident: sync with --delete (answered yes) while the run writes into the project
+    const sync = await runAction(config, conn, 'sync', target, { dataDir, assumeYes: true });
+    expect(sync.verdict.outcome, sync.text).toBe('ok');
+    expect(sync.text).toContain('protected from --delete: run-out/, run-out/checkpoint-*, logs/guarded.log (run guarded is alive)');
+    expect(sync.verdict.details.join('\n')).toContain('protected: run-out/');
+    expect(sync.verdict.data?.deletions).toEqual(['leftover.py']);
+    const after = await h.run('cd ~/work/sample && ls run-out logs && ls leftover.py 2>&1');
+    expect(after.stdout).toContain('checkpoint-5');
+    expect(after.stdout).toContain('checkpoint-10');
+    expect(after.stdout).toContain('metrics.jsonl');
+    expect(after.stdout).toContain('guarded.log');
+    expect(after.stdout + after.stderr).toMatch(/leftover.py': No such file/);
+    // the run itself did not notice
+    expect((await h.run("tmux display-message -p -t '=guarded:' '#{pane_dead}'")).stdout.trim()).toBe('0');
+
+    // once it is stopped, the same sync would remove the run's metrics (checkpoints stay excluded, *.log is
+    // in .gitignore): the guard was what kept them
+    const stop = await runAction(config, conn, 'stop', { host: h.alias, session: 'guarded' }, { dataDir, assumeYes: true });
+    expect(stop.verdict.outcome, stop.text).toBe('ok');
+    writeFileSync(path.join(local, 'new.py'), 'print(1)\n');
+    const asked: Question[] = [];
+    await runAction(config, conn, 'sync', target, { dataDir, answerer: async (q) => (asked.push(q), false) });
+    expect(asked[0]?.kind === 'confirm' && asked[0].details).toEqual(['run-out/metrics.jsonl']);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Commands as values: project names, directories, session names, commands, environment values
+ * and checkpoint names full of shell and tmux syntax go through the whole loop against a real
+ * host, and nothing extra ever runs: no canary file appears anywhere.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/types.js';
+import type { SshConnection } from '../../src/ssh/connection.js';
+import { shQuote } from '../../src/shell/quote.js';
+import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { connect, copySampleProject, labConfig, removeDir, runAction, tempDir, waitOnHost, remoteHost, type RemoteHost } from './helpers.js';
+
+const can = canRunTestHosts();
+
+/** Shell and tmux syntax that would create ty-canary-<tag>N if anything evaluated it. */
+function hostile(tag: string): string {
+  return `x ${tag} $(touch ty-canary-${tag}1) \`touch ty-canary-${tag}2\` ; touch ty-canary-${tag}3 & touch ty-canary-${tag}4 | touch ty-canary-${tag}5 #(touch ty-canary-${tag}6) 'q' "d" \\ ;`;
+}
+
+const PROJECT = `p ${hostile('p')}`;
+// tmux keeps every character of these but "\\" (it would double it: refused, see the second test)
+const SESSION = `s ${hostile('s').replace(/\\/g, '')}`;
+const SESSION2 = `r ${hostile('r').replace(/\\/g, '')}`;
+const SESSION3 = `k ${hostile('k').replace(/\\/g, '')}`;
+const ENV_VALUE = `${hostile('e')}\nsecond line with a lone ' and a lone "`;
+
+describe.skipIf(!can.ok)('hostile values are inert', () => {
+  let lab: TestHosts;
+  let h: RemoteHost;
+  let config: Config;
+  let conn: SshConnection;
+  let work: string;
+  let local: string;
+  let dataDir: string;
+  const remoteRel = `work/${hostile('d')}\nline2 'lone`;
+
+  beforeAll(async () => {
+    lab = await startTestHosts({ count: 1 });
+    h = remoteHost(lab, lab.hosts[0]);
+    work = tempDir('ty-hostile-');
+    mkdirSync(path.join(work, hostile('l')), { recursive: true });
+    local = copySampleProject(path.join(work, hostile('l'), `proj\n'"`));
+    dataDir = path.join(work, 'data');
+    config = labConfig(lab, {
+      [PROJECT]: {
+        local,
+        remote: `~/${remoteRel}`,
+        train: 'python3 train.py --steps 12 --save-every 4 --step-seconds 0.02 --print-env HOSTILE',
+        smoke: `python3 train.py --epochs 1 --step-seconds 0 --print-env HOSTILE --output 'out $(touch ty-canary-c1)'`,
+        resume: '--resume {checkpoint}',
+        env: { HOSTILE: ENV_VALUE },
+        secretEnv: ['TY_HOSTILE_SECRET'],
+      },
+    });
+    conn = await connect(config, h.alias);
+  });
+
+  afterAll(async () => {
+    conn?.close();
+    h?.close();
+    await lab?.stop();
+    if (work) removeDir(work);
+  });
+
+  it('runs sync, smoke, launch, restart, pull and stop with them, and nothing extra runs', async () => {
+    const env = { ...process.env, TMUX: '', TY_HOSTILE_SECRET: hostile('x') };
+    const target = { host: h.alias, project: PROJECT };
+    const remoteDir = `/home/tytest/${remoteRel}`;
+
+    const sync = await runAction(config, conn, 'sync', target, { dataDir, env });
+    expect(sync.verdict.outcome, sync.text).toBe('ok');
+    expect((await h.run(`ls -- ${shQuote(`${remoteDir}/train.py`)}`)).code).toBe(0);
+
+    const smoke = await runAction(config, conn, 'smoke', target, { dataDir, env });
+    expect(smoke.verdict.outcome, smoke.text).toBe('ok');
+    // the value arrived exactly (the first line of it; print() ends at the newline)
+    expect(smoke.text).toContain(`HOSTILE=${ENV_VALUE.split('\n')[0]}`);
+    expect((await h.run(`ls -d -- ${shQuote(`${remoteDir}/out $(touch ty-canary-c1)`)}`)).code).toBe(0);
+
+    const launch = await runAction(config, conn, 'launch', { ...target, params: { session: SESSION, gpus: 'all', verifyMs: 0 } }, { dataDir, env });
+    expect(launch.verdict.outcome, launch.text).toBe('ok');
+    const names = (await h.run("tmux list-sessions -F '#{session_name}'")).stdout.split('\n');
+    expect(names).toContain(SESSION);
+    await waitOnHost(h, `cat -- ${shQuote(`.trainyard/runs/${SESSION}.exit`)} 2>/dev/null`, /^0$/m);
+
+    // a checkpoint whose name is shell syntax, with the highest step (999)
+    const ckpt = 'outputs/checkpoint-$(touch ty-canary-n1)`touch ty-canary-n2`;touch ty-canary-n3 &999';
+    await h.run(`cd -- ${shQuote(remoteDir)} && mkdir -p -- ${shQuote(ckpt)} && echo '{"step": 6}' > ${shQuote(`${ckpt}/state.json`)}`);
+    const restart = await runAction(config, conn, 'restart', { ...target, params: { from: SESSION, session: SESSION2, gpus: 'all', verifyMs: 0 } }, { dataDir, env });
+    expect(restart.verdict.outcome, restart.text).toBe('ok');
+    await waitOnHost(h, `cat -- ${shQuote(`.trainyard/runs/${SESSION2}.exit`)} 2>/dev/null`, /^0$/m);
+    const log2 = (await h.run(`cat -- ${shQuote(`.trainyard/runs/${SESSION2}.log`)}`)).stdout;
+    expect(log2).toContain(`resumed from ${ckpt} at step 7`);
+    const manifest2 = JSON.parse((await h.run(`cat -- ${shQuote(`.trainyard/runs/${SESSION2}.json`)}`)).stdout);
+    expect(manifest2).toMatchObject({ project: PROJECT, session: SESSION2, parent: SESSION, resumedFrom: ckpt, remoteDir });
+
+    const pull = await runAction(config, conn, 'pull', target, { dataDir, env });
+    expect(pull.verdict.outcome, pull.text).toBe('ok');
+    expect(pull.verdict.data?.files).toEqual(expect.arrayContaining(['metrics.jsonl', 'final.json']));
+
+    const long = { ...config, projects: { [PROJECT]: { ...config.projects[PROJECT], train: 'python3 train.py --steps 1000 --step-seconds 0.05' } } };
+    const launch3 = await runAction(long, conn, 'launch', { ...target, params: { session: SESSION3, gpus: 'all', verifyMs: 0 } }, { dataDir, env, assumeYes: true });
+    expect(launch3.verdict.outcome, launch3.text).toBe('ok');
+    const stop = await runAction(long, conn, 'stop', { host: h.alias, session: SESSION3 }, { dataDir, env, assumeYes: true });
+    expect(stop.verdict.outcome, stop.text).toBe('ok');
+    expect((await h.run(`ls -- ${shQuote(`.trainyard/runs/${SESSION3}.stopped`)}`)).code).toBe(0);
+    expect((await h.run("tmux list-sessions -F '#{session_name}'")).stdout.split('\n')).not.toContain(SESSION3);
+
+    // nothing extra ran, here or there
+    const canaries = execFileSync('find', [h.homeDir, work, process.cwd(), '/tmp', '-maxdepth', '8', '-type', 'f', '-name', 'ty-canary-*'], { encoding: 'utf8' }).trim();
+    expect(canaries).toBe('');
+  });
+
+  it('refuses session names tmux would change or read as syntax, before anything runs', async () => {
+    for (const bad of ['a.b', 'a:b', 'a/b', 'a\\b', '-x', 'line\nbreak', 'tab\there', '$1']) {
+      const r = await runAction(config, conn, 'launch', { host: h.alias, project: PROJECT, params: { session: bad, gpus: 'all' } }, { dataDir, env: { ...process.env, TY_HOSTILE_SECRET: 'abcd' } });
+      expect(r.verdict.outcome).toBe('failed');
+      expect(r.verdict.summary).toContain('cannot use session name');
+    }
+  });
+});

@@ -1,0 +1,259 @@
+/** The action runner and registry the cockpit wires keys to: state in the store, questions, cancel, masking. */
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/actions/execute.js';
+import { ACTIONS, actionForKey } from '../../src/actions/registry.js';
+import { ActionRunner } from '../../src/actions/runner.js';
+import { ActionFailure, type ActionContext, type ActionDefinition, type Verdict } from '../../src/actions/types.js';
+import { resolveProject } from '../../src/actions/project.js';
+import { ConfigError, normalizeConfig } from '../../src/config/load.js';
+import { OUTPUT_LINES_KEPT } from '../../src/state/actionsStore.js';
+import type { Transport } from '../../src/transport/types.js';
+
+const transport: Transport = {
+  exec: async () => ({ stdout: '', stderr: '', code: 0 }),
+  stream: () => ({ cancel: () => {}, done: Promise.resolve({ stdout: '', stderr: '', code: 0 }) }),
+};
+
+const project = { local: '/tmp/p', remote: '/w/p', train: 'python t.py' };
+const config = normalizeConfig({ hosts: ['gpu-a'], projects: { one: project } }, '/cfg.json');
+const twoProjects = normalizeConfig({ hosts: ['gpu-a'], projects: { one: project, two: { ...project, remote: '/w/two' } } }, '/cfg.json');
+
+function def(run: (ctx: ActionContext) => Promise<Verdict>, over: Partial<ActionDefinition> = {}): ActionDefinition {
+  return { id: 'sync', key: 's', title: 'Test', help: '', needs: { project: true, session: false }, destructive: false, cancellable: true, terminal: false, run, ...over };
+}
+
+function runnerWith(d: ActionDefinition, cfg = config, extra: Partial<ConstructorParameters<typeof ActionRunner>[0]> = {}) {
+  return new ActionRunner({ config: cfg, registry: [d], transportFor: () => transport, dataDir: '/tmp/ty-data', flushMs: 5, ...extra });
+}
+
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+describe('registry', () => {
+  it('one key per action, none taken by the cockpit’s own keys', () => {
+    const keys = ACTIONS.map((a) => a.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(['s', 't', 'L', 'R', 'p', 'a', 'x']);
+    for (const taken of ['j', 'k', 'g', 'G', ']', '[', '1', '2', '3', 'r', '?', 'q']) expect(keys).not.toContain(taken);
+    expect(actionForKey('R')?.id).toBe('restart');
+    expect(ACTIONS.filter((a) => a.destructive).map((a) => a.id)).toEqual(['stop']);
+    expect(ACTIONS.filter((a) => a.needs.session).map((a) => a.id)).toEqual(['attach', 'stop']);
+  });
+
+  it('offers session actions only with a session selected', () => {
+    const runner = new ActionRunner({ config, transportFor: () => transport });
+    expect(runner.available({ session: null }).map((a) => a.id)).toEqual(['sync', 'smoke', 'launch', 'restart', 'pull']);
+    expect(runner.available({ session: 'train01' }).map((a) => a.id)).toContain('stop');
+  });
+});
+
+describe('project resolution', () => {
+  it('fills defaults, takes the per-host remote dir, keeps secret variables out of "env"', () => {
+    const cfg = normalizeConfig(
+      { hosts: ['gpu-a', 'gpu-b'], projects: { p: { ...project, env: { A: '1', TOKEN: 's' }, secretEnv: ['TOKEN'], hosts: { 'gpu-b': { remote: '/scratch/p' } } } } },
+      '/cfg.json',
+    );
+    const a = resolveProject(cfg, 'p', 'gpu-a');
+    expect(a).toMatchObject({ remoteDir: '/w/p', results: 'outputs', checkpoints: 'outputs/checkpoint-*', resume: null, smokeTimeoutSeconds: 300, gpus: 'all', env: { A: '1' }, secretNames: ['TOKEN'], activation: { kind: 'none' } });
+    expect(a.logTemplate).toBe('~/.trainyard/runs/{session}.log');
+    expect(resolveProject(cfg, 'p', 'gpu-b').remoteDir).toBe('/scratch/p');
+  });
+
+  it('names the field and the fix', () => {
+    const cfg = normalizeConfig({ projects: { p: { ...project, local: 'rel/dir', resume: '--resume', results: '../up', env: { 'BAD-NAME': 'x' } } } }, '/cfg.json');
+    expect(() => resolveProject(cfg, 'p', 'local')).toThrow(ConfigError);
+    try {
+      resolveProject(cfg, 'p', 'local');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'projects.p.local must be absolute or start with ~ — fix: e.g. "~/p"',
+        'projects.p.env.BAD-NAME is not a variable name — fix: letters, digits and _ only, not starting with a digit',
+        'projects.p.resume has no {checkpoint} — fix: e.g. "--resume {checkpoint}" (it is replaced by the checkpoint path)',
+        'projects.p.results must be a directory inside the project, relative to "remote" — fix: e.g. "outputs"',
+      ]);
+    }
+    expect(() => normalizeConfig({ projects: { p: { ...project, gpus: 'most' } } }, '/cfg.json')).toThrow(/projects\.p\.gpus must match pattern .* fix: which GPUs a launch uses by default/);
+  });
+});
+
+describe('runner', () => {
+  it('keeps a run in the store: running → waiting for an answer → ok, with output, progress and verdict', async () => {
+    const runner = runnerWith(
+      def(async (ctx) => {
+        ctx.output('one');
+        ctx.progress({ fraction: 0.5, label: 'half' });
+        const yes = await ctx.confirm({ title: 'Sure?', message: 'Delete 2 files?', details: ['a', 'b'], destructive: true });
+        ctx.output(`answer ${yes}`, 'step');
+        return { outcome: 'ok', summary: 'done', details: [], hint: null };
+      }),
+    );
+    const { runId, done } = runner.start('sync', { host: 'gpu-a' });
+    await tick();
+    let s = runner.store.getState();
+    expect(s.runs[runId]).toMatchObject({ status: 'waiting', project: 'one', title: 'Test', progress: { fraction: 0.5, label: 'half' } });
+    expect(s.question).toMatchObject({ runId, question: { kind: 'confirm', message: 'Delete 2 files?', details: ['a', 'b'], destructive: true } });
+    runner.answer(s.question!.id, true);
+    const v = await done;
+    s = runner.store.getState();
+    expect(v.outcome).toBe('ok');
+    expect(s.question).toBeNull();
+    expect(s.runs[runId]).toMatchObject({ status: 'ok', progress: null, verdict: { summary: 'done' }, cancellable: false });
+    expect(s.runs[runId].lines.map((l) => [l.n, l.text, l.kind])).toEqual([
+      [1, 'one', 'out'],
+      [2, 'answer true', 'step'],
+    ]);
+  });
+
+  it('cancel aborts the action and dismisses its question', async () => {
+    let aborted = false;
+    const runner = runnerWith(
+      def(async (ctx) => {
+        ctx.signal.addEventListener('abort', () => (aborted = true));
+        await ctx.confirm({ title: 't', message: 'm', details: [], destructive: false });
+        return { outcome: 'ok', summary: 'not reached', details: [], hint: null };
+      }),
+    );
+    const { runId, done } = runner.start('sync', { host: 'gpu-a' });
+    await tick();
+    expect(runner.store.getState().question).not.toBeNull();
+    runner.cancel(runId);
+    expect((await done).outcome).toBe('cancelled');
+    expect(aborted).toBe(true);
+    expect(runner.store.getState().question).toBeNull();
+    expect(runner.isRunning(runId)).toBe(false);
+  });
+
+  it('answering no declines; --yes answers yes without asking', async () => {
+    const d = def(async (ctx) => {
+      if (!(await ctx.confirm({ title: 't', message: 'Go?', details: [], destructive: true }))) throw new (await import('../../src/actions/types.js')).ActionCancelled('kept', true);
+      return { outcome: 'ok', summary: 'went', details: [], hint: null };
+    });
+    const r1 = runnerWith(d);
+    const a = r1.start('sync', { host: 'gpu-a' });
+    await tick();
+    r1.answer(r1.store.getState().question!.id, false);
+    expect(await a.done).toMatchObject({ outcome: 'declined', summary: 'not done: kept' });
+    const r2 = runnerWith(d);
+    const b = r2.start('sync', { host: 'gpu-a' }, { assumeYes: true });
+    expect(await b.done).toMatchObject({ outcome: 'ok' });
+    expect(r2.store.getState().runs[b.runId].lines.at(-1)).toMatchObject({ text: 'Go? — yes (--yes)', kind: 'warn' });
+    const r3 = runnerWith(d);
+    const c = r3.start('sync', { host: 'gpu-a' }, { dryRun: true });
+    expect(await c.done).toMatchObject({ outcome: 'ok' });
+    expect(r3.store.getState().question).toBeNull();
+    expect(r3.store.getState().runs[c.runId].lines.map((l) => l.text)).toContain('would ask: Go? — taken as yes for the dry run');
+  });
+
+  it('masks secrets in lines, questions and the verdict', async () => {
+    const runner = runnerWith(
+      def(async (ctx) => {
+        ctx.addSecrets(['hunter2-secret']);
+        ctx.output('token=hunter2-secret');
+        return { outcome: 'failed', summary: 'bad hunter2-secret', details: ['x hunter2-secret'], hint: 'hunter2-secret' };
+      }),
+    );
+    const { runId, done } = runner.start('sync', { host: 'gpu-a' });
+    await done;
+    expect(JSON.stringify(runner.store.getState().runs[runId])).not.toContain('hunter2');
+    expect(runner.store.getState().runs[runId].lines[0].text).toBe('token=•••');
+  });
+
+  it('batches fast output into few store updates and keeps the newest lines', async () => {
+    const runner = runnerWith(
+      def(async (ctx) => {
+        for (let i = 1; i <= OUTPUT_LINES_KEPT + 500; i++) ctx.output(`line ${i}`);
+        return { outcome: 'ok', summary: '', details: [], hint: null };
+      }),
+    );
+    let updates = 0;
+    runner.store.subscribe(() => updates++);
+    const { runId, done } = runner.start('sync', { host: 'gpu-a' });
+    await done;
+    const run = runner.store.getState().runs[runId];
+    expect(updates).toBeLessThan(10);
+    expect(run.lines).toHaveLength(OUTPUT_LINES_KEPT);
+    expect(run.droppedLines).toBe(500);
+    expect(run.lines[0]).toMatchObject({ n: 501, text: 'line 501' });
+  });
+
+  it('asks which project when there are several, uses the only one otherwise', async () => {
+    const seen: string[] = [];
+    const d = def(async (ctx) => (seen.push(ctx.project!.name), { outcome: 'ok', summary: '', details: [], hint: null }));
+    const runner = runnerWith(d, twoProjects);
+    const { done } = runner.start('sync', { host: 'gpu-a' });
+    await tick();
+    const q = runner.store.getState().question!;
+    expect(q.question).toMatchObject({ kind: 'choice', choices: [{ value: 'one' }, { value: 'two' }] });
+    runner.answer(q.id, 'two');
+    await done;
+    await runnerWith(d).start('sync', { host: 'gpu-a' }).done;
+    expect(seen).toEqual(['two', 'one']);
+  });
+
+  it('ends in a verdict on every failure, never a throw', async () => {
+    const bad = normalizeConfig({ hosts: ['gpu-a'], projects: { one: { ...project, conda: 'a', venv: 'b' } } }, '/cfg.json');
+    const ok = async () => ({ outcome: 'ok' as const, summary: '', details: [], hint: null });
+    expect(await runnerWith(def(ok), bad).start('sync', { host: 'gpu-a' }).done).toMatchObject({
+      outcome: 'failed',
+      cause: 'config',
+      details: ['projects.one.conda and projects.one.venv are both set — fix: keep one of them'],
+    });
+    expect(await runnerWith(def(ok, { needs: { project: false, session: true } })).start('sync', { host: 'gpu-a' }).done).toMatchObject({ outcome: 'failed', hint: 'select a tmux session first' });
+    expect(
+      await runnerWith(def(ok), config, {
+        transportFor: () => {
+          throw new Error('connection refused');
+        },
+      }).start('sync', { host: 'gpu-a' }).done,
+    ).toMatchObject({ outcome: 'failed', summary: 'gpu-a is not reachable: connection refused', cause: 'not-connected' });
+    expect(await runnerWith(def(async () => { throw new ActionFailure('rsync failed', 'check it'); })).start('sync', { host: 'gpu-a' }).done).toMatchObject({ outcome: 'failed', summary: 'rsync failed', hint: 'check it' });
+    expect(await runnerWith(def(async () => { throw new TypeError('boom'); })).start('sync', { host: 'gpu-a' }).done).toMatchObject({ outcome: 'failed', summary: 'internal error: boom' });
+    expect(await runnerWith(def(ok)).start('sync', { host: 'gpu-a', project: 'nope' }).done).toMatchObject({ outcome: 'failed', details: ['projects.nope does not exist — fix: use one of one, or add it under "projects"'] });
+  });
+
+  it('a run cancelled before it began never starts its action', async () => {
+    let ran = false;
+    const runner = runnerWith(def(async () => ((ran = true), { outcome: 'ok', summary: '', details: [], hint: null })));
+    const { runId, done } = runner.start('sync', { host: 'gpu-a' });
+    runner.cancel(runId);
+    expect((await done).outcome).toBe('cancelled');
+    expect(ran).toBe(false);
+  });
+});
+
+describe('running remote command values', () => {
+  const io = (results: { code: number | null; signal?: string }[], seen: string[], state = 'connected') => ({
+    dryRun: false,
+    signal: new AbortController().signal,
+    output: () => {},
+    transport: {
+      info: { state, error: state === 'connected' ? null : 'connection lost: reset' },
+      exec: async (line: string) => (seen.push(line), { stdout: '', stderr: '', ...(results.shift() ?? { code: 0 }) }),
+      stream: transport.stream,
+    } as Transport,
+  });
+
+  it('runs a retryable command again when its exit status was lost on a live connection', async () => {
+    const seen: string[] = [];
+    const r = await runCommand(io([{ code: null }, { code: 0 }], seen), { where: 'remote', host: 'h', argv: ['mkdir', '-p', '--', '/a b'], purpose: 'mkdir', idempotent: true });
+    expect(r.code).toBe(0);
+    expect(seen).toEqual(["mkdir -p -- '/a b'", "mkdir -p -- '/a b'"]);
+  });
+
+  it('says so for a command that must not run twice, and names a dropped connection', async () => {
+    await expect(runCommand(io([{ code: null }], []), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it' })).rejects.toMatchObject({ cause_: 'lost-exit-status' });
+    await expect(runCommand(io([{ code: null }], [], 'reconnecting'), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it', readOnly: true })).rejects.toThrow(
+      'h: the connection dropped while running "start it" (connection lost: reset)',
+    );
+    expect((await runCommand(io([{ code: null, signal: 'SIGTERM' }], []), { where: 'remote', host: 'h', argv: ['x'], purpose: 'p' })).signal).toBe('SIGTERM');
+  });
+
+  it('prints instead of running in a dry run, but runs read-only queries', async () => {
+    const seen: string[] = [];
+    const printed: string[] = [];
+    const dry = { ...io([], seen), dryRun: true, output: (l: string) => printed.push(l) };
+    expect(await runCommand(dry, { where: 'remote', host: 'h', argv: ['rm', '-rf', '/x'], purpose: 'remove' })).toMatchObject({ dry: true, code: 0 });
+    await runCommand(dry, { where: 'remote', host: 'h', argv: ['ls'], purpose: 'look', readOnly: true });
+    expect(seen).toEqual(['ls']);
+    expect(printed).toEqual(['# remove', '[h] rm -rf /x', '# look (read-only)', '[h] ls']);
+  });
+});
