@@ -1,0 +1,400 @@
+/**
+ * The watchdog on real test hosts: real sshd (network namespaces), real tmux, the fake
+ * nvidia-smi replaying H100 output, runs started by the real launchCommand(). Interval 1 s,
+ * thresholds in seconds.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEventsCli } from '../../src/cli/events.js';
+import { parseCliArgs } from '../../src/cli/args.js';
+import { openHostTransport, runWatchdogCli } from '../../src/cli/watchdog.js';
+import { remoteCommandLine } from '../../src/commands/value.js';
+import { stopCommand } from '../../src/commands/remote.js';
+import type { Config } from '../../src/config/types.js';
+import type { RunManifest } from '../../src/remote/layout.js';
+import type { Transport } from '../../src/transport/types.js';
+import { installCommand } from '../../src/watchdog/commands.js';
+import { installWatchdog, readWatchdogState, runRemote, uninstallWatchdog } from '../../src/watchdog/remote.js';
+import { stampedWatchdogScript } from '../../src/watchdog/script.js';
+import { markSeen } from '../../src/watchdog/seen.js';
+import { watchdogStatusFor } from '../../src/watchdog/status.js';
+import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
+import { testConfig } from '../integration/fleetHelpers.js';
+import { count, has, launchTestRun, remoteHome, sleep, waitForEvents } from './helpers.js';
+
+const can = canRunTestHosts();
+if (!can.ok && process.env.CI) throw new Error(`watchdog integration tests cannot run in CI: ${can.reason}`);
+
+/** The watchdog pushes with curl or wget; the test hosts share this machine's /usr/bin. */
+const canPush = ['curl', 'wget'].some((tool) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+});
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'logs', name), 'utf8');
+const HOSTILE = `evil'$(touch PWNED)";\`touch PWNED2\` #(touch PWNED3) x`;
+const FAST = { intervalSeconds: 1, stallSeconds: 3, silentSeconds: 4 };
+
+/** Processes of this host running the watchdog loop. */
+function watchdogProcesses(host: TestHost): number[] {
+  return host.pids().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watchdog.sh\0run');
+    } catch {
+      return false;
+    }
+  });
+}
+
+function cmdlines(host: TestHost): string[] {
+  return host.pids().flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function manifests(t: Transport): Promise<RunManifest[]> {
+  const r = await t.exec('for f in "$HOME"/.trainyard/runs/*.json; do cat "$f"; echo; done');
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunManifest);
+}
+
+describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-smi)', () => {
+  let hosts: TestHosts;
+  let config: Config;
+  let t1: Transport;
+  let close1: () => void;
+  let home1: string;
+  let firstPid: number | null;
+
+  beforeAll(async () => {
+    // GPU 0 idle (the stalled run uses it), GPU 1 busy (every other run)
+    hosts = await startTestHosts({ count: 2, gpu: { mode: 'load', count: 2, util: [0, 90] } });
+    config = testConfig(hosts);
+    ({ transport: t1, close: close1 } = await openHostTransport(config, 'gpu-1', 20_000));
+    home1 = await remoteHome(t1);
+    await t1.exec('mkdir -p proj/outputs/checkpoint-50 proj/outputs/checkpoint-999 proj/outputs/checkpoint-1000 && touch -d "1 hour ago" proj/outputs/checkpoint-1000');
+    await t1.exec('cat > proj/cuda-oom.log', { stdin: fixture('cuda-oom.log') });
+    await t1.exec('cat > proj/loss-inf.log', { stdin: fixture('loss-inf.log') });
+    await t1.exec('cat > proj/train.sh', { stdin: 'echo "train args: $*"\nsleep 1\nexit 2\n' });
+
+    const installed = await installWatchdog(t1, 'gpu-1', FAST);
+    expect(installed.action).toBe('started');
+    firstPid = installed.pid;
+
+    const ar = (max: number, backoffSeconds: number) => ({ enabled: true, max, backoffSeconds });
+    await Promise.all([
+      launchTestRun(t1, 'gpu-1', home1, { session: 'ok-run', command: 'echo step 1 loss 2.0; sleep 2; echo done', gpus: '1' }),
+      launchTestRun(t1, 'gpu-1', home1, { session: 'crash-run', command: 'echo starting; sleep 2; exit 3', gpus: '1' }),
+      launchTestRun(t1, 'gpu-1', home1, { session: 'stall-run', command: 'sleep 300', gpus: '0' }),
+      launchTestRun(t1, 'gpu-1', home1, { session: 'oom-run', command: 'sleep 1; cat cuda-oom.log; exit 1', gpus: '1' }),
+      launchTestRun(t1, 'gpu-1', home1, { session: 'inf-run', command: 'sleep 1; cat loss-inf.log', gpus: '1' }),
+      launchTestRun(t1, 'gpu-1', home1, {
+        session: 'resumer-a1b2',
+        project: 'resumer',
+        command: 'bash train.sh',
+        resume: '--resume {checkpoint}',
+        checkpoints: 'outputs/checkpoint-*',
+        gpus: '1',
+        autoRestart: ar(2, 1),
+      }),
+      launchTestRun(t1, 'gpu-1', home1, { session: 'stop-run', command: 'while :; do echo step; sleep 1; done', gpus: '1', autoRestart: ar(3, 0) }),
+      launchTestRun(t1, 'gpu-1', home1, { session: HOSTILE, project: `p'$(touch PWNED4)`, command: 'sleep 2; exit 4', gpus: '1', autoRestart: ar(1, 0) }),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    close1?.();
+    await hosts?.stop();
+  });
+
+  it('installing twice keeps one watchdog; a new config restarts it, a new script upgrades it', async () => {
+    const again = await installWatchdog(t1, 'gpu-1', FAST);
+    expect(again).toMatchObject({ action: 'unchanged', pid: firstPid, configChanged: false });
+    expect(watchdogProcesses(hosts.host('gpu-1'))).toEqual([firstPid]);
+    expect((await t1.exec('tmux ls -F "#{session_name}" | grep -c "^trainyard-watchdog$"')).stdout.trim()).toBe('1');
+
+    const restarted = await installWatchdog(t1, 'gpu-1', { ...FAST, gpuIdlePercent: 6 });
+    expect(restarted.action).toBe('restarted');
+    expect(restarted.pid).not.toBe(firstPid);
+    const { text, version } = stampedWatchdogScript();
+    const upgraded = await runRemote(t1, installCommand('gpu-1', `${text}\n# a newer script\n`, version, false));
+    expect(upgraded.stdout).toContain('@@action upgraded');
+    await installWatchdog(t1, 'gpu-1', { ...FAST, gpuIdlePercent: 5 }); // back to the shipped script and config
+    expect(watchdogProcesses(hosts.host('gpu-1'))).toHaveLength(1);
+    const state = await readWatchdogState(t1, 'gpu-1');
+    expect(state).toMatchObject({ installed: true, running: true, pane: 'alive', version });
+  }, 30_000);
+
+  it('reports a run that finishes, once', async () => {
+    const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'ok-run', 'finished'), 20_000, 'ok-run finished');
+    expect(events.find((e) => e.session === 'ok-run' && e.kind === 'running')).toBeDefined();
+    expect(events.find((e) => e.session === 'ok-run' && e.kind === 'finished')).toMatchObject({ level: 'info', detail: 'exit code 0', project: 'proj', pushed: false });
+  }, 30_000);
+
+  it('reports a crash with its exit code, once per transition', async () => {
+    await waitForEvents(t1, 'gpu-1', (e) => has(e, 'crash-run', 'crashed'), 20_000, 'crash-run crashed');
+    await sleep(3000); // three more intervals
+    const events = await waitForEvents(t1, 'gpu-1', () => true);
+    expect(count(events, 'crash-run', 'crashed')).toBe(1);
+    expect(count(events, 'crash-run', 'running')).toBe(1);
+    expect(events.find((e) => e.session === 'crash-run' && e.kind === 'crashed')).toMatchObject({ level: 'error', detail: 'exit code 3' });
+    expect(has(events, 'crash-run', 'restart-scheduled')).toBe(false); // autoRestart is off by default
+  }, 30_000);
+
+  it('finds the CUDA out-of-memory error and its traceback in the real log', async () => {
+    const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'oom-run', 'crashed'), 20_000, 'oom-run crashed');
+    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'oom')?.detail).toMatch(/^torch\.OutOfMemoryError: CUDA out of memory\. Tried to allocate 186\.27 GiB/);
+    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'traceback')?.detail).toMatch(/^torch\.OutOfMemoryError/);
+    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'crashed')?.detail).toMatch(/^exit code 1: torch\.OutOfMemoryError: CUDA out of memory/);
+    const kinds = events.filter((e) => e.session === 'oom-run').map((e) => e.kind);
+    expect(kinds.indexOf('oom')).toBeLessThan(kinds.indexOf('crashed'));
+  }, 30_000);
+
+  it('finds a loss that went to inf in a run that exits 0', async () => {
+    const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'inf-run', 'finished'), 20_000, 'inf-run finished');
+    expect(events.find((e) => e.session === 'inf-run' && e.kind === 'diverged')).toMatchObject({ level: 'warn', detail: 'step 1 loss inf' });
+    expect(count(events, 'inf-run', 'diverged')).toBe(1);
+  }, 30_000);
+
+  it('calls a live run with idle GPUs stalled and a quiet log silent, and sees both recover', async () => {
+    const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'stall-run', 'stalled') && has(e, 'stall-run', 'silent'), 20_000, 'stall-run stalled and silent');
+    expect(events.find((e) => e.session === 'stall-run' && e.kind === 'stalled')?.detail).toMatch(/^GPU utilisation 0% \(under 5%\) for \d+ s/);
+    for (const busy of ['ok-run', 'crash-run', 'stop-run']) expect(has(events, busy, 'stalled')).toBe(false); // their GPU 1 is at 90 %
+    const summary = (await readWatchdogState(t1, 'gpu-1')).summary!;
+    expect(summary.runs.find((r) => r.session === 'stall-run')).toMatchObject({ status: 'running', stalled: true, silent: true, gpuUtilization: 0 });
+
+    hosts.host('gpu-1').setGpu({ mode: 'load', count: 2, util: [90, 90] });
+    await t1.exec(`echo 'step 2 loss 1.9' >> ${home1}/.trainyard/runs/stall-run.log`);
+    const after = await waitForEvents(t1, 'gpu-1', (e) => count(e, 'stall-run', 'recovered') === 2, 15_000, 'stall-run recovered twice');
+    expect(after.filter((e) => e.session === 'stall-run' && e.kind === 'recovered').map((e) => e.detail).sort()).toEqual(['GPU busy again (90%)', 'the log is written again']);
+    hosts.host('gpu-1').setGpu({ mode: 'load', count: 2, util: [0, 90] });
+  }, 40_000);
+
+  it('restarts a crashed run from its newest checkpoint, at most autoRestart.max times', async () => {
+    const events = await waitForEvents(t1, 'gpu-1', (e) => e.some((x) => x.kind === 'restart-limit' && x.project === 'resumer'), 40_000, 'resumer chain to reach its limit');
+    const chain = events.filter((e) => e.project === 'resumer' && e.kind !== 'running');
+    const restarted = chain.filter((e) => e.kind === 'restarted');
+    expect(restarted).toHaveLength(2);
+    expect(restarted[0].detail).toMatch(/^restarted as resumer-[0-9a-f]{4} from outputs\/checkpoint-1000 \(1 of 2\)$/);
+    expect(restarted[1].detail).toMatch(/ \(2 of 2\)$/);
+    expect(chain.map((e) => e.kind)).toEqual(['crashed', 'restart-scheduled', 'restarted', 'crashed', 'restart-scheduled', 'restarted', 'crashed', 'restart-limit']);
+    expect(chain[1].detail).toBe('restart 1 of 2 in 1 s');
+    expect(chain[4].detail).toBe('restart 2 of 2 in 2 s'); // back-off doubles
+
+    const runs = (await manifests(t1)).filter((m) => m.project === 'resumer');
+    expect(runs).toHaveLength(3);
+    const first = runs.find((m) => m.parent === null)!;
+    const second = runs.find((m) => m.parent === first.session)!;
+    const third = runs.find((m) => m.parent === second.session)!;
+    expect(second).toMatchObject({
+      restartCount: 1,
+      resumedFrom: 'outputs/checkpoint-1000',
+      command: 'bash train.sh',
+      effectiveCommand: 'bash train.sh --resume outputs/checkpoint-1000',
+      log: `${home1}/.trainyard/runs/${second.session}.log`,
+      script: `${home1}/.trainyard/runs/${second.session}.sh`,
+      remoteDir: first.remoteDir,
+      configHash: first.configHash,
+      localDir: first.localDir,
+      autoRestart: first.autoRestart,
+    });
+    expect(third.restartCount).toBe(2);
+    expect(Object.keys(second)).toEqual(Object.keys(first)); // every field kept, in order
+    const log = (await t1.exec(`cat ${second.log}`)).stdout;
+    expect(log).toContain('train args: --resume outputs/checkpoint-1000');
+    const script = (await t1.exec(`cat ${second.script}`)).stdout;
+    expect(script).toContain(`ty_command='bash train.sh --resume outputs/checkpoint-1000'`);
+  }, 60_000);
+
+  it('never restarts a run the user stopped', async () => {
+    await waitForEvents(t1, 'gpu-1', (e) => has(e, 'stop-run', 'running'), 15_000, 'stop-run running');
+    const stop = stopCommand('gpu-1', 'stop-run', 1);
+    const r = await t1.exec(remoteCommandLine(stop), { timeoutMs: 20_000 });
+    expect(r.code).toBe(0);
+    await waitForEvents(t1, 'gpu-1', (e) => has(e, 'stop-run', 'stopped'), 15_000, 'stop-run stopped');
+    await sleep(3000);
+    const events = await waitForEvents(t1, 'gpu-1', () => true);
+    expect(events.filter((e) => e.session === 'stop-run').map((e) => e.kind)).toEqual(['running', 'stopped']);
+    expect((await manifests(t1)).filter((m) => m.parent === 'stop-run')).toEqual([]);
+  }, 40_000);
+
+  it('does not restart a run the cockpit restarted during the back-off', async () => {
+    await launchTestRun(t1, 'gpu-1', home1, { session: 'manual-run', command: 'sleep 1; exit 6', gpus: '1', autoRestart: { enabled: true, max: 3, backoffSeconds: 4 } });
+    await waitForEvents(t1, 'gpu-1', (e) => has(e, 'manual-run', 'restart-scheduled'), 15_000, 'manual-run restart scheduled');
+    await launchTestRun(t1, 'gpu-1', home1, { session: 'manual-run-2', command: 'sleep 300', gpus: '1' });
+    // what a restart by the cockpit writes: a manifest naming its parent
+    await t1.exec(`sed -i 's/"parent":null/"parent":"manual-run"/' .trainyard/runs/manual-run-2.json`);
+    await sleep(6000);
+    const events = await waitForEvents(t1, 'gpu-1', () => true);
+    expect(events.filter((e) => e.session === 'manual-run').map((e) => e.kind)).toEqual(['running', 'crashed', 'restart-scheduled']);
+    const summary = (await readWatchdogState(t1, 'gpu-1')).summary!;
+    expect(summary.runs.find((r) => r.session === 'manual-run')?.autoRestart).toMatchObject({ state: 'done', child: 'manual-run-2' });
+    await t1.exec('tmux kill-session -t =manual-run-2');
+  }, 30_000);
+
+  it('treats a hostile session name as data: reported, restarted, never run', async () => {
+    const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, HOSTILE, 'restarted'), 20_000, 'hostile run restarted');
+    expect(events.filter((e) => e.session === HOSTILE).map((e) => e.kind)).toEqual(['running', 'crashed', 'restart-scheduled', 'restarted']);
+    const child = (await manifests(t1)).find((m) => m.parent === HOSTILE)!;
+    expect(child.session).toMatch(/^p-touch-PWNED4-[0-9a-f]{4}$/); // defaultSessionName() of the project
+    expect(child.project).toBe(`p'$(touch PWNED4)`);
+    const found = await t1.exec('find "$HOME" /tmp -name "PWNED*" 2>/dev/null');
+    expect(found.stdout).toBe('');
+  }, 30_000);
+
+  it('writes a summary of every run and answers status --json with unread events', async () => {
+    const seenFile = path.join(mkdtempSync(path.join(tmpdir(), 'ty-seen-')), 'seen.json');
+    const status = await watchdogStatusFor(t1, 'gpu-1', { seenFile, maxUnread: 500 });
+    expect(status).toMatchObject({ installed: true, running: true, upToDate: true, stale: false, error: null });
+    const runs = Object.fromEntries(status.summary!.runs.map((r) => [r.session, r]));
+    expect(runs['ok-run']).toMatchObject({ status: 'finished', exitCode: 0 });
+    expect(runs['crash-run']).toMatchObject({ status: 'crashed', exitCode: 3 });
+    expect(runs['oom-run'].flags).toEqual(expect.arrayContaining(['oom', 'traceback']));
+    expect(runs['inf-run'].flags).toEqual(['diverged']);
+    expect(runs['stop-run'].status).toBe('stopped');
+    expect(runs[HOSTILE]).toMatchObject({ status: 'crashed', exitCode: 4, autoRestart: { state: 'done' } });
+    expect(status.summary!.gpus.map((g) => g.index)).toEqual([0, 1]);
+    expect(status.summaryAgeSeconds).toBeLessThanOrEqual(3);
+    expect(status.unreadCount).toBeGreaterThan(10);
+
+    markSeen('gpu-1', status.unread.at(-1)!, seenFile);
+    const later = await watchdogStatusFor(t1, 'gpu-1', { seenFile });
+    expect(later.unread.every((e) => !status.unread.some((s) => s.id === e.id))).toBe(true);
+  }, 30_000);
+
+  it('prints the timeline: trainyard events --json --since, and watchdog status', async () => {
+    const out: string[] = [];
+    const sink = { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream;
+    const code = await runEventsCli(config, parseCliArgs(['events', '--json', '--host', 'gpu-1', '--since', '1h']), sink);
+    expect(code).toBe(0);
+    const { events, errors } = JSON.parse(out.join('')) as { events: { alias: string; kind: string; time: string }[]; errors: unknown[] };
+    expect(errors).toEqual([]);
+    expect(events.length).toBeGreaterThan(10);
+    expect(events.every((e) => e.alias === 'gpu-1')).toBe(true);
+    expect(events.map((e) => e.time)).toEqual([...events.map((e) => e.time)].sort());
+
+    out.length = 0;
+    await runEventsCli(config, parseCliArgs(['events', '--host', 'gpu-1', '--since', '2099-01-01T00:00:00Z']), sink);
+    expect(out.join('')).toMatch(/^no events since 2099/);
+
+    out.length = 0;
+    expect(await runWatchdogCli(config, parseCliArgs(['watchdog', 'status', 'gpu-1']), sink)).toBe(0);
+    expect(out.join('')).toMatch(/^gpu-1: watchdog \S+ running \(pid \d+\)/);
+  }, 30_000);
+
+  describe('webhook alerts and a nearly full disk (gpu-2)', () => {
+    let server: Server;
+    let requests: { url: string; type: string; body: string }[] = [];
+    let holdMs = 0;
+    let t2: Transport;
+    let close2: () => void;
+    let home2: string;
+    let base = '';
+
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (d) => (body += d));
+        req.on('end', () => {
+          requests.push({ url: req.url ?? '', type: req.headers['content-type'] ?? '', body });
+          setTimeout(() => res.end('ok'), holdMs);
+        });
+      });
+      const bridge = hosts.subnet!.replace(/\.0\/24$/, '.1'); // this machine, as the host sees it
+      await new Promise<void>((resolve) => server.listen(0, bridge, resolve));
+      base = `http://${bridge}:${(server.address() as { port: number }).port}`;
+      ({ transport: t2, close: close2 } = await openHostTransport(config, 'gpu-2', 20_000));
+      home2 = await remoteHome(t2);
+    }, 30_000);
+
+    afterAll(async () => {
+      close2?.();
+      await new Promise((r) => server?.close(r));
+    });
+
+    it('reports runs that predate its first start in the summary, without events for how they ended', async () => {
+      await launchTestRun(t2, 'gpu-2', home2, { session: 'before-run', command: 'exit 7', autoRestart: { enabled: true, max: 3, backoffSeconds: 0 } });
+      await launchTestRun(t2, 'gpu-2', home2, { session: 'before-live', command: 'sleep 300' });
+      await sleep(1500);
+      await installWatchdog(t2, 'gpu-2', FAST);
+      const events = await waitForEvents(t2, 'gpu-2', (e) => has(e, 'before-live', 'running'), 15_000, 'before-live running');
+      await sleep(2000);
+      const summary = (await readWatchdogState(t2, 'gpu-2')).summary!;
+      expect(summary.runs.find((r) => r.session === 'before-run')).toMatchObject({ status: 'crashed', exitCode: 7, autoRestart: { state: 'off' } });
+      expect(events.filter((e) => e.session === 'before-run')).toEqual([]);
+      expect((await t2.exec(remoteCommandLine(stopCommand('gpu-2', 'before-live', 1)), { timeoutMs: 20_000 })).code).toBe(0);
+      await waitForEvents(t2, 'gpu-2', (e) => has(e, 'before-live', 'stopped'), 15_000, 'before-live stopped');
+    }, 40_000);
+
+    it.skipIf(!canPush)('pushes a crash as plain text (ntfy), keeps the URL out of every process list, and records pushed: true', async () => {
+      holdMs = 2500;
+      await installWatchdog(t2, 'gpu-2', { ...FAST, webhookUrl: `${base}/topic-SECRET-7f3a` });
+      expect((await t2.exec('stat -c %a "$HOME"/.trainyard/watchdog/config')).stdout.trim()).toBe('600');
+      await launchTestRun(t2, 'gpu-2', home2, { session: 'push-run', command: 'sleep 1; exit 9', gpus: '1' });
+      const deadline = Date.now() + 20_000;
+      while (requests.length === 0 && Date.now() < deadline) await sleep(50);
+      expect(requests.length).toBeGreaterThan(0);
+      // the request is held open: curl is running right now
+      const lines = cmdlines(hosts.host('gpu-2'));
+      expect(lines.some((l) => l.startsWith('curl'))).toBe(true);
+      expect(lines.filter((l) => l.includes('SECRET-7f3a'))).toEqual([]);
+      holdMs = 0;
+      const events = await waitForEvents(t2, 'gpu-2', (e) => has(e, 'push-run', 'crashed'), 20_000, 'push-run crashed');
+      expect(events.find((e) => e.session === 'push-run' && e.kind === 'crashed')?.pushed).toBe(true);
+      expect(events.find((e) => e.session === 'push-run' && e.kind === 'running')?.pushed).toBe(false); // not an alert
+      expect(requests[0]).toMatchObject({ url: '/topic-SECRET-7f3a', type: 'text/plain; charset=utf-8' });
+      expect(requests[0].body).toBe('[gpu-node-2] push-run: crashed: exit code 9');
+    }, 40_000);
+
+    it.skipIf(!canPush)('pushes Slack-style JSON, and records pushed: false when the webhook is down', async () => {
+      requests = [];
+      await installWatchdog(t2, 'gpu-2', { webhookUrl: `${base}/slack`, webhookFormat: 'slack' });
+      await launchTestRun(t2, 'gpu-2', home2, { session: 'slack-run', command: 'sleep 1; exit 0', gpus: '1' });
+      await waitForEvents(t2, 'gpu-2', (e) => has(e, 'slack-run', 'finished'), 20_000, 'slack-run finished');
+      expect(requests.at(-1)).toMatchObject({ url: '/slack', type: 'application/json' });
+      expect(JSON.parse(requests.at(-1)!.body)).toEqual({ text: '[gpu-node-2] slack-run: finished: exit code 0' });
+
+      await installWatchdog(t2, 'gpu-2', { webhookUrl: 'http://127.0.0.1:9/nothing-listens', webhookFormat: 'text' });
+      await launchTestRun(t2, 'gpu-2', home2, { session: 'down-run', command: 'sleep 1; exit 5', gpus: '1' });
+      const events = await waitForEvents(t2, 'gpu-2', (e) => has(e, 'down-run', 'crashed'), 20_000, 'down-run crashed');
+      expect(events.find((e) => e.session === 'down-run' && e.kind === 'crashed')?.pushed).toBe(false);
+      expect((await readWatchdogState(t2, 'gpu-2')).running).toBe(true);
+    }, 60_000);
+
+    it('reports a nearly full disk once, and when it is fine again', async () => {
+      await installWatchdog(t2, 'gpu-2', { webhookUrl: null, diskFullPercent: 1 });
+      await waitForEvents(t2, 'gpu-2', (e) => has(e, null, 'disk-full'), 15_000, 'disk-full');
+      await sleep(2500);
+      const events = await waitForEvents(t2, 'gpu-2', () => true);
+      expect(count(events, null, 'disk-full')).toBe(1);
+      expect(events.find((e) => e.kind === 'disk-full')?.detail).toMatch(/^\/\S*: \d+% used, [\d.]+ GiB free$/);
+      expect((await readWatchdogState(t2, 'gpu-2')).summary?.disks[0].full).toBe(true);
+      await installWatchdog(t2, 'gpu-2', { diskFullPercent: 100, diskMinFreeMiB: 0 });
+      await waitForEvents(t2, 'gpu-2', (e) => has(e, null, 'disk-ok'), 15_000, 'disk-ok');
+    }, 40_000);
+
+    it('uninstall stops the watchdog and removes its files, and leaves the runs', async () => {
+      const r = await uninstallWatchdog(t2, 'gpu-2');
+      expect(r.removed).toBe(true);
+      expect(watchdogProcesses(hosts.host('gpu-2'))).toEqual([]);
+      expect((await t2.exec('tmux has-session -t =trainyard-watchdog')).code).not.toBe(0);
+      expect((await t2.exec('test -e "$HOME"/.trainyard/watchdog')).code).not.toBe(0);
+      expect((await t2.exec('test -f "$HOME"/.trainyard/runs/push-run.json')).code).toBe(0);
+      expect(await readWatchdogState(t2, 'gpu-2')).toMatchObject({ installed: false, running: false, summary: null, events: [] });
+      expect((await uninstallWatchdog(t2, 'gpu-2')).removed).toBe(false);
+    }, 30_000);
+  });
+});
