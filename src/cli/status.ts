@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { Config } from '../config/types.js';
 import { Fleet } from '../hosts/fleet.js';
 import type { HostState } from '../state/store.js';
+import { watchdogStatusFor } from '../watchdog/status.js';
 
 /** The JSON shape of `trainyard status --json` (stable: scripts read it). */
 export function hostStatusJson(h: HostState) {
@@ -65,8 +66,10 @@ export async function runStatus(config: Config, opts: { json: boolean; timeoutSe
   await fleet.settled(opts.timeoutSeconds * 1000);
   const state = fleet.store.getState();
   const hosts = state.hostOrder.map((a) => state.hosts[a]);
+  // The watchdog's summary and the events not yet seen, one exec per reachable host.
+  const watchdogs = opts.json ? await Promise.all(fleet.monitors.map((m) => (isHealthy(state.hosts[m.alias]) ? watchdogStatusFor(m.transport, m.alias) : null))) : [];
   await fleet.shutdown();
-  if (opts.json) out.write(JSON.stringify({ hosts: hosts.map(hostStatusJson) }, null, 2) + '\n');
+  if (opts.json) out.write(JSON.stringify({ hosts: hosts.map((h, i) => ({ ...hostStatusJson(h), watchdog: watchdogs[i] ?? null })) }, null, 2) + '\n');
   else {
     out.write(renderStatusTable(hosts) + '\n');
     for (const h of hosts) {

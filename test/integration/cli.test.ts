@@ -34,6 +34,8 @@ describe.skipIf(!can.ok)('trainyard status and doctor against real hosts', () =>
     expect(out[0].sessions).toEqual([expect.objectContaining({ name: 'train 01', running: false, exitStatus: 4 })]);
     expect(out[1].gpus).toEqual([]);
     expect(out[1].gpuError).toBe('No devices were found');
+    // no watchdog installed on these hosts: said so, not an error
+    expect(out[0].watchdog).toMatchObject({ installed: false, running: false, unreadCount: 0 });
   });
 
   it('status prints a table for people, and exits 1 when a host is unreachable', async () => {
