@@ -7,7 +7,7 @@
  *
  *   node --import tsx bench/watchdog.bench.ts
  */
-import { openHostTransport } from '../src/cli/watchdog.js';
+import { openHostTransport } from '../src/cli/hostTransport.js';
 import { installWatchdog } from '../src/watchdog/remote.js';
 import { canRunTestHosts, startTestHosts } from '../test/harness/testHosts.js';
 import { testConfig } from '../test/integration/fleetHelpers.js';

@@ -1,3 +1,4 @@
+import { openHostTransport } from './hostTransport.js';
 /**
  * The research-loop CLI commands: sync, smoke, launch, restart, pull, stop, attach. They run the
  * same action definitions as the cockpit, through the same runner; the exit code says how it
@@ -54,20 +55,6 @@ function parse(config: Config, args: ParsedArgs): Parsed {
   return { action, host, project, session: null, params: { session: flag('session'), gpus: flag('gpus'), from: flag('from') } };
 }
 
-/** The held connection of a CLI command: one SSH connection, opened once, closed at the end. */
-async function openTransport(config: Config, host: string, timeoutMs: number): Promise<{ transport: Transport; close(): void }> {
-  if (host === LOCAL_HOST) return { transport: new LocalTransport(), close: () => {} };
-  const connection = new SshConnection({ alias: host, sshConfig: config.sshConfig, keepalive: config.keepalive, trustNewHostKeys: config.trustNewHostKeys, backoff: { baseMs: 500, capMs: 2000, jitter: 0 } });
-  connection.start();
-  try {
-    await connection.whenReady(timeoutMs);
-  } catch {
-    const info = connection.info;
-    connection.close();
-    throw new Error(`${info.error ?? 'not connected'}${info.hint ? ` — ${info.hint}` : ''}`);
-  }
-  return { transport: connection, close: () => connection.close() };
-}
 
 function progressBar(p: ActionProgress, width: number): string {
   const pct = p.fraction === null ? '' : ` ${Math.round(p.fraction * 100)}%`;
@@ -141,7 +128,7 @@ export async function runActionCli(config: Config, args: ParsedArgs, io: CliIo =
     onEvent,
     answerer: terminalAnswerer(io, err),
     transportFor: async (host) => {
-      connection = await openTransport(config, host, args.timeoutSeconds * 1000);
+      connection = await openHostTransport(config, host, args.timeoutSeconds * 1000);
       return connection.transport;
     },
   });

@@ -6,7 +6,8 @@ import type { Config } from '../config/types.js';
 import { formatEvent, parseSince, type WatchdogEvent } from '../watchdog/events.js';
 import { readWatchdogEvents } from '../watchdog/remote.js';
 import { UsageError, type ParsedArgs } from './args.js';
-import { openHostTransport, targetHosts } from './watchdog.js';
+import { openHostTransport } from './hostTransport.js';
+import { targetHosts } from './watchdog.js';
 
 export async function runEventsCli(config: Config, args: ParsedArgs, out: NodeJS.WritableStream = process.stdout, now: Date = new Date()): Promise<number> {
   if (args.positionals.length) throw new UsageError('usage: trainyard events [--since 8h|ISO-TIME] [--json] [--host H]');

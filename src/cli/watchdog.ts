@@ -1,3 +1,4 @@
+import { openHostTransport } from './hostTransport.js';
 /**
  * `trainyard watchdog install|status|uninstall [HOST]`: the server-side watchdog that watches
  * runs while the cockpit (and the laptop) are away. Exit 0 ok, 1 a host failed, 2 usage.
@@ -17,20 +18,6 @@ import { UsageError, type ParsedArgs } from './args.js';
 
 const ALIAS = /^[A-Za-z0-9_.@%+:-]+$/;
 
-/** One SSH connection for a CLI command (or this machine for "local"), closed by the caller. */
-export async function openHostTransport(config: Config, host: string, timeoutMs: number): Promise<{ transport: Transport; close(): void }> {
-  if (host === LOCAL_HOST) return { transport: new LocalTransport(), close: () => {} };
-  const connection = new SshConnection({ alias: host, sshConfig: config.sshConfig, keepalive: config.keepalive, trustNewHostKeys: config.trustNewHostKeys, backoff: { baseMs: 500, capMs: 2000, jitter: 0 } });
-  connection.start();
-  try {
-    await connection.whenReady(timeoutMs);
-  } catch {
-    const info = connection.info;
-    connection.close();
-    throw new Error(`${info.error ?? 'not connected'}${info.hint ? ` — ${info.hint}` : ''}`);
-  }
-  return { transport: connection, close: () => connection.close() };
-}
 
 /** The hosts a command names: HOST, --host H, or every configured host (status, events). */
 export function targetHosts(config: Config, args: ParsedArgs, positional: string | undefined, all: boolean): string[] {
