@@ -13,9 +13,12 @@ export function gpuStreamCommand(intervalMs: number): string {
  * tmux sessions and GPU compute processes in one exec, each section followed by its exit code.
  */
 export function sessionsProbeCommand(): string {
+  const list = shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT]);
   const script = [
     `printf '@@now %s\\n' "$(date +%s)"`,
-    `${shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT])} 2>&1; printf '@@tmux %s\\n' "$?"`,
+    // tmux 3.3 sometimes reaps a dead pane only when another of its children exits, leaving
+    // pane_dead_status empty (":1:::"): a run-shell makes one exit, then the list is read again.
+    `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"; printf '@@tmux %s\\n' "$rc"`,
     // tmux 3.3 can lose a dead pane's exit status; trainyard's run scripts also write it to a file.
     `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n.exit"; [ -f "$f" ] && printf '%s:%s\n' "$(head -c 12 "$f" | tr -dc 0-9)" "$n";; esac; done; printf '@@exits 0\n'`,
     `if command -v nvidia-smi >/dev/null 2>&1; then ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])} 2>&1; printf '@@apps %s\\n' "$?"; else printf '@@apps 127\\n'; fi`,

@@ -18,6 +18,12 @@ const tmuxResult = (...args: string[]) => {
   }
 };
 
+/** tmux 3.3 may reap a dead pane late (see src/commands/probes.ts): let a child of its exit first, as the probe does. */
+const listSessions = () => {
+  tmux('run-shell', 'true');
+  return tmux('list-sessions', '-F', TMUX_SESSION_FORMAT);
+};
+
 afterAll(() => {
   tmuxResult('kill-server');
   rmSync(dir, { recursive: true, force: true });
@@ -35,7 +41,7 @@ describe('tmux sessions from real tmux', () => {
     tmux('new-session', '-d', '-s', 'done', 'true', ';', 'set-option', '-t', 'done', 'remain-on-exit', 'on');
     tmux('new-session', '-d', '-s', 'crash; rm -rf x', 'sleep 0.3; exit 3', ';', 'set-option', '-t', 'crash; rm -rf x', 'remain-on-exit', 'on');
     await new Promise((r) => setTimeout(r, 700));
-    const sessions = parseTmuxSessions(tmux('list-sessions', '-F', TMUX_SESSION_FORMAT));
+    const sessions = parseTmuxSessions(listSessions());
     const by = Object.fromEntries(sessions.map((s) => [s.name, s]));
     expect(by.train01.running).toBe(true);
     expect(by.train01.exitStatus).toBeNull();
@@ -51,7 +57,7 @@ describe('tmux sessions from real tmux', () => {
     const pid = tmux('list-panes', '-t', 'killed', '-F', '#{pane_pid}').trim();
     process.kill(Number(pid), 'SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
-    const killed = parseTmuxSessions(tmux('list-sessions', '-F', TMUX_SESSION_FORMAT)).find((s) => s.name === 'killed')!;
+    const killed = parseTmuxSessions(listSessions()).find((s) => s.name === 'killed')!;
     expect(killed.running).toBe(false);
     expect(killed.exitSignal).toBe(15);
   });
