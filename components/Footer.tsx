@@ -8,10 +8,10 @@ const HINTS = footerHints().join('  ');
 /** While a prompt is open it owns the keyboard, so the footer says what its keys are instead. */
 export const PROMPT_HINTS = 'Enter unlock  Esc cancel  Ctrl-C quit';
 
-export function Footer({ width, quitting, prompting }: { width: number; quitting: boolean; prompting: boolean }) {
+export function Footer({ width, quitting, prompting, message }: { width: number; quitting: boolean; prompting: boolean; message?: string | null }) {
   return (
-    <Line width={width} tone="muted">
-      {quitting ? 'closing connections…' : prompting ? PROMPT_HINTS : HINTS}
+    <Line width={width} tone={message && !quitting && !prompting ? 'warn' : 'muted'}>
+      {quitting ? 'closing connections…' : prompting ? PROMPT_HINTS : (message ?? HINTS)}
     </Line>
   );
 }

@@ -5,22 +5,29 @@ import { useShallow } from 'zustand/react/shallow';
 import { fit, textWidth } from '../src/format/text.js';
 import { headerCounts } from './selectors.js';
 import { useTrainyard } from './storeContext.js';
+import { useWatchdog } from './servicesContext.js';
+import { totalUnread } from '../src/watchdog/poller.js';
 import { useTheme } from './theme.js';
 
 export function Header({ width }: { width: number }) {
   const { total, up } = useTrainyard(useShallow(headerCounts));
+  const unread = useWatchdog(totalUnread);
+  const banner = useWatchdog((s) => s.banner);
   const theme = useTheme();
   const counts = `  ${total} host${total === 1 ? '' : 's'} · ${up} connected`;
-  const right = '? help';
-  const left = 'trainyard' + counts;
+  const alert = unread > 0 ? `⚠ ${unread}  ` : '';
+  const right = alert + '? help';
+  const left = 'trainyard' + counts + (banner ? `  ${banner.text}` : '');
   const gap = Math.max(1, width - textWidth(left) - textWidth(right));
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end">
         <Text {...theme.tone('accent')}>trainyard</Text>
         <Text {...theme.tone(up < total ? 'warn' : undefined)}>{counts}</Text>
+        {banner && <Text {...theme.tone('bad')}>{`  ${banner.text}`}</Text>}
         {fit('', gap)}
-        <Text {...theme.tone('muted')}>{right}</Text>
+        {alert && <Text {...theme.tone('bad')}>{alert}</Text>}
+        <Text {...theme.tone('muted')}>{'? help'}</Text>
       </Text>
     </Box>
   );

@@ -1,7 +1,6 @@
 /** Every key, read from the same table the input handler uses. Fits 50x25; scrolls with j/k when the screen is smaller. */
 import React from 'react';
 import { Box } from 'ink';
-import { fit } from '../src/format/text.js';
 import { bindingKeysLabel, KEYMAP, type KeyBinding } from './keymap.js';
 import { helpRows } from './layout.js';
 import { Line } from './Row.js';
@@ -12,15 +11,28 @@ export interface HelpLine {
   heading: boolean;
 }
 
-export function helpLines(keymap: readonly KeyBinding[] = KEYMAP): HelpLine[] {
+/** Width of a help line: the help box's inside on a 50-column phone. */
+export const HELP_WIDTH = 48;
+const SEP = ' · ';
+
+/**
+ * A heading per group, then its bindings ("keys help"), packed several to a line where they fit
+ * (first fit, longest first) so every key shows on a 50x25 phone without scrolling.
+ */
+export function helpLines(keymap: readonly KeyBinding[] = KEYMAP, width = HELP_WIDTH): HelpLine[] {
   const lines: HelpLine[] = [];
-  let group: string | undefined;
-  for (const b of keymap) {
-    if (b.group !== group) {
-      group = b.group;
-      lines.push({ text: group, heading: true });
+  const groups: string[] = [];
+  for (const b of keymap) if (!groups.includes(b.group)) groups.push(b.group);
+  for (const group of groups) {
+    lines.push({ text: group, heading: true });
+    const entries = keymap.filter((b) => b.group === group).map((b) => `${bindingKeysLabel(b)} ${b.help}`);
+    const packed: string[] = [];
+    for (const e of [...entries].sort((a, b) => b.length - a.length)) {
+      const i = packed.findIndex((l) => 2 + l.length + SEP.length + e.length <= width);
+      if (i >= 0) packed[i] += SEP + e;
+      else packed.push(e);
     }
-    lines.push({ text: `  ${fit(bindingKeysLabel(b), 9)} ${b.help}`, heading: false });
+    for (const l of packed) lines.push({ text: `  ${l}`, heading: false });
   }
   return lines;
 }

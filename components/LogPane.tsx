@@ -4,7 +4,7 @@
  * reads keys only while isActive; see LOG_PANE_KEYS for what it uses.
  */
 import React, { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, type Key } from 'ink';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { StoreApi } from 'zustand/vanilla';
@@ -31,6 +31,8 @@ export interface LogPaneProps {
   wrap?: boolean;
   /** Told when typing a search starts and ends: while typing, every key belongs to the pane. */
   onInputModeChange?: (typing: boolean) => void;
+  /** Keys the pane does not use (e.g. Esc with no search, l in wrap mode), for the rest of the app. */
+  onUnusedKey?: (input: string, key: Key) => void;
 }
 
 /** For the help overlay: the keys the pane uses while it has focus. */
@@ -51,7 +53,7 @@ function compact(n: number): string {
   return n < 10_000 ? String(n) : n < 1_000_000 ? `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k` : `${(n / 1_000_000).toFixed(1)}M`;
 }
 
-export function LogPane({ tail, width, height, title, isActive = true, wrap = true, onInputModeChange }: LogPaneProps) {
+export function LogPane({ tail, width, height, title, isActive = true, wrap = true, onInputModeChange, onUnusedKey }: LogPaneProps) {
   const theme = useTheme();
   const [view, setView] = useState<LogViewState>(() => ({ ...initialLogView, wrap }));
   const t = useStore(
@@ -64,9 +66,15 @@ export function LogPane({ tail, width, height, title, isActive = true, wrap = tr
   const sizeRef = useRef(size);
   sizeRef.current = size;
 
+  // The newest state, ahead of React, so a key knows at once whether the pane used it.
+  const viewRef = useRef(view);
+  viewRef.current = view;
   useInput(
     (input, key) => {
-      setView((v) => handleKey(v, input, key, tail.lines, sizeRef.current).state);
+      const r = handleKey(viewRef.current, input, key, tail.lines, sizeRef.current);
+      viewRef.current = r.state;
+      setView(r.state);
+      if (!r.consumed) onUnusedKey?.(input, key);
     },
     { isActive },
   );

@@ -20,13 +20,14 @@ const SESSION_HEADER = { attached: '', name: 'SESSION', age: 'AGE', status: 'STA
 
 const STATUS_TONE: Record<SessionKind, string> = { running: 'ok', finished: 'muted', exited: 'muted', crashed: 'bad', killed: 'bad' };
 
-const SessionRow = memo(function SessionRow({ session, now, skew, columns, width }: { session: TmuxSession; now: number; skew: number; columns: readonly PlannedColumn[]; width: number }) {
+const SessionRow = memo(function SessionRow({ session, now, skew, columns, width, selected }: { session: TmuxSession; now: number; skew: number; columns: readonly PlannedColumn[]; width: number; selected?: boolean }) {
   noteRender('SessionRow', session.name);
   const status = sessionStatus(session);
   return (
     <Row
       columns={columns}
       width={width}
+      inverse={selected}
       cells={{
         attached: session.attached ? '*' : ' ',
         name: session.name,
@@ -42,9 +43,11 @@ export interface SessionsPaneProps {
   width: number;
   visible: number;
   scroll: number;
+  /** Index of the selected session, highlighted (only while the pane has focus). */
+  cursor?: number;
 }
 
-export function SessionsPane({ alias, width, visible, scroll }: SessionsPaneProps) {
+export function SessionsPane({ alias, width, visible, scroll, cursor }: SessionsPaneProps) {
   const host = useTrainyard(
     useShallow((s) => {
       const h = s.hosts[alias];
@@ -65,8 +68,8 @@ export function SessionsPane({ alias, width, visible, scroll }: SessionsPaneProp
           {host.up ? (host.seen ? 'no tmux sessions' : 'waiting for tmux') : 'not connected'}
         </Line>
       )}
-      {host.sessions.slice(top, top + rows).map((session) => (
-        <SessionRow key={session.name} session={session} now={now} skew={host.skew} columns={columns} width={width} />
+      {host.sessions.slice(top, top + rows).map((session, i) => (
+        <SessionRow key={session.name} session={session} now={now} skew={host.skew} columns={columns} width={width} selected={cursor === top + i} />
       ))}
     </>
   );

@@ -8,15 +8,20 @@ import { useShallow } from 'zustand/react/shallow';
 import { textWidth } from '../src/format/text.js';
 import { headerCounts } from './selectors.js';
 import { useTrainyard } from './storeContext.js';
+import { useWatchdog } from './servicesContext.js';
+import { totalUnread } from '../src/watchdog/poller.js';
 import { useTheme } from './theme.js';
 import { PANES, PANE_TITLES, type PaneId } from './uiState.js';
 
-export function TabBar({ active, width }: { active: PaneId; width: number }) {
+/** `active` null: the extra tab (Run, Log or Alerts) is the one on screen. */
+export function TabBar({ active, width, extraTab }: { active: PaneId | null; width: number; extraTab?: string }) {
   const { total, up } = useTrainyard(useShallow(headerCounts));
+  const unread = useWatchdog(totalUnread);
   const theme = useTheme();
-  const tabsWidth = PANES.reduce((n, p) => n + PANE_TITLES[p].length + 3, 0);
+  const tabsWidth = PANES.reduce((n, p) => n + PANE_TITLES[p].length + 3, 0) + (extraTab ? extraTab.length + 3 : 0);
+  const alert = unread > 0 ? `⚠ ${unread} ` : '';
   const right = `${up}/${total} up`;
-  const gap = width - tabsWidth - textWidth(right);
+  const gap = width - tabsWidth - textWidth(alert) - textWidth(right);
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end">
@@ -27,7 +32,15 @@ export function TabBar({ active, width }: { active: PaneId; width: number }) {
             </Text>{' '}
           </React.Fragment>
         ))}
+        {extraTab && (
+          <>
+            <Text inverse={active === null} bold={active === null}>
+              {active === null ? `[${extraTab}]` : ` ${extraTab} `}
+            </Text>{' '}
+          </>
+        )}
         {gap > 0 && ' '.repeat(gap)}
+        {gap > 0 && alert && <Text {...theme.tone('bad')}>{alert}</Text>}
         {gap > 0 && <Text {...theme.tone(up < total ? 'warn' : 'muted')}>{right}</Text>}
       </Text>
     </Box>

@@ -7,6 +7,8 @@
  * (test/components/keymap.test.tsx fails if two entries claim the same key).
  */
 import type { Key } from 'ink';
+import { ACTIONS } from '../src/actions/registry.js';
+import type { ActionId } from '../src/actions/types.js';
 import type { CockpitController } from '../src/cockpit/controller.js';
 import type { PaneId } from './uiState.js';
 
@@ -31,7 +33,14 @@ export interface ViewCommands {
   cyclePane(delta: number): void;
   focusPane(pane: PaneId): void;
   toggleHelp(): void;
+  /** Closes help, else the log or watchdog pane, else cancels the shown running action. */
   closeOverlay(): void;
+  /** Starts an action on the selected host (and the selected session, if any). */
+  runAction(action: ActionId): void;
+  /** Opens / closes the selected session's log. */
+  toggleLog(): void;
+  /** Opens / closes the selected host's watchdog pane. */
+  toggleWatchdog(): void;
 }
 
 export interface ActionContext {
@@ -43,7 +52,7 @@ export interface ActionContext {
   quit(): void;
 }
 
-export type KeyGroup = 'Move' | 'Panes' | 'Host' | 'App';
+export type KeyGroup = 'Move' | 'Panes' | 'Host' | 'Actions' | 'App';
 
 export interface KeyBinding {
   id: string;
@@ -58,6 +67,17 @@ export interface KeyBinding {
   run(ctx: ActionContext): void;
 }
 
+/** One short line per action for the help overlay (the registry's help is longer). */
+const ACTION_HELP: Record<ActionId, string> = {
+  sync: 'sync code',
+  smoke: 'smoke test',
+  launch: 'launch training',
+  restart: 'restart from checkpoint',
+  pull: 'pull results',
+  attach: 'attach to the session',
+  stop: 'stop the session',
+};
+
 export const KEYMAP: readonly KeyBinding[] = [
   { id: 'down', keys: [{ input: 'j' }, { key: 'downArrow' }], group: 'Move', help: 'next host / scroll down', footer: 'j/k move', inOverlay: true, run: (c) => c.view.move(1) },
   { id: 'up', keys: [{ input: 'k' }, { key: 'upArrow' }], group: 'Move', help: 'previous host / scroll up', inOverlay: true, run: (c) => c.view.move(-1) },
@@ -71,9 +91,14 @@ export const KEYMAP: readonly KeyBinding[] = [
   { id: 'paneGpus', keys: [{ input: '2' }], group: 'Panes', help: 'GPUs pane', run: (c) => c.view.focusPane('gpus') },
   { id: 'paneSessions', keys: [{ input: '3' }], group: 'Panes', help: 'Sessions pane', run: (c) => c.view.focusPane('sessions') },
   { id: 'retry', keys: [{ input: 'r' }], group: 'Host', help: 'reconnect the selected host now', footer: 'r retry', run: (c) => c.alias !== undefined && c.controller.retryNow(c.alias) },
-  // Host actions to come (s sync, t smoke test, L launch, R restart, p pull, a attach, x stop) go here, one entry each.
+  { id: 'log', keys: [{ input: 'l' }], group: 'Host', help: 'log of the selected session', run: (c) => c.view.toggleLog() },
+  { id: 'watchdog', keys: [{ input: 'w' }], group: 'Host', help: 'watchdog alerts', run: (c) => c.view.toggleWatchdog() },
+  // The actions of src/actions/registry.ts, one key each (short help: the overlay fits a phone).
+  ...ACTIONS.map(
+    (a): KeyBinding => ({ id: a.id, keys: [{ input: a.key }], group: 'Actions', help: ACTION_HELP[a.id], run: (c) => c.view.runAction(a.id) }),
+  ),
   { id: 'help', keys: [{ input: '?' }], group: 'App', help: 'show / hide this help', footer: '? help', inOverlay: true, run: (c) => c.view.toggleHelp() },
-  { id: 'close', keys: [{ key: 'escape' }], group: 'App', help: 'close help', inOverlay: true, run: (c) => c.view.closeOverlay() },
+  { id: 'close', keys: [{ key: 'escape' }], group: 'App', help: 'close pane, cancel action', inOverlay: true, run: (c) => c.view.closeOverlay() },
   { id: 'quit', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], group: 'App', help: 'quit', footer: 'q quit', inOverlay: true, run: (c) => c.quit() },
 ];
 

@@ -1,7 +1,7 @@
 /** Starts the full-screen cockpit on the terminal (alternate screen, Ctrl-C handled as a key). */
 import React from 'react';
 import { render } from 'ink';
-import type { CockpitController } from '../src/cockpit/controller.js';
+import type { CockpitController, CockpitServices } from '../src/cockpit/controller.js';
 import type { TrainyardStore } from '../src/state/store.js';
 import { App } from './App.js';
 import { compactingStdout } from './compactOutput.js';
@@ -12,6 +12,8 @@ export interface CockpitStreams {
   stderr?: NodeJS.WriteStream;
   /** Only for the benchmark's full-redraw baseline: Ink's default rewrites every line. */
   incrementalRendering?: boolean;
+  /** Actions, logs and the watchdog (src/cli/cockpit.ts builds them from the Fleet). */
+  services?: CockpitServices;
 }
 
 export interface MountedCockpit {
@@ -23,7 +25,7 @@ export interface MountedCockpit {
 
 export function mountCockpit(store: TrainyardStore, controller: CockpitController, opts: CockpitStreams = {}): MountedCockpit {
   const stdout = compactingStdout(opts.stdout ?? process.stdout);
-  const instance = render(<App store={store} controller={controller} />, {
+  const instance = render(<App store={store} controller={controller} services={opts.services} />, {
     stdout,
     stdin: opts.stdin ?? process.stdin,
     stderr: opts.stderr ?? process.stderr,

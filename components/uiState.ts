@@ -10,6 +10,8 @@ export interface UiState {
   selected: number;
   gpuScroll: number;
   sessionScroll: number;
+  /** The selected session (index into the host's sessions) while the Sessions pane has focus. */
+  sessionCursor: number;
   help: boolean;
   helpScroll: number;
 }
@@ -20,6 +22,8 @@ export interface Limits {
   gpuScrollMax: number;
   sessionScrollMax: number;
   helpScrollMax: number;
+  /** How many sessions the selected host has (when known, j/k also move the session cursor). */
+  sessions?: number;
 }
 
 export type UiAction =
@@ -31,13 +35,13 @@ export type UiAction =
   | { type: 'toggleHelp' }
   | { type: 'closeOverlay' };
 
-export const initialUiState: UiState = { focus: 'hosts', selected: 0, gpuScroll: 0, sessionScroll: 0, help: false, helpScroll: 0 };
+export const initialUiState: UiState = { focus: 'hosts', selected: 0, gpuScroll: 0, sessionScroll: 0, sessionCursor: 0, help: false, helpScroll: 0 };
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
 function withSelection(state: UiState, selected: number): UiState {
   if (selected === state.selected) return state;
-  return { ...state, selected, gpuScroll: 0, sessionScroll: 0 };
+  return { ...state, selected, gpuScroll: 0, sessionScroll: 0, sessionCursor: 0 };
 }
 
 /** Moves whatever the keys currently point at: the help text, the host selection or the focused list. */
@@ -55,6 +59,14 @@ function moveTo(state: UiState, limits: Limits, target: (current: number, max: n
     return gpuScroll === state.gpuScroll ? state : { ...state, gpuScroll };
   }
   const sessionScroll = clamp(target(state.sessionScroll, limits.sessionScrollMax), 0, limits.sessionScrollMax);
+  if (limits.sessions !== undefined && limits.sessions > 0) {
+    // The list scrolls as before; the cursor moves with it and on through the rows on screen.
+    const last = limits.sessions - 1;
+    const visible = Math.max(1, limits.sessions - limits.sessionScrollMax);
+    let sessionCursor = clamp(target(clamp(state.sessionCursor, 0, last), last), 0, last);
+    sessionCursor = clamp(sessionCursor, sessionScroll, sessionScroll + visible - 1);
+    return sessionScroll === state.sessionScroll && sessionCursor === state.sessionCursor ? state : { ...state, sessionScroll, sessionCursor };
+  }
   return sessionScroll === state.sessionScroll ? state : { ...state, sessionScroll };
 }
 

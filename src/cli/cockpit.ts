@@ -1,5 +1,54 @@
+import { createCockpitRunner } from '../actions/cockpitRunner.js';
+import type { CockpitServices, SuspendTerminal } from '../cockpit/controller.js';
 import type { Config } from '../config/types.js';
+import { isUp } from '../format/connection.js';
 import { Fleet } from '../hosts/fleet.js';
+import { openSessionLog } from '../logs/sessionLog.js';
+import { WatchdogPoller } from '../watchdog/poller.js';
+
+/** Actions, logs and the watchdog over the Fleet's held connections, for the cockpit's views. */
+export function cockpitServices(fleet: Fleet): { services: CockpitServices; stop(): void } {
+  let suspend: SuspendTerminal | null = null;
+  const runner = createCockpitRunner(fleet, {
+    // attach hands the terminal over: Ink suspends itself around it (Ink 8's suspendTerminal).
+    withTerminal: async <T,>(fn: () => Promise<T>): Promise<T> => {
+      if (!suspend) return fn();
+      let result!: T;
+      await suspend(async () => {
+        result = await fn();
+      });
+      return result;
+    },
+  });
+  const connected = (alias: string) => {
+    const h = fleet.store.getState().hosts[alias];
+    return h !== undefined && isUp(h.connection.state);
+  };
+  const watchdog = new WatchdogPoller({
+    aliases: fleet.config.hosts.map((h) => h.alias),
+    transportFor: (alias) => (connected(alias) ? (fleet.monitor(alias)?.transport ?? null) : null),
+  });
+  const services: CockpitServices = {
+    actions: runner,
+    openLog: async (alias, session) => {
+      const monitor = fleet.monitor(alias);
+      if (!monitor) return { error: `${alias} is not one of the configured hosts` };
+      return openSessionLog(monitor.transport, session, { link: monitor.connection ?? undefined });
+    },
+    watchdog,
+    bindTerminal: (fn) => {
+      suspend = fn;
+    },
+  };
+  watchdog.start();
+  return {
+    services,
+    stop: () => {
+      watchdog.stop();
+      runner.cancelAll();
+    },
+  };
+}
 
 /**
  * Opens the full-screen cockpit. The terminal is restored on every way out: q, Ctrl-C
@@ -12,12 +61,14 @@ export async function runCockpit(config: Config): Promise<number> {
   }
   const { mountCockpit } = await import('../../components/runCockpit.js');
   const fleet = new Fleet(config, { interactive: true });
-  const app = mountCockpit(fleet.store, fleet);
+  const extras = cockpitServices(fleet);
+  const app = mountCockpit(fleet.store, fleet, { services: extras.services });
   let exiting = false;
   const bail = (code: number, message?: string) => {
     if (exiting) return;
     exiting = true;
     app.unmount();
+    extras.stop();
     void fleet.shutdown().finally(() => {
       if (message) process.stderr.write(message);
       process.exit(code);
@@ -30,6 +81,7 @@ export async function runCockpit(config: Config): Promise<number> {
   process.once('unhandledRejection', (error) => bail(1, `trainyard crashed: ${String((error as Error)?.stack ?? error)}\n`));
   fleet.start();
   await app.waitUntilExit();
+  extras.stop();
   await fleet.shutdown();
   return 0;
 }

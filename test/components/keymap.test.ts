@@ -39,7 +39,11 @@ describe('keymap', () => {
     // Not single keys, or not ours:
     expect(id('c')).toBeUndefined();
     expect(id('j', { meta: true })).toBeUndefined();
-    expect(id('x')).toBeUndefined();
+    expect(id('e')).toBeUndefined();
+    // The actions (src/actions/registry.ts), the log and the watchdog:
+    for (const [k, action] of [['s', 'sync'], ['t', 'smoke'], ['L', 'launch'], ['R', 'restart'], ['p', 'pull'], ['a', 'attach'], ['x', 'stop'], ['l', 'log'], ['w', 'watchdog']]) {
+      expect(id(k), k).toBe(action);
+    }
   });
 
   test('the footer hints fit a 50-column phone', () => {
@@ -47,11 +51,11 @@ describe('keymap', () => {
   });
 
   test('adding an action key is one entry, and help lists it', () => {
-    const sync: KeyBinding = { id: 'sync', keys: [{ input: 's' }], group: 'Host', help: 'sync code to the host', run: () => {} };
-    const keymap = [...KEYMAP, sync];
-    expect(findBinding('s', key(), keymap)).toBe(sync);
-    expect(findBinding('s', key())).toBeUndefined();
-    expect(helpLines(keymap).map((l) => l.text).join('\n')).toContain('sync code to the host');
+    const extra: KeyBinding = { id: 'extra', keys: [{ input: 'e' }], group: 'Host', help: 'an extra host action', run: () => {} };
+    const keymap = [...KEYMAP, extra];
+    expect(findBinding('e', key(), keymap)).toBe(extra);
+    expect(findBinding('e', key())).toBeUndefined();
+    expect(helpLines(keymap).map((l) => l.text).join('\n')).toContain('an extra host action');
   });
 
   test('help shows every binding with its keys', () => {

@@ -3,7 +3,7 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { vi } from 'vitest';
 import { App } from '../../components/App.js';
-import type { CockpitController } from '../../src/cockpit/controller.js';
+import type { CockpitController, CockpitServices } from '../../src/cockpit/controller.js';
 import type { TrainyardStore } from '../../src/state/store.js';
 
 export function fakeController() {
@@ -26,12 +26,14 @@ export interface RenderOptions<C extends CockpitController> {
   controller?: C;
   /** 'env' leaves the decision to the NO_COLOR environment variable, as in production (default: colour allowed). */
   noColor?: boolean | 'env';
+  /** Actions, logs, watchdog (fakes in tests). */
+  services?: CockpitServices;
 }
 
 export async function renderAt<C extends CockpitController = ReturnType<typeof fakeController>>(columns: number, rows: number, store: TrainyardStore, opts: RenderOptions<C> = {}) {
   const controller = (opts.controller ?? fakeController()) as C;
   const noColor = opts.noColor === 'env' ? undefined : (opts.noColor ?? false);
-  const r = render(<App store={store} controller={controller} noColor={noColor} />);
+  const r = render(<App store={store} controller={controller} noColor={noColor} services={opts.services} />);
   Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
   Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });
   r.stdout.emit('resize');

@@ -121,6 +121,27 @@ describe.skipIf(!can.ok)('the cockpit in a real terminal (tmux)', () => {
     expect(t.alternateOn()).toBe(false);
   });
 
+  it('the sync key sends the project to the selected host and shows the verdict', async () => {
+    const { cpSync, mkdtempSync } = await import('node:fs');
+    const local = mkdtempSync(path.join(hosts.dir, 'proj-'));
+    cpSync(path.join(import.meta.dirname, '..', 'sample-project'), local, { recursive: true });
+    const withProject = path.join(hosts.dir, 'cockpit-project.json');
+    writeFileSync(
+      withProject,
+      JSON.stringify({ hosts: ['gpu-1', 'gpu-2'], sshConfig: hosts.sshConfigPath, projects: { demo: { local, remote: '/home/tytest/demo', train: 'python3 train.py' } } }),
+    );
+    term = new TmuxTerminal(200, 50);
+    term.start(`node ${BIN} --config ${withProject}`, { PATH: process.env.PATH!, TERM: 'tmux-256color' });
+    const t = term;
+    await t.waitFor((s) => /gpu-1.*connected/.test(s), 20_000, 'connected');
+    t.send('s');
+    await t.waitFor((s) => /Sync code · done/.test(s) && /synced demo to gpu-1:\/home\/tytest\/demo/.test(s), 30_000, 'sync verdict');
+    const listed = await hosts.host('gpu-1').run('ls /home/tytest/demo');
+    expect(listed.stdout).toMatch(/train\.py/);
+    t.send('q');
+    await t.waitFor((s) => /\[exit 0\]/.test(s), 10_000, 'exit 0');
+  });
+
   it('honours NO_COLOR: no colour escape codes reach the terminal', async () => {
     const t = open(200, 50, { NO_COLOR: '1' });
     await t.waitFor((s) => /gpu-1.*connected/.test(s) && /H100/.test(s), 20_000, 'connected');

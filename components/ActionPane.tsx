@@ -1,0 +1,84 @@
+/** The selected host's latest action: title and status, a progress bar, the newest output lines, and the verdict. */
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { ActionProgress } from '../src/actions/types.js';
+import { latestRunOf, type ActionRunState, type RunStatus } from '../src/state/actionsStore.js';
+import { Line } from './Row.js';
+import { useActions } from './servicesContext.js';
+import { useTheme } from './theme.js';
+
+const STATUS: Record<RunStatus, { text: string; tone: string }> = {
+  running: { text: 'running', tone: 'accent' },
+  waiting: { text: 'waiting for you', tone: 'warn' },
+  ok: { text: 'done', tone: 'ok' },
+  failed: { text: 'failed', tone: 'bad' },
+  cancelled: { text: 'cancelled', tone: 'warn' },
+  declined: { text: 'declined', tone: 'muted' },
+};
+
+const KIND_TONE: Record<string, string | undefined> = { err: 'bad', warn: 'warn', step: 'accent', command: 'muted', out: undefined };
+
+/** "label [#####·····]  45% 12.3MB/s eta 0:00:04" in `width` columns (indeterminate: no percentage). */
+export function progressLine(p: ActionProgress, width: number): string {
+  const extra = [p.fraction === null ? '' : `${Math.round(p.fraction * 100)}%`.padStart(4), p.rate ?? '', p.eta ? `eta ${p.eta}` : ''].filter(Boolean).join(' ');
+  const label = p.label.length > Math.floor(width / 3) ? p.label.slice(0, Math.max(0, Math.floor(width / 3) - 1)) + '…' : p.label;
+  const barWidth = Math.max(4, width - label.length - extra.length - 4);
+  const filled = p.fraction === null ? 0 : Math.round(Math.max(0, Math.min(1, p.fraction)) * barWidth);
+  const bar = p.fraction === null ? '~'.repeat(barWidth) : '#'.repeat(filled) + '·'.repeat(barWidth - filled);
+  return `${label} [${bar}] ${extra}`.trimEnd();
+}
+
+export function useLatestRun(alias: string | undefined): ActionRunState | null {
+  return useActions((s) => (alias === undefined ? null : latestRunOf(s, alias)));
+}
+
+export function ActionPane({ alias, width, height }: { alias: string | undefined; width: number; height: number }) {
+  const run = useLatestRun(alias);
+  const theme = useTheme();
+  if (!run) {
+    return (
+      <Box flexDirection="column" width={width} height={height} overflow="hidden" flexShrink={0}>
+        <Line width={width} tone="muted">
+          no action run on this host yet
+        </Line>
+      </Box>
+    );
+  }
+  const st = STATUS[run.status];
+  const head = `${run.title}${run.session ? ` ${run.session}` : ''}${run.dryRun ? ' (dry run)' : ''}`;
+  const running = run.status === 'running' || run.status === 'waiting';
+  const footer: { text: string; tone?: string }[] = [];
+  if (run.verdict) {
+    footer.push({ text: run.verdict.summary, tone: st.tone });
+    if (run.verdict.hint) footer.push({ text: `→ ${run.verdict.hint}`, tone: 'muted' });
+  } else if (running && run.cancellable) {
+    footer.push({ text: 'Esc cancels', tone: 'muted' });
+  }
+  const showProgress = running && run.progress !== null;
+  const outputRows = Math.max(0, height - 1 - (showProgress ? 1 : 0) - footer.length);
+  const shown = outputRows > 0 ? run.lines.slice(-outputRows) : [];
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden" flexShrink={0}>
+      <Line width={width} bold>
+        {head} · <Text {...theme.tone(st.tone)}>{st.text}</Text>
+      </Line>
+      {showProgress && run.progress && (
+        <Line width={width} tone="accent">
+          {progressLine(run.progress, width)}
+        </Line>
+      )}
+      <Box flexDirection="column" width={width} height={outputRows} overflow="hidden" flexShrink={0}>
+        {shown.map((l) => (
+          <Line key={l.n} width={width} tone={KIND_TONE[l.kind]}>
+            {l.text === '' ? ' ' : l.text}
+          </Line>
+        ))}
+      </Box>
+      {footer.map((f, i) => (
+        <Line key={i} width={width} tone={f.tone}>
+          {f.text}
+        </Line>
+      ))}
+    </Box>
+  );
+}

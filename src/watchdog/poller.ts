@@ -1,0 +1,152 @@
+/**
+ * Polls each connected host's watchdog (summary and unread events) every 30 s for the cockpit,
+ * into a small store of its own. A NEW alarming event (crashed, stalled, diverged, oom,
+ * finished) rings the terminal bell once and raises a one-line banner until the next key.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Transport } from '../transport/types.js';
+import type { WatchdogEvent, WatchdogEventKind } from './events.js';
+import { defaultSeenFile, markSeen } from './seen.js';
+import { watchdogStatusFor, type WatchdogStatus } from './status.js';
+
+export const WATCHDOG_POLL_MS = 30_000;
+
+/** Kinds that ring the bell when they arrive. */
+export const ALERT_KINDS: ReadonlySet<WatchdogEventKind> = new Set<WatchdogEventKind>(['crashed', 'stalled', 'diverged', 'oom', 'finished']);
+
+export interface WatchdogHostView {
+  status: WatchdogStatus | null;
+  checkedAt: number | null;
+  /** The events the user was last shown (marked seen when the pane opened). */
+  shown: WatchdogEvent[];
+}
+
+export interface WatchdogBanner {
+  alias: string;
+  text: string;
+}
+
+export interface WatchdogViewState {
+  hosts: Record<string, WatchdogHostView>;
+  banner: WatchdogBanner | null;
+}
+
+export type WatchdogViewStore = StoreApi<WatchdogViewState>;
+
+/** What the views use (a test can fake it). */
+export interface WatchdogPollerApi {
+  readonly store: WatchdogViewStore;
+  /** Asks the host now (the pane opening). */
+  pollNow(alias: string): Promise<void>;
+  /** Marks the host's unread events seen; they stay in `shown`. */
+  markSeen(alias: string): void;
+  dismissBanner(): void;
+}
+
+export interface WatchdogPollerOptions {
+  aliases: readonly string[];
+  /** The host's transport when it is connected, else null (not polled). */
+  transportFor(alias: string): Transport | null;
+  intervalMs?: number;
+  seenFile?: string;
+  /** Rings the terminal bell (default: \x07 on stdout). */
+  bell?: () => void;
+  statusFor?: typeof watchdogStatusFor;
+}
+
+export function totalUnread(state: WatchdogViewState): number {
+  let n = 0;
+  for (const h of Object.values(state.hosts)) n += h.status?.unreadCount ?? 0;
+  return n;
+}
+
+export class WatchdogPoller implements WatchdogPollerApi {
+  readonly store: WatchdogViewStore;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly known = new Map<string, Set<string>>();
+  private readonly inFlight = new Set<string>();
+  private readonly seenFile: string;
+
+  constructor(private readonly options: WatchdogPollerOptions) {
+    this.seenFile = options.seenFile ?? defaultSeenFile();
+    const hosts: Record<string, WatchdogHostView> = {};
+    for (const a of options.aliases) hosts[a] = { status: null, checkedAt: null, shown: [] };
+    this.store = createStore<WatchdogViewState>()(() => ({ hosts, banner: null }));
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const tick = () => {
+      for (const a of this.options.aliases) void this.pollNow(a);
+    };
+    this.timer = setInterval(tick, this.options.intervalMs ?? WATCHDOG_POLL_MS);
+    this.timer.unref?.();
+    // The first look once the connections had a moment to come up.
+    setTimeout(tick, 5_000).unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async pollNow(alias: string): Promise<void> {
+    const transport = this.options.transportFor(alias);
+    if (!transport || this.inFlight.has(alias)) return;
+    this.inFlight.add(alias);
+    try {
+      const status = await (this.options.statusFor ?? watchdogStatusFor)(transport, alias, { seenFile: this.seenFile });
+      this.record(alias, status);
+    } finally {
+      this.inFlight.delete(alias);
+    }
+  }
+
+  /** Stores a status; new alarming events ring the bell once and raise the banner. */
+  record(alias: string, status: WatchdogStatus): void {
+    const first = !this.known.has(alias);
+    const known = this.known.get(alias) ?? new Set<string>();
+    this.known.set(alias, known);
+    const fresh = status.unread.filter((e) => !known.has(e.id));
+    for (const e of status.unread) known.add(e.id);
+    const alarming = first ? [] : fresh.filter((e) => ALERT_KINDS.has(e.kind) && !e.pushed);
+    this.store.setState((s) => ({
+      hosts: { ...s.hosts, [alias]: { shown: s.hosts[alias]?.shown ?? [], status, checkedAt: Date.now() } },
+      banner: alarming.length ? { alias, text: bannerText(alias, alarming) } : s.banner,
+    }));
+    if (alarming.length) (this.options.bell ?? (() => process.stdout.write('\x07')))();
+  }
+
+  markSeen(alias: string): void {
+    const h = this.store.getState().hosts[alias];
+    const unread = h?.status?.unread ?? [];
+    const last = unread.at(-1);
+    if (last) {
+      try {
+        markSeen(alias, last, this.seenFile);
+      } catch {
+        // a read-only data dir: they stay unread next time
+      }
+    }
+    this.store.setState((s) => {
+      const cur = s.hosts[alias];
+      if (!cur) return s;
+      return {
+        hosts: {
+          ...s.hosts,
+          [alias]: { ...cur, shown: unread.length ? unread : cur.shown, status: cur.status ? { ...cur.status, unread: [], unreadCount: 0 } : null },
+        },
+      };
+    });
+  }
+
+  dismissBanner(): void {
+    if (this.store.getState().banner) this.store.setState({ banner: null });
+  }
+}
+
+export function bannerText(alias: string, events: readonly WatchdogEvent[]): string {
+  const e = events[events.length - 1];
+  const more = events.length > 1 ? ` (+${events.length - 1})` : '';
+  return `⚠ ${alias}: ${e.session ?? 'host'} ${e.kind}${e.detail ? ` — ${e.detail}` : ''}${more}`;
+}
