@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import { isUp } from '../format/connection.js';
 import { Fleet } from '../hosts/fleet.js';
 import { openSessionLog } from '../logs/sessionLog.js';
+import { postAlert } from '../alerts/webhook.js';
 import { WatchdogPoller } from '../watchdog/poller.js';
 
 /** Actions, logs and the watchdog over the Fleet's held connections, for the cockpit's views. */
@@ -27,6 +28,7 @@ export function cockpitServices(fleet: Fleet): { services: CockpitServices; stop
   const watchdog = new WatchdogPoller({
     aliases: fleet.config.hosts.map((h) => h.alias),
     transportFor: (alias) => (connected(alias) ? (fleet.monitor(alias)?.transport ?? null) : null),
+    push: fleet.config.alertWebhook ? (text) => void postAlert(fleet.config.alertWebhook!, text) : undefined,
   });
   const services: CockpitServices = {
     actions: runner,

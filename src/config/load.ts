@@ -93,6 +93,7 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     refreshSeconds?: number;
     sessionsRefreshSeconds?: number;
     trustNewHostKeys?: boolean;
+    alertWebhook?: string;
     keepalive?: { intervalSeconds?: number; countMax?: number };
     projects?: Record<string, ProjectConfig>;
   };
@@ -111,6 +112,7 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     refreshSeconds: data.refreshSeconds ?? 1,
     sessionsRefreshSeconds: data.sessionsRefreshSeconds ?? 3,
     trustNewHostKeys: data.trustNewHostKeys ?? false,
+    alertWebhook: data.alertWebhook ?? null,
     keepalive: { intervalSeconds: data.keepalive?.intervalSeconds ?? 10, countMax: data.keepalive?.countMax ?? 3 },
     projects: data.projects ?? {},
   };

@@ -39,6 +39,8 @@ export interface Config {
   refreshSeconds: number;
   sessionsRefreshSeconds: number;
   trustNewHostKeys: boolean;
+  /** Where the cockpit pushes alerts the server could not push itself (ntfy topic or Slack webhook). */
+  alertWebhook: string | null;
   keepalive: { intervalSeconds: number; countMax: number };
   projects: Record<string, ProjectConfig>;
 }

@@ -52,6 +52,8 @@ export interface WatchdogPollerOptions {
   /** Rings the terminal bell (default: \x07 on stdout). */
   bell?: () => void;
   statusFor?: typeof watchdogStatusFor;
+  /** Pushes new alerts the server did not push itself (pushed: false); each event once. */
+  push?: (text: string) => void;
 }
 
 export function totalUnread(state: WatchdogViewState): number {
@@ -114,7 +116,10 @@ export class WatchdogPoller implements WatchdogPollerApi {
       hosts: { ...s.hosts, [alias]: { shown: s.hosts[alias]?.shown ?? [], status, checkedAt: Date.now() } },
       banner: alarming.length ? { alias, text: bannerText(alias, alarming) } : s.banner,
     }));
-    if (alarming.length) (this.options.bell ?? (() => process.stdout.write('\x07')))();
+    if (alarming.length) {
+      (this.options.bell ?? (() => process.stdout.write('\x07')))();
+      this.options.push?.(alarming.map((e) => `${alias} ${e.session ?? ''} ${e.kind}: ${e.detail}`.replace(/\s+/g, ' ')).join('\n'));
+    }
   }
 
   markSeen(alias: string): void {
