@@ -25,7 +25,8 @@ export class TmuxTerminal {
     const exports = Object.entries(env)
       .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'; `)
       .join('');
-    this.tmux('new-session', '-d', '-s', 'e2e', '-x', String(this.columns), '-y', String(this.rows), `${exports}${command}; echo "[exit $?]"; sleep 600`);
+    // A person's terminal has no CI variable (chalk turns colours off under an unknown CI).
+    this.tmux('new-session', '-d', '-s', 'e2e', '-x', String(this.columns), '-y', String(this.rows), `unset CI CONTINUOUS_INTEGRATION; ${exports}${command}; echo "[exit $?]"; sleep 600`);
   }
 
   send(...keys: string[]): void {
