@@ -96,9 +96,10 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     firstPid = installed.pid;
 
     const ar = (max: number, backoffSeconds: number) => ({ enabled: true, max, backoffSeconds });
+    // Runs that end last 6 s: long enough for a 1 s watchdog to see them running on a loaded CI machine.
     await Promise.all([
-      launchTestRun(t1, 'gpu-1', home1, { session: 'ok-run', command: 'echo step 1 loss 2.0; sleep 2; echo done', gpus: '1' }),
-      launchTestRun(t1, 'gpu-1', home1, { session: 'crash-run', command: 'echo starting; sleep 2; exit 3', gpus: '1' }),
+      launchTestRun(t1, 'gpu-1', home1, { session: 'ok-run', command: 'echo step 1 loss 2.0; sleep 6; echo done', gpus: '1' }),
+      launchTestRun(t1, 'gpu-1', home1, { session: 'crash-run', command: 'echo starting; sleep 6; exit 3', gpus: '1' }),
       launchTestRun(t1, 'gpu-1', home1, { session: 'stall-run', command: 'sleep 300', gpus: '0' }),
       launchTestRun(t1, 'gpu-1', home1, { session: 'oom-run', command: 'sleep 1; cat cuda-oom.log; exit 1', gpus: '1' }),
       launchTestRun(t1, 'gpu-1', home1, { session: 'inf-run', command: 'sleep 1; cat loss-inf.log', gpus: '1' }),
@@ -112,7 +113,7 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
         autoRestart: ar(2, 1),
       }),
       launchTestRun(t1, 'gpu-1', home1, { session: 'stop-run', command: 'while :; do echo step; sleep 1; done', gpus: '1', autoRestart: ar(3, 0) }),
-      launchTestRun(t1, 'gpu-1', home1, { session: HOSTILE, project: `p'$(touch PWNED4)`, command: 'sleep 2; exit 4', gpus: '1', autoRestart: ar(1, 0) }),
+      launchTestRun(t1, 'gpu-1', home1, { session: HOSTILE, project: `p'$(touch PWNED4)`, command: 'for i in 1 2 3 4 5 6; do echo tick; sleep 1; done; exit 4', gpus: '1', autoRestart: ar(1, 0) }),
     ]);
   }, 60_000);
 
