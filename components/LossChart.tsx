@@ -56,14 +56,7 @@ export function LossChart({ metrics, width, height, metric, style = 'braille', i
     title.push({ text: 'no metrics in the log yet', tone: 'muted' });
     return (
       <Box flexDirection="column" width={width} height={height} overflow="hidden" flexShrink={0}>
-        <Text wrap="truncate-end">
-          {title.map((t, i) => (
-            <Text key={i} {...theme.tone(t.tone)}>
-              {i ? ' · ' : ''}
-              {t.text}
-            </Text>
-          ))}
-        </Text>
+        <TitleLine parts={title} />
       </Box>
     );
   }
@@ -80,14 +73,7 @@ export function LossChart({ metrics, width, height, metric, style = 'braille', i
   const markerStyle = theme.tone('bad');
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" flexShrink={0}>
-      <Text wrap="truncate-end">
-        {title.map((t, i) => (
-          <Text key={i} {...theme.tone(t.tone)}>
-            {i ? ' · ' : ''}
-            {t.text}
-          </Text>
-        ))}
-      </Text>
+      <TitleLine parts={title} />
       {chart.lines.map((line, i) => {
         if (i < chart.plotRows) {
           return (
@@ -123,5 +109,20 @@ export function LossChart({ metrics, width, height, metric, style = 'braille', i
         );
       })}
     </Box>
+  );
+}
+
+/** The chart's one-line title: parts joined by " · ", each in its tone, cut to the width. */
+function TitleLine({ parts }: { parts: { text: string; tone?: string }[] }) {
+  const theme = useTheme();
+  return (
+    <Text wrap="truncate-end">
+      {parts.map((t, i) => (
+        <Text key={i} {...theme.tone(t.tone)}>
+          {i ? ' · ' : ''}
+          {t.text}
+        </Text>
+      ))}
+    </Text>
   );
 }
