@@ -10,7 +10,7 @@ import type { Question } from '../../src/actions/types.js';
 import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, removeDir, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk } from './helpers.js';
+import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -42,12 +42,7 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
     conn = await connect(config, h.alias);
   });
 
-  afterAll(async () => {
-    conn?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
-  });
+  afterAll(() => tearDownLab({ conn, h, lab, work }));
 
   it('shows what --delete would remove and deletes nothing without a yes', async () => {
     const target = { host: h.alias, project: 'sample' };

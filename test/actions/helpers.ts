@@ -144,3 +144,11 @@ export function sampleProject(local: string, overrides: Record<string, unknown> 
     ...overrides,
   };
 }
+
+/** Everything a real-host action test starts, stopped in reverse order (each part may not exist if setup failed). */
+export async function tearDownLab(parts: { conn?: { close(): void }; h?: { close(): void }; lab?: TestHosts; work?: string }): Promise<void> {
+  parts.conn?.close();
+  parts.h?.close();
+  await parts.lab?.stop();
+  if (parts.work) removeDir(parts.work);
+}

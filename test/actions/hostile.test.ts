@@ -11,7 +11,7 @@ import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { shQuote } from '../../src/shell/quote.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, removeDir, runAction, tempDir, waitOnHost, remoteHost, type RemoteHost } from './helpers.js';
+import { connect, copySampleProject, labConfig, runAction, tempDir, waitOnHost, remoteHost, type RemoteHost, tearDownLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -58,12 +58,7 @@ describe.skipIf(!can.ok)('hostile values are inert', () => {
     conn = await connect(config, h.alias);
   });
 
-  afterAll(async () => {
-    conn?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
-  });
+  afterAll(() => tearDownLab({ conn, h, lab, work }));
 
   it('runs sync, smoke, launch, restart, pull and stop with them, and nothing extra runs', async () => {
     const env = { ...process.env, TMUX: '', TY_HOSTILE_SECRET: hostile('x') };

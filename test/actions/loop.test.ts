@@ -9,7 +9,7 @@ import type { RunManifest } from '../../src/remote/layout.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import type { Config } from '../../src/config/types.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, removeDir, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost } from './helpers.js';
+import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, tearDownLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -32,12 +32,7 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
     conn = await connect(config, h.alias);
   });
 
-  afterAll(async () => {
-    conn?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
-  });
+  afterAll(() => tearDownLab({ conn, h, lab, work }));
 
   it('runs the whole loop', async () => {
     const target = { host: h.alias, project: 'sample' };

@@ -9,7 +9,7 @@ import type { Config } from '../../src/config/types.js';
 import { shQuote } from '../../src/shell/quote.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, removeDir, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk } from './helpers.js';
+import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -47,12 +47,7 @@ describe.skipIf(!can.ok)('secrets on a real host', () => {
     expectOk(await runAction(config, conn, 'sync', { host: h.alias, project: 'sample' }, { dataDir, env }));
   });
 
-  afterAll(async () => {
-    conn?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
-  });
+  afterAll(() => tearDownLab({ conn, h, lab, work }));
 
   const leaks = (text: string) => [WANDB, HF, PASS].filter((s) => text.includes(s));
 

@@ -9,7 +9,7 @@ import type { Config } from '../../src/config/types.js';
 import { shJoin } from '../../src/shell/quote.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, removeDir, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk } from './helpers.js';
+import { connect, copySampleProject, labConfig, removeDir, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -48,12 +48,7 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     expectOk(await runAction(config, conn, 'sync', { host: h.alias, project: 'sample' }, { dataDir, env }));
   });
 
-  afterAll(async () => {
-    conn?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
-  });
+  afterAll(() => tearDownLab({ conn, h, lab, work }));
 
   it('stop asks first, sends Ctrl-C, and marks the run stopped', async () => {
     const c = await launch('stop-1', 'python3 train.py --steps 100000 --step-seconds 0.05');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, removeDir, runAction, sampleProject, tempDir, remoteHost, type RemoteHost, expectOk } from './helpers.js';
+import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -54,12 +54,7 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
     );
   });
 
-  afterAll(async () => {
-    conn?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
-  });
+  afterAll(() => tearDownLab({ conn, h, lab, work }));
 
   it('passes a good run, with the loss going down, output streamed line by line', async () => {
     const lines: string[] = [];
