@@ -13,7 +13,6 @@ import { ActionRunner } from '../src/actions/runner.js';
 import { controlPathFor } from '../src/actions/sshMux.js';
 import type { ActionId, ActionParams } from '../src/actions/types.js';
 import { launchCommand } from '../src/commands/remote.js';
-import { remoteCommandLine } from '../src/commands/value.js';
 import { shJoin } from '../src/shell/quote.js';
 import { connect, copySampleProject, labConfig, removeDir, sampleProject, tempDir } from '../test/actions/helpers.js';
 import { startTestHosts } from '../test/harness/testHosts.js';
@@ -67,7 +66,7 @@ try {
   for (let i = 0; i < N; i++) {
     held.push(await time(() => action('launch', { session: `bench-a${i}`, gpus: 'all', verifyMs: 0 })));
     const cmd = launchCommand(h.alias, { session: `bench-b${i}`, home, manifestJson: '{}', scriptText: 'sleep 600\n', secrets: null });
-    heldRaw.push(await time(() => conn.exec(remoteCommandLine(cmd), { stdin: cmd.stdin })));
+    heldRaw.push(await time(() => conn.exec(cmd, { stdin: cmd.stdin })));
     scratch.push(await time(() => ssh(shJoin(['tmux', 'new-session', '-d', '-s', `bench-c${i}`, 'sleep 600', ';', 'set-option', '-t', `=bench-c${i}:`, 'remain-on-exit', 'on']))));
   }
   await ssh('tmux kill-server');

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { gpuStreamCommand } from '../src/commands/probes.js';
 import { startTestHosts } from '../test/harness/testHosts.js';
 import { TmuxTerminal } from '../test/e2e/terminal.js';
+import { commandLine } from '../src/commands/value.js';
 
 const HZ = 100; // USER_HZ on Linux
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
@@ -64,7 +65,7 @@ export async function fleetCpuBench(seconds: number): Promise<string[]> {
     const script = [
       `end=$(( $(date +%s) + ${seconds} ))`,
       `while [ "$(date +%s)" -lt "$end" ]; do`,
-      ...hosts.hosts.map((h) => `  ssh -F '${hosts.sshConfigPath}' ${h.alias} ${JSON.stringify(gpuStreamCommand(1000).replace(/ -lms \d+$/, ''))} >/dev/null &`),
+      ...hosts.hosts.map((h) => `  ssh -F '${hosts.sshConfigPath}' ${h.alias} ${JSON.stringify(commandLine(gpuStreamCommand(1000)).replace(/ -lms \d+$/, ''))} >/dev/null &`),
       `  sleep 1; wait`,
       `done`,
     ].join('\n');

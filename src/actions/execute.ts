@@ -4,7 +4,7 @@
  * printed commands after them are exact (the checkpoint a restart would resume from, …).
  */
 import { execa } from 'execa';
-import { describeCommand, remoteCommandLine, type LocalCommand, type RemoteCommand } from '../commands/value.js';
+import { describeCommand, type LocalCommand, type RemoteCommand } from '../commands/value.js';
 import { NotConnectedError } from '../ssh/connection.js';
 import { LineSplitter, type ExecResult, type StreamHandle, type Transport } from '../transport/types.js';
 import { ActionCancelled, ActionFailure, type OutputKind } from './types.js';
@@ -31,7 +31,7 @@ export function throwIfAborted(signal: AbortSignal): void {
 
 async function execOnce(io: ActionIo, command: RemoteCommand, opts: { timeoutMs?: number }): Promise<ExecResult> {
   try {
-    return await io.transport.exec(remoteCommandLine(command), { stdin: command.stdin, timeoutMs: opts.timeoutMs, signal: io.signal });
+    return await io.transport.exec(command, { stdin: command.stdin, timeoutMs: opts.timeoutMs, signal: io.signal });
   } catch (error) {
     if (error instanceof NotConnectedError) throw new ActionFailure(`${command.host} is not connected: ${error.message}`, 'wait for the host to come back (the Hosts pane shows why it is down), or check it with: trainyard doctor', 'not-connected');
     throw new ActionFailure(`${command.host}: ${(error as Error).message}`, 'check the host with: trainyard doctor', 'not-connected');
@@ -78,7 +78,7 @@ export function streamCommand(io: ActionIo, command: RemoteCommand, onLine: (lin
     printDry(io, command);
     return { cancel: () => {}, done: Promise.resolve({ stdout: '', stderr: '', code: 0 }) };
   }
-  return io.transport.stream(remoteCommandLine(command), { onLine: (l) => onLine(l, 'out'), onErrLine: (l) => onLine(l, 'err') });
+  return io.transport.stream(command, { onLine: (l) => onLine(l, 'out'), onErrLine: (l) => onLine(l, 'err') });
 }
 
 export interface LocalRun {

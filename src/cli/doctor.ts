@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import { agentProblem } from '../ssh/auth.js';
 import { SshConnection } from '../ssh/connection.js';
 import { resolveHost } from '../ssh/resolve.js';
-import { shJoin } from '../shell/quote.js';
+import { shScript, type ShellCommand } from '../commands/value.js';
 import { LocalTransport } from '../transport/local.js';
 import type { Transport } from '../transport/types.js';
 
@@ -19,7 +19,7 @@ export interface Check {
 }
 
 /** One exec on the host answers every remote question; each answer is framed by @@begin/@@end lines. */
-export function remoteChecksCommand(): string {
+export function remoteChecksCommand(): ShellCommand {
   const probes: [string, string][] = [
     ['nvidia-smi', 'nvidia-smi -L'],
     ['tmux', 'tmux -V'],
@@ -27,7 +27,7 @@ export function remoteChecksCommand(): string {
     ['disk', 'df -Pk "$HOME"'],
   ];
   const script = probes.map(([name, cmd]) => `printf '@@begin %s\\n' ${name}; ${cmd} 2>&1; printf '@@end %s %s\\n' ${name} "$?"`).join('; ');
-  return shJoin(['sh', '-c', script]);
+  return shScript(script, [], 'doctor checks');
 }
 
 function parseRemoteChecks(stdout: string): Map<string, { code: number; text: string }> {

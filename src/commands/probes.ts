@@ -2,17 +2,18 @@ import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
 import { RUNS_DIR } from '../remote/layout.js';
 import { shJoin } from '../shell/quote.js';
+import { argvCommand, shScript, type ShellCommand } from './value.js';
 
 /** The one streaming GPU source per host: nvidia-smi prints a line per GPU every interval. */
-export function gpuStreamCommand(intervalMs: number): string {
-  return shJoin(['nvidia-smi', `--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(Math.round(intervalMs))]);
+export function gpuStreamCommand(intervalMs: number): ShellCommand {
+  return argvCommand(['nvidia-smi', `--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(Math.round(intervalMs))], 'GPU stream');
 }
 
 /**
  * The batched probe run every few seconds over the held connection: the server's clock,
  * tmux sessions and GPU compute processes in one exec, each section followed by its exit code.
  */
-export function sessionsProbeCommand(): string {
+export function sessionsProbeCommand(): ShellCommand {
   const list = shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT]);
   const script = [
     `printf '@@now %s\\n' "$(date +%s)"`,
@@ -23,7 +24,7 @@ export function sessionsProbeCommand(): string {
     `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n.exit"; [ -f "$f" ] && printf '%s:%s\n' "$(head -c 12 "$f" | tr -dc 0-9)" "$n";; esac; done; printf '@@exits 0\n'`,
     `if command -v nvidia-smi >/dev/null 2>&1; then ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])} 2>&1; printf '@@apps %s\\n' "$?"; else printf '@@apps 127\\n'; fi`,
   ].join('; ');
-  return shJoin(['sh', '-c', script]);
+  return shScript(script, [], 'sessions probe');
 }
 
 export interface ProbeSections {

@@ -5,6 +5,33 @@
  */
 import { shJoin } from '../shell/quote.js';
 
+/**
+ * What a transport runs: an argv, every element reaching the program as one argument. The
+ * richer values below (LocalCommand, RemoteCommand) are ShellCommands too.
+ */
+export interface ShellCommand {
+  readonly argv: readonly string[];
+  /** What it is for (dry runs, errors, scripted fake transports). */
+  readonly purpose?: string;
+  /** Data written to stdin, then stdin is closed (ExecOptions.stdin wins when both are given). */
+  readonly stdin?: string;
+}
+
+/** A program and its arguments. */
+export function argvCommand(argv: readonly string[], purpose?: string): ShellCommand {
+  return purpose === undefined ? { argv: [...argv] } : { argv: [...argv], purpose };
+}
+
+/** A POSIX sh script run by `sh -c`; `args` become its $1, $2, … (values never enter the script text). */
+export function shScript(script: string, args: readonly string[] = [], purpose?: string, name = 'sh'): ShellCommand {
+  return argvCommand(['sh', '-c', script, ...(args.length ? [name, ...args] : [])], purpose);
+}
+
+/** The readable command line of a value: what a POSIX shell would need typed to run it. */
+export function commandLine(command: ShellCommand): string {
+  return shJoin(command.argv);
+}
+
 export interface LocalCommand {
   where: 'local';
   /** Executed directly (no shell): argv[0] is the program. */

@@ -4,7 +4,7 @@
  * MetricsCollector parses it for the chart.
  */
 import { RUNS_DIR } from '../remote/layout.js';
-import { shQuote } from '../shell/quote.js';
+import { shScript, type ShellCommand } from '../commands/value.js';
 import type { Transport } from '../transport/types.js';
 import type { OpenLogResult } from '../cockpit/controller.js';
 import { LogTail, type LinkEvents, type LogTailOptions } from './logTail.js';
@@ -13,8 +13,8 @@ import { MetricsCollector } from './metrics.js';
 export const NO_LOG_MESSAGE = 'no trainyard log for this session';
 
 /** Prints the session's run manifest (nothing when there is none). */
-export function manifestCommand(session: string): string {
-  return `cat -- "$HOME"/${RUNS_DIR}/${shQuote(session)}.json 2>/dev/null || true`;
+export function manifestCommand(session: string): ShellCommand {
+  return shScript(`cat -- "$HOME"/${RUNS_DIR}/"$1".json 2>/dev/null || true`, [session], 'read the run manifest');
 }
 
 /** The `log` field of a run manifest's text, or null. */

@@ -30,7 +30,7 @@
  * read there (rewritten in place by a restart's `>`, and already longer than before), is read
  * again from 0. Polls run back to back while the file grows, every `pollSeconds` while it does not.
  */
-import { shJoin } from '../shell/quote.js';
+import { argvCommand, type ShellCommand } from '../commands/value.js';
 
 export const RECORD_END = '\u001e';
 const EOT = 'TRAINYARD-EOT-7c1f';
@@ -156,11 +156,11 @@ export interface TailCommandOptions {
   pollSeconds: number;
 }
 
-/** The remote command line (quoted by shJoin) that follows `file` from `position`. */
-export function tailCommand(file: string, position: TailPosition, options: TailCommandOptions): string {
+/** The remote command that follows `file` from `position`. */
+export function tailCommand(file: string, position: TailPosition, options: TailCommandOptions): ShellCommand {
   if (position.inode !== null && !/^[0-9]+$/.test(position.inode)) throw new Error(`bad inode ${position.inode}`);
   const script = 'TY_F=$1; export TY_F; LC_ALL=C; export LC_ALL; exec awk -v ino="$2" -v off="$3" -v skip="$4" -v initial="$5" -v cap="$6" -v poll="$7" "$8"';
-  return shJoin([
+  return argvCommand([
     'sh',
     '-c',
     script,
@@ -173,7 +173,7 @@ export function tailCommand(file: string, position: TailPosition, options: TailC
     String(Math.max(16, Math.floor(options.lineCap))),
     String(options.pollSeconds),
     AWK_PROGRAM,
-  ]);
+  ], 'log tail');
 }
 
 export type TailRecord =

@@ -21,11 +21,11 @@ export function shJoin(argv: readonly string[]): string {
  * and the whole group is killed, children included. The command's own exit status is passed
  * through when it ends first.
  */
-export function dieWithChannel(command: string): string {
+export function dieWithChannel(argv: readonly string[]): string[] {
   const script =
     'exec 3<&0; ' +
     'if command -v setsid >/dev/null 2>&1; then setsid sh -c "$1" </dev/null & else sh -c "$1" </dev/null & fi; p=$!; ' +
     '(cat <&3 >/dev/null 2>&1; kill -TERM -"$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null) >/dev/null 2>&1 & w=$!; ' +
     'exec 3<&-; wait "$p"; s=$?; kill "$w" 2>/dev/null; exit "$s"';
-  return shJoin(['sh', '-c', script, 'sh', command]);
+  return ['sh', '-c', script, 'sh', shJoin(argv)];
 }

@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events';
 import ssh2 from 'ssh2';
 import type { Client as ClientType, ClientChannel, ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
-import { dieWithChannel } from '../shell/quote.js';
+import { commandLine } from '../commands/value.js';
+import { dieWithChannel, shJoin } from '../shell/quote.js';
 import type { ConnectionInfo, ConnectionStateName } from '../state/store.js';
-import { LineSplitter, type ExecOptions, type ExecResult, type StreamHandle, type StreamOptions, type Transport } from '../transport/types.js';
+import { LineSplitter, type ExecOptions, type ExecResult, type ShellCommand, type StreamHandle, type StreamOptions, type Transport } from '../transport/types.js';
 import { makeAuthHandler, type AskPassphrase } from './auth.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { appendKnownHost, describeKeyBlob, findKnownEntries, judgeHostKey, knownHostsName, preferredHostKeyAlgorithms } from './knownHosts.js';
@@ -292,8 +293,8 @@ export class SshConnection extends EventEmitter implements Transport {
     }
   }
 
-  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const channel = await this.openChannel(command);
+  async exec(command: ShellCommand, options: ExecOptions = {}): Promise<ExecResult> {
+    const channel = await this.openChannel(commandLine(command));
     return new Promise((resolve) => {
       let stdout = '';
       let stderr = '';
@@ -320,14 +321,14 @@ export class SshConnection extends EventEmitter implements Transport {
         }, options.timeoutMs);
       }
       options.signal?.addEventListener('abort', () => channel.close(), { once: true });
-      channel.end(options.stdin ?? '');
+      channel.end(options.stdin ?? command.stdin ?? '');
     });
   }
 
-  stream(command: string, options: StreamOptions): StreamHandle {
+  stream(command: ShellCommand, options: StreamOptions): StreamHandle {
     let channel: ClientChannel | null = null;
     let cancelled = false;
-    const done = this.openChannel(dieWithChannel(command)).then(
+    const done = this.openChannel(shJoin(dieWithChannel(command.argv))).then(
       (ch) =>
         new Promise<ExecResult>((resolve) => {
           channel = ch;

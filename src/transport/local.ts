@@ -1,14 +1,15 @@
 import { execa, type ResultPromise } from 'execa';
-import { LineSplitter, type ExecOptions, type ExecResult, type StreamHandle, type StreamOptions, type Transport } from './types.js';
+import { commandLine } from '../commands/value.js';
+import { LineSplitter, type ExecOptions, type ExecResult, type ShellCommand, type StreamHandle, type StreamOptions, type Transport } from './types.js';
 
 /** The local machine as a host: the same command lines, run by `sh -c` through execa. */
 export class LocalTransport implements Transport {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const child = execa('sh', ['-c', command], {
+  async exec(command: ShellCommand, options: ExecOptions = {}): Promise<ExecResult> {
+    const child = execa('sh', ['-c', commandLine(command)], {
       reject: false,
-      input: options.stdin ?? '',
+      input: options.stdin ?? command.stdin ?? '',
       timeout: options.timeoutMs,
       cancelSignal: options.signal,
       env: this.env,
@@ -26,8 +27,8 @@ export class LocalTransport implements Transport {
     };
   }
 
-  stream(command: string, options: StreamOptions): StreamHandle {
-    const child: ResultPromise = execa('sh', ['-c', command], {
+  stream(command: ShellCommand, options: StreamOptions): StreamHandle {
+    const child: ResultPromise = execa('sh', ['-c', commandLine(command)], {
       reject: false,
       stdin: 'ignore',
       buffer: false,

@@ -1,4 +1,8 @@
 /** What every host offers, whether it is the local machine (execa) or a server (ssh2). */
+import type { ShellCommand } from '../commands/value.js';
+
+export type { ShellCommand } from '../commands/value.js';
+
 export interface ExecResult {
   stdout: string;
   stderr: string;
@@ -31,10 +35,10 @@ export interface StreamOptions {
 }
 
 export interface Transport {
-  /** Runs a shell command line (already quoted by src/shell/quote.ts). */
-  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Runs a long-lived command and hands over its output line by line. */
-  stream(command: string, options: StreamOptions): StreamHandle;
+  /** Runs a command value (an argv; the transport quotes it with src/shell/quote.ts). */
+  exec(command: ShellCommand, options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a long-lived command value and hands over its output line by line. */
+  stream(command: ShellCommand, options: StreamOptions): StreamHandle;
 }
 
 /** Splits a byte stream into lines, keeping the unfinished tail for the next chunk. */

@@ -1,5 +1,5 @@
 /** The watchdog operations over a Transport: install, status, uninstall, events. */
-import { remoteCommandLine, type RemoteCommand } from '../commands/value.js';
+import type { RemoteCommand } from '../commands/value.js';
 import type { ExecResult, Transport } from '../transport/types.js';
 import { DEFAULT_WATCHDOG_CONFIG, parseWatchdogConfig, renderWatchdogConfig, watchdogConfigProblems, type WatchdogConfig } from './config.js';
 import { installCommand, readConfigCommand, readEventsCommand, statusCommand, uninstallCommand, writeConfigCommand } from './commands.js';
@@ -12,7 +12,7 @@ export class WatchdogError extends Error {}
 const TIMEOUT_MS = 30_000;
 
 export async function runRemote(transport: Transport, command: RemoteCommand, timeoutMs = TIMEOUT_MS): Promise<ExecResult> {
-  return transport.exec(remoteCommandLine(command), { stdin: command.stdin, timeoutMs });
+  return transport.exec(command, { stdin: command.stdin, timeoutMs });
 }
 
 function markers(stdout: string): Map<string, string> {

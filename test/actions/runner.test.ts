@@ -8,6 +8,7 @@ import { resolveProject } from '../../src/actions/project.js';
 import { ConfigError, normalizeConfig } from '../../src/config/load.js';
 import { OUTPUT_LINES_KEPT } from '../../src/state/actionsStore.js';
 import type { Transport } from '../../src/transport/types.js';
+import { commandLine, type ShellCommand } from '../../src/commands/value.js';
 
 const transport: Transport = {
   exec: async () => ({ stdout: '', stderr: '', code: 0 }),
@@ -227,7 +228,7 @@ describe('running remote command values', () => {
     output: () => {},
     transport: {
       info: { state, error: state === 'connected' ? null : 'connection lost: reset' },
-      exec: async (line: string) => (seen.push(line), { stdout: '', stderr: '', ...(results.shift() ?? { code: 0 }) }),
+      exec: async (command: ShellCommand) => (seen.push(commandLine(command)), { stdout: '', stderr: '', ...(results.shift() ?? { code: 0 }) }),
       stream: transport.stream,
     } as Transport,
   });

@@ -18,6 +18,7 @@ import { WatchdogPoller } from '../../src/watchdog/poller.js';
 import type { WatchdogStatus } from '../../src/watchdog/status.js';
 import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi, tick, width } from './render.js';
+import { commandLine, type ShellCommand } from '../../src/commands/value.js';
 
 afterEach(() => cleanup());
 
@@ -223,11 +224,11 @@ class LogTransport implements Transport {
   onLine: (line: string) => void = () => {};
   cancelled = 0;
   constructor(private readonly manifest: string) {}
-  async exec(command: string): Promise<ExecResult> {
-    expect(command).toContain('.trainyard/runs/');
+  async exec(command: ShellCommand): Promise<ExecResult> {
+    expect(commandLine(command)).toContain('.trainyard/runs/');
     return { stdout: this.manifest, stderr: '', code: 0 };
   }
-  stream(_command: string, options: StreamOptions): StreamHandle {
+  stream(_command: ShellCommand, options: StreamOptions): StreamHandle {
     this.onLine = options.onLine;
     return { cancel: () => void this.cancelled++, done: new Promise<ExecResult>(() => {}) };
   }

@@ -5,6 +5,7 @@ import { Fleet } from '../../src/hosts/fleet.js';
 import { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
 import { FAST_BACKOFF, testConfig, waitForHost } from './fleetHelpers.js';
+import { shScript } from '../../src/commands/value.js';
 
 const can = canRunTestHosts();
 if (!can.ok && process.env.CI) throw new Error(`integration tests cannot run in CI: ${can.reason}`);
@@ -98,7 +99,7 @@ describe.skipIf(!can.ok)('persistent connections to real sshd hosts', () => {
   it('stays under MaxSessions: 30 concurrent commands on one connection all succeed', async () => {
     const connection = fleet.monitor('gpu-1')!.connection!;
     await connection.whenReady(10_000);
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => connection.exec(`echo ${i}; sleep 0.2`)));
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => connection.exec(shScript(`echo ${i}; sleep 0.2`))));
     expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
     expect(results.every((r) => r.code === 0)).toBe(true);
     expect(connection.channelsInUse).toBeLessThanOrEqual(2); // only the GPU stream (+ maybe a probe) remain
@@ -107,7 +108,7 @@ describe.skipIf(!can.ok)('persistent connections to real sshd hosts', () => {
   it('a cancelled stream kills its remote command', async () => {
     const connection = fleet.monitor('gpu-1')!.connection!;
     const marker = `ty-stream-${Date.now()}`;
-    const handle = connection.stream(`sleep 300; echo ${marker}`, { onLine: () => {} });
+    const handle = connection.stream(shScript(`sleep 300; echo ${marker}`), { onLine: () => {} });
     // [s]leep: the pattern must not match pgrep's own command line
     const count = async () => Number((await hosts.host('gpu-1').run(`pgrep -fc '[s]leep 300; echo ${marker}' || true`)).stdout.trim() || 0);
     await new Promise((r) => setTimeout(r, 500));

@@ -9,6 +9,7 @@ import { MetricsCollector } from '../../src/logs/metrics.js';
 import { RECORD_END } from '../../src/logs/tailCommand.js';
 import type { ExecResult, StreamHandle, StreamOptions, Transport } from '../../src/transport/types.js';
 import { sleep } from './helpers.js';
+import type { ShellCommand } from '../../src/commands/value.js';
 
 const ESC = '\u001b';
 const KEYS = { esc: ESC, enter: '\r', up: `${ESC}[A`, pgup: `${ESC}[5~` };
@@ -19,7 +20,7 @@ class FeedTransport implements Transport {
   async exec(): Promise<ExecResult> {
     return { stdout: '', stderr: '', code: 0 };
   }
-  stream(_command: string, options: StreamOptions): StreamHandle {
+  stream(_command: ShellCommand, options: StreamOptions): StreamHandle {
     this.onLine = options.onLine;
     return { cancel() {}, done: new Promise<ExecResult>(() => {}) };
   }

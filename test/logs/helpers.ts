@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { ExecResult, StreamHandle, StreamOptions, Transport } from '../../src/transport/types.js';
 import { parseTailRecord, tailCommand, type TailCommandOptions, type TailPosition, type TailRecord } from '../../src/logs/tailCommand.js';
+import type { ShellCommand } from '../../src/commands/value.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -66,12 +67,12 @@ export class FlakyTransport extends EventEmitter implements Transport {
   streams = 0;
   private live = new Set<{ cut: () => void }>();
 
-  exec(command: string) {
+  exec(command: ShellCommand) {
     if (!this.isReady) return Promise.resolve<ExecResult>({ stdout: '', stderr: 'not connected', code: null, signal: 'not-connected' });
     return this.inner.exec(command);
   }
 
-  stream(command: string, options: StreamOptions): StreamHandle {
+  stream(command: ShellCommand, options: StreamOptions): StreamHandle {
     this.streams++;
     if (!this.isReady) return { cancel() {}, done: Promise.resolve({ stdout: '', stderr: 'not connected', code: null, signal: 'not-connected' }) };
     let cut = false;

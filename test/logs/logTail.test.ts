@@ -11,6 +11,7 @@ import { RECORD_END } from '../../src/logs/tailCommand.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { ExecResult, StreamHandle, StreamOptions, Transport } from '../../src/transport/types.js';
 import { FlakyTransport, sleep, tempDir, waitFor } from './helpers.js';
+import { commandLine, type ShellCommand } from '../../src/commands/value.js';
 
 const tails: LogTail[] = [];
 afterEach(() => {
@@ -29,8 +30,8 @@ class FeedTransport implements Transport {
   async exec(): Promise<ExecResult> {
     return { stdout: '', stderr: '', code: 0 };
   }
-  stream(command: string, options: StreamOptions): StreamHandle {
-    this.commands.push(command);
+  stream(command: ShellCommand, options: StreamOptions): StreamHandle {
+    this.commands.push(commandLine(command));
     this.onLine = options.onLine;
     const done = new Promise<ExecResult>((r) => (this.finish = r));
     return { cancel: () => this.finish?.({ stdout: '', stderr: '', code: null, signal: 'cancelled' }), done };

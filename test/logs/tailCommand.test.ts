@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseTailRecord, RECORD_END, tailCommand } from '../../src/logs/tailCommand.js';
 import { lineEnds, runTail, sleep, tempDir, waitFor } from './helpers.js';
+import { commandLine } from '../../src/commands/value.js';
 
 const running: { stop(): void }[] = [];
 afterEach(() => {
@@ -27,7 +28,7 @@ describe('tail records', () => {
   });
 
   test('the command is one sh -c with every argument quoted by shJoin', () => {
-    const cmd = tailCommand("/work/it's $HOME/`x`.log", { inode: '12', offset: 34, skipFirst: false }, { initialBytes: null, lineCap: 100, pollSeconds: 0.25 });
+    const cmd = commandLine(tailCommand("/work/it's $HOME/`x`.log", { inode: '12', offset: 34, skipFirst: false }, { initialBytes: null, lineCap: 100, pollSeconds: 0.25 }));
     expect(cmd.startsWith("sh -c 'TY_F=$1;")).toBe(true);
     expect(cmd).toContain(`'/work/it'\\''s $HOME/\`x\`.log' 12 34 0 -1 100 0.25`);
     expect(() => tailCommand('/x', { inode: '1; rm -rf /', offset: 0, skipFirst: false }, { initialBytes: null, lineCap: 100, pollSeconds: 1 })).toThrow();

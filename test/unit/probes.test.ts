@@ -5,17 +5,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gpuStreamCommand, parseProbeOutput, sessionsProbeCommand } from '../../src/commands/probes.js';
 import { parseTmuxSessions } from '../../src/parsers/tmux.js';
+import { commandLine } from '../../src/commands/value.js';
 
 describe('probe commands', () => {
   it('asks nvidia-smi for the streaming CSV form', () => {
-    expect(gpuStreamCommand(1000)).toBe(
+    expect(commandLine(gpuStreamCommand(1000))).toBe(
       'nvidia-smi --query-gpu=index,uuid,name,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw --format=csv,noheader,nounits -lms 1000',
     );
   });
 
   it('the batched probe runs in a real sh and each section keeps its exit code', () => {
     const tmuxDir = mkdtempSync(path.join(tmpdir(), 'ty-probe-'));
-    const out = execFileSync('sh', ['-c', sessionsProbeCommand()], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', TMUX_TMPDIR: tmuxDir } });
+    const out = execFileSync('sh', ['-c', commandLine(sessionsProbeCommand())], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', TMUX_TMPDIR: tmuxDir } });
     const sections = parseProbeOutput(out);
     expect(Math.abs(sections.now! - Date.now() / 1000)).toBeLessThan(5);
     expect(sections.tmux.code).toBe(1); // no server running: empty list

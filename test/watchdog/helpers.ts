@@ -1,4 +1,4 @@
-import { remoteCommandLine } from '../../src/commands/value.js';
+import { shScript } from '../../src/commands/value.js';
 import { launchCommand } from '../../src/commands/remote.js';
 import { runFile, runScriptHeader, type RunManifest } from '../../src/remote/layout.js';
 import { shQuote } from '../../src/shell/quote.js';
@@ -44,13 +44,13 @@ export function contractLaunchScript(run: { session: string; log: string; exitFi
 }
 
 export async function remoteHome(transport: Transport): Promise<string> {
-  return (await transport.exec('printf %s "$HOME"')).stdout;
+  return (await transport.exec(shScript('printf %s "$HOME"'))).stdout;
 }
 
 /** Starts a run the way the launch action does (launchCommand: manifest, script, tmux with remain-on-exit). */
 export async function launchTestRun(transport: Transport, host: string, home: string, spec: RunSpec): Promise<RunManifest> {
   const remoteDir = `${home}/${spec.dir ?? 'proj'}`;
-  await transport.exec(`mkdir -p -- ${shQuote(remoteDir)}`);
+  await transport.exec(shScript(`mkdir -p -- ${shQuote(remoteDir)}`));
   const log = runFile(home, spec.session, 'log');
   const manifest: RunManifest = {
     session: spec.session,
@@ -83,7 +83,7 @@ export async function launchTestRun(transport: Transport, host: string, home: st
     scriptText: contractLaunchScript({ session: spec.session, log, exitFile: runFile(home, spec.session, 'exit'), command: spec.command, remoteDir }),
     secrets: null,
   });
-  const r = await transport.exec(remoteCommandLine(cmd), { stdin: cmd.stdin, timeoutMs: 20_000 });
+  const r = await transport.exec(cmd, { stdin: cmd.stdin, timeoutMs: 20_000 });
   if (r.code !== 0) throw new Error(`launch ${spec.session} failed (${r.code}): ${r.stderr}${r.stdout}`);
   return manifest;
 }

@@ -13,7 +13,7 @@ import { runEventsCli } from '../../src/cli/events.js';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { openHostTransport } from '../../src/cli/hostTransport.js';
 import { runWatchdogCli } from '../../src/cli/watchdog.js';
-import { remoteCommandLine } from '../../src/commands/value.js';
+import { shScript } from '../../src/commands/value.js';
 import { stopCommand } from '../../src/commands/remote.js';
 import type { Config } from '../../src/config/types.js';
 import type { RunManifest } from '../../src/remote/layout.js';
@@ -65,7 +65,7 @@ function cmdlines(host: TestHost): string[] {
 }
 
 async function manifests(t: Transport): Promise<RunManifest[]> {
-  const r = await t.exec('for f in "$HOME"/.trainyard/runs/*.json; do cat "$f"; echo; done');
+  const r = await t.exec(shScript('for f in "$HOME"/.trainyard/runs/*.json; do cat "$f"; echo; done'));
   return r.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -86,10 +86,10 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     config = testConfig(hosts);
     ({ transport: t1, close: close1 } = await openHostTransport(config, 'gpu-1', 20_000));
     home1 = await remoteHome(t1);
-    await t1.exec('mkdir -p proj/outputs/checkpoint-50 proj/outputs/checkpoint-999 proj/outputs/checkpoint-1000 && touch -d "1 hour ago" proj/outputs/checkpoint-1000');
-    await t1.exec('cat > proj/cuda-oom.log', { stdin: fixture('cuda-oom.log') });
-    await t1.exec('cat > proj/loss-inf.log', { stdin: fixture('loss-inf.log') });
-    await t1.exec('cat > proj/train.sh', { stdin: 'echo "train args: $*"\nsleep 1\nexit 2\n' });
+    await t1.exec(shScript('mkdir -p proj/outputs/checkpoint-50 proj/outputs/checkpoint-999 proj/outputs/checkpoint-1000 && touch -d "1 hour ago" proj/outputs/checkpoint-1000'));
+    await t1.exec(shScript('cat > proj/cuda-oom.log'), { stdin: fixture('cuda-oom.log') });
+    await t1.exec(shScript('cat > proj/loss-inf.log'), { stdin: fixture('loss-inf.log') });
+    await t1.exec(shScript('cat > proj/train.sh'), { stdin: 'echo "train args: $*"\nsleep 1\nexit 2\n' });
 
     const installed = await installWatchdog(t1, 'gpu-1', FAST);
     expect(installed.action).toBe('started');
@@ -126,7 +126,7 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     const again = await installWatchdog(t1, 'gpu-1', FAST);
     expect(again).toMatchObject({ action: 'unchanged', pid: firstPid, configChanged: false });
     expect(watchdogProcesses(hosts.host('gpu-1'))).toEqual([firstPid]);
-    expect((await t1.exec('tmux ls -F "#{session_name}" | grep -c "^trainyard-watchdog$"')).stdout.trim()).toBe('1');
+    expect((await t1.exec(shScript('tmux ls -F "#{session_name}" | grep -c "^trainyard-watchdog$"'))).stdout.trim()).toBe('1');
 
     const restarted = await installWatchdog(t1, 'gpu-1', { ...FAST, gpuIdlePercent: 6 });
     expect(restarted.action).toBe('restarted');
@@ -179,7 +179,7 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     expect(summary.runs.find((r) => r.session === 'stall-run')).toMatchObject({ status: 'running', stalled: true, silent: true, gpuUtilization: 0 });
 
     hosts.host('gpu-1').setGpu({ mode: 'load', count: 2, util: [90, 90] });
-    await t1.exec(`echo 'step 2 loss 1.9' >> ${home1}/.trainyard/runs/stall-run.log`);
+    await t1.exec(shScript(`echo 'step 2 loss 1.9' >> ${home1}/.trainyard/runs/stall-run.log`));
     const after = await waitForEvents(t1, 'gpu-1', (e) => count(e, 'stall-run', 'recovered') === 2, 15_000, 'stall-run recovered twice');
     expect(after.filter((e) => e.session === 'stall-run' && e.kind === 'recovered').map((e) => e.detail).sort()).toEqual(['GPU busy again (90%)', 'the log is written again']);
     hosts.host('gpu-1').setGpu({ mode: 'load', count: 2, util: [0, 90] });
@@ -215,16 +215,16 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     });
     expect(third.restartCount).toBe(2);
     expect(Object.keys(second)).toEqual(Object.keys(first)); // every field kept, in order
-    const log = (await t1.exec(`cat ${second.log}`)).stdout;
+    const log = (await t1.exec(shScript(`cat ${second.log}`))).stdout;
     expect(log).toContain('train args: --resume outputs/checkpoint-1000');
-    const script = (await t1.exec(`cat ${second.script}`)).stdout;
+    const script = (await t1.exec(shScript(`cat ${second.script}`))).stdout;
     expect(script).toContain(`ty_command='bash train.sh --resume outputs/checkpoint-1000'`);
   }, 60_000);
 
   it('never restarts a run the user stopped', async () => {
     await waitForEvents(t1, 'gpu-1', (e) => has(e, 'stop-run', 'running'), 15_000, 'stop-run running');
     const stop = stopCommand('gpu-1', 'stop-run', 1);
-    const r = await t1.exec(remoteCommandLine(stop), { timeoutMs: 20_000 });
+    const r = await t1.exec(stop, { timeoutMs: 20_000 });
     expect(r.code).toBe(0);
     await waitForEvents(t1, 'gpu-1', (e) => has(e, 'stop-run', 'stopped'), 15_000, 'stop-run stopped');
     await sleep(3000);
@@ -238,13 +238,13 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     await waitForEvents(t1, 'gpu-1', (e) => has(e, 'manual-run', 'restart-scheduled'), 15_000, 'manual-run restart scheduled');
     await launchTestRun(t1, 'gpu-1', home1, { session: 'manual-run-2', command: 'sleep 300', gpus: '1' });
     // what a restart by the cockpit writes: a manifest naming its parent
-    await t1.exec(`sed -i 's/"parent":null/"parent":"manual-run"/' .trainyard/runs/manual-run-2.json`);
+    await t1.exec(shScript(`sed -i 's/"parent":null/"parent":"manual-run"/' .trainyard/runs/manual-run-2.json`));
     await sleep(6000);
     const events = await waitForEvents(t1, 'gpu-1', () => true);
     expect(events.filter((e) => e.session === 'manual-run').map((e) => e.kind)).toEqual(['running', 'crashed', 'restart-scheduled']);
     const summary = (await readWatchdogState(t1, 'gpu-1')).summary!;
     expect(summary.runs.find((r) => r.session === 'manual-run')?.autoRestart).toMatchObject({ state: 'done', child: 'manual-run-2' });
-    await t1.exec('tmux kill-session -t =manual-run-2');
+    await t1.exec(shScript('tmux kill-session -t =manual-run-2'));
   }, 30_000);
 
   it('treats a hostile session name as data: reported, restarted, never run', async () => {
@@ -253,7 +253,7 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     const child = (await manifests(t1)).find((m) => m.parent === HOSTILE)!;
     expect(child.session).toMatch(/^p-touch-PWNED4-[0-9a-f]{4}$/); // defaultSessionName() of the project
     expect(child.project).toBe(`p'$(touch PWNED4)`);
-    const found = await t1.exec('find "$HOME" /tmp -name "PWNED*" 2>/dev/null');
+    const found = await t1.exec(shScript('find "$HOME" /tmp -name "PWNED*" 2>/dev/null'));
     expect(found.stdout).toBe('');
   }, 30_000);
 
@@ -337,14 +337,14 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       const summary = (await readWatchdogState(t2, 'gpu-2')).summary!;
       expect(summary.runs.find((r) => r.session === 'before-run')).toMatchObject({ status: 'crashed', exitCode: 7, autoRestart: { state: 'off' } });
       expect(events.filter((e) => e.session === 'before-run')).toEqual([]);
-      expect((await t2.exec(remoteCommandLine(stopCommand('gpu-2', 'before-live', 1)), { timeoutMs: 20_000 })).code).toBe(0);
+      expect((await t2.exec(stopCommand('gpu-2', 'before-live', 1), { timeoutMs: 20_000 })).code).toBe(0);
       await waitForEvents(t2, 'gpu-2', (e) => has(e, 'before-live', 'stopped'), 15_000, 'before-live stopped');
     }, 40_000);
 
     it.skipIf(!canPush)('pushes a crash as plain text (ntfy), keeps the URL out of every process list, and records pushed: true', async () => {
       holdMs = 2500;
       await installWatchdog(t2, 'gpu-2', { ...FAST, webhookUrl: `${base}/topic-SECRET-7f3a` });
-      expect((await t2.exec('stat -c %a "$HOME"/.trainyard/watchdog/config')).stdout.trim()).toBe('600');
+      expect((await t2.exec(shScript('stat -c %a "$HOME"/.trainyard/watchdog/config'))).stdout.trim()).toBe('600');
       await launchTestRun(t2, 'gpu-2', home2, { session: 'push-run', command: 'sleep 1; exit 9', gpus: '1' });
       const deadline = Date.now() + 20_000;
       while (requests.length === 0 && Date.now() < deadline) await sleep(50);
@@ -392,9 +392,9 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       const r = await uninstallWatchdog(t2, 'gpu-2');
       expect(r.removed).toBe(true);
       expect(watchdogProcesses(hosts.host('gpu-2'))).toEqual([]);
-      expect((await t2.exec('tmux has-session -t =trainyard-watchdog')).code).not.toBe(0);
-      expect((await t2.exec('test -e "$HOME"/.trainyard/watchdog')).code).not.toBe(0);
-      expect((await t2.exec('test -f "$HOME"/.trainyard/runs/push-run.json')).code).toBe(0);
+      expect((await t2.exec(shScript('tmux has-session -t =trainyard-watchdog'))).code).not.toBe(0);
+      expect((await t2.exec(shScript('test -e "$HOME"/.trainyard/watchdog'))).code).not.toBe(0);
+      expect((await t2.exec(shScript('test -f "$HOME"/.trainyard/runs/push-run.json'))).code).toBe(0);
       expect(await readWatchdogState(t2, 'gpu-2')).toMatchObject({ installed: false, running: false, summary: null, events: [] });
       expect((await uninstallWatchdog(t2, 'gpu-2')).removed).toBe(false);
     }, 30_000);
