@@ -148,7 +148,7 @@ export class SshConnection extends EventEmitter implements Transport {
   /** Opens one SSH client (the target or a jump hop), host key checked against known_hosts. */
   private async open(host: ResolvedHost, sock: Duplex | undefined, generation: number): Promise<ClientType> {
     const name = knownHostsName(host.hostKeyAlias ?? host.hostname, host.hostKeyAlias ? 22 : host.port);
-    const known = await findKnownEntries(name, host.knownHostsFiles);
+    const known = await findKnownEntries(name, [...host.knownHostsFiles, ...host.globalKnownHostsFiles]);
     let problem: HostKeyProblem = null;
     let authProblem: string | null = null;
     const config: ConnectConfig = {
@@ -165,7 +165,7 @@ export class SshConnection extends EventEmitter implements Transport {
         const verdict = judgeHostKey(presented, known);
         if (verdict.kind === 'known') return verify(true);
         if (verdict.kind === 'unknown' && this.options.trustNewHostKeys) {
-          appendKnownHost(host.knownHostsFiles[0], name, presented);
+          appendKnownHost(host.knownHostsFiles[0], name, presented, host.hashKnownHosts);
           return verify(true);
         }
         problem =

@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { accessSync, appendFileSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 
@@ -23,14 +24,63 @@ export interface KnownEntry {
 }
 
 /**
+ * A known_hosts lookup that could not be done. The host is then refused: a key that cannot be
+ * checked is never treated as unknown (that would let trust-on-first-use append an attacker's key).
+ * `failure` is what the connection shows as the host's state.
+ */
+export class HostKeyLookupError extends Error {
+  readonly failure: { state: 'hostkey-unknown'; error: string; hint: string };
+  constructor(name: string, why: string, fix: string) {
+    super(`cannot check the host key of ${name}: ${why} — refused (a key that cannot be checked is never trusted)`);
+    this.name = 'HostKeyLookupError';
+    this.failure = { state: 'hostkey-unknown', error: this.message, hint: `fix: ${fix}` };
+  }
+}
+
+export interface LookupOptions {
+  /** The ssh-keygen program (tests point it elsewhere). */
+  sshKeygen?: string;
+  timeoutMs?: number;
+}
+
+/** 'missing' (ssh treats that as empty), 'ok', or why the known_hosts file cannot be read. */
+function readability(file: string): 'missing' | 'ok' | string {
+  try {
+    if (statSync(file).isDirectory()) return `${file} is a directory, not a known_hosts file`;
+    accessSync(file, constants.R_OK);
+    return 'ok';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    return `${file} cannot be read (${code ?? (error as Error).message})`;
+  }
+}
+
+/**
  * Looks the host up with `ssh-keygen -F`, which understands hashed entries, patterns and
  * [host]:port exactly as ssh does — there is no maintained parser for that on npm.
+ * Throws HostKeyLookupError when any file cannot be searched: ssh-keygen's "no match" (exit 1)
+ * is the only answer read as "not in this file".
  */
-export async function findKnownEntries(name: string, files: string[]): Promise<KnownEntry[]> {
+export async function findKnownEntries(name: string, files: string[], options: LookupOptions = {}): Promise<KnownEntry[]> {
+  const program = options.sshKeygen ?? 'ssh-keygen';
+  const timeout = options.timeoutMs ?? 10_000;
   const entries: KnownEntry[] = [];
   for (const file of files) {
-    if (!existsSync(file)) continue;
-    const result = await execa('ssh-keygen', ['-F', name, '-f', file], { reject: false, timeout: 10_000 });
+    const state = readability(file);
+    if (state === 'missing') continue;
+    if (state !== 'ok') throw new HostKeyLookupError(name, state, `make ${file} a readable file, or point UserKnownHostsFile / GlobalKnownHostsFile in your ssh_config elsewhere`);
+    const result = await execa(program, ['-F', name, '-f', file], { reject: false, timeout, stdin: 'ignore' });
+    const stderr = String(result.stderr ?? '').trim().split('\n')[0];
+    if (result.code === 'ENOENT' || (result.failed && result.exitCode === undefined && !result.timedOut)) {
+      throw new HostKeyLookupError(name, `${program} could not be run (${result.code ?? result.shortMessage})`, `install OpenSSH's client tools so that ssh-keygen is on PATH`);
+    }
+    if (result.timedOut) throw new HostKeyLookupError(name, `${program} -F did not answer within ${timeout} ms for ${file}`, `check that ${file} is a local, readable file`);
+    if (result.exitCode === 1 && stderr === '') continue;
+    if (result.exitCode !== 0) {
+      throw new HostKeyLookupError(name, `${program} -F ${file} failed (exit ${result.exitCode ?? result.signal}${stderr ? `: ${stderr}` : ''})`, `check that ${file} is a valid known_hosts file`);
+    }
+    const before = entries.length;
     for (const line of String(result.stdout).split('\n')) {
       if (line.startsWith('#') || line.trim() === '') continue;
       const parts = line.trim().split(/\s+/);
@@ -38,6 +88,7 @@ export async function findKnownEntries(name: string, files: string[]): Promise<K
       if (parts.length < 3) continue;
       entries.push({ file, type: parts[1], base64: parts[2], marker });
     }
+    if (entries.length === before) throw new HostKeyLookupError(name, `${program} -F reported a match in ${file} but printed no key`, `check that ${file} is a valid known_hosts file`);
   }
   return entries;
 }
@@ -53,10 +104,16 @@ export function judgeHostKey(presented: { type: string; base64: string }, entrie
   return { kind: 'changed', file: usable[0].file, line: `${usable[0].type} ${usable[0].base64.slice(0, 24)}…` };
 }
 
-/** Trust on first use: appends the key the way `StrictHostKeyChecking accept-new` would. */
-export function appendKnownHost(file: string, name: string, presented: { type: string; base64: string }): void {
+/** `|1|salt|hash`: the hashed host name OpenSSH writes under `HashKnownHosts yes` (HMAC-SHA1 keyed by a random salt). */
+export function hashKnownHostsName(name: string, salt: Buffer = randomBytes(20)): string {
+  const hash = createHmac('sha1', salt).update(name).digest();
+  return `|1|${salt.toString('base64')}|${hash.toString('base64')}`;
+}
+
+/** Trust on first use: appends the key the way `StrictHostKeyChecking accept-new` would, hashed when asked. */
+export function appendKnownHost(file: string, name: string, presented: { type: string; base64: string }, hashed = false): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  appendFileSync(file, `${name} ${presented.type} ${presented.base64}\n`, { mode: 0o600 });
+  appendFileSync(file, `${hashed ? hashKnownHostsName(name) : name} ${presented.type} ${presented.base64}\n`, { mode: 0o600 });
 }
 
 /** The host key algorithms to ask for, preferring the ones already known (as OpenSSH does). */

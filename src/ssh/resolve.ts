@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
-import path from 'node:path';
 import { execa } from 'execa';
+import { expandHome } from '../config/paths.js';
 
 /** What OpenSSH itself makes of an alias (`ssh -G`), so Include, Match and ProxyJump are honoured exactly. */
 export interface ResolvedHost {
@@ -12,7 +12,13 @@ export interface ResolvedHost {
   identitiesOnly: boolean;
   /** Hops as written, e.g. ["bastion", "admin@10.0.0.1:2222"], or [] for none. */
   proxyJump: string[];
+  /** The ProxyCommand as written (with %h, %p … unexpanded), or null for none. */
+  proxyCommand: string | null;
   knownHostsFiles: string[];
+  /** GlobalKnownHostsFile: read like the user's files, never written. */
+  globalKnownHostsFiles: string[];
+  /** HashKnownHosts: new known_hosts entries are written hashed. */
+  hashKnownHosts: boolean;
   hostKeyAlias: string | null;
   /** "none", a socket path, or null for SSH_AUTH_SOCK. */
   identityAgent: string | null;
@@ -21,13 +27,17 @@ export interface ResolvedHost {
 
 /**
  * OpenSSH expands ~ to the passwd entry's home directory, not $HOME, so do we: a test or a
- * sudo'ed shell with another $HOME must see the same files ssh sees.
+ * sudo'ed shell with another $HOME must see the same files ssh sees. `~user/…` is that user's home.
  */
 export function expandSshPath(p: string, home = userInfo().homedir): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return path.join(home, p.slice(2));
-  return p;
+  return expandHome(p, home);
 }
+
+const files = (value: string | undefined, fallback: string) =>
+  (value ?? fallback)
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((p) => expandSshPath(p));
 
 export function parseSshG(alias: string, text: string): ResolvedHost {
   const values = new Map<string, string[]>();
@@ -39,6 +49,7 @@ export function parseSshG(alias: string, text: string): ResolvedHost {
   }
   const one = (k: string) => values.get(k)?.[0];
   const proxyJump = one('proxyjump');
+  const proxyCommand = one('proxycommand');
   const agent = one('identityagent');
   const timeout = one('connecttimeout');
   return {
@@ -49,7 +60,10 @@ export function parseSshG(alias: string, text: string): ResolvedHost {
     identityFiles: (values.get('identityfile') ?? []).map((p) => expandSshPath(p)),
     identitiesOnly: one('identitiesonly') === 'yes',
     proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump.split(',').map((s) => s.trim()) : [],
-    knownHostsFiles: (one('userknownhostsfile') ?? '~/.ssh/known_hosts ~/.ssh/known_hosts2').split(/\s+/).filter(Boolean).map((p) => expandSshPath(p)),
+    proxyCommand: proxyCommand && proxyCommand !== 'none' ? proxyCommand : null,
+    knownHostsFiles: files(one('userknownhostsfile'), '~/.ssh/known_hosts ~/.ssh/known_hosts2'),
+    globalKnownHostsFiles: files(one('globalknownhostsfile'), '/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2'),
+    hashKnownHosts: one('hashknownhosts') === 'yes',
     hostKeyAlias: one('hostkeyalias') ?? null,
     identityAgent: agent === undefined || agent === 'SSH_AUTH_SOCK' ? null : agent === 'none' ? 'none' : expandSshPath(agent),
     connectTimeoutSeconds: timeout && timeout !== 'none' ? Number.parseInt(timeout, 10) : null,
