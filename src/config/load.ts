@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import Conf from 'conf';
 import { packageRoot } from '../packageRoot.js';
-import { expandHome } from './paths.js';
+import { explain } from './explain.js';
+import { expandHome, UnknownUserError } from './paths.js';
 import type { Config, HostConfig, ProjectConfig } from './types.js';
 
 const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'config', 'schema.json'), 'utf8')) as Record<string, unknown>;
@@ -28,49 +29,6 @@ export function defaultConfigPath(): string {
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(schema);
-
-/** `projects.mnist.train` from ajv's `/projects/mnist/train`; `hosts[1]` for array items. */
-function fieldName(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (extra !== undefined) parts.push(extra);
-  let out = '';
-  for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : out === '' ? part : `.${part}`;
-  return out === '' ? '(top level)' : out;
-}
-
-function describe(error: ErrorObject): string | null {
-  const parent = error.parentSchema as { description?: string } | undefined;
-  const fix = parent?.description ? ` — fix: ${parent.description}` : '';
-  switch (error.keyword) {
-    case 'required': {
-      const missing = (error.params as { missingProperty: string }).missingProperty;
-      const props = (parent as { properties?: Record<string, { description?: string }> })?.properties;
-      const hint = props?.[missing]?.description;
-      return `${fieldName(error.instancePath, missing)} is missing${hint ? ` — fix: add ${hint}` : ''}`;
-    }
-    case 'type':
-      return `${fieldName(error.instancePath)} must be ${(error.params as { type: string }).type}${fix}`;
-    case 'anyOf':
-      return `${fieldName(error.instancePath)} is not valid${fix}`;
-    case 'if':
-      return null;
-    default:
-      return `${fieldName(error.instancePath)} ${error.message ?? 'is not valid'}${fix}`;
-  }
-}
-
-/** Keeps the most useful message per field: anyOf branches otherwise repeat themselves. */
-function explain(errors: ErrorObject[]): string[] {
-  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  const lines: string[] = [];
-  for (const error of errors) {
-    const underAnyOf = [...anyOfPaths].some((p) => error.instancePath.startsWith(p) && error.keyword !== 'anyOf');
-    if (underAnyOf) continue;
-    const line = describe(error);
-    if (line && !lines.includes(line)) lines.push(line);
-  }
-  return lines;
-}
 
 function parseJson(text: string, file: string): unknown {
   try {
@@ -104,6 +62,19 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     if (seen.has(h.alias)) problems.push(`hosts[${i}] repeats "${h.alias}" — fix: list each host once`);
     seen.add(h.alias);
   });
+  const checkPath = (field: string, value: string | undefined) => {
+    try {
+      if (value !== undefined) expandHome(value);
+    } catch (error) {
+      if (error instanceof UnknownUserError) problems.push(`${field} ${error.message}`);
+      else throw error;
+    }
+  };
+  checkPath('sshConfig', data.sshConfig);
+  for (const [name, project] of Object.entries(data.projects ?? {})) {
+    checkPath(`projects.${name}.local`, project.local);
+    checkPath(`projects.${name}.envFile`, project.envFile);
+  }
   if (problems.length) throw new ConfigError(file, problems);
   return {
     file,

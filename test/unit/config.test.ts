@@ -30,11 +30,11 @@ describe('config', () => {
     expect(config.trustNewHostKeys).toBe(false);
   });
 
-  it('accepts the projects shape from the actions issue, and unknown keys', () => {
+  it('accepts the projects shape from the actions issue, and a $schema key for editors', () => {
     const config = normalizeConfig(
       {
+        $schema: './schema.json',
         hosts: ['a'],
-        futureKey: 1,
         projects: { mnist: { local: '~/p', remote: '/work/mnist', train: 'python train.py', smoke: 'python train.py --epochs 1', checkpoints: 'outputs/checkpoint-*', resume: '--resume {checkpoint}', results: 'outputs' } },
       },
       'x.json',
@@ -88,5 +88,79 @@ describe('config', () => {
 
   it('explains a --config path that does not exist', () => {
     expect(() => loadConfig(path.join(dir, 'nope.json'))).toThrow(/does not exist — fix: check the path given to --config/);
+  });
+
+  it('config/example.json is valid', () => {
+    expect(loadConfig(path.join(import.meta.dirname, '..', '..', 'config', 'example.json')).hosts.length).toBeGreaterThan(0);
+  });
+});
+
+const project = { local: '/p', remote: '/w', train: 'python train.py' };
+
+describe('config: unknown keys are errors with the closest valid key', () => {
+  it('at the top level', () => {
+    expect(problems({ hots: ['gpu-a'] })).toEqual(['"hots" is not a key — did you mean "hosts"?']);
+    expect(problems({ hosts: ['a'], trustNewHostkeys: true })).toEqual(['"trustNewHostkeys" is not a key — did you mean "trustNewHostKeys"?']);
+    expect(problems({ refreshSecond: 2 })).toEqual(['"refreshSecond" is not a key — did you mean "refreshSeconds"?']);
+  });
+
+  it('in a project, naming where', () => {
+    expect(problems({ projects: { mnist: { ...project, exclud: ['data/'] } } })).toEqual(['"exclud" is not a key of projects.mnist — did you mean "exclude"?']);
+    expect(problems({ projects: { mnist: { ...project, secretENV: ['WANDB_API_KEY'] } } })).toEqual(['"secretENV" is not a key of projects.mnist — did you mean "secretEnv"?']);
+    expect(problems({ projects: { mnist: { ...project, chekpoints: 'c-*' } } })).toEqual(['"chekpoints" is not a key of projects.mnist — did you mean "checkpoints"?']);
+  });
+
+  it('in nested objects: autoRestart, keepalive, per-host overrides, host objects', () => {
+    expect(problems({ projects: { mnist: { ...project, autoRestart: { enable: true } } } })).toEqual(['"enable" is not a key of projects.mnist.autoRestart — did you mean "enabled"?']);
+    expect(problems({ keepalive: { interval: 5 } })).toEqual(['"interval" is not a key of keepalive — did you mean "intervalSeconds"?']);
+    expect(problems({ projects: { mnist: { ...project, hosts: { 'gpu-b': { remot: '/scratch' } } } } })).toEqual(['"remot" is not a key of projects.mnist.hosts.gpu-b — did you mean "remote"?']);
+    expect(problems({ hosts: [{ alias: 'gpu-a', lable: 'box' }] })).toEqual(['"lable" is not a key of hosts[0] — did you mean "label"?']);
+  });
+
+  it('lists the valid keys when nothing is close', () => {
+    const [p] = problems({ keepalive: { zzzzzzzz: 1 } });
+    expect(p).toBe('"zzzzzzzz" is not a key of keepalive — fix: remove it, or use one of: intervalSeconds, countMax');
+  });
+
+  it('reports every unknown key at once, with other problems', () => {
+    const list = problems({ hots: [], projects: { a: { ...project, exclud: [] }, b: { ...project, venvv: 'x' } }, refreshSeconds: 0 });
+    expect(list).toHaveLength(4);
+    expect(list.join('\n')).toMatch(/"venvv" is not a key of projects\.b — did you mean "venv"\?/);
+  });
+});
+
+describe('config: host aliases as ssh would accept them', () => {
+  const aliasProblem = (alias: unknown) => problems({ hosts: [alias] });
+  it('refuses an alias ssh would read as an option', () => {
+    expect(aliasProblem('-V')).toEqual([expect.stringMatching(/^hosts\[0\] "-V" starts with "-", which ssh would read as an option — fix: list the Host alias from your ssh_config/)]);
+    expect(aliasProblem({ alias: '-oProxyCommand=x' })[0]).toMatch(/^hosts\[0\]\.alias "-oProxyCommand=x" starts with "-"/);
+  });
+  it('refuses gpu:a with a fix', () => {
+    expect(aliasProblem('gpu:a')).toEqual(['hosts[0] "gpu:a" contains ":", which rsync and scp read as host:path — fix: give the host an alias without ":" in your ssh_config (Host gpu-a) and list that']);
+  });
+  it('refuses user@host, whitespace, control characters and shell characters', () => {
+    expect(aliasProblem('me@gpu')[0]).toMatch(/"me@gpu" contains "@", so ssh would take "me" as the login name — fix: put "User me"/);
+    expect(aliasProblem('gpu a')[0]).toMatch(/contains whitespace or a control character/);
+    expect(aliasProblem('gpu\u001b[31m')[0]).toMatch(/"gpu\\u001b\[31m" contains whitespace or a control character/);
+    expect(aliasProblem("gpu'a")[0]).toMatch(/contains "'", which ssh does not accept in a host name/);
+    expect(aliasProblem('gpu,a')[0]).toMatch(/contains ","/);
+    expect(aliasProblem('')[0]).toMatch(/^hosts\[0\] is empty — fix:/);
+  });
+  it('accepts ordinary aliases', () => {
+    expect(normalizeConfig({ hosts: ['gpu-a', 'gpu_b.lab', 'node+1', 'local', { alias: 'A100x8' }] }, 'x').hosts).toHaveLength(5);
+  });
+});
+
+describe('config: ~user in paths', () => {
+  it('expands ~user to that user’s home', () => {
+    expect(normalizeConfig({ sshConfig: '~root/.ssh/config' }, 'x').sshConfig).toMatch(/^\/.*\/\.ssh\/config$/);
+    expect(normalizeConfig({ sshConfig: '~root/.ssh/config' }, 'x').sshConfig).not.toContain('~');
+  });
+  it('refuses a user that does not exist, naming the field', () => {
+    expect(problems({ sshConfig: '~nobody-ty-x/.ssh/config' })).toEqual([expect.stringMatching(/^sshConfig "~nobody-ty-x\/\.ssh\/config" starts with ~nobody-ty-x, but this machine has no user "nobody-ty-x" — fix: write the full path/)]);
+    expect(problems({ projects: { m: { ...project, local: '~ghost-ty/m', envFile: '~ghost-ty/.env' } } })).toEqual([
+      expect.stringMatching(/^projects\.m\.local "~ghost-ty\/m" starts with ~ghost-ty/),
+      expect.stringMatching(/^projects\.m\.envFile "~ghost-ty\/\.env"/),
+    ]);
   });
 });
