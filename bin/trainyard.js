@@ -4,13 +4,14 @@
 // that stays open all day runs the production one unless told otherwise.
 process.env.NODE_ENV ??= 'production';
 const { main } = await import('../dist/src/cli/main.js');
+const { printText } = await import('../dist/src/cli/print.js');
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`trainyard: ${error instanceof Error ? error.message : String(error)}\n`);
+    printText(process.stderr, `trainyard: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   },
 );

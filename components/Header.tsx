@@ -8,6 +8,7 @@ import { useTrainyard } from './storeContext.js';
 import { useWatchdog } from './servicesContext.js';
 import { totalUnread } from '../src/watchdog/poller.js';
 import { useTheme } from './theme.js';
+import { safeLine } from '../src/text/sanitise.js';
 
 export function Header({ width }: { width: number }) {
   const { total, up } = useTrainyard(useShallow(headerCounts));
@@ -17,14 +18,15 @@ export function Header({ width }: { width: number }) {
   const counts = `  ${total} host${total === 1 ? '' : 's'} · ${up} connected`;
   const alert = unread > 0 ? `⚠ ${unread}  ` : '';
   const right = alert + '? help';
-  const left = 'trainyard' + counts + (banner ? `  ${banner.text}` : '');
+  const bannerText = banner ? `  ${safeLine(banner.text)}` : '';
+  const left = 'trainyard' + counts + bannerText;
   const gap = Math.max(1, width - textWidth(left) - textWidth(right));
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end">
         <Text {...theme.tone('accent')}>trainyard</Text>
         <Text {...theme.tone(up < total ? 'warn' : undefined)}>{counts}</Text>
-        {banner && <Text {...theme.tone('bad')}>{`  ${banner.text}`}</Text>}
+        {banner && <Text {...theme.tone('bad')}>{bannerText}</Text>}
         {fit('', gap)}
         {alert && <Text {...theme.tone('bad')}>{alert}</Text>}
         <Text {...theme.tone('muted')}>{'? help'}</Text>

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { connectionLabel, isWaitingToRetry } from '../src/format/connection.js';
 import type { ConnectionInfo } from '../src/state/store.js';
 import { RetryCountdown } from './RetryCountdown.js';
+import { safeText } from '../src/text/sanitise.js';
 import type { GpuPaneMode } from './selectors.js';
 import { useTheme } from './theme.js';
 
@@ -22,7 +23,7 @@ export function HostStatusMessage({ mode, connection, gpuError, width, height }:
     <Box flexDirection="column" width={width} height={Math.max(0, height)} overflow="hidden" flexShrink={0}>
       {mode === 'gpu-error' && (
         <Text wrap="wrap" {...theme.tone('warn')}>
-          {gpuError}
+          {safeText(gpuError ?? '')}
         </Text>
       )}
       {mode === 'waiting' && <Text wrap="truncate-end" {...theme.tone('muted')}>waiting for the first nvidia-smi sample</Text>}
@@ -44,14 +45,14 @@ export function HostStatusMessage({ mode, connection, gpuError, width, height }:
           {connection.error && (
             <Box flexShrink={0}>
               <Text wrap="wrap" {...theme.tone('bad')}>
-                {connection.error}
+                {safeText(connection.error)}
               </Text>
             </Box>
           )}
           {connection.hint && (
             <Box flexShrink={0}>
               <Text wrap="wrap" {...theme.tone('muted')}>
-                {connection.hint}
+                {safeText(connection.hint)}
               </Text>
             </Box>
           )}

@@ -8,7 +8,7 @@ import { Box, Text, useInput, type Key } from 'ink';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { StoreApi } from 'zustand/vanilla';
-import { stripSgr } from '../src/logs/ansi.js';
+import { safeLine, stripSgr } from '../src/text/sanitise.js';
 import type { LogTailState } from '../src/logs/logTail.js';
 import { frame, handleKey, initialLogView, type LogViewState, type ViewRow } from '../src/logs/logView.js';
 import type { LineRing } from '../src/logs/ringBuffer.js';
@@ -89,7 +89,7 @@ export function LogPane({ tail, width, height, title, isActive = true, wrap = tr
   const shown = frame(view, tail.lines, t.partial, size);
 
   const status: { text: string; tone: string }[] = [];
-  if (title) status.push({ text: title, tone: 'accent' });
+  if (title) status.push({ text: safeLine(title), tone: 'accent' });
   if (t.status === 'disconnected') status.push({ text: 'link down, will resume', tone: 'bad' });
   else if (t.status === 'error') status.push({ text: `error: ${(t.error ?? '').split('\n')[0]}`, tone: 'bad' });
   else if (t.status === 'waiting-for-file') status.push({ text: 'waiting for the log file', tone: 'warn' });

@@ -2,6 +2,7 @@
 import React, { type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from './theme.js';
+import { safeLine } from '../src/text/sanitise.js';
 
 export interface PaneFrameProps {
   title?: ReactNode;
@@ -33,7 +34,7 @@ export function PaneFrame({ title, focused, width, height, bordered, children }:
     >
       <Box height={1} width={Math.max(0, width - 2)} overflow="hidden" flexShrink={0}>
         <Text wrap="truncate-end" bold>
-          {title}
+          {typeof title === 'string' ? safeLine(title) : title}
         </Text>
       </Box>
       {children}

@@ -1,8 +1,12 @@
-/** One line of fixed-width cells, laid out by planColumns: never wraps, never wider than `width`. */
-import React, { type ReactNode } from 'react';
+/**
+ * One line of fixed-width cells, laid out by planColumns: never wraps, never wider than `width`.
+ * Cell and line text is sanitised here: names and messages from a server are printed through these.
+ */
+import React, { Children, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { PlannedColumn } from '../src/format/columns.js';
 import { fitSegments, type Segment } from '../src/format/text.js';
+import { safeLine } from '../src/text/sanitise.js';
 import { useTheme } from './theme.js';
 
 export interface Cell {
@@ -17,8 +21,8 @@ export type CellValue = string | Cell | ((width: number) => string | Cell);
 function toSegments(value: CellValue | undefined, width: number): Segment[] {
   const v = typeof value === 'function' ? value(width) : value;
   if (v === undefined) return [];
-  if (typeof v === 'string') return [{ text: v }];
-  return v.segments ?? [{ text: v.text ?? '', tone: v.tone }];
+  if (typeof v === 'string') return [{ text: safeLine(v) }];
+  return (v.segments ?? [{ text: v.text ?? '', tone: v.tone }]).map((s) => ({ ...s, text: safeLine(s.text) }));
 }
 
 export interface RowProps {
@@ -62,7 +66,7 @@ export function Line({ width, children, tone, bold, inverse }: { width: number; 
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end" bold={bold} inverse={inverse} {...theme.tone(tone)}>
-        {children}
+        {typeof children === 'string' ? safeLine(children) : Children.map(children, (c) => (typeof c === 'string' ? safeLine(c) : c))}
       </Text>
     </Box>
   );

@@ -15,6 +15,7 @@ import { LocalTransport } from '../transport/local.js';
 import type { Transport } from '../transport/types.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { formatBytes } from '../actions/parsers/rsync.js';
+import { clearProgressLine, printProgress, printText } from './print.js';
 
 export const ACTION_COMMANDS: readonly string[] = ['sync', 'smoke', 'launch', 'restart', 'pull', 'stop', 'attach'];
 
@@ -94,16 +95,16 @@ export async function runActionCli(config: Config, args: ParsedArgs, io: CliIo =
   const assumeYes = Boolean(args.flags.yes);
   let progressShown = false;
   const clearProgress = () => {
-    if (progressShown) io.stderr.write('\r\x1b[K');
+    if (progressShown) clearProgressLine(io.stderr);
     progressShown = false;
   };
   const err = (text: string) => {
     clearProgress();
-    io.stderr.write(`${text}\n`);
+    printText(io.stderr, text);
   };
   const out = (text: string) => {
     clearProgress();
-    io.stdout.write(`${text}\n`);
+    printText(io.stdout, text);
   };
   let lastProgress = 0;
   const onEvent = (e: RunnerEvent) => {
@@ -116,7 +117,7 @@ export async function runActionCli(config: Config, args: ParsedArgs, io: CliIo =
       const now = Date.now();
       if (now - lastProgress < 100 && e.progress.fraction !== 1) return;
       lastProgress = now;
-      io.stderr.write(`\r\x1b[K${progressBar(e.progress, io.stderr.columns || 80)}`);
+      printProgress(io.stderr, progressBar(e.progress, io.stderr.columns || 80));
       progressShown = true;
     }
   };

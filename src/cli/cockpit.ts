@@ -6,6 +6,7 @@ import { Fleet } from '../hosts/fleet.js';
 import { openSessionLog } from '../logs/sessionLog.js';
 import { postAlert } from '../alerts/webhook.js';
 import { WatchdogPoller } from '../watchdog/poller.js';
+import { printText } from './print.js';
 
 /** Actions, logs and the watchdog over the Fleet's held connections, for the cockpit's views. */
 export function cockpitServices(fleet: Fleet): { services: CockpitServices; stop(): void } {
@@ -58,7 +59,7 @@ export function cockpitServices(fleet: Fleet): { services: CockpitServices; stop
  */
 export async function runCockpit(config: Config): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    process.stderr.write('trainyard: the cockpit needs a terminal. In scripts use: trainyard status [--json]\n');
+    printText(process.stderr, 'trainyard: the cockpit needs a terminal. In scripts use: trainyard status [--json]');
     return 2;
   }
   const { mountCockpit } = await import('../../components/runCockpit.js');
@@ -72,15 +73,15 @@ export async function runCockpit(config: Config): Promise<number> {
     app.unmount();
     extras.stop();
     void fleet.shutdown().finally(() => {
-      if (message) process.stderr.write(message);
+      if (message) printText(process.stderr, message);
       process.exit(code);
     });
   };
   const onSignal = (signal: NodeJS.Signals) => bail(signal === 'SIGTERM' ? 143 : 129);
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
-  process.once('uncaughtException', (error) => bail(1, `trainyard crashed: ${error.stack ?? error.message}\n`));
-  process.once('unhandledRejection', (error) => bail(1, `trainyard crashed: ${String((error as Error)?.stack ?? error)}\n`));
+  process.once('uncaughtException', (error) => bail(1, `trainyard crashed: ${error.stack ?? error.message}`));
+  process.once('unhandledRejection', (error) => bail(1, `trainyard crashed: ${String((error as Error)?.stack ?? error)}`));
   fleet.start();
   await app.waitUntilExit();
   extras.stop();

@@ -7,6 +7,7 @@ import { resolveHost } from '../ssh/resolve.js';
 import { shScript, type ShellCommand } from '../commands/value.js';
 import { LocalTransport } from '../transport/local.js';
 import type { Transport } from '../transport/types.js';
+import { printText } from './print.js';
 
 export interface Check {
   host: string;
@@ -135,13 +136,13 @@ export function formatCheck(c: Check): string {
 /** `trainyard doctor`: every check, what to fix, exit 1 when something must be fixed. */
 export async function runDoctor(config: Config, opts: { timeoutSeconds: number }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const all: Check[] = await localChecks(config);
-  for (const c of all) out.write(formatCheck(c) + '\n');
+  for (const c of all) printText(out, formatCheck(c));
   const perHost = await Promise.all(config.hosts.map((h) => hostChecks(config, h.alias, opts.timeoutSeconds * 1000)));
   for (const checks of perHost) {
-    for (const c of checks) out.write(formatCheck(c) + '\n');
+    for (const c of checks) printText(out, formatCheck(c));
     all.push(...checks);
   }
   const failures = all.filter((c) => !c.ok && !c.warn).length;
-  out.write(failures ? `\n${failures} problem(s) to fix.\n` : '\nAll good.\n');
+  printText(out, failures ? `\n${failures} problem(s) to fix.` : '\nAll good.');
   return failures ? 1 : 0;
 }

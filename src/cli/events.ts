@@ -8,6 +8,7 @@ import { readWatchdogEvents } from '../watchdog/remote.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { openHostTransport } from './hostTransport.js';
 import { targetHosts } from './watchdog.js';
+import { printJson, printText } from './print.js';
 
 export async function runEventsCli(config: Config, args: ParsedArgs, out: NodeJS.WritableStream = process.stdout, now: Date = new Date()): Promise<number> {
   if (args.positionals.length) throw new UsageError('usage: trainyard events [--since 8h|ISO-TIME] [--json] [--host H]');
@@ -34,11 +35,11 @@ export async function runEventsCli(config: Config, args: ParsedArgs, out: NodeJS
   merged.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   const errors = perHost.filter((h) => h.error !== null).map((h) => ({ host: h.alias, error: h.error as string }));
 
-  if (args.json) out.write(JSON.stringify({ events: merged, errors }, null, 2) + '\n');
+  if (args.json) printJson(out, { events: merged, errors });
   else {
-    for (const e of merged) out.write(formatEvent(e, e.alias) + '\n');
-    if (merged.length === 0) out.write(`no events${since ? ` since ${since.toISOString()}` : ''}\n`);
-    for (const e of errors) out.write(`${e.host}: cannot read events: ${e.error}\n`);
+    for (const e of merged) printText(out, formatEvent(e, e.alias));
+    if (merged.length === 0) printText(out, `no events${since ? ` since ${since.toISOString()}` : ''}`);
+    for (const e of errors) printText(out, `${e.host}: cannot read events: ${e.error}`);
   }
   return errors.length ? 1 : 0;
 }

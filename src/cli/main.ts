@@ -5,6 +5,7 @@ import { packageRoot } from '../packageRoot.js';
 import { parseCliArgs, UsageError, USAGE } from './args.js';
 import { runDoctor } from './doctor.js';
 import { runStatus } from './status.js';
+import { printText } from './print.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -15,11 +16,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseCliArgs(argv);
     if (args.version) {
-      process.stdout.write(`${version()}\n`);
+      printText(process.stdout, version());
       return 0;
     }
     if (args.help || args.command === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+      printText(process.stdout, USAGE);
       return 0;
     }
     const config = loadConfig(args.config);
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
-      process.stderr.write(`trainyard: ${error.message}\n`);
+      printText(process.stderr, `trainyard: ${error.message}`);
       return 2;
     }
     throw error;

@@ -3,6 +3,8 @@ import type { Config } from '../config/types.js';
 import { Fleet } from '../hosts/fleet.js';
 import type { HostState } from '../state/store.js';
 import { watchdogStatusFor } from '../watchdog/status.js';
+import { safeText } from '../text/sanitise.js';
+import { printJson, printText } from './print.js';
 
 /** The JSON shape of `trainyard status --json` (stable: scripts read it). */
 export function hostStatusJson(h: HostState) {
@@ -54,7 +56,8 @@ export function renderStatusTable(hosts: HostState[]): string {
           .map((g) => `${g.index}: ${g.utilization ?? '?'}% ${Math.round((g.memoryUsedMiB ?? 0) / 1024)}/${Math.round((g.memoryTotalMiB ?? 0) / 1024)} GiB ${g.temperatureC ?? '?'}°C ${Math.round(g.powerW ?? 0)} W`)
           .join('\n');
     const sessions = h.sessionsError ?? (h.sessions.map(sessionWord).join('\n') || '—');
-    table.push([h.alias, h.connection.state, isHealthy(h) ? gpus || '—' : '', isHealthy(h) ? sessions : '']);
+    // cells sanitised before the table measures them
+    table.push([h.alias, h.connection.state, isHealthy(h) ? gpus || '—' : '', isHealthy(h) ? sessions : ''].map(safeText));
   }
   return table.toString();
 }
@@ -69,12 +72,12 @@ export async function runStatus(config: Config, opts: { json: boolean; timeoutSe
   // The watchdog's summary and the events not yet seen, one exec per reachable host.
   const watchdogs = opts.json ? await Promise.all(fleet.monitors.map((m) => (isHealthy(state.hosts[m.alias]) ? watchdogStatusFor(m.transport, m.alias) : null))) : [];
   await fleet.shutdown();
-  if (opts.json) out.write(JSON.stringify({ hosts: hosts.map((h, i) => ({ ...hostStatusJson(h), watchdog: watchdogs[i] ?? null })) }, null, 2) + '\n');
+  if (opts.json) printJson(out, { hosts: hosts.map((h, i) => ({ ...hostStatusJson(h), watchdog: watchdogs[i] ?? null })) });
   else {
-    out.write(renderStatusTable(hosts) + '\n');
+    printText(out, renderStatusTable(hosts));
     for (const h of hosts) {
-      if (h.connection.error) out.write(`${h.alias}: ${h.connection.error}\n`);
-      if (h.connection.hint) out.write(`${h.alias}: ${h.connection.hint}\n`);
+      if (h.connection.error) printText(out, `${h.alias}: ${h.connection.error}`);
+      if (h.connection.hint) printText(out, `${h.alias}: ${h.connection.hint}`);
     }
   }
   return hosts.every(isHealthy) ? 0 : 1;

@@ -15,6 +15,7 @@ import { formatEvent } from '../watchdog/events.js';
 import { installCommands, installWatchdog, plannedConfig, uninstallWatchdog, type WatchdogConfigChanges } from '../watchdog/remote.js';
 import { watchdogStatusFor, type WatchdogStatus } from '../watchdog/status.js';
 import { UsageError, type ParsedArgs } from './args.js';
+import { printJson, printText } from './print.js';
 
 const ALIAS = /^[A-Za-z0-9_.@%+:-]+$/;
 
@@ -112,10 +113,10 @@ export async function runWatchdogCli(config: Config, args: ParsedArgs, out: Node
       }
     }),
   );
-  if (args.json && !dryRun) out.write(JSON.stringify({ hosts: results.map((r) => r.json) }, null, 2) + '\n');
+  if (args.json && !dryRun) printJson(out, { hosts: results.map((r) => r.json) });
   else {
-    if (dryRun) out.write(DRY_RUN_HEADER + '\n');
-    for (const r of results) out.write(r.lines.join('\n') + '\n');
+    if (dryRun) printText(out, DRY_RUN_HEADER);
+    for (const r of results) printText(out, r.lines.join('\n'));
   }
   return results.every((r) => r.ok) ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExecResult, StreamHandle, Transport } from '../transport/types.js';
-import { MARKER_PREFIX, sanitizeLine } from './ansi.js';
+import { MARKER_PREFIX, sanitizeLine } from '../text/sanitise.js';
 import { LineRing } from './ringBuffer.js';
 import { parseTailRecord, tailCommand, type TailPosition, type TailRecord } from './tailCommand.js';
 

@@ -6,7 +6,7 @@
  * Paused: the view is anchored on a line's sequence number, so new lines arriving below do not
  * move it; "+N new" says how far behind it is.
  */
-import { MARKER_PREFIX, stripSgr } from './ansi.js';
+import { MARKER_PREFIX, stripSgr } from '../text/sanitise.js';
 import type { LineRing } from './ringBuffer.js';
 import { lineRows, rowCount, type Row } from './textRows.js';
 

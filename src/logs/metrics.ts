@@ -10,7 +10,7 @@
  * nan and inf are kept as values: they are what a diverging run prints.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { stripSgr } from './ansi.js';
+import { stripSgr } from '../text/sanitise.js';
 
 export interface MetricSample {
   /** The x value from the line (step), or null when the line has none. */

@@ -4,7 +4,7 @@
  * horizontal offset. Colours continue across wrapped rows; every row that carries a colour ends
  * with a reset, so no style bleeds into the next row or the rest of the screen.
  */
-import { charWidth } from './ansi.js';
+import { charWidth } from '../text/width.js';
 
 const RESET = '\u001b[0m';
 const SGR_AT = /\u001b\[[0-9;]*m/y;

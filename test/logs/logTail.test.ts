@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { afterEach, describe, expect, test } from 'vitest';
-import { MARKER_PREFIX } from '../../src/logs/ansi.js';
+import { MARKER_PREFIX } from '../../src/text/sanitise.js';
 import { LogTail, type LogTailState } from '../../src/logs/logTail.js';
 import { MetricsCollector } from '../../src/logs/metrics.js';
 import { RECORD_END } from '../../src/logs/tailCommand.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MARKER_PREFIX } from '../../src/logs/ansi.js';
+import { MARKER_PREFIX } from '../../src/text/sanitise.js';
 import { frame, handleKey, initialLogView, type LogViewState } from '../../src/logs/logView.js';
 import { LineRing } from '../../src/logs/ringBuffer.js';
 import { rowText } from '../../src/logs/textRows.js';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { displayWidth, lastCarriageSegment, sanitizeLine, stripSgr } from '../../src/logs/ansi.js';
+import { lastCarriageSegment, safeJson, safeLine, safeText, sanitizeLine, stripSgr } from '../../src/text/sanitise.js';
+import { displayWidth } from '../../src/text/width.js';
 import { lineRows, rowCount, rowText } from '../../src/logs/textRows.js';
 
 const ESC = '\u001b';
@@ -123,5 +124,51 @@ describe('widths and rows', () => {
       { text: 'nan', highlight: true },
       { text: ' lr 1', highlight: false },
     ]);
+  });
+});
+
+/** What must never reach a terminal from a server: ESC, BEL, C1 controls, bidi overrides and isolates. */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+describe('bidi controls', () => {
+  test('overrides, embeddings, isolates and marks are removed (they reorder what the user reads)', () => {
+    expect(sanitizeLine('invoice\u202Etxt.exe')).toBe('invoicetxt.exe');
+    expect(sanitizeLine('a\u2066b\u2067c\u2068d\u2069e\u202Af\u202Bg\u202Ch\u202Di\u200Ej\u200Fk\u061Cl')).toBe('abcdefghijkl');
+  });
+});
+
+describe('safeLine and safeText: server text outside the log pane', () => {
+  test('a name keeps its printable characters and loses every escape and control', () => {
+    expect(safeLine(`python3 ${ESC}]52;c;ZXZpbA==\u0007train.py`)).toBe('python3 train.py');
+    expect(safeLine(`${ESC}[31mred${ESC}[0m`)).toBe('red');
+    expect(safeLine('évaluation 損失 ✓')).toBe('évaluation 損失 ✓');
+  });
+  test('a one-line field turns line breaks into spaces', () => {
+    expect(safeLine('first\nsecond\r\nthird')).toBe('first second third');
+  });
+  test('multi-line text keeps its lines, each sanitised', () => {
+    expect(safeText(`rsync: error\n${ESC}]8;;http://evil${ESC}\\click${ESC}]8;;${ESC}\\\nbell\u0007 done`)).toBe('rsync: error\nclick\nbell done');
+  });
+  test('a lone carriage return cannot rewind the line over what was printed', () => {
+    const out = safeText('all good\rFAKE');
+    expect(out).not.toContain('\r');
+    expect(out).toBe('FAKE');
+  });
+  test('nothing unsafe survives, whatever the input', () => {
+    const nasty = `a${ESC}]52;c;x\u0007b${ESC}P1$t${ESC}\\c\u009b2Jd\u009d0;t\u009ce\u202Ef\u0000g\u007f${ESC}`;
+    for (const f of [safeLine, safeText, (s: string) => sanitizeLine(s, { keepColors: false })]) expect(f(nasty)).not.toMatch(UNSAFE);
+    expect(sanitizeLine(nasty)).not.toMatch(NON_SGR_ESCAPE);
+  });
+});
+
+describe('safeJson', () => {
+  test('JSON.stringify leaves C1 and bidi controls raw; safeJson escapes them and keeps the data exact', () => {
+    const value = { name: `py\u009b2J\u202Ethon${ESC}]52;c;x\u0007`, del: '\u007f', sep: '\u2028' };
+    expect(JSON.stringify(value)).toMatch(UNSAFE); // the reason safeJson exists
+    const text = safeJson(value);
+    expect(text).not.toMatch(UNSAFE);
+    expect(text).not.toMatch(/[\u2028\u2029]/);
+    expect(text).toContain('\\u009b');
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

@@ -1,13 +1,20 @@
 /**
- * Turns a raw log line into something safe to hand to Ink: what a terminal would show of it,
- * with SGR colour codes kept (or dropped) and every other escape removed, so no cursor movement,
- * screen clearing, title setting or clipboard write from a log ever reaches the user's terminal.
+ * The one sanitiser for text that came from a server (logs, command output, file and process
+ * names, error messages) on its way to a screen or stdout. What a terminal would show of it:
+ * SGR colour codes kept (log pane) or dropped, every other escape (CSI, OSC incl. hyperlinks and
+ * clipboard writes, DCS, …) removed with its payload, C0/C1 controls, DEL and bidi overrides
+ * removed, a line with carriage returns reduced to its last segment. Printable Unicode is kept.
  */
+import { displayWidth } from './width.js';
 
 const ESC = 0x1b;
 /** Prefix of text that is ours, not the log's (markers such as "log rotated"); never survives sanitising. */
 export const MARKER_PREFIX = '\u0001';
 const RESET = '\u001b[0m';
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** C0, DEL, C1, and the bidi controls that reorder what is shown (Trojan Source). */
+const UNSAFE_SOURCE = '[\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]';
+const UNSAFE = () => new RegExp(UNSAFE_SOURCE, 'g');
 
 export interface SanitizeOptions {
   /** Keep SGR colour/style codes (default true); false drops them too. */
@@ -69,9 +76,9 @@ export function sanitizeLine(raw: string, options: SanitizeOptions = {}): string
   const tabWidth = options.tabWidth ?? 8;
   const line = lastCarriageSegment(raw);
   // Fast path: printable ASCII only (most training logs).
-  if (/^[\x20-\x7e]*$/.test(line)) return line;
+  if (PRINTABLE_ASCII.test(line)) return line;
   const hasTab = line.indexOf('\t') !== -1;
-  const control = /[\x00-\x1f\x7f-\x9f]/g;
+  const control = UNSAFE();
   let out = '';
   let col = 0; // only tracked when there are tabs to expand
   let styled = false;
@@ -96,7 +103,7 @@ export function sanitizeLine(raw: string, options: SanitizeOptions = {}): string
       const spaces = tabWidth - (col % tabWidth);
       out += ' '.repeat(spaces);
       col += spaces;
-    } // other C0, DEL and C1 controls: dropped
+    } // other C0, DEL and C1 controls, bidi controls: dropped
     runStart = next;
     control.lastIndex = next;
   }
@@ -115,21 +122,26 @@ export function hasSgr(text: string): boolean {
   return text.indexOf('\u001b') !== -1;
 }
 
-const zeroWidth = /[\p{Mn}\p{Me}\p{Cf}\u200b-\u200f\ufe00-\ufe0f]/u;
-const wide = /[\p{Emoji_Presentation}\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]/u;
-
-/** Terminal columns of one code point (0, 1 or 2). */
-export function charWidth(ch: string): number {
-  const cp = ch.codePointAt(0) ?? 0;
-  if (cp < 0x7f) return cp >= 0x20 ? 1 : 0;
-  if (zeroWidth.test(ch)) return 0;
-  return cp >= 0x1100 && wide.test(ch) ? 2 : 1;
+/** One line of server text for a screen (a name, a table cell): no escapes, no colours, line breaks as spaces. */
+export function safeLine(text: string): string {
+  return sanitizeLine(text.indexOf('\n') === -1 ? text : text.replace(/\r?\n/g, ' '), { keepColors: false });
 }
 
-/** Terminal columns of text without escapes. */
-export function displayWidth(text: string): number {
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
-  let w = 0;
-  for (const ch of text) w += charWidth(ch);
-  return w;
+/** Server text of any length for a screen or stdout: every line sanitised, line breaks kept. */
+export function safeText(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
+  return text
+    .split('\n')
+    .map((line) => sanitizeLine(line, { keepColors: false }))
+    .join('\n');
+}
+
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON for stdout: JSON.stringify escapes C0 controls (ESC becomes \u001b) but not DEL, C1 or
+ * bidi controls; those are written as \u escapes too. The data a script parses is unchanged.
+ */
+export function safeJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
