@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { ActionRunner } from '../src/actions/runner.js';
 import { controlPathFor } from '../src/actions/sshMux.js';
 import type { ActionId, ActionParams } from '../src/actions/types.js';
-import { launchCommand } from '../src/commands/remote.js';
+import { launchCommand } from '../src/backends/tmux/tmuxCommands.js';
 import { shJoin } from '../src/shell/quote.js';
 import { connect, copySampleProject, labConfig, removeDir, sampleProject, tempDir } from '../test/actions/helpers.js';
 import { startTestHosts } from '../test/harness/testHosts.js';

@@ -3,23 +3,8 @@
  * returning on detach; inside a local tmux, optionally in a new tmux window instead.
  */
 import { spawn } from 'node:child_process';
-import { attachArgv, newWindowAttachArgv, sessionTarget } from '../commands/tmux.js';
-import type { LocalCommand } from '../commands/value.js';
-import { LOCAL_HOST } from '../config/load.js';
 import { runLocal } from './execute.js';
 import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
-
-/** The argv that attaches here (the terminal is handed to it). */
-export function attachCommand(sshConfig: string, host: string, session: string): LocalCommand {
-  const argv = host === LOCAL_HOST ? ['tmux', 'attach-session', '-t', sessionTarget(session)] : attachArgv(sshConfig, host, session);
-  return { where: 'local', argv, purpose: `attach to ${session} on ${host} (detach with Ctrl-b d)` };
-}
-
-/** The argv that opens the attach in a new window of the local tmux. */
-export function newWindowCommand(sshConfig: string, host: string, session: string): LocalCommand {
-  const argv = host === LOCAL_HOST ? ['tmux', 'new-window', 'tmux', 'attach-session', '-t', sessionTarget(session)] : newWindowAttachArgv(sshConfig, host, session);
-  return { where: 'local', argv, purpose: `open ${session} on ${host} in a new local tmux window` };
-}
 
 /** Runs an argv with this terminal (stdio inherited); resolves with its exit code when it ends (on detach). */
 export function runWithTerminal(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
@@ -51,12 +36,12 @@ export async function runAttach(ctx: ActionContext): Promise<Verdict> {
     } else where = 'here';
   }
   if (where === 'new-window') {
-    const r = await runLocal(ctx, newWindowCommand(ctx.config.sshConfig, ctx.host, session), { env: ctx.env });
+    const r = await runLocal(ctx, ctx.backend.attachCommand(ctx.config.sshConfig, ctx.host, session, 'new-window'), { env: ctx.env });
     if (r.dry) return verdict.ok('dry run: the command above would open the window');
     if (r.code !== 0) throw new ActionFailure(`tmux new-window failed (exit ${r.code}): ${r.tail.join(' ')}`, 'attach here instead');
     return verdict.ok(`opened ${session} on ${ctx.host} in a new tmux window`);
   }
-  const command = attachCommand(ctx.config.sshConfig, ctx.host, session);
+  const command = ctx.backend.attachCommand(ctx.config.sshConfig, ctx.host, session, 'here');
   if (ctx.dryRun) {
     await runLocal(ctx, command);
     return verdict.ok('dry run: the command above would attach');

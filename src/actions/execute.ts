@@ -4,6 +4,7 @@
  * printed commands after them are exact (the checkpoint a restart would resume from, …).
  */
 import { execa } from 'execa';
+import type { CommandExec } from '../backends/runBackend.js';
 import { describeCommand, type LocalCommand, type RemoteCommand } from '../commands/value.js';
 import { NotConnectedError } from '../ssh/connection.js';
 import { LineSplitter, type ExecResult, type StreamHandle, type Transport } from '../transport/types.js';
@@ -70,6 +71,11 @@ export async function runCommand(io: ActionIo, command: RemoteCommand, opts: { t
     throw new ActionFailure(`${command.host}: the connection dropped while running "${command.purpose}" (${why})`, 'run the action again once the host is back', 'not-connected');
   }
   return result;
+}
+
+/** runCommand for a run backend: the same dry runs, retries and failures. */
+export function backendExec(io: ActionIo): CommandExec {
+  return (command, opts) => runCommand(io, command, opts);
 }
 
 /** A long remote command with its output as lines (the smoke test). */

@@ -1,5 +1,5 @@
 /** Which GPUs a launch gets: all, the least-used ones, or the ones the user picked → CUDA_VISIBLE_DEVICES. */
-import { gpuQueryCommand } from '../commands/remote.js';
+import { gpuQueryCommand } from '../commands/projectCommands.js';
 import { describeGpuFailure, parseGpuLine, type GpuSample } from '../parsers/nvidiaSmi.js';
 import { gpuChoiceProblem } from './project.js';
 import { runCommand, type ActionIo } from './execute.js';

@@ -3,15 +3,14 @@
  * on the server, environment activated), on the GPUs chosen, with a run manifest on the server
  * and here. Launching a config whose hash already runs or ran asks first.
  */
-import { launchCommand, paneStateCommand, tailCommand } from '../commands/remote.js';
-import { launchScript } from '../commands/runScript.js';
-import { sessionNameProblem } from '../commands/tmux.js';
-import { runFile, secretsFile, type RunManifest } from '../remote/layout.js';
+import type { LaunchRequest, LaunchResult } from '../backends/runBackend.js';
+import { logEndCommand } from '../commands/projectCommands.js';
+import { secretsFile, type RunManifest } from '../remote/layout.js';
 import { buildResumeCommand } from '../remote/restart.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { defaultSessionName, requireProject, sleep } from './common.js';
 import { configHash } from './configHash.js';
-import { runCommand } from './execute.js';
+import { backendExec, runCommand } from './execute.js';
 import { readGitInfo } from './gitInfo.js';
 import { chooseGpus } from './gpuChoice.js';
 import { probeHost, type HostSnapshot } from './hostState.js';
@@ -50,14 +49,14 @@ async function chooseSessionAndGpus(ctx: ActionContext, p: ResolvedProject, snap
       title: 'Session name',
       message: `tmux session for ${p.name} on ${ctx.host}`,
       defaultValue: suggested,
-      validate: (v) => sessionNameProblem(v) ?? (snap.sessions.some((s) => s.name === v) ? `a session named ${v} already exists` : null),
+      validate: (v) => ctx.backend.nameProblem(v) ?? (snap.takenNames.includes(v) ? `a session named ${v} already exists` : null),
     });
     if (answer === null) throw new ActionCancelled('no session name given', true);
     session = answer.trim() || suggested;
   }
-  const problem = sessionNameProblem(session);
+  const problem = ctx.backend.nameProblem(session);
   if (problem) throw new ActionFailure(`cannot use session name ${JSON.stringify(session)}: ${problem}`, 'pick another name (letters, digits, - and _ always work)');
-  if (snap.sessions.some((s) => s.name === session)) throw new ActionFailure(`a tmux session named ${session} already exists on ${ctx.host}`, 'pick another name, or stop that session first');
+  if (snap.takenNames.includes(session)) throw new ActionFailure(`a tmux session named ${session} already exists on ${ctx.host}`, 'pick another name, or stop that session first');
   let gpuChoice = ctx.params.gpus;
   if (gpuChoice === undefined) {
     const answer = await ctx.ask({ kind: 'choice', title: 'GPUs', message: `GPUs for ${session}`, choices: gpuChoices(ctx, p.gpus), defaultValue: p.gpus });
@@ -70,7 +69,7 @@ async function chooseSessionAndGpus(ctx: ActionContext, p: ResolvedProject, snap
 /** Launches `command` for project p on the host probed in snap. Shared by launch and restart. */
 export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: HostSnapshot, command: string, plan: LaunchPlan): Promise<Verdict> {
   const host = ctx.host;
-  if (snap.tmuxError && !/no server running/.test(snap.tmuxError)) throw new ActionFailure(`${host}: ${snap.tmuxError}`, 'install tmux on the host (apt-get install tmux)');
+  if (snap.backendError) throw new ActionFailure(`${host}: ${snap.backendError}`, 'install tmux on the host (apt-get install tmux)');
   if (!snap.remoteDirExists) throw new ActionFailure(`${snap.remoteDir} does not exist on ${host}`, `sync the code first: trainyard sync ${p.name} --host ${host}`);
   const { session, gpuChoice } = await chooseSessionAndGpus(ctx, p, snap);
   const [gpus, git] = await Promise.all([chooseGpus(ctx, host, gpuChoice, ctx.gpuSamples()), readGitInfo(p.localDir)]);
@@ -83,13 +82,13 @@ export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: Ho
     const here = snap.runs.filter((r) => r.manifest.configHash === hash);
     const elsewhere = (await readLocalManifests(ctx.dataDir)).filter((m) => m.configHash === hash && m.host !== host);
     const seen = [
-      ...here.map((r) => `${r.manifest.session} on ${host}: ${r.status === 'running' ? 'RUNNING now' : r.status === 'exited' ? `ran, exit ${r.exitCode}` : r.status}, started ${r.manifest.startedAt}`),
+      ...here.map((r) => `${r.manifest.session} on ${host}: ${r.state === 'running' ? 'RUNNING now' : r.state === 'exited' ? `ran, exit ${r.exitCode}` : r.state}, started ${r.manifest.startedAt}`),
       ...elsewhere.map((m) => `${m.session} on ${m.host}: launched ${m.startedAt}`),
     ];
     if (seen.length > 0) {
       const yes = await ctx.confirm({
         title: 'Same config again?',
-        message: `This config (hash ${hash}: same command, environment and code) already ${here.some((r) => r.status === 'running') ? 'runs' : 'ran'}. Launch it again?`,
+        message: `This config (hash ${hash}: same command, environment and code) already ${here.some((r) => r.state === 'running') ? 'runs' : 'ran'}. Launch it again?`,
         details: seen,
         destructive: false,
       });
@@ -98,6 +97,7 @@ export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: Ho
   }
 
   const log = absoluteOnServer(logPathFor(p.logTemplate, p.name, session), snap.remoteDir, snap.home);
+  const files = ctx.backend.files(snap.home, session);
   const secretsFilePath = secretNames.length ? secretsFile(snap.home, p.name) : null;
   const manifest: RunManifest = {
     session,
@@ -118,46 +118,41 @@ export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: Ho
     restartCount: plan.restartCount,
     effectiveCommand: command,
     results: p.results,
-    script: runFile(snap.home, session, 'sh'),
+    script: files.script,
     secretsFile: secretsFilePath,
     localDir: p.localDir,
     writer: WRITER,
   };
-  const script = launchScript({
+  ctx.output(`› starting ${ctx.backend.kind} session ${session} on ${host}: ${command}`, 'step');
+  ctx.output(`  ${gpus.why}; log ${log}`, 'step');
+  const exec = backendExec(ctx);
+  const request: LaunchRequest = {
+    host,
+    id: session,
+    project: p.name,
+    home: snap.home,
     remoteDir: snap.remoteDir,
+    log,
+    command,
     env: p.env,
-    secretsFile: secretsFilePath,
     activation: p.activation,
     gpus: gpus.visible,
-    session,
-    project: p.name,
-    log,
-    exitFile: runFile(snap.home, session, 'exit'),
-    command,
-  });
-  ctx.output(`› starting tmux session ${session} on ${host}: ${command}`, 'step');
-  ctx.output(`  ${gpus.why}; log ${log}`, 'step');
-  const start = launchCommand(host, {
-    session,
-    home: snap.home,
-    manifestJson: JSON.stringify(manifest),
-    scriptText: script,
     secrets: secretsFilePath ? { file: secretsFilePath, text: secretsFileText(secrets), names: secretNames } : null,
-  });
-  let r;
+    manifest,
+  };
+  let started: LaunchResult;
   try {
-    r = await runCommand(ctx, start, { timeoutMs: 30_000 });
+    started = await ctx.backend.launch(exec, request);
   } catch (error) {
-    // The exit status got lost on a live connection: the session tells whether the launch happened.
+    // The exit status got lost on a live connection: whether the run exists tells whether the launch happened.
     if (!(error instanceof ActionFailure && error.cause_ === 'lost-exit-status')) throw error;
-    const st = await runCommand(ctx, paneStateCommand(host, session), { timeoutMs: 10_000 });
-    if (st.code !== 0) throw error;
-    r = { stdout: '', stderr: '', code: 0 };
+    if ((await ctx.backend.liveState(exec, host, session)).kind === 'absent') throw error;
+    started = { kind: 'started' };
   }
-  if (r.dry) return verdict.ok(`dry run: the commands above would launch ${session}`, [], { session, manifest });
-  if (r.code === 17) throw new ActionFailure(`a tmux session named ${session} already exists on ${host}`, 'pick another name');
-  if (r.code === 127) throw new ActionFailure(`tmux is not installed on ${host}`, 'install it there (apt-get install tmux)');
-  if (r.code !== 0) throw new ActionFailure(`launch on ${host} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ')}`, 'check free space and permissions in ~/.trainyard on the host');
+  if (started.kind === 'dry') return verdict.ok(`dry run: the commands above would launch ${session}`, [], { session, manifest });
+  if (started.kind === 'name-taken') throw new ActionFailure(`a ${ctx.backend.kind} session named ${session} already exists on ${host}`, 'pick another name');
+  if (started.kind === 'missing') throw new ActionFailure(`${started.what} is not installed on ${host}`, `install it there (apt-get install ${started.what})`);
+  if (started.kind === 'failed') throw new ActionFailure(`launch on ${host} failed (exit ${started.code}): ${started.output}`, 'check free space and permissions in ~/.trainyard on the host');
   const localFile = await writeLocalManifest(ctx.dataDir, manifest).catch((e: Error) => {
     ctx.output(`could not write the local manifest: ${e.message}`, 'warn');
     return null;
@@ -166,13 +161,12 @@ export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: Ho
   const verifyMs = ctx.params.verifyMs ?? 1000;
   if (verifyMs > 0) {
     await sleep(verifyMs, ctx.signal);
-    const st = await runCommand(ctx, paneStateCommand(host, session), { timeoutMs: 10_000 });
-    const [dead, status] = st.stdout.trim().split(' ');
-    if (st.code === 0 && dead === '1') {
-      const tail = await runCommand(ctx, tailCommand(host, log, 15), { timeoutMs: 10_000 });
+    const live = await ctx.backend.liveState(exec, host, session);
+    if (live.kind === 'ended') {
+      const tail = await runCommand(ctx, logEndCommand(host, log, 15), { timeoutMs: 10_000 });
       const lines = tail.stdout.split('\n').filter(Boolean);
       for (const l of lines) ctx.output(l, 'out');
-      return verdict.failed(`${session} started but ended within ${(verifyMs / 1000).toFixed(1)} s (exit ${status || '?'})`, 'read the end of the log above; a smoke test (t) shows such problems faster', lines.filter((l) => !l.startsWith('[trainyard]')).slice(-2), 'ended-at-once', { session, manifest });
+      return verdict.failed(`${session} started but ended within ${(verifyMs / 1000).toFixed(1)} s (exit ${live.exitCode ?? '?'})`, 'read the end of the log above; a smoke test (t) shows such problems faster', lines.filter((l) => !l.startsWith('[trainyard]')).slice(-2), 'ended-at-once', { session, manifest });
     }
   }
   return verdict.ok(
@@ -180,7 +174,7 @@ export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: Ho
     [
       `command: ${command}`,
       `log: ${log}`,
-      `manifest: ${runFile(snap.home, session, 'json')}${localFile ? ` and ${localFile}` : ''}`,
+      `manifest: ${files.manifest}${localFile ? ` and ${localFile}` : ''}`,
       `config ${hash}, git ${git.commit ? git.commit.slice(0, 12) : 'none'}${git.dirty ? ` + uncommitted changes (${git.diffHash})` : ''}`,
       `attach: trainyard attach ${host} ${session}`,
     ],

@@ -4,7 +4,7 @@
  * parent run. Without a checkpoint, offer a fresh start. The ordering and the command come
  * from src/remote/restart.ts, which the server-side watchdog mirrors.
  */
-import { listCheckpointsCommand } from '../commands/remote.js';
+import { listCheckpointsCommand } from '../commands/projectCommands.js';
 import { ConfigError } from '../config/load.js';
 import { buildResumeCommand, newestCheckpoint, type CheckpointEntry } from '../remote/restart.js';
 import { runCommand } from './execute.js';
@@ -58,10 +58,10 @@ export async function runRestart(ctx: ActionContext): Promise<Verdict> {
     return launchRun(ctxWithProject, p, snap, p.train, { parent: null, resumedFrom: null, restartCount: 0, checkDuplicates: false });
   }
   const m = parent.manifest;
-  if (parent.status === 'running') {
+  if (parent.state === 'running') {
     throw new ActionFailure(`${m.session} is still running on ${ctx.host}`, `stop it first (x / trainyard stop ${ctx.host} ${m.session}), then restart`);
   }
-  ctx.output(`parent run ${m.session}: ${parent.status}${parent.exitCode !== null ? ` (exit ${parent.exitCode})` : ''}, started ${m.startedAt}`, 'step');
+  ctx.output(`parent run ${m.session}: ${parent.state}${parent.exitCode !== null ? ` (exit ${parent.exitCode})` : ''}, started ${m.startedAt}`, 'step');
   const glob = m.checkpoints ?? p.checkpoints;
   const listed = await runCommand(ctx, listCheckpointsCommand(ctx.host, m.remoteDir, glob), { timeoutMs: 30_000 });
   const entries = parseCheckpointList(listed.stdout);

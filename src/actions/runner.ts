@@ -4,6 +4,8 @@
  * interval however fast a smoke test prints), cancellation through an AbortSignal, secrets
  * masked in everything it stores or reports. Errors end a run with a verdict; they never throw.
  */
+import { RunBackendError, type RunBackend } from '../backends/runBackend.js';
+import { tmuxBackend } from '../backends/tmux/tmuxBackend.js';
 import { RsyncArgumentError } from '../commands/rsync.js';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/types.js';
@@ -45,6 +47,8 @@ export interface RunnerOptions {
   store?: ActionsStore;
   /** The host's transport: the cockpit passes its monitors' held connections. Rejects when the host cannot be reached. */
   transportFor(host: string): Transport | Promise<Transport>;
+  /** How a host holds runs. Default: tmux sessions on every host. */
+  backendFor?(host: string): RunBackend;
   /** The store's newest GPU sample for a host. */
   gpuSamples?(host: string): GpuSample[] | null;
   /** Suspends the UI around fn (the cockpit: Ink's suspendTerminal). Default: just fn(). */
@@ -238,6 +242,7 @@ export class ActionRunner {
         config: this.options.config,
         host: target.host,
         transport,
+        backend: this.options.backendFor?.(target.host) ?? tmuxBackend,
         project,
         session: target.session ?? null,
         params: target.params ?? {},
@@ -284,6 +289,7 @@ export class ActionRunner {
       }
       if (error instanceof ActionFailure) return { outcome: 'failed', summary: error.message, details: [], hint: error.hint, cause: error.cause_ };
       if (error instanceof ConfigError) return { outcome: 'failed', summary: `config problem in ${error.file}`, details: error.problems, hint: 'fix the config file, then try again', cause: 'config' };
+      if (error instanceof RunBackendError) return { outcome: 'failed', summary: error.message, details: [], hint: error.hint };
       if (error instanceof RsyncArgumentError) return { outcome: 'failed', summary: error.message, details: [], hint: null, cause: 'config' };
       if (error instanceof SecretsError) return { outcome: 'failed', summary: error.message, details: [], hint: error.hint, cause: 'secrets' };
       return { outcome: 'failed', summary: `internal error: ${(error as Error)?.message ?? String(error)}`, details: [], hint: 'please report this with the output above' };

@@ -3,7 +3,7 @@
  * remote directory with the environment activated, output streamed into the pane, a time
  * limit, cancellable (the remote process group dies with the channel), and a verdict.
  */
-import { smokeCommand, writeSecretsCommand } from '../commands/remote.js';
+import { smokeCommand, writeSecretsCommand } from '../commands/projectCommands.js';
 import { smokeScript } from '../commands/runScript.js';
 import { secretsFile } from '../remote/layout.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';

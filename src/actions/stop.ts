@@ -1,6 +1,5 @@
-/** Stop: asks, writes the .stopped marker, sends Ctrl-C, waits, then kills the session. */
-import { stopCommand } from '../commands/remote.js';
-import { runCommand } from './execute.js';
+/** Stop: asks, then the run backend marks the run stopped, sends Ctrl-C, waits, then ends it. */
+import { backendExec } from './execute.js';
 import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
 
 export async function runStop(ctx: ActionContext): Promise<Verdict> {
@@ -18,12 +17,12 @@ export async function runStop(ctx: ActionContext): Promise<Verdict> {
   }
   ctx.output(`› stopping ${session} on ${ctx.host}`, 'step');
   ctx.progress({ fraction: null, label: `stopping ${session}` });
-  const r = await runCommand(ctx, stopCommand(ctx.host, session, grace), { timeoutMs: (grace + 20) * 1000 });
+  const r = await ctx.backend.stop(backendExec(ctx), ctx.host, session, grace);
   ctx.progress(null);
-  if (r.dry) return verdict.ok(`dry run: the command above would stop ${session}`);
-  if (r.code === 3) throw new ActionFailure(`there is no tmux session named ${session} on ${ctx.host}`, 'it may have ended already (the Sessions pane, or trainyard status, lists them)');
-  if (r.code !== 0) throw new ActionFailure(`stopping ${session} failed (exit ${r.code}): ${r.stderr.trim()}`, 'attach to it (a) and look');
-  const graceful = /@@graceful 1/.test(r.stdout);
+  if (r.kind === 'dry') return verdict.ok(`dry run: the command above would stop ${session}`);
+  if (r.kind === 'not-found') throw new ActionFailure(`there is no ${ctx.backend.kind} session named ${session} on ${ctx.host}`, 'it may have ended already (the Sessions pane, or trainyard status, lists them)');
+  if (r.kind === 'failed') throw new ActionFailure(`stopping ${session} failed (exit ${r.code}): ${r.output}`, 'attach to it (a) and look');
+  const graceful = r.graceful;
   return verdict.ok(graceful ? `stopped ${session} on ${ctx.host} (it exited after Ctrl-C)` : `killed ${session} on ${ctx.host} (still running ${grace} s after Ctrl-C)`, ['marked stopped: it will not be restarted automatically'], {
     graceful,
   });

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/load.js';
-import { mkdirCommand } from '../commands/remote.js';
+import { mkdirCommand } from '../commands/projectCommands.js';
 import { RSYNC_MAX_DELETE_EXIT, skippedDeletions, syncArgv, type SyncArgs } from '../commands/rsync.js';
 import type { ResolvedProject } from './project.js';
 import type { LocalCommand } from '../commands/value.js';

@@ -4,6 +4,7 @@
  * ends in a verdict. The CLI and the cockpit run the same definitions (src/actions/registry.ts)
  * through the same runner (src/actions/runner.ts).
  */
+import type { RunBackend } from '../backends/runBackend.js';
 import type { Config } from '../config/types.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import type { Transport } from '../transport/types.js';
@@ -76,6 +77,8 @@ export interface ActionContext {
   readonly host: string;
   /** That host's transport: the held SSH connection (or the local machine). */
   readonly transport: Transport;
+  /** How that host holds runs (tmux sessions today): launch, list, stop and attach go through it. */
+  readonly backend: RunBackend;
   readonly project: ResolvedProject | null;
   /** The selected tmux session, when the action is about one. */
   readonly session: string | null;

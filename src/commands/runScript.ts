@@ -24,6 +24,11 @@ export interface RunEnvironment {
 /** Where conda usually lives when it is not on a non-interactive shell's PATH. */
 export const CONDA_LOCATIONS = ['$HOME/miniconda3', '$HOME/anaconda3', '$HOME/miniforge3', '$HOME/mambaforge', '$HOME/.conda', '/opt/conda', '/opt/miniconda3', '/opt/anaconda3', '/opt/miniforge3', '/usr/local/miniconda3', '/usr/local/anaconda3'];
 
+/** The run script could not enter the project directory (not synced yet). */
+export const EXIT_NO_REMOTE_DIR = 66;
+/** conda (or another program the script needs) is not on the host: what a shell answers for a missing command. */
+export const EXIT_NOT_FOUND = 127;
+
 const fail = (code: number, message: string) => `{ printf 'trainyard: %s\\n' ${shQuote(message)} >&2; exit ${code}; }`;
 
 /**
@@ -37,7 +42,7 @@ function condaLines(env: string): string[] {
     `for ty_p in ${CONDA_LOCATIONS.map((p) => (p.startsWith('$HOME/') ? `"$HOME"/${shQuote(p.slice(6))}` : shQuote(p))).join(' ')}; do`,
     '  [ -z "$ty_conda" ] && [ -x "$ty_p/bin/conda" ] && ty_conda=$ty_p/bin/conda',
     'done',
-    `[ -n "$ty_conda" ] || ${fail(127, `conda not found on this host (PATH, $CONDA_EXE, ~/miniconda3, ~/anaconda3, ~/miniforge3, /opt/conda) — install it there or use "venv" instead of "conda"`)}`,
+    `[ -n "$ty_conda" ] || ${fail(EXIT_NOT_FOUND, `conda not found on this host (PATH, $CONDA_EXE, ~/miniconda3, ~/anaconda3, ~/miniforge3, /opt/conda) — install it there or use "venv" instead of "conda"`)}`,
     `ty_hook=$("$ty_conda" shell.bash hook) || ${fail(1, 'conda shell.bash hook failed')}`,
     'eval "$ty_hook"',
     `conda activate ${shQuote(env)} || ${fail(1, `conda activate ${env} failed — check the environment exists on this host: conda env list`)}`,
@@ -61,7 +66,7 @@ function venvLines(venv: string): string[] {
 
 /** cd, secrets, variables, GPUs and activation: the lines every run starts with. */
 export function preludeLines(spec: RunEnvironment): string[] {
-  const lines = [`cd -- ${shQuote(spec.remoteDir)} || ${fail(66, `cannot enter ${spec.remoteDir} on this host — sync the project first`)}`];
+  const lines = [`cd -- ${shQuote(spec.remoteDir)} || ${fail(EXIT_NO_REMOTE_DIR, `cannot enter ${spec.remoteDir} on this host — sync the project first`)}`];
   if (spec.secretsFile !== null) {
     lines.push(
       `[ -r ${shQuote(spec.secretsFile)} ] || ${fail(1, `secrets file ${spec.secretsFile} is missing`)}`,

@@ -1,16 +1,18 @@
 /** Pure unit tests of the command builders: argv values and dry-run text, nothing runs. */
 import { describe, expect, it } from 'vitest';
 import { gitCommands } from '../../src/commands/git.js';
-import { hostProbeCommand, launchCommand, listCheckpointsCommand, mkdirCommand, stopCommand, writeSecretsCommand } from '../../src/commands/remote.js';
+import { hostProbeCommand, launchCommand, stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
+import { listCheckpointsCommand, mkdirCommand, writeSecretsCommand } from '../../src/commands/projectCommands.js';
 import { DEFAULT_PULL_EXCLUDES, DEFAULT_SYNC_EXCLUDES, pullArgv, rsyncRsh, skippedDeletions, syncArgv, type SyncArgs } from '../../src/commands/rsync.js';
 import { launchScript, preludeLines, smokeScript, type RunEnvironment } from '../../src/commands/runScript.js';
-import { attachArgv, newWindowAttachArgv, paneTarget, sessionNameProblem, sessionTarget, tmuxArg, tmuxFormatLiteral } from '../../src/commands/tmux.js';
+import { attachArgv, newWindowAttachArgv, paneTarget, sessionNameProblem, sessionTarget, tmuxArg, tmuxFormatLiteral } from '../../src/backends/tmux/tmuxArgs.js';
 import { describeCommand, remoteCommandLine } from '../../src/commands/value.js';
 import { protectionFor } from '../../src/actions/sync.js';
 import { RUN_SCRIPT_MARKER, secretsFile, projectFileSlug, runFile } from '../../src/remote/layout.js';
 import { buildResumeCommand, checkpointStep, compareCheckpoints, newestCheckpoint, restartCommand, restartManifest } from '../../src/remote/restart.js';
 import { shJoin } from '../../src/shell/quote.js';
 import type { RunManifest } from '../../src/remote/layout.js';
+import type { Run } from '../../src/backends/runBackend.js';
 
 const sync: SyncArgs = { host: 'gpu-a', sshConfig: '/home/me/.ssh/config', localDir: '/home/me/proj', remoteDir: '/work/proj', excludes: ['.git/', 'data/'], protect: [] };
 
@@ -217,7 +219,8 @@ describe('layout', () => {
 
 describe('the --delete guard', () => {
   it("protects a live run's results, checkpoints and log (with the directories leading to it)", () => {
-    const live = [{ manifest: { session: 'r1', results: 'run-out', checkpoints: 'run-out/checkpoint-*', log: '/w/p/logs/x/r1.log' } as RunManifest, status: 'running' as const, exitCode: null, stoppedMarker: false }];
+    const manifest = { session: 'r1', project: 'p', host: 'gpu-a', remoteDir: '/w/p', gpus: null, results: 'run-out', checkpoints: 'run-out/checkpoint-*', log: '/w/p/logs/x/r1.log' } as RunManifest;
+    const live: Run[] = [{ id: 'r1', project: 'p', host: 'gpu-a', gpus: null, runDir: '/w/p', params: {}, manifest, state: 'running', exitCode: null, stoppedMarker: false }];
     const p = protectionFor('/w/p', live, { results: 'outputs', checkpoints: 'outputs/checkpoint-*' });
     expect(p.patterns).toEqual(['/run-out/***', '/run-out/checkpoint-*', '/run-out/checkpoint-*/***', '/logs/', '/logs/x/', '/logs/x/r1.log']);
     expect(p.described).toEqual(['run-out/, run-out/checkpoint-*, logs/x/r1.log (run r1 is alive)']);

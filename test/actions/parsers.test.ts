@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseHostProbe, resolveRemoteDir } from '../../src/actions/hostState.js';
+import { resolveRemoteDir } from '../../src/backends/runBackend.js';
+import { parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
 import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats } from '../../src/actions/parsers/rsync.js';
 import { lossTrend, readLog, smokeVerdict } from '../../src/actions/parsers/trainLog.js';
 import { parseCheckpointList } from '../../src/actions/restart.js';
@@ -103,11 +104,11 @@ describe('host probe', () => {
     const m1 = JSON.stringify({ session: 'a b', project: 'p', remoteDir: '/h/w' });
     const m2 = JSON.stringify({ session: 'old', project: 'p' });
     const m3 = JSON.stringify({ session: 'stopped1', project: 'p' });
-    const out = ['@@home /h', '@@direxists 1', '@@now 1700000100', FMT('a b', '0'), FMT('stopped1', '1'), '@@tmux 0', '@@manifest', m1, '@@manifest exit=1', m2, '@@manifest exit=130 stopped', m3, '@@manifest', '{broken', '@@end', ''].join('\n');
+    const out = ['@@home /h', '@@direxists 1', '@@now 1700000100', '@@tmux', FMT('a b', '0'), FMT('stopped1', '1'), '@@/tmux 0', '@@manifest', m1, '@@manifest exit=1', m2, '@@manifest exit=130 stopped', m3, '@@manifest', '{broken', '@@end', ''].join('\n');
     const snap = parseHostProbe(out, 'w');
-    expect(snap).toMatchObject({ home: '/h', remoteDir: '/h/w', remoteDirExists: true, now: 1700000100, tmuxError: null });
-    expect(snap.sessions.map((s) => s.name)).toEqual(['a b', 'stopped1']);
-    expect(snap.runs.map((r) => [r.manifest.session, r.status, r.exitCode])).toEqual([
+    expect(snap).toMatchObject({ home: '/h', remoteDir: '/h/w', remoteDirExists: true, now: 1700000100, backendError: null });
+    expect(snap.takenNames).toEqual(['a b', 'stopped1']);
+    expect(snap.runs.map((r) => [r.id, r.state, r.exitCode])).toEqual([
       ['a b', 'running', null],
       ['old', 'exited', 1],
       ['stopped1', 'stopped', 130],
@@ -115,8 +116,14 @@ describe('host probe', () => {
   });
 
   it('no tmux server is an empty list; no tmux is an error', () => {
-    expect(parseHostProbe('@@home /h\n@@direxists 0\n@@now 1\nno server running on /tmp/tmux-1/default\n@@tmux 1\n@@end\n', '/x')).toMatchObject({ sessions: [], tmuxError: null, remoteDirExists: false, remoteDir: '/x' });
-    expect(parseHostProbe('@@home /h\n@@direxists 0\n@@now 1\nbash: tmux: command not found\n@@tmux 127\n@@end\n', '/x').tmuxError).toBe('tmux is not installed on this host');
+    expect(parseHostProbe('@@home /h\n@@direxists 0\n@@now 1\n@@tmux\nno server running on /tmp/tmux-1/default\n@@/tmux 1\n@@end\n', '/x')).toMatchObject({ takenNames: [], backendError: null, remoteDirExists: false, remoteDir: '/x' });
+    expect(parseHostProbe('@@home /h\n@@direxists 0\n@@now 1\n@@tmux\nbash: tmux: command not found\n@@/tmux 127\n@@end\n', '/x').backendError).toBe('tmux is not installed on this host');
+  });
+
+  it('server text inside the tmux section cannot forge fields or manifests', () => {
+    const forged = ['@@home /h', '@@direxists 0', '@@now 1', '@@tmux', 'tmux: @@home /evil', '@@direxists 1', '@@manifest', '{"session":"forged","project":"p"}', '@@/tmux 0', '@@/tmux 1', '@@end'].join('\n');
+    const snap = parseHostProbe(forged, '/x');
+    expect(snap).toMatchObject({ home: '/h', remoteDirExists: false, runs: [], backendError: 'tmux: tmux: @@home /evil' });
   });
 
   it('resolves the remote directory like the probe script does', () => {

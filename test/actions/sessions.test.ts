@@ -3,7 +3,7 @@ import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachCommand } from '../../src/actions/attach.js';
+import { tmuxBackend } from '../../src/backends/tmux/tmuxBackend.js';
 import { controlPathFor } from '../../src/actions/sshMux.js';
 import type { Config } from '../../src/config/types.js';
 import { shJoin } from '../../src/shell/quote.js';
@@ -92,7 +92,7 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
 
   it('attach hands a terminal to ssh -t … tmux attach and returns on detach', async () => {
     await launch('att-1', 'python3 train.py --steps 100000 --step-seconds 0.2');
-    const argv = attachCommand(config.sshConfig, h.alias, 'att-1').argv;
+    const argv = tmuxBackend.attachCommand(config.sshConfig, h.alias, 'att-1', 'here').argv;
     expect(argv).toEqual(['ssh', '-F', config.sshConfig, '-t', '--', 'gpu-1', 'tmux attach-session -t =att-1']);
     // script(1) gives it a terminal, as the cockpit's suspended one would be
     const child = spawn('script', ['-qfec', shJoin(argv), '/dev/null'], { env: { ...process.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,5 +1,5 @@
 import { shScript } from '../../src/commands/value.js';
-import { launchCommand } from '../../src/commands/remote.js';
+import { launchCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import { runFile, runScriptHeader, type RunManifest } from '../../src/remote/layout.js';
 import { shQuote } from '../../src/shell/quote.js';
 import type { Transport } from '../../src/transport/types.js';

@@ -14,7 +14,7 @@ import { parseCliArgs } from '../../src/cli/args.js';
 import { openHostTransport } from '../../src/cli/hostTransport.js';
 import { runWatchdogCli } from '../../src/cli/watchdog.js';
 import { shScript } from '../../src/commands/value.js';
-import { stopCommand } from '../../src/commands/remote.js';
+import { stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import type { Config } from '../../src/config/types.js';
 import type { RunManifest } from '../../src/remote/layout.js';
 import type { Transport } from '../../src/transport/types.js';

@@ -1,22 +1,28 @@
 /**
- * Every command trainyard runs on a server for the research loop. Each is a fixed bash script
- * run as `bash -c SCRIPT NAME ARG…`: values (names, paths, globs) only ever arrive as
- * positional parameters, so no value is parsed as shell code; payloads (manifest, launch
- * script, secrets) arrive on stdin.
+ * The commands the tmux backend runs on a server. Each is a fixed bash script run as
+ * `bash -c SCRIPT NAME ARG…`: values (names, paths) only ever arrive as positional parameters,
+ * so no value is parsed as shell code; payloads (manifest, launch script, secrets) arrive on stdin.
+ * The exit codes the scripts use to say something are named here, beside them.
  */
-import { GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
-import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
-import { runFile, RUNS_DIR } from '../remote/layout.js';
+import { field, section } from '../../commands/sectioned.js';
+import type { RemoteCommand } from '../../commands/value.js';
+import { TMUX_SESSION_FORMAT } from '../../parsers/tmux.js';
+import { runFile, RUNS_DIR } from '../../remote/layout.js';
+import { paneTarget, sessionTarget, tmuxFormatLiteral } from './tmuxArgs.js';
 
-import { paneTarget, sessionTarget, tmuxFormatLiteral } from './tmux.js';
-import type { RemoteCommand } from './value.js';
+/** launchCommand: a tmux session of that name already exists. */
+export const EXIT_SESSION_EXISTS = 17;
+/** stopCommand: there is no tmux session of that name. */
+export const EXIT_NO_SUCH_SESSION = 3;
+/** What a shell answers for a program it cannot find (tmux not installed). */
+export const EXIT_COMMAND_NOT_FOUND = 127;
 
 const script = (name: string, body: string[], ...args: string[]): string[] => ['bash', '-c', body.join('\n'), name, ...args];
 
 /**
- * One read-only look at the host before an action: $HOME, whether the project directory
- * exists, the server clock, tmux sessions, and every run manifest with its markers. The
- * directory is resolved like resolveRemoteDir() does it: ~, ~/x, /abs, or relative to $HOME.
+ * One read-only look at the host before an action, in sectioned output: $HOME, whether the
+ * project directory exists, the server clock, the tmux sessions, and every run manifest with its
+ * markers. The directory is resolved like resolveRemoteDir() does it: ~, ~/x, /abs, or relative to $HOME.
  */
 export function hostProbeCommand(host: string, rawRemoteDir: string): RemoteCommand {
   return {
@@ -29,10 +35,10 @@ export function hostProbeCommand(host: string, rawRemoteDir: string): RemoteComm
       [
         'd=$1',
         'case $d in "~") d=$HOME ;; "~/"*) d=$HOME/${d#"~/"} ;; /*) ;; *) d=$HOME/$d ;; esac',
-        "printf '@@home %s\\n' \"$HOME\"",
-        "if [ -d \"$d\" ]; then printf '@@direxists 1\\n'; else printf '@@direxists 0\\n'; fi",
-        "printf '@@now %s\\n' \"$(date +%s)\"",
-        'tmux list-sessions -F "$2" 2>&1; printf \'@@tmux %s\\n\' "$?"',
+        field('home', '"$HOME"'),
+        `if [ -d "$d" ]; then ${field('direxists', '1')}; else ${field('direxists', '0')}; fi`,
+        field('now', '"$(date +%s)"'),
+        section('tmux', 'tmux list-sessions -F "$2"'),
         `for f in "$HOME"/${RUNS_DIR}/*.json; do`,
         '  [ -f "$f" ] || continue',
         '  b=${f%.json}',
@@ -41,28 +47,11 @@ export function hostProbeCommand(host: string, rawRemoteDir: string): RemoteComm
         "  [ -e \"$b.stopped\" ] && printf ' stopped'",
         "  printf '\\n'; head -c 1000000 -- \"$f\"; printf '\\n'",
         'done',
-        "printf '@@end\\n'",
+        field('end'),
       ],
       rawRemoteDir,
       TMUX_SESSION_FORMAT,
     ),
-  };
-}
-
-export function mkdirCommand(host: string, dir: string): RemoteCommand {
-  return { where: 'remote', host, purpose: 'create the project directory (first sync)', idempotent: true, argv: ['mkdir', '-p', '--', dir] };
-}
-
-/** Writes the secrets file (0600, atomically) from stdin: the values never touch a command line. */
-export function writeSecretsCommand(host: string, file: string, fileText: string, names: string[]): RemoteCommand {
-  return {
-    where: 'remote',
-    host,
-    purpose: 'write the project secrets to a 0600 file on the host',
-    idempotent: true,
-    argv: script('trainyard-secrets', ['set -e', 'umask 077', 'mkdir -p -- "${1%/*}"', 'cat > "$1.tmp"', 'chmod 600 -- "$1.tmp"', 'mv -f -- "$1.tmp" "$1"'], file),
-    stdin: fileText,
-    stdinLabel: `${names.length} secret variable(s) ${names.join(', ')} — values not shown`,
   };
 }
 
@@ -80,8 +69,9 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /**
  * Writes the manifest, the launch script and the secrets, then starts the tmux session with
- * remain-on-exit (the pane and its exit status outlive the command). Refuses (exit 17) when a
- * session of that name exists. The tmux command line holds only `bash <script path>`.
+ * remain-on-exit (the pane and its exit status outlive the command). Refuses
+ * (EXIT_SESSION_EXISTS) when a session of that name exists. The tmux command line holds only
+ * `bash <script path>`.
  */
 export function launchCommand(host: string, payload: LaunchPayload): RemoteCommand {
   const runs = `${payload.home}/${RUNS_DIR}`;
@@ -97,7 +87,7 @@ export function launchCommand(host: string, payload: LaunchPayload): RemoteComma
         's=$1; runs=$5; secrets=$6',
         'mkdir -p -- "$runs"',
         'if tmux has-session -t "$3" 2>/dev/null; then',
-        "  printf 'trainyard: a tmux session named %s already exists on this host — pick another name\\n' \"$s\" >&2; exit 17",
+        `  printf 'trainyard: a tmux session named %s already exists on this host — pick another name\\n' "$s" >&2; exit ${EXIT_SESSION_EXISTS}`,
         'fi',
         'IFS= read -r ty_m; IFS= read -r ty_s; IFS= read -r ty_k || true',
         'printf %s "$ty_m" | base64 -d > "$runs/$s.json.tmp"; mv -f -- "$runs/$s.json.tmp" "$runs/$s.json"',
@@ -127,7 +117,7 @@ export function launchCommand(host: string, payload: LaunchPayload): RemoteComma
 /**
  * Stops a session: writes the .stopped marker first (so a watchdog never restarts what the
  * user stopped), sends Ctrl-C, waits up to graceSeconds for the command to exit, then kills
- * the session. Prints "@@graceful 1" when Ctrl-C was enough. Exit 3: no such session.
+ * the session. Prints the field "graceful 1" when Ctrl-C was enough. EXIT_NO_SUCH_SESSION: no such session.
  */
 export function stopCommand(host: string, session: string, graceSeconds: number): RemoteCommand {
   return {
@@ -139,7 +129,7 @@ export function stopCommand(host: string, session: string, graceSeconds: number)
       [
         's=$1; runs="$HOME"/' + RUNS_DIR,
         'if ! tmux has-session -t "$2" 2>/dev/null; then',
-        "  printf 'trainyard: no tmux session named %s on this host\\n' \"$s\" >&2; exit 3",
+        `  printf 'trainyard: no tmux session named %s on this host\\n' "$s" >&2; exit ${EXIT_NO_SUCH_SESSION}`,
         'fi',
         'mkdir -p -- "$runs" && date -u +%Y-%m-%dT%H:%M:%SZ > "$runs/$s.stopped"',
         'tmux send-keys -t "$3" C-c',
@@ -149,7 +139,7 @@ export function stopCommand(host: string, session: string, graceSeconds: number)
         '  [ "$dead" = 1 ] && { graceful=1; break; }',
         '  sleep 0.1; i=$((i + 1))',
         'done',
-        "printf '@@graceful %s\\n' \"$graceful\"",
+        field('graceful', '"$graceful"'),
         'tmux kill-session -t "$2" 2>/dev/null || true',
       ],
       session,
@@ -158,46 +148,6 @@ export function stopCommand(host: string, session: string, graceSeconds: number)
       String(Math.max(0, Math.round(graceSeconds * 10))), // in tenths: the loop polls every 0.1 s
     ),
   };
-}
-
-/**
- * The checkpoints matching a glob in the project directory, NUL-separated "mtime<TAB>path".
- * The glob expands with IFS empty and is never evaluated: a file name is only ever data.
- */
-export function listCheckpointsCommand(host: string, remoteDir: string, glob: string): RemoteCommand {
-  return {
-    where: 'remote',
-    host,
-    purpose: `find checkpoints matching ${glob}`,
-    readOnly: true,
-    argv: script(
-      'trainyard-checkpoints',
-      ['cd -- "$1" 2>/dev/null || exit 0', 'IFS=', 'for f in $2; do', '  [ -e "$f" ] || continue', "  printf '%s\\t%s\\0' \"$(stat -c %Y -- \"$f\")\" \"$f\"", 'done'],
-      remoteDir,
-      glob,
-    ),
-  };
-}
-
-/** One nvidia-smi sample, to pick the least-used GPUs when the cockpit has none at hand. */
-export function gpuQueryCommand(host: string): RemoteCommand {
-  return {
-    where: 'remote',
-    host,
-    purpose: 'read GPU use (to pick the least-used GPUs)',
-    readOnly: true,
-    argv: ['nvidia-smi', `--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'],
-  };
-}
-
-/** The smoke test as it runs over the channel (the transport adds dieWithChannel). */
-export function smokeCommand(host: string, scriptText: string): RemoteCommand {
-  return { where: 'remote', host, purpose: 'run the smoke test in the foreground (output streamed here)', argv: ['bash', '-c', scriptText, 'trainyard-smoke'] };
-}
-
-/** Tail of a log, for a failure message. */
-export function tailCommand(host: string, file: string, lines: number): RemoteCommand {
-  return { where: 'remote', host, purpose: 'read the end of the log', readOnly: true, argv: ['tail', '-n', String(lines), '--', file] };
 }
 
 /** One session's pane state: "dead status" (used right after a launch). */
@@ -210,4 +160,3 @@ export function paneStateCommand(host: string, session: string): RemoteCommand {
     argv: ['tmux', 'display-message', '-p', '-t', paneTarget(session), '#{pane_dead} #{pane_dead_status}'],
   };
 }
-

@@ -5,7 +5,7 @@
  *    new-window -n are, so a literal name has every "#" doubled. Targets (-t) are not expanded.
  * These helpers produce argv elements; the shell quoting stays shQuote's job.
  */
-import { shJoin } from '../shell/quote.js';
+import { shJoin } from '../../shell/quote.js';
 
 /** An argv element tmux takes literally (a trailing ";" no longer separates commands). */
 export function tmuxArg(value: string): string {

@@ -1,0 +1,147 @@
+/**
+ * The run-backend seam. A run is the unit trainyard launches, lists, stops and restarts; a
+ * backend is how a host holds runs: tmux sessions on an SSH host today (src/backends/tmux/),
+ * jobs on a Slurm login node or entries of a sweep queue later. The actions only talk to this
+ * interface, through a CommandExec that runs command values over the host's connection (and
+ * prints them instead in a dry run), so a backend never needs the action machinery.
+ */
+import type { LocalCommand, RemoteCommand } from '../commands/value.js';
+import type { Activation } from '../commands/runScript.js';
+import type { RunManifest } from '../remote/layout.js';
+
+/** A remote command's result as an action sees it; `dry` when a dry run printed it instead. */
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal?: string;
+  dry?: boolean;
+}
+
+/** Runs a command value for a backend (the action's runCommand: dry runs, lost exit status, not-connected). */
+export type CommandExec = (command: RemoteCommand, options?: { timeoutMs?: number }) => Promise<CommandResult>;
+
+/** running: alive now; exited: ended with a known status; stopped: the user stopped it; gone: no trace left but the manifest. */
+export type RunState = 'running' | 'exited' | 'stopped' | 'gone';
+
+export interface Run {
+  /** The backend's handle for it: the tmux session name. */
+  id: string;
+  project: string;
+  host: string;
+  /** CUDA_VISIBLE_DEVICES, or null for every GPU. */
+  gpus: string | null;
+  /** The directory it works in (today the project's remote directory). */
+  runDir: string;
+  /** Parameters it was launched with ({} for a plain launch). */
+  params: Record<string, string>;
+  manifest: RunManifest;
+  state: RunState;
+  /** From the exit marker, or what the backend kept. */
+  exitCode: number | null;
+  /** The user stopped it: never restarted automatically. */
+  stoppedMarker: boolean;
+}
+
+/** What an action learns about a host before it acts: one read-only look. */
+export interface HostSnapshot {
+  home: string;
+  /** The project directory, absolute. */
+  remoteDir: string;
+  remoteDirExists: boolean;
+  /** Server clock, seconds. */
+  now: number | null;
+  /** Every run with a manifest on the host. */
+  runs: Run[];
+  /** Names a new run cannot take (tmux: every session, trainyard's or not). */
+  takenNames: string[];
+  /** Why the backend cannot run anything on this host, or null. */
+  backendError: string | null;
+}
+
+/** Everything a backend needs to start one run. */
+export interface LaunchRequest {
+  host: string;
+  id: string;
+  project: string;
+  home: string;
+  remoteDir: string;
+  /** Absolute log path, appended to. */
+  log: string;
+  /** The command line to run, resume arguments included. */
+  command: string;
+  env: Record<string, string>;
+  activation: Activation;
+  gpus: string | null;
+  /** The secrets file the run sources, with the text to write there, or null. */
+  secrets: { file: string; text: string; names: string[] } | null;
+  /** Written next to the run (one line of JSON) before it starts. */
+  manifest: RunManifest;
+}
+
+export type LaunchResult =
+  | { kind: 'started' }
+  | { kind: 'dry' }
+  /** Another run or session already holds that name. */
+  | { kind: 'name-taken' }
+  /** The backend's program is not installed on the host. */
+  | { kind: 'missing'; what: string }
+  | { kind: 'failed'; code: number | null; output: string };
+
+/** A run's liveness right now, as the backend holds it. */
+export type LiveState = { kind: 'running' } | { kind: 'ended'; exitCode: number | null } | { kind: 'absent' };
+
+export type StopResult = { kind: 'dry' } | { kind: 'stopped'; graceful: boolean } | { kind: 'not-found' } | { kind: 'failed'; code: number | null; output: string };
+
+/** The server paths of a run's own files. */
+export interface RunFiles {
+  manifest: string;
+  script: string;
+  exit: string;
+}
+
+export interface RunBackend {
+  /** 'tmux' today; 'slurm' and the sweep queue later. */
+  readonly kind: string;
+  /** One read-only look at the host: $HOME, the project directory, every run and its state. */
+  inspect(exec: CommandExec, host: string, rawRemoteDir: string): Promise<HostSnapshot>;
+  /** Why `id` cannot name a new run, or null. */
+  nameProblem(id: string): string | null;
+  /** The server paths of a run's files, given the server's $HOME. */
+  files(home: string, id: string): RunFiles;
+  /** The log path template a project uses when it sets none ("{session}" is the run id). */
+  readonly defaultLogTemplate: string;
+  launch(exec: CommandExec, request: LaunchRequest): Promise<LaunchResult>;
+  /** Whether the run is alive now (read-only). */
+  liveState(exec: CommandExec, host: string, id: string): Promise<LiveState>;
+  /** Stops a run: marks it stopped (no automatic restart), asks it to end, ends it after the grace time. */
+  stop(exec: CommandExec, host: string, id: string, graceSeconds: number): Promise<StopResult>;
+  /** The local command that hands this terminal to the run (here) or opens it in a new local tmux window. */
+  attachCommand(sshConfig: string, host: string, id: string, where: 'here' | 'new-window'): LocalCommand;
+}
+
+/** A host that cannot be looked at, in words (what failed, what to do). */
+export class RunBackendError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string | null,
+  ) {
+    super(message);
+    this.name = 'RunBackendError';
+  }
+}
+
+/** ~, ~/x, /abs, or relative to $HOME — the same rules as the host probe's shell `case`. */
+export function resolveRemoteDir(raw: string, home: string): string {
+  let d: string;
+  if (raw === '~') d = home;
+  else if (raw.startsWith('~/')) d = `${home}/${raw.slice(2)}`;
+  else if (raw.startsWith('/')) d = raw;
+  else d = `${home}/${raw}`;
+  return d.length > 1 ? d.replace(/\/+$/, '') : d;
+}
+
+/** Runs of a project that are alive now (their outputs must not be touched). */
+export function liveRunsOf(snapshot: HostSnapshot, project: string): Run[] {
+  return snapshot.runs.filter((r) => r.manifest.project === project && r.state === 'running');
+}

@@ -1,0 +1,134 @@
+/**
+ * The tmux backend: a run is a tmux session (remain-on-exit, so its pane and exit status
+ * outlive the command) started from a script in ~/.trainyard/runs, with its manifest and exit
+ * marker beside it (src/remote/layout.ts).
+ */
+import { launchScript } from '../../commands/runScript.js';
+import { parseSections } from '../../commands/sectioned.js';
+import type { LocalCommand } from '../../commands/value.js';
+import { LOCAL_HOST } from '../../config/load.js';
+import { isEmptyTmuxServer, parseTmuxSessions, type TmuxSession } from '../../parsers/tmux.js';
+import { DEFAULT_LOG_TEMPLATE, runFile, type RunManifest } from '../../remote/layout.js';
+import { resolveRemoteDir, RunBackendError, type CommandExec, type HostSnapshot, type LaunchRequest, type LaunchResult, type LiveState, type Run, type RunBackend, type RunFiles, type StopResult } from '../runBackend.js';
+import { attachArgv, newWindowAttachArgv, sessionNameProblem, sessionTarget } from './tmuxArgs.js';
+import { EXIT_COMMAND_NOT_FOUND, EXIT_NO_SUCH_SESSION, EXIT_SESSION_EXISTS, hostProbeCommand, launchCommand, paneStateCommand, stopCommand } from './tmuxCommands.js';
+
+function runState(manifest: RunManifest, sessions: TmuxSession[], exitMarker: number | null, stopped: boolean): Pick<Run, 'state' | 'exitCode'> {
+  const s = sessions.find((x) => x.name === manifest.session);
+  if (s?.running) return { state: 'running', exitCode: null };
+  const exitCode = exitMarker ?? s?.exitStatus ?? null;
+  if (stopped) return { state: 'stopped', exitCode };
+  if (exitCode !== null) return { state: 'exited', exitCode };
+  return { state: 'gone', exitCode: null };
+}
+
+function runOf(manifest: RunManifest, sessions: TmuxSession[], exit: number | null, stopped: boolean): Run {
+  return {
+    id: manifest.session,
+    project: manifest.project,
+    host: manifest.host,
+    gpus: manifest.gpus ?? null,
+    runDir: manifest.remoteDir,
+    params: {},
+    manifest,
+    stoppedMarker: stopped,
+    ...runState(manifest, sessions, exit, stopped),
+  };
+}
+
+/** Parses hostProbeCommand's sectioned output. */
+export function parseHostProbe(output: string, rawRemoteDir: string): HostSnapshot {
+  const out = parseSections(output);
+  const home = out.value('home');
+  if (home === undefined) throw new RunBackendError('the host probe printed nothing usable', 'is bash installed on the host? try: trainyard doctor');
+  const tmux = out.first('tmux');
+  const text = tmux?.lines.join('\n') ?? '';
+  const tmuxCode = tmux?.exit ?? -1;
+  const tmuxOk = tmuxCode === 0 || isEmptyTmuxServer(text);
+  const sessions = tmuxCode === 0 ? parseTmuxSessions(text) : [];
+  const backendError = tmuxOk ? null : tmuxCode === EXIT_COMMAND_NOT_FOUND ? 'tmux is not installed on this host' : `tmux: ${text.trim().split('\n')[0] || `exit ${tmuxCode}`}`;
+  const runs: Run[] = [];
+  for (const s of out.all('manifest')) {
+    const exit = /exit=(\d+)/.exec(s.value);
+    try {
+      const manifest = JSON.parse(s.lines[0] ?? '') as RunManifest;
+      if (manifest && typeof manifest.session === 'string') runs.push(runOf(manifest, sessions, exit ? Number(exit[1]) : null, /(^| )stopped\b/.test(s.value)));
+    } catch {
+      // a half-written or foreign file: not ours to judge
+    }
+  }
+  return {
+    home,
+    remoteDir: resolveRemoteDir(rawRemoteDir, home),
+    remoteDirExists: out.value('direxists') === '1',
+    now: out.number('now'),
+    runs,
+    takenNames: sessions.map((s) => s.name),
+    backendError,
+  };
+}
+
+const lastLines = (r: { stdout: string; stderr: string }) => (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ');
+
+export const tmuxBackend: RunBackend = {
+  kind: 'tmux',
+  defaultLogTemplate: DEFAULT_LOG_TEMPLATE,
+
+  async inspect(exec: CommandExec, host: string, rawRemoteDir: string): Promise<HostSnapshot> {
+    const r = await exec(hostProbeCommand(host, rawRemoteDir), { timeoutMs: 20_000 });
+    if (r.code !== 0) throw new RunBackendError(`cannot look at ${host}: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`}`, 'check the host with: trainyard doctor');
+    return parseHostProbe(r.stdout, rawRemoteDir);
+  },
+
+  nameProblem: sessionNameProblem,
+
+  files(home: string, id: string): RunFiles {
+    return { manifest: runFile(home, id, 'json'), script: runFile(home, id, 'sh'), exit: runFile(home, id, 'exit') };
+  },
+
+  async launch(exec: CommandExec, q: LaunchRequest): Promise<LaunchResult> {
+    const scriptText = launchScript({
+      remoteDir: q.remoteDir,
+      env: q.env,
+      secretsFile: q.secrets?.file ?? null,
+      activation: q.activation,
+      gpus: q.gpus,
+      session: q.id,
+      project: q.project,
+      log: q.log,
+      exitFile: runFile(q.home, q.id, 'exit'),
+      command: q.command,
+    });
+    const r = await exec(launchCommand(q.host, { session: q.id, home: q.home, manifestJson: JSON.stringify(q.manifest), scriptText, secrets: q.secrets }), { timeoutMs: 30_000 });
+    if (r.dry) return { kind: 'dry' };
+    if (r.code === 0) return { kind: 'started' };
+    if (r.code === EXIT_SESSION_EXISTS) return { kind: 'name-taken' };
+    if (r.code === EXIT_COMMAND_NOT_FOUND) return { kind: 'missing', what: 'tmux' };
+    return { kind: 'failed', code: r.code, output: lastLines(r) };
+  },
+
+  async liveState(exec: CommandExec, host: string, id: string): Promise<LiveState> {
+    const r = await exec(paneStateCommand(host, id), { timeoutMs: 10_000 });
+    if (r.code !== 0) return { kind: 'absent' };
+    const [dead, status] = r.stdout.trim().split(' ');
+    if (dead !== '1') return { kind: 'running' };
+    return { kind: 'ended', exitCode: status && /^\d+$/.test(status) ? Number(status) : null };
+  },
+
+  async stop(exec: CommandExec, host: string, id: string, graceSeconds: number): Promise<StopResult> {
+    const r = await exec(stopCommand(host, id, graceSeconds), { timeoutMs: (graceSeconds + 20) * 1000 });
+    if (r.dry) return { kind: 'dry' };
+    if (r.code === EXIT_NO_SUCH_SESSION) return { kind: 'not-found' };
+    if (r.code !== 0) return { kind: 'failed', code: r.code, output: r.stderr.trim() };
+    return { kind: 'stopped', graceful: parseSections(r.stdout).value('graceful') === '1' };
+  },
+
+  attachCommand(sshConfig: string, host: string, id: string, where: 'here' | 'new-window'): LocalCommand {
+    if (where === 'new-window') {
+      const argv = host === LOCAL_HOST ? ['tmux', 'new-window', 'tmux', 'attach-session', '-t', sessionTarget(id)] : newWindowAttachArgv(sshConfig, host, id);
+      return { where: 'local', argv, purpose: `open ${id} on ${host} in a new local tmux window` };
+    }
+    const argv = host === LOCAL_HOST ? ['tmux', 'attach-session', '-t', sessionTarget(id)] : attachArgv(sshConfig, host, id);
+    return { where: 'local', argv, purpose: `attach to ${id} on ${host} (detach with Ctrl-b d)` };
+  },
+};
