@@ -8,6 +8,7 @@ import type { ActionId, Verdict } from '../../src/actions/types.js';
 import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { SshConnection } from '../../src/ssh/connection.js';
+import type { Transport } from '../../src/transport/types.js';
 import type { TestHost, TestHosts } from '../harness/testHosts.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,7 +62,7 @@ export interface RunOptions {
   onEvent?: (e: RunnerEvent) => void;
 }
 
-export async function runAction(config: Config, connection: SshConnection, action: ActionId, target: ActionTarget, opts: RunOptions): Promise<ActionResult> {
+export async function runAction(config: Config, connection: Transport, action: ActionId, target: ActionTarget, opts: RunOptions): Promise<ActionResult> {
   const lines: { text: string; kind: string }[] = [];
   const runner = new ActionRunner({
     config,
