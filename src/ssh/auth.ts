@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import ssh2 from 'ssh2';
-import type { AnyAuthMethod, ParsedKey } from 'ssh2';
+import type { AnyAuthMethod, BaseAgent, ParsedKey } from 'ssh2';
 import type { ResolvedHost } from './resolve.js';
 
 export type AskPassphrase = (keyPath: string) => Promise<string | null>;
@@ -49,16 +49,54 @@ export async function loadPrivateKey(file: string, ask?: AskPassphrase): Promise
   throw new EncryptedKeyError(`wrong passphrase for ${file}`);
 }
 
+/** The public key blob of an IdentityFile: from FILE.pub, else from the private key when it is not encrypted. */
+export function identityPublicKey(file: string): Buffer | null {
+  for (const candidate of [`${file}.pub`, file]) {
+    try {
+      const parsed = ssh2.utils.parseKey(readFileSync(candidate));
+      if (parsed instanceof Error) continue;
+      return (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH();
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
+/** The agent, offering only the keys whose public half is one of `allowed` (what IdentitiesOnly means for an agent). */
+export function agentWithOnly(socket: string, allowed: Buffer[]): BaseAgent {
+  const agent = new ssh2.OpenSSHAgent(socket);
+  const list = agent.getIdentities.bind(agent);
+  agent.getIdentities = (cb) =>
+    list((error, keys) => {
+      if (error || !keys) return cb(error, keys);
+      cb(
+        undefined,
+        keys.filter((key) => {
+          const blob = (key as Partial<ParsedKey>).getPublicSSH?.();
+          return blob !== undefined && allowed.some((a) => a.equals(blob));
+        }),
+      );
+    });
+  return agent;
+}
+
 /**
  * The ssh2 authHandler: the agent first (unless IdentityAgent none), then each IdentityFile that
- * exists, in ssh_config order — what OpenSSH tries, minus password prompts.
+ * exists, in ssh_config order — what OpenSSH tries, minus password prompts. With IdentitiesOnly
+ * the agent offers only the IdentityFiles' keys: a full agent would otherwise use up the server's
+ * MaxAuthTries before the right key is tried.
  */
 export function makeAuthHandler(host: ResolvedHost, ask?: AskPassphrase, onProblem?: (message: string) => void) {
   const steps: (() => Promise<AnyAuthMethod | null>)[] = [];
-  const agent = agentSocket(host);
-  if (agent) steps.push(async () => ({ type: 'agent', username: host.user, agent }));
-  for (const file of host.identityFiles) {
-    if (!existsSync(file)) continue;
+  const socket = agentSocket(host);
+  const files = host.identityFiles.filter((file) => existsSync(file));
+  if (socket && !host.identitiesOnly) steps.push(async () => ({ type: 'agent', username: host.user, agent: socket }));
+  if (socket && host.identitiesOnly) {
+    const allowed = files.map(identityPublicKey).filter((blob): blob is Buffer => blob !== null);
+    if (allowed.length) steps.push(async () => ({ type: 'agent', username: host.user, agent: agentWithOnly(socket, allowed) }));
+  }
+  for (const file of files) {
     steps.push(async () => {
       try {
         const key = await loadPrivateKey(file, ask);

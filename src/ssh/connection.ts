@@ -9,6 +9,7 @@ import { LineSplitter, type ExecOptions, type ExecResult, type ShellCommand, typ
 import { makeAuthHandler, type AskPassphrase } from './auth.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { appendKnownHost, describeKeyBlob, findKnownEntries, judgeHostKey, knownHostsName, preferredHostKeyAlgorithms } from './knownHosts.js';
+import { openProxyCommand } from './proxyCommand.js';
 import { resolveHost, type ResolvedHost } from './resolve.js';
 import { Semaphore } from './semaphore.js';
 import { onWake } from './wakeDetector.js';
@@ -116,7 +117,7 @@ export class SshConnection extends EventEmitter implements Transport {
       this.resolved = target;
       // ProxyJump: hop 1 directly, then each next hop (and finally the target) through the previous one.
       const chain = [...(await Promise.all(target.proxyJump.map((hop) => resolveHost(this.options.sshConfig, hop)))), target];
-      let sock: Duplex | undefined;
+      let sock: Duplex | undefined = chain[0].proxyCommand ? await openProxyCommand(chain[0]) : undefined;
       for (let i = 0; i < chain.length - 1; i++) {
         const hopClient = await this.open(chain[i], sock, generation);
         this.jumps.push(hopClient);
