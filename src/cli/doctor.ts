@@ -5,6 +5,7 @@ import { agentProblem } from '../ssh/auth.js';
 import { SshConnection } from '../ssh/connection.js';
 import { resolveHost } from '../ssh/resolve.js';
 import { shScript, type ShellCommand } from '../commands/value.js';
+import { parseSections, section } from '../commands/sectioned.js';
 import { LocalTransport } from '../transport/local.js';
 import type { Transport } from '../transport/types.js';
 import { printText } from './print.js';
@@ -19,7 +20,7 @@ export interface Check {
   fix?: string;
 }
 
-/** One exec on the host answers every remote question; each answer is framed by @@begin/@@end lines. */
+/** One exec on the host answers every remote question, each in its own section of the output. */
 export function remoteChecksCommand(): ShellCommand {
   const probes: [string, string][] = [
     ['nvidia-smi', 'nvidia-smi -L'],
@@ -27,21 +28,12 @@ export function remoteChecksCommand(): ShellCommand {
     ['rsync', 'rsync --version'],
     ['disk', 'df -Pk "$HOME"'],
   ];
-  const script = probes.map(([name, cmd]) => `printf '@@begin %s\\n' ${name}; ${cmd} 2>&1; printf '@@end %s %s\\n' ${name} "$?"`).join('; ');
+  const script = probes.map(([name, cmd]) => section(name, cmd)).join('; ');
   return shScript(script, [], 'doctor checks');
 }
 
 function parseRemoteChecks(stdout: string): Map<string, { code: number; text: string }> {
-  const map = new Map<string, { code: number; text: string }>();
-  let lines: string[] = [];
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith('@@begin ')) lines = [];
-    else if (line.startsWith('@@end ')) {
-      const [, name, code] = line.split(' ');
-      map.set(name, { code: Number(code), text: lines.filter((l) => l.trim()).join('\n') });
-    } else lines.push(line);
-  }
-  return map;
+  return new Map(parseSections(stdout).sections.map((s) => [s.name, { code: s.exit ?? -1, text: s.lines.filter((l) => l.trim()).join('\n') }]));
 }
 
 function remoteChecks(host: string, stdout: string): Check[] {

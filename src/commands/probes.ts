@@ -2,6 +2,7 @@ import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
 import { RUNS_DIR } from '../remote/layout.js';
 import { shJoin } from '../shell/quote.js';
+import { field, parseSections, section } from './sectioned.js';
 import { argvCommand, shScript, type ShellCommand } from './value.js';
 
 /** The one streaming GPU source per host: nvidia-smi prints a line per GPU every interval. */
@@ -16,13 +17,13 @@ export function gpuStreamCommand(intervalMs: number): ShellCommand {
 export function sessionsProbeCommand(): ShellCommand {
   const list = shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT]);
   const script = [
-    `printf '@@now %s\\n' "$(date +%s)"`,
+    field('now', '"$(date +%s)"'),
     // tmux 3.3 sometimes reaps a dead pane only when another of its children exits, leaving
     // pane_dead_status empty (":1:::"): a run-shell makes one exit, then the list is read again.
-    `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"; printf '@@tmux %s\\n' "$rc"`,
+    section('tmux', `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"; exit "$rc"`),
     // tmux 3.3 can lose a dead pane's exit status; trainyard's run scripts also write it to a file.
-    `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n.exit"; [ -f "$f" ] && printf '%s:%s\n' "$(head -c 12 "$f" | tr -dc 0-9)" "$n";; esac; done; printf '@@exits 0\n'`,
-    `if command -v nvidia-smi >/dev/null 2>&1; then ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])} 2>&1; printf '@@apps %s\\n' "$?"; else printf '@@apps 127\\n'; fi`,
+    section('exits', `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n.exit"; [ -f "$f" ] && printf '%s:%s\n' "$(head -c 12 "$f" | tr -dc 0-9)" "$n";; esac; done; true`),
+    section('apps', `command -v nvidia-smi >/dev/null 2>&1 || exit 127; ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])}`),
   ].join('; ');
   return shScript(script, [], 'sessions probe');
 }
@@ -37,24 +38,12 @@ export interface ProbeSections {
 
 /** Splits the batched probe's output into its sections. */
 export function parseProbeOutput(output: string): ProbeSections {
-  const sections: ProbeSections = { now: null, exits: new Map(), tmux: { text: '', code: -1 }, apps: { text: '', code: -1 } };
-  let buffer: string[] = [];
-  for (const line of output.split('\n')) {
-    const marker = /^@@(now|tmux|apps|exits) (\d+)$/.exec(line);
-    if (!marker) {
-      buffer.push(line);
-      continue;
-    }
-    const value = Number.parseInt(marker[2], 10);
-    if (marker[1] === 'now') sections.now = value;
-    else if (marker[1] === 'exits') {
-      for (const l of buffer) {
-        const m = /^(\d+):(.+)$/.exec(l);
-        if (m) sections.exits.set(m[2], Number(m[1]));
-      }
-    }
-    else sections[marker[1] as 'tmux' | 'apps'] = { text: buffer.join('\n'), code: value };
-    buffer = [];
+  const out = parseSections(output);
+  const part = (name: string) => ({ text: out.text(name), code: out.first(name)?.exit ?? -1 });
+  const exits = new Map<string, number>();
+  for (const l of out.first('exits')?.lines ?? []) {
+    const m = /^(\d+):(.+)$/.exec(l);
+    if (m) exits.set(m[2], Number(m[1]));
   }
-  return sections;
+  return { now: out.number('now'), exits, tmux: part('tmux'), apps: part('apps') };
 }

@@ -1,4 +1,5 @@
 /** The watchdog operations over a Transport: install, status, uninstall, events. */
+import { parseSections } from '../commands/sectioned.js';
 import type { RemoteCommand } from '../commands/value.js';
 import type { ExecResult, Transport } from '../transport/types.js';
 import { DEFAULT_WATCHDOG_CONFIG, parseWatchdogConfig, renderWatchdogConfig, watchdogConfigProblems, type WatchdogConfig } from './config.js';
@@ -15,17 +16,8 @@ export async function runRemote(transport: Transport, command: RemoteCommand, ti
   return transport.exec(command, { stdin: command.stdin, timeoutMs });
 }
 
-function markers(stdout: string): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const line of stdout.split('\n')) {
-    const match = /^@@(\w+)(?: (.*))?$/.exec(line);
-    if (match && !m.has(match[1])) m.set(match[1], match[2] ?? '');
-  }
-  return m;
-}
-
 function failure(what: string, r: ExecResult): WatchdogError {
-  const error = markers(r.stdout).get('error');
+  const error = parseSections(r.stdout).value('error');
   const text = [error, r.stdout.split('\n').filter((l) => !l.startsWith('@@')).join(' '), r.stderr].filter(Boolean).join(' ').trim();
   return new WatchdogError(`${what} failed${r.code === null ? ' (connection lost or timed out)' : ` (exit ${r.code})`}${text ? `: ${text}` : ''}`);
 }
@@ -68,20 +60,20 @@ export async function installWatchdog(transport: Transport, host: string, change
   const config = await plannedConfig(transport, host, changes);
   const w = await runRemote(transport, writeConfigCommand(host, renderWatchdogConfig(config), config.webhookUrl !== null));
   if (w.code !== 0) throw failure('writing the watchdog config', w);
-  const configChanged = markers(w.stdout).has('changed');
+  const configChanged = parseSections(w.stdout).has('changed');
   const { text, version } = stampedWatchdogScript();
   const r = await runRemote(transport, installCommand(host, text, version, configChanged));
-  const m = markers(r.stdout);
+  const m = parseSections(r.stdout);
   if (r.code !== 0 || !m.has('action')) throw failure('installing the watchdog', r);
-  const pid = Number(m.get('pid'));
-  return { action: m.get('action') as InstallResult['action'], version: m.get('version') ?? '', pid: pid > 0 ? pid : null, configChanged, config };
+  const pid = Number(m.value('pid'));
+  return { action: m.value('action') as InstallResult['action'], version: m.value('version') ?? '', pid: pid > 0 ? pid : null, configChanged, config };
 }
 
 export async function uninstallWatchdog(transport: Transport, host: string): Promise<{ removed: boolean }> {
   const r = await runRemote(transport, uninstallCommand(host));
-  const m = markers(r.stdout);
+  const m = parseSections(r.stdout);
   if (r.code !== 0 || !m.has('removed')) throw failure('uninstalling the watchdog', r);
-  return { removed: m.get('removed') === '1' };
+  return { removed: m.value('removed') === '1' };
 }
 
 export interface WatchdogState {
@@ -101,14 +93,13 @@ export interface WatchdogState {
 
 /** Parses statusCommand's output. */
 export function parseStatusOutput(stdout: string): WatchdogState {
-  const head = stdout.split('\n@@summary\n')[0] ?? '';
-  const m = markers(head);
-  const summaryText = /\n?@@summary\n([\s\S]*?)\n@@events\n/.exec(stdout)?.[1] ?? '';
-  const eventsText = /\n@@events\n([\s\S]*?)@@end/.exec(stdout)?.[1] ?? '';
-  const pane = /^@@pane (\d) /m.exec(head);
-  const pid = Number(m.get('pid'));
-  const now = Number(m.get('now'));
-  const version = m.get('version') || null;
+  const m = parseSections(stdout);
+  const summaryText = m.text('summary');
+  const eventsText = m.text('events');
+  const pane = /^(\d) /.exec(m.value('pane') ?? '');
+  const pid = Number(m.value('pid'));
+  const now = Number(m.value('now'));
+  const version = m.value('version') || null;
   return {
     installed: m.has('version'),
     running: pid > 0,

@@ -26,7 +26,7 @@ describe('probe commands', () => {
   });
 
   it('reads exit codes that run scripts left in .exit files', () => {
-    const sections = parseProbeOutput('@@now 5\n@@tmux 1\n3:mnist-a1b2\n0:odd:name\n@@exits 0\n@@apps 127\n');
+    const sections = parseProbeOutput('@@now 5\n@@tmux\n@@/tmux 1\n@@exits\n3:mnist-a1b2\n0:odd:name\n@@/exits 0\n@@apps\n@@/apps 127\n');
     expect(sections.exits.get('mnist-a1b2')).toBe(3);
     expect(sections.exits.get('odd:name')).toBe(0);
   });
