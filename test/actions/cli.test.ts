@@ -15,6 +15,7 @@ import type { Config } from '../../src/config/types.js';
 import { shJoin } from '../../src/shell/quote.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
 import { copySampleProject, removeDir, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost } from './helpers.js';
+import { waitFor } from '../support/waitFor.js';
 
 const can = canRunTestHosts();
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -125,8 +126,7 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
     const slow = { ...JSON.parse(JSON.stringify({ hosts: [h.alias], sshConfig: lab.sshConfigPath })), projects: { sample: sampleProject(local, { smoke: 'python3 train.py --steps 100000 --step-seconds 0.05 --subset 4242' }) } };
     writeFileSync(configFile, JSON.stringify(slow));
     const run = spawnCli(['smoke', 'sample']);
-    const deadline = Date.now() + 15_000;
-    while (!run.output().includes('step 3 loss') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => run.output().includes('step 3 loss'), 15_000, 'step 3 of the smoke test');
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code, r.stdout).toBe(130);

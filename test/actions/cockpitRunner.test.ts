@@ -5,6 +5,7 @@ import { createCockpitRunner } from '../../src/actions/cockpitRunner.js';
 import { Fleet } from '../../src/hosts/fleet.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
 import { copySampleProject, labConfig, remoteHost, removeDir, sampleProject, tempDir, type RemoteHost } from './helpers.js';
+import { waitFor } from '../support/waitFor.js';
 
 const can = canRunTestHosts();
 
@@ -51,8 +52,7 @@ describe.skipIf(!can.ok)('cockpit runner over the fleet', () => {
 
   it('a host that is down gives a failed verdict that says why, not an exception', async () => {
     await lab.hosts[1].stopSshd();
-    const deadline = Date.now() + 20_000;
-    while (fleet.store.getState().hosts['gpu-2'].connection.state === 'connected' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => fleet.store.getState().hosts['gpu-2'].connection.state !== 'connected', 20_000, 'gpu-2 to drop');
     const runner = createCockpitRunner(fleet, { dataDir: path.join(work, 'data') });
     const v = await runner.start('sync', { host: 'gpu-2' }).done;
     expect(v).toMatchObject({ outcome: 'failed', cause: 'not-connected' });

@@ -10,6 +10,7 @@ import type { Config } from '../../src/config/types.js';
 import { SshConnection } from '../../src/ssh/connection.js';
 import type { Transport } from '../../src/transport/types.js';
 import type { TestHost, TestHosts } from '../harness/testHosts.js';
+import { waitFor } from '../support/waitFor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SAMPLE_PROJECT = path.resolve(here, '../sample-project');
@@ -121,15 +122,8 @@ export function remoteHost(lab: TestHosts, h: TestHost): RemoteHost {
 
 /** Polls a shell command on the host until it prints something matching, or fails. */
 export async function waitOnHost(h: Pick<RemoteHost, 'alias' | 'run'>, cmd: string, match: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    const r = await h.run(cmd);
-    last = r.stdout + r.stderr;
-    if (match.test(r.stdout)) return r.stdout;
-    if (Date.now() > deadline) throw new Error(`timed out waiting on ${h.alias} for ${match} from: ${cmd}\nlast output: ${last}`);
-    await new Promise((res) => setTimeout(res, 150));
-  }
+  const r = await waitFor(() => h.run(cmd), { until: (r) => match.test(r.stdout), timeoutMs, intervalMs: 150, what: `${match} on ${h.alias} from: ${cmd}`, show: (r) => r.stdout + r.stderr });
+  return r.stdout;
 }
 
 /** A config "projects" entry for the sample project. */

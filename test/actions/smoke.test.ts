@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { waitFor } from '../support/waitFor.js';
 import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
 
 const can = canRunTestHosts();
@@ -111,9 +112,7 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
     });
     expect(started).toBe(true);
     expect(r.verdict.outcome).toBe('cancelled');
-    const deadline = Date.now() + 5000;
-    while ((await running()) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
-    expect(await running()).toBe('');
+    await waitFor(running, { until: (left) => left === '', intervalMs: 100, what: 'the smoke command to be gone' });
   });
 
   it('stops at the time limit: a run printing losses passes, a silent one fails', async () => {
@@ -122,17 +121,13 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
     expect(Date.now() - t0).toBeLessThan(6000);
     expect(r.verdict).toMatchObject({ outcome: 'ok', cause: 'time-limit' });
     expect(r.verdict.summary).toContain('no error in the first 1.5 s (stopped at the time limit)');
-    const deadline = Date.now() + 5000;
-    while ((await running()) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
-    expect(await running()).toBe('');
+    await waitFor(running, { until: (left) => left === '', intervalMs: 100, what: 'the smoke command to be gone' });
 
     // a unique duration: other test files run processes as the same user on this machine
     const silent = await smoke(cfg({ smoke: 'sleep 31.4159', smokeTimeoutSeconds: 1 }));
     expect(silent.verdict).toMatchObject({ outcome: 'failed', cause: 'timeout' });
     const sleeping = async () => (await h.run("pgrep -u tytest -a -f 'sleep 31[.]4159' || true")).stdout.trim();
-    const until = Date.now() + 5000;
-    while ((await sleeping()) && Date.now() < until) await new Promise((res) => setTimeout(res, 100));
-    expect(await sleeping()).toBe('');
+    await waitFor(sleeping, { until: (left) => left === '', intervalMs: 100, what: 'the smoke command to be gone' });
   });
 
   it('says to sync first when the project is not on the host', async () => {

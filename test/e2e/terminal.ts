@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from '../support/waitFor.js';
 
 /**
  * A real terminal for end-to-end tests: a private tmux server (its own socket) running one
@@ -48,13 +49,7 @@ export class TmuxTerminal {
   }
 
   async waitFor(predicate: (text: string) => boolean, timeoutMs = 20_000, what = 'screen'): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const text = this.text();
-      if (predicate(text)) return text;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen was:\n${text}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return waitFor(() => this.text(), { until: predicate, timeoutMs, intervalMs: 100, what, show: (text) => `the screen was:\n${text}` });
   }
 
   stop(): void {

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/waitFor.js';
 import { canRunTestHosts, sshArgs, startTestHosts, type TestHosts } from './testHosts.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -219,19 +220,12 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
         buf = buf.slice(i + 1);
       }
     });
-    const waitFor = async (pred: () => boolean, ms: number) => {
-      const t0 = Date.now();
-      while (!pred()) {
-        if (Date.now() - t0 > ms) throw new Error(`timeout; got ${JSON.stringify(lines.map((l) => l.line))}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    await waitFor(() => lines.length >= 6, 10_000);
+    await waitFor(() => lines, { until: (l) => l.length >= 6, timeoutMs: 10_000, what: 'six samples', show: (l) => JSON.stringify(l.map((x) => x.line)) });
     expect(lines.slice(0, 6).map((l) => l.line)).toEqual(['0, 99', '1, 99', '0, 99', '1, 99', '0, 99', '1, 99']);
     // consecutive intervals arrive ~200 ms apart (flushed, not buffered)
     expect(lines[4].t - lines[2].t).toBeGreaterThan(120);
     h.setGpu({ mode: 'load', count: 2, util: 0 }); // a stall: process still there, 0 %
-    await waitFor(() => lines.some((l) => l.line === '0, 0'), 5_000);
+    await waitFor(() => lines.some((l) => l.line === '0, 0'), 5_000, 'the idle sample');
     const flip = lines.findIndex((l) => l.line === '0, 0');
     expect(lines[flip + 1]?.line ?? '1, 0').toBe('1, 0');
     child.kill('SIGTERM');
@@ -244,7 +238,7 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
         return false;
       }
     });
-    await waitFor(() => awkLeft().length === 0, 5_000);
+    await waitFor(() => awkLeft().length === 0, 5_000, 'no awk left');
     h.setGpu({ mode: 'idle' });
   }, 30_000);
 

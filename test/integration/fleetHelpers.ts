@@ -2,6 +2,7 @@ import type { Config } from '../../src/config/types.js';
 import { normalizeConfig } from '../../src/config/load.js';
 import type { TrainyardStore, HostState } from '../../src/state/store.js';
 import type { TestHosts } from '../harness/testHosts.js';
+import { waitFor } from '../support/waitFor.js';
 
 /** A config for the test hosts with a fast keepalive so cuts are noticed in a few seconds. */
 export function testConfig(hosts: TestHosts, extra: Record<string, unknown> = {}): Config {
@@ -22,11 +23,11 @@ export const FAST_BACKOFF = { baseMs: 300, capMs: 1500, jitter: 0 };
 
 /** Polls the store until the predicate holds for a host, or fails with what the host looked like. */
 export async function waitForHost(store: TrainyardStore, alias: string, predicate: (h: HostState) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<HostState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const h = store.getState().hosts[alias];
-    if (predicate(h)) return h;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${alias}: ${what}; last state ${JSON.stringify({ connection: h.connection, gpuError: h.gpuError, gpus: h.gpus.length, sessions: h.sessions.map((s) => s.name) })}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitFor(() => store.getState().hosts[alias], {
+    until: predicate,
+    timeoutMs,
+    intervalMs: 100,
+    what: `${alias}: ${what}`,
+    show: (h) => JSON.stringify({ connection: h.connection, gpuError: h.gpuError, gpus: h.gpus.length, sessions: h.sessions.map((s) => s.name) }),
+  });
 }

@@ -10,13 +10,7 @@ import type { ShellCommand } from '../../src/commands/value.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
+export { waitFor } from '../support/waitFor.js';
 
 const made: string[] = [];
 // Registered while the importing test file is collected: runs after that file's tests.

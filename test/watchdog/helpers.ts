@@ -5,6 +5,7 @@ import { shQuote } from '../../src/shell/quote.js';
 import type { Transport } from '../../src/transport/types.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
 import { readWatchdogEvents } from '../../src/watchdog/remote.js';
+import { waitFor } from '../support/waitFor.js';
 
 export interface RunSpec {
   session: string;
@@ -90,13 +91,7 @@ export async function launchTestRun(transport: Transport, host: string, home: st
 
 /** Polls the host's events until `done` holds; fails with the events seen so far. */
 export async function waitForEvents(transport: Transport, host: string, done: (events: WatchdogEvent[]) => boolean, timeoutMs = 30_000, what = 'events'): Promise<WatchdogEvent[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = await readWatchdogEvents(transport, host);
-    if (done(events)) return events;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; events: ${events.map((e) => `${e.session}:${e.kind}:${e.detail}`).join(' | ')}`);
-    await new Promise((r) => setTimeout(r, 400));
-  }
+  return waitFor(() => readWatchdogEvents(transport, host), { until: done, timeoutMs, intervalMs: 400, what, show: (events) => events.map((e) => `${e.session}:${e.kind}:${e.detail}`).join(' | ') });
 }
 
 export const has = (events: WatchdogEvent[], session: string | null, kind: string) => events.some((e) => e.session === session && e.kind === kind);

@@ -25,6 +25,7 @@ import { markSeen } from '../../src/watchdog/seen.js';
 import { watchdogStatusFor } from '../../src/watchdog/status.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { testConfig } from '../integration/fleetHelpers.js';
+import { waitFor } from '../support/waitFor.js';
 import { count, has, launchTestRun, remoteHome, sleep, waitForEvents } from './helpers.js';
 
 const can = canRunTestHosts();
@@ -346,8 +347,7 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       await installWatchdog(t2, 'gpu-2', { ...FAST, webhookUrl: `${base}/topic-SECRET-7f3a` });
       expect((await t2.exec(shScript('stat -c %a "$HOME"/.trainyard/watchdog/config'))).stdout.trim()).toBe('600');
       await launchTestRun(t2, 'gpu-2', home2, { session: 'push-run', command: 'sleep 1; exit 9', gpus: '1' });
-      const deadline = Date.now() + 20_000;
-      while (requests.length === 0 && Date.now() < deadline) await sleep(50);
+      await waitFor(() => requests.length > 0, 20_000, 'the webhook request');
       expect(requests.length).toBeGreaterThan(0);
       // the request is held open: curl is running right now
       const lines = cmdlines(hosts.host('gpu-2'));
