@@ -37,7 +37,10 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
   const env = { ...process.env, TMUX: '' };
   const cfg = (overrides: Record<string, unknown>) => labConfig(lab, { sample: sampleProject(local, overrides) });
   const smoke = (config: Config, onStart?: Parameters<typeof runAction>[4]['onStart']) => runAction(config, conn, 'smoke', { host: h.alias, project: 'sample' }, { dataDir, env, onStart });
-  const running = async () => (await h.run("pgrep -u tytest -f 'train[.]py --steps 100000' || true")).stdout.trim();
+  // every test host runs as tytest, and other checkouts' tests may run this same command: this run's own mark
+  const SUBSET = 10_000 + (process.pid % 50_000);
+  const LONG_SMOKE = `python3 train.py --steps 100000 --step-seconds 0.05 --subset ${SUBSET}`;
+  const running = async () => (await h.run(`pgrep -u tytest -f 'train[.]py --steps 100000 --step-seconds 0[.]05 --subset ${SUBSET}' || true`)).stdout.trim();
 
   beforeAll(async () => {
     lab = await startTestHosts({ count: 1 });
@@ -101,7 +104,7 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
 
   it('cancels: the remote process dies with the channel', async () => {
     let started = false;
-    const r = await smoke(cfg({ smoke: 'python3 train.py --steps 100000 --step-seconds 0.05' }), (runner, runId) => {
+    const r = await smoke(cfg({ smoke: LONG_SMOKE }), (runner, runId) => {
       const unsub = runner.store.subscribe((s) => {
         if (!started && s.runs[runId]?.lines.some((l) => l.text.startsWith('step 3 '))) {
           started = true;
@@ -117,7 +120,7 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
 
   it('stops at the time limit: a run printing losses passes, a silent one fails', async () => {
     const t0 = Date.now();
-    const r = await smoke(cfg({ smoke: 'python3 train.py --steps 100000 --step-seconds 0.05', smokeTimeoutSeconds: 1.5 }));
+    const r = await smoke(cfg({ smoke: LONG_SMOKE, smokeTimeoutSeconds: 1.5 }));
     expect(Date.now() - t0).toBeLessThan(6000);
     expect(r.verdict).toMatchObject({ outcome: 'ok', cause: 'time-limit' });
     expect(r.verdict.summary).toContain('no error in the first 1.5 s (stopped at the time limit)');
