@@ -7,40 +7,29 @@ import { LossChart } from '../../components/LossChart.js';
 import { LogTail } from '../../src/logs/logTail.js';
 import { MetricsCollector } from '../../src/logs/metrics.js';
 import { RECORD_END } from '../../src/logs/tailCommand.js';
-import type { ExecResult, StreamHandle, StreamOptions, Transport } from '../../src/transport/types.js';
-import { sleep } from './helpers.js';
-import type { ShellCommand } from '../../src/commands/value.js';
+import { sleep, waitFor } from './helpers.js';
+import { ScriptedTransport } from '../support/scriptedTransport.js';
 
 const ESC = '\u001b';
 const KEYS = { esc: ESC, enter: '\r', up: `${ESC}[A`, pgup: `${ESC}[5~` };
 
-/** Hands the test the tail's record stream, as the server would write it. */
-class FeedTransport implements Transport {
-  onLine: (line: string) => void = () => {};
-  async exec(): Promise<ExecResult> {
-    return { stdout: '', stderr: '', code: 0 };
-  }
-  stream(_command: ShellCommand, options: StreamOptions): StreamHandle {
-    this.onLine = options.onLine;
-    return { cancel() {}, done: new Promise<ExecResult>(() => {}) };
-  }
-}
-
 function setup() {
-  const transport = new FeedTransport();
+  // the tail's record stream, fed as the server would write it
+  const transport = new ScriptedTransport();
+  const stream = transport.expectStream('trainyard-tail', { live: true });
   const tail = new LogTail({ transport, file: '/runs/train01.log', flushMs: 10 });
   tail.start();
-  transport.onLine(`F 9 0 0 start${RECORD_END}`);
+  stream.line(`F 9 0 0 start${RECORD_END}`);
   let offset = 0;
   let n = 0;
   const write = (text: string) => {
     offset += text.length + 1;
-    transport.onLine(`L ${offset} ${text}${RECORD_END}`);
+    stream.line(`L ${offset} ${text}${RECORD_END}`);
   };
   const writeSteps = (count: number) => {
     for (let i = 0; i < count; i++, n++) write(stepLine(n));
   };
-  return { tail, transport, write, writeSteps, partial: (text: string) => transport.onLine(`P ${offset} ${text}${RECORD_END}`) };
+  return { tail, transport, write, writeSteps, partial: (text: string) => stream.line(`P ${offset} ${text}${RECORD_END}`) };
 }
 
 async function mount(node: React.ReactElement, columns = 50, rows = 25) {
@@ -201,10 +190,8 @@ describe('LogPane at 50x25', () => {
   });
 
   test('a dropped link shows in the status line', async () => {
-    const transport = {
-      exec: async () => ({ stdout: '', stderr: '', code: 0 }),
-      stream: () => ({ cancel() {}, done: Promise.resolve({ stdout: '', stderr: '', code: null, signal: 'disconnected' }) }),
-    } satisfies Transport;
+    const transport = new ScriptedTransport();
+    transport.expectStream('trainyard-tail', { result: { code: null, signal: 'disconnected' } });
     const tail = new LogTail({ transport, file: '/x.log', maxRetryMs: 60_000 });
     tails.push(tail);
     const ui = await mount(<LogPane tail={tail} width={50} height={25} />);
@@ -225,7 +212,7 @@ describe('LossChart at 50 columns', () => {
     mounted.push(ui);
     expect(ui.lines()[0]).toContain('no metrics');
     for (let i = 0; i < 300; i++) s.write(i % 50 === 7 ? `step ${i} loss nan lr 1e-3` : `step ${i} loss ${(2 / (1 + i / 20)).toFixed(4)} lr 1e-3`);
-    await sleep(60);
+    await waitFor(() => ui.lines()[0], { until: (top) => /^loss 0\.125 .*6 nan\/inf/.test(top), what: 'the chart to draw all 300 steps', show: String });
     const lines = ui.lines();
     expect(lines).toHaveLength(12);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(50);

@@ -9,9 +9,9 @@ import { LogTail, type LogTailState } from '../../src/logs/logTail.js';
 import { MetricsCollector } from '../../src/logs/metrics.js';
 import { RECORD_END } from '../../src/logs/tailCommand.js';
 import { LocalTransport } from '../../src/transport/local.js';
-import type { ExecResult, StreamHandle, StreamOptions, Transport } from '../../src/transport/types.js';
 import { FlakyTransport, sleep, tempDir, waitFor } from './helpers.js';
-import { commandLine, type ShellCommand } from '../../src/commands/value.js';
+import { commandLine } from '../../src/commands/value.js';
+import { ScriptedTransport } from '../support/scriptedTransport.js';
 
 const tails: LogTail[] = [];
 afterEach(() => {
@@ -22,21 +22,6 @@ function track(t: LogTail): LogTail {
   return t;
 }
 
-/** A transport that hands the test the stream's onLine, to feed records at any rate. */
-class FeedTransport implements Transport {
-  onLine: ((line: string) => void) | null = null;
-  finish: ((r: ExecResult) => void) | null = null;
-  commands: string[] = [];
-  async exec(): Promise<ExecResult> {
-    return { stdout: '', stderr: '', code: 0 };
-  }
-  stream(command: ShellCommand, options: StreamOptions): StreamHandle {
-    this.commands.push(commandLine(command));
-    this.onLine = options.onLine;
-    const done = new Promise<ExecResult>((r) => (this.finish = r));
-    return { cancel: () => this.finish?.({ stdout: '', stderr: '', code: null, signal: 'cancelled' }), done };
-  }
-}
 
 describe('LogTail', () => {
   test('lines reach the ring buffer and the store in batches, at most every flushMs', async () => {
@@ -121,41 +106,49 @@ describe('LogTail', () => {
   });
 
   test('a command that cannot run is an error in the store, retried with back-off, never a crash', async () => {
-    const transport = new FeedTransport();
+    const transport = new ScriptedTransport();
+    const first = transport.expectStream('trainyard-tail', { live: true });
+    const retry = transport.expectStream('trainyard-tail', { live: true });
     const tail = track(new LogTail({ transport, file: '/x.log', maxRetryMs: 400 }));
     tail.start();
-    transport.finish!({ stdout: '', stderr: 'sh: 1: awk: not found', code: 127 });
+    first.end({ stderr: 'sh: 1: awk: not found', code: 127 });
     await waitFor(() => tail.store.getState().status === 'error');
     expect(tail.store.getState().error).toContain('awk: not found');
-    await waitFor(() => transport.commands.length === 2, 2000, 'a retry');
+    await waitFor(() => transport.remaining === 0, 2000, 'a retry');
+    await retry.opened;
+    transport.verify();
   });
 
   test('a line cut short by a dropped link is not shown; it comes whole after the resume', async () => {
-    const transport = new FeedTransport();
+    const transport = new ScriptedTransport();
+    const first = transport.expectStream('trainyard-tail', { live: true });
+    // the resume asks for inode 77 from byte 6: the end of the last whole record
+    const resumed = transport.expectStream((c) => / 77 6 0 /.test(commandLine(c)), { live: true });
     const tail = track(new LogTail({ transport, file: '/x.log', flushMs: 5, maxRetryMs: 100 }));
     tail.start();
-    transport.onLine!(`F 77 0 0 start${RECORD_END}`);
-    transport.onLine!(`L 6 first${RECORD_END}`);
-    transport.onLine!('L 13 seco'); // LineSplitter flushes the unfinished record when the channel closes
-    transport.finish!({ stdout: '', stderr: '', code: null, signal: 'disconnected' });
-    await waitFor(() => transport.commands.length === 2, 2000, 'resume');
-    expect(transport.commands[1]).toContain(' 77 6 0 ');
-    transport.onLine!(`F 77 6 0 resume${RECORD_END}`);
-    transport.onLine!(`L 13 second${RECORD_END}`);
+    first.line(`F 77 0 0 start${RECORD_END}`);
+    first.line(`L 6 first${RECORD_END}`);
+    first.line('L 13 seco'); // LineSplitter flushes the unfinished record when the channel closes
+    first.end({ code: null, signal: 'disconnected' });
+    await resumed.opened;
+    resumed.line(`F 77 6 0 resume${RECORD_END}`);
+    resumed.line(`L 13 second${RECORD_END}`);
     await waitFor(() => tail.lines.size === 2);
     expect(tail.lines.slice(0, 5)).toEqual(['first', 'second']);
+    transport.verify();
   });
 
   test('memory stays bounded: 1 M lines at 10 000 lines/s keep the buffer at its cap and the heap flat', async () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
-    const transport = new FeedTransport();
+    const transport = new ScriptedTransport();
+    const stream = transport.expectStream('trainyard-tail', { live: true });
     const capacity = 5000;
     const tail = track(new LogTail({ transport, file: '/x.log', capacity, flushMs: 100 }));
     const metrics = new MetricsCollector(null, { publishMs: 100 });
     metrics.attach(tail);
     tail.start();
-    transport.onLine!(`F 1 0 0 start${RECORD_END}`);
+    stream.line(`F 1 0 0 start${RECORD_END}`);
     let offset = 0;
     let states = 0;
     tail.store.subscribe(() => states++);
@@ -165,7 +158,7 @@ describe('LogTail', () => {
         for (let k = i; k < i + 1000; k++) {
           const text = `step ${k} loss ${(2 / (1 + k / 1000)).toFixed(4)} lr 3.0e-04 | \u001b[32mok\u001b[0m ${'x'.repeat(k % 60)}`;
           offset += text.length + 1;
-          transport.onLine!(`L ${offset} ${text}${RECORD_END}`);
+          stream.line(`L ${offset} ${text}${RECORD_END}`);
         }
         await new Promise((r) => setImmediate(r));
       }
