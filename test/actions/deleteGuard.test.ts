@@ -9,40 +9,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../../src/actions/types.js';
 import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
+import { canRunTestHosts } from '../harness/testHosts.js';
+import { runAction, sampleProject, waitOnHost, type RemoteHost, expectOk, startActionLab, type ActionLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
 describe.skipIf(!can.ok)('sync --delete on a real host', () => {
-  let lab: TestHosts;
+  let fixture: ActionLab;
   let h: RemoteHost;
   let config: Config;
   let conn: SshConnection;
-  let work: string;
   let local: string;
   let dataDir: string;
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1 });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-guard-');
-    local = copySampleProject(path.join(work, 'sample'));
-    dataDir = path.join(work, 'data');
     // Results in a directory nothing excludes (not in the defaults, not in .gitignore), the log inside the project:
     // only the guard stands between --delete and the run's files.
-    config = labConfig(lab, {
-      sample: sampleProject(local, {
-        train: 'python3 train.py --steps 400 --save-every 5 --step-seconds 0.05 --output run-out',
-        results: 'run-out',
-        checkpoints: 'run-out/checkpoint-*',
-        log: 'logs/{session}.log',
+    fixture = await startActionLab({
+      prefix: 'ty-guard-',
+      projects: (local) => ({
+        sample: sampleProject(local, {
+          train: 'python3 train.py --steps 400 --save-every 5 --step-seconds 0.05 --output run-out',
+          results: 'run-out',
+          checkpoints: 'run-out/checkpoint-*',
+          log: 'logs/{session}.log',
+        }),
       }),
     });
-    conn = await connect(config, h.alias);
+    ({ h, config, conn, local, dataDir } = fixture);
   });
 
-  afterAll(() => tearDownLab({ conn, h, lab, work }));
+  afterAll(() => fixture?.stop());
 
   it('shows what --delete would remove and deletes nothing without a yes', async () => {
     const target = { host: h.alias, project: 'sample' };

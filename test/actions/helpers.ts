@@ -1,6 +1,6 @@
 /** Shared set-up for the action tests: real sshd hosts (test/harness), a sample project copy, a runner. */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ActionRunner, type ActionTarget, type Answerer, type RunnerEvent } from '../../src/actions/runner.js';
@@ -9,7 +9,7 @@ import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { SshConnection } from '../../src/ssh/connection.js';
 import type { Transport } from '../../src/transport/types.js';
-import type { TestHost, TestHosts } from '../harness/testHosts.js';
+import { startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -138,6 +138,51 @@ export function sampleProject(local: string, overrides: Record<string, unknown> 
     results: 'outputs',
     ...overrides,
   };
+}
+
+export interface ActionLab {
+  lab: TestHosts;
+  /** The first test host, for checks through the system ssh. */
+  h: RemoteHost;
+  /** A temporary directory for everything local; removed by stop(). */
+  work: string;
+  /** The sample project's copy (a git repo). */
+  local: string;
+  /** Where local run manifests go. */
+  dataDir: string;
+  config: Config;
+  /** A held connection to the first host. */
+  conn: SshConnection;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real-host fixture every action test starts from: test hosts, a copy of the sample project,
+ * a config with the projects `projects(local)` returns, one held connection. Whatever was started
+ * is stopped again when a later step fails.
+ */
+export async function startActionLab(o: {
+  prefix: string;
+  hosts?: Parameters<typeof startTestHosts>[0];
+  /** Where the sample project is copied (default work/sample). */
+  projectDir?: (work: string) => string;
+  projects: (local: string, work: string) => Record<string, unknown>;
+}): Promise<ActionLab> {
+  const parts: Parameters<typeof tearDownLab>[0] = { work: tempDir(o.prefix) };
+  try {
+    const lab = (parts.lab = await startTestHosts(o.hosts ?? { count: 1 }));
+    const h = (parts.h = remoteHost(lab, lab.hosts[0]));
+    const work = parts.work!;
+    const target = o.projectDir?.(work) ?? path.join(work, 'sample');
+    mkdirSync(path.dirname(target), { recursive: true });
+    const local = copySampleProject(target);
+    const config = labConfig(lab, o.projects(local, work));
+    const conn = (parts.conn = await connect(config, h.alias));
+    return { lab, h, work, local, dataDir: path.join(work, 'data'), config, conn, stop: () => tearDownLab(parts) };
+  } catch (error) {
+    await tearDownLab(parts);
+    throw error;
+  }
 }
 
 /** Everything a real-host action test starts, stopped in reverse order (each part may not exist if setup failed). */

@@ -4,14 +4,13 @@
  * host, and nothing extra ever runs: no canary file appears anywhere.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { shQuote } from '../../src/shell/quote.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, runAction, tempDir, waitOnHost, remoteHost, type RemoteHost, tearDownLab } from './helpers.js';
+import { canRunTestHosts } from '../harness/testHosts.js';
+import { runAction, waitOnHost, type RemoteHost, startActionLab, type ActionLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -28,37 +27,34 @@ const SESSION3 = `k ${hostile('k').replace(/\\/g, '')}`;
 const ENV_VALUE = `${hostile('e')}\nsecond line with a lone ' and a lone "`;
 
 describe.skipIf(!can.ok)('hostile values are inert', () => {
-  let lab: TestHosts;
+  let fixture: ActionLab;
   let h: RemoteHost;
   let config: Config;
   let conn: SshConnection;
   let work: string;
-  let local: string;
   let dataDir: string;
   const remoteRel = `work/${hostile('d')}\nline2 'lone`;
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1 });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-hostile-');
-    mkdirSync(path.join(work, hostile('l')), { recursive: true });
-    local = copySampleProject(path.join(work, hostile('l'), `proj\n'"`));
-    dataDir = path.join(work, 'data');
-    config = labConfig(lab, {
-      [PROJECT]: {
-        local,
-        remote: `~/${remoteRel}`,
-        train: 'python3 train.py --steps 12 --save-every 4 --step-seconds 0.02 --print-env HOSTILE',
-        smoke: `python3 train.py --epochs 1 --step-seconds 0 --print-env HOSTILE --output 'out $(touch ty-canary-c1)'`,
-        resume: '--resume {checkpoint}',
-        env: { HOSTILE: ENV_VALUE },
-        secretEnv: ['TY_HOSTILE_SECRET'],
-      },
+    fixture = await startActionLab({
+      prefix: 'ty-hostile-',
+      projectDir: (dir) => path.join(dir, hostile('l'), `proj\n'"`),
+      projects: (local) => ({
+        [PROJECT]: {
+          local,
+          remote: `~/${remoteRel}`,
+          train: 'python3 train.py --steps 12 --save-every 4 --step-seconds 0.02 --print-env HOSTILE',
+          smoke: `python3 train.py --epochs 1 --step-seconds 0 --print-env HOSTILE --output 'out $(touch ty-canary-c1)'`,
+          resume: '--resume {checkpoint}',
+          env: { HOSTILE: ENV_VALUE },
+          secretEnv: ['TY_HOSTILE_SECRET'],
+        },
+      }),
     });
-    conn = await connect(config, h.alias);
+    ({ h, config, conn, work, dataDir } = fixture);
   });
 
-  afterAll(() => tearDownLab({ conn, h, lab, work }));
+  afterAll(() => fixture?.stop());
 
   it('runs sync, smoke, launch, restart, pull and stop with them, and nothing extra runs', async () => {
     const env = { ...process.env, TMUX: '', TY_HOSTILE_SECRET: hostile('x') };

@@ -8,31 +8,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunManifest } from '../../src/remote/layout.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import type { Config } from '../../src/config/types.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, tearDownLab } from './helpers.js';
+import { canRunTestHosts } from '../harness/testHosts.js';
+import { runAction, sampleProject, waitOnHost, type RemoteHost, startActionLab, type ActionLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
 describe.skipIf(!can.ok)('research loop on a real host', () => {
-  let lab: TestHosts;
+  let fixture: ActionLab;
   let h: RemoteHost;
   let config: Config;
   let conn: SshConnection;
-  let work: string;
   let local: string;
   let dataDir: string;
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1, gpu: { count: 2, util: [90, 5], set: { 'memory.used': [70000, 1000] } } });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-loop-');
-    local = copySampleProject(path.join(work, 'sample'));
-    dataDir = path.join(work, 'data');
-    config = labConfig(lab, { sample: sampleProject(local) });
-    conn = await connect(config, h.alias);
+    fixture = await startActionLab({ prefix: 'ty-loop-', hosts: { count: 1, gpu: { count: 2, util: [90, 5], set: { 'memory.used': [70000, 1000] } } }, projects: (local) => ({ sample: sampleProject(local) }) });
+    ({ h, config, conn, local, dataDir } = fixture);
   });
 
-  afterAll(() => tearDownLab({ conn, h, lab, work }));
+  afterAll(() => fixture?.stop());
 
   it('runs the whole loop', async () => {
     const target = { host: h.alias, project: 'sample' };

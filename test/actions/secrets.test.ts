@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import { shQuote } from '../../src/shell/quote.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
+import { canRunTestHosts } from '../harness/testHosts.js';
+import { runAction, sampleProject, waitOnHost, type RemoteHost, expectOk, startActionLab, type ActionLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -18,36 +18,35 @@ const HF = 'hf_T0ken-with $(dollar) and \'quote\'';
 const PASS = 'p4ss-in-env-block';
 
 describe.skipIf(!can.ok)('secrets on a real host', () => {
-  let lab: TestHosts;
+  let fixture: ActionLab;
   let h: RemoteHost;
   let config: Config;
   let conn: SshConnection;
-  let work: string;
   let dataDir: string;
   const env = { ...process.env, TMUX: '', WANDB_API_KEY: WANDB };
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1 });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-secrets-');
-    const local = copySampleProject(path.join(work, 'sample'));
-    dataDir = path.join(work, 'data');
-    const envFile = path.join(work, 'hf.env');
-    writeFileSync(envFile, `# tokens\nexport HF_TOKEN="${HF.replace(/"/g, '\\"')}"\n`, { mode: 0o600 });
-    config = labConfig(lab, {
-      sample: sampleProject(local, {
-        train: 'python3 train.py --steps 400 --step-seconds 0.05 --check-env WANDB_API_KEY --check-env HF_TOKEN --check-env API_PASS',
-        smoke: 'python3 train.py --steps 2 --step-seconds 0 --print-env WANDB_API_KEY --print-env HF_TOKEN --print-env API_PASS',
-        env: { API_PASS: PASS, VISIBLE: 'not-a-secret' },
-        secretEnv: ['WANDB_API_KEY', 'API_PASS'],
-        envFile,
-      }),
+    fixture = await startActionLab({
+      prefix: 'ty-secrets-',
+      projects: (local, dir) => {
+        const envFile = path.join(dir, 'hf.env');
+        writeFileSync(envFile, `# tokens\nexport HF_TOKEN="${HF.replace(/"/g, '\\"')}"\n`, { mode: 0o600 });
+        return {
+          sample: sampleProject(local, {
+            train: 'python3 train.py --steps 400 --step-seconds 0.05 --check-env WANDB_API_KEY --check-env HF_TOKEN --check-env API_PASS',
+            smoke: 'python3 train.py --steps 2 --step-seconds 0 --print-env WANDB_API_KEY --print-env HF_TOKEN --print-env API_PASS',
+            env: { API_PASS: PASS, VISIBLE: 'not-a-secret' },
+            secretEnv: ['WANDB_API_KEY', 'API_PASS'],
+            envFile,
+          }),
+        };
+      },
     });
-    conn = await connect(config, h.alias);
+    ({ h, config, conn, dataDir } = fixture);
     expectOk(await runAction(config, conn, 'sync', { host: h.alias, project: 'sample' }, { dataDir, env }));
   });
 
-  afterAll(() => tearDownLab({ conn, h, lab, work }));
+  afterAll(() => fixture?.stop());
 
   const leaks = (text: string) => [WANDB, HF, PASS].filter((s) => text.includes(s));
 

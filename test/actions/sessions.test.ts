@@ -8,8 +8,8 @@ import { controlPathFor } from '../../src/actions/sshMux.js';
 import type { Config } from '../../src/config/types.js';
 import { shJoin } from '../../src/shell/quote.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { connect, copySampleProject, labConfig, removeDir, runAction, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
+import { canRunTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { labConfig, removeDir, runAction, sampleProject, waitOnHost, type RemoteHost, expectOk, startActionLab, type ActionLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -22,6 +22,7 @@ function procName(pid: number): string {
 }
 
 describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
+  let fixture: ActionLab;
   let lab: TestHosts;
   let h: RemoteHost;
   let config: Config;
@@ -38,17 +39,12 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
   };
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1 });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-sessions-');
-    local = copySampleProject(path.join(work, 'sample'));
-    dataDir = path.join(work, 'data');
-    config = labConfig(lab, { sample: sampleProject(local) });
-    conn = await connect(config, h.alias);
+    fixture = await startActionLab({ prefix: 'ty-sessions-', projects: (local) => ({ sample: sampleProject(local) }) });
+    ({ lab, h, config, conn, work, local, dataDir } = fixture);
     expectOk(await runAction(config, conn, 'sync', { host: h.alias, project: 'sample' }, { dataDir, env }));
   });
 
-  afterAll(() => tearDownLab({ conn, h, lab, work }));
+  afterAll(() => fixture?.stop());
 
   it('stop asks first, sends Ctrl-C, and marks the run stopped', async () => {
     const c = await launch('stop-1', 'python3 train.py --steps 100000 --step-seconds 0.05');

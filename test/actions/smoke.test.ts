@@ -3,13 +3,12 @@
  * its shell hook in a non-interactive shell, a venv, the time limit, and cancelling — after
  * which the remote process is really gone.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { canRunTestHosts, type TestHosts } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
-import { connect, copySampleProject, labConfig, runAction, sampleProject, tempDir, remoteHost, type RemoteHost, expectOk, tearDownLab } from './helpers.js';
+import { labConfig, runAction, sampleProject, type RemoteHost, expectOk, startActionLab, type ActionLab } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -27,11 +26,11 @@ fi
 `;
 
 describe.skipIf(!can.ok)('smoke test on a real host', () => {
+  let fixture: ActionLab;
   let lab: TestHosts;
   let h: RemoteHost;
   let base: Config;
   let conn: SshConnection;
-  let work: string;
   let local: string;
   let dataDir: string;
   const env = { ...process.env, TMUX: '' };
@@ -43,13 +42,8 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
   const running = async () => (await h.run(`pgrep -u tytest -f 'train[.]py --steps 100000 --step-seconds 0[.]05 --subset ${SUBSET}' || true`)).stdout.trim();
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1 });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-smoke-');
-    local = copySampleProject(path.join(work, 'sample'));
-    dataDir = path.join(work, 'data');
-    base = cfg({});
-    conn = await connect(base, h.alias);
+    fixture = await startActionLab({ prefix: 'ty-smoke-', projects: (local) => ({ sample: sampleProject(local) }) });
+    ({ lab, h, conn, local, dataDir, config: base } = fixture);
     expectOk(await runAction(base, conn, 'sync', { host: h.alias, project: 'sample' }, { dataDir, env }));
     await h.run(
       `mkdir -p ~/miniconda3/bin ~/miniconda3/envs/torch/bin && cat > ~/miniconda3/bin/conda <<'EOF'\n${FAKE_CONDA}EOF\n` +
@@ -58,7 +52,7 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
     );
   });
 
-  afterAll(() => tearDownLab({ conn, h, lab, work }));
+  afterAll(() => fixture?.stop());
 
   it('passes a good run, with the loss going down, output streamed line by line', async () => {
     const lines: string[] = [];
