@@ -110,10 +110,21 @@ export function hashKnownHostsName(name: string, salt: Buffer = randomBytes(20))
   return `|1|${salt.toString('base64')}|${hash.toString('base64')}`;
 }
 
-/** Trust on first use: appends the key the way `StrictHostKeyChecking accept-new` would, hashed when asked. */
-export function appendKnownHost(file: string, name: string, presented: { type: string; base64: string }, hashed = false): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  appendFileSync(file, `${hashed ? hashKnownHostsName(name) : name} ${presented.type} ${presented.base64}\n`, { mode: 0o600 });
+/**
+ * Trust on first use: appends the key the way `StrictHostKeyChecking accept-new` would, hashed when
+ * asked. A key that cannot be recorded is not trusted: the error says why, and the host is refused.
+ */
+export function appendKnownHost(file: string | undefined, name: string, presented: { type: string; base64: string }, hashed = false): void {
+  if (file === undefined) {
+    throw new Error(`the new host key of ${name} cannot be recorded: UserKnownHostsFile is none — refused; fix: set UserKnownHostsFile in your ssh_config, or add the key to GlobalKnownHostsFile`);
+  }
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    appendFileSync(file, `${hashed ? hashKnownHostsName(name) : name} ${presented.type} ${presented.base64}\n`, { mode: 0o600 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`the new host key of ${name} cannot be recorded in ${file} (${code}) — refused; fix: make ${file} writable, or add the key with ssh -F <your ssh_config> <alias> true`);
+  }
 }
 
 /** The host key algorithms to ask for, preferring the ones already known (as OpenSSH does). */

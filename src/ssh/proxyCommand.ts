@@ -105,5 +105,6 @@ class CommandStream extends Duplex {
  */
 export async function openProxyCommand(host: ResolvedHost, env: NodeJS.ProcessEnv = process.env): Promise<Duplex> {
   if (!host.proxyCommand) throw new ProxyCommandError(`${host.alias} has no ProxyCommand`);
+  if (host.proxyUseFdpass) throw new ProxyCommandError(`${host.alias} sets ProxyUseFdpass yes, which trainyard does not support — fix: a ProxyCommand that speaks on its stdio (e.g. ssh -W %h:%p jump) with ProxyUseFdpass no, or ProxyJump`);
   return new CommandStream(env.SHELL || '/bin/sh', expandProxyCommand(host.proxyCommand, host), env);
 }

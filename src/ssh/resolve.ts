@@ -14,6 +14,8 @@ export interface ResolvedHost {
   proxyJump: string[];
   /** The ProxyCommand as written (with %h, %p … unexpanded), or null for none. */
   proxyCommand: string | null;
+  /** ProxyUseFdpass: the ProxyCommand hands over a socket instead of speaking on its stdio. */
+  proxyUseFdpass: boolean;
   knownHostsFiles: string[];
   /** GlobalKnownHostsFile: read like the user's files, never written. */
   globalKnownHostsFiles: string[];
@@ -33,10 +35,11 @@ export function expandSshPath(p: string, home = userInfo().homedir): string {
   return expandHome(p, home);
 }
 
+/** A known_hosts file list; `none` (ssh's word for no file) is an empty list, never a file named "none". */
 const files = (value: string | undefined, fallback: string) =>
   (value ?? fallback)
     .split(/\s+/)
-    .filter(Boolean)
+    .filter((p) => p !== '' && p !== 'none')
     .map((p) => expandSshPath(p));
 
 export function parseSshG(alias: string, text: string): ResolvedHost {
@@ -61,6 +64,7 @@ export function parseSshG(alias: string, text: string): ResolvedHost {
     identitiesOnly: one('identitiesonly') === 'yes',
     proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump.split(',').map((s) => s.trim()) : [],
     proxyCommand: proxyCommand && proxyCommand !== 'none' ? proxyCommand : null,
+    proxyUseFdpass: one('proxyusefdpass') === 'yes',
     knownHostsFiles: files(one('userknownhostsfile'), '~/.ssh/known_hosts ~/.ssh/known_hosts2'),
     globalKnownHostsFiles: files(one('globalknownhostsfile'), '/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2'),
     hashKnownHosts: one('hashknownhosts') === 'yes',

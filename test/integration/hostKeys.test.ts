@@ -98,6 +98,14 @@ describe.skipIf(!can.ok)('host keys fail closed, global known_hosts, hashed entr
     expect(info.error).toMatch(/known_hosts_dir is a directory/);
   });
 
+  it('UserKnownHostsFile none: a new key cannot be recorded, so it is refused (and no file named "none" appears)', async () => {
+    const { config } = setup({ userPath: 'none' });
+    const { state, info } = await connectOnce(config, true);
+    expect(state).not.toBe('connected');
+    expect(info.error).toMatch(/cannot be recorded: UserKnownHostsFile is none — refused/);
+    expect(existsSync(path.join(process.cwd(), 'none'))).toBe(false);
+  });
+
   it('a host pinned only in GlobalKnownHostsFile is known', async () => {
     const { config, userKh } = setup({ global: `${name()} ${realKey()}\n` });
     const { state } = await connectOnce(config, false);

@@ -117,6 +117,12 @@ describe('hashed known_hosts entries (HashKnownHosts yes)', () => {
     expect(ours.startsWith(`|1|${salt.toString('base64')}|`)).toBe(true);
   });
 
+  it('refuses to trust a key it cannot record, saying why', () => {
+    expect(() => appendKnownHost(undefined, name, key('k1'))).toThrow(/cannot be recorded: UserKnownHostsFile is none — refused; fix:/);
+    const notADir = file('plain-file', '');
+    expect(() => appendKnownHost(path.join(notADir, 'known_hosts'), name, key('k1'))).toThrow(/cannot be recorded in .*plain-file\/known_hosts \((ENOTDIR|EEXIST)\) — refused; fix: make/);
+  });
+
   it('writes a plain entry without HashKnownHosts', () => {
     const f = path.join(dir, 'plain_kh');
     appendKnownHost(f, name, key('k2'));

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { identityPublicKey } from '../../src/ssh/auth.js';
-import { expandProxyCommand, ProxyCommandError } from '../../src/ssh/proxyCommand.js';
+import { parseSshG } from '../../src/ssh/resolve.js';
+import { expandProxyCommand, openProxyCommand, ProxyCommandError } from '../../src/ssh/proxyCommand.js';
 
 const host = { alias: 'gpu-a', hostname: '10.0.0.5', port: 2222, user: 'alice' };
 
@@ -24,6 +25,13 @@ describe('ProxyCommand tokens', () => {
     expect(() => expandProxyCommand('nc %h %p', { ...host, hostname: 'x;touch /tmp/pwned' })).toThrow(/%h would be "x;touch \/tmp\/pwned", which is not a plain host name/);
     expect(() => expandProxyCommand('ssh -l %r j', { ...host, user: '$(id)' })).toThrow(/%r would be/);
     expect(() => expandProxyCommand('nc %h %p', { ...host, hostname: 'a\nb' })).toThrow(/"a\?b"/);
+  });
+});
+
+describe('ProxyCommand start', () => {
+  it('refuses ProxyUseFdpass yes with a fix, rather than speaking SSH to a socket-passing command', async () => {
+    const resolved = parseSshG('gpu-a', ['hostname 10.0.0.5', 'port 22', 'user alice', 'proxycommand ssh -W %h:%p jump', 'proxyusefdpass yes'].join('\n'));
+    await expect(openProxyCommand(resolved)).rejects.toThrow(/ProxyUseFdpass yes, which trainyard does not support — fix:/);
   });
 });
 

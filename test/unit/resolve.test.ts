@@ -30,6 +30,13 @@ describe('ssh -G output', () => {
     expect(host.proxyCommand).toBeNull();
   });
 
+  it('"none" means no known_hosts file, not a file named none', () => {
+    const host = parseSshG('gpu-a', [...base, 'userknownhostsfile none', 'globalknownhostsfile none', 'proxyusefdpass yes'].join('\n'));
+    expect(host.knownHostsFiles).toEqual([]);
+    expect(host.globalKnownHostsFiles).toEqual([]);
+    expect(host.proxyUseFdpass).toBe(true);
+  });
+
   it('expands ~ and ~user in IdentityFile the way ssh does', () => {
     const host = parseSshG('gpu-a', [...base, 'identityfile ~/.ssh/id_ed25519', 'identityfile ~root/keys/lab'].join('\n'));
     expect(host.identityFiles).toEqual([`${userInfo().homedir}/.ssh/id_ed25519`, `${homeOfUser('root')}/keys/lab`]);
