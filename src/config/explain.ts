@@ -28,12 +28,15 @@ function describe(error: ErrorObject): string | null {
       return unknownKeyMessage(key, where, Object.keys(parent?.properties ?? {}).filter((k) => k !== '$schema'));
     }
     case 'pattern':
-    case 'minLength':
+    case 'minLength': {
       if (isHostAlias(error.instancePath) && typeof error.data === 'string') {
         const problem = aliasProblem(error.data);
         if (problem) return `${fieldName(error.instancePath)} ${problem}`;
       }
-      return `${fieldName(error.instancePath)} ${error.message ?? 'is not valid'}${fix}`;
+      // ajv's "must match pattern <regex>" means nothing to a person: say what the value should look like
+      const what = error.data === '' ? 'is empty' : `"${String(error.data)}" is not valid here`;
+      return `${fieldName(error.instancePath)} ${what}${fix}`;
+    }
     case 'type':
       return `${fieldName(error.instancePath)} must be ${(error.params as { type: string }).type}${fix}`;
     case 'anyOf':

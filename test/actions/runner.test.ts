@@ -72,7 +72,7 @@ describe('project resolution', () => {
         'projects.p.results must be a directory inside the project, relative to "remote" — fix: e.g. "outputs"',
       ]);
     }
-    expect(() => normalizeConfig({ projects: { p: { ...project, gpus: 'most' } } }, '/cfg.json')).toThrow(/projects\.p\.gpus must match pattern .* fix: which GPUs a launch uses by default/);
+    expect(() => normalizeConfig({ projects: { p: { ...project, gpus: 'most' } } }, '/cfg.json')).toThrow(/projects\.p\.gpus "most" is not valid here — fix: which GPUs a launch uses by default/);
   });
 });
 

@@ -164,3 +164,13 @@ describe('config: ~user in paths', () => {
     ]);
   });
 });
+
+describe('config: schema messages in words', () => {
+  it('a value of the wrong form says what the form is, not a regular expression', () => {
+    expect(problems({ alertWebhook: 'ntfy.sh/topic' })).toEqual([expect.stringMatching(/^alertWebhook "ntfy\.sh\/topic" is not valid here — fix: a URL .*e\.g\. "https:\/\/ntfy\.sh\/my-topic"/)]);
+    expect(problems({ projects: { m: { ...project, secretEnv: ['WANDB-KEY'] } } })).toEqual([expect.stringMatching(/^projects\.m\.secretEnv\[0\] "WANDB-KEY" is not valid here — fix: a variable name/)]);
+    expect(problems({ projects: { m: { ...project, gpus: 'some' } } })[0]).toMatch(/^projects\.m\.gpus "some" is not valid here — fix: which GPUs/);
+    expect(problems({ projects: { m: { ...project, train: '' } } })[0]).toMatch(/^projects\.m\.train is empty — fix: the training command/);
+    expect(problems({ projects: { m: { ...project, env: { A: 1 } } } })[0]).toMatch(/^projects\.m\.env\.A must be string — fix: each value is a string/);
+  });
+});
