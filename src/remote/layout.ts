@@ -51,7 +51,7 @@ export function projectFileSlug(project: string): string {
 
 /**
  * Launch script layout, shared by launchScript() (src/commands/runScript.ts) and the watchdog's
- * automatic restart (src/watchdog/watchdog.sh): above RUN_SCRIPT_MARKER only the shebang,
+ * automatic restart (src/watchdog/sh/restart.sh, src/watchdog/awk/restart.awk): above RUN_SCRIPT_MARKER only the shebang,
  * comments and runScriptHeader()'s assignments; from the marker on, the script names the run
  * only through "$ty_session", "$ty_log", "$ty_exit" and "$ty_command" (e.g. eval "$ty_command").
  * A restart then writes new assignments above a copy of the parent's script from the marker on.

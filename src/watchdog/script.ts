@@ -1,11 +1,57 @@
+/**
+ * The watchdog script is assembled from small parts: the sh files in src/watchdog/sh/ in the
+ * order below, with the awk programs of src/watchdog/awk/ embedded as single-quoted shell
+ * variables after the head (full-line comments dropped). The server gets one file.
+ */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../packageRoot.js';
 
-/** The watchdog script as it ships (src/watchdog/watchdog.sh, version "dev"). */
+/** The sh parts, in the order they make the script. */
+export const WATCHDOG_SH_PARTS = ['head', 'util', 'config', 'lock', 'state', 'observe', 'run', 'restart', 'host', 'loop'] as const;
+
+/** Shell variable -> awk program file. */
+export const WATCHDOG_AWK_PROGRAMS = {
+  AWK_JSON: 'json',
+  AWK_MANIFEST: 'manifest',
+  AWK_SCAN: 'scan',
+  AWK_RESTART: 'restart',
+  AWK_EVENTS: 'events',
+  AWK_PUSH_BODY: 'push-body',
+  AWK_SUMMARY: 'summary',
+} as const;
+
+export function watchdogAssetDir(): string {
+  return path.join(packageRoot(), 'src', 'watchdog');
+}
+
+/** One awk program as it is embedded: without its full-line comments. */
+export function awkProgram(name: string): string {
+  const text = readFileSync(path.join(watchdogAssetDir(), 'awk', `${name}.awk`), 'utf8');
+  return stripAwkComments(text, `${name}.awk`);
+}
+
+function stripAwkComments(text: string, what: string): string {
+  const code = text
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n')
+    .replace(/\n+$/, '');
+  if (code.includes("'")) throw new Error(`${what} has a ' in its code: write \\047 (it is embedded in single quotes)`);
+  return code;
+}
+
+/** The watchdog script as it ships (version "dev"). */
 export function watchdogScriptSource(): string {
-  return readFileSync(path.join(packageRoot(), 'src', 'watchdog', 'watchdog.sh'), 'utf8');
+  const dir = watchdogAssetDir();
+  const part = (name: string) => readFileSync(path.join(dir, 'sh', `${name}.sh`), 'utf8').replace(/\n*$/, '\n');
+  const awk = Object.entries(WATCHDOG_AWK_PROGRAMS).map(([variable, file]) => {
+    const code = awkProgram(file);
+    return `${variable}='\n${code}\n'\n`;
+  });
+  const [head, ...rest] = WATCHDOG_SH_PARTS;
+  return [part(head), '\n# awk programs (src/watchdog/awk/, assembled by src/watchdog/script.ts)\n', ...awk, '\n', ...rest.map(part).join('\n')].join('');
 }
 
 /**

@@ -10,10 +10,11 @@ import { installCommand, readEventsCommand, statusCommand, uninstallCommand, wri
 import { eventsAfter, eventTime, formatEvent, parseEvents, parseSince, type WatchdogEvent } from '../../src/watchdog/events.js';
 import { installCommands, parseStatusOutput } from '../../src/watchdog/remote.js';
 import { stampedWatchdogScript, watchdogScriptSource } from '../../src/watchdog/script.js';
+import { assembledWatchdogScript } from './awkHarness.js';
 import { loadSeen, markSeen, seenMarker } from '../../src/watchdog/seen.js';
 import { parseSummary } from '../../src/watchdog/summary.js';
 
-const SCRIPT = path.join(import.meta.dirname, '..', '..', 'src', 'watchdog', 'watchdog.sh');
+const SCRIPT = assembledWatchdogScript();
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'logs', name), 'utf8');
 
 /** The watchdog's log scanner (the awk program the loop runs on the bytes a log grew by). */

@@ -1,0 +1,56 @@
+
+tick() {
+  now_time
+  tmux_state=unknown gpu_state=unknown sizes_state=unknown gpu_err='' live_dirs=''
+  : > "$T/gpu"
+  : > "$T/logs.$((tick_no % 2))"
+  for mf in "$RUNS"/*.json; do
+    [ -f "$mf" ] || continue
+    name=${mf##*/}
+    name=${name%.json}
+    case $name in '' | *[[:cntrl:]]*) continue ;; esac
+    watch_run
+  done
+  check_disks
+  [ $((tick_no % 20)) -eq 19 ] && prune_state
+  flush_events
+  write_summary
+}
+
+run_loop() {
+  max_ticks=${1:-0}
+  is_uint "$max_ticks" || max_ticks=0
+  mkdir -p "$RUNS" "$ST" "$T" || exit 1
+  [ -e "$ST/.epoch" ] || : > "$ST/.epoch"
+  if [ -f "$LOGFILE" ] && [ "$(wc -c < "$LOGFILE")" -gt 262144 ]; then mv -f "$LOGFILE" "$LOGFILE.1"; fi
+  acquire_lock || exit 1
+  trap on_exit EXIT
+  trap 'exit 0' HUP INT TERM
+  HOST=$(uname -n 2> /dev/null | tr -d '\000-\037"\\')
+  TIMEOUT=''
+  command -v timeout > /dev/null 2>&1 && TIMEOUT='timeout 30'
+  cd "$HOME" || exit 1
+  tick_no=0 seq=0 disk_full=''
+  [ -r "$ST/disks" ] && while IFS= read -r l; do [ -n "$l" ] && disk_full="${disk_full:+$disk_full$NL}$l"; done < "$ST/disks"
+  now_time
+  load_config
+  : > "$T/ev.raw"
+  : > "$T/logs.1"
+  ev '' '' watchdog-started "watchdog $WATCHDOG_VERSION started (every ${interval} s)"
+  while :; do
+    tick
+    tick_no=$((tick_no + 1))
+    [ "$max_ticks" -gt 0 ] && [ "$tick_no" -ge "$max_ticks" ] && break
+    sleep "$interval" &
+    sleep_pid=$!
+    wait "$sleep_pid"
+    sleep_pid=''
+  done
+}
+
+case ${1:-} in
+  run) run_loop "${2:-0}" ;;
+  scan) awk -v limit="${3:-9223372036854775807}" -v skipfirst=0 -v final="${2:-1}" "$AWK_SCAN" ;;
+  version) echo "$WATCHDOG_VERSION" ;;
+  *) echo "usage: watchdog.sh run [TICKS] | scan [FINAL [BYTES]] | version" >&2; exit 2 ;;
+esac
