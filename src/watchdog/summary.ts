@@ -2,6 +2,7 @@
  * ~/.trainyard/watchdog/summary.json, rewritten atomically by the watchdog every interval: the
  * state of every live run and of the runs that ended in the last 48 hours.
  */
+import { serverStrings } from './serverText.js';
 
 export type WatchdogRunStatus = 'new' | 'running' | 'finished' | 'crashed' | 'stopped' | 'lost';
 
@@ -61,13 +62,16 @@ export interface WatchdogSummary {
   runs: WatchdogRunSummary[];
 }
 
-/** Parses summary.json; null when it is missing or not a summary. */
+/** Parses summary.json (every string sanitised); null when it is missing or not a summary. */
 export function parseSummary(text: string): WatchdogSummary | null {
   if (text.trim() === '') return null;
   try {
     const s = JSON.parse(text) as WatchdogSummary;
     if (typeof s !== 'object' || s === null || typeof s.epoch !== 'number' || !Array.isArray(s.runs)) return null;
-    return s;
+    const clean = serverStrings(s);
+    clean.runs = clean.runs.filter((r) => typeof r === 'object' && r !== null && typeof r.session === 'string');
+    for (const r of clean.runs) r.flags = Array.isArray(r.flags) ? r.flags.filter((f) => typeof f === 'string') : [];
+    return clean;
   } catch {
     return null;
   }
