@@ -2,6 +2,7 @@
  * A project as the actions use it: the config entry with defaults filled in, checked, and the
  * host's own remote directory chosen. Problems name the field and the fix, like config errors.
  */
+import { resumeTemplateProblem } from '../remote/resumeTemplate.js';
 import { ConfigError } from '../config/load.js';
 import { expandHome } from '../config/paths.js';
 import type { Config, ProjectConfig } from '../config/types.js';
@@ -66,8 +67,9 @@ export function resolveProject(config: Config, name: string, host: string): Reso
   for (const key of Object.keys(p.env ?? {})) if (!NAME.test(key)) problems.push(`${f(`env.${key}`)} is not a variable name — fix: letters, digits and _ only, not starting with a digit`);
   for (const key of p.secretEnv ?? []) if (!NAME.test(key)) problems.push(`${f('secretEnv')} has "${key}", not a variable name — fix: letters, digits and _ only`);
   if (p.gpus !== undefined && gpuChoiceProblem(p.gpus)) problems.push(`${f('gpus')} ${gpuChoiceProblem(p.gpus)}`);
-  if (p.resume !== undefined && p.resume.trim() !== '' && !p.resume.includes('{checkpoint}')) {
-    problems.push(`${f('resume')} has no {checkpoint} — fix: e.g. "--resume {checkpoint}" (it is replaced by the checkpoint path)`);
+  if (p.resume !== undefined && p.resume.trim() !== '') {
+    const problem = resumeTemplateProblem(p.resume);
+    if (problem) problems.push(`${f('resume')} ${problem}`);
   }
   if (p.results !== undefined && (p.results.startsWith('/') || p.results.split('/').includes('..') || p.results.trim() === '')) {
     problems.push(`${f('results')} must be a directory inside the project, relative to "remote" — fix: e.g. "outputs"`);

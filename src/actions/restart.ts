@@ -7,6 +7,7 @@
 import { listCheckpointsCommand } from '../commands/projectCommands.js';
 import { ConfigError } from '../config/load.js';
 import { buildResumeCommand, newestCheckpoint, type CheckpointEntry } from '../remote/restart.js';
+import { resumeTemplateProblem } from '../remote/resumeTemplate.js';
 import { runCommand } from './execute.js';
 import { probeHost, resolveRemoteDir, type HostSnapshot, type RunOnHost } from './hostState.js';
 import { launchRun } from './launch.js';
@@ -80,6 +81,12 @@ export async function runRestart(ctx: ActionContext): Promise<Verdict> {
   const resume = p.resume ?? m.resume;
   if (!resume) {
     throw new ConfigError(ctx.config.file, [`projects.${p.name}.resume is not set, so ${newest.path} cannot be resumed — fix: add e.g. "resume": "--resume {checkpoint}"`]);
+  }
+  // the run's manifest is server text: its template gets the same check as the config's
+  const problem = resumeTemplateProblem(resume);
+  if (problem) {
+    if (p.resume) throw new ConfigError(ctx.config.file, [`projects.${p.name}.resume ${problem}`]);
+    throw new ActionFailure(`the resume template of ${m.session} (from its manifest on ${ctx.host}) ${problem}`, `set "resume" in projects.${p.name} of your config; it is used instead`);
   }
   ctx.output(`newest of ${entries.length} checkpoint(s): ${newest.path}`, 'step');
   if (p.train !== m.command) ctx.output(`the train command changed since ${m.session} (was: ${m.command})`, 'warn');

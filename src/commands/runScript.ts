@@ -108,6 +108,8 @@ export interface LaunchScriptSpec extends RunEnvironment {
   exitFile: string;
   /** The command line to run (with resume arguments already in it). */
   command: string;
+  /** The checkpoint a resumed run starts from: the command refers to it as "$ty_checkpoint". */
+  checkpoint?: string | null;
 }
 
 /**
@@ -121,7 +123,7 @@ export function launchScript(spec: LaunchScriptSpec): string {
   return [
     '#!/usr/bin/env bash',
     `# trainyard run ${JSON.stringify(spec.session)} of project ${JSON.stringify(spec.project)} (written by trainyard; see src/remote/layout.ts)`,
-    ...runScriptHeader({ session: spec.session, log: spec.log, exitFile: spec.exitFile, command: spec.command }),
+    ...runScriptHeader({ session: spec.session, log: spec.log, exitFile: spec.exitFile, command: spec.command, checkpoint: spec.checkpoint }),
     'mkdir -p -- "$(dirname -- "$ty_log")"',
     "trap 'ty_interrupted=1' INT",
     `printf '[trainyard] %s start %s on %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$ty_session" "$(hostname)" >> "$ty_log"`,

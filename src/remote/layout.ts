@@ -8,8 +8,15 @@
  *   .trainyard/runs/<session>.log       the run's output (default; a project's "log" template may put it elsewhere)
  *   .trainyard/runs/<session>.exit      the command's exit code, written by that script when it ends
  *   .trainyard/runs/<session>.stopped   present when the user stopped the run: never auto-restarted
+ *   .trainyard/runs/<session>.machine   the machine key of the server that started it (below)
  *   .trainyard/secrets/<project>.env    0600 KEY=value lines sourced by launch scripts
- *   .trainyard/watchdog/                watchdog.sh, config, summary.json, events.jsonl
+ *   .trainyard/watchdog/<machine>/      watchdog.sh, config, summary.json, events.jsonl, its state
+ *
+ * Homes are often shared over NFS between the servers of a cluster, so everything that belongs to
+ * one server is keyed by its machine key: its hostname (uname -n) made a safe file name. A run
+ * whose .machine names another server is that server's: its watchdog watches it, and the launch
+ * action does not list it here. A run without .machine (written before there were keys) counts
+ * as every server's.
  *
  * A manifest is one line of JSON (no newline inside), so `cat` of several stays line-parseable.
  * <project> in a file name is projectFileSlug(project), which keeps any project name a safe file name.
@@ -22,10 +29,22 @@ export const SECRETS_DIR = `${REMOTE_HOME_DIR}/secrets`;
 export const WATCHDOG_DIR = `${REMOTE_HOME_DIR}/watchdog`;
 export const WATCHDOG_SESSION = 'trainyard-watchdog';
 
+/**
+ * POSIX sh that sets $machine to this server's machine key: uname -n with every character outside
+ * [A-Za-z0-9._-] as "_", and "_" in front of an empty or dot-leading name.
+ */
+export const MACHINE_KEY_SH = `machine=$(uname -n 2>/dev/null); machine=$(printf '%s' "$machine" | tr -c 'A-Za-z0-9._-' '_'); case $machine in '' | .*) machine=_$machine ;; esac`;
+
+/** The machine key MACHINE_KEY_SH computes, for a hostname (tests and the local side). */
+export function machineKey(hostname: string): string {
+  const key = [...new TextEncoder().encode(hostname)].map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '_')).join('');
+  return key === '' || key.startsWith('.') ? `_${key}` : key;
+}
+
 /** Log template used when a project sets no "log": relative to $HOME, next to the manifest. */
 export const DEFAULT_LOG_TEMPLATE = `~/${RUNS_DIR}/{session}.log`;
 
-export type RunFileKind = 'json' | 'sh' | 'log' | 'exit' | 'stopped';
+export type RunFileKind = 'json' | 'sh' | 'log' | 'exit' | 'stopped' | 'machine';
 
 /** Absolute path of one of a run's files, given the server's $HOME. */
 export function runFile(home: string, session: string, kind: RunFileKind): string {
@@ -53,7 +72,8 @@ export function projectFileSlug(project: string): string {
  * Launch script layout, shared by launchScript() (src/commands/runScript.ts) and the watchdog's
  * automatic restart (src/watchdog/sh/restart.sh, src/watchdog/awk/restart.awk): above RUN_SCRIPT_MARKER only the shebang,
  * comments and runScriptHeader()'s assignments; from the marker on, the script names the run
- * only through "$ty_session", "$ty_log", "$ty_exit" and "$ty_command" (e.g. eval "$ty_command").
+ * only through "$ty_session", "$ty_log", "$ty_exit" and "$ty_command" (e.g. eval "$ty_command"),
+ * and the command may refer to "$ty_checkpoint".
  * A restart then writes new assignments above a copy of the parent's script from the marker on.
  *
  * What the watchdog does on an automatic restart, mirroring src/remote/restart.ts and the
@@ -68,9 +88,14 @@ export function projectFileSlug(project: string): string {
  */
 export const RUN_SCRIPT_MARKER = '# --- trainyard: run-independent part below ---';
 
-/** The run-specific lines of a launch script, ending with RUN_SCRIPT_MARKER. */
-export function runScriptHeader(run: { session: string; log: string; exitFile: string; command: string }): string[] {
-  return [`ty_session=${shQuote(run.session)}`, `ty_log=${shQuote(run.log)}`, `ty_exit=${shQuote(run.exitFile)}`, `ty_command=${shQuote(run.command)}`, RUN_SCRIPT_MARKER];
+/**
+ * The run-specific lines of a launch script, ending with RUN_SCRIPT_MARKER. A resumed run's
+ * checkpoint is a variable of its own: the command refers to it as "$ty_checkpoint"
+ * (src/remote/resumeTemplate.ts), so the path is never part of the text that is evaluated.
+ */
+export function runScriptHeader(run: { session: string; log: string; exitFile: string; command: string; checkpoint?: string | null }): string[] {
+  const checkpoint = run.checkpoint != null ? [`ty_checkpoint=${shQuote(run.checkpoint)}`] : [];
+  return [`ty_session=${shQuote(run.session)}`, `ty_log=${shQuote(run.log)}`, `ty_exit=${shQuote(run.exitFile)}`, ...checkpoint, `ty_command=${shQuote(run.command)}`, RUN_SCRIPT_MARKER];
 }
 
 export interface RunManifest {

@@ -5,13 +5,13 @@
  *   1. list the paths matching manifest.checkpoints, relative to manifest.remoteDir, with mtimes;
  *   2. the newest is the one with the highest step number (the last integer in its base name:
  *      checkpoint-1000 after checkpoint-999), ties and numberless names by newest mtime;
- *   3. the command is manifest.command, then a space, then manifest.resume with every
- *      "{checkpoint}" replaced by the checkpoint path in POSIX single quotes (' as '\'');
- *      a template without "{checkpoint}" is appended as it is;
+ *   3. the command is manifest.command, then a space, then the words of manifest.resume quoted
+ *      again, {checkpoint} as "$ty_checkpoint" (src/remote/resumeTemplate.ts); the launch
+ *      script sets ty_checkpoint to the path;
  *   4. the new run gets a new session, parent = the old session, resumedFrom = the path.
  */
-import { shQuote } from '../shell/quote.js';
 import type { RunManifest } from './layout.js';
+import { resumeArgumentsText } from './resumeTemplate.js';
 
 export interface CheckpointEntry {
   /** As the glob printed it: relative to the remote dir unless the glob is absolute. */
@@ -42,15 +42,14 @@ export function newestCheckpoint(entries: readonly CheckpointEntry[]): Checkpoin
   return [...entries].sort(compareCheckpoints)[0] ?? null;
 }
 
-/** The resume arguments for one checkpoint: the template with {checkpoint} quoted in. */
-export function resumeArguments(template: string, checkpoint: string): string {
-  return template.includes('{checkpoint}') ? template.split('{checkpoint}').join(shQuote(checkpoint)) : template;
-}
-
-/** The command a run resumed from `checkpoint` runs; without a checkpoint, the plain command. */
+/**
+ * The command a run resumed from `checkpoint` runs (its script must set ty_checkpoint to it,
+ * see runScriptHeader); without a checkpoint, the plain command. Throws on a template that
+ * resumeTemplateProblem() refuses.
+ */
 export function buildResumeCommand(command: string, resumeTemplate: string | null, checkpoint: string | null): string {
   if (checkpoint === null || resumeTemplate === null || resumeTemplate.trim() === '') return command;
-  return `${command} ${resumeArguments(resumeTemplate, checkpoint)}`;
+  return `${command} ${resumeArgumentsText(resumeTemplate)}`;
 }
 
 /** "Build the restart command for a manifest": what the restarted run of `manifest` executes. */

@@ -194,9 +194,10 @@ describe('restart contract (mirrored by the watchdog)', () => {
     expect(newestCheckpoint([])).toBeNull();
   });
 
-  it('builds the resume command with the path quoted', () => {
-    expect(buildResumeCommand('python train.py', '--resume {checkpoint}', 'outputs/checkpoint-10')).toBe('python train.py --resume outputs/checkpoint-10');
-    expect(buildResumeCommand('python t.py', '--resume={checkpoint} --x', "o/c 1;$(x)")).toBe(`python t.py --resume='o/c 1;$(x)' --x`);
+  it('builds the resume command with the path as a variable, never in the text', () => {
+    expect(buildResumeCommand('python train.py', '--resume {checkpoint}', 'outputs/checkpoint-10')).toBe('python train.py --resume "$ty_checkpoint"');
+    expect(buildResumeCommand('python t.py', '--resume={checkpoint} --x', "o/c 1;$(x)")).toBe(`python t.py --resume="$ty_checkpoint" --x`);
+    expect(buildResumeCommand('python t.py', '--resume "{checkpoint}"', "o/c 1;$(x)")).toBe(`python t.py --resume "$ty_checkpoint"`);
     expect(buildResumeCommand('python t.py', null, 'o/c')).toBe('python t.py');
     expect(restartCommand({ command: 'python t.py', resume: '--resume {checkpoint}' }, null)).toBe('python t.py');
   });
@@ -204,7 +205,7 @@ describe('restart contract (mirrored by the watchdog)', () => {
   it('the restarted manifest names its parent', () => {
     const parent = { session: 'a', command: 'python t.py', resume: '--resume {checkpoint}', restartCount: 1 } as RunManifest;
     const next = restartManifest(parent, { session: 'b', checkpoint: 'o/checkpoint-5', startedAt: 'T', log: '/l', automatic: true });
-    expect(next).toMatchObject({ session: 'b', parent: 'a', resumedFrom: 'o/checkpoint-5', restartCount: 2, effectiveCommand: 'python t.py --resume o/checkpoint-5' });
+    expect(next).toMatchObject({ session: 'b', parent: 'a', resumedFrom: 'o/checkpoint-5', restartCount: 2, effectiveCommand: 'python t.py --resume "$ty_checkpoint"' });
   });
 });
 

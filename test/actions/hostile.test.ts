@@ -45,7 +45,8 @@ describe.skipIf(!can.ok)('hostile values are inert', () => {
           remote: `~/${remoteRel}`,
           train: 'python3 train.py --steps 12 --save-every 4 --step-seconds 0.02 --print-env HOSTILE',
           smoke: `python3 train.py --epochs 1 --step-seconds 0 --print-env HOSTILE --output 'out $(touch ty-canary-c1)'`,
-          resume: '--resume {checkpoint}',
+          // double quotes are natural to write: the checkpoint must still arrive as one inert argument
+          resume: '--resume "{checkpoint}"',
           env: { HOSTILE: ENV_VALUE },
           secretEnv: ['TY_HOSTILE_SECRET'],
         },

@@ -82,7 +82,7 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
     expect(log2).toContain('step 30 loss');
     const manifest2 = JSON.parse((await h.run('cat ~/.trainyard/runs/loop-2.json')).stdout) as RunManifest;
     expect(manifest2).toMatchObject({ parent: 'loop-1', resumedFrom: 'outputs/checkpoint-10', gpus: null, configHash: manifest1.configHash });
-    expect(manifest2.effectiveCommand).toBe('python3 train.py --steps 30 --save-every 5 --step-seconds 0.08 --resume outputs/checkpoint-10');
+    expect(manifest2.effectiveCommand).toBe('python3 train.py --steps 30 --save-every 5 --step-seconds 0.08 --resume "$ty_checkpoint"');
 
     // 5. pull: results arrive, checkpoints and weights do not
     const pull = await runAction(config, conn, 'pull', target, { dataDir });

@@ -101,9 +101,9 @@ describe('host probe', () => {
   const FMT = (name: string, dead: string, status = '') => `1700000000:0:1:${dead}:${status}:::${name}`;
 
   it('reads $HOME, the directory, sessions and manifests with their markers', () => {
-    const m1 = JSON.stringify({ session: 'a b', project: 'p', remoteDir: '/h/w' });
-    const m2 = JSON.stringify({ session: 'old', project: 'p' });
-    const m3 = JSON.stringify({ session: 'stopped1', project: 'p' });
+    const m1 = JSON.stringify({ session: 'a b', project: 'p', remoteDir: '/h/w', command: 'c' });
+    const m2 = JSON.stringify({ session: 'old', project: 'p', remoteDir: '/h/w', command: 'c' });
+    const m3 = JSON.stringify({ session: 'stopped1', project: 'p', remoteDir: '/h/w', command: 'c' });
     const out = ['@@home /h', '@@direxists 1', '@@now 1700000100', '@@tmux', FMT('a b', '0'), FMT('stopped1', '1'), '@@/tmux 0', '@@manifest', m1, '@@manifest exit=1', m2, '@@manifest exit=130 stopped', m3, '@@manifest', '{broken', '@@end', ''].join('\n');
     const snap = parseHostProbe(out, 'w');
     expect(snap).toMatchObject({ home: '/h', remoteDir: '/h/w', remoteDirExists: true, now: 1700000100, backendError: null });

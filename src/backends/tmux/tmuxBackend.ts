@@ -3,6 +3,7 @@
  * outlive the command) started from a script in ~/.trainyard/runs, with its manifest and exit
  * marker beside it (src/remote/layout.ts).
  */
+import { parseRunManifest } from '../../remote/manifest.js';
 import { launchScript } from '../../commands/runScript.js';
 import { parseSections } from '../../commands/sectioned.js';
 import type { LocalCommand } from '../../commands/value.js';
@@ -50,12 +51,9 @@ export function parseHostProbe(output: string, rawRemoteDir: string): HostSnapsh
   const runs: Run[] = [];
   for (const s of out.all('manifest')) {
     const exit = /exit=(\d+)/.exec(s.value);
-    try {
-      const manifest = JSON.parse(s.lines[0] ?? '') as RunManifest;
-      if (manifest && typeof manifest.session === 'string') runs.push(runOf(manifest, sessions, exit ? Number(exit[1]) : null, /(^| )stopped\b/.test(s.value)));
-    } catch {
-      // a half-written or foreign file: not ours to judge
-    }
+    // a half-written, hand-edited or foreign manifest is skipped, never trusted
+    const { manifest } = parseRunManifest(s.lines[0] ?? '', home);
+    if (manifest) runs.push(runOf(manifest, sessions, exit ? Number(exit[1]) : null, /(^| )stopped\b/.test(s.value)));
   }
   return {
     home,
@@ -98,6 +96,7 @@ export const tmuxBackend: RunBackend = {
       log: q.log,
       exitFile: runFile(q.home, q.id, 'exit'),
       command: q.command,
+      checkpoint: q.manifest.resumedFrom,
     });
     const r = await exec(launchCommand(q.host, { session: q.id, home: q.home, manifestJson: JSON.stringify(q.manifest), scriptText, secrets: q.secrets }), { timeoutMs: 30_000 });
     if (r.dry) return { kind: 'dry' };
