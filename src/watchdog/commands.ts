@@ -4,14 +4,24 @@
  * parameters, payloads (the script, the config with the webhook URL) on stdin.
  */
 import type { RemoteCommand } from '../commands/value.js';
-import { WATCHDOG_DIR, WATCHDOG_SESSION } from '../remote/layout.js';
+import { MACHINE_KEY_SH, WATCHDOG_DIR, WATCHDOG_SESSION } from '../remote/layout.js';
+import { shPart } from './script.js';
 
 const script = (name: string, body: string[], ...args: string[]): string[] => ['sh', '-c', body.join('\n'), name, ...args];
 
-const DIR = `d="$HOME"/${WATCHDOG_DIR}; s=${WATCHDOG_SESSION}`;
+/** d = this machine's watchdog directory (homes may be shared between servers), s = its tmux session. */
+const DIR = `${MACHINE_KEY_SH}; d="$HOME"/${WATCHDOG_DIR}/"$machine"; s=${WATCHDOG_SESSION}`;
 
-/** p = the pid in the lock when that process is alive (the running watchdog), else empty. */
-const LOCK_PID = `lockpid() { p=''; [ -r "$d/lock/pid" ] && IFS= read -r p < "$d/lock/pid"; case $p in *[!0-9]*) p='' ;; esac; [ -n "$p" ] && kill -0 "$p" 2>/dev/null || p=''; }`;
+/** The lock functions of the watchdog itself (src/watchdog/sh/lock.sh), without its comments. */
+const LOCKS = () =>
+  shPart('lock')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+    .map((l) => l.replace(/ # .*$/, ''))
+    .join('\n');
+
+/** p = the pid in the watchdog's lock when that process is alive (the running watchdog), else empty. */
+const LOCK_PID = `lockpid() { lock_owner "$d/lock"; p=$R; [ -n "$p" ] && kill -0 "$p" 2>/dev/null || p=''; }`;
 
 const NAP = 'nap() { sleep 0.1 2>/dev/null || sleep 1; }';
 
@@ -35,9 +45,9 @@ export function writeConfigCommand(host: string, configText: string, hasWebhook:
       DIR,
       'umask 077',
       'mkdir -p "$d" || exit 1',
-      'cat > "$d/config.new" || exit 1',
-      'chmod 600 "$d/config.new"',
-      'if cmp -s "$d/config.new" "$d/config"; then rm -f "$d/config.new"; echo @@same; else mv -f "$d/config.new" "$d/config" && echo @@changed; fi',
+      'cat > "$d/config.new.$$" || exit 1',
+      'chmod 600 "$d/config.new.$$"',
+      'if cmp -s "$d/config.new.$$" "$d/config"; then rm -f "$d/config.new.$$"; echo @@same; else mv -f "$d/config.new.$$" "$d/config" && echo @@changed; fi',
     ]),
     stdin: configText,
     stdinLabel: `the config file${hasWebhook ? ' (with the webhook URL — not shown)' : ''}`,
@@ -48,25 +58,29 @@ export function writeConfigCommand(host: string, configText: string, hasWebhook:
 /**
  * Installs watchdog.sh from stdin and makes sure exactly one watchdog runs in its tmux session:
  * started when none runs, restarted when the script changed (upgraded) or `restart` is 1 (a new
- * config), left alone otherwise. Prints @@action started|upgraded|restarted|unchanged, @@version, @@pid; on failure
- * @@error and a non-zero exit.
+ * config), left alone otherwise. Installs on one machine take turns (a lock), so two at once
+ * still leave one watchdog. Prints @@action started|upgraded|restarted|unchanged, @@version,
+ * @@pid; on failure @@error and a non-zero exit.
  */
 export function installCommand(host: string, scriptText: string, version: string, restart: boolean): RemoteCommand {
   return {
     where: 'remote',
     host,
-    purpose: `install watchdog ${version} in ~/${WATCHDOG_DIR} and run it in tmux session ${WATCHDOG_SESSION}`,
+    purpose: `install watchdog ${version} in ~/${WATCHDOG_DIR}/<this machine> and run it in tmux session ${WATCHDOG_SESSION}`,
     argv: script(
       'trainyard-watchdog-install',
       [
         DIR,
+        LOCKS(),
         LOCK_PID,
         NAP,
         'umask 077',
         'mkdir -p "$d" "$HOME/.trainyard/runs" || exit 1',
-        'cat > "$d/watchdog.sh.new" || exit 1',
+        'if ! take_lock "$d/install.lock" 60 trainyard-watchdog-install; then echo "@@error another install of the watchdog runs on this host (pid $R)"; exit 6; fi',
+        'trap \'drop_lock "$d/install.lock"\' EXIT',
+        'cat > "$d/watchdog.sh.new.$$" || exit 1',
         'changed=$1; upgraded=0',
-        'if cmp -s "$d/watchdog.sh.new" "$d/watchdog.sh"; then rm -f "$d/watchdog.sh.new"; else mv -f "$d/watchdog.sh.new" "$d/watchdog.sh" || exit 1; changed=1; upgraded=1; fi',
+        'if cmp -s "$d/watchdog.sh.new.$$" "$d/watchdog.sh"; then rm -f "$d/watchdog.sh.new.$$"; else mv -f "$d/watchdog.sh.new.$$" "$d/watchdog.sh" || exit 1; changed=1; upgraded=1; fi',
         'chmod 700 "$d/watchdog.sh"',
         "command -v tmux >/dev/null 2>&1 || { echo '@@error tmux is not installed on this host (apt-get install tmux)'; exit 3; }",
         // a pane left dead by a global remain-on-exit is no watchdog
@@ -83,7 +97,7 @@ export function installCommand(host: string, scriptText: string, version: string
         '  lockpid',
         '  if [ -n "$p" ]; then echo "@@error a watchdog runs outside its tmux session (pid $p): stop it, then install again"; exit 5; fi',
         '  [ "$action" = unchanged ] && action=started',
-        `  tmux new-session -d -s "$s" -- sh -c 'exec sh "$HOME"/${WATCHDOG_DIR}/watchdog.sh run 2>>"$HOME"/${WATCHDOG_DIR}/watchdog.log' \\; set-option -t "=$s:" remain-on-exit off >/dev/null 2>&1`,
+        `  tmux new-session -d -s "$s" -- sh -c 'exec sh "$1/watchdog.sh" run 2>>"$1/watchdog.log"' sh "$d" \\; set-option -t "=$s:" remain-on-exit off >/dev/null 2>&1`,
         '  i=0; lockpid; while [ -z "$p" ] && [ $i -lt 100 ]; do nap; i=$((i + 1)); lockpid; done',
         '  if [ -z "$p" ]; then echo "@@error the watchdog did not start:"; tail -n 5 "$d/watchdog.log" 2>/dev/null; exit 4; fi',
         'fi',
@@ -94,7 +108,7 @@ export function installCommand(host: string, scriptText: string, version: string
       restart ? '1' : '0',
     ),
     stdin: scriptText,
-    stdinLabel: `watchdog.sh ${version} (${scriptText.length} bytes, src/watchdog/watchdog.sh)`,
+    stdinLabel: `watchdog.sh ${version} (${scriptText.length} bytes, assembled from src/watchdog/sh and src/watchdog/awk)`,
   };
 }
 
@@ -112,6 +126,7 @@ export function statusCommand(host: string, since: string | null, limit = 200): 
       'trainyard-watchdog-status',
       [
         DIR,
+        LOCKS(),
         LOCK_PID,
         "printf '@@now %s\\n' \"$(date +%s)\"",
         'if [ -f "$d/watchdog.sh" ]; then awk -F= \'$1 == "WATCHDOG_VERSION" { v = $2 } END { print "@@version " v }\' "$d/watchdog.sh"; fi',
@@ -142,14 +157,15 @@ export function readEventsCommand(host: string, since: string | null): RemoteCom
   };
 }
 
-/** Stops the watchdog (its tmux session, and a copy started by hand) and removes ~/.trainyard/watchdog. */
+/** Stops this machine's watchdog (its tmux session, and a copy started by hand) and removes its directory. */
 export function uninstallCommand(host: string): RemoteCommand {
   return {
     where: 'remote',
     host,
-    purpose: `stop the watchdog and remove ~/${WATCHDOG_DIR} (runs and their manifests stay)`,
+    purpose: `stop the watchdog and remove ~/${WATCHDOG_DIR}/<this machine> (runs and their manifests stay)`,
     argv: script('trainyard-watchdog-uninstall', [
       DIR,
+      LOCKS(),
       LOCK_PID,
       NAP,
       'found=0',

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../packageRoot.js';
+import { MACHINE_KEY_SH } from '../remote/layout.js';
 
 /** The sh parts, in the order they make the script. */
 export const WATCHDOG_SH_PARTS = ['head', 'util', 'config', 'lock', 'state', 'observe', 'run', 'restart', 'host', 'loop'] as const;
@@ -20,6 +21,7 @@ export const WATCHDOG_AWK_PROGRAMS = {
   AWK_EVENTS: 'events',
   AWK_PUSH_BODY: 'push-body',
   AWK_SUMMARY: 'summary',
+  AWK_REDACT: 'redact',
 } as const;
 
 export function watchdogAssetDir(): string {
@@ -42,16 +44,21 @@ function stripAwkComments(text: string, what: string): string {
   return code;
 }
 
+/** One sh part as it is (the install command sends the lock functions too). */
+export function shPart(name: (typeof WATCHDOG_SH_PARTS)[number]): string {
+  return readFileSync(path.join(watchdogAssetDir(), 'sh', `${name}.sh`), 'utf8').replace(/\n*$/, '\n');
+}
+
 /** The watchdog script as it ships (version "dev"). */
 export function watchdogScriptSource(): string {
-  const dir = watchdogAssetDir();
-  const part = (name: string) => readFileSync(path.join(dir, 'sh', `${name}.sh`), 'utf8').replace(/\n*$/, '\n');
   const awk = Object.entries(WATCHDOG_AWK_PROGRAMS).map(([variable, file]) => {
     const code = awkProgram(file);
     return `${variable}='\n${code}\n'\n`;
   });
   const [head, ...rest] = WATCHDOG_SH_PARTS;
-  return [part(head), '\n# awk programs (src/watchdog/awk/, assembled by src/watchdog/script.ts)\n', ...awk, '\n', ...rest.map(part).join('\n')].join('');
+  const headText = shPart(head);
+  if (!headText.includes('@MACHINE_KEY_SH@\n')) throw new Error('sh/head.sh has no @MACHINE_KEY_SH@ line');
+  return [headText.replace('@MACHINE_KEY_SH@\n', `${MACHINE_KEY_SH}\n`), '\n# awk programs (src/watchdog/awk/, assembled by src/watchdog/script.ts)\n', ...awk, '\n', rest.map(shPart).join('\n')].join('');
 }
 
 /**

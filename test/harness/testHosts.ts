@@ -126,6 +126,8 @@ export interface TestHostsOptions {
   gpu?: GpuState | GpuState[];
   /** give each host its own $HOME (bind mount in its own mount namespace; default true) */
   perHostHome?: boolean;
+  /** with perHostHome: every host gets the SAME home directory (a home shared over NFS); default false */
+  sharedHome?: boolean;
   /** alias prefix (default "gpu-") and hostname prefix (default "gpu-node-") */
   aliasPrefix?: string;
   hostnamePrefix?: string;
@@ -1020,7 +1022,7 @@ export async function startTestHosts(opts: TestHostsOptions = {}): Promise<TestH
 
     for (let i = 1; i <= count; i++) {
       const hostDir = path.join(dir, `${aliasPrefix}${i}`);
-      const homeDir = perHostHome ? path.join(hostDir, 'home') : pw.home;
+      const homeDir = perHostHome ? (opts.sharedHome ? path.join(dir, 'shared-home') : path.join(hostDir, 'home')) : pw.home;
       const h = new Host(
         inst,
         i,
@@ -1037,7 +1039,7 @@ export async function startTestHosts(opts: TestHostsOptions = {}): Promise<TestH
       fs.mkdirSync(hostDir, { mode: 0o755 });
       fs.mkdirSync(h.tmuxTmpDir, { mode: 0o700 });
       fs.chownSync(h.tmuxTmpDir, pw.uid, pw.gid);
-      if (perHostHome) {
+      if (perHostHome && !fs.existsSync(homeDir)) {
         fs.mkdirSync(homeDir, { mode: 0o755 });
         try {
           fs.cpSync('/etc/skel', homeDir, { recursive: true });

@@ -17,6 +17,7 @@ import { shScript } from '../../src/commands/value.js';
 import { stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import type { Config } from '../../src/config/types.js';
 import type { RunManifest } from '../../src/remote/layout.js';
+import { shQuote } from '../../src/shell/quote.js';
 import type { Transport } from '../../src/transport/types.js';
 import { installCommand } from '../../src/watchdog/commands.js';
 import { installWatchdog, readWatchdogState, runRemote, uninstallWatchdog } from '../../src/watchdog/remote.js';
@@ -43,6 +44,8 @@ const canPush = ['curl', 'wget'].some((tool) => {
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'logs', name), 'utf8');
 const HOSTILE = `evil'$(touch PWNED)";\`touch PWNED2\` #(touch PWNED3) x`;
 const FAST = { intervalSeconds: 1, stallSeconds: 3, silentSeconds: 4 };
+/** The newest checkpoint of the qresume run: its name is shell code that would create PWNED5/6. */
+const QCKPT = `ck-$(touch PWNED5)\`touch PWNED6\` "x" 'y' 2000`;
 
 /** Processes of this host running the watchdog loop. */
 function watchdogProcesses(host: TestHost): number[] {
@@ -91,6 +94,8 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     await t1.exec(shScript('cat > proj/cuda-oom.log'), { stdin: fixture('cuda-oom.log') });
     await t1.exec(shScript('cat > proj/loss-inf.log'), { stdin: fixture('loss-inf.log') });
     await t1.exec(shScript('cat > proj/train.sh'), { stdin: 'echo "train args: $*"\nsleep 1\nexit 2\n' });
+    await t1.exec(shScript('mkdir -p qproj && cat > qproj/args.sh'), { stdin: 'for a in "$@"; do printf "<%s>\\n" "$a"; done\nsleep 1\nexit 2\n' });
+    await t1.exec(shScript(`cd qproj && mkdir -p -- ${shQuote(`outputs/${QCKPT}`)} outputs/ck-10`));
 
     const installed = await installWatchdog(t1, 'gpu-1', FAST);
     expect(installed.action).toBe('started');
@@ -112,6 +117,17 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
         checkpoints: 'outputs/checkpoint-*',
         gpus: '1',
         autoRestart: ar(2, 1),
+      }),
+      launchTestRun(t1, 'gpu-1', home1, {
+        session: 'qresume-c0de',
+        project: 'qresume',
+        dir: 'qproj',
+        command: 'bash args.sh',
+        // double quotes are natural to write; the checkpoint below is named like shell code
+        resume: '--ckpt="{checkpoint}" --tag \'a b\'',
+        checkpoints: 'outputs/ck-*',
+        gpus: '1',
+        autoRestart: ar(1, 0),
       }),
       launchTestRun(t1, 'gpu-1', home1, { session: 'stop-run', command: 'while :; do echo step; sleep 1; done', gpus: '1', autoRestart: ar(3, 0) }),
       launchTestRun(t1, 'gpu-1', home1, { session: HOSTILE, project: `p'$(touch PWNED4)`, command: 'for i in 1 2 3 4 5 6; do echo tick; sleep 1; done; exit 4', gpus: '1', autoRestart: ar(1, 0) }),
@@ -206,7 +222,7 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       restartCount: 1,
       resumedFrom: 'outputs/checkpoint-1000',
       command: 'bash train.sh',
-      effectiveCommand: 'bash train.sh --resume outputs/checkpoint-1000',
+      effectiveCommand: 'bash train.sh --resume "$ty_checkpoint"',
       log: `${home1}/.trainyard/runs/${second.session}.log`,
       script: `${home1}/.trainyard/runs/${second.session}.sh`,
       remoteDir: first.remoteDir,
@@ -219,7 +235,18 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     const log = (await t1.exec(shScript(`cat ${second.log}`))).stdout;
     expect(log).toContain('train args: --resume outputs/checkpoint-1000');
     const script = (await t1.exec(shScript(`cat ${second.script}`))).stdout;
-    expect(script).toContain(`ty_command='bash train.sh --resume outputs/checkpoint-1000'`);
+    expect(script).toContain(`ty_checkpoint=outputs/checkpoint-1000\nty_command='bash train.sh --resume "$ty_checkpoint"'`);
+  }, 60_000);
+
+  it('restarts with a checkpoint named like shell code as one argument, whatever quotes the template has', async () => {
+    const events = await waitForEvents(t1, 'gpu-1', (e) => e.some((x) => x.project === 'qresume' && x.kind === 'restarted'), 30_000, 'qresume restarted');
+    expect(events.find((e) => e.project === 'qresume' && e.kind === 'restarted')?.detail).toContain(`from outputs/${QCKPT}`);
+    const child = (await manifests(t1)).find((m) => m.parent === 'qresume-c0de')!;
+    expect(child.resumedFrom).toBe(`outputs/${QCKPT}`);
+    await waitForEvents(t1, 'gpu-1', (e) => has(e, child.session, 'crashed'), 20_000, 'qresume child ended');
+    const log = (await t1.exec(shScript(`cat ${child.log}`))).stdout;
+    expect(log).toContain(`<--ckpt=outputs/${QCKPT}>\n<--tag>\n<a b>\n`);
+    expect((await t1.exec(shScript('find "$HOME" /tmp -name "PWNED*" 2>/dev/null'))).stdout).toBe('');
   }, 60_000);
 
   it('never restarts a run the user stopped', async () => {
@@ -345,8 +372,11 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     it.skipIf(!canPush)('pushes a crash as plain text (ntfy), keeps the URL out of every process list, and records pushed: true', async () => {
       holdMs = 2500;
       await installWatchdog(t2, 'gpu-2', { ...FAST, webhookUrl: `${base}/topic-SECRET-7f3a` });
-      expect((await t2.exec(shScript('stat -c %a "$HOME"/.trainyard/watchdog/config'))).stdout.trim()).toBe('600');
-      await launchTestRun(t2, 'gpu-2', home2, { session: 'push-run', command: 'sleep 1; exit 9', gpus: '1' });
+      expect((await t2.exec(shScript('stat -c %a "$HOME"/.trainyard/watchdog/gpu-node-2/config'))).stdout.trim()).toBe('600');
+      // the project's secret, as the launcher writes it; the run prints it in its exception line
+      await t2.exec(shScript('mkdir -p .trainyard/secrets && cat > .trainyard/secrets/proj.env'), { stdin: "export TOKEN='tok-SECRET-9a8b'\nexport SHORT='ab'\n" });
+      const crash = `sleep 1; printf 'Traceback (most recent call last):\\n  File "t.py"\\nRuntimeError: bad token tok-SECRET-9a8b (ab)\\n'; exit 9`;
+      await launchTestRun(t2, 'gpu-2', home2, { session: 'push-run', command: crash, gpus: '1' });
       await waitFor(() => requests.length > 0, 20_000, 'the webhook request');
       expect(requests.length).toBeGreaterThan(0);
       // the request is held open: curl is running right now
@@ -358,7 +388,15 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       expect(events.find((e) => e.session === 'push-run' && e.kind === 'crashed')?.pushed).toBe(true);
       expect(events.find((e) => e.session === 'push-run' && e.kind === 'running')?.pushed).toBe(false); // not an alert
       expect(requests[0]).toMatchObject({ url: '/topic-SECRET-7f3a', type: 'text/plain; charset=utf-8' });
-      expect(requests[0].body).toBe('[gpu-node-2] push-run: crashed: exit code 9');
+      const bodies = requests.map((r) => r.body).join('\n');
+      expect(bodies).toContain('[gpu-node-2] push-run: crashed: exit code 9: RuntimeError: bad token *** (ab)');
+      expect(bodies).not.toContain('tok-SECRET');
+      const ours = events.filter((e) => e.session === 'push-run');
+      expect(ours.find((e) => e.kind === 'crashed')?.detail).toBe('exit code 9: RuntimeError: bad token *** (ab)');
+      expect(JSON.stringify(ours)).not.toContain('tok-SECRET');
+      const summary = (await readWatchdogState(t2, 'gpu-2')).summary!;
+      expect(summary.runs.find((r) => r.session === 'push-run')?.lastError).toBe('RuntimeError: bad token *** (ab)');
+      await t2.exec(shScript('rm -f .trainyard/secrets/proj.env'));
     }, 40_000);
 
     it.skipIf(!canPush)('pushes Slack-style JSON, and records pushed: false when the webhook is down', async () => {
@@ -393,7 +431,7 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       expect(r.removed).toBe(true);
       expect(watchdogProcesses(hosts.host('gpu-2'))).toEqual([]);
       expect((await t2.exec(shScript('tmux has-session -t =trainyard-watchdog'))).code).not.toBe(0);
-      expect((await t2.exec(shScript('test -e "$HOME"/.trainyard/watchdog'))).code).not.toBe(0);
+      expect((await t2.exec(shScript('test -e "$HOME"/.trainyard/watchdog/gpu-node-2'))).code).not.toBe(0);
       expect((await t2.exec(shScript('test -f "$HOME"/.trainyard/runs/push-run.json'))).code).toBe(0);
       expect(await readWatchdogState(t2, 'gpu-2')).toMatchObject({ installed: false, running: false, summary: null, events: [] });
       expect((await uninstallWatchdog(t2, 'gpu-2')).removed).toBe(false);

@@ -7,7 +7,7 @@
 import { field, section } from '../../commands/sectioned.js';
 import type { RemoteCommand } from '../../commands/value.js';
 import { TMUX_SESSION_FORMAT } from '../../parsers/tmux.js';
-import { runFile, RUNS_DIR } from '../../remote/layout.js';
+import { MACHINE_KEY_SH, runFile, RUNS_DIR } from '../../remote/layout.js';
 import { paneTarget, sessionTarget, tmuxFormatLiteral } from './tmuxArgs.js';
 
 /** launchCommand: a tmux session of that name already exists. */
@@ -39,9 +39,12 @@ export function hostProbeCommand(host: string, rawRemoteDir: string): RemoteComm
         `if [ -d "$d" ]; then ${field('direxists', '1')}; else ${field('direxists', '0')}; fi`,
         field('now', '"$(date +%s)"'),
         section('tmux', 'tmux list-sessions -F "$2"'),
+        MACHINE_KEY_SH,
         `for f in "$HOME"/${RUNS_DIR}/*.json; do`,
         '  [ -f "$f" ] || continue',
         '  b=${f%.json}',
+        // a run another server of a shared home started is not this host's
+        '  if [ -f "$b.machine" ]; then IFS= read -r o < "$b.machine"; [ "$o" = "$machine" ] || continue; fi',
         "  printf '@@manifest'",
         "  [ -f \"$b.exit\" ] && printf ' exit=%s' \"$(head -c 16 -- \"$b.exit\" | tr -dc 0-9)\"",
         "  [ -e \"$b.stopped\" ] && printf ' stopped'",
@@ -90,6 +93,9 @@ export function launchCommand(host: string, payload: LaunchPayload): RemoteComma
         `  printf 'trainyard: a tmux session named %s already exists on this host — pick another name\\n' "$s" >&2; exit ${EXIT_SESSION_EXISTS}`,
         'fi',
         'IFS= read -r ty_m; IFS= read -r ty_s; IFS= read -r ty_k || true',
+        // whose run it is, before its manifest appears (homes may be shared between servers)
+        MACHINE_KEY_SH,
+        'printf \'%s\\n\' "$machine" > "$runs/$s.machine"',
         'printf %s "$ty_m" | base64 -d > "$runs/$s.json.tmp"; mv -f -- "$runs/$s.json.tmp" "$runs/$s.json"',
         'printf %s "$ty_s" | base64 -d > "$runs/$s.sh"',
         'if [ -n "$secrets" ]; then',

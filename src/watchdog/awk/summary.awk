@@ -14,11 +14,11 @@ function flush_run(   name, f, n, i, flags) {
   for (i = 1; i <= n; i++) flags = flags (flags == "" ? "" : ",") jenc(f[i])
   runs = runs (runs == "" ? "" : ",\n") sprintf("    {\"session\":%s,\"project\":%s,\"status\":\"%s\",\"since\":%s,\"exitCode\":%s,\"signal\":%s,\"stalled\":%s,\"silent\":%s,\"gpuUtilization\":%s,\"lowUtilizationSince\":%s,\"log\":%s,\"logBytes\":%s,\"logWrittenAt\":%s,\"flags\":[%s],\"lastError\":%s,\"startedAt\":%s,\"parent\":%s,\"restartCount\":%s,\"autoRestart\":{\"enabled\":%s,\"max\":%s,\"state\":%s,\"at\":%s,\"child\":%s}}",
     jenc(name), jstr_or_null(rget("m_project")), rget("status"), num_or_null(rget("since")), num_or_null(rget("exit")), num_or_null(rget("signal")), bool(rget("stalled")), bool(rget("silent")),
-    num_or_null(rget("util")), (rget("low") + 0 > 0 ? rget("low") + 0 : "null"), jstr_or_null(rget("m_log")), (rget("size") ~ /^[0-9]+$/ ? rget("size") + 0 : "null"), num_or_null(rget("grew")), flags, jstr_or_null(rget("err")),
+    num_or_null(rget("util")), (rget("low") + 0 > 0 ? rget("low") + 0 : "null"), jstr_or_null(rget("m_log")), (rget("size") ~ /^[0-9]+$/ ? rget("size") + 0 : "null"), num_or_null(rget("grew")), flags, jstr_or_null(redact(rget("err"))),
     jstr_or_null(rget("m_started")), jstr_or_null(rget("m_parent")), rget("m_rc") + 0, bool(rget("m_ar")), rget("m_ar_max") + 0, jstr_or_null(rget("restart")), (rget("restart") == "scheduled" ? rget("restart_at") + 0 : "null"), jstr_or_null(rget("child")))
   split("", R)
 }
-BEGIN { jinit(); FS = "\037" }
+BEGIN { jinit(); redact_init(); FS = "\037" }
 FNR == 1 { flush_run(); run_file = ""; src = FILENAME; sub(/^.*\//, "", src); if (src ~ /\.st$/) { run_file = FILENAME; src = "st" } }
 src == "meta" { p = index($0, "="); M[substr($0, 1, p - 1)] = substr($0, p + 1); if (substr($0, 1, p - 1) == "epoch") epoch = substr($0, p + 1) + 0; next }
 src == "times" { split($0, tt, " "); cpu += secs(tt[1]) + secs(tt[2]); next }

@@ -2,8 +2,9 @@
 # trainyard watchdog: one copy per host, in the tmux session "trainyard-watchdog", installed by
 # `trainyard watchdog install` (src/watchdog/). File layout: src/remote/layout.ts.
 #
-# Every interval it looks at each trainyard run on this host (the manifests in ~/.trainyard/runs),
-# writes ~/.trainyard/watchdog/summary.json (tmp file, then mv) and appends one JSON line to
+# Every interval it looks at each trainyard run of this machine (the manifests in ~/.trainyard/runs
+# whose .machine file, if any, names this machine: homes may be shared), writes
+# ~/.trainyard/watchdog/<machine>/summary.json (tmp file, then mv) and appends one JSON line to
 # events.jsonl per transition: a run started, finished, crashed, was lost, stalled (GPU idle),
 # went silent (log not written), diverged (NaN/inf loss), ran out of CUDA memory, printed a
 # Python traceback or an NCCL timeout; a disk nearly full; automatic restarts. Alerts can be
@@ -23,7 +24,8 @@ umask 077
 LC_ALL=C
 export LC_ALL
 PATH="${PATH:-/usr/bin:/bin}:/usr/local/bin:/usr/bin:/bin:/usr/local/nvidia/bin"
-WD="$HOME/.trainyard/watchdog"
+@MACHINE_KEY_SH@
+WD="$HOME/.trainyard/watchdog/$machine"
 RUNS="$HOME/.trainyard/runs"
 ST="$WD/state"
 T="$WD/tmp"

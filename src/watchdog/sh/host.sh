@@ -60,14 +60,15 @@ flush_events() {
   [ -s "$T/ev.raw" ] || return 0
   fe_pushed=0
   if [ -n "$webhook_url" ]; then
-    TY_HOST=$HOST TY_PUSH_KINDS=$push_kinds TY_FORMAT=$webhook_format awk "$AWK_JSON$AWK_PUSH_BODY" "$T/ev.raw" > "$T/push.body"
+    TY_HOST=$HOST TY_PUSH_KINDS=$push_kinds TY_FORMAT=$webhook_format TY_SECRET_FILES=$secret_files awk "$AWK_JSON$AWK_REDACT$AWK_PUSH_BODY" "$T/ev.raw" > "$T/push.body"
     if [ -s "$T/push.body" ]; then
       if [ "$webhook_format" = slack ]; then fe_type=application/json; else fe_type='text/plain; charset=utf-8'; fi
       push_alert "$T/push.body" "$fe_type" && fe_pushed=1
     fi
   fi
+  # kept until written: a watchdog stopped in between leaves them to the next one
   TY_HOST=$HOST TY_PUSH_KINDS=$push_kinds TY_PUSHED=$fe_pushed TY_EPOCH=$now TY_PID=$$ TY_SEQ=$seq \
-    awk "$AWK_JSON$AWK_EVENTS" "$T/ev.raw" >> "$WD/events.jsonl"
+    TY_SECRET_FILES=$secret_files awk "$AWK_JSON$AWK_REDACT$AWK_EVENTS" "$T/ev.raw" >> "$WD/events.jsonl" || return 0
   while IFS= read -r l; do seq=$((seq + 1)); done < "$T/ev.raw"
   : > "$T/ev.raw"
   fe_size=$(wc -c < "$WD/events.jsonl")
@@ -81,7 +82,7 @@ write_summary() {
     "${webhook_url:+1}" "$gpu_err" > "$T/meta"
   set -- "$ST"/*.st
   [ -e "$1" ] || set --
-  awk -v keep=172800 "$AWK_JSON$AWK_SUMMARY" "$T/meta" "$T/times" "$T/gpu" "$T/disk" "$@" > "$WD/summary.json.tmp" 2>> "$LOGFILE" &&
+  TY_SECRET_FILES=$secret_files awk -v keep=172800 "$AWK_JSON$AWK_REDACT$AWK_SUMMARY" "$T/meta" "$T/times" "$T/gpu" "$T/disk" "$@" > "$WD/summary.json.tmp" 2>> "$LOGFILE" &&
     mv -f "$WD/summary.json.tmp" "$WD/summary.json"
 }
 

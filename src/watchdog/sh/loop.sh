@@ -4,11 +4,18 @@ tick() {
   tmux_state=unknown gpu_state=unknown sizes_state=unknown gpu_err='' live_dirs=''
   : > "$T/gpu"
   : > "$T/logs.$((tick_no % 2))"
+  secret_files='' # the values in them are masked in events, pushes and the summary
+  for sec_f in "$HOME/.trainyard/secrets/"*.env; do [ -f "$sec_f" ] && secret_files="$secret_files$sec_f$NL"; done
   for mf in "$RUNS"/*.json; do
     [ -f "$mf" ] || continue
     name=${mf##*/}
     name=${name%.json}
     case $name in '' | *[[:cntrl:]]*) continue ;; esac
+    if [ -f "$RUNS/$name.machine" ]; then # another server sharing this home watches its own runs
+      owner=''
+      IFS= read -r owner < "$RUNS/$name.machine"
+      [ "$owner" = "$machine" ] || continue
+    fi
     watch_run
   done
   check_disks
@@ -17,13 +24,22 @@ tick() {
   write_summary
 }
 
+on_exit() {
+  [ -n "${sleep_pid:-}" ] && kill "$sleep_pid" 2>/dev/null
+  [ "${have_lock:-0}" = 1 ] && drop_lock "$WD/lock"
+}
+
 run_loop() {
   max_ticks=${1:-0}
   is_uint "$max_ticks" || max_ticks=0
   mkdir -p "$RUNS" "$ST" "$T" || exit 1
   [ -e "$ST/.epoch" ] || : > "$ST/.epoch"
   if [ -f "$LOGFILE" ] && [ "$(wc -c < "$LOGFILE")" -gt 262144 ]; then mv -f "$LOGFILE" "$LOGFILE.1"; fi
-  acquire_lock || exit 1
+  if ! take_lock "$WD/lock" 10 watchdog; then
+    echo "trainyard watchdog: another copy runs (pid $R)" >&2
+    exit 1
+  fi
+  have_lock=1
   trap on_exit EXIT
   trap 'exit 0' HUP INT TERM
   HOST=$(uname -n 2> /dev/null | tr -d '\000-\037"\\')
@@ -34,7 +50,8 @@ run_loop() {
   [ -r "$ST/disks" ] && while IFS= read -r l; do [ -n "$l" ] && disk_full="${disk_full:+$disk_full$NL}$l"; done < "$ST/disks"
   now_time
   load_config
-  : > "$T/ev.raw"
+  # events a previous copy recorded but was stopped before sending: they go out with the first tick
+  [ -f "$T/ev.raw" ] || : > "$T/ev.raw"
   : > "$T/logs.1"
   ev '' '' watchdog-started "watchdog $WATCHDOG_VERSION started (every ${interval} s)"
   while :; do

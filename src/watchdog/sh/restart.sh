@@ -79,6 +79,7 @@ do_restart() {
     dr_off=0
     [ -f "$dr_log" ] && { dr_off=$(wc -c < "$dr_log"); dr_off=${dr_off##*[!0-9]}; }
     rm -f "$RUNS/$dr_new.exit" "$RUNS/$dr_new.stopped"
+    printf '%s\n' "$machine" > "$RUNS/$dr_new.machine"
     mv -f "$RUNS/$dr_new.sh.tmp" "$RUNS/$dr_new.sh"
     # the new run is ours from the start; a shared log is read from where it stands now
     printf 'status=new\nsince=%s\noff=%s\nhistoric=0\n' "$now" "${dr_off:-0}" > "$ST/$dr_new.st"
@@ -86,7 +87,7 @@ do_restart() {
     if ! tmux new-session -d -s "$dr_new" -- bash "$RUNS/$dr_new.sh" \; set-option -t "=$dr_new:" remain-on-exit on > "$T/restart" 2>&1; then
       IFS= read -r dr_fail < "$T/restart"
       dr_fail="tmux: $dr_fail"
-      rm -f "$RUNS/$dr_new.json" "$RUNS/$dr_new.sh" "$ST/$dr_new.st"
+      rm -f "$RUNS/$dr_new.json" "$RUNS/$dr_new.sh" "$RUNS/$dr_new.machine" "$ST/$dr_new.st"
     fi
   fi
   rm -f "$RUNS/$dr_new.sh.tmp" "$RUNS/$dr_new.json.tmp"
