@@ -27,11 +27,11 @@ try {
   const home = await remoteHome(transport);
   await installWatchdog(transport, host.alias, { intervalSeconds: 1 });
   // stop the tmux copy: the loop is timed directly below
-  await host.run('tmux kill-session -t =trainyard-watchdog; while [ -d ~/.trainyard/watchdog/lock ]; do sleep 0.1; done');
+  await host.run('tmux kill-session -t =trainyard-watchdog; while [ -L ~/.trainyard/watchdog/"$(uname -n)"/lock ]; do sleep 0.1; done');
 
   /** user+sys seconds and wall seconds of `watchdog.sh run n`, the whole process tree */
   const timeLoop = async (n: number) => {
-    const r = await host.run(`TIMEFORMAT='%U %S %R'; time sh ~/.trainyard/watchdog/watchdog.sh run ${n}`, { timeoutMs: (n + 120) * 1000 });
+    const r = await host.run(`TIMEFORMAT='%U %S %R'; time sh ~/.trainyard/watchdog/"$(uname -n)"/watchdog.sh run ${n}`, { timeoutMs: (n + 120) * 1000 });
     const [u, s, real] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
     if (!Number.isFinite(u + s)) throw new Error(`could not time the loop: ${r.stderr}`);
     return { cpu: u + s, real };
@@ -65,7 +65,7 @@ try {
   const heavy = await timeLoop(ticks);
   const after = Number((await host.run('wc -c < ~/.trainyard/runs/big-run.log')).stdout.trim());
   row(`4 runs, the 100 MB log growing ${((after - before) / heavy.real / 1e6).toFixed(1)} MB/s`, heavy, ticks);
-  const summary = JSON.parse((await host.run('cat ~/.trainyard/watchdog/summary.json')).stdout) as { cpuSeconds: number; ticks: number };
+  const summary = JSON.parse((await host.run('cat ~/.trainyard/watchdog/"$(uname -n)"/summary.json')).stdout) as { cpuSeconds: number; ticks: number };
   close();
 
   console.log(`Watchdog on a test host (1 s interval, 4 GPUs, POSIX sh = ${(await host.run('readlink -f /bin/sh')).stdout.trim()}, awk = ${(await host.run('readlink -f "$(command -v awk)"')).stdout.trim()}):\n`);

@@ -17,7 +17,7 @@ Usage:
   trainyard attach HOST SESSION        attach to a tmux session (detach: Ctrl-b d)
   trainyard watchdog install HOST      install/upgrade the server-side watchdog, start it in tmux
   trainyard watchdog status [HOST]     is it running, its summary, unread events
-  trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog
+  trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog/<hostname>
   trainyard events [--since 8h] [--host H]   the watchdogs' timeline (crashes, stalls, restarts)
   trainyard help                this text
 
