@@ -4,8 +4,6 @@
  * by time with a plain string comparison (see readEventsCommand).
  */
 
-import { serverText } from './serverText.js';
-
 export type WatchdogEventKind =
   | 'watchdog-started'
   | 'running'
@@ -54,19 +52,23 @@ function asEvent(v: unknown): WatchdogEvent | null {
   const o = v as Record<string, unknown>;
   if (typeof o.time !== 'string' || typeof o.id !== 'string' || typeof o.kind !== 'string' || typeof o.detail !== 'string') return null;
   return {
-    time: serverText(o.time),
-    id: serverText(o.id),
-    host: typeof o.host === 'string' ? serverText(o.host) : '',
-    session: typeof o.session === 'string' ? serverText(o.session) : null,
-    project: typeof o.project === 'string' ? serverText(o.project) : null,
-    kind: serverText(o.kind) as WatchdogEventKind,
+    time: o.time,
+    id: o.id,
+    host: typeof o.host === 'string' ? o.host : '',
+    session: typeof o.session === 'string' ? o.session : null,
+    project: typeof o.project === 'string' ? o.project : null,
+    kind: o.kind as WatchdogEventKind,
     level: typeof o.level === 'string' && LEVELS.has(o.level) ? (o.level as WatchdogEventLevel) : 'info',
-    detail: serverText(o.detail),
+    detail: o.detail,
     pushed: o.pushed === true,
   };
 }
 
-/** Parses events.jsonl text (every string sanitised); a torn or foreign line is skipped, never fatal. */
+/**
+ * Parses events.jsonl text; a torn or foreign line is skipped, never fatal. The strings are the
+ * server's, exactly (a detail may hold a real ESC once its \u001b is parsed): they reach a
+ * screen only through the one sanitiser (src/cli/print.ts, the Ink rows), and --json escapes them.
+ */
 export function parseEvents(text: string): WatchdogEvent[] {
   const events: WatchdogEvent[] = [];
   for (const line of text.split('\n')) {

@@ -2,8 +2,6 @@
  * ~/.trainyard/watchdog/summary.json, rewritten atomically by the watchdog every interval: the
  * state of every live run and of the runs that ended in the last 48 hours.
  */
-import { serverStrings } from './serverText.js';
-
 export type WatchdogRunStatus = 'new' | 'running' | 'finished' | 'crashed' | 'stopped' | 'lost';
 
 export interface WatchdogRunSummary {
@@ -62,16 +60,16 @@ export interface WatchdogSummary {
   runs: WatchdogRunSummary[];
 }
 
-/** Parses summary.json (every string sanitised); null when it is missing or not a summary. */
+/** Parses summary.json; null when it is missing or not a summary. Its strings are the server's (see parseEvents). */
 export function parseSummary(text: string): WatchdogSummary | null {
   if (text.trim() === '') return null;
   try {
     const s = JSON.parse(text) as WatchdogSummary;
     if (typeof s !== 'object' || s === null || typeof s.epoch !== 'number' || !Array.isArray(s.runs)) return null;
-    const clean = serverStrings(s);
-    clean.runs = clean.runs.filter((r) => typeof r === 'object' && r !== null && typeof r.session === 'string');
-    for (const r of clean.runs) r.flags = Array.isArray(r.flags) ? r.flags.filter((f) => typeof f === 'string') : [];
-    return clean;
+    // a foreign or hand-edited entry is dropped rather than trusted
+    s.runs = s.runs.filter((r) => typeof r === 'object' && r !== null && typeof r.session === 'string');
+    for (const r of s.runs) r.flags = Array.isArray(r.flags) ? r.flags.filter((f) => typeof f === 'string') : [];
+    return s;
   } catch {
     return null;
   }

@@ -178,7 +178,7 @@ describe('restart', () => {
       .expect('trainyard-probe', { stdout: host })
       .expect('trainyard-checkpoints', { stdout: '1700000300\toutputs/checkpoint-999\x001700000200\toutputs/checkpoint-1000\x00' })
       .expect('trainyard-launch', (c) => {
-        expect(launchedManifest(c)).toMatchObject({ parent: 'old1', resumedFrom: 'outputs/checkpoint-1000', effectiveCommand: 'python train.py --resume outputs/checkpoint-1000' });
+        expect(launchedManifest(c)).toMatchObject({ parent: 'old1', resumedFrom: 'outputs/checkpoint-1000', effectiveCommand: 'python train.py --resume "$ty_checkpoint"' });
         return {};
       });
     const r = await run('restart', target);

@@ -61,8 +61,8 @@ describe.skipIf(!can.ok)('the CLI prints server text inert', () => {
     writeFileSync(config, JSON.stringify({ hosts: [host.alias], sshConfig: lab.sshConfigPath, projects: { sample: sampleProject(local, { smoke }) } }));
     await host.run(`tmux new-session -d -s "$(printf 'run\\342\\200\\256gpj-exe')" 'sleep 600'`);
     const event = { time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), id: '1-1-1', host: host.hostname, session: 'run1', project: 'sample', kind: 'traceback', level: 'error', detail: EVENT_DETAIL, pushed: false };
-    // written as the watchdog writes it: the escape is JSON text (\u001b) in the file
-    await host.run(`mkdir -p ~/${WATCHDOG_DIR} && cat > ~/${WATCHDOG_DIR}/events.jsonl`, { input: `${JSON.stringify(event)}\n` });
+    // written as the watchdog writes it (in this machine's directory): the escape is JSON text (\u001b) in the file
+    await host.run(`mkdir -p ~/${WATCHDOG_DIR}/"$(uname -n)" && cat > ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`, { input: `${JSON.stringify(event)}\n` });
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostProbe } from '../../src/actions/hostState.js';
+import { parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
 import { parseRunManifest } from '../../src/remote/manifest.js';
 
 const full = { session: 'r1', project: 'p', host: 'gpu-a', remoteDir: '/w/p', log: '/w/p/r1.log', command: 'python t.py', startedAt: 'T', configHash: 'h' };
@@ -24,8 +24,8 @@ describe('server manifests are checked before use', () => {
 
   it('the host probe lists a manifest without log, and skips broken ones without throwing', () => {
     const { log: _drop, ...noLog } = full;
-    const out = ['@@home /home/u', '@@direxists 1', '@@now 5', '@@tmux 1', '@@manifest exit=0', JSON.stringify(noLog), '@@manifest', '{"session":', '@@manifest', JSON.stringify({ session: 'x' }), '@@end'].join('\n');
+    const out = ['@@home /home/u', '@@direxists 1', '@@now 5', '@@tmux', '@@/tmux 0', '@@manifest exit=0', JSON.stringify(noLog), '@@manifest', '{"session":', '@@manifest', JSON.stringify({ session: 'x' }), '@@end'].join('\n');
     const snap = parseHostProbe(out, '/w/p');
-    expect(snap.runs.map((r) => [r.manifest.session, r.manifest.log, r.status])).toEqual([['r1', '/home/u/.trainyard/runs/r1.log', 'exited']]);
+    expect(snap.runs.map((r) => [r.manifest.session, r.manifest.log, r.state])).toEqual([['r1', '/home/u/.trainyard/runs/r1.log', 'exited']]);
   });
 });

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHostProbe } from '../../src/actions/hostState.js';
+import { parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
 import { openHostTransport } from '../../src/cli/hostTransport.js';
-import { hostProbeCommand } from '../../src/commands/remote.js';
+import { hostProbeCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import { shScript } from '../../src/commands/value.js';
 import type { Config } from '../../src/config/types.js';
 import type { Transport } from '../../src/transport/types.js';
@@ -98,8 +98,8 @@ describe.skipIf(!can.ok)('two servers sharing one home', () => {
   it("the launch action's probe (and so the duplicate-config question) lists only this server's runs", async () => {
     const probe = async (tr: Transport, alias: string) => {
       const cmd = hostProbeCommand(alias, '~');
-      const r = await tr.exec(remoteCommandLine(cmd), { timeoutMs: 20_000 });
-      return parseHostProbe(r.stdout, '~').runs.map((x) => `${x.manifest.session}:${x.status}`).sort();
+      const r = await tr.exec(cmd, { timeoutMs: 20_000 });
+      return parseHostProbe(r.stdout, '~').runs.map((x) => `${x.manifest.session}:${x.state}`).sort();
     };
     expect(await probe(t[2], 'gpu-2')).toEqual(['two-live:running']);
     expect(await probe(t[0], 'gpu-1')).toEqual(['one-crash:exited', 'one-live:running']);
