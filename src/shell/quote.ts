@@ -29,3 +29,15 @@ export function dieWithChannel(argv: readonly string[]): string[] {
     'exec 3<&-; wait "$p"; s=$?; kill "$w" 2>/dev/null; exit "$s"';
   return ['sh', '-c', script, 'sh', shJoin(argv)];
 }
+
+/**
+ * The line handed to the server's login shell, which sshd runs with whatever shell the user
+ * has: bash, dash, zsh, fish and tcsh disagree about backslashes and quotes inside '…' (fish),
+ * newlines inside quotes (tcsh) and `!` (tcsh). So the POSIX command line travels base64-encoded
+ * inside single quotes that hold only characters every one of them reads literally, and `sh`
+ * decodes and runs it.
+ */
+export function loginShellLine(argv: readonly string[]): string {
+  const encoded = Buffer.from(shJoin(argv), 'utf8').toString('base64');
+  return `sh -c 'eval "$(echo ${encoded} | base64 -d)"'`;
+}

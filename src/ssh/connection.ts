@@ -2,8 +2,7 @@ import { EventEmitter } from 'node:events';
 import ssh2 from 'ssh2';
 import type { Client as ClientType, ClientChannel, ConnectConfig } from 'ssh2';
 import type { Duplex } from 'node:stream';
-import { commandLine } from '../commands/value.js';
-import { dieWithChannel, shJoin } from '../shell/quote.js';
+import { dieWithChannel, loginShellLine } from '../shell/quote.js';
 import type { ConnectionInfo, ConnectionStateName } from '../state/store.js';
 import { LineSplitter, type ExecOptions, type ExecResult, type ShellCommand, type StreamHandle, type StreamOptions, type Transport } from '../transport/types.js';
 import { makeAuthHandler, type AskPassphrase } from './auth.js';
@@ -295,7 +294,7 @@ export class SshConnection extends EventEmitter implements Transport {
   }
 
   async exec(command: ShellCommand, options: ExecOptions = {}): Promise<ExecResult> {
-    const channel = await this.openChannel(commandLine(command));
+    const channel = await this.openChannel(loginShellLine(command.argv));
     return new Promise((resolve) => {
       let stdout = '';
       let stderr = '';
@@ -329,7 +328,7 @@ export class SshConnection extends EventEmitter implements Transport {
   stream(command: ShellCommand, options: StreamOptions): StreamHandle {
     let channel: ClientChannel | null = null;
     let cancelled = false;
-    const done = this.openChannel(shJoin(dieWithChannel(command.argv))).then(
+    const done = this.openChannel(loginShellLine(dieWithChannel(command.argv))).then(
       (ch) =>
         new Promise<ExecResult>((resolve) => {
           channel = ch;

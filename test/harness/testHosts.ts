@@ -122,6 +122,8 @@ export interface TestHostsOptions {
   knownHosts?: 'all' | 'none' | string[];
   /** test user (default tytest; created with useradd -m if missing) */
   user?: string;
+  /** the test user's login shell (default /bin/bash; set with useradd -s, or usermod -s when it differs) */
+  shell?: string;
   /** initial fake GPU state: one for all hosts or one per host (default idle, 1 GPU) */
   gpu?: GpuState | GpuState[];
   /** give each host its own $HOME (bind mount in its own mount namespace; default true) */
@@ -492,23 +494,24 @@ export function cleanupStaleTestHosts(): number {
 // ---------------------------------------------------------------------------------------------
 // Test user
 
-function passwdEntry(user: string): { uid: number; gid: number; home: string } | null {
+function passwdEntry(user: string): { uid: number; gid: number; home: string; shell: string } | null {
   for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
     const f = line.split(':');
-    if (f[0] === user) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5] };
+    if (f[0] === user) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5], shell: f[6] };
   }
   return null;
 }
 
-async function ensureUser(user: string): Promise<{ uid: number; gid: number; home: string }> {
+async function ensureUser(user: string, shell = '/bin/bash'): Promise<{ uid: number; gid: number; home: string }> {
   for (let attempt = 0; ; attempt++) {
     let pw = passwdEntry(user);
     try {
       if (!pw) {
-        await execP('useradd', ['-m', '-s', '/bin/bash', user]);
+        await execP('useradd', ['-m', '-s', shell, user]);
         pw = passwdEntry(user);
       }
       if (!pw) throw new Error(`useradd ${user} did not create the user`);
+      if (pw.shell !== shell) await execP('usermod', ['-s', shell, user]);
       // useradd leaves the account locked ('!'); with UsePAM no sshd refuses locked accounts
       const shadow = fs.readFileSync('/etc/shadow', 'utf8').split('\n').find((l) => l.startsWith(user + ':'));
       if (!shadow || shadow.split(':')[1] !== '*') await execP('usermod', ['-p', '*', user]);
@@ -985,7 +988,7 @@ export async function startTestHosts(opts: TestHostsOptions = {}): Promise<TestH
   live.add(inst);
   try {
     inst.saveReg();
-    const pwP = ensureUser(user);
+    const pwP = ensureUser(user, opts.shell);
     const clientKeyP = execP('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `trainyard-test-${id}`, '-f', inst.identityFile]);
 
     // fake nvidia-smi + the fixtures it replays, somewhere the test user can read
