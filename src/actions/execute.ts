@@ -78,13 +78,13 @@ export function backendExec(io: ActionIo): CommandExec {
   return (command, opts) => runCommand(io, command, opts);
 }
 
-/** A long remote command with its output as lines (the smoke test). */
-export function streamCommand(io: ActionIo, command: RemoteCommand, onLine: (line: string, kind: OutputKind) => void): StreamHandle {
+/** A long remote command with its output as lines (the smoke test); lines rewritten with \r (tqdm) reach onProgress. */
+export function streamCommand(io: ActionIo, command: RemoteCommand, onLine: (line: string, kind: OutputKind) => void, onProgress?: (text: string) => void): StreamHandle {
   if (io.dryRun) {
     printDry(io, command);
     return { cancel: () => {}, done: Promise.resolve({ stdout: '', stderr: '', code: 0 }) };
   }
-  return io.transport.stream(command, { onLine: (l) => onLine(l, 'out'), onErrLine: (l) => onLine(l, 'err') });
+  return io.transport.stream(command, { onLine: (l) => onLine(l, 'out'), onErrLine: (l) => onLine(l, 'err'), onProgress });
 }
 
 export interface LocalRun {

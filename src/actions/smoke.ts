@@ -51,7 +51,7 @@ export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
   const handle = streamCommand(ctx, smokeCommand(ctx.host, script), (line, kind) => {
     ctx.output(line, kind);
     reader.push(line);
-  });
+  }, (text) => ctx.progress({ fraction: tqdmFraction(text), label: text.trim().slice(0, 120) }));
   const timer = setTimeout(() => {
     timedOut = true;
     handle.cancel();
@@ -77,4 +77,10 @@ export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
     cause: v.cause,
     data: { code: result.code, seconds, loss: v.loss },
   };
+}
+
+/** The fraction a tqdm-style bar shows (" 42%|####"), or null. */
+export function tqdmFraction(text: string): number | null {
+  const m = /(\d{1,3})%\|/.exec(text);
+  return m ? Math.min(1, Number(m[1]) / 100) : null;
 }

@@ -333,8 +333,8 @@ export class SshConnection extends EventEmitter implements Transport {
         new Promise<ExecResult>((resolve) => {
           channel = ch;
           if (cancelled) ch.close();
-          const out = new LineSplitter(options.onLine, options.splitCarriageReturn);
-          const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn);
+          const out = new LineSplitter(options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
+          const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
           let code: number | null = null;
           let signal: string | undefined;
           ch.setEncoding('utf8');

@@ -36,8 +36,8 @@ export class LocalTransport implements Transport {
       extendEnv: false,
       detached: true, // its own process group, so cancel() reaches every child of the shell
     });
-    const out = new LineSplitter(options.onLine, options.splitCarriageReturn);
-    const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn);
+    const out = new LineSplitter(options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
+    const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
     child.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
     const done = child.then((result) => {

@@ -2,6 +2,7 @@
 import type { ShellCommand } from '../commands/value.js';
 
 export type { ShellCommand } from '../commands/value.js';
+export { LineSplitter, MAX_LINE_CHARS } from './lineSplitter.js';
 
 export interface ExecResult {
   stdout: string;
@@ -32,6 +33,8 @@ export interface StreamOptions {
   onErrLine?: (line: string) => void;
   /** Split on \r as well as \n (rsync progress). */
   splitCarriageReturn?: boolean;
+  /** A line still being rewritten with \r (tqdm): its text now, at most once per chunk received. */
+  onProgress?: (text: string) => void;
 }
 
 export interface Transport {
@@ -41,22 +44,3 @@ export interface Transport {
   stream(command: ShellCommand, options: StreamOptions): StreamHandle;
 }
 
-/** Splits a byte stream into lines, keeping the unfinished tail for the next chunk. */
-export class LineSplitter {
-  private tail = '';
-  constructor(
-    private readonly onLine: (line: string) => void,
-    private readonly splitCr = false,
-  ) {}
-
-  push(chunk: string): void {
-    const parts = (this.tail + chunk).split(this.splitCr ? /\r\n|[\r\n]/ : /\r?\n/);
-    this.tail = parts.pop() ?? '';
-    for (const part of parts) this.onLine(part);
-  }
-
-  end(): void {
-    if (this.tail !== '') this.onLine(this.tail);
-    this.tail = '';
-  }
-}

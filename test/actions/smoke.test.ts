@@ -62,6 +62,27 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
     expect(r.verdict.details[0]).toMatch(/^loss went down: 2\.349 → 1\.294 over 10 values$/);
   });
 
+  it('shows megabytes of tqdm \\r updates as progress and one final line, not as lines', async () => {
+    const lines: string[] = [];
+    const progress: string[] = [];
+    const bar = `python3 -c 'import sys
+for i in range(1, 40001): sys.stderr.write("\\r%3d%%|%-40s| %d/40000 [00:01<00:00]" % (i * 100 // 40000, "#" * (i * 40 // 40000), i))
+sys.stderr.write("\\n"); print("step 1 loss 2.0"); print("step 2 loss 1.0")'`;
+    const r = await runAction(cfg({ smoke: bar }), conn, 'smoke', { host: h.alias, project: 'sample' }, {
+      dataDir,
+      env,
+      onEvent: (e) => {
+        if (e.type === 'line') lines.push(e.text);
+        if (e.type === 'progress' && e.progress && !e.progress.label.startsWith('smoke test')) progress.push(e.progress.label);
+      },
+    });
+    expect(r.verdict.outcome, r.text).toBe('ok');
+    expect(lines.filter((l) => /^\s*\d+%\|/.test(l))).toEqual([`100%|${'#'.repeat(40)}| 40000/40000 [00:01<00:00]`]);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.length).toBeLessThan(2000);
+    expect(progress.filter((p) => !/^\s*\d+%\|#*\s*\| \d+\/40000/.test(p))).toEqual([]);
+  });
+
   it.each([
     ['--fail oom', 'cuda-oom', /CUDA out of memory/, /reduce the batch size/],
     ['--fail nan', 'nan-loss', /loss became nan/, /learning rate/],
