@@ -1,30 +1,52 @@
 import { execa, type ResultPromise } from 'execa';
 import { commandLine } from '../commands/value.js';
+import { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES } from './limits.js';
 import { LineSplitter, type ExecOptions, type ExecResult, type ShellCommand, type StreamHandle, type StreamOptions, type Transport } from './types.js';
+
+/** Kills a detached child's whole process group (it leads one), children included. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
 
 /** The local machine as a host: the same command lines, run by `sh -c` through execa. */
 export class LocalTransport implements Transport {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   async exec(command: ShellCommand, options: ExecOptions = {}): Promise<ExecResult> {
+    const cap = options.maxOutputBytes ?? MAX_EXEC_OUTPUT_BYTES;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     const child = execa('sh', ['-c', commandLine(command)], {
       reject: false,
       input: options.stdin ?? command.stdin ?? '',
-      timeout: options.timeoutMs,
-      cancelSignal: options.signal,
       env: this.env,
       extendEnv: false,
       stripFinalNewline: false,
-      detached: true,
-      forceKillAfterDelay: 1000,
+      detached: true, // its own process group, so a time limit reaches every child of the shell
+      maxBuffer: cap,
     });
-    const result = await child;
-    return {
-      stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
-      code: result.exitCode ?? null,
-      signal: result.signal ?? undefined,
+    let stopped: { signal: string; reason: string } | null = null;
+    const stop = (signal: string, reason: string) => {
+      stopped ??= { signal, reason };
+      killGroup(child.pid, 'SIGKILL');
     };
+    const timer = timeoutMs > 0 ? setTimeout(() => stop('timeout', `timed out after ${timeoutMs} ms: the command was killed`), timeoutMs) : undefined;
+    const onAbort = () => stop('cancelled', 'cancelled: the command was killed');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    const result = await child;
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (result.isMaxBuffer) stop('output-cap', `output cut at ${cap} bytes: the command was killed`);
+    const stdout = String(result.stdout ?? '');
+    const stderr = String(result.stderr ?? '');
+    const s = stopped as { signal: string; reason: string } | null;
+    if (s) return { stdout, stderr: `${stderr}\n(${s.reason})`, code: null, signal: s.signal, ...(result.isMaxBuffer ? { truncated: true } : {}) };
+    return { stdout, stderr, code: result.exitCode ?? null, signal: result.signal ?? undefined };
   }
 
   stream(command: ShellCommand, options: StreamOptions): StreamHandle {
@@ -46,15 +68,7 @@ export class LocalTransport implements Transport {
       return { stdout: '', stderr: '', code: result.exitCode ?? null, signal: result.signal ?? undefined };
     });
     return {
-      cancel: () => {
-        if (child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, 'SIGTERM');
-          } catch {
-            // already gone
-          }
-        }
-      },
+      cancel: () => killGroup(child.pid, 'SIGTERM'),
       done,
     };
   }

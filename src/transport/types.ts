@@ -3,21 +3,27 @@ import type { ShellCommand } from '../commands/value.js';
 
 export type { ShellCommand } from '../commands/value.js';
 export { LineSplitter, MAX_LINE_CHARS } from './lineSplitter.js';
+export { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES } from './limits.js';
 
 export interface ExecResult {
   stdout: string;
   stderr: string;
   /** Exit code; null when the command was killed by a signal or the channel was lost. */
   code: number | null;
+  /** The signal, or why trainyard stopped it: 'timeout', 'cancelled', 'output-cap'. */
   signal?: string;
+  /** Output went past the byte cap: what is here is its beginning, and the command was killed. */
+  truncated?: boolean;
 }
 
 export interface ExecOptions {
   /** Data written to the command's stdin, then stdin is closed. */
   stdin?: string;
-  /** Kill the command (and fail with code null) after this many ms. */
+  /** Kill the command and everything it started (code null, signal 'timeout') after this many ms; default DEFAULT_EXEC_TIMEOUT_MS, 0 = none. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Bytes kept per output stream before the command is killed (default MAX_EXEC_OUTPUT_BYTES). */
+  maxOutputBytes?: number;
 }
 
 export interface StreamHandle {

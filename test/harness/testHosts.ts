@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 // ---------------------------------------------------------------------------------------------
 // Public types
 
-export type GpuMode = 'idle' | 'load' | 'nodevices' | 'nodriver';
+export type GpuMode = 'idle' | 'load' | 'nodevices' | 'nodriver' | 'hang';
 
 export interface GpuState {
   /** idle (default) | load | nodevices ("No devices were found", exit 6) | nodriver (exit 9) */

@@ -1,0 +1,91 @@
+/**
+ * A wedged server must not wedge trainyard, nor pile processes up on the host: exec time limits
+ * kill the remote process group, buffered output has a byte cap, and a GPU stream that went
+ * silent is reported without a second nvidia-smi being started.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { argvCommand, shScript } from '../../src/commands/value.js';
+import { sessionsProbeCommand } from '../../src/commands/probes.js';
+import type { SshConnection } from '../../src/ssh/connection.js';
+import { connect, labConfig } from '../actions/helpers.js';
+import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+
+const can = canRunTestHosts();
+if (!can.ok && process.env.CI) throw new Error(`integration tests cannot run in CI: ${can.reason}`);
+
+/** Command lines of the live processes whose command line contains every needle (read from /proc: hosts share this machine's pid space). */
+function processesWith(...needles: string[]): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (needles.every((n) => cmd.includes(n))) found.push(`${pid} ${cmd}`);
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > timeoutMs) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
+describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidia-smi that hangs)', () => {
+  let lab: TestHosts;
+  let conn: SshConnection;
+  /** A fake nvidia-smi of this lab: its path, or once it runs awk its fixtures path, is on its command line. */
+  const fakeGpu = () => processesWith(lab.dir, 'nvidia-smi');
+
+  beforeAll(async () => {
+    lab = await startTestHosts({ count: 1 });
+    conn = await connect(labConfig(lab, {}), lab.hosts[0].alias);
+  }, 60_000);
+
+  afterAll(async () => {
+    conn?.close();
+    await lab?.stop();
+  });
+
+  it('a probe past its time limit is killed on the host with everything it started; repeated probes leave nothing behind', async () => {
+    lab.hosts[0].setGpu({ mode: 'hang' });
+    try {
+      // the wedged nvidia-smi is there while the probe waits for it
+      const waiting = conn.exec(sessionsProbeCommand(), { timeoutMs: 4000 });
+      expect(await eventually(() => fakeGpu().length > 0, 3500)).toBe(true);
+      expect((await waiting).signal).toBe('timeout');
+      for (let i = 0; i < 4; i++) {
+        const r = await conn.exec(sessionsProbeCommand(), { timeoutMs: 700 });
+        expect(r.code).toBeNull();
+        expect(r.signal).toBe('timeout');
+        expect(r.stderr).toContain('timed out after 700 ms');
+      }
+      expect(await eventually(() => fakeGpu().length === 0, 3000), fakeGpu().join('\n')).toBe(true);
+    } finally {
+      lab.hosts[0].setGpu({ mode: 'idle' });
+    }
+  });
+
+  it('buffered output stops at the byte cap: marked truncated, and the command is killed', async () => {
+    const marker = `ty-cap-${process.pid}`;
+    const r = await conn.exec(shScript(`exec yes ${marker}`), { maxOutputBytes: 1024 * 1024, timeoutMs: 20_000 });
+    expect(r.truncated).toBe(true);
+    expect(r.signal).toBe('output-cap');
+    expect(Buffer.byteLength(r.stdout)).toBe(1024 * 1024);
+    expect(r.stderr).toContain('output cut at 1048576 bytes');
+    expect(await eventually(() => processesWith(`yes ${marker}`).length === 0, 3000)).toBe(true);
+  });
+
+  it('an exec given no time limit still has one', async () => {
+    const { DEFAULT_EXEC_TIMEOUT_MS } = await import('../../src/transport/limits.js');
+    expect(DEFAULT_EXEC_TIMEOUT_MS).toBeGreaterThan(0);
+    const r = await conn.exec(argvCommand(['echo', 'ok']));
+    expect(r).toMatchObject({ stdout: 'ok\n', code: 0 });
+  });
+});
