@@ -13,12 +13,18 @@ import type { StreamHandle, Transport } from '../transport/types.js';
 const SAMPLE_GAP_MS = 40;
 /** After nvidia-smi fails (no GPU, driver error) it is tried again this much later. */
 const GPU_RETRY_MS = 30_000;
+/** A GPU stream silent this long (or 5 intervals, if longer) is reported as not answering. */
+export const GPU_STALE_MS = 20_000;
+/** How often the "not answering for N s" message is brought up to date while it lasts. */
+const STALE_REPORT_STEP_MS = 10_000;
 
 export interface HostMonitorOptions {
   askPassphrase?: AskPassphrase;
   /** Where GPU samples go; defaults to straight into the store. The fleet batches them. */
   gpuSink?: (alias: string, gpus: GpuSample[]) => void;
   backoff?: { baseMs: number; capMs: number; jitter: number };
+  /** See GPU_STALE_MS (tests shorten it). */
+  gpuStaleMs?: number;
 }
 
 /**
@@ -38,6 +44,8 @@ export class HostMonitor {
   private firstGpuDone = false;
   private readonly settledWaiters: (() => void)[] = [];
   private readonly gpuSink: (alias: string, gpus: GpuSample[]) => void;
+  private readonly gpuStaleMs: number;
+  private staleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly host: HostConfig,
@@ -46,6 +54,7 @@ export class HostMonitor {
     options: HostMonitorOptions = {},
   ) {
     this.gpuSink = options.gpuSink ?? ((alias, gpus) => recordGpuSample(store, alias, gpus));
+    this.gpuStaleMs = Math.max(options.gpuStaleMs ?? GPU_STALE_MS, 5 * config.refreshSeconds * 1000);
     if (host.alias === LOCAL_HOST) {
       this.transport = new LocalTransport();
       this.connection = null;
@@ -112,12 +121,43 @@ export class HostMonitor {
     this.probeTimer = null;
     if (this.gpuRetry) clearTimeout(this.gpuRetry);
     this.gpuRetry = null;
+    this.clearStaleWatch();
     this.gpuStream?.cancel();
     this.gpuStream = null;
   }
 
+  private clearStaleWatch(): void {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = null;
+  }
+
+  /**
+   * A wedged driver makes nvidia-smi stop printing without exiting. The stream is left alone (a
+   * second nvidia-smi would hang too, and pile up), the host says so, and the next line it
+   * prints clears the message.
+   */
+  private watchForSilence(handle: StreamHandle, lastLineAt: () => number): void {
+    this.clearStaleWatch();
+    const check = () => {
+      this.staleTimer = null;
+      if (this.gpuStream !== handle || this.stopped) return;
+      const silentMs = Date.now() - lastLineAt();
+      if (silentMs >= this.gpuStaleMs) {
+        patchHost(this.store, this.alias, { gpuError: `nvidia-smi not answering for ${Math.round(silentMs / 1000)} s` });
+        this.firstGpuDone = true;
+        this.notifySettled();
+      }
+      const next = silentMs >= this.gpuStaleMs ? STALE_REPORT_STEP_MS : this.gpuStaleMs - silentMs;
+      this.staleTimer = setTimeout(check, next);
+      this.staleTimer.unref?.();
+    };
+    this.staleTimer = setTimeout(check, this.gpuStaleMs);
+    this.staleTimer.unref?.();
+  }
+
   private startGpuStream(): void {
     let pending: GpuSample[] = [];
+    let lastLineAt = Date.now();
     let flushTimer: NodeJS.Timeout | null = null;
     const other: string[] = [];
     const flush = () => {
@@ -130,6 +170,7 @@ export class HostMonitor {
       this.notifySettled();
     };
     const onLine = (line: string) => {
+      lastLineAt = Date.now();
       const gpu = parseGpuLine(line);
       if (!gpu) {
         if (line.trim() && other.length < 20) other.push(line);
@@ -141,7 +182,9 @@ export class HostMonitor {
     };
     const handle = this.transport.stream(gpuStreamCommand(this.config.refreshSeconds * 1000), { onLine });
     this.gpuStream = handle;
+    this.watchForSilence(handle, () => lastLineAt);
     void handle.done.then((result) => {
+      if (this.gpuStream === handle) this.clearStaleWatch();
       if (flushTimer) clearTimeout(flushTimer);
       flush();
       if (this.gpuStream !== handle || this.stopped) return; // cancelled on purpose

@@ -7,9 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argvCommand, shScript } from '../../src/commands/value.js';
 import { sessionsProbeCommand } from '../../src/commands/probes.js';
+import { Fleet } from '../../src/hosts/fleet.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { connect, labConfig } from '../actions/helpers.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { FAST_BACKOFF, testConfig, waitForHost } from './fleetHelpers.js';
 
 const can = canRunTestHosts();
 if (!can.ok && process.env.CI) throw new Error(`integration tests cannot run in CI: ${can.reason}`);
@@ -87,5 +89,29 @@ describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidi
     expect(DEFAULT_EXEC_TIMEOUT_MS).toBeGreaterThan(0);
     const r = await conn.exec(argvCommand(['echo', 'ok']));
     expect(r).toMatchObject({ stdout: 'ok\n', code: 0 });
+  });
+
+  it('a silent GPU stream is reported as not answering, no second nvidia-smi starts, and it recovers', async () => {
+    const fleet = new Fleet(testConfig(lab, { refreshSeconds: 0.2, sessionsRefreshSeconds: 600 }), { backoff: FAST_BACKOFF, gpuStaleMs: 1500 });
+    fleet.start();
+    const alias = lab.hosts[0].alias;
+    const streams = () => fakeGpu().filter((p) => p.includes('loop=200'));
+    try {
+      await waitForHost(fleet.store, alias, (h) => h.gpus.length === 1, 20_000, 'first GPU sample');
+      expect(streams()).toHaveLength(1);
+      const pid = streams()[0].split(' ')[0];
+      lab.hosts[0].setGpu({ mode: 'hang' });
+      const stale = await waitForHost(fleet.store, alias, (h) => /^nvidia-smi not answering for \d+ s$/.test(h.gpuError ?? ''), 10_000, 'not answering');
+      expect(stale.connection.state).toBe('connected');
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(streams().map((p) => p.split(' ')[0])).toEqual([pid]);
+      lab.hosts[0].setGpu({ mode: 'load' });
+      const back = await waitForHost(fleet.store, alias, (h) => h.gpuError === null && h.gpus[0]?.utilization !== 0, 10_000, 'answering again');
+      expect(back.gpus).toHaveLength(1);
+      expect(streams().map((p) => p.split(' ')[0])).toEqual([pid]);
+    } finally {
+      await fleet.shutdown();
+      lab.hosts[0].setGpu({ mode: 'idle' });
+    }
   });
 });
