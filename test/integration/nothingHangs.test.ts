@@ -11,6 +11,7 @@ import { Fleet } from '../../src/hosts/fleet.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { connect, labConfig } from '../actions/helpers.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { waitFor } from '../support/waitFor.js';
 import { FAST_BACKOFF, testConfig, waitForHost } from './fleetHelpers.js';
 
 const can = canRunTestHosts();
@@ -30,14 +31,6 @@ function processesWith(...needles: string[]): string[] {
   return found;
 }
 
-async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > timeoutMs) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
-}
 
 describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidia-smi that hangs)', () => {
   let lab: TestHosts;
@@ -60,7 +53,7 @@ describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidi
     try {
       // the wedged nvidia-smi is there while the probe waits for it
       const waiting = conn.exec(sessionsProbeCommand(), { timeoutMs: 4000 });
-      expect(await eventually(() => fakeGpu().length > 0, 3500)).toBe(true);
+      await waitFor(fakeGpu, { until: (p) => p.length > 0, timeoutMs: 3500, what: 'the wedged nvidia-smi' });
       expect((await waiting).signal).toBe('timeout');
       for (let i = 0; i < 4; i++) {
         const r = await conn.exec(sessionsProbeCommand(), { timeoutMs: 700 });
@@ -68,7 +61,7 @@ describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidi
         expect(r.signal).toBe('timeout');
         expect(r.stderr).toContain('timed out after 700 ms');
       }
-      expect(await eventually(() => fakeGpu().length === 0, 3000), fakeGpu().join('\n')).toBe(true);
+      await waitFor(fakeGpu, { until: (p) => p.length === 0, timeoutMs: 3000, what: 'no nvidia-smi left on the host', show: (p) => p.join('\n') });
     } finally {
       lab.hosts[0].setGpu({ mode: 'idle' });
     }
@@ -81,7 +74,7 @@ describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidi
     expect(r.signal).toBe('output-cap');
     expect(Buffer.byteLength(r.stdout)).toBe(1024 * 1024);
     expect(r.stderr).toContain('output cut at 1048576 bytes');
-    expect(await eventually(() => processesWith(`yes ${marker}`).length === 0, 3000)).toBe(true);
+    await waitFor(() => processesWith(`yes ${marker}`), { until: (p) => p.length === 0, timeoutMs: 3000, what: 'yes killed' });
   });
 
   it('an exec given no time limit still has one', async () => {
