@@ -8,6 +8,7 @@ Usage:
   trainyard                     open the cockpit (full screen)
   trainyard status [--json]     print every host's state, GPUs and tmux sessions once
   trainyard doctor              check each host and say what to fix
+  trainyard init [--ssh-config FILE] [--yes]   write a config from the hosts in your ssh_config
   trainyard sync PROJECT --host H      send the code (asks before deleting on the server)
   trainyard smoke PROJECT --host H     run the smoke test in the foreground, judge it
   trainyard launch PROJECT --host H    start the training run in a new tmux session
@@ -19,7 +20,8 @@ Usage:
   trainyard watchdog status [HOST]     is it running, its summary, unread events
   trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog/<hostname>
   trainyard events [--since 8h] [--host H]   the watchdogs' timeline (crashes, stalls, restarts)
-  trainyard help                this text
+  trainyard completion bash|zsh|fish   print the shell completion script
+  trainyard help [COMMAND]      this text, or one command in detail (also: COMMAND --help)
 
 Options:
   --config FILE     use this config file instead of the default location
@@ -38,7 +40,8 @@ Options:
   --stall MIN       (watchdog install) minutes of idle GPUs before "stalled", default 10
   --silent MIN      (watchdog install) minutes without log output before "silent", default 15
   --webhook URL     (watchdog install) push alerts (ntfy topic or Slack webhook); "none" removes;
-                    or set TRAINYARD_WEBHOOK_URL to keep the URL off the command line`;
+                    or set TRAINYARD_WEBHOOK_URL to keep the URL off the command line
+  --ssh-config FILE (init) the ssh_config to read hosts from, default ~/.ssh/config`;
 
 export interface ParsedArgs {
   command: string;
@@ -76,6 +79,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
         stall: { type: 'string' },
         silent: { type: 'string' },
         webhook: { type: 'string' },
+        'ssh-config': { type: 'string' },
       },
     });
   } catch (error) {

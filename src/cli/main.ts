@@ -3,6 +3,9 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { packageRoot } from '../packageRoot.js';
 import { parseCliArgs, UsageError, USAGE } from './args.js';
+import { findCommand } from './commandTable.js';
+import { runCompleteWords, runCompletionCli } from './completion/run.js';
+import { commandHelp } from './help.js';
 import { runDoctor } from './doctor.js';
 import { runStatus } from './status.js';
 import { printText } from './print.js';
@@ -14,15 +17,22 @@ function version(): string {
 /** The CLI: returns the exit code. Config and usage errors are messages, never stack traces. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === '__complete') return runCompleteWords(argv.slice(1));
     const args = parseCliArgs(argv);
     if (args.version) {
       printText(process.stdout, version());
       return 0;
     }
-    if (args.help || args.command === 'help') {
-      printText(process.stdout, USAGE);
+    if (args.command === 'help' && args.positionals.length) {
+      printText(process.stdout, commandHelp(args.positionals[0]));
       return 0;
     }
+    if (args.help || args.command === 'help') {
+      printText(process.stdout, findCommand(args.command) ? commandHelp(args.command) : USAGE);
+      return 0;
+    }
+    if (args.command === 'completion') return runCompletionCli(args.positionals);
+    if (args.command === 'init') return await (await import('./init/run.js')).runInitCli(args);
     const config = loadConfig(args.config);
     switch (args.command) {
       case 'cockpit': {
