@@ -1,17 +1,56 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (npm install / npm ci build it through the `prepare` script).
-// React's development build re-checks every render and costs several times the CPU: an app
-// that stays open all day runs the production one unless told otherwise.
-process.env.NODE_ENV ??= 'production';
-const { main } = await import('../dist/src/cli/main.js');
-const { printText } = await import('../dist/src/cli/print.js');
+// Runs the compiled CLI. An installed package ships dist/ built; a clone of the repository builds
+// it here when it is missing or older than the sources, so the package needs no install script.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    printText(process.stderr, `trainyard: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const entry = path.join(root, 'dist', 'src', 'cli', 'main.js');
+
+function newestSourceMs(dir) {
+  let newest = 0;
+  for (const item of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, item.name);
+    if (item.isDirectory()) newest = Math.max(newest, newestSourceMs(full));
+    else if (/\.tsx?$/.test(item.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+// Only a clone has tsconfig.build.json (the package's `files` leave it out).
+if (existsSync(path.join(root, 'tsconfig.build.json'))) {
+  const builtMs = existsSync(entry) ? statSync(entry).mtimeMs : 0;
+  if (builtMs < Math.max(newestSourceMs(path.join(root, 'src')), newestSourceMs(path.join(root, 'components')))) {
+    const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+    if (!existsSync(tsc)) {
+      process.stderr.write('trainyard: this clone is not built and has no TypeScript compiler — run `npm install` first\n');
+      process.exit(2);
+    }
+    process.stderr.write('trainyard: building dist/ from the sources…\n');
+    execFileSync(tsc, ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  }
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '__complete') {
+  // The shells run this on every Tab: load only what completion needs.
+  const { runCompleteWords } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'cli', 'completion', 'run.js')).href);
+  process.exitCode = runCompleteWords(args.slice(1));
+} else {
+  // React's development build re-checks every render and costs several times the CPU: an app
+  // that stays open all day runs the production one unless told otherwise.
+  process.env.NODE_ENV ??= 'production';
+  const { main } = await import(pathToFileURL(entry).href);
+  const { printText } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'cli', 'print.js')).href);
+  main(args).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      printText(process.stderr, `trainyard: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}
