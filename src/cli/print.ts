@@ -26,3 +26,23 @@ export function printProgress(out: Out, text: string): void {
 export function clearProgressLine(out: Out): void {
   out.write('\r\x1b[K');
 }
+
+/** Text with no newline after it (a question, or the keys typed in answer). */
+export function printInline(out: Out, text: string): void {
+  out.write(safeLine(text));
+}
+
+/** Erases the character before the cursor (a backspace typed in an answer). */
+export function printBackspace(out: Out): void {
+  out.write('\b \b');
+}
+
+/** Lines drawn in place of the `previous` lines drawn just above the cursor (a checklist being edited). */
+export function printRedraw(out: Out, previous: number, lines: string[]): void {
+  out.write(`${previous > 0 ? `\x1b[${previous}A\r\x1b[J` : ''}${lines.map(safeLine).join('\n')}\n`);
+}
+
+/** One line of tab-separated fields (shell completion's `word<TAB>description`). */
+export function printTabbed(out: Out, fields: string[]): void {
+  out.write(`${fields.map(safeLine).join('\t')}\n`);
+}

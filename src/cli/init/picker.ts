@@ -3,6 +3,7 @@
  * digits, enter), so it works from a phone keyboard with no arrows or modifiers.
  */
 import { truncate } from '../../format/text.js';
+import { printRedraw } from '../print.js';
 import type { Key, KeyInput } from './keyInput.js';
 
 export interface PickerItem {
@@ -75,7 +76,7 @@ export async function runPicker(title: string, items: PickerItem[], keys: KeyInp
   let drawn = 0;
   const draw = () => {
     const lines = renderPicker(title, state, out.columns ?? 80);
-    out.write(`${drawn ? `\u001b[${drawn}A\r\u001b[J` : ''}${lines.join('\n')}\n`);
+    printRedraw(out, drawn, lines);
     drawn = lines.length;
   };
   draw();

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { ProjectConfig } from '../../config/types.js';
+import { printText } from '../print.js';
 import type { KeyInput } from './keyInput.js';
 import { askLine, askYesNo } from './prompt.js';
 
@@ -27,12 +28,12 @@ export function projectName(dir: string): string {
 export async function askProject(keys: KeyInput, out: Out, repo: string): Promise<{ name: string; config: ProjectConfig } | null> {
   if (!(await askYesNo(keys, out, `Add a project for the git repository ${repo}?`, true))) return null;
   const name = projectName(await askLine(keys, out, 'Project name', projectName(repo)));
-  out.write('Where the code goes on the servers, e.g. ~/' + name + ' or /work/' + name + '\n');
+  printText(out, `Where the code goes on the servers, e.g. ~/${name} or /work/${name}`);
   const remote = await askLine(keys, out, 'Remote directory', `~/${name}`);
-  out.write('The training command, run in the remote directory, e.g. python train.py --config configs/exp1.yaml\n');
+  printText(out, 'The training command, run in the remote directory, e.g. python train.py --config configs/exp1.yaml');
   let train = '';
   while (!train) train = await askLine(keys, out, 'Train command');
-  out.write('A quick smoke test (a minute at most), e.g. python train.py --epochs 1 --subset 100 (Enter: none)\n');
+  printText(out, 'A quick smoke test (a minute at most), e.g. python train.py --epochs 1 --subset 100 (Enter: none)');
   const smoke = await askLine(keys, out, 'Smoke command');
   const config: ProjectConfig = { local: tildePath(repo), remote, train };
   if (smoke) config.smoke = smoke;

@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defaultConfigPath } from '../../config/load.js';
 import { expandHome } from '../../config/paths.js';
-import { sanitizeLine } from '../../logs/ansi.js';
+import { safeLine } from '../../text/sanitise.js';
 import { expandSshPath } from '../../ssh/resolve.js';
 import { UsageError, type ParsedArgs } from '../args.js';
+import { printText } from '../print.js';
 import { buildConfig, configRefuses, readExistingConfig, writeConfigFile } from './configFile.js';
 import { KeyInput } from './keyInput.js';
 import { runPicker } from './picker.js';
@@ -27,7 +28,7 @@ const DEFAULT_SSH_CONFIG = '~/.ssh/config';
 
 /** Server text (errors, GPU names, versions) is printed only through this. */
 function clean(text: string): string {
-  return sanitizeLine(text, { keepColors: false });
+  return safeLine(text);
 }
 
 export function describeProbe(p: HostProbe): string {
@@ -48,12 +49,12 @@ export async function runInitCli(args: ParsedArgs, io: InitIo = { stdin: process
   const file = args.config ? path.resolve(io.cwd, expandHome(args.config)) : defaultConfigPath();
 
   if (!existsSync(sshConfig)) {
-    out.write(`trainyard: there is no ssh_config at ${sshConfig} — fix: add a "Host gpu-a" block (HostName, User) for each server there, or pass --ssh-config FILE\n`);
+    printText(out, `trainyard: there is no ssh_config at ${sshConfig} — fix: add a "Host gpu-a" block (HostName, User) for each server there, or pass --ssh-config FILE`);
     return 1;
   }
   const existing = readExistingConfig(file);
   if (existing && yes) {
-    out.write(`trainyard: ${file} already exists and init --yes never overwrites it — fix: run trainyard init in a terminal to update it (it asks), or pass --config NEW_FILE\n`);
+    printText(out, `trainyard: ${file} already exists and init --yes never overwrites it — fix: run trainyard init in a terminal to update it (it asks), or pass --config NEW_FILE`);
     return 1;
   }
 
@@ -65,16 +66,16 @@ export async function runInitCli(args: ParsedArgs, io: InitIo = { stdin: process
     else aliases.push(alias);
   }
   const included = listed.files.length > 1 ? ` (and ${listed.files.length - 1} included file${listed.files.length > 2 ? 's' : ''})` : '';
-  out.write(`Read ${sshConfig}${included}: ${aliases.length} host${aliases.length === 1 ? '' : 's'}${aliases.length ? `: ${aliases.join(', ')}` : ''}.\n`);
-  if (listed.skipped.length) out.write(`Not hosts: ${listed.skipped.map((s) => `${clean(s.word)} (${s.why})`).join(', ')}.\n`);
+  printText(out, `Read ${sshConfig}${included}: ${aliases.length} host${aliases.length === 1 ? '' : 's'}${aliases.length ? `: ${aliases.join(', ')}` : ''}.`);
+  if (listed.skipped.length) printText(out, `Not hosts: ${listed.skipped.map((s) => `${clean(s.word)} (${s.why})`).join(', ')}.`);
   if (!aliases.length) {
-    out.write(`Nothing written — fix: add a "Host gpu-a" block (HostName, User) for each server to ${sshConfig}\n`);
+    printText(out, `Nothing written — fix: add a "Host gpu-a" block (HostName, User) for each server to ${sshConfig}`);
     return 1;
   }
 
-  out.write(`Checking them (connect, nvidia-smi, tmux; up to ${args.timeoutSeconds} s)…\n`);
+  printText(out, `Checking them (connect, nvidia-smi, tmux; up to ${args.timeoutSeconds} s)…`);
   const probes = await probeHosts(aliases, { sshConfig, timeoutMs: args.timeoutSeconds * 1000 });
-  if (yes) for (const p of probes) out.write(`  ${p.answered ? 'ok' : '--'}  ${p.alias}  ${describeProbe(p)}\n`);
+  if (yes) for (const p of probes) printText(out, `  ${p.answered ? 'ok' : '--'}  ${p.alias}  ${describeProbe(p)}`);
 
   const keys = yes ? null : new KeyInput(io.stdin);
   try {
@@ -86,7 +87,7 @@ export async function runInitCli(args: ParsedArgs, io: InitIo = { stdin: process
       picked = chosen;
     } else picked = probes.filter((p) => p.answered).map((p) => p.alias);
     if (!picked.length) {
-      out.write(`No host ${yes ? 'answered' : 'picked'} — nothing written.\n`);
+      printText(out, `No host ${yes ? 'answered' : 'picked'} — nothing written.`);
       return 1;
     }
     if (existing && keys && !(await askYesNo(keys, out, `${file} exists. Replace its hosts and sshConfig (keeping everything else)?`, false))) throw new Cancelled();
@@ -96,15 +97,15 @@ export async function runInitCli(args: ParsedArgs, io: InitIo = { stdin: process
     if (project && keys && project.name in existingProjects && !(await askYesNo(keys, out, `The config already has a project "${project.name}". Replace it?`, false))) project = null;
 
     writeConfigFile(file, buildConfig(existing, picked, recordedSshConfig, project ?? undefined));
-    out.write(`Wrote ${file}: hosts ${picked.join(', ')}; sshConfig ${recordedSshConfig}${project ? `; project ${project.name}` : ''}.\n`);
+    printText(out, `Wrote ${file}: hosts ${picked.join(', ')}; sshConfig ${recordedSshConfig}${project ? `; project ${project.name}` : ''}.`);
     const leftOut = probes.filter((p) => !picked.includes(p.alias));
-    for (const p of leftOut) out.write(`Left out ${p.alias}: ${p.answered ? 'not picked' : `no answer — ${clean(p.problem ?? 'unknown')}`}\n`);
-    if (!project) out.write(`${yes ? 'No project added (--yes asks nothing)' : 'No project added'}: see "projects" in the README to add one.\n`);
-    out.write('Next: trainyard doctor checks each host; trainyard opens the cockpit.\n');
+    for (const p of leftOut) printText(out, `Left out ${p.alias}: ${p.answered ? 'not picked' : `no answer — ${clean(p.problem ?? 'unknown')}`}`);
+    if (!project) printText(out, `${yes ? 'No project added (--yes asks nothing)' : 'No project added'}: see "projects" in the README to add one.`);
+    printText(out, 'Next: trainyard doctor checks each host; trainyard opens the cockpit.');
     return 0;
   } catch (error) {
     if (error instanceof Cancelled) {
-      out.write('Cancelled — nothing written.\n');
+      printText(out, 'Cancelled — nothing written.');
       return 1;
     }
     throw error;
