@@ -5,6 +5,7 @@
  */
 import { resolveHost } from '../../ssh/resolve.js';
 import { SshConnection } from '../../ssh/connection.js';
+import { parseSections, section } from '../../commands/sectioned.js';
 import { shScript } from '../../commands/value.js';
 
 export interface HostProbe {
@@ -21,16 +22,14 @@ export interface HostProbe {
   tmuxVersion: string | null;
 }
 
-const PROBE_COMMAND = shScript('echo @@gpu; nvidia-smi -L 2>&1; echo "@@gpu-exit $?"; echo @@tmux; tmux -V 2>&1; echo "@@tmux-exit $?"', [], 'init host check');
+const PROBE_COMMAND = shScript(`${section('gpu', 'nvidia-smi -L')}; ${section('tmux', 'tmux -V')}`, [], 'init host check');
 
 export function parseProbeOutput(stdout: string): Pick<HostProbe, 'gpuCount' | 'gpuName' | 'gpuProblem' | 'tmuxVersion'> {
-  const section = (name: string) => {
-    const m = new RegExp(`@@${name}\\n([\\s\\S]*?)@@${name}-exit (\\d+)`).exec(stdout);
-    return m ? { text: m[1].trim(), code: Number(m[2]) } : { text: '', code: 127 };
-  };
-  const gpu = section('gpu');
+  const out = parseSections(stdout);
+  const read = (name: string) => ({ text: out.text(name).trim(), code: out.first(name)?.exit ?? 127 });
+  const gpu = read('gpu');
   const gpus = gpu.text.split('\n').filter((l) => /^GPU \d+:/.test(l));
-  const tmux = section('tmux');
+  const tmux = read('tmux');
   return {
     gpuCount: gpu.code === 0 ? gpus.length : 0,
     gpuName: gpus.length ? (/^GPU \d+: (.*?)(?: \(UUID: [^)]*\))?$/.exec(gpus[0])?.[1] ?? null) : null,
