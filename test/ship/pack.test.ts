@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WATCHDOG_AWK_PROGRAMS, WATCHDOG_SH_PARTS } from '../../src/watchdog/script.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
 
 const can = canRunTestHosts();
@@ -42,18 +43,23 @@ describe('the npm package', () => {
   });
 
   it('holds every asset the code reads at run time', () => {
-    // the files next to the sources (the watchdog's shell script and whatever joins it) …
+    // the files next to the sources (the watchdog's sh and awk parts, and whatever joins them) …
     const assets = walk(path.join(ROOT, 'src'))
       .filter((f) => !/\.tsx?$/.test(f))
       .map((f) => path.relative(ROOT, f));
-    expect(assets).toContain('src/watchdog/watchdog.sh');
-    // … and every file the compiled code names from the package root
+    // … the parts the watchdog script is assembled from …
+    const parts = [...WATCHDOG_SH_PARTS.map((p) => `src/watchdog/sh/${p}.sh`), ...Object.values(WATCHDOG_AWK_PROGRAMS).map((p) => `src/watchdog/awk/${p}.awk`)];
+    expect(parts.length).toBeGreaterThan(10);
+    assets.push(...parts);
+    for (const asset of assets) expect(files, asset).toContain(asset);
+    // … and every file or folder the compiled code names from the package root
+    const named: string[] = [];
     for (const js of files.filter((f) => f.endsWith('.js'))) {
       const text = readFileSync(path.join(ROOT, js), 'utf8');
-      for (const m of text.matchAll(/path\.join\(packageRoot\(\),\s*((?:'[^']*'\s*,?\s*)+)\)/g)) assets.push([...m[1].matchAll(/'([^']*)'/g)].map((s) => s[1]).join('/'));
+      for (const m of text.matchAll(/path\.join\(packageRoot\(\),\s*((?:'[^']*'\s*,?\s*)+)\)/g)) named.push([...m[1].matchAll(/'([^']*)'/g)].map((s) => s[1]).join('/'));
     }
-    expect(assets).toContain('config/schema.json');
-    for (const asset of assets) expect(files, asset).toContain(asset);
+    expect(named).toContain('config/schema.json');
+    for (const name of named) expect(files.some((f) => f === name || f.startsWith(`${name}/`)), name).toBe(true);
   });
 
   describe.skipIf(!can.ok)('installed with npm install -g', () => {
