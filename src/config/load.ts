@@ -5,6 +5,7 @@ import Conf from 'conf';
 import { packageRoot } from '../packageRoot.js';
 import { explain } from './explain.js';
 import { expandHome, UnknownUserError } from './paths.js';
+import { closest } from './suggest.js';
 import type { Config, HostConfig, ProjectConfig } from './types.js';
 
 const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'config', 'schema.json'), 'utf8')) as Record<string, unknown>;
@@ -71,9 +72,16 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     }
   };
   checkPath('sshConfig', data.sshConfig);
+  const aliases = hosts.length ? hosts.map((h) => h.alias) : [LOCAL_HOST];
   for (const [name, project] of Object.entries(data.projects ?? {})) {
     checkPath(`projects.${name}.local`, project.local);
     checkPath(`projects.${name}.envFile`, project.envFile);
+    // an override for a host that is not listed would be silently ignored: the run would use the default directory
+    for (const alias of Object.keys(project.hosts ?? {})) {
+      if (aliases.includes(alias)) continue;
+      const guess = closest(alias, aliases);
+      problems.push(`projects.${name}.hosts has "${alias}", which is not in "hosts" — ${guess ? `did you mean "${guess}"?` : `fix: use one of: ${aliases.join(', ')}`}`);
+    }
   }
   if (problems.length) throw new ConfigError(file, problems);
   return {

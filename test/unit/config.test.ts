@@ -174,3 +174,11 @@ describe('config: schema messages in words', () => {
     expect(problems({ projects: { m: { ...project, env: { A: 1 } } } })[0]).toMatch(/^projects\.m\.env\.A must be string — fix: each value is a string/);
   });
 });
+
+describe('config: per-host overrides name listed hosts', () => {
+  it('an override for a host that is not in "hosts" is an error with the closest host', () => {
+    expect(problems({ hosts: ['gpu-a', 'gpu-b'], projects: { m: { ...project, hosts: { 'gpu-c': { remote: '/scratch/m' } } } } })).toEqual(['projects.m.hosts has "gpu-c", which is not in "hosts" — did you mean "gpu-a"?']);
+    expect(problems({ hosts: ['gpu-a'], projects: { m: { ...project, hosts: { 'cluster-login': { remote: '/s' } } } } })).toEqual(['projects.m.hosts has "cluster-login", which is not in "hosts" — fix: use one of: gpu-a']);
+    expect(normalizeConfig({ hosts: ['gpu-a', 'gpu-b'], projects: { m: { ...project, hosts: { 'gpu-b': { remote: '/s' } } } } }, 'x').projects.m.hosts).toEqual({ 'gpu-b': { remote: '/s' } });
+  });
+});
