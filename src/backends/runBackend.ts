@@ -8,6 +8,7 @@
 import type { LocalCommand, RemoteCommand } from '../commands/value.js';
 import type { Activation } from '../commands/runScript.js';
 import type { RunManifest } from '../remote/layout.js';
+import type { Transport } from '../transport/types.js';
 
 /** A remote command's result as an action sees it; `dry` when a dry run printed it instead. */
 export interface CommandResult {
@@ -20,6 +21,11 @@ export interface CommandResult {
 
 /** Runs a command value for a backend (the action's runCommand: dry runs, lost exit status, not-connected). */
 export type CommandExec = (command: RemoteCommand, options?: { timeoutMs?: number }) => Promise<CommandResult>;
+
+/** A CommandExec straight over a transport, for callers outside an action (the cockpit's log pane). */
+export function transportExec(transport: Transport): CommandExec {
+  return (command, options) => transport.exec(command, { stdin: command.stdin, timeoutMs: options?.timeoutMs });
+}
 
 /** running: alive now; exited: ended with a known status; stopped: the user stopped it; gone: no trace left but the manifest. */
 export type RunState = 'running' | 'exited' | 'stopped' | 'gone';
@@ -91,6 +97,9 @@ export type LaunchResult =
 /** A run's liveness right now, as the backend holds it. */
 export type LiveState = { kind: 'running' } | { kind: 'ended'; exitCode: number | null } | { kind: 'absent' };
 
+/** Where a run's log is: its path, no log known for that run, or the question could not be answered. */
+export type LogPathResult = { kind: 'found'; path: string } | { kind: 'none' } | { kind: 'unreadable'; why: string };
+
 export type StopResult = { kind: 'dry' } | { kind: 'stopped'; graceful: boolean } | { kind: 'not-found' } | { kind: 'failed'; code: number | null; output: string };
 
 /** The server paths of a run's own files. */
@@ -112,7 +121,9 @@ export interface RunBackend {
   /** The log path template a project uses when it sets none ("{session}" is the run id). */
   readonly defaultLogTemplate: string;
   launch(exec: CommandExec, request: LaunchRequest): Promise<LaunchResult>;
-  /** Whether the run is alive now (read-only). */
+  /** The log of an existing run (read-only). */
+  logPath(exec: CommandExec, host: string, id: string): Promise<LogPathResult>;
+  /** Whether the run is alive now, and its exit status once it ended (read-only). */
   liveState(exec: CommandExec, host: string, id: string): Promise<LiveState>;
   /** Stops a run: marks it stopped (no automatic restart), asks it to end, ends it after the grace time. */
   stop(exec: CommandExec, host: string, id: string, graceSeconds: number): Promise<StopResult>;

@@ -10,9 +10,23 @@ import type { LocalCommand } from '../../commands/value.js';
 import { LOCAL_HOST } from '../../config/load.js';
 import { isEmptyTmuxServer, parseTmuxSessions, type TmuxSession } from '../../parsers/tmux.js';
 import { DEFAULT_LOG_TEMPLATE, runFile, type RunManifest } from '../../remote/layout.js';
-import { resolveRemoteDir, RunBackendError, type CommandExec, type HostSnapshot, type LaunchRequest, type LaunchResult, type LiveState, type Run, type RunBackend, type RunFiles, type StopResult } from '../runBackend.js';
+import { resolveRemoteDir, RunBackendError, type CommandExec, type HostSnapshot, type LaunchRequest, type LaunchResult, type LiveState, type LogPathResult, type Run, type RunBackend, type RunFiles, type StopResult } from '../runBackend.js';
 import { attachArgv, newWindowAttachArgv, sessionNameProblem, sessionTarget } from './tmuxArgs.js';
-import { EXIT_COMMAND_NOT_FOUND, EXIT_NO_SUCH_SESSION, EXIT_SESSION_EXISTS, hostProbeCommand, launchCommand, paneStateCommand, stopCommand } from './tmuxCommands.js';
+import { EXIT_COMMAND_NOT_FOUND, EXIT_NO_SUCH_SESSION, EXIT_SESSION_EXISTS, hostProbeCommand, launchCommand, paneStateCommand, readManifestCommand, stopCommand } from './tmuxCommands.js';
+
+/** The `log` field of a run manifest's text, or null. */
+export function manifestLog(text: string): string | null {
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const m = JSON.parse(line) as { log?: unknown };
+      if (typeof m?.log === 'string' && m.log) return m.log;
+    } catch {
+      // not a manifest line
+    }
+  }
+  return null;
+}
 
 function runState(manifest: RunManifest, sessions: TmuxSession[], exitMarker: number | null, stopped: boolean): Pick<Run, 'state' | 'exitCode'> {
   const s = sessions.find((x) => x.name === manifest.session);
@@ -104,6 +118,14 @@ export const tmuxBackend: RunBackend = {
     if (r.code === EXIT_SESSION_EXISTS) return { kind: 'name-taken' };
     if (r.code === EXIT_COMMAND_NOT_FOUND) return { kind: 'missing', what: 'tmux' };
     return { kind: 'failed', code: r.code, output: lastLines(r) };
+  },
+
+  async logPath(exec: CommandExec, host: string, id: string): Promise<LogPathResult> {
+    const r = await exec(readManifestCommand(host, id), { timeoutMs: 15_000 });
+    const path = r.code === 0 ? manifestLog(r.stdout) : null;
+    if (path) return { kind: 'found', path };
+    if (r.code === null) return { kind: 'unreadable', why: r.stderr.trim() || 'connection lost' };
+    return { kind: 'none' };
   },
 
   async liveState(exec: CommandExec, host: string, id: string): Promise<LiveState> {

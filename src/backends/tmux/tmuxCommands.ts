@@ -156,6 +156,11 @@ export function stopCommand(host: string, session: string, graceSeconds: number)
   };
 }
 
+/** Prints one run's manifest (nothing when there is none). */
+export function readManifestCommand(host: string, session: string): RemoteCommand {
+  return { where: 'remote', host, purpose: 'read the run manifest', readOnly: true, argv: script('trainyard-manifest', [`cat -- "$HOME"/${RUNS_DIR}/"$1".json 2>/dev/null || true`], session) };
+}
+
 /** One session's pane state: "dead status" (used right after a launch). */
 export function paneStateCommand(host: string, session: string): RemoteCommand {
   return {
