@@ -7,13 +7,11 @@ import { ActionFailure, type ActionContext, type ActionDefinition, type Verdict 
 import { resolveProject } from '../../src/actions/project.js';
 import { ConfigError, normalizeConfig } from '../../src/config/load.js';
 import { OUTPUT_LINES_KEPT } from '../../src/state/actionsStore.js';
-import type { Transport } from '../../src/transport/types.js';
-import { commandLine, type ShellCommand } from '../../src/commands/value.js';
+import { ScriptedTransport } from '../support/scriptedTransport.js';
+import { commandLine } from '../../src/commands/value.js';
 
-const transport: Transport = {
-  exec: async () => ({ stdout: '', stderr: '', code: 0 }),
-  stream: () => ({ cancel: () => {}, done: Promise.resolve({ stdout: '', stderr: '', code: 0 }) }),
-};
+/** No command is expected: any one fails the test. */
+const transport = new ScriptedTransport();
 
 const project = { local: '/tmp/p', remote: '/w/p', train: 'python t.py' };
 const config = normalizeConfig({ hosts: ['gpu-a'], projects: { one: project } }, '/cfg.json');
@@ -222,39 +220,35 @@ describe('runner', () => {
 });
 
 describe('running remote command values', () => {
-  const io = (results: { code: number | null; signal?: string }[], seen: string[], state = 'connected') => ({
-    dryRun: false,
-    signal: new AbortController().signal,
-    output: () => {},
-    transport: {
-      info: { state, error: state === 'connected' ? null : 'connection lost: reset' },
-      exec: async (command: ShellCommand) => (seen.push(commandLine(command)), { stdout: '', stderr: '', ...(results.shift() ?? { code: 0 }) }),
-      stream: transport.stream,
-    } as Transport,
-  });
+  const io = (t: ScriptedTransport) => ({ dryRun: false, signal: new AbortController().signal, output: () => {}, transport: t });
 
   it('runs a retryable command again when its exit status was lost on a live connection', async () => {
-    const seen: string[] = [];
-    const r = await runCommand(io([{ code: null }, { code: 0 }], seen), { where: 'remote', host: 'h', argv: ['mkdir', '-p', '--', '/a b'], purpose: 'mkdir', idempotent: true });
+    const t = new ScriptedTransport().expect((c) => commandLine(c) === "mkdir -p -- '/a b'", { code: null }).expect('mkdir', { code: 0 });
+    const r = await runCommand(io(t), { where: 'remote', host: 'h', argv: ['mkdir', '-p', '--', '/a b'], purpose: 'mkdir', idempotent: true });
     expect(r.code).toBe(0);
-    expect(seen).toEqual(["mkdir -p -- '/a b'", "mkdir -p -- '/a b'"]);
+    t.verify();
   });
 
   it('says so for a command that must not run twice, and names a dropped connection', async () => {
-    await expect(runCommand(io([{ code: null }], []), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it' })).rejects.toMatchObject({ cause_: 'lost-exit-status' });
-    await expect(runCommand(io([{ code: null }], [], 'reconnecting'), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it', readOnly: true })).rejects.toThrow(
-      'h: the connection dropped while running "start it" (connection lost: reset)',
-    );
-    expect((await runCommand(io([{ code: null, signal: 'SIGTERM' }], []), { where: 'remote', host: 'h', argv: ['x'], purpose: 'p' })).signal).toBe('SIGTERM');
+    const once = new ScriptedTransport().expect('x', { code: null });
+    await expect(runCommand(io(once), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it' })).rejects.toMatchObject({ cause_: 'lost-exit-status' });
+    once.verify();
+    const dropped = new ScriptedTransport().expect('x', { code: null });
+    dropped.info = { state: 'reconnecting', error: 'connection lost: reset' };
+    await expect(runCommand(io(dropped), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it', readOnly: true })).rejects.toThrow('h: the connection dropped while running "start it" (connection lost: reset)');
+    dropped.verify(); // read-only, but not asked again over a dropped link
+    const killed = new ScriptedTransport().expect('x', { code: null, signal: 'SIGTERM' });
+    expect((await runCommand(io(killed), { where: 'remote', host: 'h', argv: ['x'], purpose: 'p' })).signal).toBe('SIGTERM');
+    killed.verify();
   });
 
   it('prints instead of running in a dry run, but runs read-only queries', async () => {
-    const seen: string[] = [];
     const printed: string[] = [];
-    const dry = { ...io([], seen), dryRun: true, output: (l: string) => printed.push(l) };
+    const t = new ScriptedTransport().expect('ls'); // rm is never sent
+    const dry = { ...io(t), dryRun: true, output: (l: string) => printed.push(l) };
     expect(await runCommand(dry, { where: 'remote', host: 'h', argv: ['rm', '-rf', '/x'], purpose: 'remove' })).toMatchObject({ dry: true, code: 0 });
     await runCommand(dry, { where: 'remote', host: 'h', argv: ['ls'], purpose: 'look', readOnly: true });
-    expect(seen).toEqual(['ls']);
+    t.verify();
     expect(printed).toEqual(['# remove', '[h] rm -rf /x', '# look (read-only)', '[h] ls']);
   });
 });
