@@ -15,8 +15,8 @@ describe('fake host', () => {
     const runs = path.join(home, '.trainyard', 'runs');
     mkdirSync(runs, { recursive: true });
     mkdirSync(path.join(home, 'work', 'p'), { recursive: true });
-    const m1 = { session: 'r1', project: 'p', host: 'h', remoteDir: `${home}/work/p` };
-    const m2 = { session: 'r2', project: 'p', host: 'h', remoteDir: `${home}/work/p` };
+    const m1 = { session: 'r1', project: 'p', host: 'h', remoteDir: `${home}/work/p`, command: 'python train.py' };
+    const m2 = { session: 'r2', project: 'p', host: 'h', remoteDir: `${home}/work/p`, command: 'python train.py' };
     writeFileSync(path.join(runs, 'r1.json'), JSON.stringify(m1));
     writeFileSync(path.join(runs, 'r1.exit'), '1\n');
     writeFileSync(path.join(runs, 'r2.json'), JSON.stringify(m2));
