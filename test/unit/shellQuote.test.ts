@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shJoin, shQuote } from '../../src/shell/quote.js';
+import { existsSync } from 'node:fs';
+import { loginShellLine, shJoin, shQuote } from '../../src/shell/quote.js';
 
 const hostile = ["it's", 'a b', '$(touch /tmp/ty-pwned)', '`touch /tmp/ty-pwned`', 'x; touch /tmp/ty-pwned', 'line1\nline2', '', '"dq"', '\\back', '*', '-n'];
 
@@ -17,5 +18,20 @@ describe('shQuote', () => {
 
   it('leaves plain words readable', () => {
     expect(shJoin(['nvidia-smi', '--format=csv,noheader', '-lms', '1000'])).toBe('nvidia-smi --format=csv,noheader -lms 1000');
+  });
+});
+
+describe('loginShellLine', () => {
+  const args = [...hostile, '!!', 'a!b', '\\0121', '%s %d', 'ünï ✓', 'tab\there', 'trailing\\'];
+  const line = loginShellLine(['printf', '[%s]\\n', ...args]);
+
+  it('holds only characters every login shell reads literally inside single quotes', () => {
+    const inner = /^sh -c 'eval "\$\(printf "(.*)"\)"'$/.exec(line)?.[1];
+    expect(inner).toBeDefined();
+    expect(inner).toMatch(/^(?:[A-Za-z0-9_./,:=+@ -]|\\[0-7]{3})*$/);
+  });
+
+  it.each(['/bin/sh', '/bin/bash', '/usr/bin/dash', '/usr/bin/zsh', '/usr/bin/fish', '/usr/bin/tcsh'].filter((s) => existsSync(s)))('means the same as `%s -c LINE` (run here)', (shell) => {
+    expect(execFileSync(shell, ['-c', line], { encoding: 'utf8', cwd: '/' })).toBe(args.map((a) => `[${a}]\n`).join(''));
   });
 });
