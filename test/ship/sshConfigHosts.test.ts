@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { expandGlob, listSshConfigHosts, splitConfigLine } from '../../src/cli/init/sshConfigHosts.js';
 
 const home = mkdtempSync(path.join(tmpdir(), 'ty-sshcfg-'));
 mkdirSync(path.join(home, '.ssh', 'conf.d'), { recursive: true });
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 function write(rel: string, text: string): string {
   const file = path.join(home, rel);
   writeFileSync(file, text);
