@@ -1,20 +1,22 @@
 /**
  * Sync: code up to the server with rsync over ssh (the app's ssh_config), .gitignore honoured,
  * outputs/checkpoints/weights/caches excluded. Nothing is deleted on the server before the
- * user has seen the list; while a run of the project is alive, its outputs, checkpoints and
- * log are protected from --delete whatever the excludes say.
+ * user has seen the list, and then exactly that list: a file that appears after the question
+ * stays and is shown on the next sync. While a run of the project is alive, its outputs,
+ * checkpoints and log are protected from --delete whatever the excludes say.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../config/load.js';
 import { mkdirCommand } from '../commands/projectCommands.js';
-import { RSYNC_MAX_DELETE_EXIT, skippedDeletions, syncArgv, type SyncArgs } from '../commands/rsync.js';
+import { approvedDeletionRules, deleteApprovedArgv, RSYNC_MAX_DELETE_EXIT, skippedDeletions, syncArgv, type SyncArgs } from '../commands/rsync.js';
 import type { ResolvedProject } from './project.js';
 import type { LocalCommand } from '../commands/value.js';
 import { LOCAL_HOST } from '../config/load.js';
 import { runCommand, runLocal } from './execute.js';
 import { liveRunsOf, probeHost, type HostSnapshot, type RunOnHost } from './hostState.js';
-import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats } from './parsers/rsync.js';
+import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats, rsyncNameBytes } from './parsers/rsync.js';
 import { requireProject } from './common.js';
 import { controlPathFor, prepareSharedConnection } from './sshMux.js';
 import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
@@ -101,7 +103,6 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
   const host = ctx.host;
   const transfer: LocalCommand = { where: 'local', argv: syncArgv(args, 'transfer'), purpose: `send code ${p.localDir} → ${host}:${snap.remoteDir} (never deletes)` };
   const listing: LocalCommand = { where: 'local', argv: syncArgv(args, 'list-deletions'), purpose: 'list what --delete would remove on the server', readOnly: true };
-  const removal: LocalCommand = { where: 'local', argv: syncArgv(args, 'delete'), purpose: 'remove the listed files on the server (after you said yes)' };
 
   const started = Date.now();
   const statsLines: string[] = [];
@@ -149,12 +150,13 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
 
   const seconds = (Date.now() - started) / 1000; // the transfer, not the time the question waited
   let deleted = 0;
+  let keptAfterYes: string[] = [];
   if (deletions.length > 0) {
     const sorted = [...deletions].sort();
     if (ctx.dryRun) {
       ctx.output(`--delete would remove ${sorted.length} path(s) on ${host}:`, 'warn');
       for (const d of sorted.slice(0, 200)) ctx.output(`  ${d}`, 'warn');
-      await runLocal(ctx, removal);
+      await removeApproved(ctx, args, sorted);
     } else {
       const yes = await ctx.confirm({
         title: 'Delete on the server?',
@@ -163,12 +165,14 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
         destructive: true,
       });
       if (yes) {
-        ctx.output(`› removing ${sorted.length} path(s) on ${host}`, 'step');
-        const removed: string[] = [];
-        const r = await runLocal(ctx, removal, { onLine: (line) => parseItemizeLine(line)?.kind === 'deleted' && removed.push(line.slice(12)) });
-        if (r.cancelled) throw new ActionCancelled('cancelled', false);
-        if (r.code !== 0) throw new ActionFailure(`code was sent, but removing old files on ${host} failed: rsync ${describeRsyncExit(r.code)}`, 'read the rsync messages above');
+        ctx.output(`› removing the ${sorted.length} path(s) you approved on ${host}`, 'step');
+        const { removed, kept } = await removeApproved(ctx, args, sorted);
         deleted = removed.length;
+        keptAfterYes = kept;
+        if (kept.length) {
+          ctx.output(`${kept.length} approved path(s) were not removed: they changed after you said yes (or a directory holds new files); the next sync shows them again`, 'warn');
+          for (const k of kept.slice(0, 20)) ctx.output(`  ${k}`, 'warn');
+        }
       } else {
         ctx.output(`kept ${sorted.length} path(s) on the server that are not here`, 'warn');
       }
@@ -179,7 +183,7 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
   if (ctx.dryRun) return verdict.ok('dry run: the commands above would sync', protection.described.map((d) => `protected: ${d}`), { deletions });
   const details = [
     `${stats.transferredFiles ?? 0} changed file(s) sent (${formatBytes(stats.transferredSize ?? 0)}; ${formatBytes(bytes)} on the wire), ${stats.files ?? '?'} files and directories in the tree`,
-    ...(deletions.length ? [deleted ? `${deleted} path(s) deleted on the server` : `${deletions.length} path(s) not in ${p.localDir} were kept on the server`] : []),
+    ...(deletions.length ? [deleted || keptAfterYes.length ? `${deleted} path(s) deleted on the server${keptAfterYes.length ? `; ${keptAfterYes.length} approved path(s) kept (changed after the question)` : ''}` : `${deletions.length} path(s) not in ${p.localDir} were kept on the server`] : []),
     ...protection.described.map((d) => `protected: ${d}`),
   ];
   return verdict.ok(`synced ${p.name} to ${host}:${snap.remoteDir} — ${formatBytes(bytes)} in ${seconds.toFixed(1)} s`, details, {
@@ -187,7 +191,46 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
     seconds,
     deletions,
     deleted,
+    keptAfterYes,
     protected: protection.patterns,
     remoteDir: snap.remoteDir,
   });
+}
+
+/**
+ * Removes on the server exactly the approved paths (as rsync printed them in the listing): the
+ * delete pass gets a rules file that lets only those go. Returns what rsync removed and what of
+ * the approved list it left (re-created here, or a directory that now holds new files).
+ */
+async function removeApproved(ctx: ActionContext, args: SyncArgs, approved: readonly string[]): Promise<{ removed: string[]; kept: string[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trainyard-delete-'));
+  const rulesFile = path.join(dir, 'approved.rules');
+  try {
+    writeFileSync(rulesFile, approvedDeletionRules(approved.map(rsyncNameBytes)), { mode: 0o600 });
+    const removal: LocalCommand = {
+      where: 'local',
+      argv: deleteApprovedArgv(args, rulesFile),
+      purpose: `remove on the server exactly the ${approved.length} path(s) you approved (rules file: "R /PATH" for each, then "P *")`,
+    };
+    const removed: string[] = [];
+    const errors: string[] = [];
+    const r = await runLocal(ctx, removal, {
+      onLine: (line, stream) => {
+        const item = parseItemizeLine(line);
+        if (item?.kind === 'deleted') removed.push(item.path);
+        else if (stream === 'err' && line.trim() && !/cannot delete non-empty directory/.test(line)) errors.push(line);
+      },
+    });
+    if (r.dry) return { removed: [], kept: [] };
+    if (r.cancelled || ctx.signal.aborted) throw new ActionCancelled('cancelled', false);
+    for (const e of errors.slice(0, 20)) ctx.output(e, 'err');
+    if (r.code !== 0) throw new ActionFailure(`code was sent, but removing old files on ${ctx.host} failed: rsync ${describeRsyncExit(r.code)}`, 'read the rsync messages above');
+    const wanted = new Set(approved);
+    const stray = removed.filter((p) => !wanted.has(p));
+    if (stray.length) ctx.output(`rsync removed ${stray.length} path(s) that were not in the approved list: ${stray.slice(0, 5).join(', ')}`, 'err');
+    const gone = new Set(removed);
+    return { removed, kept: approved.filter((p) => !gone.has(p)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -120,13 +120,13 @@ export interface SyncArgs {
 }
 
 /**
- * The three passes of a sync. "transfer" copies and never deletes: --max-delete=-1 makes rsync
- * only count what --delete would remove ("Deletions stopped due to --max-delete limit (N
- * skipped)", exit 25); -1 rather than 0, which rsync before 3.0 read as "no limit". Only when N > 0,
+ * The passes of a sync. "transfer" copies and never deletes: --max-delete=-1 makes rsync only
+ * count what --delete would remove ("Deletions stopped due to --max-delete limit (N skipped)",
+ * exit 25); -1 rather than 0, which rsync before 3.0 read as "no limit". Only when N > 0,
  * "list-deletions" — a dry run in which --existing --ignore-existing skip every update — names
- * them, and "delete" removes exactly those, once confirmed.
+ * them; deleteApprovedArgv then removes exactly the names the user approved.
  */
-export type SyncPass = 'transfer' | 'list-deletions' | 'delete';
+export type SyncPass = 'transfer' | 'list-deletions';
 
 function filterArgs(args: Pick<SyncArgs, 'excludes' | 'protect'>): string[] {
   return [
@@ -142,8 +142,41 @@ export function syncArgv(args: SyncArgs, pass: SyncPass): string[] {
   if (args.host !== null) argv.push('-e', rsyncRsh(args.sshConfig, args.controlPath ?? null));
   if (pass === 'transfer') argv.push('--no-inc-recursive', '--info=progress2', '--stats', '--delete', '--max-delete=-1');
   if (pass === 'list-deletions') argv.push('--dry-run', '--delete', '--existing', '--ignore-existing', '--itemize-changes');
-  if (pass === 'delete') argv.push('--delete', '--existing', '--ignore-existing', '--itemize-changes', '--stats');
   argv.push(...filterArgs(args), rsyncEndpoint(null, args.localDir), rsyncEndpoint(args.host, args.remoteDir));
+  return argv;
+}
+
+/**
+ * A filter pattern that matches exactly this name (bytes). rsync reads a backslash as an escape
+ * only in a pattern that holds a wildcard, so one is escaped only then (with every backslash).
+ */
+export function literalPattern(name: Buffer): Buffer {
+  const text = name.toString('latin1'); // one char per byte: the ASCII specials keep their place
+  return /[*?[]/.test(text) ? Buffer.from(text.replace(/[*?[\\]/g, '\\$&'), 'latin1') : name;
+}
+
+/**
+ * The rules file of the delete pass (read with --from0: NUL-terminated, so a name may hold any
+ * byte but NUL): each approved path may go ("R /path", anchored at the transfer root), everything
+ * else is protected ("P *"). A file created after the user said yes, even inside an approved
+ * directory, matches only "P *" and stays (the directory with it, as non-empty).
+ */
+export function approvedDeletionRules(approved: readonly Buffer[]): Buffer {
+  const rules = approved.flatMap((p) => [Buffer.from('R /'), literalPattern(p), Buffer.from([0])]);
+  return Buffer.concat([...rules, Buffer.from('P *\0')]);
+}
+
+/**
+ * The delete pass: removes on the server exactly the paths the rules file allows, nothing else.
+ * A live run's protect rules come first and still win. The .gitignore merge is left out: --from0
+ * would read .gitignore files as NUL-terminated too, and "P *" already keeps every other file.
+ */
+export function deleteApprovedArgv(args: SyncArgs, rulesFile: string): string[] {
+  const argv = ['rsync', '-a', '-z', '-s', '--from0'];
+  if (args.host !== null) argv.push('-e', rsyncRsh(args.sshConfig, args.controlPath ?? null));
+  argv.push('--delete', '--existing', '--ignore-existing', '--itemize-changes', '--stats');
+  argv.push(...args.protect.map((p) => `--filter=P ${p}`), `--filter=merge ${rulesFile}`, ...args.excludes.map((e) => `--exclude=${e}`));
+  argv.push(rsyncEndpoint(null, args.localDir), rsyncEndpoint(args.host, args.remoteDir));
   return argv;
 }
 

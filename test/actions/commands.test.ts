@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gitCommands } from '../../src/commands/git.js';
 import { hostProbeCommand, launchCommand, stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import { listCheckpointsCommand, mkdirCommand, writeSecretsCommand } from '../../src/commands/projectCommands.js';
-import { DEFAULT_PULL_EXCLUDES, DEFAULT_SYNC_EXCLUDES, pullArgv, rsyncRsh, skippedDeletions, syncArgv, type SyncArgs } from '../../src/commands/rsync.js';
+import { approvedDeletionRules, DEFAULT_PULL_EXCLUDES, DEFAULT_SYNC_EXCLUDES, deleteApprovedArgv, literalPattern, pullArgv, rsyncRsh, skippedDeletions, syncArgv, type SyncArgs } from '../../src/commands/rsync.js';
 import { launchScript, preludeLines, smokeScript, type RunEnvironment } from '../../src/commands/runScript.js';
 import { attachArgv, newWindowAttachArgv, paneTarget, sessionNameProblem, sessionTarget, tmuxArg, tmuxFormatLiteral } from '../../src/backends/tmux/tmuxArgs.js';
 import { describeCommand, remoteCommandLine } from '../../src/commands/value.js';
@@ -33,10 +33,23 @@ describe('rsync command values', () => {
     expect(skippedDeletions('Deletions stopped due to --max-delete limit (12 skipped)')).toBe(12);
     expect(skippedDeletions('sent 10 bytes')).toBeNull();
     expect(argv.indexOf('--filter=P /outputs/***')).toBeLessThan(argv.indexOf('--exclude=.git/'));
-    const del = syncArgv({ ...sync, protect: ['/outputs/***'] }, 'delete');
+  });
+
+  it('sync: the delete pass lets only the approved rules file delete; a live run\'s protect rules still come first', () => {
+    const del = deleteApprovedArgv({ ...sync, protect: ['/outputs/***'] }, '/tmp/x/approved.rules');
     expect(del).not.toContain('--dry-run');
     expect(del).toContain('--delete');
-    expect(del).toContain('--filter=P /outputs/***');
+    expect(del).toContain('--from0');
+    expect(del.indexOf('--filter=P /outputs/***')).toBeLessThan(del.indexOf('--filter=merge /tmp/x/approved.rules'));
+    expect(del.indexOf('--filter=merge /tmp/x/approved.rules')).toBeLessThan(del.indexOf('--exclude=.git/'));
+    expect(del).not.toContain('--filter=:- .gitignore');
+    expect(del.slice(-2)).toEqual(['/home/me/proj/', 'gpu-a:/work/proj/']);
+  });
+
+  it('approved names become literal rules, NUL-terminated, then "P *"', () => {
+    const rules = approvedDeletionRules([Buffer.from('old.py'), Buffer.from('a*b?[c]\\d.py'), Buffer.from('back\\slash'), Buffer.from('line\nbreak '), Buffer.from([0x66, 0xff, 0x2f])]);
+    expect(rules.toString('latin1').split('\0')).toEqual(['R /old.py', 'R /a\\*b\\?\\[c]\\\\d.py', 'R /back\\slash', 'R /line\nbreak ', 'R /f\xff/', 'P *', '']);
+    expect(literalPattern(Buffer.from('plain')).toString()).toBe('plain');
   });
 
   it('the local machine as a host needs no ssh', () => {

@@ -1,7 +1,8 @@
 /**
  * rsync --delete against a real host: nothing is deleted before the list was shown and
- * confirmed, and while a run of the project is alive its outputs, checkpoints and log are
- * never deleted — even when nothing excludes them.
+ * confirmed, then exactly that list (files that appear after the question stay), and while a
+ * run of the project is alive its outputs, checkpoints and log are never deleted — even when
+ * nothing excludes them.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -58,6 +59,38 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
     expectOk(yes);
     expect(yes.verdict.data?.deleted).toBe(3);
     expect((await h.run('cd ~/work/sample && ls old_module.py stale 2>&1')).stdout).toMatch(/No such file/);
+  });
+
+  it('deletes exactly what was approved: files created after the yes stay, and are shown on the next sync', async () => {
+    const target = { host: h.alias, project: 'sample' };
+    expectOk(await runAction(config, conn, 'sync', target, { dataDir }));
+    // names that a careless rule would widen: a wildcard, a newline, a trailing space, a directory
+    await h.run(`cd ~/work/sample && touch stale.py 'a*.py' "$(printf 'nl\\nname')" 'sp ' && mkdir -p olddir && touch olddir/x.txt`);
+    const asked: string[][] = [];
+    const yes = await runAction(config, conn, 'sync', target, {
+      dataDir,
+      answerer: async (q) => {
+        if (q.kind !== 'confirm') return null;
+        asked.push([...q.details]);
+        // between the yes and the delete pass, the server gets new files (a run writing, a colleague)
+        await h.run(`cd ~/work/sample && touch ab.py fresh.py sp olddir/new.txt`);
+        return true;
+      },
+    });
+    expectOk(yes);
+    expect(asked).toEqual([['a*.py', 'nl\\#012name', 'olddir/', 'olddir/x.txt', 'sp ', 'stale.py']]);
+    const left = await h.run(`cd ~/work/sample && find . -path ./.git -prune -o -print | LC_ALL=C sort`);
+    const names = left.stdout.split('\n');
+    for (const gone of ['./stale.py', './a*.py', './nl', './sp ', './olddir/x.txt']) expect(names, left.stdout).not.toContain(gone);
+    for (const kept of ['./ab.py', './fresh.py', './sp', './olddir', './olddir/new.txt']) expect(names, left.stdout).toContain(kept);
+    expect(yes.verdict.data?.deleted).toBe(5);
+    expect(yes.verdict.data?.keptAfterYes).toEqual(['olddir/']);
+    expect(yes.text).toContain('1 approved path(s) were not removed');
+
+    const next: string[][] = [];
+    await runAction(config, conn, 'sync', target, { dataDir, answerer: async (q) => (q.kind === 'confirm' && next.push([...q.details]), false) });
+    expect(next).toEqual([['ab.py', 'fresh.py', 'olddir/', 'olddir/new.txt', 'sp']]);
+    await h.run('cd ~/work/sample && rm -rf ab.py fresh.py sp olddir');
   });
 
   it("never deletes a live run's outputs, checkpoints or log, and says so", async () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveRemoteDir } from '../../src/backends/runBackend.js';
 import { parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
-import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats } from '../../src/actions/parsers/rsync.js';
+import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats, rsyncNameBytes } from '../../src/actions/parsers/rsync.js';
 import { lossTrend, readLog, smokeVerdict } from '../../src/actions/parsers/trainLog.js';
 import { parseCheckpointList } from '../../src/actions/restart.js';
 
@@ -31,6 +31,12 @@ describe('rsync output', () => {
   it('reads itemized changes, deletions included', () => {
     expect(parseItemizeLine('*deleting   olddir/y')).toEqual({ code: '*deleting', path: 'olddir/y', kind: 'deleted', isDir: false });
     expect(parseItemizeLine('*deleting   old dir/')).toMatchObject({ path: 'old dir/', isDir: true });
+    // rsync's octal escapes map back to the exact bytes of the name; a literal "\#" arrives as \#134#
+    expect(rsyncNameBytes('nl\\#012name')).toEqual(Buffer.from('nl\nname'));
+    expect(rsyncNameBytes('r\\#303\\#251sum\\#303\\#251')).toEqual(Buffer.from('résumé'));
+    expect(rsyncNameBytes('bad\\#377')).toEqual(Buffer.from([0x62, 0x61, 0x64, 0xff]));
+    expect(rsyncNameBytes('x\\#134#101y')).toEqual(Buffer.from('x\\#101y'));
+    expect(rsyncNameBytes('plain é')).toEqual(Buffer.from('plain é'));
     expect(parseItemizeLine('>f+++++++++ outputs/metrics.jsonl')).toMatchObject({ kind: 'created', path: 'outputs/metrics.jsonl', isDir: false });
     expect(parseItemizeLine('>f.st...... final.json')).toMatchObject({ kind: 'updated' });
     expect(parseItemizeLine('cd+++++++++ sub/')).toMatchObject({ kind: 'created', isDir: true });

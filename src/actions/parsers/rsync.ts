@@ -50,6 +50,22 @@ export function parseItemizeLine(line: string): ItemizedChange | null {
   return { code, path: m[2], kind, isDir: code[1] === 'd' };
 }
 
+/**
+ * The bytes of a name as rsync printed it. rsync writes a byte it will not print (a control
+ * character, a byte its locale does not print) as \#ooo in octal, and the backslash of a
+ * literal "\#ooo" as \#134, so the printed form maps back to exactly one name.
+ */
+export function rsyncNameBytes(printed: string): Buffer {
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const m of printed.matchAll(/\\#([0-3][0-7]{2})/g)) {
+    parts.push(Buffer.from(printed.slice(last, m.index), 'utf8'), Buffer.from([Number.parseInt(m[1], 8)]));
+    last = m.index + m[0].length;
+  }
+  parts.push(Buffer.from(printed.slice(last), 'utf8'));
+  return Buffer.concat(parts);
+}
+
 export interface RsyncStats {
   files: number | null;
   createdFiles: number | null;
