@@ -10,6 +10,7 @@ import { RsyncArgumentError } from '../commands/rsync.js';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
+import { configRedactor } from '../secrets/redact.js';
 import { Redactor, SecretsError } from '../secrets/secrets.js';
 import { addRun, appendLines, createActionsStore, patchRun, type ActionsStore } from '../state/actionsStore.js';
 import type { Transport } from '../transport/types.js';
@@ -112,7 +113,8 @@ export class ActionRunner {
   start(action: ActionId, target: ActionTarget, opts: StartOptions = {}): { runId: number; done: Promise<Verdict> } {
     const def = this.registry.find((a) => a.id === action) ?? findAction(action);
     const runId = ++this.nextRunId;
-    const run: ActiveRun = { controller: new AbortController(), redactor: new Redactor(), pending: [], flushTimer: null, progress: undefined };
+    // every project's known secrets are masked from the start, not only once an action writes its own
+    const run: ActiveRun = { controller: new AbortController(), redactor: configRedactor(this.options.config, this.options.env ?? process.env), pending: [], flushTimer: null, progress: undefined };
     this.active.set(runId, run);
     addRun(this.store, {
       runId,

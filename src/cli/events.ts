@@ -9,6 +9,7 @@ import { UsageError, type ParsedArgs } from './args.js';
 import { openHostTransport } from './hostTransport.js';
 import { targetHosts } from './watchdog.js';
 import { printJson, printText } from './print.js';
+import { configRedactor, redactDeep } from '../secrets/redact.js';
 
 export async function runEventsCli(config: Config, args: ParsedArgs, out: NodeJS.WritableStream = process.stdout, now: Date = new Date()): Promise<number> {
   if (args.positionals.length) throw new UsageError('usage: trainyard events [--since 8h|ISO-TIME] [--json] [--host H]');
@@ -31,7 +32,7 @@ export async function runEventsCli(config: Config, args: ParsedArgs, out: NodeJS
       }
     }),
   );
-  const merged = perHost.flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias })));
+  const merged = redactDeep(perHost.flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias }))), configRedactor(config));
   merged.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   const errors = perHost.filter((h) => h.error !== null).map((h) => ({ host: h.alias, error: h.error as string }));
 

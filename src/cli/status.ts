@@ -5,6 +5,7 @@ import type { HostState } from '../state/store.js';
 import { watchdogStatusFor } from '../watchdog/status.js';
 import { safeText } from '../text/sanitise.js';
 import { printJson, printText } from './print.js';
+import { configRedactor, redactDeep } from '../secrets/redact.js';
 
 /** The JSON shape of `trainyard status --json` (stable: scripts read it). */
 export function hostStatusJson(h: HostState) {
@@ -72,7 +73,7 @@ export async function runStatus(config: Config, opts: { json: boolean; timeoutSe
   // The watchdog's summary and the events not yet seen, one exec per reachable host.
   const watchdogs = opts.json ? await Promise.all(fleet.monitors.map((m) => (isHealthy(state.hosts[m.alias]) ? watchdogStatusFor(m.transport, m.alias) : null))) : [];
   await fleet.shutdown();
-  if (opts.json) printJson(out, { hosts: hosts.map((h, i) => ({ ...hostStatusJson(h), watchdog: watchdogs[i] ?? null })) });
+  if (opts.json) printJson(out, { hosts: hosts.map((h, i) => ({ ...hostStatusJson(h), watchdog: redactDeep(watchdogs[i] ?? null, configRedactor(config)) })) });
   else {
     printText(out, renderStatusTable(hosts));
     for (const h of hosts) {

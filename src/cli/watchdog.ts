@@ -16,6 +16,7 @@ import { installCommands, installWatchdog, plannedConfig, uninstallWatchdog, typ
 import { watchdogStatusFor, type WatchdogStatus } from '../watchdog/status.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { printJson, printText } from './print.js';
+import { configRedactor, redactDeep } from '../secrets/redact.js';
 
 const ALIAS = /^[A-Za-z0-9_.@%+:-]+$/;
 
@@ -93,7 +94,7 @@ export async function runWatchdogCli(config: Config, args: ParsedArgs, out: Node
       }
       try {
         if (sub === 'status') {
-          const s = await watchdogStatusFor(conn.transport, alias);
+          const s = redactDeep(await watchdogStatusFor(conn.transport, alias), configRedactor(config, env));
           return { ok: !s.error && s.running && !s.stale, lines: describeStatus(alias, s), json: { host: alias, ...s } };
         }
         if (dryRun) {

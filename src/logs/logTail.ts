@@ -52,6 +52,8 @@ export interface LogTailOptions {
   keepColors?: boolean;
   /** Longest wait between retries when the stream keeps failing (default 5 s). */
   maxRetryMs?: number;
+  /** Masks secrets in each line before it is kept (default: none). */
+  redact?: (text: string) => string;
 }
 
 export type LinesListener = (lines: readonly string[]) => void;
@@ -102,6 +104,7 @@ export class LogTail {
       pollSeconds: options.pollSeconds ?? 0.25,
       keepColors: options.keepColors ?? true,
       maxRetryMs: options.maxRetryMs ?? 5000,
+      redact: options.redact ?? ((text) => text),
     };
     this.lines = new LineRing(this.options.capacity, this.options.capacityBytes);
     this.position = options.from ? { ...options.from } : { inode: null, offset: 0, skipFirst: false };
@@ -198,7 +201,7 @@ export class LogTail {
   private apply(record: TailRecord): void {
     switch (record.kind) {
       case 'line': {
-        const text = sanitizeLine(record.text, { keepColors: this.options.keepColors });
+        const text = sanitizeLine(this.options.redact(record.text), { keepColors: this.options.keepColors });
         this.push(text);
         if (this.batch.length === 0 && this.listeners.size) queueMicrotask(() => this.deliver());
         if (this.listeners.size) this.batch.push(text);
@@ -208,7 +211,7 @@ export class LogTail {
         break;
       }
       case 'partial':
-        this.partial = sanitizeLine(record.text, { keepColors: this.options.keepColors });
+        this.partial = sanitizeLine(this.options.redact(record.text), { keepColors: this.options.keepColors });
         break;
       case 'follow':
         if (record.why === 'resume') this.resumes++;
