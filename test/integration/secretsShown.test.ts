@@ -71,7 +71,8 @@ describe.skipIf(!can.ok)('secrets are masked in what the cockpit shows and sends
     configFile = path.join(work, 'config.json');
     writeFileSync(configFile, JSON.stringify(raw));
     env = { ...process.env, TY_TEST_TOKEN: SECRET, XDG_DATA_HOME: path.join(work, 'data') };
-    await host.run(`mkdir -p ~/${WATCHDOG_DIR} ~/${RUNS_DIR} && cat > ~/${WATCHDOG_DIR}/events.jsonl`, { input: eventLine('1-1-1', 'traceback', `wandb.errors.AuthError: key ${SECRET} rejected`, Date.now() - 60_000) });
+    // the watchdog's files live in this machine's directory under WATCHDOG_DIR
+    await host.run(`mkdir -p ~/${WATCHDOG_DIR}/"$(uname -n)" ~/${RUNS_DIR} && cat > ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`, { input: eventLine('1-1-1', 'traceback', `wandb.errors.AuthError: key ${SECRET} rejected`, Date.now() - 60_000) });
     await host.run(`printf '%s\\n' "{\\"log\\": \\"$HOME/${RUNS_DIR}/run1.log\\"}" > ~/${RUNS_DIR}/run1.json && printf 'step 1 loss 2.0\\nlogging in with ${SECRET}\\nstep 2 loss 1.5\\n' > ~/${RUNS_DIR}/run1.log`);
     fleet = new Fleet(normalizeConfig(raw, configFile), { interactive: false });
     fleet.start();
@@ -109,7 +110,7 @@ describe.skipIf(!can.ok)('secrets are masked in what the cockpit shows and sends
     const first = await until('the watchdog status', () => watchdog.store.getState().hosts[host.alias]?.status);
     expect(first.unread.map((e) => e.detail)).toEqual(['wandb.errors.AuthError: key ••• rejected']);
 
-    await host.run(`cat >> ~/${WATCHDOG_DIR}/events.jsonl`, { input: eventLine('2-1-1', 'crashed', `exit code 1 after printing ${SECRET}`) });
+    await host.run(`cat >> ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`, { input: eventLine('2-1-1', 'crashed', `exit code 1 after printing ${SECRET}`) });
     await watchdog.pollNow(host.alias);
     const body = await until('the webhook post', () => bodies.find((b) => b.includes('crashed')));
     expect(body).toContain('exit code 1 after printing •••');
