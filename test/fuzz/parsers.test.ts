@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { parseItemizeLine, parseProgressLine, parseStats, rsyncNameBytes } from '../../src/actions/parsers/rsync.js';
 import { readLog, smokeVerdict, TrainLogReader } from '../../src/actions/parsers/trainLog.js';
 import { RunBackendError } from '../../src/backends/runBackend.js';
-import { parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
+import { manifestLog, parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
 import { parseProbeOutput } from '../../src/commands/probes.js';
 import { parseSections } from '../../src/commands/sectioned.js';
 import { createMetricsParser } from '../../src/logs/metrics.js';
-import { manifestLog } from '../../src/logs/sessionLog.js';
+import { parseRunManifest } from '../../src/remote/manifest.js';
 import { parseTailRecord } from '../../src/logs/tailCommand.js';
 import { describeGpuFailure, parseAppLines, parseGpuLine } from '../../src/parsers/nvidiaSmi.js';
 import { isEmptyTmuxServer, parseTmuxSessions } from '../../src/parsers/tmux.js';
@@ -90,6 +90,14 @@ const PARSERS: { name: string; parse: (text: string) => unknown; check?: (out: u
   },
   { name: 'watchdog status output', parse: parseStatusOutput },
   { name: 'run manifest (log field)', parse: manifestLog, check: (l) => l === null || expect(typeof l).toBe('string') },
+  {
+    name: 'run manifest (validated reader)',
+    parse: (t) => parseRunManifest(t, '/home/u'),
+    check: (r) => {
+      const { manifest, problem } = r as ReturnType<typeof parseRunManifest>;
+      expect(manifest === null ? typeof problem : typeof manifest.session).toBe('string');
+    },
+  },
   { name: 'log tail records', parse: (t) => t.split('\n').map(parseTailRecord) },
   { name: 'sessions probe', parse: parseProbeOutput },
   { name: 'sectioned output', parse: parseSections },
