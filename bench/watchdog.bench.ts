@@ -8,7 +8,7 @@
  *   node --import tsx bench/watchdog.bench.ts
  */
 import { openHostTransport } from '../src/cli/hostTransport.js';
-import { installWatchdog } from '../src/watchdog/remote.js';
+import { installWatchdog } from '../src/watchdog/operations.js';
 import { canRunTestHosts, startTestHosts } from '../test/harness/testHosts.js';
 import { testConfig } from '../test/integration/fleetHelpers.js';
 import { launchTestRun, remoteHome } from '../test/watchdog/helpers.js';

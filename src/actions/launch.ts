@@ -5,8 +5,8 @@
  */
 import type { LaunchRequest, LaunchResult } from '../backends/runBackend.js';
 import { logEndCommand } from '../commands/projectCommands.js';
-import { secretsFile, type RunManifest } from '../remote/layout.js';
-import { buildResumeCommand } from '../remote/restart.js';
+import { secretsFile, type RunManifest } from '../runs/layout.js';
+import { buildResumeCommand } from '../runs/restart.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { defaultSessionName, requireProject, sleep } from './common.js';
 import { configHash } from './configHash.js';

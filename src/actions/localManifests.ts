@@ -2,7 +2,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { projectFileSlug, type RunManifest } from '../remote/layout.js';
+import { projectFileSlug, type RunManifest } from '../runs/layout.js';
 
 /** $XDG_DATA_HOME/trainyard, else ~/.local/share/trainyard. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {

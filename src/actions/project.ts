@@ -2,13 +2,13 @@
  * A project as the actions use it: the config entry with defaults filled in, checked, and the
  * host's own remote directory chosen. Problems name the field and the fix, like config errors.
  */
-import { resumeTemplateProblem } from '../remote/resumeTemplate.js';
+import { resumeTemplateProblem } from '../runs/resumeTemplate.js';
 import { ConfigError } from '../config/load.js';
 import { expandHome } from '../config/paths.js';
 import type { Config, ProjectConfig } from '../config/types.js';
 import { DEFAULT_PULL_EXCLUDES, DEFAULT_SYNC_EXCLUDES } from '../commands/rsync.js';
 import type { Activation } from '../commands/runScript.js';
-import { DEFAULT_LOG_TEMPLATE } from '../remote/layout.js';
+import { DEFAULT_LOG_TEMPLATE } from '../runs/layout.js';
 
 export interface ResolvedProject {
   name: string;

@@ -2,12 +2,12 @@
  * Restart from checkpoint: find the newest checkpoint of a run on the server (by step number,
  * then mtime), relaunch with the resume template in a new session whose manifest names the
  * parent run. Without a checkpoint, offer a fresh start. The ordering and the command come
- * from src/remote/restart.ts, which the server-side watchdog mirrors.
+ * from src/runs/restart.ts, which the server-side watchdog mirrors.
  */
 import { listCheckpointsCommand } from '../commands/projectCommands.js';
 import { ConfigError } from '../config/load.js';
-import { buildResumeCommand, newestCheckpoint, type CheckpointEntry } from '../remote/restart.js';
-import { resumeTemplateProblem } from '../remote/resumeTemplate.js';
+import { buildResumeCommand, newestCheckpoint, type CheckpointEntry } from '../runs/restart.js';
+import { resumeTemplateProblem } from '../runs/resumeTemplate.js';
 import { runCommand } from './execute.js';
 import { probeHost, resolveRemoteDir, type HostSnapshot, type RunOnHost } from './hostState.js';
 import { launchRun } from './launch.js';

@@ -5,7 +5,7 @@
  */
 import { smokeCommand, writeSecretsCommand } from '../commands/projectCommands.js';
 import { smokeScript } from '../commands/runScript.js';
-import { secretsFile } from '../remote/layout.js';
+import { secretsFile } from '../runs/layout.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { ConfigError } from '../config/load.js';
 import { requireProject } from './common.js';

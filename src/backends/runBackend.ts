@@ -7,7 +7,7 @@
  */
 import type { LocalCommand, RemoteCommand } from '../commands/value.js';
 import type { Activation } from '../commands/runScript.js';
-import type { RunManifest } from '../remote/layout.js';
+import type { RunManifest } from '../runs/layout.js';
 import type { Transport } from '../transport/types.js';
 
 /** A remote command's result as an action sees it; `dry` when a dry run printed it instead. */

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/types.js';
 import { formatEvent, parseSince, type WatchdogEvent } from '../watchdog/events.js';
-import { readWatchdogEvents } from '../watchdog/remote.js';
+import { readWatchdogEvents } from '../watchdog/operations.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { openHostTransport } from './hostTransport.js';
 import { targetHosts } from './watchdog.js';

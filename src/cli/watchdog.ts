@@ -12,7 +12,7 @@ import type { Transport } from '../transport/types.js';
 import { type WatchdogConfig } from '../watchdog/config.js';
 import { uninstallCommand } from '../watchdog/commands.js';
 import { formatEvent } from '../watchdog/events.js';
-import { installCommands, installWatchdog, plannedConfig, uninstallWatchdog, type WatchdogConfigChanges } from '../watchdog/remote.js';
+import { installCommands, installWatchdog, plannedConfig, uninstallWatchdog, type WatchdogConfigChanges } from '../watchdog/operations.js';
 import { watchdogStatusFor, type WatchdogStatus } from '../watchdog/status.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { printJson, printText } from './print.js';

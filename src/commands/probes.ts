@@ -1,6 +1,6 @@
 import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
-import { RUNS_DIR } from '../remote/layout.js';
+import { RUNS_DIR } from '../runs/layout.js';
 import { shJoin } from '../shell/quote.js';
 import { field, parseSections, section } from './sectioned.js';
 import { argvCommand, shScript, type ShellCommand } from './value.js';

@@ -4,7 +4,7 @@
  * smoke test runs it in the foreground; a launch writes it to .trainyard/runs/<session>.sh for tmux.
  * Every value is a shQuote'd literal; the user's command is evaluated exactly once, by eval.
  */
-import { runScriptHeader } from '../remote/layout.js';
+import { runScriptHeader } from '../runs/layout.js';
 import { shQuote } from '../shell/quote.js';
 
 export type Activation = { kind: 'none' } | { kind: 'conda'; env: string } | { kind: 'venv'; path: string };
@@ -117,12 +117,12 @@ export interface LaunchScriptSpec extends RunEnvironment {
  * keeps tee alive through Ctrl-C so the last lines still reach the log); the exit code is left
  * in the .exit marker. The INT trap keeps this shell alive after a Ctrl-C to write it. Below
  * RUN_SCRIPT_MARKER the run is named only through $ty_session/$ty_log/$ty_exit/$ty_command, so
- * the watchdog can restart it with a new header (src/remote/layout.ts).
+ * the watchdog can restart it with a new header (src/runs/layout.ts).
  */
 export function launchScript(spec: LaunchScriptSpec): string {
   return [
     '#!/usr/bin/env bash',
-    `# trainyard run ${JSON.stringify(spec.session)} of project ${JSON.stringify(spec.project)} (written by trainyard; see src/remote/layout.ts)`,
+    `# trainyard run ${JSON.stringify(spec.session)} of project ${JSON.stringify(spec.project)} (written by trainyard; see src/runs/layout.ts)`,
     ...runScriptHeader({ session: spec.session, log: spec.log, exitFile: spec.exitFile, command: spec.command, checkpoint: spec.checkpoint }),
     'mkdir -p -- "$(dirname -- "$ty_log")"',
     "trap 'ty_interrupted=1' INT",

@@ -4,7 +4,7 @@
  * parameters, payloads (the script, the config with the webhook URL) on stdin.
  */
 import type { RemoteCommand } from '../commands/value.js';
-import { MACHINE_KEY_SH, WATCHDOG_DIR, WATCHDOG_SESSION } from '../remote/layout.js';
+import { MACHINE_KEY_SH, WATCHDOG_DIR, WATCHDOG_SESSION } from '../runs/layout.js';
 import { shPart } from './script.js';
 
 const script = (name: string, body: string[], ...args: string[]): string[] => ['sh', '-c', body.join('\n'), name, ...args];

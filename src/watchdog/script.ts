@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../packageRoot.js';
-import { MACHINE_KEY_SH } from '../remote/layout.js';
+import { MACHINE_KEY_SH } from '../runs/layout.js';
 
 /** The sh parts, in the order they make the script. */
 export const WATCHDOG_SH_PARTS = ['head', 'util', 'config', 'lock', 'state', 'observe', 'run', 'restart', 'host', 'loop'] as const;

@@ -1,7 +1,7 @@
 /** The watchdog part of `trainyard status --json` for one host: summary plus unread events. */
 import type { Transport } from '../transport/types.js';
 import { eventsAfter, type WatchdogEvent } from './events.js';
-import { readWatchdogState } from './remote.js';
+import { readWatchdogState } from './operations.js';
 import { stampedWatchdogScript } from './script.js';
 import { defaultSeenFile, seenMarker } from './seen.js';
 import type { WatchdogSummary } from './summary.js';

@@ -11,7 +11,7 @@ import type { Answerer } from '../../src/actions/runner.js';
 import type { ActionId } from '../../src/actions/types.js';
 import { EXIT_NO_SUCH_SESSION, EXIT_SESSION_EXISTS } from '../../src/backends/tmux/tmuxCommands.js';
 import { normalizeConfig } from '../../src/config/load.js';
-import type { RunManifest } from '../../src/remote/layout.js';
+import type { RunManifest } from '../../src/runs/layout.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
 import { launchedManifest, probeOutput } from './fakeHost.js';
 import { runAction, type ActionResult } from './helpers.js';

@@ -8,10 +8,10 @@ import { launchScript, preludeLines, smokeScript, type RunEnvironment } from '..
 import { attachArgv, newWindowAttachArgv, paneTarget, sessionNameProblem, sessionTarget, tmuxArg, tmuxFormatLiteral } from '../../src/backends/tmux/tmuxArgs.js';
 import { describeCommand, remoteCommandLine } from '../../src/commands/value.js';
 import { protectionFor } from '../../src/actions/sync.js';
-import { RUN_SCRIPT_MARKER, secretsFile, projectFileSlug, runFile } from '../../src/remote/layout.js';
-import { buildResumeCommand, checkpointStep, compareCheckpoints, newestCheckpoint, restartCommand, restartManifest } from '../../src/remote/restart.js';
+import { RUN_SCRIPT_MARKER, secretsFile, projectFileSlug, runFile } from '../../src/runs/layout.js';
+import { buildResumeCommand, checkpointStep, compareCheckpoints, newestCheckpoint, restartCommand, restartManifest } from '../../src/runs/restart.js';
 import { shJoin } from '../../src/shell/quote.js';
-import type { RunManifest } from '../../src/remote/layout.js';
+import type { RunManifest } from '../../src/runs/layout.js';
 import type { Run } from '../../src/backends/runBackend.js';
 
 const sync: SyncArgs = { host: 'gpu-a', sshConfig: '/home/me/.ssh/config', localDir: '/home/me/proj', remoteDir: '/work/proj', excludes: ['.git/', 'data/'], protect: [] };

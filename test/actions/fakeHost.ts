@@ -1,6 +1,6 @@
 /** What a host answers, written for the scripted transport: the host probe's output and the manifest a launch sent. */
 import type { ShellCommand } from '../../src/commands/value.js';
-import type { RunManifest } from '../../src/remote/layout.js';
+import type { RunManifest } from '../../src/runs/layout.js';
 
 export interface FakeSession {
   name: string;

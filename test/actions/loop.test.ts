@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunManifest } from '../../src/remote/layout.js';
+import type { RunManifest } from '../../src/runs/layout.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import type { Config } from '../../src/config/types.js';
 import { canRunTestHosts } from '../harness/testHosts.js';

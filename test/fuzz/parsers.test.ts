@@ -14,12 +14,12 @@ import { manifestLog, parseHostProbe } from '../../src/backends/tmux/tmuxBackend
 import { parseProbeOutput } from '../../src/commands/probes.js';
 import { parseSections } from '../../src/commands/sectioned.js';
 import { createMetricsParser } from '../../src/logs/metrics.js';
-import { parseRunManifest } from '../../src/remote/manifest.js';
+import { parseRunManifest } from '../../src/runs/manifest.js';
 import { parseTailRecord } from '../../src/logs/tailCommand.js';
 import { describeGpuFailure, parseAppLines, parseGpuLine } from '../../src/parsers/nvidiaSmi.js';
 import { isEmptyTmuxServer, parseTmuxSessions } from '../../src/parsers/tmux.js';
 import { formatEvent, parseEvents } from '../../src/watchdog/events.js';
-import { parseStatusOutput } from '../../src/watchdog/remote.js';
+import { parseStatusOutput } from '../../src/watchdog/operations.js';
 import { parseSummary } from '../../src/watchdog/summary.js';
 import { bigInput, FUZZ, nameBytes, serverLine, serverLines, serverText, timed } from './arbitraries.js';
 

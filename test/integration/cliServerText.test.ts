@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WATCHDOG_DIR } from '../../src/remote/layout.js';
+import { WATCHDOG_DIR } from '../../src/runs/layout.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { copySampleProject, sampleProject, tempDir, removeDir } from '../actions/helpers.js';
 

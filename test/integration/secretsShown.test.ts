@@ -13,7 +13,7 @@ import { cockpitServices } from '../../src/cli/cockpit.js';
 import type { CockpitServices, OpenedLog } from '../../src/cockpit/controller.js';
 import { normalizeConfig } from '../../src/config/load.js';
 import { Fleet } from '../../src/hosts/fleet.js';
-import { RUNS_DIR, WATCHDOG_DIR } from '../../src/remote/layout.js';
+import { RUNS_DIR, WATCHDOG_DIR } from '../../src/runs/layout.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { removeDir, tempDir } from '../actions/helpers.js';
 

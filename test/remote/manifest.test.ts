@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
-import { parseRunManifest } from '../../src/remote/manifest.js';
+import { parseRunManifest } from '../../src/runs/manifest.js';
 
 const full = { session: 'r1', project: 'p', host: 'gpu-a', remoteDir: '/w/p', log: '/w/p/r1.log', command: 'python t.py', startedAt: 'T', configHash: 'h' };
 

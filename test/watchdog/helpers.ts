@@ -1,10 +1,10 @@
 import { shScript } from '../../src/commands/value.js';
 import { launchCommand } from '../../src/backends/tmux/tmuxCommands.js';
-import { runFile, runScriptHeader, type RunManifest } from '../../src/remote/layout.js';
+import { runFile, runScriptHeader, type RunManifest } from '../../src/runs/layout.js';
 import { shQuote } from '../../src/shell/quote.js';
 import type { Transport } from '../../src/transport/types.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
-import { readWatchdogEvents } from '../../src/watchdog/remote.js';
+import { readWatchdogEvents } from '../../src/watchdog/operations.js';
 import { waitFor } from '../support/waitFor.js';
 
 export interface RunSpec {
@@ -20,7 +20,7 @@ export interface RunSpec {
 }
 
 /**
- * A launch script in the layout src/remote/layout.ts describes (run-specific assignments, the
+ * A launch script in the layout src/runs/layout.ts describes (run-specific assignments, the
  * marker, a body that only uses the ty_ variables), shaped like launchScript()'s: cd, tee to the
  * log, the exit code in the .exit file.
  */

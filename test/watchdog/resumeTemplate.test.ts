@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScriptHeader } from '../../src/remote/layout.js';
-import { buildResumeCommand } from '../../src/remote/restart.js';
-import { resumeArgumentsText, resumeTemplateProblem, splitResumeTemplate } from '../../src/remote/resumeTemplate.js';
+import { runScriptHeader } from '../../src/runs/layout.js';
+import { buildResumeCommand } from '../../src/runs/restart.js';
+import { resumeArgumentsText, resumeTemplateProblem, splitResumeTemplate } from '../../src/runs/resumeTemplate.js';
 import { awkProgram } from '../../src/watchdog/script.js';
 import { availableAwks, runAwk } from './awkHarness.js';
 

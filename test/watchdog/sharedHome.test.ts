@@ -12,7 +12,7 @@ import { hostProbeCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import { shScript } from '../../src/commands/value.js';
 import type { Config } from '../../src/config/types.js';
 import type { Transport } from '../../src/transport/types.js';
-import { installWatchdog, readWatchdogState } from '../../src/watchdog/remote.js';
+import { installWatchdog, readWatchdogState } from '../../src/watchdog/operations.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { testConfig } from '../integration/fleetHelpers.js';
 import { has, launchTestRun, remoteHome, sleep, waitForEvents } from './helpers.js';

@@ -1,15 +1,15 @@
 /**
  * The tmux backend: a run is a tmux session (remain-on-exit, so its pane and exit status
  * outlive the command) started from a script in ~/.trainyard/runs, with its manifest and exit
- * marker beside it (src/remote/layout.ts).
+ * marker beside it (src/runs/layout.ts).
  */
-import { parseRunManifest } from '../../remote/manifest.js';
+import { parseRunManifest } from '../../runs/manifest.js';
 import { launchScript } from '../../commands/runScript.js';
 import { parseSections } from '../../commands/sectioned.js';
 import type { LocalCommand } from '../../commands/value.js';
 import { LOCAL_HOST } from '../../config/load.js';
 import { isEmptyTmuxServer, parseTmuxSessions, type TmuxSession } from '../../parsers/tmux.js';
-import { DEFAULT_LOG_TEMPLATE, runFile, type RunManifest } from '../../remote/layout.js';
+import { DEFAULT_LOG_TEMPLATE, runFile, type RunManifest } from '../../runs/layout.js';
 import { resolveRemoteDir, RunBackendError, type CommandExec, type HostSnapshot, type LaunchRequest, type LaunchResult, type LiveState, type LogPathResult, type Run, type RunBackend, type RunFiles, type StopResult } from '../runBackend.js';
 import { attachArgv, newWindowAttachArgv, sessionNameProblem, sessionTarget } from './tmuxArgs.js';
 import { EXIT_COMMAND_NOT_FOUND, EXIT_NO_SUCH_SESSION, EXIT_SESSION_EXISTS, hostProbeCommand, launchCommand, paneStateCommand, readManifestCommand, stopCommand } from './tmuxCommands.js';

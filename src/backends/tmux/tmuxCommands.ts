@@ -7,7 +7,7 @@
 import { field, section } from '../../commands/sectioned.js';
 import type { RemoteCommand } from '../../commands/value.js';
 import { TMUX_SESSION_FORMAT } from '../../parsers/tmux.js';
-import { MACHINE_KEY_SH, runFile, RUNS_DIR } from '../../remote/layout.js';
+import { MACHINE_KEY_SH, runFile, RUNS_DIR } from '../../runs/layout.js';
 import { paneTarget, sessionTarget, tmuxFormatLiteral } from './tmuxArgs.js';
 
 /** launchCommand: a tmux session of that name already exists. */

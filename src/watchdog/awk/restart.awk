@@ -3,7 +3,7 @@
 # "error WHY".
 function sq(s) { if (s != "" && s ~ /^[A-Za-z0-9_@%+=:,.\/-]+$/) return s; gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" }
 function replace_all(s, a, b,   out, i) { if (a == "") return s; out = ""; while ((i = index(s, a)) > 0) { out = out substr(s, 1, i - 1) b; s = substr(s, i + length(a)) } return out s }
-# The resume template as arguments, as src/remote/resumeTemplate.ts makes them (a table test holds
+# The resume template as arguments, as src/runs/resumeTemplate.ts makes them (a table test holds
 # the two to the same answers): words quoted again, {checkpoint} as "$ty_checkpoint", which the
 # new script sets. Refused templates return "" with RERR saying why.
 function resume_text(t,   i, n, c, w, inw, out, j, d, e) {
@@ -50,7 +50,7 @@ file == 2 { if (!body_on && $0 == ENVIRON["TY_MARKER"]) body_on = 1; if (body_on
 END {
   jinit()
   if (!jparse(text) || K[""] != "o") { print "error the manifest is not valid JSON"; exit }
-  if (!body_on) { print "error the launch script has no \"" ENVIRON["TY_MARKER"] "\" line (see src/remote/layout.ts)"; exit }
+  if (!body_on) { print "error the launch script has no \"" ENVIRON["TY_MARKER"] "\" line (see src/runs/layout.ts)"; exit }
   if (K["log"] != "s" || J["log"] == "") { print "error the manifest names no log"; exit }
   if (K["command"] != "s" || J["command"] == "") { print "error the manifest names no command"; exit }
   old = ENVIRON["TY_OLD"]; new = ENVIRON["TY_NEW"]; ckpt = ENVIRON["TY_CKPT"]
@@ -63,7 +63,7 @@ END {
     cmd = cmd " " args; resumed = ckpt
   }
   s = ENVIRON["TY_SCRIPT_OUT"]
-  printf "#!/usr/bin/env bash\n# trainyard run %s: automatic restart of %s by the watchdog (see src/remote/layout.ts)\n", clean(new), clean(old) > s
+  printf "#!/usr/bin/env bash\n# trainyard run %s: automatic restart of %s by the watchdog (see src/runs/layout.ts)\n", clean(new), clean(old) > s
   printf "ty_session=%s\nty_log=%s\nty_exit=%s\n", sq(new), sq(log_path), sq(ENVIRON["TY_EXIT"]) > s
   if (resumed != "") printf "ty_checkpoint=%s\n", sq(resumed) > s
   printf "ty_command=%s\n%s", sq(cmd), body > s

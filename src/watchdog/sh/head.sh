@@ -1,6 +1,6 @@
 #!/bin/sh
 # trainyard watchdog: one copy per host, in the tmux session "trainyard-watchdog", installed by
-# `trainyard watchdog install` (src/watchdog/). File layout: src/remote/layout.ts.
+# `trainyard watchdog install` (src/watchdog/). File layout: src/runs/layout.ts.
 #
 # Every interval it looks at each trainyard run of this machine (the manifests in ~/.trainyard/runs
 # whose .machine file, if any, names this machine: homes may be shared), writes

@@ -13,7 +13,7 @@ schedule_restart() {
   dur "$sr_delay"; run_ev restart-scheduled "restart $((m_rc + 1)) of $m_ar_max in $R"
 }
 
-# newest checkpoint by the glob, relative to remoteDir (src/remote/restart.ts): highest step
+# newest checkpoint by the glob, relative to remoteDir (src/runs/restart.ts): highest step
 # number (the last integer in the base name; none or beyond 2^53 ranks lowest), then newest
 # mtime, then the greater path -> R (as the glob matched it), or empty
 find_checkpoint() {

@@ -6,7 +6,7 @@
  *   2. the newest is the one with the highest step number (the last integer in its base name:
  *      checkpoint-1000 after checkpoint-999), ties and numberless names by newest mtime;
  *   3. the command is manifest.command, then a space, then the words of manifest.resume quoted
- *      again, {checkpoint} as "$ty_checkpoint" (src/remote/resumeTemplate.ts); the launch
+ *      again, {checkpoint} as "$ty_checkpoint" (src/runs/resumeTemplate.ts); the launch
  *      script sets ty_checkpoint to the path;
  *   4. the new run gets a new session, parent = the old session, resumedFrom = the path.
  */

@@ -76,7 +76,7 @@ export function projectFileSlug(project: string): string {
  * and the command may refer to "$ty_checkpoint".
  * A restart then writes new assignments above a copy of the parent's script from the marker on.
  *
- * What the watchdog does on an automatic restart, mirroring src/remote/restart.ts and the
+ * What the watchdog does on an automatic restart, mirroring src/runs/restart.ts and the
  * launch action: checkpoint = newestCheckpoint() of manifest.checkpoints in remoteDir (last
  * integer of the base name, then mtime, then path); command = buildResumeCommand(command,
  * resume, checkpoint); session = defaultSessionName(project) (base + "-" + 4 hex digits); log =
@@ -91,7 +91,7 @@ export const RUN_SCRIPT_MARKER = '# --- trainyard: run-independent part below --
 /**
  * The run-specific lines of a launch script, ending with RUN_SCRIPT_MARKER. A resumed run's
  * checkpoint is a variable of its own: the command refers to it as "$ty_checkpoint"
- * (src/remote/resumeTemplate.ts), so the path is never part of the text that is evaluated.
+ * (src/runs/resumeTemplate.ts), so the path is never part of the text that is evaluated.
  */
 export function runScriptHeader(run: { session: string; log: string; exitFile: string; command: string; checkpoint?: string | null }): string[] {
   const checkpoint = run.checkpoint != null ? [`ty_checkpoint=${shQuote(run.checkpoint)}`] : [];
@@ -125,7 +125,7 @@ export interface RunManifest {
   autoRestart: { enabled: boolean; max: number; backoffSeconds: number };
   /** How many automatic restarts led to this run (0 for a launch by hand). */
   restartCount: number;
-  /** The command line that really ran: command plus the resume arguments (see src/remote/restart.ts). */
+  /** The command line that really ran: command plus the resume arguments (see src/runs/restart.ts). */
   effectiveCommand?: string;
   /** Results directory relative to remoteDir (never deleted by a sync while the run is alive), or null. */
   results?: string | null;

@@ -13,7 +13,7 @@
 import { shQuote } from '../shell/quote.js';
 
 export const CHECKPOINT_PLACEHOLDER = '{checkpoint}';
-/** The shell variable the launch script sets to the checkpoint path (src/remote/layout.ts). */
+/** The shell variable the launch script sets to the checkpoint path (src/runs/layout.ts). */
 export const CHECKPOINT_VARIABLE = 'ty_checkpoint';
 
 export type ResumeWords = { words: string[]; problem: null } | { words: null; problem: string };
