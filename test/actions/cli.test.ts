@@ -123,7 +123,9 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
   });
 
   it('Ctrl-C cancels a smoke test: exit 130 and the remote process is gone', async () => {
-    const slow = { ...JSON.parse(JSON.stringify({ hosts: [h.alias], sshConfig: lab.sshConfigPath })), projects: { sample: sampleProject(local, { smoke: 'python3 train.py --steps 100000 --step-seconds 0.05 --subset 4242' }) } };
+    // this run's own mark: other checkouts' tests run the same command as the same user
+    const subset = 60_000 + (process.pid % 30_000);
+    const slow = { ...JSON.parse(JSON.stringify({ hosts: [h.alias], sshConfig: lab.sshConfigPath })), projects: { sample: sampleProject(local, { smoke: `python3 train.py --steps 100000 --step-seconds 0.05 --subset ${subset}` }) } };
     writeFileSync(configFile, JSON.stringify(slow));
     const run = spawnCli(['smoke', 'sample']);
     await waitFor(() => run.output().includes('step 3 loss'), 15_000, 'step 3 of the smoke test');
@@ -131,6 +133,6 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
     const r = await run.done;
     expect(r.code, r.stdout).toBe(130);
     expect(r.stdout).toContain('cancelled');
-    await waitOnHost(h, "pgrep -f 'train[.]py .*--subset 4242' || echo none", /^none$/m, 5000);
+    await waitOnHost(h, `pgrep -f 'train[.]py .*--subset ${subset}' || echo none`, /^none$/m, 5000);
   });
 });
