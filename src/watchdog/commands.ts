@@ -25,6 +25,17 @@ const LOCK_PID = `lockpid() { lock_owner "$d/lock"; p=$R; [ -n "$p" ] && kill -0
 
 const NAP = 'nap() { sleep 0.1 2>/dev/null || sleep 1; }';
 
+/** Stops the running watchdog: TERM lets it finish its interval (10 s at most), then its tmux session goes. */
+const STOP_WATCHDOG = [
+  'stopwd() {',
+  '  lockpid; q=$p; [ -n "$q" ] && lock_alive "$q" watchdog && kill -TERM "$q" 2>/dev/null',
+  '  i=0; while [ -n "$p" ] && [ $i -lt 100 ]; do nap; i=$((i + 1)); lockpid; done',
+  '  i=0; while [ -n "$q" ] && kill -0 "$q" 2>/dev/null && [ $i -lt 20 ]; do nap; i=$((i + 1)); done',
+  '  tmux kill-session -t "=$s" 2>/dev/null',
+  '  i=0; lockpid; while [ -n "$p" ] && [ $i -lt 50 ]; do nap; i=$((i + 1)); lockpid; done',
+  '}',
+].join('\n');
+
 export function readConfigCommand(host: string): RemoteCommand {
   return {
     where: 'remote',
@@ -74,6 +85,7 @@ export function installCommand(host: string, scriptText: string, version: string
         LOCKS(),
         LOCK_PID,
         NAP,
+        STOP_WATCHDOG,
         'umask 077',
         'mkdir -p "$d" "$HOME/.trainyard/runs" || exit 1',
         'if ! take_lock "$d/install.lock" 60 trainyard-watchdog-install; then echo "@@error another install of the watchdog runs on this host (pid $R)"; exit 6; fi',
@@ -89,8 +101,7 @@ export function installCommand(host: string, scriptText: string, version: string
         '[ -z "$alive" ] && [ -n "$dead" ] && tmux kill-session -t "=$s" 2>/dev/null',
         'action=unchanged',
         'if [ -n "$alive" ] && [ "$changed" = 1 ]; then',
-        '  tmux kill-session -t "=$s" 2>/dev/null',
-        '  i=0; lockpid; while [ -n "$p" ] && [ $i -lt 50 ]; do nap; i=$((i + 1)); lockpid; done',
+        '  stopwd',
         '  alive=; action=restarted; [ $upgraded = 1 ] && action=upgraded',
         'fi',
         'if [ -z "$alive" ]; then',
@@ -168,13 +179,11 @@ export function uninstallCommand(host: string): RemoteCommand {
       LOCKS(),
       LOCK_PID,
       NAP,
+      STOP_WATCHDOG,
       'found=0',
-      'tmux kill-session -t "=$s" 2>/dev/null && found=1',
-      'i=0; lockpid; while [ -n "$p" ] && [ $i -lt 30 ]; do nap; i=$((i + 1)); lockpid; done',
-      'if [ -n "$p" ]; then',
-      '  case $(tr "\\000" " " < "/proc/$p/cmdline" 2>/dev/null || echo watchdog) in *watchdog*) kill "$p" 2>/dev/null; found=1 ;; esac',
-      '  i=0; lockpid; while [ -n "$p" ] && [ $i -lt 30 ]; do nap; i=$((i + 1)); lockpid; done',
-      'fi',
+      'lockpid; [ -n "$p" ] && found=1',
+      'tmux has-session -t "=$s" 2>/dev/null && found=1',
+      'stopwd',
       '[ -d "$d" ] && found=1',
       'rm -rf "$d" || exit 1',
       "printf '@@removed %s\\n' \"$found\"",

@@ -7,15 +7,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../packageRoot.js';
+import { grammarAwk } from '../logs/grammarAwk.js';
 import { MACHINE_KEY_SH } from '../runs/layout.js';
 
 /** The sh parts, in the order they make the script. */
 export const WATCHDOG_SH_PARTS = ['head', 'util', 'config', 'lock', 'state', 'observe', 'run', 'restart', 'host', 'loop'] as const;
 
-/** Shell variable -> awk program file. */
+/** Shell variable -> awk program file (null: the training-log grammar, generated from src/logs/grammar.ts). */
 export const WATCHDOG_AWK_PROGRAMS = {
   AWK_JSON: 'json',
   AWK_MANIFEST: 'manifest',
+  AWK_GRAMMAR: null,
   AWK_SCAN: 'scan',
   AWK_RESTART: 'restart',
   AWK_EVENTS: 'events',
@@ -52,7 +54,7 @@ export function shPart(name: (typeof WATCHDOG_SH_PARTS)[number]): string {
 /** The watchdog script as it ships (version "dev"). */
 export function watchdogScriptSource(): string {
   const awk = Object.entries(WATCHDOG_AWK_PROGRAMS).map(([variable, file]) => {
-    const code = awkProgram(file);
+    const code = file === null ? stripAwkComments(grammarAwk(), 'the generated grammar') : awkProgram(file);
     return `${variable}='\n${code}\n'\n`;
   });
   const [head, ...rest] = WATCHDOG_SH_PARTS;

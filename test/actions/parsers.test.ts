@@ -82,7 +82,8 @@ describe('training logs (real captures)', () => {
 
   it('loss patterns: loss=, loss:, nan, scientific; not val_loss', () => {
     const f = readLog(['epoch 1 loss=1.5e-1', 'train/loss: 0.12', 'val_loss 9.0', 'Loss: NaN', 'step 5 | loss 0.1 | acc 0.9']);
-    expect(f.losses.map((l) => l.text)).toEqual(['1.5e-1', '0.12', 'NaN', '0.1']);
+    // the training loss only (val_loss is a metric of its own), as the chart reads it
+    expect(f.losses.map((l) => l.value)).toEqual([0.15, 0.12, NaN, 0.1]);
     expect(f.badLoss?.text).toBe('NaN');
     expect(readLog(['acc=0.9 custom_metric 3.2'], String.raw`custom_metric (?<loss>[\d.]+)`).losses[0].value).toBe(3.2);
   });

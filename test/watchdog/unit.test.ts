@@ -34,6 +34,11 @@ describe('the log scanner', () => {
     expect(Number(r.consumed)).toBe(Buffer.byteLength(text));
   });
 
+  it('finds out of memory on AMD GPUs (HIP) too, as the smoke verdict does (one grammar)', () => {
+    const line = 'torch.OutOfMemoryError: HIP out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 191.98 GiB';
+    expect(scan(`${line}\n`).oom).toBe(line);
+  });
+
   it('finds the inf loss in the real log, and nothing in a healthy one', () => {
     expect(scan(fixture('loss-inf.log'))).toEqual({ diverged: 'step 1 loss inf', consumed: String(Buffer.byteLength(fixture('loss-inf.log'))) });
     expect(Object.keys(scan(fixture('train-loss-decreasing.log')))).toEqual(['consumed']);

@@ -262,12 +262,12 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
   }, 40_000);
 
   it('does not restart a run the cockpit restarted during the back-off', async () => {
-    await launchTestRun(t1, 'gpu-1', home1, { session: 'manual-run', command: 'sleep 4; exit 6', gpus: '1', autoRestart: { enabled: true, max: 3, backoffSeconds: 4 } });
+    await launchTestRun(t1, 'gpu-1', home1, { session: 'manual-run', command: 'sleep 4; exit 6', gpus: '1', autoRestart: { enabled: true, max: 3, backoffSeconds: 6 } });
     await waitForEvents(t1, 'gpu-1', (e) => has(e, 'manual-run', 'restart-scheduled'), 15_000, 'manual-run restart scheduled');
     await launchTestRun(t1, 'gpu-1', home1, { session: 'manual-run-2', command: 'sleep 300', gpus: '1' });
     // what a restart by the cockpit writes: a manifest naming its parent
     await t1.exec(shScript(`sed -i 's/"parent":null/"parent":"manual-run"/' .trainyard/runs/manual-run-2.json`));
-    await sleep(6000);
+    await sleep(8000); // past the back-off
     const events = await waitForEvents(t1, 'gpu-1', () => true);
     expect(events.filter((e) => e.session === 'manual-run').map((e) => e.kind)).toEqual(['running', 'crashed', 'restart-scheduled']);
     const summary = (await readWatchdogState(t1, 'gpu-1')).summary!;

@@ -1,15 +1,12 @@
 /**
  * Reads a training log line by line (a smoke test's live output, or a run's log) and says
- * what went wrong, if anything: CUDA out of memory, a NaN/inf loss, a Python traceback.
+ * what went wrong, if anything: GPU out of memory (CUDA or HIP), a NaN/inf loss, a Python
+ * traceback. What a line says comes from the one grammar (logs/grammar.ts) the watchdog's awk
+ * is generated from; the loss values from the chart's parser (logs/metricsParse.ts).
  * Checked against real logs in test/fixtures/logs.
  */
-
-/** `loss 2.30`, `loss=2.30`, `loss: nan`, `train/loss 1e-3`; not `val_loss`. */
-export const DEFAULT_LOSS_PATTERN = String.raw`(?<![A-Za-z0-9_])loss[\s=:]+(?<loss>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?))(?![A-Za-z0-9_])`;
-
-const OOM = /CUDA out of memory|OutOfMemoryError|CUDA error: out of memory|CUBLAS_STATUS_ALLOC_FAILED|HIP out of memory/i;
-const TRACEBACK = /^Traceback \(most recent call last\):/;
-const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning)?(?::\s.*)?$/;
+import { badLossText, classifyLine, TRAIN_LOSS_NAMES } from '../../logs/grammar.js';
+import { createMetricsParser, MetricReading, type MetricsParser } from '../../logs/metricsParse.js';
 
 export interface LossPoint {
   value: number;
@@ -19,18 +16,15 @@ export interface LossPoint {
 
 export interface LogFindings {
   lines: number;
+  /** The training loss's values (loss, train_loss, train/loss…; val_loss is not the training loss). */
   losses: LossPoint[];
-  /** The first NaN/inf loss. */
+  /** The first NaN/inf loss of any kind (val_loss too), as the watchdog calls a run diverged. */
   badLoss: LossPoint | null;
-  /** The first line mentioning CUDA out of memory. */
+  /** The first line saying the GPU ran out of memory. */
   cudaOom: string | null;
   /** The exception line that ended the last traceback, e.g. "ValueError: bad shape". */
   exception: string | null;
   tracebackSeen: boolean;
-}
-
-export function lossRegex(pattern?: string): RegExp {
-  return new RegExp(pattern ?? DEFAULT_LOSS_PATTERN, 'i');
 }
 
 function lossValue(text: string): number {
@@ -44,34 +38,40 @@ function lossValue(text: string): number {
 export class TrainLogReader {
   private readonly findings: LogFindings = { lines: 0, losses: [], badLoss: null, cudaOom: null, exception: null, tracebackSeen: false };
   private inTraceback = false;
-  private readonly loss: RegExp;
+  private readonly metrics: MetricsParser;
+  private readonly reading = new MetricReading();
 
-  constructor(lossPattern?: string) {
-    this.loss = lossRegex(lossPattern);
+  /** `metricsPattern`: the project's metrics pattern (its loss group is the loss), or the default scanner. */
+  constructor(metricsPattern?: string | null) {
+    try {
+      this.metrics = createMetricsParser(metricsPattern);
+    } catch {
+      this.metrics = createMetricsParser(null);
+    }
   }
 
   push(line: string): void {
     const f = this.findings;
     f.lines++;
-    if (TRACEBACK.test(line)) {
+    const facts = classifyLine(line);
+    if (facts.tracebackStart) {
       this.inTraceback = true;
       f.tracebackSeen = true;
-    } else if (this.inTraceback && line !== '' && !/^\s/.test(line)) {
-      // The first unindented line after the frames is the exception (chained ones repeat the pattern).
-      if (EXCEPTION_LINE.test(line) && !/^(During handling|The above exception)/.test(line)) {
-        f.exception = line.trim().slice(0, 400);
-        this.inTraceback = false;
-      }
+    } else if (this.inTraceback && facts.exceptionLine) {
+      // The first exception line after the frames ends it (chained ones repeat the pattern).
+      f.exception = line.trim().slice(0, 400);
+      this.inTraceback = false;
     }
-    if (f.cudaOom === null && OOM.test(line)) f.cudaOom = line.trim().slice(0, 400);
-    const m = this.loss.exec(line);
-    if (m) {
-      const text = m.groups?.loss ?? m[1] ?? m[0];
-      const value = lossValue(text);
-      if (!Number.isNaN(value) || /nan/i.test(text)) {
-        const point = { value, text, line: f.lines };
-        if (f.losses.length < 100_000) f.losses.push(point);
-        if (f.badLoss === null && !Number.isFinite(value)) f.badLoss = point;
+    if (f.cudaOom === null && facts.oom) f.cudaOom = line.trim().slice(0, 400);
+    if (f.badLoss === null && facts.badLoss) {
+      const text = badLossText(line) ?? 'nan';
+      f.badLoss = { value: lossValue(text), text, line: f.lines };
+    }
+    if (this.metrics.read(line, this.reading)) {
+      const i = this.reading.names.findIndex((n) => TRAIN_LOSS_NAMES.includes(n));
+      if (i !== -1 && f.losses.length < 100_000) {
+        const value = this.reading.values[i];
+        f.losses.push({ value, text: String(value), line: f.lines });
       }
     }
   }
@@ -81,8 +81,8 @@ export class TrainLogReader {
   }
 }
 
-export function readLog(lines: Iterable<string>, lossPattern?: string): LogFindings {
-  const r = new TrainLogReader(lossPattern);
+export function readLog(lines: Iterable<string>, metricsPattern?: string | null): LogFindings {
+  const r = new TrainLogReader(metricsPattern);
   for (const l of lines) r.push(l);
   return r.result();
 }

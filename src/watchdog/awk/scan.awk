@@ -2,15 +2,8 @@
 # "consumed N" (bytes of complete lines read) plus "KIND detail" for the first oom, diverged,
 # nccl-timeout and traceback it meets and "error LINE" for the last exception line.
 # A traceback whose exception line has not been written yet is left for the next scan.
+# What a line says comes from grammar_line() (AWK_GRAMMAR, generated from src/logs/grammar.ts).
 function out(kind, line) { if (!(kind in SEEN)) { SEEN[kind] = 1; gsub(/[\001-\037\177]/, " ", line); print kind, substr(line, 1, 300) } }
-function diverged(l,   i, rest) {
-  while ((i = index(l, "loss")) > 0) {
-    rest = substr(l, i + 4, 48)
-    if (rest ~ /^[a-z_]*[^0-9a-z]*((is|was|became|of|=)[^0-9a-z]*)?[-+]?(nan|inf|infinity)([^a-z0-9_]|$)/) return 1
-    l = substr(l, i + 4)
-  }
-  return 0
-}
 BEGIN { consumed = 0; tb = 0 }
 {
   len = length($0) + 1
@@ -20,15 +13,15 @@ BEGIN { consumed = 0; tb = 0 }
   line = $0
   gsub(/\r/, " ", line)
   sub(/^\[[^]]*\]:[ ]?/, "", line)
+  grammar_line(line)
   if (tb) {
-    if (line ~ /^[A-Za-z_][A-Za-z0-9_.]*(:( |$)|$)/) { tb = 0; err = line; out("traceback", line) }
+    if (g_exc) { tb = 0; err = line; out("traceback", line) }
     else if (++tblines > 500) tb = 0
   }
-  if (index(line, "Traceback (most recent call last)") == 1) { tb = 1; tb_start = start; tblines = 0 }
-  l = tolower(line)
-  if (index(l, "cuda out of memory") || index(l, "outofmemoryerror") || index(l, "cuda error: out of memory") || index(l, "cublas_status_alloc_failed")) out("oom", line)
-  if (index(l, "collective operation timeout") || (index(l, "nccl") && (index(l, "timed out") || index(l, "timing out") || index(l, "timeout(ms)")))) out("nccl-timeout", line)
-  if (index(l, "loss") && diverged(l)) out("diverged", line)
+  if (g_tb) { tb = 1; tb_start = start; tblines = 0 }
+  if (g_oom) out("oom", line)
+  if (g_nccl) out("nccl-timeout", line)
+  if (g_bad) out("diverged", line)
 }
 END {
   if (tb && !final && consumed - tb_start < 65536) consumed = tb_start

@@ -41,7 +41,11 @@ run_loop() {
   fi
   have_lock=1
   trap on_exit EXIT
-  trap 'exit 0' HUP INT TERM
+  # TERM (how install and uninstall stop it) lets the interval finish: a restart or a transition
+  # is never half done; a closed pane (HUP) ends it at once
+  stopping=0
+  trap 'stopping=1' INT TERM
+  trap 'exit 0' HUP
   HOST=$(uname -n 2> /dev/null | tr -d '\000-\037"\\')
   TIMEOUT=''
   command -v timeout > /dev/null 2>&1 && TIMEOUT='timeout 30'
@@ -57,17 +61,19 @@ run_loop() {
   while :; do
     tick
     tick_no=$((tick_no + 1))
+    [ "$stopping" = 1 ] && break
     [ "$max_ticks" -gt 0 ] && [ "$tick_no" -ge "$max_ticks" ] && break
     sleep "$interval" &
     sleep_pid=$!
     wait "$sleep_pid"
+    [ "$stopping" = 1 ] && break
     sleep_pid=''
   done
 }
 
 case ${1:-} in
   run) run_loop "${2:-0}" ;;
-  scan) awk -v limit="${3:-9223372036854775807}" -v skipfirst=0 -v final="${2:-1}" "$AWK_SCAN" ;;
+  scan) awk -v limit="${3:-9223372036854775807}" -v skipfirst=0 -v final="${2:-1}" "$AWK_GRAMMAR$AWK_SCAN" ;;
   version) echo "$WATCHDOG_VERSION" ;;
   *) echo "usage: watchdog.sh run [TICKS] | scan [FINAL [BYTES]] | version" >&2; exit 2 ;;
 esac

@@ -71,7 +71,7 @@ scan_log() {
   if [ "$sl_size" -gt "$s_off" ]; then
     if [ $((sl_size - s_off)) -gt "$scan_max" ]; then s_off=$((sl_size - scan_max)) sl_skip=1; fi
     tail -c +$((s_off + 1)) -- "$m_log" 2> /dev/null |
-      awk -v limit=$((sl_size - s_off)) -v skipfirst=$sl_skip -v final="$1" "$AWK_SCAN" > "$T/scan" 2> /dev/null
+      awk -v limit=$((sl_size - s_off)) -v skipfirst=$sl_skip -v final="$1" "$AWK_GRAMMAR$AWK_SCAN" > "$T/scan" 2> /dev/null
     while IFS=' ' read -r k v; do
       case $k in
         consumed) is_uint "$v" && s_off=$((s_off + v)) ;;
