@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { createMetricsParser, MetricSeries, MetricsCollector, MetricsPatternError, parseMetricNumber } from '../../src/logs/metrics.js';
+import { MetricsCollector } from '../../src/logs/metrics.js';
+import { MetricSeries } from '../../src/logs/metricSeries.js';
+import { createMetricsParser, MetricsPatternError, parseMetricNumber } from '../../src/logs/metricsParse.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => fs.readFileSync(path.join(here, '../fixtures/logs', name), 'utf8').split('\n');
