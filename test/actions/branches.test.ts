@@ -185,6 +185,16 @@ describe('restart', () => {
     expect(r.verdict.outcome, r.text).toBe('ok');
   });
 
+  it("checks a resume template taken from the run's manifest like one from the config: shell code is refused before anything runs", async () => {
+    const { resume: _none, ...noResume } = project;
+    const plain = normalizeConfig({ hosts: ['gpu-a'], projects: { p: noResume } }, '/cfg.json');
+    const evil = probeOutput({ home: HOME, sessions: [{ name: 'old1', dead: true, status: 1 }], manifests: [{ manifest: parentManifest({ resume: '--resume "$(touch pwned)/{checkpoint}"' }), exit: 1 }] });
+    transport = new ScriptedTransport().expect('trainyard-probe', { stdout: evil }).expect('trainyard-checkpoints', { stdout: '1700000200\toutputs/checkpoint-1000\x00' });
+    const r = await runAction(plain, transport, 'restart', target, { dataDir: dataDir(), answerer: answers().answerer });
+    expect(r.verdict.outcome).toBe('failed');
+    expect(r.verdict.summary).toMatch(/^the resume template of old1 \(from its manifest on gpu-a\) "\$" is not allowed/);
+  });
+
   it('refuses a run that is still running, and a run with no manifest', async () => {
     transport = new ScriptedTransport().expect('trainyard-probe', { stdout: probeOutput({ home: HOME, sessions: [{ name: 'old1' }], manifests: [{ manifest: parentManifest() }] }) });
     expect((await run('restart', target)).verdict).toMatchObject({ outcome: 'failed', summary: 'old1 is still running on gpu-a' });
