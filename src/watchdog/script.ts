@@ -13,11 +13,10 @@ import { MACHINE_KEY_SH } from '../runs/layout.js';
 /** The sh parts, in the order they make the script. */
 export const WATCHDOG_SH_PARTS = ['head', 'util', 'config', 'lock', 'state', 'observe', 'run', 'restart', 'host', 'loop'] as const;
 
-/** Shell variable -> awk program file (null: the training-log grammar, generated from src/logs/grammar.ts). */
+/** Shell variable -> awk program file. AWK_GRAMMAR, the training-log grammar, is generated from src/logs/grammar.ts. */
 export const WATCHDOG_AWK_PROGRAMS = {
   AWK_JSON: 'json',
   AWK_MANIFEST: 'manifest',
-  AWK_GRAMMAR: null,
   AWK_SCAN: 'scan',
   AWK_RESTART: 'restart',
   AWK_EVENTS: 'events',
@@ -53,10 +52,11 @@ export function shPart(name: (typeof WATCHDOG_SH_PARTS)[number]): string {
 
 /** The watchdog script as it ships (version "dev"). */
 export function watchdogScriptSource(): string {
-  const awk = Object.entries(WATCHDOG_AWK_PROGRAMS).map(([variable, file]) => {
-    const code = file === null ? stripAwkComments(grammarAwk(), 'the generated grammar') : awkProgram(file);
-    return `${variable}='\n${code}\n'\n`;
-  });
+  const programs: [string, string][] = [
+    ...Object.entries(WATCHDOG_AWK_PROGRAMS).map(([variable, file]): [string, string] => [variable, awkProgram(file)]),
+    ['AWK_GRAMMAR', stripAwkComments(grammarAwk(), 'the generated grammar')],
+  ];
+  const awk = programs.map(([variable, code]) => `${variable}='\n${code}\n'\n`);
   const [head, ...rest] = WATCHDOG_SH_PARTS;
   const headText = shPart(head);
   if (!headText.includes('@MACHINE_KEY_SH@\n')) throw new Error('sh/head.sh has no @MACHINE_KEY_SH@ line');
