@@ -13,7 +13,7 @@ import { RunBackendError } from '../../src/backends/runBackend.js';
 import { manifestLog, parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
 import { parseProbeOutput } from '../../src/commands/probes.js';
 import { parseSections } from '../../src/commands/sectioned.js';
-import { createMetricsParser } from '../../src/logs/metrics.js';
+import { createMetricsParser } from '../../src/logs/metricsParse.js';
 import { parseRunManifest } from '../../src/runs/manifest.js';
 import { parseTailRecord } from '../../src/logs/tailCommand.js';
 import { describeGpuFailure, parseAppLines, parseGpuLine } from '../../src/parsers/nvidiaSmi.js';
