@@ -21,6 +21,7 @@ Usage:
   trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog/<hostname>
   trainyard events [--since 8h] [--host H]   the watchdogs' timeline (crashes, stalls, restarts)
   trainyard completion bash|zsh|fish   print the shell completion script
+  trainyard mcp                 serve AI agents over MCP (stdio): typed tools, guard rails in "agent"
   trainyard help [COMMAND]      this text, or one command in detail (also: COMMAND --help)
 
 Options:

@@ -55,6 +55,7 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     alertWebhook?: string;
     keepalive?: { intervalSeconds?: number; countMax?: number };
     projects?: Record<string, ProjectConfig>;
+    agent?: { allow?: string[]; hosts?: string[]; projects?: string[]; maxGpus?: number; maxRuns?: number };
   };
   const hosts: HostConfig[] = (data.hosts ?? []).map((h) => (typeof h === 'string' ? { alias: h } : { alias: h.alias, label: h.label }));
   const seen = new Set<string>();
@@ -83,6 +84,12 @@ export function normalizeConfig(raw: unknown, file: string): Config {
       problems.push(`projects.${name}.hosts has "${alias}", which is not in "hosts" — ${guess ? `did you mean "${guess}"?` : `fix: use one of: ${aliases.join(', ')}`}`);
     }
   }
+  for (const alias of data.agent?.hosts ?? []) {
+    if (!seen.has(alias) && !(hosts.length === 0 && alias === LOCAL_HOST)) problems.push(`agent.hosts names "${alias}", which is not in "hosts" — fix: add it to "hosts" or remove it from agent.hosts`);
+  }
+  for (const name of data.agent?.projects ?? []) {
+    if (!(name in (data.projects ?? {}))) problems.push(`agent.projects names "${name}", which is not in "projects" — fix: add the project or remove it from agent.projects`);
+  }
   if (problems.length) throw new ConfigError(file, problems);
   return {
     file,
@@ -94,6 +101,13 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     alertWebhook: data.alertWebhook ?? null,
     keepalive: { intervalSeconds: data.keepalive?.intervalSeconds ?? 10, countMax: data.keepalive?.countMax ?? 3 },
     projects: data.projects ?? {},
+    agent: {
+      allow: data.agent?.allow ?? [],
+      hosts: data.agent?.hosts ?? null,
+      projects: data.agent?.projects ?? null,
+      maxGpus: data.agent?.maxGpus ?? null,
+      maxRuns: data.agent?.maxRuns ?? null,
+    },
   };
 }
 

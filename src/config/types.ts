@@ -30,6 +30,16 @@ export interface ProjectConfig {
   stopGraceSeconds?: number;
 }
 
+/** What an agent may do through `trainyard mcp`. No allow list: read-only tools only. */
+export interface AgentConfig {
+  allow: string[];
+  /** null: every configured host / every project. */
+  hosts: string[] | null;
+  projects: string[] | null;
+  maxGpus: number | null;
+  maxRuns: number | null;
+}
+
 export interface Config {
   /** The file it came from (it may not exist when defaults apply). */
   file: string;
@@ -43,4 +53,5 @@ export interface Config {
   alertWebhook: string | null;
   keepalive: { intervalSeconds: number; countMax: number };
   projects: Record<string, ProjectConfig>;
+  agent: AgentConfig;
 }

@@ -1,0 +1,84 @@
+/**
+ * What the MCP tools share for the life of the server: the fleet (one held connection per host,
+ * the same monitors as the cockpit) and one action runner over those connections. Questions an
+ * action would ask a person get their safe answer: no to every confirmation (the tools pass
+ * confirm as --yes), the default for inputs and choices.
+ */
+import { backendExec } from '../actions/execute.js';
+import { defaultDataDir } from '../actions/localManifests.js';
+import { ActionRunner, type RunnerEvent } from '../actions/runner.js';
+import type { CommandExec } from '../backends/runBackend.js';
+import type { Config } from '../config/types.js';
+import { Fleet } from '../hosts/fleet.js';
+import { NotConnectedError } from '../ssh/connection.js';
+import type { Transport } from '../transport/types.js';
+import { Refusal } from './guards.js';
+
+/** How long one read-only look at a host may take. */
+const LOOK_TIMEOUT_MS = 30_000;
+
+export class McpContext {
+  readonly fleet: Fleet;
+  readonly runner: ActionRunner;
+  private readonly listeners = new Map<number, (e: RunnerEvent) => void>();
+
+  constructor(
+    readonly config: Config,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.fleet = new Fleet(config, { interactive: false });
+    this.runner = new ActionRunner({
+      config,
+      env,
+      dataDir: defaultDataDir(env),
+      transportFor: (host) => this.transport(host),
+      gpuSamples: (host) => {
+        const h = this.fleet.store.getState().hosts[host];
+        return h && h.gpus.length ? h.gpus : null;
+      },
+      answerer: async (q) => (q.kind === 'confirm' ? false : q.defaultValue),
+      onEvent: (e) => this.listeners.get(e.runId)?.(e),
+    });
+  }
+
+  start(): void {
+    this.fleet.start();
+  }
+
+  hostAliases(): string[] {
+    return this.config.hosts.map((h) => h.alias);
+  }
+
+  /** The host's held connection; an error in words when it is not configured or not up. */
+  transport(host: string): Transport {
+    const monitor = this.fleet.monitor(host);
+    if (!monitor) throw new Refusal(`"${host}" is not a configured host (${this.hostAliases().join(', ')})`);
+    const c = monitor.connection;
+    if (c && !c.isReady) throw new NotConnectedError(`${host} is not connected: ${c.info.error ?? c.info.state}${c.info.hint ? ` — ${c.info.hint}` : ''}`);
+    return monitor.transport;
+  }
+
+  /** Read-only commands for a run backend over the held connection. */
+  exec(host: string): CommandExec {
+    return backendExec({ transport: this.transport(host), dryRun: false, signal: AbortSignal.timeout(LOOK_TIMEOUT_MS), output: () => {} });
+  }
+
+  /** Runs an action to its verdict, with the lines it printed. */
+  async runAction(...args: Parameters<ActionRunner['start']>): Promise<{ verdict: Awaited<ReturnType<ActionRunner['start']>['done']>; lines: { text: string; kind: string }[] }> {
+    const lines: { text: string; kind: string }[] = [];
+    const { runId, done } = this.runner.start(...args);
+    this.listeners.set(runId, (e) => {
+      if (e.type === 'line') lines.push({ text: e.text, kind: e.kind });
+    });
+    try {
+      return { verdict: await done, lines };
+    } finally {
+      this.listeners.delete(runId);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.runner.cancelAll();
+    await this.fleet.shutdown();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * `trainyard mcp`: a Model Context Protocol server over stdio for AI agents. It holds one
+ * connection per configured host for its whole life (the same fleet as the cockpit) and offers
+ * typed tools instead of a shell. Only protocol goes to stdout; everything else to stderr.
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Config } from '../config/types.js';
+import { McpContext } from './context.js';
+import { registerActionTools } from './tools/actions.js';
+import { registerReadOnlyTools } from './tools/readOnly.js';
+
+export function createMcpServer(ctx: McpContext, version: string): McpServer {
+  const server = new McpServer(
+    { name: 'trainyard', version },
+    {
+      instructions:
+        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log and events; preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results) need the config to allow them and "confirm": true.',
+    },
+  );
+  registerReadOnlyTools(server, ctx);
+  registerActionTools(server, ctx);
+  return server;
+}
+
+/** Serves until stdin closes (the client went away), then closes the connections. */
+export async function runMcpServer(config: Config, version: string): Promise<number> {
+  // a stray console.log would corrupt the protocol stream
+  console.log = console.error;
+  console.info = console.error;
+  const ctx = new McpContext(config);
+  ctx.start();
+  const server = createMcpServer(ctx, version);
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    process.stdin.once('end', () => resolve());
+    process.stdin.once('close', () => resolve());
+  });
+  await server.connect(transport);
+  process.stderr.write(`trainyard mcp: serving ${config.hosts.length} host(s) from ${config.file}; allowed actions: ${config.agent.allow.join(', ') || 'none (read-only)'}\n`);
+  await closed;
+  await server.close().catch(() => {});
+  await ctx.close();
+  return 0;
+}
