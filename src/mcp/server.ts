@@ -5,6 +5,7 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { printText } from '../cli/print.js';
 import type { Config } from '../config/types.js';
 import { McpContext } from './context.js';
 import { registerActionTools } from './tools/actions.js';
@@ -38,7 +39,7 @@ export async function runMcpServer(config: Config, version: string): Promise<num
     process.stdin.once('close', () => resolve());
   });
   await server.connect(transport);
-  process.stderr.write(`trainyard mcp: serving ${config.hosts.length} host(s) from ${config.file}; allowed actions: ${config.agent.allow.join(', ') || 'none (read-only)'}\n`);
+  printText(process.stderr, `trainyard mcp: serving ${config.hosts.length} host(s) from ${config.file}; allowed actions: ${config.agent.allow.join(', ') || 'none (read-only)'}`);
   await closed;
   await server.close().catch(() => {});
   await ctx.close();

@@ -5,6 +5,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { printText } from '../../cli/print.js';
 import type { ActionTarget } from '../../actions/runner.js';
 import type { ActionId, Verdict } from '../../actions/types.js';
 import { tmuxBackend } from '../../backends/tmux/tmuxBackend.js';
@@ -93,7 +94,7 @@ export function registerActionTools(server: McpServer, ctx: McpContext): void {
           if (error instanceof Refusal) return errorResult(error.message, { tool, refused: true });
           throw error;
         }
-        process.stderr.write(`trainyard mcp: ${tool} on ${raw.host}${raw.project ? ` (${raw.project})` : ''}${raw.run ? ` run ${raw.run}` : ''} by agent\n`);
+        printText(process.stderr, `trainyard mcp: ${tool} on ${raw.host}${raw.project ? ` (${raw.project})` : ''}${raw.run ? ` run ${raw.run}` : ''} by agent`);
         const { verdict, lines } = await ctx.runAction(ACTION_OF[tool], targetOf(tool, raw), { assumeYes: true });
         return verdictResult(tool, verdict, lines);
       }),
