@@ -5,7 +5,7 @@ import { hostStatusJson } from '../../cli/status.js';
 import type { Run } from '../../backends/runBackend.js';
 import { tmuxBackend } from '../../backends/tmux/tmuxBackend.js';
 import { parseSince } from '../../watchdog/events.js';
-import { readWatchdogEvents } from '../../watchdog/remote.js';
+import { readWatchdogEvents } from '../../watchdog/operations.js';
 import { watchdogStatusFor } from '../../watchdog/status.js';
 import type { McpContext } from '../context.js';
 import { errorResult, guarded, okResult } from '../result.js';
