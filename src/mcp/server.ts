@@ -9,6 +9,7 @@ import { printText } from '../cli/print.js';
 import type { Config } from '../config/types.js';
 import { McpContext } from './context.js';
 import { registerActionTools } from './tools/actions.js';
+import { registerMetricsTool } from './tools/metrics.js';
 import { registerReadOnlyTools } from './tools/readOnly.js';
 
 export function createMcpServer(ctx: McpContext, version: string): McpServer {
@@ -16,10 +17,11 @@ export function createMcpServer(ctx: McpContext, version: string): McpServer {
     { name: 'trainyard', version },
     {
       instructions:
-        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log and events; preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results) need the config to allow them and "confirm": true.',
+        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log, run_metrics and events; preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results) need the config to allow them and "confirm": true.',
     },
   );
   registerReadOnlyTools(server, ctx);
+  registerMetricsTool(server, ctx);
   registerActionTools(server, ctx);
   return server;
 }

@@ -23,6 +23,7 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
   let work: string;
   let client: Client;
   let stderr = '';
+  let configFile: string;
 
   async function call(name: string, args: Record<string, unknown>): Promise<ToolResult & { body: Record<string, unknown> }> {
     const r = (await client.callTool({ name, arguments: args })) as ToolResult;
@@ -41,7 +42,7 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
     h = remoteHost(lab, lab.hosts[0]);
     work = tempDir('ty-mcp-');
     const local = copySampleProject(path.join(work, 'sample'));
-    const configFile = path.join(work, 'config.json');
+    configFile = path.join(work, 'config.json');
     writeFileSync(
       configFile,
       JSON.stringify({
@@ -72,8 +73,8 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
   it('lists its tools with typed schemas and honest annotations', async () => {
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
-    expect([...byName.keys()].sort()).toEqual(['dry_run', 'events', 'fleet_status', 'launch', 'list_runs', 'pull_results', 'restart_from_checkpoint', 'run_log', 'smoke_test', 'stop_run', 'sync'].sort());
-    for (const name of ['fleet_status', 'list_runs', 'run_log', 'events', 'dry_run']) expect(byName.get(name)?.annotations?.readOnlyHint, name).toBe(true);
+    expect([...byName.keys()].sort()).toEqual(['dry_run', 'events', 'fleet_status', 'launch', 'list_runs', 'pull_results', 'restart_from_checkpoint', 'run_log', 'run_metrics', 'smoke_test', 'stop_run', 'sync'].sort());
+    for (const name of ['fleet_status', 'list_runs', 'run_log', 'run_metrics', 'events', 'dry_run']) expect(byName.get(name)?.annotations?.readOnlyHint, name).toBe(true);
     expect(byName.get('stop_run')?.annotations?.destructiveHint).toBe(true);
     expect(byName.get('launch')?.annotations?.readOnlyHint).toBe(false);
     const launch = byName.get('launch')!.inputSchema as { properties: Record<string, { pattern?: string; type?: string }>; required: string[] };
@@ -92,6 +93,20 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
     expect(host.gpus[0].name).toContain('H100');
     expect(host.gpus[0].memoryTotalMiB).toBeGreaterThan(80_000);
     expect(host.freeGpus).toEqual([0]);
+  });
+
+  it('two clients at once each get their own server and real answers', async () => {
+    const second = new Client({ name: 'trainyard-test-2', version: '1' });
+    await second.connect(new StdioClientTransport({ command: process.execPath, args: [path.join(repo, 'bin/trainyard.js'), '--config', configFile, 'mcp'], env: { ...(process.env as Record<string, string>), TMUX: '' }, stderr: 'ignore' }));
+    try {
+      const [a, b] = await Promise.all([client.callTool({ name: 'fleet_status', arguments: {} }), second.callTool({ name: 'fleet_status', arguments: {} })]);
+      for (const r of [a, b] as ToolResult[]) {
+        expect(r.isError).toBeFalsy();
+        expect(JSON.parse(r.content[0].text).hosts[0].gpus[0].name).toContain('H100');
+      }
+    } finally {
+      await second.close();
+    }
   });
 
   it('guard rails: refused when not allowed, refused without confirm, done with it', async () => {
@@ -132,6 +147,14 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
     const second = await call('launch', { project: 'sample', host: h.alias, params: { session: 'agent-2', gpus: '0' }, confirm: true });
     expect(second.isError).toBe(true);
     expect(second.body.error).toContain('"maxRuns"');
+    await waitOnHost(h, 'cat ~/.trainyard/runs/agent-1.log', /step 8 /);
+    const metrics = await call('run_metrics', { host: h.alias, run: 'agent-1', points: 3 });
+    expect(metrics.isError, JSON.stringify(metrics.body)).toBeFalsy();
+    const loss = (metrics.body.series as { name: string; count: number; points: [number, number][]; last: number }[]).find((s) => s.name === 'loss');
+    expect(loss?.count).toBeGreaterThanOrEqual(8);
+    expect(loss?.points.length).toBeLessThanOrEqual(3);
+    expect(loss?.points.at(-1)?.[1]).toBe(loss?.last);
+    expect(typeof loss?.last).toBe('number');
     const log = await call('run_log', { host: h.alias, run: 'agent-1', lines: 2 });
     expect(log.isError, JSON.stringify(log.body)).toBeFalsy();
     expect(log.body.lineCount).toBe(2);
