@@ -16,7 +16,7 @@ import {
 import { HostStatusMessage } from './HostStatusMessage.js';
 import { noteRender } from './renderProbe.js';
 import { Line, Row } from './Row.js';
-import { gpuPaneMode } from './selectors.js';
+import { gpuPaneMode } from '../src/cockpit/selectors.js';
 import { useTrainyard } from './storeContext.js';
 
 export const GPU_COLUMNS: readonly ColumnSpec[] = [

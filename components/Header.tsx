@@ -3,7 +3,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { fit, textWidth } from '../src/format/text.js';
-import { headerCounts } from './selectors.js';
+import { headerCounts } from '../src/cockpit/selectors.js';
 import { useTrainyard } from './storeContext.js';
 import { useWatchdog } from './servicesContext.js';
 import { totalUnread } from '../src/watchdog/poller.js';

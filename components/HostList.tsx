@@ -1,7 +1,7 @@
 /** The list of hosts, windowed to `visible` lines around the selection. */
 import React, { useMemo, useRef } from 'react';
 import { HOST_HEADER, HostRow, longestAlias, planHostColumns } from './HostRow.js';
-import { followSelection } from './layout.js';
+import { followSelection } from '../src/cockpit/layout.js';
 import { Line, Row } from './Row.js';
 import { useTrainyard } from './storeContext.js';
 

@@ -7,7 +7,7 @@ import { formatPercent, NONE } from '../src/format/gpu.js';
 import type { Segment } from '../src/format/text.js';
 import { noteRender } from './renderProbe.js';
 import { Row } from './Row.js';
-import { hostSummary } from './selectors.js';
+import { hostSummary } from '../src/cockpit/selectors.js';
 import { useTrainyard } from './storeContext.js';
 
 export const HOST_COLUMNS: readonly ColumnSpec[] = [

@@ -5,7 +5,7 @@ import { connectionLabel, isWaitingToRetry } from '../src/format/connection.js';
 import type { ConnectionInfo } from '../src/state/store.js';
 import { RetryCountdown } from './RetryCountdown.js';
 import { safeText } from '../src/text/sanitise.js';
-import type { GpuPaneMode } from './selectors.js';
+import type { GpuPaneMode } from '../src/cockpit/selectors.js';
 import { useTheme } from './theme.js';
 
 export interface HostStatusMessageProps {

@@ -1,16 +1,18 @@
 /**
  * The live log of one run: follow / pause / scroll / search over a LogTail's ring buffer.
- * Self-contained: give it a LogTail (or anything with its `lines` and `store`) and a size. It
- * reads keys only while isActive; see LOG_PANE_KEYS for what it uses.
+ * In the cockpit its view state and keys belong to a LogViewModel the UI controller holds (the
+ * log scope in src/cockpit/bindings); without one it keeps its own and reads keys while isActive.
  */
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, type Key } from 'ink';
+import { splitKeys } from '../src/cockpit/keys.js';
+import { LogViewModel } from '../src/cockpit/paneModels.js';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { StoreApi } from 'zustand/vanilla';
 import { safeLine, stripSgr } from '../src/text/sanitise.js';
 import type { LogTailState } from '../src/logs/logTail.js';
-import { frame, handleKey, initialLogView, type LogViewState, type ViewRow } from '../src/logs/logView.js';
+import { frame, type ViewRow } from '../src/logs/logView.js';
 import type { LineRing } from '../src/logs/ringBuffer.js';
 import { useTheme } from './theme.js';
 
@@ -25,7 +27,9 @@ export interface LogPaneProps {
   height: number;
   /** Shown first in the status line (e.g. "gpu-1 train01"). */
   title?: string;
-  /** Whether this pane reads keys (default true). */
+  /** The view state and its keys, held by the cockpit (then the pane reads no keys itself). */
+  model?: LogViewModel;
+  /** Without a model: whether this pane reads keys (default true). */
   isActive?: boolean;
   /** Start wrapped (default) or cut. */
   wrap?: boolean;
@@ -35,27 +39,15 @@ export interface LogPaneProps {
   onUnusedKey?: (input: string, key: Key) => void;
 }
 
-/** For the help overlay: the keys the pane uses while it has focus. */
-export const LOG_PANE_KEYS: readonly { keys: string; help: string }[] = [
-  { keys: 'f', help: 'follow / pause' },
-  { keys: 'G End', help: 'follow (jump to the newest line)' },
-  { keys: 'g Home', help: 'oldest line kept' },
-  { keys: 'k ↑ / j ↓', help: 'scroll one row' },
-  { keys: 'b PgUp Ctrl-U Ctrl-B / space PgDn Ctrl-D Ctrl-F', help: 'scroll a page' },
-  { keys: 'w', help: 'wrap / cut long lines' },
-  { keys: 'h / l  0', help: 'cut mode: scroll sideways, back to the left edge' },
-  { keys: '/', help: 'search (Enter: newest match first, Esc: cancel)' },
-  { keys: 'n / N', help: 'older / newer match' },
-  { keys: 'Esc', help: 'clear the search' },
-];
-
 function compact(n: number): string {
   return n < 10_000 ? String(n) : n < 1_000_000 ? `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k` : `${(n / 1_000_000).toFixed(1)}M`;
 }
 
-export function LogPane({ tail, width, height, title, isActive = true, wrap = true, onInputModeChange, onUnusedKey }: LogPaneProps) {
+export function LogPane({ tail, width, height, title, model: given, isActive = true, wrap = true, onInputModeChange, onUnusedKey }: LogPaneProps) {
   const theme = useTheme();
-  const [view, setView] = useState<LogViewState>(() => ({ ...initialLogView, wrap }));
+  const [own] = useState(() => given ?? new LogViewModel(tail.lines, wrap));
+  const model = given ?? own;
+  const view = useStore(model.store);
   const t = useStore(
     tail.store,
     useShallow((s: LogTailState) => ({ version: s.version, status: s.status, error: s.error, partial: s.partial, received: s.received })),
@@ -63,20 +55,14 @@ export function LogPane({ tail, width, height, title, isActive = true, wrap = tr
   const typing = view.input !== null;
   const logHeight = Math.max(0, height - 1 - (typing ? 1 : 0));
   const size = { width, height: logHeight };
-  const sizeRef = useRef(size);
-  sizeRef.current = size;
+  model.setSize(size);
 
-  // The newest state, ahead of React, so a key knows at once whether the pane used it.
-  const viewRef = useRef(view);
-  viewRef.current = view;
+  // Standalone (no model from the cockpit): the pane reads its own keys, one at a time.
   useInput(
     (input, key) => {
-      const r = handleKey(viewRef.current, input, key, tail.lines, sizeRef.current);
-      viewRef.current = r.state;
-      setView(r.state);
-      if (!r.consumed) onUnusedKey?.(input, key);
+      for (const p of splitKeys(input, key)) if (!model.press(p)) onUnusedKey?.(p.input, p.key as Key);
     },
-    { isActive },
+    { isActive: given === undefined && isActive },
   );
 
   const typingRef = useRef(false);

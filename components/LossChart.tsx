@@ -1,15 +1,19 @@
 /**
  * A metric from the log (loss by default) as a chart that fits a phone's 50 columns, with nan/inf
- * marked on the axis. Give it a MetricsCollector (fed by a LogTail) and a size. While isActive:
- * `m` shows the next metric, `y` switches the y axis between linear and log.
+ * marked on the axis. Give it a MetricsCollector (fed by a LogTail) and a size. In the cockpit the
+ * chart scope's keys (m next metric, y linear/log) change its ChartModel; alone it reads them while isActive.
  */
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
+import { splitKeys } from '../src/cockpit/keys.js';
+import { ChartModel, shownMetric } from '../src/cockpit/paneModels.js';
 import { formatNumber, renderChart } from '../src/logs/chart.js';
 import type { MetricsState } from '../src/logs/metrics.js';
 import { useTheme } from './theme.js';
+
+export { defaultMetric } from '../src/cockpit/paneModels.js';
 
 export interface LossChartProps {
   metrics: { store: StoreApi<MetricsState> };
@@ -18,34 +22,30 @@ export interface LossChartProps {
   /** Metric to show first (default: loss, else the first *loss, else the first seen). */
   metric?: string;
   style?: 'braille' | 'block';
+  /** Which metric and axis, held by the cockpit (then the chart reads no keys itself). */
+  model?: ChartModel;
+  /** Without a model: whether the chart reads m and y. */
   isActive?: boolean;
 }
 
-export const LOSS_CHART_KEYS: readonly { keys: string; help: string }[] = [
-  { keys: 'm', help: 'chart the next metric' },
-  { keys: 'y', help: 'linear / log y axis' },
-];
-
-export function defaultMetric(names: readonly string[]): string | undefined {
-  return names.find((n) => n === 'loss') ?? names.find((n) => /loss$/i.test(n) && !/val|eval|test/i.test(n)) ?? names.find((n) => /loss/i.test(n)) ?? names[0];
-}
-
-export function LossChart({ metrics, width, height, metric, style = 'braille', isActive = true }: LossChartProps) {
+export function LossChart({ metrics, width, height, metric, style = 'braille', model: given, isActive = true }: LossChartProps) {
   const theme = useTheme();
   const state = useStore(metrics.store);
-  const [chosen, setChosen] = useState<string | undefined>(metric);
-  const [logY, setLogY] = useState(false);
-  const name = chosen && state.series[chosen] ? chosen : defaultMetric(state.names);
+  const [own] = useState(() => given ?? new ChartModel(metrics.store, metric));
+  const model = given ?? own;
+  const view = useStore(model.store);
+  const name = shownMetric(view, state);
+  const logY = view.logY;
 
   useInput(
     (input, key) => {
-      if (key.ctrl || key.meta) return;
-      if (input === 'm' && state.names.length > 0) {
-        const i = name ? state.names.indexOf(name) : -1;
-        setChosen(state.names[(i + 1) % state.names.length]);
-      } else if (input === 'y') setLogY((v) => !v);
+      for (const p of splitKeys(input, key)) {
+        if (p.key.ctrl || p.key.meta) continue;
+        if (p.input === 'm') model.nextMetric();
+        else if (p.input === 'y') model.toggleLogY();
+      }
     },
-    { isActive },
+    { isActive: given === undefined && isActive },
   );
 
   const series = name ? state.series[name] : undefined;

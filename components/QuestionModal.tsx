@@ -1,63 +1,30 @@
 /**
- * An action's question, as a modal that owns the keyboard: confirm (y/N; destructive ones say so),
- * input (Enter accepts, Esc dismisses) and choice (j/k + Enter). Esc answers false / null.
+ * An action's question, as a modal: confirm (y/N; destructive ones say so), input (Enter accepts,
+ * Esc dismisses) and choice (j/k + Enter). Its keys are the question scope's (src/cockpit/bindings).
  */
-import React, { useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import React from 'react';
+import { Box, Text } from 'ink';
+import { formFor, questionRows, type QuestionForm } from '../src/cockpit/questionForm.js';
 import type { PendingQuestion } from '../src/state/actionsStore.js';
 import { Line } from './Row.js';
 import { useTheme } from './theme.js';
 
 export interface QuestionModalProps {
   pending: PendingQuestion;
+  /** The answer being composed (null: none yet, the question's defaults). */
+  form: QuestionForm | null;
   width: number;
   height: number;
-  onAnswer(questionId: number, value: boolean | string | null): void;
 }
 
-export function QuestionModal({ pending, width, height, onAnswer }: QuestionModalProps) {
+export function QuestionModal({ pending, form: current, width, height }: QuestionModalProps) {
   const theme = useTheme();
   const q = pending.question;
-  const answered = useRef(false);
-  const [text, setText] = useState(q.kind === 'input' ? q.defaultValue : '');
-  const [error, setError] = useState<string | null>(null);
-  const [choice, setChoice] = useState(q.kind === 'choice' ? Math.max(0, q.choices.findIndex((c) => c.value === q.defaultValue)) : 0);
-  const [detailTop, setDetailTop] = useState(0);
-
-  const answer = (value: boolean | string | null) => {
-    if (answered.current) return;
-    answered.current = true;
-    onAnswer(pending.id, value);
-  };
-
+  const { text, choice, detailTop, error } = formFor(current, pending);
   const boxWidth = Math.max(10, Math.min(width, 72));
   const inner = boxWidth - 4;
   const details = q.kind === 'confirm' ? q.details : [];
-  // border 2, title, message, answer line, hint
-  const detailRows = Math.max(0, Math.min(details.length, height - 6 - (q.kind === 'confirm' && q.destructive ? 1 : 0)));
-  const choiceRows = q.kind === 'choice' ? Math.max(1, Math.min(q.choices.length, height - 6)) : 0;
-
-  useInput((input, key) => {
-    if (key.escape) return answer(q.kind === 'confirm' ? false : null);
-    if (q.kind === 'confirm') {
-      if (input === 'y' || input === 'Y') answer(true);
-      else if (input === 'n' || input === 'N' || key.return) answer(false);
-      else if (input === 'j' || key.downArrow) setDetailTop((t) => Math.min(t + 1, Math.max(0, details.length - detailRows)));
-      else if (input === 'k' || key.upArrow) setDetailTop((t) => Math.max(0, t - 1));
-    } else if (q.kind === 'input') {
-      if (key.return) {
-        const problem = q.validate?.(text) ?? null;
-        if (problem) setError(problem);
-        else answer(text);
-      } else if (key.backspace || key.delete) setText((t) => [...t].slice(0, -1).join(''));
-      else if (key.ctrl && input === 'u') setText('');
-      else if (!key.ctrl && !key.meta && input) setText((t) => t + input.replace(/[\r\n]/g, ''));
-    } else {
-      if (input === 'j' || key.downArrow) setChoice((c) => Math.min(q.choices.length - 1, c + 1));
-      else if (input === 'k' || key.upArrow) setChoice((c) => Math.max(0, c - 1));
-      else if (key.return) answer(q.choices[choice]?.value ?? null);
-    }
-  });
+  const { detailRows, choiceRows } = questionRows(q, height);
 
   const destructive = q.kind === 'confirm' && q.destructive;
   let hint: string;

@@ -6,12 +6,12 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { textWidth } from '../src/format/text.js';
-import { headerCounts } from './selectors.js';
+import { headerCounts } from '../src/cockpit/selectors.js';
 import { useTrainyard } from './storeContext.js';
 import { useWatchdog } from './servicesContext.js';
 import { totalUnread } from '../src/watchdog/poller.js';
 import { useTheme } from './theme.js';
-import { PANES, PANE_TITLES, type PaneId } from './uiState.js';
+import { PANES, PANE_TITLES, type PaneId } from '../src/cockpit/uiState.js';
 
 /** `active` null: the extra tab (Run, Log or Alerts) is the one on screen. */
 export function TabBar({ active, width, extraTab }: { active: PaneId | null; width: number; extraTab?: string }) {

@@ -1,8 +1,6 @@
 /**
- * Every action of the research loop, one key each. The cockpit's keymap and help are built
- * from this table; the CLI's commands dispatch through it.
- *   s sync · t smoke test · L launch · R restart · p pull · a attach · x stop
- * (Esc cancels the running action; r stays "reconnect the host".)
+ * Every action of the research loop. The CLI's commands dispatch through this table; the
+ * cockpit binds a key to each (src/cockpit/bindings/global.ts).
  */
 import { runAttach } from './attach.js';
 import { runLaunch } from './launch.js';
@@ -16,7 +14,6 @@ import type { ActionDefinition, ActionId } from './types.js';
 export const ACTIONS: readonly ActionDefinition[] = [
   {
     id: 'sync',
-    key: 's',
     title: 'Sync code',
     help: 'sync the project code to the host (asks before deleting anything there)',
     needs: { project: true, session: false },
@@ -27,7 +24,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   },
   {
     id: 'smoke',
-    key: 't',
     title: 'Smoke test',
     help: 'run the smoke command in the foreground and judge it',
     needs: { project: true, session: false },
@@ -38,7 +34,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   },
   {
     id: 'launch',
-    key: 'L',
     title: 'Launch',
     help: 'launch the training run in a new tmux session',
     needs: { project: true, session: false },
@@ -49,7 +44,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   },
   {
     id: 'restart',
-    key: 'R',
     title: 'Restart from checkpoint',
     help: 'relaunch the selected run from its newest checkpoint',
     needs: { project: 'unless-session', session: false },
@@ -60,7 +54,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   },
   {
     id: 'pull',
-    key: 'p',
     title: 'Pull results',
     help: 'fetch the results directory (no checkpoints or weights)',
     needs: { project: true, session: false },
@@ -71,7 +64,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   },
   {
     id: 'attach',
-    key: 'a',
     title: 'Attach',
     help: 'attach to the selected tmux session (detach: Ctrl-b d)',
     needs: { project: false, session: true },
@@ -82,7 +74,6 @@ export const ACTIONS: readonly ActionDefinition[] = [
   },
   {
     id: 'stop',
-    key: 'x',
     title: 'Stop',
     help: 'stop the selected session: Ctrl-C, then kill (asks first)',
     needs: { project: false, session: true },
@@ -95,8 +86,4 @@ export const ACTIONS: readonly ActionDefinition[] = [
 
 export function findAction(id: ActionId | string): ActionDefinition | undefined {
   return ACTIONS.find((a) => a.id === id);
-}
-
-export function actionForKey(key: string): ActionDefinition | undefined {
-  return ACTIONS.find((a) => a.key === key);
 }

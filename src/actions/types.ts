@@ -109,8 +109,6 @@ export interface ActionContext {
 
 export interface ActionDefinition {
   id: ActionId;
-  /** The cockpit key (single key; capital letters for the heavier ones). */
-  key: string;
   title: string;
   /** One line for the help overlay. */
   help: string;

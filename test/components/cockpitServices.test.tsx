@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { helpLines } from '../../components/HelpOverlay.js';
-import { helpRows } from '../../components/layout.js';
+import { helpLines } from '../../src/cockpit/help.js';
+import { helpRows } from '../../src/cockpit/layout.js';
 import type { ActionTarget } from '../../src/actions/runner.js';
 import type { ActionId, Question } from '../../src/actions/types.js';
 import type { ActionsController, CockpitServices } from '../../src/cockpit/controller.js';
@@ -273,6 +273,23 @@ describe('session log', () => {
     });
   }
 
+  test('a search typed in one chunk ("/step 7\\r") is typed whole and run; the chart takes m and y at 200x50', async () => {
+    const transport = new LogTransport(manifest);
+    const t = await renderAt(200, 50, fleet(), { services: logServices(transport) });
+    await t.press('3l');
+    await tick(30);
+    transport.feed(Array.from({ length: 40 }, (_, i) => `step ${i} loss ${(2 / (i + 1)).toFixed(3)} acc ${(i / 40).toFixed(2)}`));
+    await tick(60);
+    await t.press('/step 7\r');
+    expect(stripAnsi(t.frame())).toContain('/step 7');
+    expect(stripAnsi(t.frame())).toContain('paused');
+    await t.press('y');
+    expect(stripAnsi(t.frame())).toContain('log y');
+    await t.press(KEYS.esc);
+    expect(stripAnsi(t.frame())).not.toContain('/step 7');
+    expect(stripAnsi(t.frame())).toContain('step 39');
+  });
+
   test('l again closes it; a session without a manifest says so', async () => {
     const transport = new LogTransport('');
     const t = await renderAt(120, 40, fleet(), { services: logServices(transport) });
@@ -367,12 +384,13 @@ describe('watchdog alerts', () => {
   });
 });
 
-test('help lists the new keys and still fits 50x25 without scrolling', async () => {
+test('help lists the action, log and chart keys; at 50x25 the action keys show first and j/k scrolls to the rest', async () => {
   const text = helpLines().map((l) => l.text).join('\n');
-  for (const k of ['s sync code', 't smoke test', 'L launch', 'R restart', 'p pull', 'a attach', 'x stop', 'l log', 'w watchdog']) expect(text).toContain(k);
-  expect(helpLines().length).toBeLessThanOrEqual(helpRows(25));
+  for (const k of ['s sync code', 't smoke test', 'L launch', 'R restart', 'p pull', 'a attach', 'x stop', 'l log', 'w watchdog', 'f follow', '/ search', 'm chart the next metric', 'y linear']) expect(text).toContain(k);
   const t = await renderAt(50, 25, fleet());
   await t.press('?');
   expect(stripAnsi(t.frame())).toContain('x stop the session');
-  expect(stripAnsi(t.frame())).not.toContain('j/k scroll');
+  expect(stripAnsi(t.frame())).toContain(`j/k scroll ${helpRows(25)}/${helpLines().length}`);
+  await t.press('G');
+  expect(stripAnsi(t.frame())).toContain('m chart the next metric');
 });

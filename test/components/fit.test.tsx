@@ -74,10 +74,13 @@ describe('the frame is never taller or wider than the terminal', () => {
     for (let s = 0; s < 12; s++) expect(ls.some((l) => l.includes(`sweep-lr${s}-`))).toBe(true);
   });
 
-  test('help fits 50x25 without scrolling', async () => {
+  test('help fits 50x25 and says how to scroll to the rest', async () => {
     const t = await renderAt(50, 25, worstFleet());
     await t.press('?');
-    expect(lines(t.frame()).join('\n')).not.toContain('j/k scroll');
+    const ls = lines(t.frame());
+    expect(ls.length).toBeLessThanOrEqual(25);
+    for (const l of ls) expect(width(l)).toBeLessThanOrEqual(50);
+    expect(ls.join('\n')).toMatch(/j\/k scroll \d+\/\d+ · Esc or \? closes/);
   });
 
   test('a resize re-lays the frame out at the new size', async () => {

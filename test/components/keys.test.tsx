@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { patchHost } from '../../src/state/store.js';
-import { KEYMAP } from '../../components/keymap.js';
+import { helpLines } from '../../src/cockpit/help.js';
 import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi } from './render.js';
 
@@ -71,11 +71,15 @@ describe('keyboard', () => {
     expect(selectedHost(t.frame())).toBe('alpha');
   });
 
-  test('? opens help listing every key, Esc closes it, ? toggles; other keys wait while it is open', async () => {
+  test('? opens help listing every key (j scrolls through it), Esc closes it, ? toggles; other keys wait while it is open', async () => {
     const t = await renderAt(50, 25, fleet());
     await t.press('?');
-    const help = stripAnsi(t.frame());
-    for (const b of KEYMAP) expect(help).toContain(b.help);
+    let help = stripAnsi(t.frame());
+    for (let i = 0; i < helpLines().length; i++) {
+      await t.press('j');
+      help += stripAnsi(t.frame());
+    }
+    for (const l of helpLines()) expect(help).toContain(l.text.trim());
     await t.press('r');
     expect(t.controller.retryNow).not.toHaveBeenCalled();
     await t.press(KEYS.esc);

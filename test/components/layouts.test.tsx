@@ -2,7 +2,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { describeGpuFailure } from '../../src/parsers/nvidiaSmi.js';
 import { patchHost, type TrainyardStore } from '../../src/state/store.js';
-import { footerHints } from '../../components/keymap.js';
+import { globalScope } from '../../src/cockpit/bindings/global.js';
+import { hostsScope } from '../../src/cockpit/bindings/panes.js';
+import { footerHints } from '../../src/cockpit/help.js';
 import { fillConnectedHost, makeStore } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi } from './render.js';
 
@@ -52,7 +54,7 @@ describe('wide layout (>= 60 columns)', () => {
     expect(lineWith(f, 'train02')).toMatch(/train02\s+3h exited 0/);
     expect(lineWith(f, 'train03')).toMatch(/train03\s+2d crashed exit 1/);
     expect(lineWith(f, 'train04')).toMatch(/train04\s+<1m killed signal 15/);
-    expect(lines(f).at(-1)).toBe(footerHints().join('  '));
+    expect(lines(f).at(-1)).toBe(footerHints([hostsScope, globalScope], 200));
   });
 
   test('a host without GPUs and an unreachable host show a message instead of GPU rows', async () => {
@@ -109,7 +111,7 @@ describe('narrow layout (< 60 columns, a phone)', () => {
     expect(activeTab(t.frame())).toBe('Hosts');
 
     const footer = lines(t.frame()).at(-1) ?? '';
-    expect(footer).toBe('j/k move  tab pane  r retry  ? help  q quit');
+    expect(footer).toBe('j/k host  r reconnect  tab pane  ? help  q quit');
     expect(footer.length).toBeLessThanOrEqual(50);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { followSelection, computeLayout, helpRows } from '../../components/layout.js';
-import { initialUiState, uiReducer, type Limits } from '../../components/uiState.js';
+import { followSelection, computeLayout, helpRows } from '../../src/cockpit/layout.js';
+import { initialUiState, uiReducer, type Limits } from '../../src/cockpit/uiState.js';
 
 const limits: Limits = { hosts: 3, gpuScrollMax: 4, sessionScrollMax: 2, helpScrollMax: 1 };
 

@@ -1,4 +1,4 @@
-/** The cockpit's own view state (focus, selection, scrolling, overlays): a pure reducer. */
+/** The cockpit's own view state (focus, selection, scrolling, help): a pure reducer. */
 
 export type PaneId = 'hosts' | 'gpus' | 'sessions';
 export const PANES: readonly PaneId[] = ['hosts', 'gpus', 'sessions'];
@@ -39,13 +39,13 @@ export const initialUiState: UiState = { focus: 'hosts', selected: 0, gpuScroll:
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
-function withSelection(state: UiState, selected: number): UiState {
+function withSelection<S extends UiState>(state: S, selected: number): S {
   if (selected === state.selected) return state;
   return { ...state, selected, gpuScroll: 0, sessionScroll: 0, sessionCursor: 0 };
 }
 
 /** Moves whatever the keys currently point at: the help text, the host selection or the focused list. */
-function moveTo(state: UiState, limits: Limits, target: (current: number, max: number) => number): UiState {
+function moveTo<S extends UiState>(state: S, limits: Limits, target: (current: number, max: number) => number): S {
   if (state.help) {
     const helpScroll = clamp(target(state.helpScroll, limits.helpScrollMax), 0, limits.helpScrollMax);
     return helpScroll === state.helpScroll ? state : { ...state, helpScroll };
@@ -70,7 +70,8 @@ function moveTo(state: UiState, limits: Limits, target: (current: number, max: n
   return sessionScroll === state.sessionScroll ? state : { ...state, sessionScroll };
 }
 
-export function uiReducer(state: UiState, action: UiAction): UiState {
+/** The next state; extra fields of a wider state are kept. */
+export function uiReducer<S extends UiState>(state: S, action: UiAction): S {
   switch (action.type) {
     case 'move':
       return moveTo(state, action.limits, (current) => current + action.delta);

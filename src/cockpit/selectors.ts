@@ -1,8 +1,8 @@
 /** Pure projections of the store that the views subscribe to (small, so shallow comparison is cheap). */
-import type { ConnectionStateName, HostState, TrainyardState } from '../src/state/store.js';
-import { isUp } from '../src/format/connection.js';
-import { averageUtilization } from '../src/format/gpu.js';
-import { countSessions } from '../src/format/sessions.js';
+import type { ConnectionStateName, HostState, TrainyardState } from '../state/store.js';
+import { isUp } from '../format/connection.js';
+import { averageUtilization } from '../format/gpu.js';
+import { countSessions } from '../format/sessions.js';
 import type { PaneCounts } from './layout.js';
 
 export interface HostSummary {

@@ -1,0 +1,57 @@
+/** Wide layout: the host list beside the selected host's GPUs, sessions and latest action, or beside its log or watchdog. */
+import React from 'react';
+import { Box } from 'ink';
+import type { Frame } from '../src/cockpit/frame.js';
+import { PANE_CHROME } from '../src/cockpit/layout.js';
+import { ActionPane } from './ActionPane.js';
+import { DetailContent } from './DetailContent.js';
+import { GpuTitle, SessionsTitle } from './DetailTitle.js';
+import { GpuPane } from './GpuPane.js';
+import { HostList } from './HostList.js';
+import { PaneFrame } from './PaneFrame.js';
+import { SessionsPane } from './SessionsPane.js';
+import { useUi } from './uiContext.js';
+
+export function WideBody({ frame, alias, selected, scroll }: { frame: Frame; alias: string | undefined; selected: number; scroll: { gpu: number; sessions: number } }) {
+  const ui = useUi((s) => s);
+  const layout = frame.layout;
+  if (layout.mode !== 'wide') return null;
+  const inner = layout.detailWidth - 2;
+  const hosts = (
+    <PaneFrame title="Hosts" focused={ui.focus === 'hosts'} width={layout.hostsWidth} height={layout.bodyHeight} bordered>
+      <HostList width={layout.hostsWidth - 2} visible={layout.hostRows} selected={selected} focused={ui.focus === 'hosts'} />
+    </PaneFrame>
+  );
+  if (ui.detail !== 'none') {
+    const title = ui.detail === 'log' ? `Log · ${ui.log?.alias ?? ''} ${ui.log?.session ?? ''}` : `Watchdog · ${alias ?? ''}`;
+    return (
+      <Box flexDirection="row" height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
+        {hosts}
+        <PaneFrame title={title} focused width={layout.detailWidth} height={layout.bodyHeight} bordered>
+          <DetailContent alias={alias} width={frame.detailWidth} height={frame.detailHeight} chart={frame.chartShown} />
+        </PaneFrame>
+      </Box>
+    );
+  }
+  const cursor = ui.focus === 'sessions' ? ui.sessionCursor : undefined;
+  return (
+    <Box flexDirection="row" height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
+      {hosts}
+      <Box flexDirection="column" width={layout.detailWidth} height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
+        <PaneFrame title={<GpuTitle alias={alias} />} focused={ui.focus === 'gpus'} width={layout.detailWidth} height={layout.gpuHeight} bordered>
+          {alias !== undefined && <GpuPane alias={alias} width={inner} visible={layout.gpuRows} scroll={scroll.gpu} />}
+        </PaneFrame>
+        {layout.sessionsHeight > 0 && (
+          <PaneFrame title={<SessionsTitle alias={alias} />} focused={ui.focus === 'sessions'} width={layout.detailWidth} height={layout.sessionsHeight} bordered>
+            {alias !== undefined && <SessionsPane alias={alias} width={inner} visible={layout.sessionRows} scroll={scroll.sessions} cursor={cursor} />}
+          </PaneFrame>
+        )}
+        {frame.actionHeight > 0 && (
+          <PaneFrame title="Action" focused={false} width={layout.detailWidth} height={frame.actionHeight} bordered>
+            <ActionPane alias={alias} width={inner} height={Math.max(0, frame.actionHeight - PANE_CHROME)} />
+          </PaneFrame>
+        )}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,32 @@
+/** Every key scope, and which of them take keys for what is on screen, in the order they are asked. */
+import type { CockpitUi } from '../cockpitUi.js';
+import type { KeyScope } from '../keys.js';
+import { globalScope } from './global.js';
+import { chartScope, logScope, logSearchScope } from './log.js';
+import { helpScope, passphraseScope, questionScope } from './modals.js';
+import { gpusScope, hostsScope, sessionsScope } from './panes.js';
+
+export { ACTION_KEYS } from './global.js';
+
+/** All scopes, in the order help and the README list them. */
+export const ALL_SCOPES: readonly KeyScope<CockpitUi>[] = [globalScope, hostsScope, gpusScope, sessionsScope, logScope, logSearchScope, chartScope, questionScope, passphraseScope, helpScope];
+
+const PANE_SCOPES = { hosts: hostsScope, gpus: gpusScope, sessions: sessionsScope } as const;
+
+/** The scopes that see a key now, first to last; a modal one keeps the rest from seeing it. */
+export function activeScopes(ui: CockpitUi): KeyScope<CockpitUi>[] {
+  if (ui.prompt()) return [passphraseScope];
+  if (ui.question()) return [questionScope];
+  const s = ui.state;
+  if (s.help) return [helpScope];
+  const frame = ui.frame();
+  if (s.detail === 'log' && frame.detailShown) {
+    const view = s.log?.view;
+    if (view?.typing) return [logSearchScope];
+    if (view) return frame.chartShown ? [logScope, chartScope, globalScope] : [logScope, globalScope];
+    return [globalScope];
+  }
+  if (s.detail === 'watchdog' && frame.detailShown) return [globalScope];
+  if (frame.runTabShown) return [globalScope];
+  return [PANE_SCOPES[s.focus], globalScope];
+}

@@ -1,0 +1,310 @@
+/**
+ * The cockpit's UI controller: what is focused, selected, open and asked, and everything a key
+ * does, in plain TypeScript. The Ink views render its store and hand it every key; it splits
+ * chunks into single keys and routes each, in order, to the scopes on screen.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { findAction } from '../actions/registry.js';
+import type { ActionId } from '../actions/types.js';
+import { latestRunOf } from '../state/actionsStore.js';
+import type { PendingPrompt, TrainyardStore } from '../state/store.js';
+import { activeScopes } from './bindings/index.js';
+import type { CockpitController, CockpitServices, OpenLogResult } from './controller.js';
+import { computeFrame, frameLimits, type DetailView, type Frame } from './frame.js';
+import { helpLineCount } from './help.js';
+import { routeKey, splitKeys, type KeyFlags, type KeyPress } from './keys.js';
+import { ChartModel, LogViewModel } from './paneModels.js';
+import { Answers } from './answers.js';
+import { modalHeight, type QuestionForm } from './questionForm.js';
+import { paneCounts } from './selectors.js';
+import { initialUiState, uiReducer, type PaneId, type UiAction, type UiState } from './uiState.js';
+
+/** How long quitting waits for controller.shutdown() before leaving anyway. */
+export const SHUTDOWN_TIMEOUT_MS = 5000;
+
+export interface OpenLogView {
+  alias: string;
+  session: string;
+  /** null while the manifest is read. */
+  opened: OpenLogResult | null;
+  view: LogViewModel | null;
+  chart: ChartModel | null;
+}
+
+export interface CockpitUiState extends UiState {
+  detail: DetailView;
+  /** Narrow layout: the Run tab (action output, log or watchdog) was asked for. */
+  runTab: boolean;
+  /** Where Esc from the log or watchdog goes back to (narrow: the tab it was opened from). */
+  runTabBeforeDetail: boolean;
+  notice: string | null;
+  log: OpenLogView | null;
+  quitting: boolean;
+  /** Characters typed into the passphrase prompt `promptId` (the secret itself is never state). */
+  passphrase: { promptId: number | null; length: number };
+  form: QuestionForm | null;
+}
+
+const initialState: CockpitUiState = {
+  ...initialUiState,
+  detail: 'none',
+  runTab: false,
+  runTabBeforeDetail: false,
+  notice: null,
+  log: null,
+  quitting: false,
+  passphrase: { promptId: null, length: 0 },
+  form: null,
+};
+
+export class CockpitUi {
+  readonly store: StoreApi<CockpitUiState> = createStore<CockpitUiState>()(() => initialState);
+  private columns = 80;
+  private rows = 24;
+  private logToken = 0;
+  private closeOpenLog: (() => void) | null = null;
+  private exitApp: () => void = () => {};
+  /** Answers to the question or passphrase prompt on screen. */
+  readonly answers: Answers;
+
+  constructor(
+    readonly hosts: TrainyardStore,
+    readonly controller: CockpitController,
+    readonly services: CockpitServices = {},
+  ) {
+    this.answers = new Answers({
+      store: this.store,
+      question: () => this.question(),
+      prompt: () => this.prompt(),
+      height: () => modalHeight(this.rows),
+      answerQuestion: (id, value) => this.services.actions?.answer(id, value),
+      answerPrompt: (id, value) => this.controller.answerPrompt(id, value),
+    });
+  }
+
+  get state(): CockpitUiState {
+    return this.store.getState();
+  }
+
+  private set(patch: Partial<CockpitUiState>): void {
+    this.store.setState(patch);
+  }
+
+  /** The terminal's size, as the views last drew it. */
+  setViewport(columns: number, rows: number): void {
+    this.columns = columns;
+    this.rows = rows;
+  }
+
+  /** How the cockpit leaves (Ink's exit), once mounted. */
+  bindExit(exit: () => void): void {
+    this.exitApp = exit;
+  }
+
+  // ---- what is on screen -------------------------------------------------------------------
+
+  selectedAlias(): string | undefined {
+    const order = this.hosts.getState().hostOrder;
+    return order[Math.max(0, Math.min(this.state.selected, order.length - 1))];
+  }
+
+  private sessionsOf(alias: string | undefined) {
+    return alias === undefined ? [] : (this.hosts.getState().hosts[alias]?.sessions ?? []);
+  }
+
+  /** The session the session keys act on: the one under the cursor in Sessions, else a host's only one. */
+  selectedSession(): string | undefined {
+    const sessions = this.sessionsOf(this.selectedAlias());
+    if (this.state.focus === 'sessions') return sessions[this.state.sessionCursor]?.name;
+    return sessions.length === 1 ? sessions[0].name : undefined;
+  }
+
+  /** The question waiting for an answer (not one just answered that the runner has yet to take down). */
+  question() {
+    const q = this.services.actions?.store.getState().question ?? null;
+    return q !== null && q.id !== this.answers.answered ? q : null;
+  }
+
+  prompt(): PendingPrompt | null {
+    return this.hosts.getState().prompt;
+  }
+
+  frame(): Frame {
+    const alias = this.selectedAlias();
+    const host = alias === undefined ? undefined : this.hosts.getState().hosts[alias];
+    const hasRun = alias !== undefined && this.services.actions !== undefined && latestRunOf(this.services.actions.store.getState(), alias) !== null;
+    const { detail, runTab } = this.state;
+    return computeFrame({ columns: this.columns, rows: this.rows, counts: paneCounts(host), detail, runTab, hasRun });
+  }
+
+  private limits() {
+    const alias = this.selectedAlias();
+    const counts = paneCounts(alias === undefined ? undefined : this.hosts.getState().hosts[alias]);
+    return frameLimits(this.frame(), counts, this.hosts.getState().hostOrder.length, this.sessionsOf(alias).length, helpLineCount());
+  }
+
+  // ---- keys --------------------------------------------------------------------------------
+
+  /** What the terminal delivered in one read: split into single keys, each routed in order. */
+  press(input: string, key: KeyFlags): void {
+    for (const p of splitKeys(input, key)) this.pressOne(p);
+  }
+
+  pressOne(press: KeyPress): void {
+    if (this.state.quitting) return;
+    this.services.watchdog?.dismissBanner();
+    if (this.state.notice !== null) this.set({ notice: null });
+    routeKey(activeScopes(this), this, press);
+  }
+
+  // ---- the panes ---------------------------------------------------------------------------
+
+  private apply(action: UiAction): void {
+    const next = uiReducer(this.state, action);
+    if (next !== this.state) this.store.setState(next, true);
+  }
+
+  move(delta: number): void {
+    this.apply({ type: 'move', delta, limits: this.limits() });
+  }
+
+  edge(to: 'top' | 'bottom'): void {
+    this.apply({ type: 'edge', to, limits: this.limits() });
+  }
+
+  selectHost(delta: number): void {
+    this.apply({ type: 'selectHost', delta, limits: this.limits() });
+  }
+
+  /** Narrow: tab keys leave the Run tab for the panes. */
+  private leaveRunTab(): void {
+    if (this.frame().layout.mode === 'narrow' && this.state.runTab) {
+      this.closeDetail();
+      this.set({ runTab: false });
+    }
+  }
+
+  cyclePane(delta: number): void {
+    this.leaveRunTab();
+    this.apply({ type: 'cyclePane', delta });
+  }
+
+  focusPane(pane: PaneId): void {
+    this.leaveRunTab();
+    this.apply({ type: 'focusPane', pane });
+  }
+
+  toggleHelp(): void {
+    this.apply({ type: 'toggleHelp' });
+  }
+
+  notify(text: string): void {
+    this.set({ notice: text });
+  }
+
+  /** Esc: closes help, else the log or watchdog, else cancels the action shown running, else leaves the Run tab. */
+  closeOverlay(): void {
+    if (this.state.help) return this.apply({ type: 'closeOverlay' });
+    if (this.state.detail !== 'none') return this.closeDetail();
+    const alias = this.selectedAlias();
+    const run = alias === undefined || !this.services.actions ? null : latestRunOf(this.services.actions.store.getState(), alias);
+    if (run && this.frame().actionShown && run.status === 'running' && run.cancellable) return this.services.actions?.cancel(run.runId);
+    if (this.state.runTab) this.set({ runTab: false });
+  }
+
+  reconnect(): void {
+    const alias = this.selectedAlias();
+    if (alias !== undefined) this.controller.retryNow(alias);
+  }
+
+  runAction(id: ActionId): void {
+    const host = this.selectedAlias();
+    const def = findAction(id);
+    if (!this.services.actions) return this.notify('actions are not available here');
+    if (host === undefined || !def) return;
+    const session = this.selectedSession();
+    if (def.needs.session && !session) return this.notify(`${def.title}: select a session (3, j/k) first`);
+    this.closeDetail();
+    this.set({ runTab: true });
+    this.services.actions.start(id, { host, session: session ?? null });
+  }
+
+  // ---- log and watchdog --------------------------------------------------------------------
+
+  private openDetail(detail: DetailView): void {
+    const before = this.state.detail === 'none' ? this.state.runTab : this.state.runTabBeforeDetail;
+    this.closeDetail();
+    this.set({ detail, runTab: true, runTabBeforeDetail: before });
+  }
+
+  closeDetail(): void {
+    const { detail, runTabBeforeDetail } = this.state;
+    if (detail === 'none') return;
+    if (detail === 'log') {
+      this.logToken++;
+      this.closeOpenLog?.();
+      this.closeOpenLog = null;
+    }
+    this.set({ detail: 'none', log: null, runTab: runTabBeforeDetail });
+  }
+
+  toggleLog(): void {
+    if (this.state.detail === 'log') return this.closeDetail();
+    const host = this.selectedAlias();
+    if (!this.services.openLog || host === undefined) return this.notify('logs are not available here');
+    const session = this.selectedSession();
+    if (!session) return this.notify('log: select a session (3, j/k) first');
+    this.openDetail('log');
+    this.set({ log: { alias: host, session, opened: null, view: null, chart: null } });
+    const token = ++this.logToken;
+    this.services.openLog(host, session).then(
+      (opened) => {
+        if (token !== this.logToken) {
+          if ('tail' in opened) opened.close();
+          return;
+        }
+        if (!('tail' in opened)) return this.set({ log: { alias: host, session, opened, view: null, chart: null } });
+        this.closeOpenLog = opened.close;
+        this.set({ log: { alias: host, session, opened, view: new LogViewModel(opened.tail.lines), chart: new ChartModel(opened.metrics.store) } });
+      },
+      (error: Error) => {
+        if (token === this.logToken) this.set({ log: { alias: host, session, opened: { error: error.message }, view: null, chart: null } });
+      },
+    );
+  }
+
+  toggleWatchdog(): void {
+    if (this.state.detail === 'watchdog') return this.closeDetail();
+    const host = this.selectedAlias();
+    const wd = this.services.watchdog;
+    if (!wd || host === undefined) return this.notify('the watchdog is not available here');
+    this.openDetail('watchdog');
+    wd.markSeen(host);
+    void wd.pollNow(host).then(() => this.state.detail === 'watchdog' && wd.markSeen(host));
+  }
+
+  // ---- leaving -----------------------------------------------------------------------------
+
+  /** controller.shutdown() (at most SHUTDOWN_TIMEOUT_MS), then leave. */
+  quit(): void {
+    if (this.state.quitting) return;
+    this.set({ quitting: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS);
+    });
+    void Promise.race([Promise.resolve().then(() => this.controller.shutdown()), timeout])
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        this.exitApp();
+      });
+  }
+
+  /** The views are gone: close what is open. */
+  dispose(): void {
+    this.logToken++;
+    this.closeOpenLog?.();
+    this.closeOpenLog = null;
+  }
+}

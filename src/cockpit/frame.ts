@@ -1,0 +1,76 @@
+/**
+ * What the frame shows for a size and a view: the pane layout, the Action pane's share, which
+ * detail is on screen. One function, so the views and the key router agree on what is visible.
+ */
+import { computeLayout, helpRows, PANE_CHROME, type Layout, type PaneCounts } from './layout.js';
+import type { Limits } from './uiState.js';
+
+/** What the detail area shows instead of GPUs and sessions: a session's log or the watchdog. */
+export type DetailView = 'none' | 'log' | 'watchdog';
+
+export interface FrameInput {
+  columns: number;
+  rows: number;
+  counts: PaneCounts;
+  detail: DetailView;
+  /** Narrow layout: the Run tab (action output, log or watchdog) was asked for. */
+  runTab: boolean;
+  /** The selected host has an action run to show. */
+  hasRun: boolean;
+}
+
+export interface Frame {
+  layout: Layout;
+  /** Lines the Action pane takes below Sessions (wide), 0 when it is not shown there. */
+  actionHeight: number;
+  /** Narrow: the Run tab is on screen. */
+  runTabShown: boolean;
+  /** The latest action run's output is on screen. */
+  actionShown: boolean;
+  /** The log or watchdog is on screen. */
+  detailShown: boolean;
+  /** The log pane is on screen and wide enough for its chart beside or below it. */
+  chartShown: boolean;
+  /** The size of the detail area (log or watchdog). */
+  detailWidth: number;
+  detailHeight: number;
+}
+
+/** Lines the action pane takes below the sessions pane on wide screens (or all of it when small). */
+function splitSessions(sessionsHeight: number): { sessions: number; action: number } {
+  const action = Math.max(PANE_CHROME + 3, Math.floor(sessionsHeight / 2));
+  if (sessionsHeight - action < PANE_CHROME + 2) return { sessions: 0, action: sessionsHeight };
+  return { sessions: sessionsHeight - action, action };
+}
+
+/** The log's chart goes beside the log from this width, below it from CHART_BELOW_ROWS rows. */
+export const CHART_BESIDE_COLUMNS = 100;
+export const CHART_BELOW_ROWS = 24;
+
+export function computeFrame(input: FrameInput): Frame {
+  let layout = computeLayout(input.columns, input.rows, input.counts);
+  let actionHeight = 0;
+  if (layout.mode === 'wide' && input.hasRun && input.detail === 'none') {
+    const split = splitSessions(layout.sessionsHeight);
+    actionHeight = split.action;
+    layout = { ...layout, sessionsHeight: split.sessions, sessionRows: Math.max(0, split.sessions - PANE_CHROME - 1) };
+  }
+  const runTabShown = layout.mode === 'narrow' && input.runTab;
+  const actionShown = input.hasRun && input.detail === 'none' && (actionHeight > 0 || runTabShown);
+  const detailShown = input.detail !== 'none' && (layout.mode === 'wide' || runTabShown);
+  const detailWidth = layout.mode === 'wide' ? layout.detailWidth - 2 : layout.columns;
+  const detailHeight = layout.mode === 'wide' ? Math.max(0, layout.bodyHeight - PANE_CHROME) : layout.bodyHeight;
+  const chartShown = input.detail === 'log' && detailShown && layout.mode === 'wide' && (detailWidth >= CHART_BESIDE_COLUMNS || detailHeight >= CHART_BELOW_ROWS);
+  return { layout, actionHeight, runTabShown, actionShown, detailShown, chartShown, detailWidth, detailHeight };
+}
+
+/** How far each list can go in this frame. */
+export function frameLimits(frame: Frame, counts: PaneCounts, hosts: number, sessions: number, helpLines: number): Limits {
+  return {
+    hosts,
+    gpuScrollMax: Math.max(0, counts.gpuLines - frame.layout.gpuRows),
+    sessionScrollMax: Math.max(0, counts.sessionLines - frame.layout.sessionRows),
+    helpScrollMax: Math.max(0, helpLines - helpRows(frame.layout.rows)),
+    sessions,
+  };
+}
