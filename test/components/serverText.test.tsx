@@ -103,7 +103,7 @@ describe('server text in the cockpit is inert', () => {
 
   test('the sync question: the files --delete would remove', async () => {
     const pending = { id: 1, runId: 1, question: { kind: 'confirm' as const, title: 'Delete on the server?', message: `remove 2 path(s) in gpu-a:/work/${HOSTILE}?`, details: [HOSTILE, `dir\u202E/txt.exe`], destructive: true } };
-    const frame = await frameOf(mount(<QuestionModal pending={pending} width={100} height={20} onAnswer={() => {}} />));
+    const frame = await frameOf(mount(<QuestionModal pending={pending} form={null} width={100} height={20} />));
     expectInert(frame, SHOWN);
     expect(frame).toContain('dir/txt.exe');
   });
