@@ -32,8 +32,19 @@ export function useLatestRun(alias: string | undefined): ActionRunState | null {
   return useActions((s) => (alias === undefined ? null : latestRunOf(s, alias)));
 }
 
-export function ActionPane({ alias, width, height }: { alias: string | undefined; width: number; height: number }) {
+/** A line cut into rows of `width` columns, so nothing is lost off the edge. */
+export function wrapRows(text: string, width: number): string[] {
+  const chars = [...text];
+  if (width <= 0 || chars.length <= width) return [text];
+  const rows: string[] = [];
+  for (let i = 0; i < chars.length; i += width) rows.push(chars.slice(i, i + width).join(''));
+  return rows;
+}
+
+/** `scrollBack`: rows scrolled back from the newest output (0: following it). */
+export function ActionPane({ alias, width, height, scrollBack = 0 }: { alias: string | undefined; width: number; height: number; scrollBack?: number }) {
   const run = useLatestRun(alias);
+  const scrollUp = scrollBack;
   const theme = useTheme();
   if (!run) {
     return (
@@ -56,7 +67,13 @@ export function ActionPane({ alias, width, height }: { alias: string | undefined
   }
   const showProgress = running && run.progress !== null;
   const outputRows = Math.max(0, height - 1 - (showProgress ? 1 : 0) - footer.length);
-  const shown = outputRows > 0 ? run.lines.slice(-outputRows) : [];
+  // Wrapped, newest at the bottom; j/k (the Action pane focused, or the Run tab) scroll back.
+  const rows: { key: string; text: string; kind: string }[] = [];
+  for (const l of run.lines) wrapRows(l.text, width).forEach((text, i) => rows.push({ key: `${l.n}.${i}`, text, kind: l.kind }));
+  const back = Math.max(0, Math.min(scrollUp, rows.length - outputRows));
+  const end = rows.length - back;
+  const shown = outputRows > 0 ? rows.slice(Math.max(0, end - outputRows), end) : [];
+  if (back > 0 && shown.length > 1) shown[shown.length - 1] = { key: 'more', text: `↓ ${back} more rows (G: newest)`, kind: 'step' };
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" flexShrink={0}>
       <Line width={width} bold>
@@ -69,7 +86,7 @@ export function ActionPane({ alias, width, height }: { alias: string | undefined
       )}
       <Box flexDirection="column" width={width} height={outputRows} overflow="hidden" flexShrink={0}>
         {shown.map((l) => (
-          <Line key={l.n} width={width} tone={KIND_TONE[l.kind]}>
+          <Line key={l.key} width={width} tone={KIND_TONE[l.kind]}>
             {l.text === '' ? ' ' : l.text}
           </Line>
         ))}

@@ -75,7 +75,7 @@ function Cockpit() {
   useTerminalBindings(ui);
   const { columns, rows } = useTerminalSize();
   ui.setViewport(columns, rows);
-  const s = useUi(useShallow((st) => ({ focus: st.focus, selected: st.selected, gpuScroll: st.gpuScroll, sessionScroll: st.sessionScroll, help: st.help, detail: st.detail, runTab: st.runTab, notice: st.notice, quitting: st.quitting })));
+  const s = useUi(useShallow((st) => ({ focus: st.focus, selected: st.selected, gpuScroll: st.gpuScroll, sessionScroll: st.sessionScroll, help: st.help, detail: st.detail, runTab: st.runTab, actionFocus: st.actionFocus, notice: st.notice, quitting: st.quitting })));
   const hostOrder = useTrainyard((st) => st.hostOrder);
   const prompt = useTrainyard((st) => st.prompt);
   const question = useActions((st) => st.question);
@@ -84,7 +84,7 @@ function Cockpit() {
   const counts = useTrainyard(useShallow((st) => paneCounts(alias === undefined ? undefined : st.hosts[alias])));
   const latestRun = useLatestRun(alias);
   const banner = useWatchdog((st) => st.banner);
-  const frame = computeFrame({ columns, rows, counts, detail: s.detail, runTab: s.runTab, hasRun: latestRun !== null });
+  const frame = computeFrame({ columns, rows, counts, detail: s.detail, runTab: s.runTab, hasRun: latestRun !== null, actionFocus: s.actionFocus });
   // Re-read on every frame: which keys apply follows focus, overlays and the selection.
   const hints = footerHints(activeScopes(ui), columns);
   const limits = frameLimits(frame, counts, hostOrder.length, 0, 0);

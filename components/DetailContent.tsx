@@ -11,7 +11,10 @@ import { WatchdogPane } from './WatchdogPane.js';
 export function DetailContent({ alias, width, height, chart }: { alias: string | undefined; width: number; height: number; chart: boolean }) {
   const detail = useUi((s) => s.detail);
   const log = useUi((s) => s.log);
-  if (detail === 'watchdog') return <WatchdogPane alias={alias} width={width} height={height} />;
+  const history = useUi((s) => (alias === undefined ? undefined : s.watchdogHistory[alias]));
+  const cursor = useUi((s) => s.watchdogCursor);
+  const shownWhole = useUi((s) => s.watchdogDetail);
+  if (detail === 'watchdog') return <WatchdogPane alias={alias} width={width} height={height} history={history ?? []} cursor={cursor} detail={shownWhole} />;
   if (!log) return null;
   const opened = log.opened;
   if (opened === null || 'error' in opened || !log.view || !log.chart) {

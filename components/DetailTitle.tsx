@@ -3,18 +3,21 @@ import React from 'react';
 import { Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { connectionLabel, isUp } from '../src/format/connection.js';
+import { useStaleAge } from './clocks.js';
 import { useTrainyard } from './storeContext.js';
 import { useTheme } from './theme.js';
 
 export function GpuTitle({ alias }: { alias: string | undefined }) {
   const theme = useTheme();
   const host = useTrainyard(useShallow((s) => (alias && s.hosts[alias] ? { label: s.hosts[alias].label, state: s.hosts[alias].connection.state } : null)));
+  const stale = useStaleAge(alias);
   if (!alias || !host) return <Text>GPUs</Text>;
   const state = connectionLabel(host.state);
   return (
     <Text>
       GPUs · {alias}
       {host.label ? ` (${host.label})` : ''} <Text {...theme.tone(state.tone)}>{state.glyph} {state.word}</Text>
+      {stale && <Text {...theme.tone('warn')}> · no sample for {stale}</Text>}
     </Text>
   );
 }

@@ -17,6 +17,7 @@ import { HostStatusMessage } from './HostStatusMessage.js';
 import { noteRender } from './renderProbe.js';
 import { Line, Row } from './Row.js';
 import { gpuPaneMode } from '../src/cockpit/selectors.js';
+import { useStaleAge } from './clocks.js';
 import { useTrainyard } from './storeContext.js';
 
 export const GPU_COLUMNS: readonly ColumnSpec[] = [
@@ -41,21 +42,24 @@ const PROCESS_HEADER = { gpu: 'GPU', pid: 'PID', name: 'PROCESS', memory: 'MEMOR
 
 const tempTone = (c: number | null) => (c === null ? undefined : c >= 87 ? 'bad' : c >= 80 ? 'warn' : undefined);
 
-const GpuRow = memo(function GpuRow({ gpu, history, columns, width }: { gpu: GpuSample; history: readonly number[]; columns: readonly PlannedColumn[]; width: number }) {
+const GpuRow = memo(function GpuRow({ gpu, history, columns, width, stale }: { gpu: GpuSample; history: readonly number[]; columns: readonly PlannedColumn[]; width: number; stale: boolean }) {
   noteRender('GpuRow', String(gpu.index));
   const memFull = gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB >= 0.95 : false;
+  // Stale figures are drawn dimmed: they are what the GPU did, not what it does.
+  const live = (tone: string | undefined) => (stale ? 'muted' : tone);
   return (
     <Row
       columns={columns}
       width={width}
+      tone={stale ? 'muted' : undefined}
       cells={{
         index: String(gpu.index),
         name: shortGpuName(gpu.name),
-        util: { text: formatPercent(gpu.utilization), tone: 'accent' },
-        bar: (w) => ({ text: percentBar(gpu.utilization, w), tone: 'accent' }),
-        spark: (w) => ({ text: sparkline(history, w), tone: 'accent' }),
-        memory: (w) => ({ text: formatMemory(gpu.memoryUsedMiB, gpu.memoryTotalMiB, w), tone: memFull ? 'warn' : undefined }),
-        temp: { text: formatTemperature(gpu.temperatureC), tone: tempTone(gpu.temperatureC) },
+        util: { text: formatPercent(gpu.utilization), tone: live('accent') },
+        bar: (w) => ({ text: percentBar(gpu.utilization, w), tone: live('accent') }),
+        spark: (w) => ({ text: sparkline(history, w), tone: live('accent') }),
+        memory: (w) => ({ text: formatMemory(gpu.memoryUsedMiB, gpu.memoryTotalMiB, w), tone: live(memFull ? 'warn' : undefined) }),
+        temp: { text: formatTemperature(gpu.temperatureC), tone: live(tempTone(gpu.temperatureC)) },
         power: formatPower(gpu.powerW),
       }}
     />
@@ -91,6 +95,7 @@ export function GpuPane({ alias, width, visible, scroll }: GpuPaneProps) {
       return { mode: gpuPaneMode(h), connection: h.connection, gpuError: h.gpuError, gpus: h.gpus, gpuHistory: h.gpuHistory, processes: h.processes };
     }),
   );
+  const stale = useStaleAge(alias) !== null;
   const gpuColumns = useMemo(() => planColumns(GPU_COLUMNS, width), [width]);
   const procColumns = useMemo(() => planColumns(PROCESS_COLUMNS, width), [width]);
   if (!host) return <Line width={width} tone="muted">no host selected</Line>;
@@ -108,7 +113,7 @@ export function GpuPane({ alias, width, visible, scroll }: GpuPaneProps) {
     <>
       <Row columns={gpuColumns} width={width} cells={GPU_HEADER} tone="muted" />
       {items.slice(top, top + visible).map((item) => {
-        if (item.kind === 'gpu') return <GpuRow key={`g${item.gpu.index}`} gpu={item.gpu} history={host.gpuHistory[item.gpu.index] ?? []} columns={gpuColumns} width={width} />;
+        if (item.kind === 'gpu') return <GpuRow key={`g${item.gpu.index}`} gpu={item.gpu} history={host.gpuHistory[item.gpu.index] ?? []} columns={gpuColumns} width={width} stale={stale} />;
         if (item.kind === 'procHeader') return <Row key="ph" columns={procColumns} width={width} cells={PROCESS_HEADER} tone="muted" />;
         return <ProcessRow key={`p${item.proc.pid}:${item.proc.gpuUuid}`} proc={item.proc} gpuIndex={indexByUuid.get(item.proc.gpuUuid) ?? '?'} columns={procColumns} width={width} />;
       })}

@@ -6,13 +6,13 @@ import { fit, textWidth } from '../src/format/text.js';
 import { headerCounts } from '../src/cockpit/selectors.js';
 import { useTrainyard } from './storeContext.js';
 import { useWatchdog } from './servicesContext.js';
-import { totalUnread } from '../src/watchdog/poller.js';
+import { unreadAlerts } from '../src/cockpit/watchdogHistory.js';
 import { useTheme } from './theme.js';
 import { safeLine } from '../src/text/sanitise.js';
 
 export function Header({ width }: { width: number }) {
   const { total, up } = useTrainyard(useShallow(headerCounts));
-  const unread = useWatchdog(totalUnread);
+  const unread = useWatchdog(unreadAlerts);
   const banner = useWatchdog((s) => s.banner);
   const theme = useTheme();
   const counts = `  ${total} host${total === 1 ? '' : 's'} · ${up} connected`;

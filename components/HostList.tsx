@@ -27,7 +27,7 @@ export function HostList({ width, visible, selected, focused }: HostListProps) {
   );
 }
 
-/** Column names over the host list (phone layout). */
+/** Column names over the host list. */
 export function HostListHeader({ width }: { width: number }) {
   const order = useTrainyard((s) => s.hostOrder);
   const columns = useMemo(() => planHostColumns(width, longestAlias(order)), [width, order]);

@@ -5,6 +5,7 @@ import { planColumns, type ColumnSpec, type PlannedColumn } from '../src/format/
 import { connectionLabel } from '../src/format/connection.js';
 import { formatPercent, NONE } from '../src/format/gpu.js';
 import type { Segment } from '../src/format/text.js';
+import { useStaleAge } from './clocks.js';
 import { noteRender } from './renderProbe.js';
 import { Row } from './Row.js';
 import { hostSummary } from '../src/cockpit/selectors.js';
@@ -46,7 +47,10 @@ export interface HostRowProps {
 export const HostRow = memo(function HostRow({ alias, selected, focused, columns, width }: HostRowProps) {
   noteRender('HostRow', alias);
   const summary = useTrainyard(useShallow((s) => hostSummary(s.hosts[alias])));
-  const label = summary.state ? connectionLabel(summary.state) : { glyph: '?', word: 'unknown', tone: 'muted' as const };
+  const stale = useStaleAge(alias);
+  const known = summary.state ? connectionLabel(summary.state) : { glyph: '?', word: 'unknown', tone: 'muted' as const };
+  // Connected, but no sample for a while: the link may be dead before keepalive says so.
+  const label = stale ? { glyph: '◌', word: `silent ${stale}`, tone: 'warn' as const } : known;
   const sessions: Segment[] = [
     { text: `▶${summary.running}`, tone: summary.running > 0 ? 'ok' : 'muted' },
     { text: ` ✓${summary.finished}`, tone: 'muted' },
@@ -63,7 +67,7 @@ export const HostRow = memo(function HostRow({ alias, selected, focused, columns
         alias,
         glyph: { text: label.glyph, tone: label.tone },
         state: { text: label.word, tone: label.tone },
-        util: summary.avgUtil === null ? { text: NONE, tone: 'muted' } : formatPercent(summary.avgUtil),
+        util: summary.avgUtil === null ? { text: NONE, tone: 'muted' } : stale ? { text: formatPercent(summary.avgUtil), tone: 'muted' } : formatPercent(summary.avgUtil),
         sessions: { segments: sessions },
       }}
     />

@@ -26,6 +26,7 @@ export function NarrowBody({ frame, alias, selected, scroll, banner }: NarrowBod
   const focus = useUi((s) => s.focus);
   const detail = useUi((s) => s.detail);
   const cursor = useUi((s) => s.sessionCursor);
+  const actionScroll = useUi((s) => s.actionScroll);
   const order = useTrainyard((s) => s.hostOrder);
   const hostColumns = useMemo(() => planHostColumns(width, longestAlias(order)), [width, order]);
   const subHeader =
@@ -43,7 +44,7 @@ export function NarrowBody({ frame, alias, selected, scroll, banner }: NarrowBod
       <>
         {subHeader}
         <PaneFrame focused width={width} height={layout.bodyHeight} bordered={false}>
-          {detail === 'none' ? <ActionPane alias={alias} width={width} height={layout.bodyHeight} /> : <DetailContent alias={alias} width={width} height={layout.bodyHeight} chart={false} />}
+          {detail === 'none' ? <ActionPane alias={alias} width={width} height={layout.bodyHeight} scrollBack={actionScroll} /> : <DetailContent alias={alias} width={width} height={layout.bodyHeight} chart={false} />}
         </PaneFrame>
       </>
     );

@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import { Box, Text } from 'ink';
-import { formFor, questionRows, type QuestionForm } from '../src/cockpit/questionForm.js';
+import { formFor, messageRows, questionRows, type QuestionForm } from '../src/cockpit/questionForm.js';
 import type { PendingQuestion } from '../src/state/actionsStore.js';
 import { Line } from './Row.js';
 import { useTheme } from './theme.js';
@@ -24,7 +24,8 @@ export function QuestionModal({ pending, form: current, width, height }: Questio
   const boxWidth = Math.max(10, Math.min(width, 72));
   const inner = boxWidth - 4;
   const details = q.kind === 'confirm' ? q.details : [];
-  const { detailRows, choiceRows } = questionRows(q, height);
+  const message = messageRows(q.message, width);
+  const { detailRows, choiceRows } = questionRows(q, Math.max(0, height - (message.length - 1)));
 
   const destructive = q.kind === 'confirm' && q.destructive;
   let hint: string;
@@ -44,7 +45,11 @@ export function QuestionModal({ pending, form: current, width, height }: Questio
           ⚠ destructive: this cannot be undone
         </Line>
       )}
-      <Line width={inner}>{q.message}</Line>
+      {message.map((m, i) => (
+        <Line key={`m${i}`} width={inner}>
+          {m}
+        </Line>
+      ))}
       {details.slice(detailTop, detailTop + detailRows).map((d, i) => (
         <Line key={detailTop + i} width={inner} tone="muted">
           {d}

@@ -8,6 +8,7 @@ import { formatAge, sessionAgeSeconds, sessionStatus, type SessionKind } from '.
 import { useMinuteClock } from './clocks.js';
 import { noteRender } from './renderProbe.js';
 import { Line, Row } from './Row.js';
+import { runSessions } from '../src/cockpit/selectors.js';
 import { useTrainyard } from './storeContext.js';
 
 export const SESSION_COLUMNS: readonly ColumnSpec[] = [
@@ -38,6 +39,14 @@ const SessionRow = memo(function SessionRow({ session, now, skew, columns, width
   );
 });
 
+/** " ↑2 ↓7 more" when sessions lie above or below the rows on screen. */
+export function moreMarker(top: number, rows: number, total: number): string {
+  const above = top;
+  const below = Math.max(0, total - top - rows);
+  if (above === 0 && below === 0) return '';
+  return ` ${above ? `↑${above} ` : ''}${below ? `↓${below} ` : ''}more`;
+}
+
 export interface SessionsPaneProps {
   alias: string;
   width: number;
@@ -51,7 +60,7 @@ export function SessionsPane({ alias, width, visible, scroll, cursor }: Sessions
   const host = useTrainyard(
     useShallow((s) => {
       const h = s.hosts[alias];
-      return h ? { sessions: h.sessions, error: h.sessionsError, skew: h.clockSkewSeconds, up: isUp(h.connection.state), seen: h.sessionsUpdatedAt !== null } : null;
+      return h ? { sessions: runSessions(h), error: h.sessionsError, skew: h.clockSkewSeconds, up: isUp(h.connection.state), seen: h.sessionsUpdatedAt !== null } : null;
     }),
   );
   const now = useMinuteClock();
@@ -61,7 +70,7 @@ export function SessionsPane({ alias, width, visible, scroll, cursor }: Sessions
   const top = Math.max(0, Math.min(scroll, host.sessions.length - rows));
   return (
     <>
-      <Row columns={columns} width={width} cells={SESSION_HEADER} tone="muted" />
+      <Row columns={columns} width={width} cells={{ ...SESSION_HEADER, name: `SESSION${moreMarker(top, rows, host.sessions.length)}` }} tone="muted" />
       {host.error && <Line width={width} tone="bad">{host.error}</Line>}
       {!host.error && host.sessions.length === 0 && (
         <Line width={width} tone="muted">

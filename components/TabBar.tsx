@@ -9,14 +9,14 @@ import { textWidth } from '../src/format/text.js';
 import { headerCounts } from '../src/cockpit/selectors.js';
 import { useTrainyard } from './storeContext.js';
 import { useWatchdog } from './servicesContext.js';
-import { totalUnread } from '../src/watchdog/poller.js';
+import { unreadAlerts } from '../src/cockpit/watchdogHistory.js';
 import { useTheme } from './theme.js';
 import { PANES, PANE_TITLES, type PaneId } from '../src/cockpit/uiState.js';
 
 /** `active` null: the extra tab (Run, Log or Alerts) is the one on screen. */
 export function TabBar({ active, width, extraTab }: { active: PaneId | null; width: number; extraTab?: string }) {
   const { total, up } = useTrainyard(useShallow(headerCounts));
-  const unread = useWatchdog(totalUnread);
+  const unread = useWatchdog(unreadAlerts);
   const theme = useTheme();
   const tabsWidth = PANES.reduce((n, p) => n + PANE_TITLES[p].length + 3, 0) + (extraTab ? extraTab.length + 3 : 0);
   const alert = unread > 0 ? `⚠ ${unread} ` : '';

@@ -7,7 +7,7 @@ import { ActionPane } from './ActionPane.js';
 import { DetailContent } from './DetailContent.js';
 import { GpuTitle, SessionsTitle } from './DetailTitle.js';
 import { GpuPane } from './GpuPane.js';
-import { HostList } from './HostList.js';
+import { HostList, HostListHeader } from './HostList.js';
 import { PaneFrame } from './PaneFrame.js';
 import { SessionsPane } from './SessionsPane.js';
 import { useUi } from './uiContext.js';
@@ -17,9 +17,11 @@ export function WideBody({ frame, alias, selected, scroll }: { frame: Frame; ali
   const layout = frame.layout;
   if (layout.mode !== 'wide') return null;
   const inner = layout.detailWidth - 2;
+  const focus = ui.actionFocus && frame.actionHeight > 0 ? 'action' : ui.focus;
   const hosts = (
-    <PaneFrame title="Hosts" focused={ui.focus === 'hosts'} width={layout.hostsWidth} height={layout.bodyHeight} bordered>
-      <HostList width={layout.hostsWidth - 2} visible={layout.hostRows} selected={selected} focused={ui.focus === 'hosts'} />
+    <PaneFrame title="Hosts" focused={focus === 'hosts'} width={layout.hostsWidth} height={layout.bodyHeight} bordered>
+      <HostListHeader width={layout.hostsWidth - 2} />
+      <HostList width={layout.hostsWidth - 2} visible={layout.hostRows} selected={selected} focused={focus === 'hosts'} />
     </PaneFrame>
   );
   if (ui.detail !== 'none') {
@@ -33,22 +35,22 @@ export function WideBody({ frame, alias, selected, scroll }: { frame: Frame; ali
       </Box>
     );
   }
-  const cursor = ui.focus === 'sessions' ? ui.sessionCursor : undefined;
+  const cursor = focus === 'sessions' ? ui.sessionCursor : undefined;
   return (
     <Box flexDirection="row" height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
       {hosts}
       <Box flexDirection="column" width={layout.detailWidth} height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
-        <PaneFrame title={<GpuTitle alias={alias} />} focused={ui.focus === 'gpus'} width={layout.detailWidth} height={layout.gpuHeight} bordered>
+        <PaneFrame title={<GpuTitle alias={alias} />} focused={focus === 'gpus'} width={layout.detailWidth} height={layout.gpuHeight} bordered>
           {alias !== undefined && <GpuPane alias={alias} width={inner} visible={layout.gpuRows} scroll={scroll.gpu} />}
         </PaneFrame>
         {layout.sessionsHeight > 0 && (
-          <PaneFrame title={<SessionsTitle alias={alias} />} focused={ui.focus === 'sessions'} width={layout.detailWidth} height={layout.sessionsHeight} bordered>
+          <PaneFrame title={<SessionsTitle alias={alias} />} focused={focus === 'sessions'} width={layout.detailWidth} height={layout.sessionsHeight} bordered>
             {alias !== undefined && <SessionsPane alias={alias} width={inner} visible={layout.sessionRows} scroll={scroll.sessions} cursor={cursor} />}
           </PaneFrame>
         )}
         {frame.actionHeight > 0 && (
-          <PaneFrame title="Action" focused={false} width={layout.detailWidth} height={frame.actionHeight} bordered>
-            <ActionPane alias={alias} width={inner} height={Math.max(0, frame.actionHeight - PANE_CHROME)} />
+          <PaneFrame title="Action" focused={focus === 'action'} width={layout.detailWidth} height={frame.actionHeight} bordered>
+            <ActionPane alias={alias} width={inner} height={Math.max(0, frame.actionHeight - PANE_CHROME)} scrollBack={ui.actionScroll} />
           </PaneFrame>
         )}
       </Box>

@@ -1,8 +1,13 @@
 /**
- * The only timers in the views. Nothing ticks every frame: ages move once a minute, and the
- * reconnect countdown ticks once a second only while a host is waiting to reconnect.
+ * The only timers in the views. Nothing ticks every frame: ages move once a minute, the
+ * reconnect countdown ticks once a second only while a host is waiting to reconnect, and a
+ * GPU sample's age appears only once it is stale.
  */
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
+import { msUntilLabelChanges, staleAfterMs, staleAge } from '../src/cockpit/freshness.js';
+import { isUp } from '../src/format/connection.js';
+import { useServices } from './servicesContext.js';
+import { StoreContext } from './storeContext.js';
 
 /** Date.now(), refreshed at each minute boundary. */
 export function useMinuteClock(): number {
@@ -39,4 +44,42 @@ export function useCountdownClock(until: number): number {
     return () => clearTimeout(timer);
   }, [until]);
   return now;
+}
+
+/**
+ * The age of the host's last GPU sample while it is stale, else null (services.gpuIntervalMs says how often samples come). It reads the store itself
+ * and re-renders only when that answer changes: a fresh sample every second costs no frame here.
+ */
+export function useStaleAge(alias: string | undefined): string | null {
+  const store = useContext(StoreContext);
+  // Without a known sampling interval (a view fed by hand) nothing is judged stale.
+  const intervalMs = useServices().gpuIntervalMs;
+  const [label, setLabel] = useState<string | null>(null);
+  useEffect(() => {
+    if (!store || alias === undefined || intervalMs === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const check = () => {
+      const h = store.getState().hosts[alias];
+      // Only live figures go stale: an error or "no GPU" is not a sample.
+      const updatedAt = h && !h.gpuError && h.gpus.length > 0 && isUp(h.connection.state) ? h.gpuUpdatedAt : null;
+      const now = Date.now();
+      setLabel(staleAge(updatedAt, now, intervalMs));
+      clearTimeout(timer);
+      if (updatedAt === null) return;
+      const age = now - updatedAt;
+      const stale = staleAfterMs(intervalMs);
+      timer = setTimeout(check, age > stale ? msUntilLabelChanges(age) : stale - age + 5);
+      timer.unref?.();
+    };
+    check();
+    const unsubscribe = store.subscribe((s, prev) => {
+      const [h, p] = [s.hosts[alias], prev.hosts[alias]];
+      if (h?.gpuUpdatedAt !== p?.gpuUpdatedAt || h?.connection.state !== p?.connection.state || h?.gpuError !== p?.gpuError) check();
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [store, alias, intervalMs]);
+  return label;
 }

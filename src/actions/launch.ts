@@ -5,6 +5,7 @@
  */
 import type { LaunchRequest, LaunchResult } from '../backends/runBackend.js';
 import { logEndCommand } from '../commands/projectCommands.js';
+import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import { secretsFile, type RunManifest } from '../runs/layout.js';
 import { buildResumeCommand } from '../runs/restart.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
@@ -12,7 +13,7 @@ import { defaultSessionName, requireProject, sleep } from './common.js';
 import { configHash } from './configHash.js';
 import { backendExec, runCommand } from './execute.js';
 import { readGitInfo } from './gitInfo.js';
-import { chooseGpus } from './gpuChoice.js';
+import { chooseGpus, leastUsed } from './gpuChoice.js';
 import { probeHost, type HostSnapshot } from './hostState.js';
 import { readLocalManifests, writeLocalManifest } from './localManifests.js';
 import { absoluteOnServer, logPathFor, type ResolvedProject } from './project.js';
@@ -29,14 +30,29 @@ export interface LaunchPlan {
   checkDuplicates: boolean;
 }
 
-/** GPU choices for the question: all, least-used:k, each single GPU. */
-function gpuChoices(ctx: ActionContext, current: string) {
-  const n = ctx.gpuSamples()?.length ?? 0;
-  const choices = [{ value: 'all', label: 'all GPUs' }];
-  for (let k = 1; k < Math.max(n, 2); k++) choices.push({ value: k === 1 ? 'least-used' : `least-used:${k}`, label: `the ${k === 1 ? '' : `${k} `}least-used GPU${k === 1 ? '' : 's'}` });
-  for (let i = 0; i < n; i++) choices.push({ value: String(i), label: `GPU ${i}` });
-  if (!choices.some((c) => c.value === current)) choices.push({ value: current, label: current });
-  return choices;
+/** "4% · 1/80 GiB": one GPU's use, for the picker. */
+function gpuUse(g: GpuSample): string {
+  const gib = (mib: number | null) => (mib === null ? '?' : String(Math.round(mib / 1024)));
+  return `${g.utilization ?? '?'}% · ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)} GiB`;
+}
+
+/**
+ * GPU choices for the question: the least-used k (naming the ones they would be now), each GPU
+ * with its use, and all. Defaults to the project's choice when it names one, else the least-used GPU.
+ */
+function gpuChoices(ctx: ActionContext, configured: string | undefined, fallback: string): { choices: { value: string; label: string }[]; defaultValue: string } {
+  const samples = ctx.gpuSamples() ?? [];
+  const n = samples.length;
+  const choices: { value: string; label: string }[] = [];
+  for (let k = 1; k < Math.max(n, 2); k++) {
+    const which = n ? ` (now ${leastUsed(samples, k).join(',')})` : '';
+    choices.push({ value: k === 1 ? 'least-used' : `least-used:${k}`, label: `the ${k === 1 ? '' : `${k} `}least-used GPU${k === 1 ? '' : 's'}${which}` });
+  }
+  for (const g of [...samples].sort((a, b) => a.index - b.index)) choices.push({ value: String(g.index), label: `GPU ${g.index} · ${gpuUse(g)}` });
+  choices.push({ value: 'all', label: 'all GPUs' });
+  const defaultValue = configured ?? (n ? 'least-used' : fallback);
+  if (!choices.some((c) => c.value === defaultValue)) choices.push({ value: defaultValue, label: defaultValue });
+  return { choices, defaultValue };
 }
 
 /** Session name and GPUs: from the parameters, else asked (the cockpit) or defaulted (the CLI). */
@@ -59,7 +75,8 @@ async function chooseSessionAndGpus(ctx: ActionContext, p: ResolvedProject, snap
   if (snap.takenNames.includes(session)) throw new ActionFailure(`a tmux session named ${session} already exists on ${ctx.host}`, 'pick another name, or stop that session first');
   let gpuChoice = ctx.params.gpus;
   if (gpuChoice === undefined) {
-    const answer = await ctx.ask({ kind: 'choice', title: 'GPUs', message: `GPUs for ${session}`, choices: gpuChoices(ctx, p.gpus), defaultValue: p.gpus });
+    const { choices, defaultValue } = gpuChoices(ctx, ctx.config.projects[p.name]?.gpus, p.gpus);
+    const answer = await ctx.ask({ kind: 'choice', title: 'GPUs', message: `GPUs for ${session}`, choices, defaultValue });
     if (answer === null) throw new ActionCancelled('no GPUs chosen', true);
     gpuChoice = answer;
   }

@@ -46,6 +46,7 @@ export function cockpitServices(fleet: Fleet, env: NodeJS.ProcessEnv = process.e
       return openSessionLog(monitor.transport, session, { link: monitor.connection ?? undefined, tail: { redact: (text) => redactor.redact(text) } });
     },
     watchdog,
+    gpuIntervalMs: fleet.config.refreshSeconds * 1000,
     bindTerminal: (fn) => {
       suspend = fn;
     },

@@ -12,8 +12,8 @@ export interface AnswersDeps {
   store: StoreApi<CockpitUiState>;
   question(): PendingQuestion | null;
   prompt(): PendingPrompt | null;
-  /** The modal's height now. */
-  height(): number;
+  /** The height the question's lists share now. */
+  height(q: PendingQuestion): number;
   answerQuestion(id: number, value: boolean | string | null): void;
   answerPrompt(id: number, value: string | null): void;
 }
@@ -30,7 +30,7 @@ export class Answers {
   updateForm(change: (form: QuestionForm, height: number) => QuestionForm): void {
     const pending = this.deps.question();
     if (!pending) return;
-    this.deps.store.setState({ form: change(formFor(this.deps.store.getState().form, pending), this.deps.height()) });
+    this.deps.store.setState({ form: change(formFor(this.deps.store.getState().form, pending), this.deps.height(pending)) });
   }
 
   scrollQuestion(delta: number): void {

@@ -9,60 +9,28 @@ import type { ActionId } from '../actions/types.js';
 import { latestRunOf } from '../state/actionsStore.js';
 import type { PendingPrompt, TrainyardStore } from '../state/store.js';
 import { activeScopes } from './bindings/index.js';
-import type { CockpitController, CockpitServices, OpenLogResult } from './controller.js';
+import type { CockpitController, CockpitServices } from './controller.js';
 import { computeFrame, frameLimits, type DetailView, type Frame } from './frame.js';
 import { helpLineCount } from './help.js';
 import { routeKey, splitKeys, type KeyFlags, type KeyPress } from './keys.js';
-import { ChartModel, LogViewModel } from './paneModels.js';
+import { initialState, type CockpitUiState } from './cockpitState.js';
+import { LogOpener } from './logOpener.js';
 import { Answers } from './answers.js';
-import { modalHeight, type QuestionForm } from './questionForm.js';
-import { paneCounts } from './selectors.js';
-import { initialUiState, uiReducer, type PaneId, type UiAction, type UiState } from './uiState.js';
+import { listHeight } from './questionForm.js';
+import { paneCounts, runSessions } from './selectors.js';
+import { mergeHistory } from './watchdogHistory.js';
+import { PANES, uiReducer, type PaneId, type UiAction } from './uiState.js';
 
 /** How long quitting waits for controller.shutdown() before leaving anyway. */
 export const SHUTDOWN_TIMEOUT_MS = 5000;
 
-export interface OpenLogView {
-  alias: string;
-  session: string;
-  /** null while the manifest is read. */
-  opened: OpenLogResult | null;
-  view: LogViewModel | null;
-  chart: ChartModel | null;
-}
-
-export interface CockpitUiState extends UiState {
-  detail: DetailView;
-  /** Narrow layout: the Run tab (action output, log or watchdog) was asked for. */
-  runTab: boolean;
-  /** Where Esc from the log or watchdog goes back to (narrow: the tab it was opened from). */
-  runTabBeforeDetail: boolean;
-  notice: string | null;
-  log: OpenLogView | null;
-  quitting: boolean;
-  /** Characters typed into the passphrase prompt `promptId` (the secret itself is never state). */
-  passphrase: { promptId: number | null; length: number };
-  form: QuestionForm | null;
-}
-
-const initialState: CockpitUiState = {
-  ...initialUiState,
-  detail: 'none',
-  runTab: false,
-  runTabBeforeDetail: false,
-  notice: null,
-  log: null,
-  quitting: false,
-  passphrase: { promptId: null, length: 0 },
-  form: null,
-};
+export type { CockpitUiState, OpenLogView } from './cockpitState.js';
 
 export class CockpitUi {
   readonly store: StoreApi<CockpitUiState> = createStore<CockpitUiState>()(() => initialState);
   private columns = 80;
   private rows = 24;
-  private logToken = 0;
-  private closeOpenLog: (() => void) | null = null;
+  private readonly logs: LogOpener | null;
   private exitApp: () => void = () => {};
   /** Answers to the question or passphrase prompt on screen. */
   readonly answers: Answers;
@@ -72,15 +40,27 @@ export class CockpitUi {
     readonly controller: CockpitController,
     readonly services: CockpitServices = {},
   ) {
+    this.logs = services.openLog ? new LogOpener(services.openLog) : null;
     this.answers = new Answers({
       store: this.store,
       question: () => this.question(),
       prompt: () => this.prompt(),
-      height: () => modalHeight(this.rows),
+      height: (q) => listHeight(q.question, this.rows, this.columns),
       answerQuestion: (id, value) => this.services.actions?.answer(id, value),
       answerPrompt: (id, value) => this.controller.answerPrompt(id, value),
     });
+    const wd = this.services.watchdog;
+    if (wd) {
+      const merge = () => {
+        const history = mergeHistory(this.state.watchdogHistory, wd.store.getState());
+        if (history !== this.state.watchdogHistory) this.set({ watchdogHistory: history });
+      };
+      merge();
+      this.unsubscribe = wd.store.subscribe(merge);
+    }
   }
+
+  private unsubscribe: () => void = () => {};
 
   get state(): CockpitUiState {
     return this.store.getState();
@@ -109,7 +89,7 @@ export class CockpitUi {
   }
 
   private sessionsOf(alias: string | undefined) {
-    return alias === undefined ? [] : (this.hosts.getState().hosts[alias]?.sessions ?? []);
+    return alias === undefined ? [] : runSessions(this.hosts.getState().hosts[alias]);
   }
 
   /** The session the session keys act on: the one under the cursor in Sessions, else a host's only one. */
@@ -133,8 +113,8 @@ export class CockpitUi {
     const alias = this.selectedAlias();
     const host = alias === undefined ? undefined : this.hosts.getState().hosts[alias];
     const hasRun = alias !== undefined && this.services.actions !== undefined && latestRunOf(this.services.actions.store.getState(), alias) !== null;
-    const { detail, runTab } = this.state;
-    return computeFrame({ columns: this.columns, rows: this.rows, counts: paneCounts(host), detail, runTab, hasRun });
+    const { detail, runTab, actionFocus } = this.state;
+    return computeFrame({ columns: this.columns, rows: this.rows, counts: paneCounts(host), detail, runTab, hasRun, actionFocus });
   }
 
   private limits() {
@@ -184,14 +164,32 @@ export class CockpitUi {
     }
   }
 
+  /** Wide: the Action pane is on screen and has the keys. */
+  actionFocused(): boolean {
+    return this.state.actionFocus && this.frame().actionHeight > 0;
+  }
+
   cyclePane(delta: number): void {
     this.leaveRunTab();
-    this.apply({ type: 'cyclePane', delta });
+    const order: (PaneId | 'action')[] = [...PANES];
+    if (this.frame().actionHeight > 0) order.push('action');
+    const at = order.indexOf(this.actionFocused() ? 'action' : this.state.focus);
+    const next = order[(at + delta + order.length * 4) % order.length];
+    if (next === 'action') return this.set({ actionFocus: true });
+    this.set({ actionFocus: false });
+    this.apply({ type: 'focusPane', pane: next });
   }
 
   focusPane(pane: PaneId): void {
     this.leaveRunTab();
+    this.set({ actionFocus: false });
     this.apply({ type: 'focusPane', pane });
+  }
+
+  /** Scrolls the Action pane back (positive) or toward the newest line; null: back to following. */
+  scrollAction(delta: number | null): void {
+    const actionScroll = delta === null ? 0 : Math.max(0, this.state.actionScroll + delta);
+    if (actionScroll !== this.state.actionScroll) this.set({ actionScroll });
   }
 
   toggleHelp(): void {
@@ -225,7 +223,7 @@ export class CockpitUi {
     const session = this.selectedSession();
     if (def.needs.session && !session) return this.notify(`${def.title}: select a session (3, j/k) first`);
     this.closeDetail();
-    this.set({ runTab: true });
+    this.set({ runTab: true, actionScroll: 0 });
     this.services.actions.start(id, { host, session: session ?? null });
   }
 
@@ -240,37 +238,18 @@ export class CockpitUi {
   closeDetail(): void {
     const { detail, runTabBeforeDetail } = this.state;
     if (detail === 'none') return;
-    if (detail === 'log') {
-      this.logToken++;
-      this.closeOpenLog?.();
-      this.closeOpenLog = null;
-    }
+    if (detail === 'log') this.logs?.close();
     this.set({ detail: 'none', log: null, runTab: runTabBeforeDetail });
   }
 
   toggleLog(): void {
     if (this.state.detail === 'log') return this.closeDetail();
     const host = this.selectedAlias();
-    if (!this.services.openLog || host === undefined) return this.notify('logs are not available here');
+    if (!this.logs || host === undefined) return this.notify('logs are not available here');
     const session = this.selectedSession();
     if (!session) return this.notify('log: select a session (3, j/k) first');
     this.openDetail('log');
-    this.set({ log: { alias: host, session, opened: null, view: null, chart: null } });
-    const token = ++this.logToken;
-    this.services.openLog(host, session).then(
-      (opened) => {
-        if (token !== this.logToken) {
-          if ('tail' in opened) opened.close();
-          return;
-        }
-        if (!('tail' in opened)) return this.set({ log: { alias: host, session, opened, view: null, chart: null } });
-        this.closeOpenLog = opened.close;
-        this.set({ log: { alias: host, session, opened, view: new LogViewModel(opened.tail.lines), chart: new ChartModel(opened.metrics.store) } });
-      },
-      (error: Error) => {
-        if (token === this.logToken) this.set({ log: { alias: host, session, opened: { error: error.message }, view: null, chart: null } });
-      },
-    );
+    this.logs.open(host, session, (log) => this.set({ log }));
   }
 
   toggleWatchdog(): void {
@@ -279,6 +258,7 @@ export class CockpitUi {
     const wd = this.services.watchdog;
     if (!wd || host === undefined) return this.notify('the watchdog is not available here');
     this.openDetail('watchdog');
+    this.set({ watchdogCursor: 0, watchdogDetail: false });
     wd.markSeen(host);
     void wd.pollNow(host).then(() => this.state.detail === 'watchdog' && wd.markSeen(host));
   }
@@ -301,10 +281,22 @@ export class CockpitUi {
       });
   }
 
+  /** Moves the watchdog pane's cursor through the selected host's history (null: to the oldest). */
+  moveWatchdogCursor(delta: number | null): void {
+    const alias = this.selectedAlias();
+    const n = alias === undefined ? 0 : (this.state.watchdogHistory[alias]?.length ?? 0);
+    const to = delta === null ? n - 1 : this.state.watchdogCursor + delta;
+    const watchdogCursor = Math.max(0, Math.min(n - 1, to));
+    if (watchdogCursor !== this.state.watchdogCursor) this.set({ watchdogCursor });
+  }
+
+  toggleWatchdogDetail(): void {
+    this.set({ watchdogDetail: !this.state.watchdogDetail });
+  }
+
   /** The views are gone: close what is open. */
   dispose(): void {
-    this.logToken++;
-    this.closeOpenLog?.();
-    this.closeOpenLog = null;
+    this.unsubscribe();
+    this.logs?.close();
   }
 }

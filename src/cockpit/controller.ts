@@ -43,6 +43,8 @@ export interface CockpitServices {
   /** Opens the trainyard log of a session (one exec for its run manifest, then a live tail). */
   openLog?(alias: string, session: string): Promise<OpenLogResult>;
   watchdog?: WatchdogPollerApi;
+  /** How often GPUs are sampled: figures older than a few intervals are shown as stale. */
+  gpuIntervalMs?: number;
   /** The App hands over Ink's suspendTerminal once mounted (null when it goes). */
   bindTerminal?(suspend: SuspendTerminal | null): void;
 }

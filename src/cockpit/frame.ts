@@ -17,6 +17,8 @@ export interface FrameInput {
   runTab: boolean;
   /** The selected host has an action run to show. */
   hasRun: boolean;
+  /** Wide: the Action pane has the keys (it then takes the Sessions pane's room too). */
+  actionFocus?: boolean;
 }
 
 export interface Frame {
@@ -51,7 +53,7 @@ export function computeFrame(input: FrameInput): Frame {
   let layout = computeLayout(input.columns, input.rows, input.counts);
   let actionHeight = 0;
   if (layout.mode === 'wide' && input.hasRun && input.detail === 'none') {
-    const split = splitSessions(layout.sessionsHeight);
+    const split = input.actionFocus ? { sessions: 0, action: layout.sessionsHeight } : splitSessions(layout.sessionsHeight);
     actionHeight = split.action;
     layout = { ...layout, sessionsHeight: split.sessions, sessionRows: Math.max(0, split.sessions - PANE_CHROME - 1) };
   }

@@ -78,7 +78,8 @@ export function computeLayout(columns: number, rows: number, counts: PaneCounts)
     detailWidth,
     gpuHeight,
     sessionsHeight,
-    hostRows: clampMin(bodyHeight - PANE_CHROME, 0),
+    // the host list's column names take a line
+    hostRows: clampMin(bodyHeight - PANE_CHROME - 1, 0),
     gpuRows: clampMin(gpuHeight - PANE_CHROME - 1, 0),
     sessionRows: clampMin(sessionsHeight - PANE_CHROME - 1, 0),
   };

@@ -34,6 +34,51 @@ export function modalHeight(rows: number): number {
   return Math.max(0, rows - 2);
 }
 
+/** Columns inside the modal's border and padding. */
+export function modalInnerWidth(columns: number): number {
+  return Math.max(10, Math.min(columns, 72)) - 4;
+}
+
+/** A question's message takes at most this many rows; the lists get the rest. */
+export const MESSAGE_ROWS_MAX = 6;
+
+/** Words wrapped into rows of `width` columns (a word longer than a row is cut across rows). */
+export function wrapWords(text: string, width: number): string[] {
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let w = word;
+    while ([...w].length > width) {
+      if (row) rows.push(row);
+      row = '';
+      rows.push([...w].slice(0, width).join(''));
+      w = [...w].slice(width).join('');
+    }
+    if (!row) row = w;
+    else if ([...row].length + 1 + [...w].length <= width) row += ` ${w}`;
+    else {
+      rows.push(row);
+      row = w;
+    }
+  }
+  if (row || rows.length === 0) rows.push(row);
+  return rows;
+}
+
+/** The message's rows as shown: wrapped, at most MESSAGE_ROWS_MAX (the last one cut with …). */
+export function messageRows(message: string, columns: number): string[] {
+  const rows = wrapWords(message, modalInnerWidth(columns));
+  if (rows.length <= MESSAGE_ROWS_MAX) return rows;
+  const shown = rows.slice(0, MESSAGE_ROWS_MAX);
+  shown[MESSAGE_ROWS_MAX - 1] = `${[...shown[MESSAGE_ROWS_MAX - 1]].slice(0, modalInnerWidth(columns) - 1).join('')}…`;
+  return shown;
+}
+
+/** The height the lists of `q` may share: the modal's, less the rows the message wraps onto. */
+export function listHeight(q: Question, rows: number, columns: number): number {
+  return Math.max(0, modalHeight(rows) - (messageRows(q.message, columns).length - 1));
+}
+
 /** How many detail lines (confirm) and choices (choice) fit in `height`: border 2, title, message, answer line, hint. */
 export function questionRows(q: Question, height: number): { detailRows: number; choiceRows: number } {
   const details = q.kind === 'confirm' ? q.details.length : 0;

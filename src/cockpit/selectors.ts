@@ -3,7 +3,25 @@ import type { ConnectionStateName, HostState, TrainyardState } from '../state/st
 import { isUp } from '../format/connection.js';
 import { averageUtilization } from '../format/gpu.js';
 import { countSessions } from '../format/sessions.js';
+import type { TmuxSession } from '../parsers/tmux.js';
+import { WATCHDOG_SESSION } from '../runs/layout.js';
 import type { PaneCounts } from './layout.js';
+
+const runsCache = new WeakMap<readonly TmuxSession[], TmuxSession[]>();
+
+/**
+ * The host's runs: its tmux sessions except the watchdog's own, which guards the runs and is not
+ * one (not listed, not counted, never offered to stop). The same array for the same sessions.
+ */
+export function runSessions(h: HostState | undefined): TmuxSession[] {
+  if (!h) return [];
+  let runs = runsCache.get(h.sessions);
+  if (!runs) {
+    runs = h.sessions.some((s) => s.name === WATCHDOG_SESSION) ? h.sessions.filter((s) => s.name !== WATCHDOG_SESSION) : h.sessions;
+    runsCache.set(h.sessions, runs);
+  }
+  return runs;
+}
 
 export interface HostSummary {
   state: ConnectionStateName | null;
@@ -17,7 +35,7 @@ export interface HostSummary {
 export function hostSummary(h: HostState | undefined): HostSummary {
   if (!h) return { state: null, avgUtil: null, running: 0, finished: 0, crashed: 0 };
   const avg = isUp(h.connection.state) && !h.gpuError ? averageUtilization(h.gpus) : null;
-  return { state: h.connection.state, avgUtil: avg === null ? null : Math.round(avg), ...countSessions(h.sessions) };
+  return { state: h.connection.state, avgUtil: avg === null ? null : Math.round(avg), ...countSessions(runSessions(h)) };
 }
 
 export function headerCounts(s: TrainyardState): { total: number; up: number } {
@@ -42,5 +60,5 @@ export const MESSAGE_LINES = 5;
 export function paneCounts(h: HostState | undefined): PaneCounts {
   if (!h) return { gpuLines: 1, sessionLines: 1 };
   const gpuLines = gpuPaneMode(h) === 'rows' ? h.gpus.length + (h.processes.length > 0 ? 1 + h.processes.length : 0) : MESSAGE_LINES;
-  return { gpuLines, sessionLines: Math.max(1, h.sessions.length + (h.sessionsError ? 1 : 0)) };
+  return { gpuLines, sessionLines: Math.max(1, runSessions(h).length + (h.sessionsError ? 1 : 0)) };
 }

@@ -5,14 +5,14 @@ export type SessionKind = 'running' | 'finished' | 'crashed' | 'killed' | 'exite
 
 export interface SessionStatus {
   kind: SessionKind;
-  /** "running", "exited 0", "crashed exit 1", "killed signal 15". */
+  /** "running", "finished" (exit 0, as the watchdog says), "crashed exit 1", "killed signal 15". */
   text: string;
 }
 
 export function sessionStatus(s: TmuxSession): SessionStatus {
   if (s.running) return { kind: 'running', text: 'running' };
   if (s.exitSignal !== null) return { kind: 'killed', text: `killed signal ${s.exitSignal}` };
-  if (s.exitStatus === 0) return { kind: 'finished', text: 'exited 0' };
+  if (s.exitStatus === 0) return { kind: 'finished', text: 'finished' };
   if (s.exitStatus !== null) return { kind: 'crashed', text: `crashed exit ${s.exitStatus}` };
   return { kind: 'exited', text: 'exited' };
 }

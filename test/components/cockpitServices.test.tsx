@@ -343,20 +343,21 @@ describe('watchdog alerts', () => {
     return { p, bell, statusFor };
   }
 
-  test('the header shows the unread count in both layouts; a new crash rings once and shows a banner until a key', async () => {
+  test('the header counts the unread alerts (not a run starting) in both layouts; a new crash rings once and shows a banner until a key', async () => {
     const { p, bell } = poller();
     p.record('alpha', status([event(1, 'running')]));
     const wide = await renderAt(120, 40, fleet(), { services: { watchdog: p } });
-    expect(lines(wide.frame())[0]).toMatch(/^trainyard .*⚠ 1 {2}\? help$/);
+    expect(lines(wide.frame())[0]).toMatch(/^trainyard .*connected {2,}\? help$/);
     const narrow = await renderAt(50, 25, fleet(), { services: { watchdog: p } });
-    expect(lines(narrow.frame())[0]).toMatch(/^\[Hosts\]  GPUs   Sessions\s+⚠ 1 2\/2 up$/);
+    expect(lines(narrow.frame())[0]).toMatch(/^\[Hosts\]  GPUs   Sessions\s+2\/2 up$/);
     expect(bell).not.toHaveBeenCalled();
 
     p.record('alpha', status([event(1, 'running'), event(2, 'crashed')]));
     p.record('alpha', status([event(1, 'running'), event(2, 'crashed')]));
     await tick();
     expect(bell).toHaveBeenCalledTimes(1);
-    expect(lines(wide.frame())[0]).toContain('⚠ 2');
+    expect(lines(wide.frame())[0]).toContain('⚠ 1');
+    expect(lines(narrow.frame())[0]).toMatch(/⚠ 1 2\/2 up$/);
     expect(stripAnsi(wide.frame())).toContain('alpha: train03 crashed — exit 1');
     expect(stripAnsi(narrow.frame())).toContain('alpha: train03 crashed');
     expectFits(narrow.frame(), 50, 25, 'banner');
@@ -374,13 +375,53 @@ describe('watchdog alerts', () => {
       const f = stripAnsi(t.frame());
       expect(f).toContain('watchdog running');
       expect(lineWith(f, 'train03 crashed')).toMatch(/11-23 10:02 train03 crashed exit 1/);
-      expect(f).not.toContain('⚠ 2');
+      expect(f).not.toContain('⚠ 1');
       expectFits(t.frame(), columns, rows, 'watchdog pane');
       await t.press('w');
       expect(stripAnsi(t.frame())).not.toContain('watchdog running');
     }
     expect(statusFor).toHaveBeenCalled();
     expect(p.store.getState().hosts.alpha.status?.unreadCount).toBe(0);
+  });
+
+  test('once read, events stay: the pane scrolls through the history, Enter shows one whole; a finish is good news', async () => {
+    const { p, statusFor } = poller();
+    const long = { ...event(3, 'crashed'), id: '17000-1-3', detail: `exit 1 · Traceback (most recent call last): ${'frame '.repeat(30)}RuntimeError: CUDA error: device-side assert triggered` };
+    const finished = { ...event(4, 'finished', 'train04'), detail: 'exit 0', level: 'info' as const };
+    statusFor.mockImplementation(async () => status([event(1, 'running'), long, finished]));
+    for (const [columns, rows] of [[200, 50], [80, 24], [50, 25]] as const) {
+      const t = await renderAt(columns, rows, fleet(), { services: { watchdog: p } });
+      await t.press('w');
+      await tick(30);
+      statusFor.mockImplementation(async () => status([])); // read: the server has nothing unread any more
+      await t.press('w', 'w');
+      await tick(30);
+      let f = stripAnsi(t.frame());
+      expect(f).toContain('Events (3, newest first');
+      expect(lineWith(f, '▸ 11-')).toMatch(/train04 finished ✓ exit 0/);
+      expect(lines(f)[0]).not.toContain('⚠');
+      await t.press('j');
+      expect(lineWith(t.frame(), '▸ 11-')).toMatch(/train03 crashed exit 1/);
+      await t.press(KEYS.enter);
+      f = stripAnsi(t.frame());
+      expect(f).toContain('Event 2 of 3');
+      // the whole reason, wrapped onto as many rows as it needs
+      expect(f).toContain('RuntimeError: CUDA error:');
+      expect(f).toContain('device-side');
+      expect(f).toContain('triggered');
+      expectFits(t.frame(), columns, rows, 'event detail');
+      await t.press(KEYS.enter);
+      expect(stripAnsi(t.frame())).toContain('Events (3');
+    }
+  });
+
+  test('no watchdog: the pane says how to install it', async () => {
+    const { p, statusFor } = poller();
+    statusFor.mockImplementation(async () => ({ ...status([]), installed: false, running: false }));
+    const t = await renderAt(80, 24, fleet(), { services: { watchdog: p } });
+    await t.press('w');
+    await tick(30);
+    expect(stripAnsi(t.frame())).toContain('install it: trainyard watchdog install alpha');
   });
 });
 

@@ -1,17 +1,18 @@
 /** The UI controller alone, without Ink: keys in, state out. */
 import { describe, expect, test, vi } from 'vitest';
 import { CockpitUi } from '../../src/cockpit/cockpitUi.js';
+import type { CockpitServices } from '../../src/cockpit/controller.js';
 import { createActionsStore } from '../../src/state/actionsStore.js';
 import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { fakeController } from './render.js';
 
-function setup(columns = 200, rows = 50) {
+function setup(columns = 200, rows = 50, openLog?: CockpitServices['openLog']) {
   const store = makeStore(['alpha', 'bravo']);
   fillConnectedHost(store, 'alpha', { gpus: 2, sessions: manySessions(1) });
   fillConnectedHost(store, 'bravo', { gpus: 2, sessions: manySessions(3) });
   const actions = { store: createActionsStore(), start: vi.fn(), cancel: vi.fn(), answer: vi.fn() };
   const controller = fakeController();
-  const ui = new CockpitUi(store, controller, { actions });
+  const ui = new CockpitUi(store, controller, { actions, openLog });
   ui.setViewport(columns, rows);
   return { ui, store, actions, controller };
 }
@@ -34,9 +35,8 @@ describe('CockpitUi', () => {
   });
 
   test('narrow: Esc from the log goes back to the tab it was opened from', () => {
-    const { ui } = setup(50, 25);
     const openLog = vi.fn(async () => ({ error: 'no log' }));
-    Object.assign(ui.services, { openLog });
+    const { ui } = setup(50, 25, openLog);
     ui.press('3l', {});
     expect(ui.state.detail).toBe('log');
     expect(ui.frame().runTabShown).toBe(true);

@@ -51,7 +51,7 @@ describe('wide layout (>= 60 columns)', () => {
     expect(lineWith(f, '2672')).toMatch(/1\s+2672 python3/);
     // Sessions: ages and how each ended.
     expect(lineWith(f, 'train01')).toMatch(/\* train01\s+5m running/);
-    expect(lineWith(f, 'train02')).toMatch(/train02\s+3h exited 0/);
+    expect(lineWith(f, 'train02')).toMatch(/train02\s+3h finished/);
     expect(lineWith(f, 'train03')).toMatch(/train03\s+2d crashed exit 1/);
     expect(lineWith(f, 'train04')).toMatch(/train04\s+<1m killed signal 15/);
     expect(lines(f).at(-1)).toBe(footerHints([hostsScope, globalScope], 200));

@@ -66,7 +66,10 @@ describe.skipIf(!can.ok)('keys sent together, in a real terminal (tmux)', () => 
       const picker = await t.waitFor((s) => /GPUs for demo-/.test(s), 15_000, 'GPU picker');
       const labels = choiceLabels(picker);
       const cursor = labels.findIndex((l) => l.selected);
-      expect(cursor).toBeGreaterThanOrEqual(0);
+      // The picker starts on the least-used GPU (one of the idle ones) and shows each GPU's use.
+      expect(labels[cursor]?.text).toMatch(/^the least-used GPU$/);
+      expect(picker).toMatch(/the least-used GPU \(now [4-7]\)/);
+      if (columns >= 60) expect(picker).toMatch(/GPU 4 · 0% · \d+\/\d+ GiB/);
       const target = labels[cursor + 2]?.text ?? '';
       // Two moves and Enter in one write: the picker sees all three keys, in order.
       t.send('-l', 'jj\r');

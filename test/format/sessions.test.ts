@@ -8,7 +8,7 @@ describe('session formatting', () => {
 
   test('status words from the parsed tmux fields', () => {
     expect(sessionStatus(running)).toEqual({ kind: 'running', text: 'running' });
-    expect(sessionStatus(finished)).toEqual({ kind: 'finished', text: 'exited 0' });
+    expect(sessionStatus(finished)).toEqual({ kind: 'finished', text: 'finished' });
     expect(sessionStatus(crashed)).toEqual({ kind: 'crashed', text: 'crashed exit 1' });
     expect(sessionStatus(killed)).toEqual({ kind: 'killed', text: 'killed signal 15' });
   });

@@ -4,12 +4,12 @@ import type { KeyScope } from '../keys.js';
 import { globalScope } from './global.js';
 import { chartScope, logScope, logSearchScope } from './log.js';
 import { helpScope, passphraseScope, questionScope } from './modals.js';
-import { gpusScope, hostsScope, sessionsScope } from './panes.js';
+import { actionScope, gpusScope, hostsScope, sessionsScope, watchdogScope } from './panes.js';
 
 export { ACTION_KEYS } from './global.js';
 
 /** All scopes, in the order help and the README list them. */
-export const ALL_SCOPES: readonly KeyScope<CockpitUi>[] = [globalScope, hostsScope, gpusScope, sessionsScope, logScope, logSearchScope, chartScope, questionScope, passphraseScope, helpScope];
+export const ALL_SCOPES: readonly KeyScope<CockpitUi>[] = [globalScope, hostsScope, gpusScope, sessionsScope, actionScope, watchdogScope, logScope, logSearchScope, chartScope, questionScope, passphraseScope, helpScope];
 
 const PANE_SCOPES = { hosts: hostsScope, gpus: gpusScope, sessions: sessionsScope } as const;
 
@@ -26,7 +26,8 @@ export function activeScopes(ui: CockpitUi): KeyScope<CockpitUi>[] {
     if (view) return frame.chartShown ? [logScope, chartScope, globalScope] : [logScope, globalScope];
     return [globalScope];
   }
-  if (s.detail === 'watchdog' && frame.detailShown) return [globalScope];
+  if (s.detail === 'watchdog' && frame.detailShown) return [watchdogScope, globalScope];
+  if (frame.actionShown && (frame.runTabShown || ui.actionFocused())) return [actionScope, globalScope];
   if (frame.runTabShown) return [globalScope];
   return [PANE_SCOPES[s.focus], globalScope];
 }

@@ -30,3 +30,32 @@ export const sessionsScope: KeyScope<CockpitUi> = {
   bindings: movement({ down: 'next session', up: 'previous session', top: 'first session', bottom: 'last session', footer: 'j/k session' }),
   hints: ['l log', 'a attach', 'x stop'],
 };
+
+/** The latest action's output (wide: focused with tab; narrow: the Run tab). */
+export const actionScope: KeyScope<CockpitUi> = {
+  id: 'action',
+  title: 'Action pane',
+  bindings: [
+    { id: 'back', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'scroll back a row', footer: 'j/k scroll', run: (ui) => ui.scrollAction(1) },
+    { id: 'forward', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'scroll forward a row', run: (ui) => ui.scrollAction(-1) },
+    { id: 'pageBack', keys: [{ input: 'b' }, { key: 'pageUp' }], help: 'a page back', run: (ui) => ui.scrollAction(10) },
+    { id: 'pageForward', keys: [{ input: ' ' }, { key: 'pageDown' }], help: 'a page forward', run: (ui) => ui.scrollAction(-10) },
+    { id: 'oldest', keys: [{ input: 'g' }], help: 'oldest output', run: (ui) => ui.scrollAction(1_000_000) },
+    { id: 'newest', keys: [{ input: 'G' }], help: 'newest output (follow)', run: (ui) => ui.scrollAction(null) },
+  ],
+  hints: ['Esc cancel'],
+};
+
+/** The selected host's watchdog: runs, and every event seen, newest first. */
+export const watchdogScope: KeyScope<CockpitUi> = {
+  id: 'watchdog',
+  title: 'Watchdog pane',
+  bindings: [
+    { id: 'older', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'older event', footer: 'j/k event', run: (ui) => ui.moveWatchdogCursor(1) },
+    { id: 'newer', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'newer event', run: (ui) => ui.moveWatchdogCursor(-1) },
+    { id: 'newest', keys: [{ input: 'g' }], help: 'newest event', run: (ui) => ui.moveWatchdogCursor(-1_000_000) },
+    { id: 'oldest', keys: [{ input: 'G' }], help: 'oldest event', run: (ui) => ui.moveWatchdogCursor(null) },
+    { id: 'detail', keys: [{ key: 'return' }], help: 'the event in full / back to the list', footer: 'Enter detail', run: (ui) => ui.toggleWatchdogDetail() },
+  ],
+  hints: ['Esc close'],
+};
