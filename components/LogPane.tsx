@@ -33,6 +33,8 @@ export interface LogPaneProps {
   isActive?: boolean;
   /** Start wrapped (default) or cut. */
   wrap?: boolean;
+  /** How the run ended ("finished", "crashed exit 1"), when it has: then it is not "following" anything. */
+  ended?: string | null;
   /** Told when typing a search starts and ends: while typing, every key belongs to the pane. */
   onInputModeChange?: (typing: boolean) => void;
   /** Keys the pane does not use (e.g. Esc with no search, l in wrap mode), for the rest of the app. */
@@ -43,7 +45,7 @@ function compact(n: number): string {
   return n < 10_000 ? String(n) : n < 1_000_000 ? `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k` : `${(n / 1_000_000).toFixed(1)}M`;
 }
 
-export function LogPane({ tail, width, height, title, model: given, isActive = true, wrap = true, onInputModeChange, onUnusedKey }: LogPaneProps) {
+export function LogPane({ tail, width, height, title, model: given, isActive = true, wrap = true, ended = null, onInputModeChange, onUnusedKey }: LogPaneProps) {
   const theme = useTheme();
   const [own] = useState(() => given ?? new LogViewModel(tail.lines, wrap));
   const model = given ?? own;
@@ -80,7 +82,8 @@ export function LogPane({ tail, width, height, title, model: given, isActive = t
   else if (t.status === 'error') status.push({ text: `error: ${(t.error ?? '').split('\n')[0]}`, tone: 'bad' });
   else if (t.status === 'waiting-for-file') status.push({ text: 'waiting for the log file', tone: 'warn' });
   else if (t.status === 'starting') status.push({ text: 'opening', tone: 'muted' });
-  if (view.follow) status.push({ text: 'following', tone: 'ok' });
+  if (ended) status.push({ text: `run ${ended}`, tone: /crash|kill/.test(ended) ? 'bad' : 'muted' });
+  if (view.follow) status.push({ text: ended ? 'at the end' : 'following', tone: ended ? 'muted' : 'ok' });
   else status.push({ text: shown.newBelow > 0 ? `paused +${compact(shown.newBelow)}` : 'paused', tone: 'warn' });
   if (view.search) {
     const s = view.search;

@@ -202,6 +202,9 @@ export class ActionRunner {
     if (!run.flushTimer) run.flushTimer = setTimeout(() => this.flush(runId, run), this.options.flushMs ?? 50);
   }
 
+  /** The project last picked, offered first next time. */
+  private lastProject: string | null = null;
+
   private async chooseProject(runId: number, def: ActionDefinition, target: ActionTarget): Promise<string | null> {
     if (target.project) return target.project;
     if (!def.needs.project || (def.needs.project === 'unless-session' && target.session)) return null;
@@ -217,9 +220,10 @@ export class ActionRunner {
       title: def.title,
       message: `${def.title}: which project?`,
       choices: names.map((n) => ({ value: n, label: n })),
-      defaultValue: names[0],
+      defaultValue: this.lastProject !== null && names.includes(this.lastProject) ? this.lastProject : names[0],
     });
     if (typeof answer !== 'string') throw new ActionCancelled('no project chosen', true);
+    this.lastProject = answer;
     return answer;
   }
 

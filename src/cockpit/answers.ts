@@ -5,7 +5,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { PendingQuestion } from '../state/actionsStore.js';
 import type { PendingPrompt } from '../state/store.js';
-import type { CockpitUiState } from './cockpitUi.js';
+import type { CockpitUiState } from './cockpitState.js';
 import { formFor, moveChoice, scrollDetails, type QuestionForm } from './questionForm.js';
 
 export interface AnswersDeps {

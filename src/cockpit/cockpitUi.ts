@@ -14,6 +14,7 @@ import { computeFrame, frameLimits, type DetailView, type Frame } from './frame.
 import { helpLineCount } from './help.js';
 import { routeKey, splitKeys, type KeyFlags, type KeyPress } from './keys.js';
 import { initialState, type CockpitUiState } from './cockpitState.js';
+import type { KeyTarget } from './keyTarget.js';
 import { LogOpener } from './logOpener.js';
 import { Answers } from './answers.js';
 import { listHeight } from './questionForm.js';
@@ -26,7 +27,7 @@ export const SHUTDOWN_TIMEOUT_MS = 5000;
 
 export type { CockpitUiState, OpenLogView } from './cockpitState.js';
 
-export class CockpitUi {
+export class CockpitUi implements KeyTarget {
   readonly store: StoreApi<CockpitUiState> = createStore<CockpitUiState>()(() => initialState);
   private columns = 80;
   private rows = 24;

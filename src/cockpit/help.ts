@@ -3,7 +3,7 @@
  * in the order it is declared, and one that is listed works.
  */
 import { ALL_SCOPES } from './bindings/index.js';
-import type { CockpitUi } from './cockpitUi.js';
+import type { KeyTarget } from './keyTarget.js';
 import { bindingKeysLabel, keyLabel, type KeyScope } from './keys.js';
 
 export interface HelpLine {
@@ -16,7 +16,7 @@ export const HELP_WIDTH = 48;
 const SEP = ' · ';
 
 /** A heading per scope, then its bindings ("keys help") in order, several to a line where they fit. */
-export function helpLines(scopes: readonly KeyScope<CockpitUi>[] = ALL_SCOPES, width = HELP_WIDTH): HelpLine[] {
+export function helpLines(scopes: readonly KeyScope<KeyTarget>[] = ALL_SCOPES, width = HELP_WIDTH): HelpLine[] {
   const lines: HelpLine[] = [];
   for (const scope of scopes) {
     lines.push({ text: scope.title, heading: true });
@@ -40,7 +40,7 @@ export function helpLineCount(): number {
   return count;
 }
 
-function scopeHints(scope: KeyScope<CockpitUi>): string[] {
+function scopeHints(scope: KeyScope<KeyTarget>): string[] {
   return [...scope.bindings.flatMap((b) => (b.footer ? [b.footer] : [])), ...(scope.hints ?? [])];
 }
 
@@ -48,7 +48,7 @@ function scopeHints(scope: KeyScope<CockpitUi>): string[] {
  * The footer for what has the keys now, in `width` columns: the last scope's hints (the general
  * ones: help, quit) always, then as many of the focused scopes' hints as fit before them.
  */
-export function footerHints(scopes: readonly KeyScope<CockpitUi>[], width: number): string {
+export function footerHints(scopes: readonly KeyScope<KeyTarget>[], width: number): string {
   if (scopes.length === 0) return '';
   const tail = scopeHints(scopes[scopes.length - 1]);
   const head: string[] = [];
@@ -63,7 +63,7 @@ export function footerHints(scopes: readonly KeyScope<CockpitUi>[], width: numbe
 }
 
 /** The keys as Markdown (the README's keys:start/keys:end block), from the same scopes. */
-export function keysMarkdownTable(scopes: readonly KeyScope<CockpitUi>[] = ALL_SCOPES): string {
+export function keysMarkdownTable(scopes: readonly KeyScope<KeyTarget>[] = ALL_SCOPES): string {
   const rows: string[] = [];
   for (const scope of scopes) {
     rows.push(`| **${scope.title}** | |`);

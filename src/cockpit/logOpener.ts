@@ -3,7 +3,7 @@
  * closed before it arrives, is closed as soon as it comes (no tail left running unseen).
  */
 import type { CockpitServices } from './controller.js';
-import type { OpenLogView } from './cockpitUi.js';
+import type { OpenLogView } from './cockpitState.js';
 import { ChartModel, LogViewModel } from './paneModels.js';
 
 export class LogOpener {

@@ -217,6 +217,8 @@ export class HostMonitor {
       const before = this.store.getState().hosts[this.alias];
       const changed =
         !before ||
+        // the first answer counts even when it is "no sessions": the view stops waiting for one
+        before.sessionsUpdatedAt === null ||
         JSON.stringify([before.sessions, before.sessionsError, before.processes]) !== JSON.stringify([sessions, sessionsError, processes]) ||
         Math.abs(before.clockSkewSeconds - skew) > 2;
       if (changed) patchHost(this.store, this.alias, { sessions, sessionsError, processes, clockSkewSeconds: skew, sessionsUpdatedAt: Date.now() });

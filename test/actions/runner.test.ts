@@ -178,10 +178,18 @@ describe('runner', () => {
     await tick();
     const q = runner.store.getState().question!;
     expect(q.question).toMatchObject({ kind: 'choice', choices: [{ value: 'one' }, { value: 'two' }] });
+    expect(q.question).toMatchObject({ defaultValue: 'one' });
     runner.answer(q.id, 'two');
     await done;
+    // The next question offers the project last picked first.
+    const again = runner.start('sync', { host: 'gpu-a' });
+    await tick();
+    const q2 = runner.store.getState().question!;
+    expect(q2.question).toMatchObject({ defaultValue: 'two' });
+    runner.answer(q2.id, 'two');
+    await again.done;
     await runnerWith(d).start('sync', { host: 'gpu-a' }).done;
-    expect(seen).toEqual(['two', 'one']);
+    expect(seen).toEqual(['two', 'two', 'one']);
   });
 
   it('ends in a verdict on every failure, never a throw', async () => {

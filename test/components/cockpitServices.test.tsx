@@ -290,6 +290,18 @@ describe('session log', () => {
     expect(stripAnsi(t.frame())).toContain('step 39');
   });
 
+  test('the log of a run that ended says how it ended, not "following"', async () => {
+    const transport = new LogTransport(manifest);
+    const t = await renderAt(200, 50, fleet(), { services: logServices(transport) });
+    await t.press('3', 'j', 'j', 'l'); // train03: crashed exit 1
+    await tick(30);
+    transport.feed(['step 1 loss 2.0', 'Traceback (most recent call last):']);
+    await tick(60);
+    const status = lineWith(t.frame(), 'lines');
+    expect(status).toMatch(/run crashed exit 1 · at the end/);
+    expect(status).not.toContain('following');
+  });
+
   test('l again closes it; a session without a manifest says so', async () => {
     const transport = new LogTransport('');
     const t = await renderAt(120, 40, fleet(), { services: logServices(transport) });

@@ -45,6 +45,9 @@ describe.skipIf(!can.ok)('the cockpit at a glance, in a real terminal (tmux)', (
     expect(s).toMatch(/HOST\s+STATE\s+GPU\s+SESSIONS/);
     expect(s).not.toContain('trainyard-watchdog');
     expect(s).toMatch(/▸ gpu-1.*▶3 /);
+    // A host with no tmux server at all has no sessions; it is not still waiting for tmux.
+    t.send('j');
+    await t.waitFor((x) => /▸ gpu-2/.test(x) && /no tmux sessions/.test(x), 10_000, 'gpu-2: no sessions');
     t.send('q');
     await t.waitFor((x) => /\[exit 0\]/.test(x), 10_000, 'exit 0');
   });

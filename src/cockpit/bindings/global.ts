@@ -1,6 +1,6 @@
 /** Keys that work wherever the cockpit's panes are on screen (no modal open). */
 import type { ActionId } from '../../actions/types.js';
-import type { CockpitUi } from '../cockpitUi.js';
+import type { KeyTarget } from '../keyTarget.js';
 import type { Binding, KeyScope } from '../keys.js';
 
 /** The research loop's actions, one key each (capitals for the heavier ones), with a short help line. */
@@ -15,10 +15,10 @@ export const ACTION_KEYS: readonly { id: ActionId; key: string; help: string }[]
 ];
 
 const actionBindings = ACTION_KEYS.map(
-  (a): Binding<CockpitUi> => ({ id: a.id, keys: [{ input: a.key }], help: a.help, run: (ui) => ui.runAction(a.id) }),
+  (a): Binding<KeyTarget> => ({ id: a.id, keys: [{ input: a.key }], help: a.help, run: (ui) => ui.runAction(a.id) }),
 );
 
-export const globalScope: KeyScope<CockpitUi> = {
+export const globalScope: KeyScope<KeyTarget> = {
   id: 'global',
   title: 'Everywhere',
   bindings: [

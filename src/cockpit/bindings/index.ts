@@ -1,5 +1,5 @@
 /** Every key scope, and which of them take keys for what is on screen, in the order they are asked. */
-import type { CockpitUi } from '../cockpitUi.js';
+import type { KeyTarget } from '../keyTarget.js';
 import type { KeyScope } from '../keys.js';
 import { globalScope } from './global.js';
 import { chartScope, logScope, logSearchScope } from './log.js';
@@ -9,12 +9,12 @@ import { actionScope, gpusScope, hostsScope, sessionsScope, watchdogScope } from
 export { ACTION_KEYS } from './global.js';
 
 /** All scopes, in the order help and the README list them. */
-export const ALL_SCOPES: readonly KeyScope<CockpitUi>[] = [globalScope, hostsScope, gpusScope, sessionsScope, actionScope, watchdogScope, logScope, logSearchScope, chartScope, questionScope, passphraseScope, helpScope];
+export const ALL_SCOPES: readonly KeyScope<KeyTarget>[] = [globalScope, hostsScope, gpusScope, sessionsScope, actionScope, watchdogScope, logScope, logSearchScope, chartScope, questionScope, passphraseScope, helpScope];
 
 const PANE_SCOPES = { hosts: hostsScope, gpus: gpusScope, sessions: sessionsScope } as const;
 
 /** The scopes that see a key now, first to last; a modal one keeps the rest from seeing it. */
-export function activeScopes(ui: CockpitUi): KeyScope<CockpitUi>[] {
+export function activeScopes(ui: KeyTarget): KeyScope<KeyTarget>[] {
   if (ui.prompt()) return [passphraseScope];
   if (ui.question()) return [questionScope];
   const s = ui.state;

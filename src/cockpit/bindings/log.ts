@@ -1,17 +1,17 @@
 /** The log pane's keys (they go to its view model first) and the loss chart's. */
-import type { CockpitUi } from '../cockpitUi.js';
+import type { KeyTarget } from '../keyTarget.js';
 import type { Binding, KeyMatch, KeyPress, KeyScope } from '../keys.js';
 
 /** The open log's view takes the key; false (pass it on) when it does not use it. */
-const toLog = (ui: CockpitUi, press: KeyPress): boolean => ui.state.log?.view?.press(press) ?? false;
-const cut = (ui: CockpitUi) => ui.state.log?.view?.state.wrap === false;
-const searching = (ui: CockpitUi) => Boolean(ui.state.log?.view?.state.search);
+const toLog = (ui: KeyTarget, press: KeyPress): boolean => ui.state.log?.view?.press(press) ?? false;
+const cut = (ui: KeyTarget) => ui.state.log?.view?.state.wrap === false;
+const searching = (ui: KeyTarget) => Boolean(ui.state.log?.view?.state.search);
 
-function logKey(id: string, keys: KeyMatch[], help: string, extra: Partial<Binding<CockpitUi>> = {}): Binding<CockpitUi> {
+function logKey(id: string, keys: KeyMatch[], help: string, extra: Partial<Binding<KeyTarget>> = {}): Binding<KeyTarget> {
   return { id, keys, help, run: toLog, ...extra };
 }
 
-export const logScope: KeyScope<CockpitUi> = {
+export const logScope: KeyScope<KeyTarget> = {
   id: 'log',
   title: 'Log pane',
   bindings: [
@@ -35,7 +35,7 @@ export const logScope: KeyScope<CockpitUi> = {
 };
 
 /** While a search is typed every key is text, except these. */
-export const logSearchScope: KeyScope<CockpitUi> = {
+export const logSearchScope: KeyScope<KeyTarget> = {
   id: 'logSearch',
   title: 'Log search (typing)',
   bindings: [
@@ -47,7 +47,7 @@ export const logSearchScope: KeyScope<CockpitUi> = {
   modal: true,
 };
 
-export const chartScope: KeyScope<CockpitUi> = {
+export const chartScope: KeyScope<KeyTarget> = {
   id: 'chart',
   title: 'Loss chart',
   bindings: [

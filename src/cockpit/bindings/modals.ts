@@ -1,8 +1,8 @@
 /** Keys of what takes the whole keyboard: the help overlay, an action's question, the passphrase prompt. */
-import type { CockpitUi } from '../cockpitUi.js';
+import type { KeyTarget } from '../keyTarget.js';
 import type { KeyPress, KeyScope } from '../keys.js';
 
-export const helpScope: KeyScope<CockpitUi> = {
+export const helpScope: KeyScope<KeyTarget> = {
   id: 'help',
   title: 'Help',
   bindings: [
@@ -16,7 +16,7 @@ export const helpScope: KeyScope<CockpitUi> = {
   modal: true,
 };
 
-const kind = (ui: CockpitUi) => ui.question()?.question.kind;
+const kind = (ui: KeyTarget) => ui.question()?.question.kind;
 
 /** Printable text from a key (no control characters, no Ctrl/Alt combinations). */
 function typed(press: KeyPress): string {
@@ -24,7 +24,7 @@ function typed(press: KeyPress): string {
   return press.input.replace(/[\x00-\x1f\x7f]/g, '');
 }
 
-export const questionScope: KeyScope<CockpitUi> = {
+export const questionScope: KeyScope<KeyTarget> = {
   id: 'question',
   title: 'Questions',
   bindings: [
@@ -44,7 +44,7 @@ export const questionScope: KeyScope<CockpitUi> = {
   modal: true,
 };
 
-export const passphraseScope: KeyScope<CockpitUi> = {
+export const passphraseScope: KeyScope<KeyTarget> = {
   id: 'passphrase',
   title: 'Passphrase prompt',
   bindings: [

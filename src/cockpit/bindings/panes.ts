@@ -1,8 +1,8 @@
 /** The three panes' own keys: moving through hosts, GPUs and sessions. */
-import type { CockpitUi } from '../cockpitUi.js';
+import type { KeyTarget } from '../keyTarget.js';
 import type { Binding, KeyScope } from '../keys.js';
 
-function movement(what: { down: string; up: string; top: string; bottom: string; footer: string }): Binding<CockpitUi>[] {
+function movement(what: { down: string; up: string; top: string; bottom: string; footer: string }): Binding<KeyTarget>[] {
   return [
     { id: 'down', keys: [{ input: 'j' }, { key: 'downArrow' }], help: what.down, footer: what.footer, run: (ui) => ui.move(1) },
     { id: 'up', keys: [{ input: 'k' }, { key: 'upArrow' }], help: what.up, run: (ui) => ui.move(-1) },
@@ -11,20 +11,20 @@ function movement(what: { down: string; up: string; top: string; bottom: string;
   ];
 }
 
-export const hostsScope: KeyScope<CockpitUi> = {
+export const hostsScope: KeyScope<KeyTarget> = {
   id: 'hosts',
   title: 'Hosts pane',
   bindings: movement({ down: 'next host', up: 'previous host', top: 'first host', bottom: 'last host', footer: 'j/k host' }),
   hints: ['r reconnect', 'w watchdog'],
 };
 
-export const gpusScope: KeyScope<CockpitUi> = {
+export const gpusScope: KeyScope<KeyTarget> = {
   id: 'gpus',
   title: 'GPUs pane',
   bindings: movement({ down: 'scroll down', up: 'scroll up', top: 'top', bottom: 'bottom', footer: 'j/k scroll' }),
 };
 
-export const sessionsScope: KeyScope<CockpitUi> = {
+export const sessionsScope: KeyScope<KeyTarget> = {
   id: 'sessions',
   title: 'Sessions pane',
   bindings: movement({ down: 'next session', up: 'previous session', top: 'first session', bottom: 'last session', footer: 'j/k session' }),
@@ -32,7 +32,7 @@ export const sessionsScope: KeyScope<CockpitUi> = {
 };
 
 /** The latest action's output (wide: focused with tab; narrow: the Run tab). */
-export const actionScope: KeyScope<CockpitUi> = {
+export const actionScope: KeyScope<KeyTarget> = {
   id: 'action',
   title: 'Action pane',
   bindings: [
@@ -47,7 +47,7 @@ export const actionScope: KeyScope<CockpitUi> = {
 };
 
 /** The selected host's watchdog: runs, and every event seen, newest first. */
-export const watchdogScope: KeyScope<CockpitUi> = {
+export const watchdogScope: KeyScope<KeyTarget> = {
   id: 'watchdog',
   title: 'Watchdog pane',
   bindings: [
