@@ -40,7 +40,7 @@ function gpuUse(g: GpuSample): string {
  * GPU choices for the question: the least-used k (naming the ones they would be now), each GPU
  * with its use, and all. Defaults to the project's choice when it names one, else the least-used GPU.
  */
-function gpuChoices(ctx: ActionContext, configured: string | undefined): { choices: { value: string; label: string }[]; defaultValue: string } {
+function gpuChoices(ctx: ActionContext, configured: string | undefined, fallback: string): { choices: { value: string; label: string }[]; defaultValue: string } {
   const samples = ctx.gpuSamples() ?? [];
   const n = samples.length;
   const choices: { value: string; label: string }[] = [];
@@ -50,7 +50,8 @@ function gpuChoices(ctx: ActionContext, configured: string | undefined): { choic
   }
   for (const g of [...samples].sort((a, b) => a.index - b.index)) choices.push({ value: String(g.index), label: `GPU ${g.index} · ${gpuUse(g)}` });
   choices.push({ value: 'all', label: 'all GPUs' });
-  const defaultValue = configured ?? 'least-used';
+  // Without a sample (the CLI, where nobody is asked) the project's default stands.
+  const defaultValue = configured ?? (n ? 'least-used' : fallback);
   if (!choices.some((c) => c.value === defaultValue)) choices.push({ value: defaultValue, label: defaultValue });
   return { choices, defaultValue };
 }
@@ -75,7 +76,7 @@ async function chooseSessionAndGpus(ctx: ActionContext, p: ResolvedProject, snap
   if (snap.takenNames.includes(session)) throw new ActionFailure(`a tmux session named ${session} already exists on ${ctx.host}`, 'pick another name, or stop that session first');
   let gpuChoice = ctx.params.gpus;
   if (gpuChoice === undefined) {
-    const { choices, defaultValue } = gpuChoices(ctx, ctx.config.projects[p.name]?.gpus);
+    const { choices, defaultValue } = gpuChoices(ctx, ctx.config.projects[p.name]?.gpus, p.gpus);
     const answer = await ctx.ask({ kind: 'choice', title: 'GPUs', message: `GPUs for ${session}`, choices, defaultValue });
     if (answer === null) throw new ActionCancelled('no GPUs chosen', true);
     gpuChoice = answer;
