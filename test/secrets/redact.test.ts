@@ -46,7 +46,7 @@ describe('action output', () => {
   it("is masked from the first line, before an action added any secret of its own", async () => {
     const transport: Transport = { exec: async () => ({ stdout: '', stderr: '', code: 0 }), stream: () => ({ cancel: () => {}, done: Promise.resolve({ stdout: '', stderr: '', code: 0 }) }) };
     const leaky: ActionDefinition = {
-      id: 'sync', key: 's', title: 'Test', help: '', needs: { project: true, session: false }, destructive: false, cancellable: false, terminal: false,
+      id: 'sync', title: 'Test', help: '', needs: { project: true, session: false }, destructive: false, cancellable: false, terminal: false,
       run: async (ctx) => {
         ctx.output('rsync: cannot stat wandb-env-secret-9.txt', 'err');
         return { outcome: 'failed', summary: 'failed near config-pass-77', details: [], hint: null };
