@@ -41,11 +41,18 @@ try {
   // a code tree of a typical size: 300 source files (~4 KiB each) in 10 packages, plus the sample project
   for (let p = 0; p < 10; p++) {
     mkdirSync(path.join(local, `pkg${p}`), { recursive: true });
-    for (let f = 0; f < 30; f++) writeFileSync(path.join(local, `pkg${p}`, `mod${f}.py`), `# module ${p}.${f}\n` + 'x = 1\n'.repeat(700));
+    for (let f = 0; f < 30; f++)
+      writeFileSync(path.join(local, `pkg${p}`, `mod${f}.py`), `# module ${p}.${f}\n` + 'x = 1\n'.repeat(700));
   }
   const config = labConfig(lab, { sample: sampleProject(local, { train: 'sleep 600' }) });
   const conn = await connect(config, h.alias);
-  const runner = new ActionRunner({ config, dataDir: path.join(work, 'data'), env: { ...process.env, TMUX: '' }, transportFor: () => conn, answerer: async (q) => (q.kind === 'confirm' ? true : q.defaultValue) });
+  const runner = new ActionRunner({
+    config,
+    dataDir: path.join(work, 'data'),
+    env: { ...process.env, TMUX: '' },
+    transportFor: () => conn,
+    answerer: async (q) => (q.kind === 'confirm' ? true : q.defaultValue),
+  });
   const action = async (id: ActionId, params: ActionParams = {}) => {
     const v = await runner.start(id, { host: h.alias, project: 'sample', params }, { assumeYes: true }).done;
     if (v.outcome !== 'ok') throw new Error(`${id}: ${v.summary}`);
@@ -65,9 +72,34 @@ try {
   const home = (await ssh('printf %s "$HOME"')).stdout;
   for (let i = 0; i < N; i++) {
     held.push(await time(() => action('launch', { session: `bench-a${i}`, gpus: 'all', verifyMs: 0 })));
-    const cmd = launchCommand(h.alias, { session: `bench-b${i}`, home, manifestJson: '{}', scriptText: 'sleep 600\n', secrets: null });
+    const cmd = launchCommand(h.alias, {
+      session: `bench-b${i}`,
+      home,
+      manifestJson: '{}',
+      scriptText: 'sleep 600\n',
+      secrets: null,
+    });
     heldRaw.push(await time(() => conn.exec(cmd, { stdin: cmd.stdin })));
-    scratch.push(await time(() => ssh(shJoin(['tmux', 'new-session', '-d', '-s', `bench-c${i}`, 'sleep 600', ';', 'set-option', '-t', `=bench-c${i}:`, 'remain-on-exit', 'on']))));
+    scratch.push(
+      await time(() =>
+        ssh(
+          shJoin([
+            'tmux',
+            'new-session',
+            '-d',
+            '-s',
+            `bench-c${i}`,
+            'sleep 600',
+            ';',
+            'set-option',
+            '-t',
+            `=bench-c${i}:`,
+            'remain-on-exit',
+            'on',
+          ]),
+        ),
+      ),
+    );
   }
   await ssh('tmux kill-server');
   rows.push(['launch: whole action, held connection (probe, git, GPUs, manifest, tmux)', ms(median(held)), '']);
@@ -76,16 +108,44 @@ try {
 
   // 2. sync vs bare rsync (WORKFLOW.md's command, same excludes)
   const bare = [
-    'rsync', '-az', '--delete', '--filter=:- .gitignore', '--exclude=.git/', '--exclude=wandb/', '--exclude=outputs/',
-    '-e', `ssh -F ${lab.sshConfigPath}`, `${local}/`, `${h.alias}:work/bare/`,
+    'rsync',
+    '-az',
+    '--delete',
+    '--filter=:- .gitignore',
+    '--exclude=.git/',
+    '--exclude=wandb/',
+    '--exclude=outputs/',
+    '-e',
+    `ssh -F ${lab.sshConfigPath}`,
+    `${local}/`,
+    `${h.alias}:work/bare/`,
   ];
   await ssh('mkdir -p work/bare');
   const scenarios: [string, () => Promise<void>][] = [
     ['no change', async () => {}],
-    ['one file changed', async () => writeFileSync(path.join(local, 'pkg0', 'mod0.py'), `# changed ${Math.random()}\n` + 'x = 1\n'.repeat(700))],
-    ['first sync (empty remote dir)', async () => void (await ssh('rm -rf work/sample work/bare && mkdir -p work/bare'))],
+    [
+      'one file changed',
+      async () =>
+        writeFileSync(path.join(local, 'pkg0', 'mod0.py'), `# changed ${Math.random()}\n` + 'x = 1\n'.repeat(700)),
+    ],
+    [
+      'first sync (empty remote dir)',
+      async () => void (await ssh('rm -rf work/sample work/bare && mkdir -p work/bare')),
+    ],
     // rsync's shared ssh connection closed first: the first sync after 5 idle minutes pays the handshake like bare rsync
-    ['no change, no shared ssh connection yet', async () => void (await run('ssh', ['-F', lab.sshConfigPath, '-o', `ControlPath=${controlPathFor()}`, '-O', 'exit', h.alias]).catch(() => {}))],
+    [
+      'no change, no shared ssh connection yet',
+      async () =>
+        void (await run('ssh', [
+          '-F',
+          lab.sshConfigPath,
+          '-o',
+          `ControlPath=${controlPathFor()}`,
+          '-O',
+          'exit',
+          h.alias,
+        ]).catch(() => {})),
+    ],
   ];
   for (const [name, prepare] of scenarios) {
     const ours: number[] = [];
@@ -103,7 +163,9 @@ try {
     rows.push([`sync, ${name}: bare rsync -az --delete …`, ms(t), '']);
   }
   conn.close();
-  console.log(`\n| measure (median of ${N}${NODELAY ? ', held connection with TCP_NODELAY' : ''}; sshd in a network namespace on this machine) | time | note |\n| --- | ---: | --- |`);
+  console.log(
+    `\n| measure (median of ${N}${NODELAY ? ', held connection with TCP_NODELAY' : ''}; sshd in a network namespace on this machine) | time | note |\n| --- | ---: | --- |`,
+  );
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 } finally {
   await lab.stop();

@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gpuStreamCommand } from '../src/commands/probes.js';
-import { startTestHosts } from '../test/harness/testHosts.js';
-import { TmuxTerminal } from '../test/e2e/terminal.js';
 import { commandLine } from '../src/commands/value.js';
+import { TmuxTerminal } from '../test/e2e/terminal.js';
+import { startTestHosts } from '../test/harness/testHosts.js';
 
 const HZ = 100; // USER_HZ on Linux
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
@@ -25,7 +25,10 @@ export async function fleetCpuBench(seconds: number): Promise<string[]> {
   const lines: string[] = [];
   try {
     const config = path.join(hosts.dir, 'bench.json');
-    writeFileSync(config, JSON.stringify({ hosts: hosts.hosts.map((h) => h.alias), sshConfig: hosts.sshConfigPath, refreshSeconds: 1 }));
+    writeFileSync(
+      config,
+      JSON.stringify({ hosts: hosts.hosts.map((h) => h.alias), sshConfig: hosts.sshConfigPath, refreshSeconds: 1 }),
+    );
 
     // --- the cockpit, in a real terminal
     const term = new TmuxTerminal(200, 50);
@@ -54,7 +57,12 @@ export async function fleetCpuBench(seconds: number): Promise<string[]> {
     const steadyPct = await measureCpu();
     // busy: every GPU's utilisation changes every second, so every sample is news to draw
     const busyPct = await measureCpu((second) => {
-      for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8, util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)) });
+      for (const h of hosts.hosts)
+        h.setGpu({
+          mode: 'load',
+          count: 8,
+          util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)),
+        });
     });
     const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
     term.send('q');
@@ -65,20 +73,32 @@ export async function fleetCpuBench(seconds: number): Promise<string[]> {
     const script = [
       `end=$(( $(date +%s) + ${seconds} ))`,
       `while [ "$(date +%s)" -lt "$end" ]; do`,
-      ...hosts.hosts.map((h) => `  ssh -F '${hosts.sshConfigPath}' ${h.alias} ${JSON.stringify(commandLine(gpuStreamCommand(1000)).replace(/ -lms \d+$/, ''))} >/dev/null &`),
+      ...hosts.hosts.map(
+        (h) =>
+          `  ssh -F '${hosts.sshConfigPath}' ${h.alias} ${JSON.stringify(commandLine(gpuStreamCommand(1000)).replace(/ -lms \d+$/, ''))} >/dev/null &`,
+      ),
       `  sleep 1; wait`,
       `done`,
     ].join('\n');
-    const naive = spawn('bash', ['-c', `TIMEFORMAT='%U %S %R'; time ( ${script} )`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const naive = spawn('bash', ['-c', `TIMEFORMAT='%U %S %R'; time ( ${script} )`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     naive.stderr.on('data', (d) => (err += d));
     await new Promise((r) => naive.on('close', r));
     const [u, s, real] = err.trim().split('\n').pop()!.split(' ').map(Number);
     const naivePct = ((u + s) / real) * 100;
 
-    lines.push('| what | trainyard (held connections, one nvidia-smi stream per host) | naive (fresh `ssh host nvidia-smi` per host per second) |', '| --- | --- | --- |');
-    lines.push(`| client CPU, 8 hosts x 8 GPUs, 1 s refresh, steady GPUs, over ${seconds} s | ${steadyPct.toFixed(2)} % of one core | ${naivePct.toFixed(1)} % of one core |`);
-    lines.push(`| client CPU, same, every GPU's utilisation changing every second | ${busyPct.toFixed(2)} % of one core | (same as above: the naive way does not care) |`);
+    lines.push(
+      '| what | trainyard (held connections, one nvidia-smi stream per host) | naive (fresh `ssh host nvidia-smi` per host per second) |',
+      '| --- | --- | --- |',
+    );
+    lines.push(
+      `| client CPU, 8 hosts x 8 GPUs, 1 s refresh, steady GPUs, over ${seconds} s | ${steadyPct.toFixed(2)} % of one core | ${naivePct.toFixed(1)} % of one core |`,
+    );
+    lines.push(
+      `| client CPU, same, every GPU's utilisation changing every second | ${busyPct.toFixed(2)} % of one core | (same as above: the naive way does not care) |`,
+    );
     lines.push(`| start to first frame (200x50, in tmux) | ${firstFrame} ms | — |`);
     lines.push(`| start to all 8 hosts connected (namespaces on this machine) | ${allConnected} ms | — |`);
     lines.push(`| cockpit RSS after the run | ${rss.toFixed(0)} MiB | — |`);

@@ -177,7 +177,12 @@ async function latencyBench(maxFps: number, samples: number) {
 function summarize(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { p50: r(quantile(sorted, 0.5)), p95: r(quantile(sorted, 0.95)), p99: r(quantile(sorted, 0.99)), max: r(sorted.at(-1) ?? NaN) };
+  return {
+    p50: r(quantile(sorted, 0.5)),
+    p95: r(quantile(sorted, 0.95)),
+    p99: r(quantile(sorted, 0.99)),
+    max: r(sorted.at(-1) ?? NaN),
+  };
 }
 
 /** Runs in a fresh process: 1 M lines through the whole pipeline, then RSS. */
@@ -245,9 +250,18 @@ async function main() {
     process.exit(0);
   }
   const samples = Number(process.env.SAMPLES ?? 300);
-  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}\n`);
-  console.log(`### keypress → frame while tailing ${RATE} lines/s (LogPane + LossChart, ${COLUMNS}x${ROWS}, incremental rendering, ${samples} keys; target p99 < 50 ms)\n`);
-  console.log('| Ink maxFps | p50 | p95 | p99 | max | tail lines/s | terminal KiB/s | Ink render p50 / p99 | event-loop delay p99 |');
+  console.log(
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, node ${process.version}\n`,
+  );
+  console.log(
+    `### keypress → frame while tailing ${RATE} lines/s (LogPane + LossChart, ${COLUMNS}x${ROWS}, incremental rendering, ${samples} keys; target p99 < 50 ms)\n`,
+  );
+  console.log(
+    '| Ink maxFps | p50 | p95 | p99 | max | tail lines/s | terminal KiB/s | Ink render p50 / p99 | event-loop delay p99 |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const maxFps of (process.env.MAX_FPS ?? '60,30,10').split(',').map(Number)) {
     const r = await latencyBench(maxFps, samples);
@@ -256,12 +270,16 @@ async function main() {
         `${r.render.p50} / ${r.render.p99} ms | ${r.loopDelayP99} ms |`,
     );
   }
-  console.log(`\n### RSS after 1 M log lines through tail script + parser + ring + metrics + rendered panes (target < 150 MB)\n`);
+  console.log(
+    `\n### RSS after 1 M log lines through tail script + parser + ring + metrics + rendered panes (target < 150 MB)\n`,
+  );
   console.log('| node flags | lines/s | RSS at start | RSS after | peak RSS | heap used |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   const here = fileURLToPath(import.meta.url);
   for (const flags of [[], ['--max-semi-space-size=8']]) {
-    const child = spawn(process.execPath, [...flags, ...process.execArgv, here, '--rss'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...flags, ...process.execArgv, here, '--rss'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     await new Promise((r) => child.once('exit', r));

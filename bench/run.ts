@@ -3,21 +3,26 @@
  * process. Figures go to stdout as markdown; BENCHMARKS.md records them with the machine.
  * BENCH_SECONDS shortens the 60 s CPU window (e.g. BENCH_SECONDS=10 for a quick look).
  */
+
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { fleetCpuBench } from './fleetCpu.js';
 import { terminalBytesBench } from './terminalBytes.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 console.log(`# trainyard benchmarks — ${new Date().toISOString()}`);
-console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`);
+console.log(
+  `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
+);
 console.log('## Bytes written to the terminal per update\n');
 console.log((await terminalBytesBench()).join('\n') + '\n');
 console.log('## Fleet: idle CPU and start-up\n');
 console.log((await fleetCpuBench(seconds)).join('\n') + '\n');
-for (const file of readdirSync(import.meta.dirname).filter((f) => f.endsWith('.bench.ts')).sort()) {
+for (const file of readdirSync(import.meta.dirname)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()) {
   console.log(`## ${file}\n`);
   execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, file)], { stdio: 'inherit' });
   console.log('');

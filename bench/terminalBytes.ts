@@ -24,7 +24,11 @@ class CountingTty extends Writable {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(incremental: boolean, columns: number, rows: number): Promise<{ firstFrame: number; perUpdate: number[] }> {
+async function measure(
+  incremental: boolean,
+  columns: number,
+  rows: number,
+): Promise<{ firstFrame: number; perUpdate: number[] }> {
   const store: TrainyardStore = bigFleet();
   // Steady state: every GPU's sparkline history is full of the same values, so a new sample
   // that changes one GPU changes that GPU's row (and the host's average), nothing else.
@@ -34,7 +38,11 @@ async function measure(incremental: boolean, columns: number, rows: number): Pro
   const stdout = new CountingTty(columns, rows);
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {}, ref: () => {}, unref: () => {} });
   const controller = { retryNow() {}, answerPrompt() {}, shutdown: async () => {} };
-  const app = mountCockpit(store, controller, { stdout: stdout as never, stdin: stdin as never, incrementalRendering: incremental });
+  const app = mountCockpit(store, controller, {
+    stdout: stdout as never,
+    stdin: stdin as never,
+    incrementalRendering: incremental,
+  });
   await sleep(500);
   if (columns < 60) {
     stdin.write('2'); // the phone shows one pane: look at the GPUs tab
@@ -64,7 +72,13 @@ export async function terminalBytesBench(): Promise<string[]> {
   ]) {
     const inc = await measure(true, c, r);
     const full = await measure(false, c, r);
-    rows.push(`| ${c}x${r}${c < 60 ? ' (GPUs tab)' : ''} | one GPU's utilisation changes (8 hosts x 8 GPUs) | ${median(inc.perUpdate)} B | ${median(full.perUpdate)} B | first frame ${inc.firstFrame} B |`);
+    rows.push(
+      `| ${c}x${r}${c < 60 ? ' (GPUs tab)' : ''} | one GPU's utilisation changes (8 hosts x 8 GPUs) | ${median(inc.perUpdate)} B | ${median(full.perUpdate)} B | first frame ${inc.firstFrame} B |`,
+    );
   }
-  return ['| screen | update | trainyard (incremental) | full redraw (baseline) | note |', '| --- | --- | --- | --- | --- |', ...rows];
+  return [
+    '| screen | update | trainyard (incremental) | full redraw (baseline) | note |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ];
 }

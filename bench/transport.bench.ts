@@ -54,7 +54,8 @@ function tqdmUpdates(bytes: number): string[] {
   parts.push('\n');
   return parts;
 }
-const chunked = (text: string, size = 32 * 1024) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+const chunked = (text: string, size = 32 * 1024) =>
+  Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
 
 const rows: string[][] = [];
 const tqdmChunks = tqdmUpdates(3 * MB);
@@ -69,9 +70,17 @@ const splitRun = (chunks: string[]) => () => {
   s.end();
 };
 const splitMs = median(await Promise.all(Array.from({ length: N }, () => time(splitRun(tqdmChunks)))));
-rows.push([`splitter, 3 MB of tqdm \\r updates, one chunk per update (${tqdmChunks.length} chunks, in memory)`, `${splitMs.toFixed(1)} ms`, `${(tqdm.length / MB / (splitMs / 1000)).toFixed(0)} MB/s`]);
+rows.push([
+  `splitter, 3 MB of tqdm \\r updates, one chunk per update (${tqdmChunks.length} chunks, in memory)`,
+  `${splitMs.toFixed(1)} ms`,
+  `${(tqdm.length / MB / (splitMs / 1000)).toFixed(0)} MB/s`,
+]);
 const longMs = median(await Promise.all(Array.from({ length: N }, () => time(splitRun(longLine)))));
-rows.push(['splitter, one 10 MiB line without newline (cut at 64 Ki characters)', `${longMs.toFixed(1)} ms`, `${(10.49 / (longMs / 1000)).toFixed(0)} MB/s`]);
+rows.push([
+  'splitter, one 10 MiB line without newline (cut at 64 Ki characters)',
+  `${longMs.toFixed(1)} ms`,
+  `${(10.49 / (longMs / 1000)).toFixed(0)} MB/s`,
+]);
 const slice = tqdmChunks.slice(0, 4000);
 const prevMs = await time(() => {
   const s = new PreviousSplitter(() => {});
@@ -89,7 +98,8 @@ const h = lab.hosts[0];
 try {
   const conn = await connect(labConfig(lab, {}), h.alias);
   await h.run(`cat > tqdm.txt`, { input: tqdm });
-  const ssh = (cmd: string) => run('ssh', ['-F', lab.sshConfigPath, h.alias, cmd], { maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' });
+  const ssh = (cmd: string) =>
+    run('ssh', ['-F', lab.sshConfigPath, h.alias, cmd], { maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' });
   const streamed: number[] = [];
   const plain: number[] = [];
   for (let i = 0; i < N; i++) {
@@ -102,8 +112,16 @@ try {
       }),
     );
   }
-  rows.push(['3 MB of tqdm output streamed over the held connection into the splitter', `${median(streamed).toFixed(0)} ms`, `${(tqdm.length / MB / (median(streamed) / 1000)).toFixed(0)} MB/s`]);
-  rows.push(['the same output: `ssh -F cfg host cat FILE > /dev/null` (fresh ssh each time)', `${median(plain).toFixed(0)} ms`, `${(tqdm.length / MB / (median(plain) / 1000)).toFixed(0)} MB/s`]);
+  rows.push([
+    '3 MB of tqdm output streamed over the held connection into the splitter',
+    `${median(streamed).toFixed(0)} ms`,
+    `${(tqdm.length / MB / (median(streamed) / 1000)).toFixed(0)} MB/s`,
+  ]);
+  rows.push([
+    'the same output: `ssh -F cfg host cat FILE > /dev/null` (fresh ssh each time)',
+    `${median(plain).toFixed(0)} ms`,
+    `${(tqdm.length / MB / (median(plain) / 1000)).toFixed(0)} MB/s`,
+  ]);
 
   // per-exec cost of the base64 wrapper: trainyard's exec vs the plain line on a raw channel
   const raw = (conn as unknown as { openChannel(line: string): Promise<ClientChannel> }).openChannel.bind(conn);
@@ -114,22 +132,29 @@ try {
     bare.push(
       await time(
         async () =>
-          new Promise<void>((resolve) =>
-            void raw('true').then((ch) => {
-              ch.on('data', () => {});
-              ch.once('close', () => resolve());
-              ch.end();
-            }),
+          new Promise<void>(
+            (resolve) =>
+              void raw('true').then((ch) => {
+                ch.on('data', () => {});
+                ch.once('close', () => resolve());
+                ch.end();
+              }),
           ),
       ),
     );
   }
-  rows.push([`exec \`true\` over the held connection, as sent: sh -c 'eval "$(printf "…")"'`, `${median(wrapped).toFixed(1)} ms`, `+${(median(wrapped) - median(bare)).toFixed(1)} ms per exec`]);
+  rows.push([
+    `exec \`true\` over the held connection, as sent: sh -c 'eval "$(printf "…")"'`,
+    `${median(wrapped).toFixed(1)} ms`,
+    `+${(median(wrapped) - median(bare)).toFixed(1)} ms per exec`,
+  ]);
   rows.push(['exec `true` over the held connection, the plain line', `${median(bare).toFixed(1)} ms`, '']);
   conn.close();
 } finally {
   await lab.stop();
 }
-console.log(`\n| measure (median of ${N}; sshd in a network namespace on this machine) | time | rate / note |\n| --- | ---: | --- |`);
+console.log(
+  `\n| measure (median of ${N}; sshd in a network namespace on this machine) | time | rate / note |\n| --- | ---: | --- |`,
+);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 process.exit(0);

@@ -25,7 +25,9 @@ if (existsSync(path.join(root, 'tsconfig.build.json'))) {
   if (builtMs < Math.max(newestSourceMs(path.join(root, 'src')), newestSourceMs(path.join(root, 'components')))) {
     const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
     if (!existsSync(tsc)) {
-      process.stderr.write('trainyard: this clone is not built and has no TypeScript compiler — run `npm install` first\n');
+      process.stderr.write(
+        'trainyard: this clone is not built and has no TypeScript compiler — run `npm install` first\n',
+      );
       process.exit(2);
     }
     process.stderr.write('trainyard: building dist/ from the sources…\n');
@@ -36,7 +38,9 @@ if (existsSync(path.join(root, 'tsconfig.build.json'))) {
 const args = process.argv.slice(2);
 if (args[0] === '__complete') {
   // The shells run this on every Tab: load only what completion needs.
-  const { runCompleteWords } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'cli', 'completion', 'run.js')).href);
+  const { runCompleteWords } = await import(
+    pathToFileURL(path.join(root, 'dist', 'src', 'cli', 'completion', 'run.js')).href
+  );
   process.exitCode = runCompleteWords(args.slice(1));
 } else {
   // React's development build re-checks every render and costs several times the CPU: an app

@@ -1,8 +1,8 @@
 /** The selected host's latest action: title and status, a progress bar, the newest output lines, and the verdict. */
-import React from 'react';
+
 import { Box, Text } from 'ink';
 import type { ActionProgress } from '../src/actions/types.js';
-import { latestRunOf, type ActionRunState, type RunStatus } from '../src/state/actionsStore.js';
+import { type ActionRunState, latestRunOf, type RunStatus } from '../src/state/actionsStore.js';
 import { Line } from './Row.js';
 import { useActions } from './servicesContext.js';
 import { useTheme } from './theme.js';
@@ -16,12 +16,25 @@ const STATUS: Record<RunStatus, { text: string; tone: string }> = {
   declined: { text: 'declined', tone: 'muted' },
 };
 
-const KIND_TONE: Record<string, string | undefined> = { err: 'bad', warn: 'warn', step: 'accent', command: 'muted', out: undefined };
+const KIND_TONE: Record<string, string | undefined> = {
+  err: 'bad',
+  warn: 'warn',
+  step: 'accent',
+  command: 'muted',
+  out: undefined,
+};
 
 /** "label [#####·····]  45% 12.3MB/s eta 0:00:04" in `width` columns (indeterminate: no percentage). */
 export function progressLine(p: ActionProgress, width: number): string {
-  const extra = [p.fraction === null ? '' : `${Math.round(p.fraction * 100)}%`.padStart(4), p.rate ?? '', p.eta ? `eta ${p.eta}` : ''].filter(Boolean).join(' ');
-  const label = p.label.length > Math.floor(width / 3) ? p.label.slice(0, Math.max(0, Math.floor(width / 3) - 1)) + '…' : p.label;
+  const extra = [
+    p.fraction === null ? '' : `${Math.round(p.fraction * 100)}%`.padStart(4),
+    p.rate ?? '',
+    p.eta ? `eta ${p.eta}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const label =
+    p.label.length > Math.floor(width / 3) ? p.label.slice(0, Math.max(0, Math.floor(width / 3) - 1)) + '…' : p.label;
   const barWidth = Math.max(4, width - label.length - extra.length - 4);
   const filled = p.fraction === null ? 0 : Math.round(Math.max(0, Math.min(1, p.fraction)) * barWidth);
   const bar = p.fraction === null ? '~'.repeat(barWidth) : '#'.repeat(filled) + '·'.repeat(barWidth - filled);
@@ -42,7 +55,17 @@ export function wrapRows(text: string, width: number): string[] {
 }
 
 /** `scrollBack`: rows scrolled back from the newest output (0: following it). */
-export function ActionPane({ alias, width, height, scrollBack = 0 }: { alias: string | undefined; width: number; height: number; scrollBack?: number }) {
+export function ActionPane({
+  alias,
+  width,
+  height,
+  scrollBack = 0,
+}: {
+  alias: string | undefined;
+  width: number;
+  height: number;
+  scrollBack?: number;
+}) {
   const run = useLatestRun(alias);
   const scrollUp = scrollBack;
   const theme = useTheme();
@@ -69,11 +92,13 @@ export function ActionPane({ alias, width, height, scrollBack = 0 }: { alias: st
   const outputRows = Math.max(0, height - 1 - (showProgress ? 1 : 0) - footer.length);
   // Wrapped, newest at the bottom; j/k (the Action pane focused, or the Run tab) scroll back.
   const rows: { key: string; text: string; kind: string }[] = [];
-  for (const l of run.lines) wrapRows(l.text, width).forEach((text, i) => rows.push({ key: `${l.n}.${i}`, text, kind: l.kind }));
+  for (const l of run.lines)
+    wrapRows(l.text, width).forEach((text, i) => rows.push({ key: `${l.n}.${i}`, text, kind: l.kind }));
   const back = Math.max(0, Math.min(scrollUp, rows.length - outputRows));
   const end = rows.length - back;
   const shown = outputRows > 0 ? rows.slice(Math.max(0, end - outputRows), end) : [];
-  if (back > 0 && shown.length > 1) shown[shown.length - 1] = { key: 'more', text: `↓ ${back} more rows (G: newest)`, kind: 'step' };
+  if (back > 0 && shown.length > 1)
+    shown[shown.length - 1] = { key: 'more', text: `↓ ${back} more rows (G: newest)`, kind: 'step' };
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" flexShrink={0}>
       <Line width={width} bold>

@@ -3,8 +3,10 @@
  * (src/cockpit/cockpitUi.ts), which also takes every key. Wide screens show hosts, GPUs and
  * sessions side by side; below 60 columns one pane at a time behind a tab bar.
  */
-import React, { useEffect, useMemo } from 'react';
+
 import { Box, useApp, useInput } from 'ink';
+import type React from 'react';
+import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { activeScopes } from '../src/cockpit/bindings/index.js';
 import { CockpitUi } from '../src/cockpit/cockpitUi.js';
@@ -75,7 +77,20 @@ function Cockpit() {
   useTerminalBindings(ui);
   const { columns, rows } = useTerminalSize();
   ui.setViewport(columns, rows);
-  const s = useUi(useShallow((st) => ({ focus: st.focus, selected: st.selected, gpuScroll: st.gpuScroll, sessionScroll: st.sessionScroll, help: st.help, detail: st.detail, runTab: st.runTab, actionFocus: st.actionFocus, notice: st.notice, quitting: st.quitting })));
+  const s = useUi(
+    useShallow((st) => ({
+      focus: st.focus,
+      selected: st.selected,
+      gpuScroll: st.gpuScroll,
+      sessionScroll: st.sessionScroll,
+      help: st.help,
+      detail: st.detail,
+      runTab: st.runTab,
+      actionFocus: st.actionFocus,
+      notice: st.notice,
+      quitting: st.quitting,
+    })),
+  );
   const hostOrder = useTrainyard((st) => st.hostOrder);
   const prompt = useTrainyard((st) => st.prompt);
   const question = useActions((st) => st.question);
@@ -84,11 +99,22 @@ function Cockpit() {
   const counts = useTrainyard(useShallow((st) => paneCounts(alias === undefined ? undefined : st.hosts[alias])));
   const latestRun = useLatestRun(alias);
   const banner = useWatchdog((st) => st.banner);
-  const frame = computeFrame({ columns, rows, counts, detail: s.detail, runTab: s.runTab, hasRun: latestRun !== null, actionFocus: s.actionFocus });
+  const frame = computeFrame({
+    columns,
+    rows,
+    counts,
+    detail: s.detail,
+    runTab: s.runTab,
+    hasRun: latestRun !== null,
+    actionFocus: s.actionFocus,
+  });
   // Re-read on every frame: which keys apply follows focus, overlays and the selection.
   const hints = footerHints(activeScopes(ui), columns);
   const limits = frameLimits(frame, counts, hostOrder.length, 0, 0);
-  const scroll = { gpu: Math.min(s.gpuScroll, limits.gpuScrollMax), sessions: Math.min(s.sessionScroll, limits.sessionScrollMax) };
+  const scroll = {
+    gpu: Math.min(s.gpuScroll, limits.gpuScrollMax),
+    sessions: Math.min(s.sessionScroll, limits.sessionScrollMax),
+  };
 
   if (s.help && !prompt && !question) {
     return (
@@ -99,15 +125,34 @@ function Cockpit() {
   }
   let body: React.ReactNode;
   if (prompt || question) body = <ModalBody columns={columns} rows={rows} />;
-  else if (frame.layout.mode === 'wide') body = <WideBody frame={frame} alias={alias} selected={selected} scroll={scroll} />;
-  else body = <NarrowBody frame={frame} alias={alias} selected={selected} scroll={scroll} banner={banner?.text ?? null} />;
+  else if (frame.layout.mode === 'wide')
+    body = <WideBody frame={frame} alias={alias} selected={selected} scroll={scroll} />;
+  else
+    body = <NarrowBody frame={frame} alias={alias} selected={selected} scroll={scroll} banner={banner?.text ?? null} />;
 
-  const runTabLabel = frame.layout.mode === 'narrow' && (frame.runTabShown || latestRun !== null) ? (s.detail === 'log' ? 'Log' : s.detail === 'watchdog' ? 'Alerts' : 'Run') : undefined;
+  const runTabLabel =
+    frame.layout.mode === 'narrow' && (frame.runTabShown || latestRun !== null)
+      ? s.detail === 'log'
+        ? 'Log'
+        : s.detail === 'watchdog'
+          ? 'Alerts'
+          : 'Run'
+      : undefined;
   return (
     <Box width={columns} height={rows} overflow="hidden" flexDirection="column">
-      {frame.layout.mode === 'wide' ? <Header width={columns} /> : <TabBar active={frame.runTabShown ? null : s.focus} width={columns} extraTab={runTabLabel} />}
+      {frame.layout.mode === 'wide' ? (
+        <Header width={columns} />
+      ) : (
+        <TabBar active={frame.runTabShown ? null : s.focus} width={columns} extraTab={runTabLabel} />
+      )}
       {body}
-      <Footer width={columns} quitting={s.quitting} prompting={prompt !== null} message={question ? 'answer the question above' : s.notice} hints={hints} />
+      <Footer
+        width={columns}
+        quitting={s.quitting}
+        prompting={prompt !== null}
+        message={question ? 'answer the question above' : s.notice}
+        hints={hints}
+      />
     </Box>
   );
 }

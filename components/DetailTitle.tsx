@@ -1,5 +1,5 @@
 /** Titles of the detail panes: which host they show, and whether what they show is live. */
-import React from 'react';
+
 import { Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { connectionLabel, isUp } from '../src/format/connection.js';
@@ -9,14 +9,21 @@ import { useTheme } from './theme.js';
 
 export function GpuTitle({ alias }: { alias: string | undefined }) {
   const theme = useTheme();
-  const host = useTrainyard(useShallow((s) => (alias && s.hosts[alias] ? { label: s.hosts[alias].label, state: s.hosts[alias].connection.state } : null)));
+  const host = useTrainyard(
+    useShallow((s) =>
+      alias && s.hosts[alias] ? { label: s.hosts[alias].label, state: s.hosts[alias].connection.state } : null,
+    ),
+  );
   const stale = useStaleAge(alias);
   if (!alias || !host) return <Text>GPUs</Text>;
   const state = connectionLabel(host.state);
   return (
     <Text>
       GPUs · {alias}
-      {host.label ? ` (${host.label})` : ''} <Text {...theme.tone(state.tone)}>{state.glyph} {state.word}</Text>
+      {host.label ? ` (${host.label})` : ''}{' '}
+      <Text {...theme.tone(state.tone)}>
+        {state.glyph} {state.word}
+      </Text>
       {stale && <Text {...theme.tone('warn')}> · no sample for {stale}</Text>}
     </Text>
   );
@@ -28,9 +35,5 @@ export function SessionsTitle({ alias }: { alias: string | undefined }) {
     const h = alias ? s.hosts[alias] : undefined;
     return h ? !isUp(h.connection.state) && h.sessions.length > 0 : false;
   });
-  return (
-    <Text>
-      tmux sessions{stale && <Text {...theme.tone('muted')}> · last seen</Text>}
-    </Text>
-  );
+  return <Text>tmux sessions{stale && <Text {...theme.tone('muted')}> · last seen</Text>}</Text>;
 }

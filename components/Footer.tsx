@@ -1,5 +1,3 @@
-/** Bottom line: the keys that matter for what has the keyboard now (they fit the width), or what the cockpit is doing. */
-import React from 'react';
 import { Line } from './Row.js';
 
 /** While a prompt is open it owns the keyboard, so the footer says what its keys are instead. */

@@ -1,8 +1,8 @@
 /** The selected host's GPUs (one line each: index, name, util, bar, sparkline, memory, temperature, power) and their compute processes. */
-import React, { memo, useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { GpuProcess, GpuSample } from '../src/parsers/nvidiaSmi.js';
-import { planColumns, type ColumnSpec, type PlannedColumn } from '../src/format/columns.js';
+import { gpuPaneMode } from '../src/cockpit/selectors.js';
+import { type ColumnSpec, type PlannedColumn, planColumns } from '../src/format/columns.js';
 import {
   formatMemory,
   formatPercent,
@@ -13,11 +13,11 @@ import {
   shortGpuName,
   sparkline,
 } from '../src/format/gpu.js';
-import { HostStatusMessage } from './HostStatusMessage.js';
-import { noteRender } from './renderProbe.js';
-import { Line, Row } from './Row.js';
-import { gpuPaneMode } from '../src/cockpit/selectors.js';
+import type { GpuProcess, GpuSample } from '../src/parsers/nvidiaSmi.js';
 import { useStaleAge } from './clocks.js';
+import { HostStatusMessage } from './HostStatusMessage.js';
+import { Line, Row } from './Row.js';
+import { noteRender } from './renderProbe.js';
 import { useTrainyard } from './storeContext.js';
 
 export const GPU_COLUMNS: readonly ColumnSpec[] = [
@@ -30,7 +30,16 @@ export const GPU_COLUMNS: readonly ColumnSpec[] = [
   { key: 'temp', width: 4, align: 'right', drop: 4 },
   { key: 'power', width: 4, align: 'right', drop: 5 },
 ];
-const GPU_HEADER = { index: '#', name: 'GPU', util: 'UTIL', bar: '', spark: 'HISTORY', memory: 'MEMORY', temp: 'TEMP', power: 'PWR' };
+const GPU_HEADER = {
+  index: '#',
+  name: 'GPU',
+  util: 'UTIL',
+  bar: '',
+  spark: 'HISTORY',
+  memory: 'MEMORY',
+  temp: 'TEMP',
+  power: 'PWR',
+};
 
 export const PROCESS_COLUMNS: readonly ColumnSpec[] = [
   { key: 'gpu', width: 3, align: 'right' },
@@ -42,9 +51,22 @@ const PROCESS_HEADER = { gpu: 'GPU', pid: 'PID', name: 'PROCESS', memory: 'MEMOR
 
 const tempTone = (c: number | null) => (c === null ? undefined : c >= 87 ? 'bad' : c >= 80 ? 'warn' : undefined);
 
-const GpuRow = memo(function GpuRow({ gpu, history, columns, width, stale }: { gpu: GpuSample; history: readonly number[]; columns: readonly PlannedColumn[]; width: number; stale: boolean }) {
+const GpuRow = memo(function GpuRow({
+  gpu,
+  history,
+  columns,
+  width,
+  stale,
+}: {
+  gpu: GpuSample;
+  history: readonly number[];
+  columns: readonly PlannedColumn[];
+  width: number;
+  stale: boolean;
+}) {
   noteRender('GpuRow', String(gpu.index));
-  const memFull = gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB >= 0.95 : false;
+  const memFull =
+    gpu.memoryUsedMiB !== null && gpu.memoryTotalMiB ? gpu.memoryUsedMiB / gpu.memoryTotalMiB >= 0.95 : false;
   // Stale figures are drawn dimmed: they are what the GPU did, not what it does.
   const live = (tone: string | undefined) => (stale ? 'muted' : tone);
   return (
@@ -58,7 +80,10 @@ const GpuRow = memo(function GpuRow({ gpu, history, columns, width, stale }: { g
         util: { text: formatPercent(gpu.utilization), tone: live('accent') },
         bar: (w) => ({ text: percentBar(gpu.utilization, w), tone: live('accent') }),
         spark: (w) => ({ text: sparkline(history, w), tone: live('accent') }),
-        memory: (w) => ({ text: formatMemory(gpu.memoryUsedMiB, gpu.memoryTotalMiB, w), tone: live(memFull ? 'warn' : undefined) }),
+        memory: (w) => ({
+          text: formatMemory(gpu.memoryUsedMiB, gpu.memoryTotalMiB, w),
+          tone: live(memFull ? 'warn' : undefined),
+        }),
         temp: { text: formatTemperature(gpu.temperatureC), tone: live(tempTone(gpu.temperatureC)) },
         power: formatPower(gpu.powerW),
       }}
@@ -66,7 +91,17 @@ const GpuRow = memo(function GpuRow({ gpu, history, columns, width, stale }: { g
   );
 });
 
-const ProcessRow = memo(function ProcessRow({ proc, gpuIndex, columns, width }: { proc: GpuProcess; gpuIndex: string; columns: readonly PlannedColumn[]; width: number }) {
+const ProcessRow = memo(function ProcessRow({
+  proc,
+  gpuIndex,
+  columns,
+  width,
+}: {
+  proc: GpuProcess;
+  gpuIndex: string;
+  columns: readonly PlannedColumn[];
+  width: number;
+}) {
   return (
     <Row
       columns={columns}
@@ -92,15 +127,35 @@ export function GpuPane({ alias, width, visible, scroll }: GpuPaneProps) {
     useShallow((s) => {
       const h = s.hosts[alias];
       if (!h) return null;
-      return { mode: gpuPaneMode(h), connection: h.connection, gpuError: h.gpuError, gpus: h.gpus, gpuHistory: h.gpuHistory, processes: h.processes };
+      return {
+        mode: gpuPaneMode(h),
+        connection: h.connection,
+        gpuError: h.gpuError,
+        gpus: h.gpus,
+        gpuHistory: h.gpuHistory,
+        processes: h.processes,
+      };
     }),
   );
   const stale = useStaleAge(alias) !== null;
   const gpuColumns = useMemo(() => planColumns(GPU_COLUMNS, width), [width]);
   const procColumns = useMemo(() => planColumns(PROCESS_COLUMNS, width), [width]);
-  if (!host) return <Line width={width} tone="muted">no host selected</Line>;
+  if (!host)
+    return (
+      <Line width={width} tone="muted">
+        no host selected
+      </Line>
+    );
   if (host.mode !== 'rows') {
-    return <HostStatusMessage mode={host.mode} connection={host.connection} gpuError={host.gpuError} width={width} height={visible + 1} />;
+    return (
+      <HostStatusMessage
+        mode={host.mode}
+        connection={host.connection}
+        gpuError={host.gpuError}
+        width={width}
+        height={visible + 1}
+      />
+    );
   }
   const items: Item[] = host.gpus.map((gpu) => ({ kind: 'gpu', gpu }));
   if (host.processes.length > 0) {
@@ -113,9 +168,28 @@ export function GpuPane({ alias, width, visible, scroll }: GpuPaneProps) {
     <>
       <Row columns={gpuColumns} width={width} cells={GPU_HEADER} tone="muted" />
       {items.slice(top, top + visible).map((item) => {
-        if (item.kind === 'gpu') return <GpuRow key={`g${item.gpu.index}`} gpu={item.gpu} history={host.gpuHistory[item.gpu.index] ?? []} columns={gpuColumns} width={width} stale={stale} />;
-        if (item.kind === 'procHeader') return <Row key="ph" columns={procColumns} width={width} cells={PROCESS_HEADER} tone="muted" />;
-        return <ProcessRow key={`p${item.proc.pid}:${item.proc.gpuUuid}`} proc={item.proc} gpuIndex={indexByUuid.get(item.proc.gpuUuid) ?? '?'} columns={procColumns} width={width} />;
+        if (item.kind === 'gpu')
+          return (
+            <GpuRow
+              key={`g${item.gpu.index}`}
+              gpu={item.gpu}
+              history={host.gpuHistory[item.gpu.index] ?? []}
+              columns={gpuColumns}
+              width={width}
+              stale={stale}
+            />
+          );
+        if (item.kind === 'procHeader')
+          return <Row key="ph" columns={procColumns} width={width} cells={PROCESS_HEADER} tone="muted" />;
+        return (
+          <ProcessRow
+            key={`p${item.proc.pid}:${item.proc.gpuUuid}`}
+            proc={item.proc}
+            gpuIndex={indexByUuid.get(item.proc.gpuUuid) ?? '?'}
+            columns={procColumns}
+            width={width}
+          />
+        );
       })}
     </>
   );

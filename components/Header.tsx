@@ -1,14 +1,14 @@
 /** Top line on wide screens: app name, host and connected counts, and where help is. */
-import React from 'react';
+
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
-import { fit, textWidth } from '../src/format/text.js';
 import { headerCounts } from '../src/cockpit/selectors.js';
-import { useTrainyard } from './storeContext.js';
-import { useWatchdog } from './servicesContext.js';
 import { unreadAlerts } from '../src/cockpit/watchdogHistory.js';
-import { useTheme } from './theme.js';
+import { fit, textWidth } from '../src/format/text.js';
 import { safeLine } from '../src/text/sanitise.js';
+import { useWatchdog } from './servicesContext.js';
+import { useTrainyard } from './storeContext.js';
+import { useTheme } from './theme.js';
 
 export function Header({ width }: { width: number }) {
   const { total, up } = useTrainyard(useShallow(headerCounts));

@@ -1,5 +1,5 @@
 /** Every key, from the same scopes the key router uses (src/cockpit/help.ts); scrolls with j/k when the screen is smaller. */
-import React from 'react';
+
 import { Box } from 'ink';
 import { helpLines } from '../src/cockpit/help.js';
 import { helpRows } from '../src/cockpit/layout.js';
@@ -21,7 +21,15 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   const more = top + visible < LINES.length;
   return (
     <Box width={width} height={height} alignItems="center" justifyContent="center" overflow="hidden" flexShrink={0}>
-      <Box flexDirection="column" width={boxWidth} height={boxHeight} overflow="hidden" borderStyle="round" borderColor={theme.border(true)} flexShrink={0}>
+      <Box
+        flexDirection="column"
+        width={boxWidth}
+        height={boxHeight}
+        overflow="hidden"
+        borderStyle="round"
+        borderColor={theme.border(true)}
+        flexShrink={0}
+      >
         <Line width={inner} tone="accent">
           trainyard keys
         </Line>

@@ -1,7 +1,7 @@
 /** The list of hosts, windowed to `visible` lines around the selection. */
-import React, { useMemo, useRef } from 'react';
-import { HOST_HEADER, HostRow, longestAlias, planHostColumns } from './HostRow.js';
+import { useMemo, useRef } from 'react';
 import { followSelection } from '../src/cockpit/layout.js';
+import { HOST_HEADER, HostRow, longestAlias, planHostColumns } from './HostRow.js';
 import { Line, Row } from './Row.js';
 import { useTrainyard } from './storeContext.js';
 
@@ -17,11 +17,23 @@ export function HostList({ width, visible, selected, focused }: HostListProps) {
   const columns = useMemo(() => planHostColumns(width, longestAlias(order)), [width, order]);
   const top = useRef(0);
   top.current = followSelection(selected, visible, order.length, top.current);
-  if (order.length === 0) return <Line width={width} tone="muted">no hosts configured</Line>;
+  if (order.length === 0)
+    return (
+      <Line width={width} tone="muted">
+        no hosts configured
+      </Line>
+    );
   return (
     <>
       {order.slice(top.current, top.current + visible).map((alias, i) => (
-        <HostRow key={alias} alias={alias} selected={top.current + i === selected} focused={focused} columns={columns} width={width} />
+        <HostRow
+          key={alias}
+          alias={alias}
+          selected={top.current + i === selected}
+          focused={focused}
+          columns={columns}
+          width={width}
+        />
       ))}
     </>
   );

@@ -1,14 +1,14 @@
 /** One host in the list: marker, alias, state, mean GPU utilisation, session counts. Re-renders only when its own summary changes. */
-import React, { memo } from 'react';
+import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { planColumns, type ColumnSpec, type PlannedColumn } from '../src/format/columns.js';
+import { hostSummary } from '../src/cockpit/selectors.js';
+import { type ColumnSpec, type PlannedColumn, planColumns } from '../src/format/columns.js';
 import { connectionLabel } from '../src/format/connection.js';
 import { formatPercent, NONE } from '../src/format/gpu.js';
 import type { Segment } from '../src/format/text.js';
 import { useStaleAge } from './clocks.js';
-import { noteRender } from './renderProbe.js';
 import { Row } from './Row.js';
-import { hostSummary } from '../src/cockpit/selectors.js';
+import { noteRender } from './renderProbe.js';
 import { useTrainyard } from './storeContext.js';
 
 export const HOST_COLUMNS: readonly ColumnSpec[] = [
@@ -48,7 +48,9 @@ export const HostRow = memo(function HostRow({ alias, selected, focused, columns
   noteRender('HostRow', alias);
   const summary = useTrainyard(useShallow((s) => hostSummary(s.hosts[alias])));
   const stale = useStaleAge(alias);
-  const known = summary.state ? connectionLabel(summary.state) : { glyph: '?', word: 'unknown', tone: 'muted' as const };
+  const known = summary.state
+    ? connectionLabel(summary.state)
+    : { glyph: '?', word: 'unknown', tone: 'muted' as const };
   // Connected, but no sample for a while: the link may be dead before keepalive says so.
   const label = stale ? { glyph: '◌', word: `silent ${stale}`, tone: 'warn' as const } : known;
   const sessions: Segment[] = [
@@ -67,7 +69,12 @@ export const HostRow = memo(function HostRow({ alias, selected, focused, columns
         alias,
         glyph: { text: label.glyph, tone: label.tone },
         state: { text: label.word, tone: label.tone },
-        util: summary.avgUtil === null ? { text: NONE, tone: 'muted' } : stale ? { text: formatPercent(summary.avgUtil), tone: 'muted' } : formatPercent(summary.avgUtil),
+        util:
+          summary.avgUtil === null
+            ? { text: NONE, tone: 'muted' }
+            : stale
+              ? { text: formatPercent(summary.avgUtil), tone: 'muted' }
+              : formatPercent(summary.avgUtil),
         sessions: { segments: sessions },
       }}
     />

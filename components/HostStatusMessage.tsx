@@ -1,11 +1,11 @@
 /** What the GPU pane says instead of GPU rows: the connection state, error, hint and back-off, or why there are no GPU figures. */
-import React from 'react';
+
 import { Box, Text } from 'ink';
+import type { GpuPaneMode } from '../src/cockpit/selectors.js';
 import { connectionLabel, isWaitingToRetry } from '../src/format/connection.js';
 import type { ConnectionInfo } from '../src/state/store.js';
-import { RetryCountdown } from './RetryCountdown.js';
 import { safeText } from '../src/text/sanitise.js';
-import type { GpuPaneMode } from '../src/cockpit/selectors.js';
+import { RetryCountdown } from './RetryCountdown.js';
 import { useTheme } from './theme.js';
 
 export interface HostStatusMessageProps {
@@ -26,7 +26,11 @@ export function HostStatusMessage({ mode, connection, gpuError, width, height }:
           {safeText(gpuError ?? '')}
         </Text>
       )}
-      {mode === 'waiting' && <Text wrap="truncate-end" {...theme.tone('muted')}>waiting for the first nvidia-smi sample</Text>}
+      {mode === 'waiting' && (
+        <Text wrap="truncate-end" {...theme.tone('muted')}>
+          waiting for the first nvidia-smi sample
+        </Text>
+      )}
       {mode === 'down' && (
         <>
           <Box flexShrink={0}>

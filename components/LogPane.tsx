@@ -3,17 +3,18 @@
  * In the cockpit its view state and keys belong to a LogViewModel the UI controller holds (the
  * log scope in src/cockpit/bindings); without one it keeps its own and reads keys while isActive.
  */
-import React, { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput, type Key } from 'ink';
-import { splitKeys } from '../src/cockpit/keys.js';
-import { LogViewModel } from '../src/cockpit/paneModels.js';
+
+import { Box, type Key, Text, useInput } from 'ink';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { StoreApi } from 'zustand/vanilla';
-import { safeLine, stripSgr } from '../src/text/sanitise.js';
+import { splitKeys } from '../src/cockpit/keys.js';
+import { LogViewModel } from '../src/cockpit/paneModels.js';
 import type { LogTailState } from '../src/logs/logTail.js';
 import { frame, type ViewRow } from '../src/logs/logView.js';
 import type { LineRing } from '../src/logs/ringBuffer.js';
+import { safeLine, stripSgr } from '../src/text/sanitise.js';
 import { useTheme } from './theme.js';
 
 export interface LogPaneSource {
@@ -42,17 +43,38 @@ export interface LogPaneProps {
 }
 
 function compact(n: number): string {
-  return n < 10_000 ? String(n) : n < 1_000_000 ? `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k` : `${(n / 1_000_000).toFixed(1)}M`;
+  return n < 10_000
+    ? String(n)
+    : n < 1_000_000
+      ? `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`
+      : `${(n / 1_000_000).toFixed(1)}M`;
 }
 
-export function LogPane({ tail, width, height, title, model: given, isActive = true, wrap = true, ended = null, onInputModeChange, onUnusedKey }: LogPaneProps) {
+export function LogPane({
+  tail,
+  width,
+  height,
+  title,
+  model: given,
+  isActive = true,
+  wrap = true,
+  ended = null,
+  onInputModeChange,
+  onUnusedKey,
+}: LogPaneProps) {
   const theme = useTheme();
   const [own] = useState(() => given ?? new LogViewModel(tail.lines, wrap));
   const model = given ?? own;
   const view = useStore(model.store);
   const t = useStore(
     tail.store,
-    useShallow((s: LogTailState) => ({ version: s.version, status: s.status, error: s.error, partial: s.partial, received: s.received })),
+    useShallow((s: LogTailState) => ({
+      version: s.version,
+      status: s.status,
+      error: s.error,
+      partial: s.partial,
+      received: s.received,
+    })),
   );
   const typing = view.input !== null;
   const logHeight = Math.max(0, height - 1 - (typing ? 1 : 0));

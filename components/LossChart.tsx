@@ -3,8 +3,10 @@
  * marked on the axis. Give it a MetricsCollector (fed by a LogTail) and a size. In the cockpit the
  * chart scope's keys (m next metric, y linear/log) change its ChartModel; alone it reads them while isActive.
  */
-import React, { useState } from 'react';
+
 import { Box, Text, useInput } from 'ink';
+import type React from 'react';
+import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import { splitKeys } from '../src/cockpit/keys.js';
@@ -28,7 +30,15 @@ export interface LossChartProps {
   isActive?: boolean;
 }
 
-export function LossChart({ metrics, width, height, metric, style = 'braille', model: given, isActive = true }: LossChartProps) {
+export function LossChart({
+  metrics,
+  width,
+  height,
+  metric,
+  style = 'braille',
+  model: given,
+  isActive = true,
+}: LossChartProps) {
   const theme = useTheme();
   const state = useStore(metrics.store);
   const [own] = useState(() => given ?? new ChartModel(metrics.store, metric));

@@ -1,5 +1,5 @@
 /** What takes the keyboard over the panes: the passphrase prompt, else an action's question, centred. */
-import React from 'react';
+
 import { Box } from 'ink';
 import { modalHeight } from '../src/cockpit/questionForm.js';
 import { PassphrasePrompt } from './PassphrasePrompt.js';

@@ -1,5 +1,5 @@
 /** Narrow layout (a phone): one pane at a time under the tab bar, or the Run tab (action output, log or watchdog). */
-import React, { useMemo } from 'react';
+import { useMemo } from 'react';
 import type { Frame } from '../src/cockpit/frame.js';
 import { ActionPane } from './ActionPane.js';
 import { DetailContent } from './DetailContent.js';
@@ -44,7 +44,11 @@ export function NarrowBody({ frame, alias, selected, scroll, banner }: NarrowBod
       <>
         {subHeader}
         <PaneFrame focused width={width} height={layout.bodyHeight} bordered={false}>
-          {detail === 'none' ? <ActionPane alias={alias} width={width} height={layout.bodyHeight} scrollBack={actionScroll} /> : <DetailContent alias={alias} width={width} height={layout.bodyHeight} chart={false} />}
+          {detail === 'none' ? (
+            <ActionPane alias={alias} width={width} height={layout.bodyHeight} scrollBack={actionScroll} />
+          ) : (
+            <DetailContent alias={alias} width={width} height={layout.bodyHeight} chart={false} />
+          )}
         </PaneFrame>
       </>
     );
@@ -54,8 +58,18 @@ export function NarrowBody({ frame, alias, selected, scroll, banner }: NarrowBod
       {subHeader}
       <PaneFrame focused width={width} height={layout.bodyHeight} bordered={false}>
         {focus === 'hosts' && <HostList width={width} visible={layout.hostRows} selected={selected} focused />}
-        {focus === 'gpus' && alias !== undefined && <GpuPane alias={alias} width={width} visible={layout.gpuRows} scroll={scroll.gpu} />}
-        {focus === 'sessions' && alias !== undefined && <SessionsPane alias={alias} width={width} visible={layout.sessionRows} scroll={scroll.sessions} cursor={cursor} />}
+        {focus === 'gpus' && alias !== undefined && (
+          <GpuPane alias={alias} width={width} visible={layout.gpuRows} scroll={scroll.gpu} />
+        )}
+        {focus === 'sessions' && alias !== undefined && (
+          <SessionsPane
+            alias={alias}
+            width={width}
+            visible={layout.sessionRows}
+            scroll={scroll.sessions}
+            cursor={cursor}
+          />
+        )}
       </PaneFrame>
     </>
   );

@@ -1,8 +1,9 @@
 /** A pane: bordered with a title line on wide screens, bare on a phone. Focus shows as a heavier border (and colour when allowed). */
-import React, { type ReactNode } from 'react';
+
 import { Box, Text } from 'ink';
-import { useTheme } from './theme.js';
+import type { ReactNode } from 'react';
 import { safeLine } from '../src/text/sanitise.js';
+import { useTheme } from './theme.js';
 
 export interface PaneFrameProps {
   title?: ReactNode;

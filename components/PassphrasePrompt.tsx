@@ -2,7 +2,7 @@
  * Asks for an encrypted key's passphrase. The secret never reaches props, state or the frame: the
  * screen shows one • per character typed, nothing else. Keys: the passphrase scope (src/cockpit/bindings).
  */
-import React from 'react';
+
 import { Box, Text } from 'ink';
 import type { PendingPrompt } from '../src/state/store.js';
 import { Line } from './Row.js';
@@ -27,7 +27,14 @@ export function PassphrasePrompt({ prompt, typed, width }: PassphrasePromptProps
   const inner = boxWidth - 4;
   const label = 'passphrase: ';
   return (
-    <Box flexDirection="column" width={boxWidth} borderStyle="round" borderColor={theme.border(true)} paddingX={1} flexShrink={0}>
+    <Box
+      flexDirection="column"
+      width={boxWidth}
+      borderStyle="round"
+      borderColor={theme.border(true)}
+      paddingX={1}
+      flexShrink={0}
+    >
       <Text wrap="wrap" bold>
         {prompt.message}
       </Text>

@@ -2,9 +2,9 @@
  * An action's question, as a modal: confirm (y/N; destructive ones say so), input (Enter accepts,
  * Esc dismisses) and choice (j/k + Enter). Its keys are the question scope's (src/cockpit/bindings).
  */
-import React from 'react';
+
 import { Box, Text } from 'ink';
-import { formFor, messageRows, questionRows, type QuestionForm } from '../src/cockpit/questionForm.js';
+import { formFor, messageRows, type QuestionForm, questionRows } from '../src/cockpit/questionForm.js';
 import type { PendingQuestion } from '../src/state/actionsStore.js';
 import { Line } from './Row.js';
 import { useTheme } from './theme.js';
@@ -32,10 +32,19 @@ export function QuestionModal({ pending, form: current, width, height }: Questio
   if (q.kind === 'confirm') hint = destructive ? 'y yes · N/Enter no · Esc no' : 'y yes · n no · Esc no';
   else if (q.kind === 'input') hint = 'Enter accept · Esc dismiss';
   else hint = 'j/k choose · Enter accept · Esc dismiss';
-  const choiceTop = q.kind === 'choice' ? Math.max(0, Math.min(choice - choiceRows + 1, q.choices.length - choiceRows)) : 0;
+  const choiceTop =
+    q.kind === 'choice' ? Math.max(0, Math.min(choice - choiceRows + 1, q.choices.length - choiceRows)) : 0;
 
   return (
-    <Box flexDirection="column" width={boxWidth} borderStyle="round" borderColor={destructive && !theme.noColor ? 'red' : theme.border(true)} paddingX={1} flexShrink={0} overflow="hidden">
+    <Box
+      flexDirection="column"
+      width={boxWidth}
+      borderStyle="round"
+      borderColor={destructive && !theme.noColor ? 'red' : theme.border(true)}
+      paddingX={1}
+      flexShrink={0}
+      overflow="hidden"
+    >
       <Line width={inner} bold tone={destructive ? 'bad' : 'accent'}>
         {q.title}
         {q.kind === 'confirm' ? ' [y/N]' : ''}

@@ -1,5 +1,5 @@
 /** "attempt 3, next try in 12s": the one text that ticks each second, and only while a host waits to reconnect. */
-import React from 'react';
+
 import { Text } from 'ink';
 import { retryText } from '../src/format/connection.js';
 import { useCountdownClock } from './clocks.js';
@@ -8,9 +8,5 @@ import { useTheme } from './theme.js';
 export function RetryCountdown({ attempt, nextRetryAt }: { attempt: number; nextRetryAt: number }) {
   const now = useCountdownClock(nextRetryAt);
   const theme = useTheme();
-  return (
-    <Text {...theme.tone('warn')}>
-      {retryText(attempt, nextRetryAt, now)}
-    </Text>
-  );
+  return <Text {...theme.tone('warn')}>{retryText(attempt, nextRetryAt, now)}</Text>;
 }

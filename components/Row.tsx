@@ -2,8 +2,9 @@
  * One line of fixed-width cells, laid out by planColumns: never wraps, never wider than `width`.
  * Cell and line text is sanitised here: names and messages from a server are printed through these.
  */
-import React, { Children, type ReactNode } from 'react';
+
 import { Box, Text } from 'ink';
+import { Children, type ReactNode } from 'react';
 import type { PlannedColumn } from '../src/format/columns.js';
 import { fitSegments, type Segment } from '../src/format/text.js';
 import { safeLine } from '../src/text/sanitise.js';
@@ -45,12 +46,20 @@ export function Row({ columns, cells, width, inverse, bold, tone }: RowProps) {
       used++;
     }
     fitSegments(toSegments(cells[col.key], col.width), col.width, col.align).forEach((s, j) => {
-      parts.push(s.tone ? <Text key={`${col.key}${j}`} {...theme.tone(s.tone)}>{s.text}</Text> : s.text);
+      parts.push(
+        s.tone ? (
+          <Text key={`${col.key}${j}`} {...theme.tone(s.tone)}>
+            {s.text}
+          </Text>
+        ) : (
+          s.text
+        ),
+      );
     });
     used += col.width;
   });
   // Trailing blanks cost Ink a width computation per character every frame: pad only to show a highlight.
-  if (used < width && inverse) parts.push(" ".repeat(width - used));
+  if (used < width && inverse) parts.push(' '.repeat(width - used));
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end" inverse={inverse} bold={bold} {...theme.tone(tone)}>
@@ -61,12 +70,26 @@ export function Row({ columns, cells, width, inverse, bold, tone }: RowProps) {
 }
 
 /** A single line of text (with optional tone), cut to `width`. */
-export function Line({ width, children, tone, bold, inverse }: { width: number; children: ReactNode; tone?: string; bold?: boolean; inverse?: boolean }) {
+export function Line({
+  width,
+  children,
+  tone,
+  bold,
+  inverse,
+}: {
+  width: number;
+  children: ReactNode;
+  tone?: string;
+  bold?: boolean;
+  inverse?: boolean;
+}) {
   const theme = useTheme();
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end" bold={bold} inverse={inverse} {...theme.tone(tone)}>
-        {typeof children === 'string' ? safeLine(children) : Children.map(children, (c) => (typeof c === 'string' ? safeLine(c) : c))}
+        {typeof children === 'string'
+          ? safeLine(children)
+          : Children.map(children, (c) => (typeof c === 'string' ? safeLine(c) : c))}
       </Text>
     </Box>
   );

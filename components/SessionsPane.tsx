@@ -1,14 +1,14 @@
 /** The selected host's tmux sessions: name, age (on the server's clock), and how each ended. */
-import React, { memo, useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { TmuxSession } from '../src/parsers/tmux.js';
-import { planColumns, type ColumnSpec, type PlannedColumn } from '../src/format/columns.js';
-import { isUp } from '../src/format/connection.js';
-import { formatAge, sessionAgeSeconds, sessionStatus, type SessionKind } from '../src/format/sessions.js';
-import { useMinuteClock } from './clocks.js';
-import { noteRender } from './renderProbe.js';
-import { Line, Row } from './Row.js';
 import { runSessions } from '../src/cockpit/selectors.js';
+import { type ColumnSpec, type PlannedColumn, planColumns } from '../src/format/columns.js';
+import { isUp } from '../src/format/connection.js';
+import { formatAge, type SessionKind, sessionAgeSeconds, sessionStatus } from '../src/format/sessions.js';
+import type { TmuxSession } from '../src/parsers/tmux.js';
+import { useMinuteClock } from './clocks.js';
+import { Line, Row } from './Row.js';
+import { noteRender } from './renderProbe.js';
 import { useTrainyard } from './storeContext.js';
 
 export const SESSION_COLUMNS: readonly ColumnSpec[] = [
@@ -19,9 +19,29 @@ export const SESSION_COLUMNS: readonly ColumnSpec[] = [
 ];
 const SESSION_HEADER = { attached: '', name: 'SESSION', age: 'AGE', status: 'STATUS' };
 
-const STATUS_TONE: Record<SessionKind, string> = { running: 'ok', finished: 'muted', exited: 'muted', crashed: 'bad', killed: 'bad' };
+const STATUS_TONE: Record<SessionKind, string> = {
+  running: 'ok',
+  finished: 'muted',
+  exited: 'muted',
+  crashed: 'bad',
+  killed: 'bad',
+};
 
-const SessionRow = memo(function SessionRow({ session, now, skew, columns, width, selected }: { session: TmuxSession; now: number; skew: number; columns: readonly PlannedColumn[]; width: number; selected?: boolean }) {
+const SessionRow = memo(function SessionRow({
+  session,
+  now,
+  skew,
+  columns,
+  width,
+  selected,
+}: {
+  session: TmuxSession;
+  now: number;
+  skew: number;
+  columns: readonly PlannedColumn[];
+  width: number;
+  selected?: boolean;
+}) {
   noteRender('SessionRow', session.name);
   const status = sessionStatus(session);
   return (
@@ -60,25 +80,55 @@ export function SessionsPane({ alias, width, visible, scroll, cursor }: Sessions
   const host = useTrainyard(
     useShallow((s) => {
       const h = s.hosts[alias];
-      return h ? { sessions: runSessions(h), error: h.sessionsError, skew: h.clockSkewSeconds, up: isUp(h.connection.state), seen: h.sessionsUpdatedAt !== null } : null;
+      return h
+        ? {
+            sessions: runSessions(h),
+            error: h.sessionsError,
+            skew: h.clockSkewSeconds,
+            up: isUp(h.connection.state),
+            seen: h.sessionsUpdatedAt !== null,
+          }
+        : null;
     }),
   );
   const now = useMinuteClock();
   const columns = useMemo(() => planColumns(SESSION_COLUMNS, width), [width]);
-  if (!host) return <Line width={width} tone="muted">no host selected</Line>;
+  if (!host)
+    return (
+      <Line width={width} tone="muted">
+        no host selected
+      </Line>
+    );
   const rows = host.error ? Math.max(0, visible - 1) : visible;
   const top = Math.max(0, Math.min(scroll, host.sessions.length - rows));
   return (
     <>
-      <Row columns={columns} width={width} cells={{ ...SESSION_HEADER, name: `SESSION${moreMarker(top, rows, host.sessions.length)}` }} tone="muted" />
-      {host.error && <Line width={width} tone="bad">{host.error}</Line>}
+      <Row
+        columns={columns}
+        width={width}
+        cells={{ ...SESSION_HEADER, name: `SESSION${moreMarker(top, rows, host.sessions.length)}` }}
+        tone="muted"
+      />
+      {host.error && (
+        <Line width={width} tone="bad">
+          {host.error}
+        </Line>
+      )}
       {!host.error && host.sessions.length === 0 && (
         <Line width={width} tone="muted">
           {host.up ? (host.seen ? 'no tmux sessions' : 'waiting for tmux') : 'not connected'}
         </Line>
       )}
       {host.sessions.slice(top, top + rows).map((session, i) => (
-        <SessionRow key={session.name} session={session} now={now} skew={host.skew} columns={columns} width={width} selected={cursor === top + i} />
+        <SessionRow
+          key={session.name}
+          session={session}
+          now={now}
+          skew={host.skew}
+          columns={columns}
+          width={width}
+          selected={cursor === top + i}
+        />
       ))}
     </>
   );

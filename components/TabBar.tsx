@@ -2,16 +2,17 @@
  * Phone layout's top line: the active tab in brackets (and reverse video), e.g. "[Hosts] GPUs  Sessions",
  * and how many hosts are up. The brackets keep it readable where no styles get through at all.
  */
-import React from 'react';
+
 import { Box, Text } from 'ink';
+import React from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { textWidth } from '../src/format/text.js';
 import { headerCounts } from '../src/cockpit/selectors.js';
-import { useTrainyard } from './storeContext.js';
-import { useWatchdog } from './servicesContext.js';
+import { PANE_TITLES, PANES, type PaneId } from '../src/cockpit/uiState.js';
 import { unreadAlerts } from '../src/cockpit/watchdogHistory.js';
+import { textWidth } from '../src/format/text.js';
+import { useWatchdog } from './servicesContext.js';
+import { useTrainyard } from './storeContext.js';
 import { useTheme } from './theme.js';
-import { PANES, PANE_TITLES, type PaneId } from '../src/cockpit/uiState.js';
 
 /** `active` null: the extra tab (Run, Log or Alerts) is the one on screen. */
 export function TabBar({ active, width, extraTab }: { active: PaneId | null; width: number; extraTab?: string }) {

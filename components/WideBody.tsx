@@ -1,5 +1,5 @@
 /** Wide layout: the host list beside the selected host's GPUs, sessions and latest action, or beside its log or watchdog. */
-import React from 'react';
+
 import { Box } from 'ink';
 import type { Frame } from '../src/cockpit/frame.js';
 import { PANE_CHROME } from '../src/cockpit/layout.js';
@@ -12,7 +12,17 @@ import { PaneFrame } from './PaneFrame.js';
 import { SessionsPane } from './SessionsPane.js';
 import { useUi } from './uiContext.js';
 
-export function WideBody({ frame, alias, selected, scroll }: { frame: Frame; alias: string | undefined; selected: number; scroll: { gpu: number; sessions: number } }) {
+export function WideBody({
+  frame,
+  alias,
+  selected,
+  scroll,
+}: {
+  frame: Frame;
+  alias: string | undefined;
+  selected: number;
+  scroll: { gpu: number; sessions: number };
+}) {
   const ui = useUi((s) => s);
   const layout = frame.layout;
   if (layout.mode !== 'wide') return null;
@@ -21,11 +31,17 @@ export function WideBody({ frame, alias, selected, scroll }: { frame: Frame; ali
   const hosts = (
     <PaneFrame title="Hosts" focused={focus === 'hosts'} width={layout.hostsWidth} height={layout.bodyHeight} bordered>
       <HostListHeader width={layout.hostsWidth - 2} />
-      <HostList width={layout.hostsWidth - 2} visible={layout.hostRows} selected={selected} focused={focus === 'hosts'} />
+      <HostList
+        width={layout.hostsWidth - 2}
+        visible={layout.hostRows}
+        selected={selected}
+        focused={focus === 'hosts'}
+      />
     </PaneFrame>
   );
   if (ui.detail !== 'none') {
-    const title = ui.detail === 'log' ? `Log · ${ui.log?.alias ?? ''} ${ui.log?.session ?? ''}` : `Watchdog · ${alias ?? ''}`;
+    const title =
+      ui.detail === 'log' ? `Log · ${ui.log?.alias ?? ''} ${ui.log?.session ?? ''}` : `Watchdog · ${alias ?? ''}`;
     return (
       <Box flexDirection="row" height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
         {hosts}
@@ -39,18 +55,55 @@ export function WideBody({ frame, alias, selected, scroll }: { frame: Frame; ali
   return (
     <Box flexDirection="row" height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
       {hosts}
-      <Box flexDirection="column" width={layout.detailWidth} height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
-        <PaneFrame title={<GpuTitle alias={alias} />} focused={focus === 'gpus'} width={layout.detailWidth} height={layout.gpuHeight} bordered>
+      <Box
+        flexDirection="column"
+        width={layout.detailWidth}
+        height={layout.bodyHeight}
+        overflow="hidden"
+        flexShrink={0}
+      >
+        <PaneFrame
+          title={<GpuTitle alias={alias} />}
+          focused={focus === 'gpus'}
+          width={layout.detailWidth}
+          height={layout.gpuHeight}
+          bordered
+        >
           {alias !== undefined && <GpuPane alias={alias} width={inner} visible={layout.gpuRows} scroll={scroll.gpu} />}
         </PaneFrame>
         {layout.sessionsHeight > 0 && (
-          <PaneFrame title={<SessionsTitle alias={alias} />} focused={focus === 'sessions'} width={layout.detailWidth} height={layout.sessionsHeight} bordered>
-            {alias !== undefined && <SessionsPane alias={alias} width={inner} visible={layout.sessionRows} scroll={scroll.sessions} cursor={cursor} />}
+          <PaneFrame
+            title={<SessionsTitle alias={alias} />}
+            focused={focus === 'sessions'}
+            width={layout.detailWidth}
+            height={layout.sessionsHeight}
+            bordered
+          >
+            {alias !== undefined && (
+              <SessionsPane
+                alias={alias}
+                width={inner}
+                visible={layout.sessionRows}
+                scroll={scroll.sessions}
+                cursor={cursor}
+              />
+            )}
           </PaneFrame>
         )}
         {frame.actionHeight > 0 && (
-          <PaneFrame title="Action" focused={focus === 'action'} width={layout.detailWidth} height={frame.actionHeight} bordered>
-            <ActionPane alias={alias} width={inner} height={Math.max(0, frame.actionHeight - PANE_CHROME)} scrollBack={ui.actionScroll} />
+          <PaneFrame
+            title="Action"
+            focused={focus === 'action'}
+            width={layout.detailWidth}
+            height={frame.actionHeight}
+            bordered
+          >
+            <ActionPane
+              alias={alias}
+              width={inner}
+              height={Math.max(0, frame.actionHeight - PANE_CHROME)}
+              scrollBack={ui.actionScroll}
+            />
           </PaneFrame>
         )}
       </Box>

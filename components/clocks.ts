@@ -15,10 +15,13 @@ export function useMinuteClock(): number {
   useEffect(() => {
     let timer: NodeJS.Timeout;
     const schedule = () => {
-      timer = setTimeout(() => {
-        setNow(Date.now());
-        schedule();
-      }, 60_000 - (Date.now() % 60_000) + 20);
+      timer = setTimeout(
+        () => {
+          setNow(Date.now());
+          schedule();
+        },
+        60_000 - (Date.now() % 60_000) + 20,
+      );
     };
     schedule();
     return () => clearTimeout(timer);
@@ -34,10 +37,13 @@ export function useCountdownClock(until: number): number {
     const schedule = () => {
       const remaining = until - Date.now();
       if (remaining <= 0) return;
-      timer = setTimeout(() => {
-        setNow(Date.now());
-        schedule();
-      }, (remaining % 1000 || 1000) + 5);
+      timer = setTimeout(
+        () => {
+          setNow(Date.now());
+          schedule();
+        },
+        (remaining % 1000 || 1000) + 5,
+      );
     };
     setNow(Date.now());
     schedule();
@@ -74,7 +80,12 @@ export function useStaleAge(alias: string | undefined): string | null {
     check();
     const unsubscribe = store.subscribe((s, prev) => {
       const [h, p] = [s.hosts[alias], prev.hosts[alias]];
-      if (h?.gpuUpdatedAt !== p?.gpuUpdatedAt || h?.connection.state !== p?.connection.state || h?.gpuError !== p?.gpuError) check();
+      if (
+        h?.gpuUpdatedAt !== p?.gpuUpdatedAt ||
+        h?.connection.state !== p?.connection.state ||
+        h?.gpuError !== p?.gpuError
+      )
+        check();
     });
     return () => {
       unsubscribe();

@@ -12,7 +12,10 @@ export function compactCursorMoves(frame: string): string {
 /** The terminal stream as Ink sees it (size, resize events, raw mode), with frames compacted on the way out. */
 export function compactingStdout<T extends NodeJS.WriteStream>(stdout: T): T {
   const write = (chunk: unknown, ...rest: unknown[]) =>
-    (stdout.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? compactCursorMoves(chunk) : chunk, ...rest);
+    (stdout.write as (...args: unknown[]) => boolean)(
+      typeof chunk === 'string' ? compactCursorMoves(chunk) : chunk,
+      ...rest,
+    );
   return new Proxy(stdout, {
     get(target, prop) {
       if (prop === 'write') return write;

@@ -1,5 +1,5 @@
 /** Starts the full-screen cockpit on the terminal (alternate screen, Ctrl-C handled as a key). */
-import React from 'react';
+
 import { render } from 'ink';
 import type { CockpitController, CockpitServices } from '../src/cockpit/controller.js';
 import type { TrainyardStore } from '../src/state/store.js';
@@ -23,7 +23,11 @@ export interface MountedCockpit {
   unmount(): void;
 }
 
-export function mountCockpit(store: TrainyardStore, controller: CockpitController, opts: CockpitStreams = {}): MountedCockpit {
+export function mountCockpit(
+  store: TrainyardStore,
+  controller: CockpitController,
+  opts: CockpitStreams = {},
+): MountedCockpit {
   const stdout = compactingStdout(opts.stdout ?? process.stdout);
   const instance = render(<App store={store} controller={controller} services={opts.services} />, {
     stdout,
@@ -46,6 +50,10 @@ export function mountCockpit(store: TrainyardStore, controller: CockpitControlle
 }
 
 /** Runs the cockpit until the user quits (q or Ctrl-C, after controller.shutdown()). */
-export async function runCockpit(store: TrainyardStore, controller: CockpitController, opts: CockpitStreams = {}): Promise<void> {
+export async function runCockpit(
+  store: TrainyardStore,
+  controller: CockpitController,
+  opts: CockpitStreams = {},
+): Promise<void> {
   await mountCockpit(store, controller, opts).waitUntilExit();
 }

@@ -3,7 +3,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { CockpitServices } from '../src/cockpit/controller.js';
-import { createActionsStore, type ActionsState } from '../src/state/actionsStore.js';
+import { type ActionsState, createActionsStore } from '../src/state/actionsStore.js';
 import type { WatchdogViewState } from '../src/watchdog/poller.js';
 
 export const ServicesContext = createContext<CockpitServices>({});

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { runLocal } from './execute.js';
-import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
+import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
 
 /** Runs an argv with this terminal (stdio inherited); resolves with its exit code when it ends (on detach). */
 export function runWithTerminal(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
@@ -36,9 +36,12 @@ export async function runAttach(ctx: ActionContext): Promise<Verdict> {
     } else where = 'here';
   }
   if (where === 'new-window') {
-    const r = await runLocal(ctx, ctx.backend.attachCommand(ctx.config.sshConfig, ctx.host, session, 'new-window'), { env: ctx.env });
+    const r = await runLocal(ctx, ctx.backend.attachCommand(ctx.config.sshConfig, ctx.host, session, 'new-window'), {
+      env: ctx.env,
+    });
     if (r.dry) return verdict.ok('dry run: the command above would open the window');
-    if (r.code !== 0) throw new ActionFailure(`tmux new-window failed (exit ${r.code}): ${r.tail.join(' ')}`, 'attach here instead');
+    if (r.code !== 0)
+      throw new ActionFailure(`tmux new-window failed (exit ${r.code}): ${r.tail.join(' ')}`, 'attach here instead');
     return verdict.ok(`opened ${session} on ${ctx.host} in a new tmux window`);
   }
   const command = ctx.backend.attachCommand(ctx.config.sshConfig, ctx.host, session, 'here');
@@ -48,6 +51,10 @@ export async function runAttach(ctx: ActionContext): Promise<Verdict> {
   }
   const code = await ctx.withTerminal(() => runWithTerminal(command.argv, ctx.env));
   if (code === 0) return verdict.ok(`detached from ${session} on ${ctx.host}`);
-  if (code === 255) throw new ActionFailure(`ssh to ${ctx.host} failed`, `test it: ssh -F ${ctx.config.sshConfig} ${ctx.host} true`);
-  throw new ActionFailure(`attach to ${session} on ${ctx.host} ended with exit ${code}`, 'the session may be gone (the Sessions pane, or trainyard status, lists them)');
+  if (code === 255)
+    throw new ActionFailure(`ssh to ${ctx.host} failed`, `test it: ssh -F ${ctx.config.sshConfig} ${ctx.host} true`);
+  throw new ActionFailure(
+    `attach to ${session} on ${ctx.host} ended with exit ${code}`,
+    'the session may be gone (the Sessions pane, or trainyard status, lists them)',
+  );
 }

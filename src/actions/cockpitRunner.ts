@@ -26,12 +26,13 @@ export function createCockpitRunner(fleet: Fleet, options: CockpitRunnerOptions 
       const monitor = fleet.monitor(host);
       if (!monitor) throw new Error(`${host} is not one of the configured hosts`);
       const c = monitor.connection;
-      if (c && !c.isReady) throw new NotConnectedError(`${c.info.error ?? c.info.state}${c.info.hint ? ` — ${c.info.hint}` : ''}`);
+      if (c && !c.isReady)
+        throw new NotConnectedError(`${c.info.error ?? c.info.state}${c.info.hint ? ` — ${c.info.hint}` : ''}`);
       return monitor.transport;
     },
     gpuSamples: (host) => {
       const h = fleet.store.getState().hosts[host];
-      return h && h.gpus.length ? h.gpus : null;
+      return h?.gpus.length ? h.gpus : null;
     },
   });
 }

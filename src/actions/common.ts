@@ -1,16 +1,24 @@
 /** Small helpers every action uses. */
 import { randomBytes } from 'node:crypto';
 import type { ResolvedProject } from './project.js';
-import { ActionFailure, type ActionContext } from './types.js';
+import { type ActionContext, ActionFailure } from './types.js';
 
 export function requireProject(ctx: ActionContext): ResolvedProject {
-  if (!ctx.project) throw new ActionFailure(`${ctx.action} needs a project`, 'pass the project name, e.g. trainyard sync mnist --host gpu-a');
+  if (!ctx.project)
+    throw new ActionFailure(
+      `${ctx.action} needs a project`,
+      'pass the project name, e.g. trainyard sync mnist --host gpu-a',
+    );
   return ctx.project;
 }
 
 /** "mnist-3f2a": the project name made tmux-safe plus a short random id. */
 export function defaultSessionName(project: string): string {
-  const base = project.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '').slice(0, 24) || 'run';
+  const base =
+    project
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^[-_]+|[-_]+$/g, '')
+      .slice(0, 24) || 'run';
   return `${base}-${randomBytes(2).toString('hex')}`;
 }
 

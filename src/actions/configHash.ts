@@ -30,6 +30,10 @@ function canonical(value: unknown): string {
 }
 
 export function configHash(c: HashedConfig): string {
-  const material = { ...c, secretNames: [...c.secretNames].sort(), git: { commit: c.git.commit, diffHash: c.git.diffHash } };
+  const material = {
+    ...c,
+    secretNames: [...c.secretNames].sort(),
+    git: { commit: c.git.commit, diffHash: c.git.diffHash },
+  };
   return createHash('sha256').update(canonical(material)).digest('hex').slice(0, 16);
 }

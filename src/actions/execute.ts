@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import type { CommandExec } from '../backends/runBackend.js';
 import { describeCommand, type LocalCommand, type RemoteCommand } from '../commands/value.js';
 import { NotConnectedError } from '../ssh/connection.js';
-import { LineSplitter, type ExecResult, type StreamHandle, type Transport } from '../transport/types.js';
+import { type ExecResult, LineSplitter, type StreamHandle, type Transport } from '../transport/types.js';
 import { ActionCancelled, ActionFailure, type OutputKind } from './types.js';
 
 export interface ActionIo {
@@ -34,8 +34,17 @@ async function execOnce(io: ActionIo, command: RemoteCommand, opts: { timeoutMs?
   try {
     return await io.transport.exec(command, { stdin: command.stdin, timeoutMs: opts.timeoutMs, signal: io.signal });
   } catch (error) {
-    if (error instanceof NotConnectedError) throw new ActionFailure(`${command.host} is not connected: ${error.message}`, 'wait for the host to come back (the Hosts pane shows why it is down), or check it with: trainyard doctor', 'not-connected');
-    throw new ActionFailure(`${command.host}: ${(error as Error).message}`, 'check the host with: trainyard doctor', 'not-connected');
+    if (error instanceof NotConnectedError)
+      throw new ActionFailure(
+        `${command.host} is not connected: ${error.message}`,
+        'wait for the host to come back (the Hosts pane shows why it is down), or check it with: trainyard doctor',
+        'not-connected',
+      );
+    throw new ActionFailure(
+      `${command.host}: ${(error as Error).message}`,
+      'check the host with: trainyard doctor',
+      'not-connected',
+    );
   }
 }
 
@@ -50,7 +59,11 @@ const stillConnected = (t: Transport) => {
  * (the ssh2 exec race described in the report), not that the command failed: a command that may
  * run twice is run again; for the others the failure says so (cause "lost-exit-status").
  */
-export async function runCommand(io: ActionIo, command: RemoteCommand, opts: { timeoutMs?: number } = {}): Promise<RunResult> {
+export async function runCommand(
+  io: ActionIo,
+  command: RemoteCommand,
+  opts: { timeoutMs?: number } = {},
+): Promise<RunResult> {
   throwIfAborted(io.signal);
   if (io.dryRun) {
     printDry(io, command);
@@ -65,10 +78,20 @@ export async function runCommand(io: ActionIo, command: RemoteCommand, opts: { t
   }
   if (lost(result)) {
     if (stillConnected(io.transport)) {
-      throw new ActionFailure(`${command.host}: "${command.purpose}" ended without an exit status`, 'look at the host (the Sessions pane), then run the action again', 'lost-exit-status');
+      throw new ActionFailure(
+        `${command.host}: "${command.purpose}" ended without an exit status`,
+        'look at the host (the Sessions pane), then run the action again',
+        'lost-exit-status',
+      );
     }
-    const why = (io.transport as { info?: { error: string | null } }).info?.error ?? (result.stderr.trim().split('\n').pop() || 'connection lost');
-    throw new ActionFailure(`${command.host}: the connection dropped while running "${command.purpose}" (${why})`, 'run the action again once the host is back', 'not-connected');
+    const why =
+      (io.transport as { info?: { error: string | null } }).info?.error ??
+      (result.stderr.trim().split('\n').pop() || 'connection lost');
+    throw new ActionFailure(
+      `${command.host}: the connection dropped while running "${command.purpose}" (${why})`,
+      'run the action again once the host is back',
+      'not-connected',
+    );
   }
   return result;
 }
@@ -79,12 +102,21 @@ export function backendExec(io: ActionIo): CommandExec {
 }
 
 /** A long remote command with its output as lines (the smoke test); lines rewritten with \r (tqdm) reach onProgress. */
-export function streamCommand(io: ActionIo, command: RemoteCommand, onLine: (line: string, kind: OutputKind) => void, onProgress?: (text: string) => void): StreamHandle {
+export function streamCommand(
+  io: ActionIo,
+  command: RemoteCommand,
+  onLine: (line: string, kind: OutputKind) => void,
+  onProgress?: (text: string) => void,
+): StreamHandle {
   if (io.dryRun) {
     printDry(io, command);
     return { cancel: () => {}, done: Promise.resolve({ stdout: '', stderr: '', code: 0 }) };
   }
-  return io.transport.stream(command, { onLine: (l) => onLine(l, 'out'), onErrLine: (l) => onLine(l, 'err'), onProgress });
+  return io.transport.stream(command, {
+    onLine: (l) => onLine(l, 'out'),
+    onErrLine: (l) => onLine(l, 'err'),
+    onProgress,
+  });
 }
 
 export interface LocalRun {
@@ -103,7 +135,13 @@ export interface LocalRun {
 export async function runLocal(
   io: Pick<ActionIo, 'dryRun' | 'signal' | 'output'>,
   command: LocalCommand,
-  opts: { onLine?: (line: string, stream: 'out' | 'err') => void; splitCr?: boolean; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    onLine?: (line: string, stream: 'out' | 'err') => void;
+    splitCr?: boolean;
+    timeoutMs?: number;
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<LocalRun> {
   throwIfAborted(io.signal);
   if (io.dryRun) {
@@ -111,7 +149,15 @@ export async function runLocal(
     if (!command.readOnly) return { code: 0, signal: null, cancelled: false, tail: [], dry: true };
   }
   const [file, ...args] = command.argv;
-  const child = execa(file, args, { reject: false, stdin: 'ignore', buffer: false, detached: true, cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs });
+  const child = execa(file, args, {
+    reject: false,
+    stdin: 'ignore',
+    buffer: false,
+    detached: true,
+    cwd: opts.cwd,
+    env: opts.env,
+    timeout: opts.timeoutMs,
+  });
   const tail: string[] = [];
   const keep = (line: string, stream: 'out' | 'err') => {
     tail.push(line);
@@ -138,16 +184,31 @@ export async function runLocal(
   out.end();
   err.end();
   if (result.failed && result.exitCode === undefined && !result.signal && !cancelled) {
-    const why = (result as { code?: string }).code === 'ENOENT' ? `${file} is not installed here` : String(result.message ?? 'failed to start').split('\n')[0];
-    throw new ActionFailure(`cannot run ${file}: ${why}`, file === 'rsync' ? 'install rsync (apt-get install rsync / brew install rsync)' : null);
+    const why =
+      (result as { code?: string }).code === 'ENOENT'
+        ? `${file} is not installed here`
+        : String(result.message ?? 'failed to start').split('\n')[0];
+    throw new ActionFailure(
+      `cannot run ${file}: ${why}`,
+      file === 'rsync' ? 'install rsync (apt-get install rsync / brew install rsync)' : null,
+    );
   }
   return { code: result.exitCode ?? null, signal: result.signal ?? null, cancelled, tail };
 }
 
 /** Reads a local argv's whole stdout (small read-only queries: git). */
-export async function readLocal(command: LocalCommand, cwd?: string): Promise<{ code: number | null; bytes: Buffer; stdout: string }> {
+export async function readLocal(
+  command: LocalCommand,
+  cwd?: string,
+): Promise<{ code: number | null; bytes: Buffer; stdout: string }> {
   const [file, ...args] = command.argv;
-  const r = await execa(file, args, { reject: false, stdin: 'ignore', cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+  const r = await execa(file, args, {
+    reject: false,
+    stdin: 'ignore',
+    cwd,
+    encoding: 'buffer',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const bytes = Buffer.from((r.stdout ?? new Uint8Array()) as Uint8Array);
   return { code: r.exitCode ?? null, bytes, stdout: bytes.toString('utf8') };
 }

@@ -1,14 +1,19 @@
 /** Which GPUs a launch gets: all, the least-used ones, or the ones the user picked → CUDA_VISIBLE_DEVICES. */
 import { gpuQueryCommand } from '../commands/projectCommands.js';
-import { describeGpuFailure, parseGpuLine, type GpuSample } from '../parsers/nvidiaSmi.js';
+import { describeGpuFailure, type GpuSample, parseGpuLine } from '../parsers/nvidiaSmi.js';
+import { type ActionIo, runCommand } from './execute.js';
 import { gpuChoiceProblem } from './project.js';
-import { runCommand, type ActionIo } from './execute.js';
 import { ActionFailure } from './types.js';
 
 /** Least used first: memory in use, then utilisation, then index. */
 export function leastUsed(gpus: readonly GpuSample[], count: number): number[] {
   return [...gpus]
-    .sort((a, b) => (a.memoryUsedMiB ?? Infinity) - (b.memoryUsedMiB ?? Infinity) || (a.utilization ?? Infinity) - (b.utilization ?? Infinity) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        (a.memoryUsedMiB ?? Infinity) - (b.memoryUsedMiB ?? Infinity) ||
+        (a.utilization ?? Infinity) - (b.utilization ?? Infinity) ||
+        a.index - b.index,
+    )
     .slice(0, count)
     .map((g) => g.index)
     .sort((a, b) => a - b);
@@ -21,22 +26,38 @@ export interface GpuDecision {
   why: string;
 }
 
-export async function chooseGpus(io: ActionIo, host: string, choice: string, samples: GpuSample[] | null): Promise<GpuDecision> {
+export async function chooseGpus(
+  io: ActionIo,
+  host: string,
+  choice: string,
+  samples: GpuSample[] | null,
+): Promise<GpuDecision> {
   const problem = gpuChoiceProblem(choice);
   if (problem) throw new ActionFailure(problem, 'pass --gpus all, --gpus least-used[:N] or --gpus 0,1');
   if (choice === 'all') return { visible: null, why: 'all GPUs' };
   if (/^\d+(,\d+)*$/.test(choice)) return { visible: choice, why: `GPUs ${choice} (picked)` };
   const count = Number(choice.split(':')[1] ?? '1');
-  let gpus = samples && samples.length ? samples : null;
-  let source = 'the cockpit\'s latest sample';
+  let gpus = samples?.length ? samples : null;
+  let source = "the cockpit's latest sample";
   if (!gpus) {
     const r = await runCommand(io, gpuQueryCommand(host), { timeoutMs: 15_000 });
     if (r.dry) return { visible: '<least-used>', why: 'least-used GPUs (read at launch)' };
-    gpus = r.stdout.split('\n').map(parseGpuLine).filter((g): g is GpuSample => g !== null);
-    if (r.code !== 0 || gpus.length === 0) throw new ActionFailure(`cannot pick the least-used GPUs on ${host}: ${describeGpuFailure(r.code, r.stdout + r.stderr)}`, 'choose GPUs yourself (--gpus 0,1) or all (--gpus all)');
+    gpus = r.stdout
+      .split('\n')
+      .map(parseGpuLine)
+      .filter((g): g is GpuSample => g !== null);
+    if (r.code !== 0 || gpus.length === 0)
+      throw new ActionFailure(
+        `cannot pick the least-used GPUs on ${host}: ${describeGpuFailure(r.code, r.stdout + r.stderr)}`,
+        'choose GPUs yourself (--gpus 0,1) or all (--gpus all)',
+      );
     source = 'nvidia-smi';
   }
-  if (count > gpus.length) throw new ActionFailure(`${host} has ${gpus.length} GPU(s); ${count} were asked for`, `use --gpus least-used:${gpus.length} or fewer`);
+  if (count > gpus.length)
+    throw new ActionFailure(
+      `${host} has ${gpus.length} GPU(s); ${count} were asked for`,
+      `use --gpus least-used:${gpus.length} or fewer`,
+    );
   const picked = leastUsed(gpus, count);
   const desc = picked.map((i) => {
     const g = gpus!.find((x) => x.index === i)!;

@@ -1,9 +1,9 @@
 /** What an action learns about a host before it acts: one read-only look, through the host's run backend. */
-import { RunBackendError, type HostSnapshot } from '../backends/runBackend.js';
+import { type HostSnapshot, RunBackendError } from '../backends/runBackend.js';
 import { backendExec } from './execute.js';
-import { ActionFailure, type ActionContext } from './types.js';
+import { type ActionContext, ActionFailure } from './types.js';
 
-export { liveRunsOf, resolveRemoteDir, type HostSnapshot, type Run as RunOnHost } from '../backends/runBackend.js';
+export { type HostSnapshot, liveRunsOf, type Run as RunOnHost, resolveRemoteDir } from '../backends/runBackend.js';
 
 export async function probeHost(ctx: ActionContext, host: string, rawRemoteDir: string): Promise<HostSnapshot> {
   try {

@@ -6,7 +6,7 @@
 import type { LaunchRequest, LaunchResult } from '../backends/runBackend.js';
 import { logEndCommand } from '../commands/projectCommands.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
-import { secretsFile, type RunManifest } from '../runs/layout.js';
+import { type RunManifest, secretsFile } from '../runs/layout.js';
 import { buildResumeCommand } from '../runs/restart.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { defaultSessionName, requireProject, sleep } from './common.js';
@@ -14,10 +14,10 @@ import { configHash } from './configHash.js';
 import { backendExec, runCommand } from './execute.js';
 import { readGitInfo } from './gitInfo.js';
 import { chooseGpus, leastUsed } from './gpuChoice.js';
-import { probeHost, type HostSnapshot } from './hostState.js';
+import { type HostSnapshot, probeHost } from './hostState.js';
 import { readLocalManifests, writeLocalManifest } from './localManifests.js';
 import { absoluteOnServer, logPathFor, type ResolvedProject } from './project.js';
-import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
+import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
 
 const WRITER = 'trainyard 0.1';
 
@@ -40,15 +40,23 @@ function gpuUse(g: GpuSample): string {
  * GPU choices for the question: the least-used k (naming the ones they would be now), each GPU
  * with its use, and all. Defaults to the project's choice when it names one, else the least-used GPU.
  */
-function gpuChoices(ctx: ActionContext, configured: string | undefined, fallback: string): { choices: { value: string; label: string }[]; defaultValue: string } {
+function gpuChoices(
+  ctx: ActionContext,
+  configured: string | undefined,
+  fallback: string,
+): { choices: { value: string; label: string }[]; defaultValue: string } {
   const samples = ctx.gpuSamples() ?? [];
   const n = samples.length;
   const choices: { value: string; label: string }[] = [];
   for (let k = 1; k < Math.max(n, 2); k++) {
     const which = n ? ` (now ${leastUsed(samples, k).join(',')})` : '';
-    choices.push({ value: k === 1 ? 'least-used' : `least-used:${k}`, label: `the ${k === 1 ? '' : `${k} `}least-used GPU${k === 1 ? '' : 's'}${which}` });
+    choices.push({
+      value: k === 1 ? 'least-used' : `least-used:${k}`,
+      label: `the ${k === 1 ? '' : `${k} `}least-used GPU${k === 1 ? '' : 's'}${which}`,
+    });
   }
-  for (const g of [...samples].sort((a, b) => a.index - b.index)) choices.push({ value: String(g.index), label: `GPU ${g.index} · ${gpuUse(g)}` });
+  for (const g of [...samples].sort((a, b) => a.index - b.index))
+    choices.push({ value: String(g.index), label: `GPU ${g.index} · ${gpuUse(g)}` });
   choices.push({ value: 'all', label: 'all GPUs' });
   // Without a sample (the CLI, where nobody is asked) the project's default stands.
   const defaultValue = configured ?? (n ? 'least-used' : fallback);
@@ -57,7 +65,11 @@ function gpuChoices(ctx: ActionContext, configured: string | undefined, fallback
 }
 
 /** Session name and GPUs: from the parameters, else asked (the cockpit) or defaulted (the CLI). */
-async function chooseSessionAndGpus(ctx: ActionContext, p: ResolvedProject, snap: HostSnapshot): Promise<{ session: string; gpuChoice: string }> {
+async function chooseSessionAndGpus(
+  ctx: ActionContext,
+  p: ResolvedProject,
+  snap: HostSnapshot,
+): Promise<{ session: string; gpuChoice: string }> {
   let session = ctx.params.session;
   if (session === undefined) {
     const suggested = defaultSessionName(p.name);
@@ -66,18 +78,33 @@ async function chooseSessionAndGpus(ctx: ActionContext, p: ResolvedProject, snap
       title: 'Session name',
       message: `tmux session for ${p.name} on ${ctx.host}`,
       defaultValue: suggested,
-      validate: (v) => ctx.backend.nameProblem(v) ?? (snap.takenNames.includes(v) ? `a session named ${v} already exists` : null),
+      validate: (v) =>
+        ctx.backend.nameProblem(v) ?? (snap.takenNames.includes(v) ? `a session named ${v} already exists` : null),
     });
     if (answer === null) throw new ActionCancelled('no session name given', true);
     session = answer.trim() || suggested;
   }
   const problem = ctx.backend.nameProblem(session);
-  if (problem) throw new ActionFailure(`cannot use session name ${JSON.stringify(session)}: ${problem}`, 'pick another name (letters, digits, - and _ always work)');
-  if (snap.takenNames.includes(session)) throw new ActionFailure(`a tmux session named ${session} already exists on ${ctx.host}`, 'pick another name, or stop that session first');
+  if (problem)
+    throw new ActionFailure(
+      `cannot use session name ${JSON.stringify(session)}: ${problem}`,
+      'pick another name (letters, digits, - and _ always work)',
+    );
+  if (snap.takenNames.includes(session))
+    throw new ActionFailure(
+      `a tmux session named ${session} already exists on ${ctx.host}`,
+      'pick another name, or stop that session first',
+    );
   let gpuChoice = ctx.params.gpus;
   if (gpuChoice === undefined) {
     const { choices, defaultValue } = gpuChoices(ctx, ctx.config.projects[p.name]?.gpus, p.gpus);
-    const answer = await ctx.ask({ kind: 'choice', title: 'GPUs', message: `GPUs for ${session}`, choices, defaultValue });
+    const answer = await ctx.ask({
+      kind: 'choice',
+      title: 'GPUs',
+      message: `GPUs for ${session}`,
+      choices,
+      defaultValue,
+    });
     if (answer === null) throw new ActionCancelled('no GPUs chosen', true);
     gpuChoice = answer;
   }
@@ -85,22 +112,47 @@ async function chooseSessionAndGpus(ctx: ActionContext, p: ResolvedProject, snap
 }
 
 /** Launches `command` for project p on the host probed in snap. Shared by launch and restart. */
-export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: HostSnapshot, command: string, plan: LaunchPlan): Promise<Verdict> {
+export async function launchRun(
+  ctx: ActionContext,
+  p: ResolvedProject,
+  snap: HostSnapshot,
+  command: string,
+  plan: LaunchPlan,
+): Promise<Verdict> {
   const host = ctx.host;
-  if (snap.backendError) throw new ActionFailure(`${host}: ${snap.backendError}`, 'install tmux on the host (apt-get install tmux)');
-  if (!snap.remoteDirExists) throw new ActionFailure(`${snap.remoteDir} does not exist on ${host}`, `sync the code first: trainyard sync ${p.name} --host ${host}`);
+  if (snap.backendError)
+    throw new ActionFailure(`${host}: ${snap.backendError}`, 'install tmux on the host (apt-get install tmux)');
+  if (!snap.remoteDirExists)
+    throw new ActionFailure(
+      `${snap.remoteDir} does not exist on ${host}`,
+      `sync the code first: trainyard sync ${p.name} --host ${host}`,
+    );
   const { session, gpuChoice } = await chooseSessionAndGpus(ctx, p, snap);
   const [gpus, git] = await Promise.all([chooseGpus(ctx, host, gpuChoice, ctx.gpuSamples()), readGitInfo(p.localDir)]);
-  const secrets = collectSecrets({ name: p.name, project: { env: ctx.config.projects[p.name]?.env, secretNames: p.secretNames, envFile: p.envFile }, env: ctx.env });
+  const secrets = collectSecrets({
+    name: p.name,
+    project: { env: ctx.config.projects[p.name]?.env, secretNames: p.secretNames, envFile: p.envFile },
+    env: ctx.env,
+  });
   const secretNames = Object.keys(secrets);
   ctx.addSecrets(Object.values(secrets));
-  const hash = configHash({ project: p.name, command: p.train, env: p.env, secretNames, activation: p.activation, git });
+  const hash = configHash({
+    project: p.name,
+    command: p.train,
+    env: p.env,
+    secretNames,
+    activation: p.activation,
+    git,
+  });
 
   if (plan.checkDuplicates) {
     const here = snap.runs.filter((r) => r.manifest.configHash === hash);
     const elsewhere = (await readLocalManifests(ctx.dataDir)).filter((m) => m.configHash === hash && m.host !== host);
     const seen = [
-      ...here.map((r) => `${r.manifest.session} on ${host}: ${r.state === 'running' ? 'RUNNING now' : r.state === 'exited' ? `ran, exit ${r.exitCode}` : r.state}, started ${r.manifest.startedAt}`),
+      ...here.map(
+        (r) =>
+          `${r.manifest.session} on ${host}: ${r.state === 'running' ? 'RUNNING now' : r.state === 'exited' ? `ran, exit ${r.exitCode}` : r.state}, started ${r.manifest.startedAt}`,
+      ),
       ...elsewhere.map((m) => `${m.session} on ${m.host}: launched ${m.startedAt}`),
     ];
     if (seen.length > 0) {
@@ -167,10 +219,23 @@ export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: Ho
     if ((await ctx.backend.liveState(exec, host, session)).kind === 'absent') throw error;
     started = { kind: 'started' };
   }
-  if (started.kind === 'dry') return verdict.ok(`dry run: the commands above would launch ${session}`, [], { session, manifest });
-  if (started.kind === 'name-taken') throw new ActionFailure(`a ${ctx.backend.kind} session named ${session} already exists on ${host}`, 'pick another name');
-  if (started.kind === 'missing') throw new ActionFailure(`${started.what} is not installed on ${host}`, `install it there (apt-get install ${started.what})`);
-  if (started.kind === 'failed') throw new ActionFailure(`launch on ${host} failed (exit ${started.code}): ${started.output}`, 'check free space and permissions in ~/.trainyard on the host');
+  if (started.kind === 'dry')
+    return verdict.ok(`dry run: the commands above would launch ${session}`, [], { session, manifest });
+  if (started.kind === 'name-taken')
+    throw new ActionFailure(
+      `a ${ctx.backend.kind} session named ${session} already exists on ${host}`,
+      'pick another name',
+    );
+  if (started.kind === 'missing')
+    throw new ActionFailure(
+      `${started.what} is not installed on ${host}`,
+      `install it there (apt-get install ${started.what})`,
+    );
+  if (started.kind === 'failed')
+    throw new ActionFailure(
+      `launch on ${host} failed (exit ${started.code}): ${started.output}`,
+      'check free space and permissions in ~/.trainyard on the host',
+    );
   const localFile = await writeLocalManifest(ctx.dataDir, manifest).catch((e: Error) => {
     ctx.output(`could not write the local manifest: ${e.message}`, 'warn');
     return null;
@@ -184,7 +249,13 @@ export async function launchRun(ctx: ActionContext, p: ResolvedProject, snap: Ho
       const tail = await runCommand(ctx, logEndCommand(host, log, 15), { timeoutMs: 10_000 });
       const lines = tail.stdout.split('\n').filter(Boolean);
       for (const l of lines) ctx.output(l, 'out');
-      return verdict.failed(`${session} started but ended within ${(verifyMs / 1000).toFixed(1)} s (exit ${live.exitCode ?? '?'})`, 'read the end of the log above; a smoke test (t) shows such problems faster', lines.filter((l) => !l.startsWith('[trainyard]')).slice(-2), 'ended-at-once', { session, manifest });
+      return verdict.failed(
+        `${session} started but ended within ${(verifyMs / 1000).toFixed(1)} s (exit ${live.exitCode ?? '?'})`,
+        'read the end of the log above; a smoke test (t) shows such problems faster',
+        lines.filter((l) => !l.startsWith('[trainyard]')).slice(-2),
+        'ended-at-once',
+        { session, manifest },
+      );
     }
   }
   return verdict.ok(
@@ -204,5 +275,10 @@ export async function runLaunch(ctx: ActionContext): Promise<Verdict> {
   const p = requireProject(ctx);
   ctx.output(`› looking at ${ctx.host}`, 'step');
   const snap = await probeHost(ctx, ctx.host, p.remoteDir);
-  return launchRun(ctx, p, snap, buildResumeCommand(p.train, null, null), { parent: null, resumedFrom: null, restartCount: 0, checkDuplicates: true });
+  return launchRun(ctx, p, snap, buildResumeCommand(p.train, null, null), {
+    parent: null,
+    resumedFrom: null,
+    restartCount: 0,
+    checkDuplicates: true,
+  });
 }

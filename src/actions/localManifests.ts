@@ -6,7 +6,10 @@ import { projectFileSlug, type RunManifest } from '../runs/layout.js';
 
 /** $XDG_DATA_HOME/trainyard, else ~/.local/share/trainyard. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(homedir(), '.local', 'share');
+  const base =
+    env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
+      ? env.XDG_DATA_HOME
+      : path.join(homedir(), '.local', 'share');
   return path.join(base, 'trainyard');
 }
 

@@ -2,13 +2,14 @@
  * A project as the actions use it: the config entry with defaults filled in, checked, and the
  * host's own remote directory chosen. Problems name the field and the fix, like config errors.
  */
-import { resumeTemplateProblem } from '../runs/resumeTemplate.js';
+
+import { DEFAULT_PULL_EXCLUDES, DEFAULT_SYNC_EXCLUDES } from '../commands/rsync.js';
+import type { Activation } from '../commands/runScript.js';
 import { ConfigError } from '../config/load.js';
 import { expandHome } from '../config/paths.js';
 import type { Config, ProjectConfig } from '../config/types.js';
-import { DEFAULT_PULL_EXCLUDES, DEFAULT_SYNC_EXCLUDES } from '../commands/rsync.js';
-import type { Activation } from '../commands/runScript.js';
 import { DEFAULT_LOG_TEMPLATE } from '../runs/layout.js';
+import { resumeTemplateProblem } from '../runs/resumeTemplate.js';
 
 export interface ResolvedProject {
   name: string;
@@ -62,16 +63,26 @@ export function resolveProject(config: Config, name: string, host: string): Reso
   }
   const problems: string[] = [];
   const f = (field: string) => `projects.${name}.${field}`;
-  if (!p.local.startsWith('/') && !p.local.startsWith('~')) problems.push(`${f('local')} must be absolute or start with ~ — fix: e.g. "~/${name}"`);
+  if (!p.local.startsWith('/') && !p.local.startsWith('~'))
+    problems.push(`${f('local')} must be absolute or start with ~ — fix: e.g. "~/${name}"`);
   if (p.conda && p.venv) problems.push(`${f('conda')} and ${f('venv')} are both set — fix: keep one of them`);
-  for (const key of Object.keys(p.env ?? {})) if (!NAME.test(key)) problems.push(`${f(`env.${key}`)} is not a variable name — fix: letters, digits and _ only, not starting with a digit`);
-  for (const key of p.secretEnv ?? []) if (!NAME.test(key)) problems.push(`${f('secretEnv')} has "${key}", not a variable name — fix: letters, digits and _ only`);
+  for (const key of Object.keys(p.env ?? {}))
+    if (!NAME.test(key))
+      problems.push(
+        `${f(`env.${key}`)} is not a variable name — fix: letters, digits and _ only, not starting with a digit`,
+      );
+  for (const key of p.secretEnv ?? [])
+    if (!NAME.test(key))
+      problems.push(`${f('secretEnv')} has "${key}", not a variable name — fix: letters, digits and _ only`);
   if (p.gpus !== undefined && gpuChoiceProblem(p.gpus)) problems.push(`${f('gpus')} ${gpuChoiceProblem(p.gpus)}`);
   if (p.resume !== undefined && p.resume.trim() !== '') {
     const problem = resumeTemplateProblem(p.resume);
     if (problem) problems.push(`${f('resume')} ${problem}`);
   }
-  if (p.results !== undefined && (p.results.startsWith('/') || p.results.split('/').includes('..') || p.results.trim() === '')) {
+  if (
+    p.results !== undefined &&
+    (p.results.startsWith('/') || p.results.split('/').includes('..') || p.results.trim() === '')
+  ) {
     problems.push(`${f('results')} must be a directory inside the project, relative to "remote" — fix: e.g. "outputs"`);
   }
   if (problems.length) throw new ConfigError(config.file, problems);
@@ -99,7 +110,11 @@ export function resolveProject(config: Config, name: string, host: string): Reso
     gpus: p.gpus ?? 'all',
     stopGraceSeconds: p.stopGraceSeconds ?? 10,
     metrics: p.metrics,
-    autoRestart: { enabled: p.autoRestart?.enabled ?? false, max: p.autoRestart?.max ?? 3, backoffSeconds: p.autoRestart?.backoffSeconds ?? 60 },
+    autoRestart: {
+      enabled: p.autoRestart?.enabled ?? false,
+      max: p.autoRestart?.max ?? 3,
+      backoffSeconds: p.autoRestart?.backoffSeconds ?? 60,
+    },
   };
 }
 

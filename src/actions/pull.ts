@@ -8,24 +8,38 @@ import { pullArgv } from '../commands/rsync.js';
 import type { LocalCommand } from '../commands/value.js';
 import { LOCAL_HOST } from '../config/load.js';
 import { requireProject } from './common.js';
-import { controlPathFor, prepareSharedConnection } from './sshMux.js';
 import { runLocal } from './execute.js';
 import { probeHost } from './hostState.js';
 import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats } from './parsers/rsync.js';
-import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
+import { controlPathFor, prepareSharedConnection } from './sshMux.js';
+import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
 
 export async function runPull(ctx: ActionContext): Promise<Verdict> {
   const p = requireProject(ctx);
   ctx.output(`› looking at ${ctx.host}`, 'step');
   const controlPath = ctx.host === LOCAL_HOST ? null : controlPathFor(ctx.env);
-  const shared = controlPath && !ctx.dryRun ? prepareSharedConnection(ctx.config.sshConfig, controlPath, ctx.host) : Promise.resolve(null);
+  const shared =
+    controlPath && !ctx.dryRun
+      ? prepareSharedConnection(ctx.config.sshConfig, controlPath, ctx.host)
+      : Promise.resolve(null);
   const [snap] = await Promise.all([probeHost(ctx, ctx.host, p.remoteDir), shared]);
-  if (!snap.remoteDirExists) throw new ActionFailure(`${snap.remoteDir} does not exist on ${ctx.host}`, `nothing to pull; sync and launch first`);
+  if (!snap.remoteDirExists)
+    throw new ActionFailure(
+      `${snap.remoteDir} does not exist on ${ctx.host}`,
+      `nothing to pull; sync and launch first`,
+    );
   const remote = `${snap.remoteDir}/${p.results}`;
   const local = path.join(p.localDir, p.results);
   const command: LocalCommand = {
     where: 'local',
-    argv: pullArgv({ host: ctx.host === LOCAL_HOST ? null : ctx.host, sshConfig: ctx.config.sshConfig, remoteDir: remote, localDir: local, excludes: p.pullExcludes, controlPath }),
+    argv: pullArgv({
+      host: ctx.host === LOCAL_HOST ? null : ctx.host,
+      sshConfig: ctx.config.sshConfig,
+      remoteDir: remote,
+      localDir: local,
+      excludes: p.pullExcludes,
+      controlPath,
+    }),
     purpose: `fetch results ${ctx.host}:${remote} → ${local} (no checkpoints or weights, never deletes here)`,
   };
   if (!ctx.dryRun) await mkdir(local, { recursive: true });
@@ -39,9 +53,17 @@ export async function runPull(ctx: ActionContext): Promise<Verdict> {
     splitCr: true,
     onLine: (line, stream) => {
       const prog = parseProgressLine(line);
-      if (prog) return ctx.progress({ fraction: prog.fraction, label: 'fetching results', bytes: prog.bytes, rate: prog.rate, eta: prog.eta });
+      if (prog)
+        return ctx.progress({
+          fraction: prog.fraction,
+          label: 'fetching results',
+          bytes: prog.bytes,
+          rate: prog.rate,
+          eta: prog.eta,
+        });
       const item = parseItemizeLine(line);
-      if (item && !item.isDir && (item.kind === 'created' || item.kind === 'updated')) arrived.push({ path: item.path, kind: item.kind });
+      if (item && !item.isDir && (item.kind === 'created' || item.kind === 'updated'))
+        arrived.push({ path: item.path, kind: item.kind });
       else if (stream === 'err' && line.trim()) errors.push(line);
       else if (!item && line.trim()) statsLines.push(line);
     },
@@ -52,8 +74,15 @@ export async function runPull(ctx: ActionContext): Promise<Verdict> {
   for (const e of errors.slice(0, 20)) ctx.output(e, 'err');
   if (r.code !== 0) {
     const missing = errors.some((e) => /No such file or directory/.test(e) && e.includes(p.results));
-    if (missing) throw new ActionFailure(`there is no ${p.results}/ in ${snap.remoteDir} on ${ctx.host} yet`, 'nothing has written results yet (or "results" names another directory)');
-    throw new ActionFailure(`pull from ${ctx.host} failed: rsync ${describeRsyncExit(r.code)}`, 'read the rsync messages above');
+    if (missing)
+      throw new ActionFailure(
+        `there is no ${p.results}/ in ${snap.remoteDir} on ${ctx.host} yet`,
+        'nothing has written results yet (or "results" names another directory)',
+      );
+    throw new ActionFailure(
+      `pull from ${ctx.host} failed: rsync ${describeRsyncExit(r.code)}`,
+      'read the rsync messages above',
+    );
   }
   const seconds = (Date.now() - started) / 1000;
   const stats = parseStats(statsLines.join('\n'));

@@ -6,13 +6,13 @@
  */
 import { listCheckpointsCommand } from '../commands/projectCommands.js';
 import { ConfigError } from '../config/load.js';
-import { buildResumeCommand, newestCheckpoint, type CheckpointEntry } from '../runs/restart.js';
+import { buildResumeCommand, type CheckpointEntry, newestCheckpoint } from '../runs/restart.js';
 import { resumeTemplateProblem } from '../runs/resumeTemplate.js';
 import { runCommand } from './execute.js';
-import { probeHost, resolveRemoteDir, type HostSnapshot, type RunOnHost } from './hostState.js';
+import { type HostSnapshot, probeHost, type RunOnHost, resolveRemoteDir } from './hostState.js';
 import { launchRun } from './launch.js';
-import { resolveProject, type ResolvedProject } from './project.js';
-import { ActionCancelled, ActionFailure, type ActionContext, type Verdict } from './types.js';
+import { type ResolvedProject, resolveProject } from './project.js';
+import { ActionCancelled, type ActionContext, ActionFailure, type Verdict } from './types.js';
 
 /** Parses listCheckpointsCommand's NUL-separated "mtime<TAB>path" records. */
 export function parseCheckpointList(stdout: string): CheckpointEntry[] {
@@ -31,10 +31,16 @@ function findParent(ctx: ActionContext, snap: HostSnapshot, project: string | nu
   const wanted = ctx.params.from ?? ctx.session ?? null;
   if (wanted !== null) {
     const run = snap.runs.find((r) => r.manifest.session === wanted);
-    if (!run) throw new ActionFailure(`no trainyard run named ${wanted} on ${ctx.host} (no manifest in ~/.trainyard/runs)`, 'restart needs a run launched by trainyard; launch it with L / trainyard launch');
+    if (!run)
+      throw new ActionFailure(
+        `no trainyard run named ${wanted} on ${ctx.host} (no manifest in ~/.trainyard/runs)`,
+        'restart needs a run launched by trainyard; launch it with L / trainyard launch',
+      );
     return run;
   }
-  const mine = snap.runs.filter((r) => r.manifest.project === project).sort((a, b) => (a.manifest.startedAt < b.manifest.startedAt ? 1 : -1));
+  const mine = snap.runs
+    .filter((r) => r.manifest.project === project)
+    .sort((a, b) => (a.manifest.startedAt < b.manifest.startedAt ? 1 : -1));
   return mine[0] ?? null;
 }
 
@@ -44,9 +50,12 @@ export async function runRestart(ctx: ActionContext): Promise<Verdict> {
   let snap = await probeHost(ctx, ctx.host, p?.remoteDir ?? '~');
   const parent = findParent(ctx, snap, p?.name ?? null);
   if (!p) {
-    if (!parent) throw new ActionFailure('restart needs a project or a run', 'select a session, or pass the project name');
+    if (!parent)
+      throw new ActionFailure('restart needs a project or a run', 'select a session, or pass the project name');
     if (!ctx.config.projects[parent.manifest.project]) {
-      throw new ConfigError(ctx.config.file, [`projects.${parent.manifest.project} is not in the config (run ${parent.manifest.session} belongs to it) — fix: add the project back to "projects"`]);
+      throw new ConfigError(ctx.config.file, [
+        `projects.${parent.manifest.project} is not in the config (run ${parent.manifest.session} belongs to it) — fix: add the project back to "projects"`,
+      ]);
     }
     p = resolveProject(ctx.config, parent.manifest.project, ctx.host);
     snap = { ...snap, remoteDir: resolveRemoteDir(p.remoteDir, snap.home), remoteDirExists: true };
@@ -54,15 +63,31 @@ export async function runRestart(ctx: ActionContext): Promise<Verdict> {
   const ctxWithProject = { ...ctx, project: p };
 
   if (!parent) {
-    const fresh = await ctx.confirm({ title: 'No earlier run', message: `There is no earlier run of ${p.name} on ${ctx.host} to restart. Start ${p.name} fresh instead?`, details: [], destructive: false });
+    const fresh = await ctx.confirm({
+      title: 'No earlier run',
+      message: `There is no earlier run of ${p.name} on ${ctx.host} to restart. Start ${p.name} fresh instead?`,
+      details: [],
+      destructive: false,
+    });
     if (!fresh) throw new ActionCancelled('nothing to restart', true);
-    return launchRun(ctxWithProject, p, snap, p.train, { parent: null, resumedFrom: null, restartCount: 0, checkDuplicates: false });
+    return launchRun(ctxWithProject, p, snap, p.train, {
+      parent: null,
+      resumedFrom: null,
+      restartCount: 0,
+      checkDuplicates: false,
+    });
   }
   const m = parent.manifest;
   if (parent.state === 'running') {
-    throw new ActionFailure(`${m.session} is still running on ${ctx.host}`, `stop it first (x / trainyard stop ${ctx.host} ${m.session}), then restart`);
+    throw new ActionFailure(
+      `${m.session} is still running on ${ctx.host}`,
+      `stop it first (x / trainyard stop ${ctx.host} ${m.session}), then restart`,
+    );
   }
-  ctx.output(`parent run ${m.session}: ${parent.state}${parent.exitCode !== null ? ` (exit ${parent.exitCode})` : ''}, started ${m.startedAt}`, 'step');
+  ctx.output(
+    `parent run ${m.session}: ${parent.state}${parent.exitCode !== null ? ` (exit ${parent.exitCode})` : ''}, started ${m.startedAt}`,
+    'step',
+  );
   const glob = m.checkpoints ?? p.checkpoints;
   const listed = await runCommand(ctx, listCheckpointsCommand(ctx.host, m.remoteDir, glob), { timeoutMs: 30_000 });
   const entries = parseCheckpointList(listed.stdout);
@@ -80,13 +105,18 @@ export async function runRestart(ctx: ActionContext): Promise<Verdict> {
   }
   const resume = p.resume ?? m.resume;
   if (!resume) {
-    throw new ConfigError(ctx.config.file, [`projects.${p.name}.resume is not set, so ${newest.path} cannot be resumed — fix: add e.g. "resume": "--resume {checkpoint}"`]);
+    throw new ConfigError(ctx.config.file, [
+      `projects.${p.name}.resume is not set, so ${newest.path} cannot be resumed — fix: add e.g. "resume": "--resume {checkpoint}"`,
+    ]);
   }
   // the run's manifest is server text: its template gets the same check as the config's
   const problem = resumeTemplateProblem(resume);
   if (problem) {
     if (p.resume) throw new ConfigError(ctx.config.file, [`projects.${p.name}.resume ${problem}`]);
-    throw new ActionFailure(`the resume template of ${m.session} (from its manifest on ${ctx.host}) ${problem}`, `set "resume" in projects.${p.name} of your config; it is used instead`);
+    throw new ActionFailure(
+      `the resume template of ${m.session} (from its manifest on ${ctx.host}) ${problem}`,
+      `set "resume" in projects.${p.name} of your config; it is used instead`,
+    );
   }
   ctx.output(`newest of ${entries.length} checkpoint(s): ${newest.path}`, 'step');
   if (p.train !== m.command) ctx.output(`the train command changed since ${m.session} (was: ${m.command})`, 'warn');

@@ -4,20 +4,31 @@
  * interval however fast a smoke test prints), cancellation through an AbortSignal, secrets
  * masked in everything it stores or reports. Errors end a run with a verdict; they never throw.
  */
-import { RunBackendError, type RunBackend } from '../backends/runBackend.js';
+import { type RunBackend, RunBackendError } from '../backends/runBackend.js';
 import { tmuxBackend } from '../backends/tmux/tmuxBackend.js';
 import { RsyncArgumentError } from '../commands/rsync.js';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import { configRedactor } from '../secrets/redact.js';
-import { Redactor, SecretsError } from '../secrets/secrets.js';
-import { addRun, appendLines, createActionsStore, patchRun, type ActionsStore } from '../state/actionsStore.js';
+import { type Redactor, SecretsError } from '../secrets/secrets.js';
+import { type ActionsStore, addRun, appendLines, createActionsStore, patchRun } from '../state/actionsStore.js';
 import type { Transport } from '../transport/types.js';
 import { defaultDataDir } from './localManifests.js';
-import { resolveProject, type ResolvedProject } from './project.js';
+import { type ResolvedProject, resolveProject } from './project.js';
 import { ACTIONS, findAction } from './registry.js';
-import { ActionCancelled, ActionFailure, type ActionContext, type ActionDefinition, type ActionId, type ActionParams, type ActionProgress, type OutputKind, type Question, type Verdict } from './types.js';
+import {
+  ActionCancelled,
+  type ActionContext,
+  type ActionDefinition,
+  ActionFailure,
+  type ActionId,
+  type ActionParams,
+  type ActionProgress,
+  type OutputKind,
+  type Question,
+  type Verdict,
+} from './types.js';
 
 export interface ActionTarget {
   host: string;
@@ -114,7 +125,13 @@ export class ActionRunner {
     const def = this.registry.find((a) => a.id === action) ?? findAction(action);
     const runId = ++this.nextRunId;
     // every project's known secrets are masked from the start, not only once an action writes its own
-    const run: ActiveRun = { controller: new AbortController(), redactor: configRedactor(this.options.config, this.options.env ?? process.env), pending: [], flushTimer: null, progress: undefined };
+    const run: ActiveRun = {
+      controller: new AbortController(),
+      redactor: configRedactor(this.options.config, this.options.env ?? process.env),
+      pending: [],
+      flushTimer: null,
+      progress: undefined,
+    };
     this.active.set(runId, run);
     addRun(this.store, {
       runId,
@@ -163,7 +180,8 @@ export class ActionRunner {
     q.resolve(value);
     const next = this.questions[0];
     this.store.setState({ question: next ? { id: next.id, runId: next.runId, question: next.question } : null });
-    if (this.active.has(q.runId) && !this.questions.some((w) => w.runId === q.runId)) patchRun(this.store, q.runId, { status: 'running' });
+    if (this.active.has(q.runId) && !this.questions.some((w) => w.runId === q.runId))
+      patchRun(this.store, q.runId, { status: 'running' });
   }
 
   private questionFor(runId: number, question: Question): Promise<boolean | string | null> {
@@ -227,19 +245,39 @@ export class ActionRunner {
     return answer;
   }
 
-  private async execute(runId: number, run: ActiveRun, def: ActionDefinition | undefined, target: ActionTarget, opts: StartOptions): Promise<Verdict> {
+  private async execute(
+    runId: number,
+    run: ActiveRun,
+    def: ActionDefinition | undefined,
+    target: ActionTarget,
+    opts: StartOptions,
+  ): Promise<Verdict> {
     const output = (text: string, kind: OutputKind = 'out') => this.line(runId, run, text, kind);
     try {
       if (!def) return { outcome: 'failed', summary: 'unknown action', details: [], hint: null };
-      if (def.needs.session && !target.session) return { outcome: 'failed', summary: `${def.title} needs a session`, details: [], hint: 'select a tmux session first' };
+      if (def.needs.session && !target.session)
+        return {
+          outcome: 'failed',
+          summary: `${def.title} needs a session`,
+          details: [],
+          hint: 'select a tmux session first',
+        };
       const projectName = await this.chooseProject(runId, def, target);
-      const project: ResolvedProject | null = projectName ? resolveProject(this.options.config, projectName, target.host) : null;
+      const project: ResolvedProject | null = projectName
+        ? resolveProject(this.options.config, projectName, target.host)
+        : null;
       if (projectName) patchRun(this.store, runId, { project: projectName });
       let transport: Transport;
       try {
         transport = await this.options.transportFor(target.host);
       } catch (error) {
-        return { outcome: 'failed', summary: `${target.host} is not reachable: ${(error as Error).message}`, details: [], hint: 'check the host with: trainyard doctor', cause: 'not-connected' };
+        return {
+          outcome: 'failed',
+          summary: `${target.host} is not reachable: ${(error as Error).message}`,
+          details: [],
+          hint: 'check the host with: trainyard doctor',
+          cause: 'not-connected',
+        };
       }
       const signal = run.controller.signal;
       const assumeYes = Boolean(opts.assumeYes);
@@ -270,7 +308,12 @@ export class ActionRunner {
             output(`would ask: ${q.message} — taken as yes for the dry run`, 'warn');
             return true;
           }
-          const a = await this.questionFor(runId, { kind: 'confirm', ...q, message: run.redactor.redact(q.message), details: q.details.map((d) => run.redactor.redact(d)) });
+          const a = await this.questionFor(runId, {
+            kind: 'confirm',
+            ...q,
+            message: run.redactor.redact(q.message),
+            details: q.details.map((d) => run.redactor.redact(d)),
+          });
           if (signal.aborted) throw new ActionCancelled('cancelled', false);
           return a === true;
         },
@@ -291,14 +334,35 @@ export class ActionRunner {
     } catch (error) {
       if (error instanceof ActionCancelled || run.controller.signal.aborted) {
         const declined = error instanceof ActionCancelled && error.declined;
-        return { outcome: declined ? 'declined' : 'cancelled', summary: declined ? `not done: ${(error as Error).message}` : 'cancelled', details: [], hint: null };
+        return {
+          outcome: declined ? 'declined' : 'cancelled',
+          summary: declined ? `not done: ${(error as Error).message}` : 'cancelled',
+          details: [],
+          hint: null,
+        };
       }
-      if (error instanceof ActionFailure) return { outcome: 'failed', summary: error.message, details: [], hint: error.hint, cause: error.cause_ };
-      if (error instanceof ConfigError) return { outcome: 'failed', summary: `config problem in ${error.file}`, details: error.problems, hint: 'fix the config file, then try again', cause: 'config' };
-      if (error instanceof RunBackendError) return { outcome: 'failed', summary: error.message, details: [], hint: error.hint };
-      if (error instanceof RsyncArgumentError) return { outcome: 'failed', summary: error.message, details: [], hint: null, cause: 'config' };
-      if (error instanceof SecretsError) return { outcome: 'failed', summary: error.message, details: [], hint: error.hint, cause: 'secrets' };
-      return { outcome: 'failed', summary: `internal error: ${(error as Error)?.message ?? String(error)}`, details: [], hint: 'please report this with the output above' };
+      if (error instanceof ActionFailure)
+        return { outcome: 'failed', summary: error.message, details: [], hint: error.hint, cause: error.cause_ };
+      if (error instanceof ConfigError)
+        return {
+          outcome: 'failed',
+          summary: `config problem in ${error.file}`,
+          details: error.problems,
+          hint: 'fix the config file, then try again',
+          cause: 'config',
+        };
+      if (error instanceof RunBackendError)
+        return { outcome: 'failed', summary: error.message, details: [], hint: error.hint };
+      if (error instanceof RsyncArgumentError)
+        return { outcome: 'failed', summary: error.message, details: [], hint: null, cause: 'config' };
+      if (error instanceof SecretsError)
+        return { outcome: 'failed', summary: error.message, details: [], hint: error.hint, cause: 'secrets' };
+      return {
+        outcome: 'failed',
+        summary: `internal error: ${(error as Error)?.message ?? String(error)}`,
+        details: [],
+        hint: 'please report this with the output above',
+      };
     }
   }
 
@@ -312,7 +376,13 @@ export class ActionRunner {
     this.flush(runId, run);
     this.active.delete(runId);
     for (const q of this.questions.filter((w) => w.runId === runId)) this.settleQuestion(q.id, null);
-    patchRun(this.store, runId, { status: clean.outcome, verdict: clean, progress: null, cancellable: false, endedAt: Date.now() });
+    patchRun(this.store, runId, {
+      status: clean.outcome,
+      verdict: clean,
+      progress: null,
+      cancellable: false,
+      endedAt: Date.now(),
+    });
     this.options.onEvent?.({ type: 'done', runId, verdict: clean });
     return clean;
   }

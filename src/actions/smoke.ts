@@ -5,41 +5,64 @@
  */
 import { smokeCommand, writeSecretsCommand } from '../commands/projectCommands.js';
 import { smokeScript } from '../commands/runScript.js';
+import { ConfigError } from '../config/load.js';
 import { secretsFile } from '../runs/layout.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
-import { ConfigError } from '../config/load.js';
 import { requireProject } from './common.js';
 import { runCommand, streamCommand } from './execute.js';
 import { chooseGpus } from './gpuChoice.js';
 import { probeHost } from './hostState.js';
 import { smokeVerdict, TrainLogReader } from './parsers/trainLog.js';
-import { ActionFailure, type ActionContext, type Verdict } from './types.js';
+import { type ActionContext, ActionFailure, type Verdict } from './types.js';
 
 /** Writes the project's secrets file on the host when it has secrets; returns its path or null. */
 export async function ensureSecrets(ctx: ActionContext, home: string): Promise<string | null> {
   const p = requireProject(ctx);
-  const secrets = collectSecrets({ name: p.name, project: { env: ctx.config.projects[p.name]?.env, secretNames: p.secretNames, envFile: p.envFile }, env: ctx.env });
+  const secrets = collectSecrets({
+    name: p.name,
+    project: { env: ctx.config.projects[p.name]?.env, secretNames: p.secretNames, envFile: p.envFile },
+    env: ctx.env,
+  });
   const names = Object.keys(secrets);
   if (names.length === 0) return null;
   ctx.addSecrets(Object.values(secrets));
   const file = secretsFile(home, p.name);
   ctx.output(`› writing ${names.length} secret(s) (${names.join(', ')}) to ${file} (0600)`, 'step');
   const r = await runCommand(ctx, writeSecretsCommand(ctx.host, file, secretsFileText(secrets), names));
-  if (r.code !== 0) throw new ActionFailure(`cannot write the secrets file on ${ctx.host}: ${r.stderr.trim()}`, 'check free space and permissions in ~/.trainyard on the host');
+  if (r.code !== 0)
+    throw new ActionFailure(
+      `cannot write the secrets file on ${ctx.host}: ${r.stderr.trim()}`,
+      'check free space and permissions in ~/.trainyard on the host',
+    );
   return file;
 }
 
 export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
   const p = requireProject(ctx);
   if (!p.smoke) {
-    throw new ConfigError(ctx.config.file, [`projects.${p.name}.smoke is not set — fix: add e.g. "smoke": "python train.py --epochs 1 --subset 100"`]);
+    throw new ConfigError(ctx.config.file, [
+      `projects.${p.name}.smoke is not set — fix: add e.g. "smoke": "python train.py --epochs 1 --subset 100"`,
+    ]);
   }
   ctx.output(`› looking at ${ctx.host}`, 'step');
   const snap = await probeHost(ctx, ctx.host, p.remoteDir);
-  if (!snap.remoteDirExists) throw new ActionFailure(`${snap.remoteDir} does not exist on ${ctx.host}`, `sync the code first: trainyard sync ${p.name} --host ${ctx.host}`);
+  if (!snap.remoteDirExists)
+    throw new ActionFailure(
+      `${snap.remoteDir} does not exist on ${ctx.host}`,
+      `sync the code first: trainyard sync ${p.name} --host ${ctx.host}`,
+    );
   const secretsPath = await ensureSecrets(ctx, snap.home);
   const gpus = ctx.params.gpus ? await chooseGpus(ctx, ctx.host, ctx.params.gpus, ctx.gpuSamples()) : null;
-  const script = smokeScript({ remoteDir: snap.remoteDir, env: p.env, secretsFile: secretsPath, activation: p.activation, gpus: gpus?.visible ?? null }, p.smoke);
+  const script = smokeScript(
+    {
+      remoteDir: snap.remoteDir,
+      env: p.env,
+      secretsFile: secretsPath,
+      activation: p.activation,
+      gpus: gpus?.visible ?? null,
+    },
+    p.smoke,
+  );
   const limitSeconds = p.smokeTimeoutSeconds;
   ctx.output(`› ${p.smoke}   (in ${snap.remoteDir}, limit ${limitSeconds} s${gpus ? `, ${gpus.why}` : ''})`, 'step');
   ctx.progress({ fraction: null, label: `smoke test (limit ${limitSeconds} s)` });
@@ -48,10 +71,15 @@ export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
   const started = Date.now();
   let timedOut = false;
   let cancelled = false;
-  const handle = streamCommand(ctx, smokeCommand(ctx.host, script), (line, kind) => {
-    ctx.output(line, kind);
-    reader.push(line);
-  }, (text) => ctx.progress({ fraction: tqdmFraction(text), label: text.trim().slice(0, 120) }));
+  const handle = streamCommand(
+    ctx,
+    smokeCommand(ctx.host, script),
+    (line, kind) => {
+      ctx.output(line, kind);
+      reader.push(line);
+    },
+    (text) => ctx.progress({ fraction: tqdmFraction(text), label: text.trim().slice(0, 120) }),
+  );
   const timer = setTimeout(() => {
     timedOut = true;
     handle.cancel();
@@ -65,10 +93,19 @@ export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
   clearTimeout(timer);
   ctx.signal.removeEventListener('abort', onAbort);
   ctx.progress(null);
-  if (ctx.dryRun) return { outcome: 'ok', summary: 'dry run: the command above would run the smoke test', details: [], hint: null };
+  if (ctx.dryRun)
+    return { outcome: 'ok', summary: 'dry run: the command above would run the smoke test', details: [], hint: null };
   const seconds = (Date.now() - started) / 1000;
-  const v = smokeVerdict(reader.result(), { code: result.code, signal: result.signal ?? null, timedOut, cancelled, seconds, limitSeconds });
-  if (v.cause === 'cancelled') return { outcome: 'cancelled', summary: v.summary, details: v.details, hint: null, cause: v.cause };
+  const v = smokeVerdict(reader.result(), {
+    code: result.code,
+    signal: result.signal ?? null,
+    timedOut,
+    cancelled,
+    seconds,
+    limitSeconds,
+  });
+  if (v.cause === 'cancelled')
+    return { outcome: 'cancelled', summary: v.summary, details: v.details, hint: null, cause: v.cause };
   return {
     outcome: v.ok ? 'ok' : 'failed',
     summary: `smoke test ${v.ok ? '' : 'FAILED: '}${v.summary}`,

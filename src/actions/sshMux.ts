@@ -24,7 +24,10 @@ function safeDir(dir: string): boolean {
 /** The ControlPath for rsync's ssh (%C: ssh's hash of host, port and user), or null. */
 export function controlPathFor(env: NodeJS.ProcessEnv = process.env): string | null {
   const uid = process.getuid?.() ?? 'u';
-  const candidates = [env.XDG_RUNTIME_DIR ? path.join(env.XDG_RUNTIME_DIR, 'trainyard') : null, path.join(tmpdir(), `trainyard-${uid}`)];
+  const candidates = [
+    env.XDG_RUNTIME_DIR ? path.join(env.XDG_RUNTIME_DIR, 'trainyard') : null,
+    path.join(tmpdir(), `trainyard-${uid}`),
+  ];
   for (const dir of candidates) {
     // sun_path holds 104-108 bytes: %C expands to 40, and ssh adds a 17-byte suffix while it binds
     if (dir && Buffer.byteLength(dir) <= 40 && safeDir(dir)) return path.join(dir, 'cm-%C');
@@ -33,14 +36,19 @@ export function controlPathFor(env: NodeJS.ProcessEnv = process.env): string | n
 }
 
 // No pipes: a mux client hands its stdio to the master, so pipes would stay open as long as the master lives.
-const run = (argv: string[], timeoutMs: number) => execa(argv[0], argv.slice(1), { reject: false, stdio: 'ignore', timeout: timeoutMs, forceKillAfterDelay: 500 });
+const run = (argv: string[], timeoutMs: number) =>
+  execa(argv[0], argv.slice(1), { reject: false, stdio: 'ignore', timeout: timeoutMs, forceKillAfterDelay: 500 });
 
 /**
  * Gets the shared connection ready while the action does other things (its probe): an alive one
  * is kept, a dead one is replaced, none is opened — so rsync itself pays no handshake. Whatever
  * happens here, rsync still works (ControlMaster=auto opens its own connection if need be).
  */
-export async function prepareSharedConnection(sshConfig: string, controlPath: string, host: string): Promise<'alive' | 'started' | 'replaced' | 'unavailable'> {
+export async function prepareSharedConnection(
+  sshConfig: string,
+  controlPath: string,
+  host: string,
+): Promise<'alive' | 'started' | 'replaced' | 'unavailable'> {
   const [file, ...args] = muxCheckArgv(sshConfig, controlPath, host);
   const check = await execa(file, args, { reject: false, stdin: 'ignore', timeout: 3000 });
   let replaced = false;

@@ -1,6 +1,6 @@
 /** Stop: asks, then the run backend marks the run stopped, sends Ctrl-C, waits, then ends it. */
 import { backendExec } from './execute.js';
-import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
+import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
 
 export async function runStop(ctx: ActionContext): Promise<Verdict> {
   const session = ctx.session;
@@ -20,10 +20,21 @@ export async function runStop(ctx: ActionContext): Promise<Verdict> {
   const r = await ctx.backend.stop(backendExec(ctx), ctx.host, session, grace);
   ctx.progress(null);
   if (r.kind === 'dry') return verdict.ok(`dry run: the command above would stop ${session}`);
-  if (r.kind === 'not-found') throw new ActionFailure(`there is no ${ctx.backend.kind} session named ${session} on ${ctx.host}`, 'it may have ended already (the Sessions pane, or trainyard status, lists them)');
-  if (r.kind === 'failed') throw new ActionFailure(`stopping ${session} failed (exit ${r.code}): ${r.output}`, 'attach to it (a) and look');
+  if (r.kind === 'not-found')
+    throw new ActionFailure(
+      `there is no ${ctx.backend.kind} session named ${session} on ${ctx.host}`,
+      'it may have ended already (the Sessions pane, or trainyard status, lists them)',
+    );
+  if (r.kind === 'failed')
+    throw new ActionFailure(`stopping ${session} failed (exit ${r.code}): ${r.output}`, 'attach to it (a) and look');
   const graceful = r.graceful;
-  return verdict.ok(graceful ? `stopped ${session} on ${ctx.host} (it exited after Ctrl-C)` : `killed ${session} on ${ctx.host} (still running ${grace} s after Ctrl-C)`, ['marked stopped: it will not be restarted automatically'], {
-    graceful,
-  });
+  return verdict.ok(
+    graceful
+      ? `stopped ${session} on ${ctx.host} (it exited after Ctrl-C)`
+      : `killed ${session} on ${ctx.host} (still running ${grace} s after Ctrl-C)`,
+    ['marked stopped: it will not be restarted automatically'],
+    {
+      graceful,
+    },
+  );
 }

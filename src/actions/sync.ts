@@ -8,18 +8,31 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../config/load.js';
 import { mkdirCommand } from '../commands/projectCommands.js';
-import { approvedDeletionRules, deleteApprovedArgv, RSYNC_MAX_DELETE_EXIT, skippedDeletions, syncArgv, type SyncArgs } from '../commands/rsync.js';
-import type { ResolvedProject } from './project.js';
+import {
+  approvedDeletionRules,
+  deleteApprovedArgv,
+  RSYNC_MAX_DELETE_EXIT,
+  type SyncArgs,
+  skippedDeletions,
+  syncArgv,
+} from '../commands/rsync.js';
 import type { LocalCommand } from '../commands/value.js';
-import { LOCAL_HOST } from '../config/load.js';
-import { runCommand, runLocal } from './execute.js';
-import { liveRunsOf, probeHost, type HostSnapshot, type RunOnHost } from './hostState.js';
-import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats, rsyncNameBytes } from './parsers/rsync.js';
+import { ConfigError, LOCAL_HOST } from '../config/load.js';
 import { requireProject } from './common.js';
+import { runCommand, runLocal } from './execute.js';
+import { type HostSnapshot, liveRunsOf, probeHost, type RunOnHost } from './hostState.js';
+import {
+  describeRsyncExit,
+  formatBytes,
+  parseItemizeLine,
+  parseProgressLine,
+  parseStats,
+  rsyncNameBytes,
+} from './parsers/rsync.js';
+import type { ResolvedProject } from './project.js';
 import { controlPathFor, prepareSharedConnection } from './sshMux.js';
-import { ActionCancelled, ActionFailure, verdict, type ActionContext, type Verdict } from './types.js';
+import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
 
 export interface Protection {
   /** rsync patterns for --filter='P …'. */
@@ -38,7 +51,11 @@ function inside(dir: string, p: string): string | null {
  * What a live run needs kept: its results directory, its checkpoints and its log (when they
  * lie inside the project directory), each anchored at the transfer root.
  */
-export function protectionFor(remoteDir: string, live: readonly RunOnHost[], fallback: { results: string; checkpoints: string }): Protection {
+export function protectionFor(
+  remoteDir: string,
+  live: readonly RunOnHost[],
+  fallback: { results: string; checkpoints: string },
+): Protection {
   const patterns = new Set<string>();
   const described: string[] = [];
   for (const run of live) {
@@ -71,13 +88,21 @@ export async function runSync(ctx: ActionContext): Promise<Verdict> {
   const p = requireProject(ctx);
   const host = ctx.host;
   if (!existsSync(p.localDir)) {
-    throw new ConfigError(ctx.config.file, [`projects.${p.name}.local is ${p.localDir}, which does not exist here — fix: point "local" at the project's directory on this machine`]);
+    throw new ConfigError(ctx.config.file, [
+      `projects.${p.name}.local is ${p.localDir}, which does not exist here — fix: point "local" at the project's directory on this machine`,
+    ]);
   }
   ctx.output(`› looking at ${host}`, 'step');
   // rsync's ssh connection gets ready while the host is probed over the held one
   const controlPath = host === LOCAL_HOST ? null : controlPathFor(ctx.env);
-  const shared = controlPath && !ctx.dryRun ? prepareSharedConnection(ctx.config.sshConfig, controlPath, host) : Promise.resolve(null);
-  const [snap, sharedState]: [HostSnapshot, Awaited<typeof shared>] = await Promise.all([probeHost(ctx, host, p.remoteDir), shared]);
+  const shared =
+    controlPath && !ctx.dryRun
+      ? prepareSharedConnection(ctx.config.sshConfig, controlPath, host)
+      : Promise.resolve(null);
+  const [snap, sharedState]: [HostSnapshot, Awaited<typeof shared>] = await Promise.all([
+    probeHost(ctx, host, p.remoteDir),
+    shared,
+  ]);
   if (sharedState === 'replaced') ctx.output('(the shared ssh connection for rsync had gone stale: replaced)', 'step');
   const live = liveRunsOf(snap, p.name).filter((r) => r.manifest.remoteDir === snap.remoteDir);
   const protection = protectionFor(snap.remoteDir, live, { results: p.results, checkpoints: p.checkpoints });
@@ -85,7 +110,11 @@ export async function runSync(ctx: ActionContext): Promise<Verdict> {
   if (!snap.remoteDirExists) {
     ctx.output(`› creating ${snap.remoteDir} on ${host} (first sync)`, 'step');
     const r = await runCommand(ctx, mkdirCommand(host, snap.remoteDir));
-    if (r.code !== 0) throw new ActionFailure(`cannot create ${snap.remoteDir} on ${host}: ${r.stderr.trim()}`, 'check the "remote" path and its permissions on the host');
+    if (r.code !== 0)
+      throw new ActionFailure(
+        `cannot create ${snap.remoteDir} on ${host}: ${r.stderr.trim()}`,
+        'check the "remote" path and its permissions on the host',
+      );
   }
   const args: SyncArgs = {
     host: host === LOCAL_HOST ? null : host,
@@ -99,10 +128,25 @@ export async function runSync(ctx: ActionContext): Promise<Verdict> {
   return transferAndDelete(ctx, p, snap, args, protection);
 }
 
-async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: HostSnapshot, args: SyncArgs, protection: Protection): Promise<Verdict> {
+async function transferAndDelete(
+  ctx: ActionContext,
+  p: ResolvedProject,
+  snap: HostSnapshot,
+  args: SyncArgs,
+  protection: Protection,
+): Promise<Verdict> {
   const host = ctx.host;
-  const transfer: LocalCommand = { where: 'local', argv: syncArgv(args, 'transfer'), purpose: `send code ${p.localDir} → ${host}:${snap.remoteDir} (never deletes)` };
-  const listing: LocalCommand = { where: 'local', argv: syncArgv(args, 'list-deletions'), purpose: 'list what --delete would remove on the server', readOnly: true };
+  const transfer: LocalCommand = {
+    where: 'local',
+    argv: syncArgv(args, 'transfer'),
+    purpose: `send code ${p.localDir} → ${host}:${snap.remoteDir} (never deletes)`,
+  };
+  const listing: LocalCommand = {
+    where: 'local',
+    argv: syncArgv(args, 'list-deletions'),
+    purpose: 'list what --delete would remove on the server',
+    readOnly: true,
+  };
 
   const started = Date.now();
   const statsLines: string[] = [];
@@ -115,7 +159,14 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
     onLine: (line, stream) => {
       const prog = parseProgressLine(line);
       const skipped = skippedDeletions(line);
-      if (prog) ctx.progress({ fraction: prog.fraction, label: 'sending code', bytes: prog.bytes, rate: prog.rate, eta: prog.eta });
+      if (prog)
+        ctx.progress({
+          fraction: prog.fraction,
+          label: 'sending code',
+          bytes: prog.bytes,
+          rate: prog.rate,
+          eta: prog.eta,
+        });
       else if (skipped !== null) pending = skipped;
       else if (stream === 'err' && line.trim()) errors.push(line);
       else if (line.trim()) statsLines.push(line);
@@ -125,10 +176,18 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
   if (sent.cancelled || ctx.signal.aborted) throw new ActionCancelled('cancelled', false);
   const counted = sent.code === RSYNC_MAX_DELETE_EXIT && pending > 0;
   // what the counting says about directories it could not empty is noise here
-  for (const e of errors.filter((l) => !(counted && /cannot delete non-empty directory|max-delete limit stopped deletions/.test(l))).slice(0, 20)) ctx.output(e, 'err');
+  for (const e of errors
+    .filter((l) => !(counted && /cannot delete non-empty directory|max-delete limit stopped deletions/.test(l)))
+    .slice(0, 20))
+    ctx.output(e, 'err');
   errors.length = 0;
   if (sent.code !== 0 && !counted && !sent.dry) {
-    throw new ActionFailure(`sync to ${host} failed: rsync ${describeRsyncExit(sent.code)}`, sent.code === 255 ? `test the connection: ssh -F ${ctx.config.sshConfig} ${host} true` : 'read the rsync messages above');
+    throw new ActionFailure(
+      `sync to ${host} failed: rsync ${describeRsyncExit(sent.code)}`,
+      sent.code === 255
+        ? `test the connection: ssh -F ${ctx.config.sshConfig} ${host} true`
+        : 'read the rsync messages above',
+    );
   }
   // Only when the transfer counted something to delete (or in a dry run) are the names listed, over the same ssh connection.
   const deletions: string[] = [];
@@ -145,7 +204,10 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
   if (listed?.cancelled || ctx.signal.aborted) throw new ActionCancelled('cancelled', false);
   if (listed && listed.code !== 0) {
     for (const e of errors.slice(0, 5)) ctx.output(e, 'err');
-    ctx.output(`could not list what --delete would remove (rsync ${describeRsyncExit(listed.code)}); nothing was deleted`, 'warn');
+    ctx.output(
+      `could not list what --delete would remove (rsync ${describeRsyncExit(listed.code)}); nothing was deleted`,
+      'warn',
+    );
   }
 
   const seconds = (Date.now() - started) / 1000; // the transfer, not the time the question waited
@@ -170,7 +232,10 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
         deleted = removed.length;
         keptAfterYes = kept;
         if (kept.length) {
-          ctx.output(`${kept.length} approved path(s) were not removed: they changed after you said yes (or a directory holds new files); the next sync shows them again`, 'warn');
+          ctx.output(
+            `${kept.length} approved path(s) were not removed: they changed after you said yes (or a directory holds new files); the next sync shows them again`,
+            'warn',
+          );
           for (const k of kept.slice(0, 20)) ctx.output(`  ${k}`, 'warn');
         }
       } else {
@@ -180,21 +245,36 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
   }
   const stats = parseStats(statsLines.join('\n'));
   const bytes = (stats.bytesSent ?? 0) + (stats.bytesReceived ?? 0);
-  if (ctx.dryRun) return verdict.ok('dry run: the commands above would sync', protection.described.map((d) => `protected: ${d}`), { deletions });
+  if (ctx.dryRun)
+    return verdict.ok(
+      'dry run: the commands above would sync',
+      protection.described.map((d) => `protected: ${d}`),
+      { deletions },
+    );
   const details = [
     `${stats.transferredFiles ?? 0} changed file(s) sent (${formatBytes(stats.transferredSize ?? 0)}; ${formatBytes(bytes)} on the wire), ${stats.files ?? '?'} files and directories in the tree`,
-    ...(deletions.length ? [deleted || keptAfterYes.length ? `${deleted} path(s) deleted on the server${keptAfterYes.length ? `; ${keptAfterYes.length} approved path(s) kept (changed after the question)` : ''}` : `${deletions.length} path(s) not in ${p.localDir} were kept on the server`] : []),
+    ...(deletions.length
+      ? [
+          deleted || keptAfterYes.length
+            ? `${deleted} path(s) deleted on the server${keptAfterYes.length ? `; ${keptAfterYes.length} approved path(s) kept (changed after the question)` : ''}`
+            : `${deletions.length} path(s) not in ${p.localDir} were kept on the server`,
+        ]
+      : []),
     ...protection.described.map((d) => `protected: ${d}`),
   ];
-  return verdict.ok(`synced ${p.name} to ${host}:${snap.remoteDir} — ${formatBytes(bytes)} in ${seconds.toFixed(1)} s`, details, {
-    bytes,
-    seconds,
-    deletions,
-    deleted,
-    keptAfterYes,
-    protected: protection.patterns,
-    remoteDir: snap.remoteDir,
-  });
+  return verdict.ok(
+    `synced ${p.name} to ${host}:${snap.remoteDir} — ${formatBytes(bytes)} in ${seconds.toFixed(1)} s`,
+    details,
+    {
+      bytes,
+      seconds,
+      deletions,
+      deleted,
+      keptAfterYes,
+      protected: protection.patterns,
+      remoteDir: snap.remoteDir,
+    },
+  );
 }
 
 /**
@@ -202,7 +282,11 @@ async function transferAndDelete(ctx: ActionContext, p: ResolvedProject, snap: H
  * delete pass gets a rules file that lets only those go. Returns what rsync removed and what of
  * the approved list it left (re-created here, or a directory that now holds new files).
  */
-async function removeApproved(ctx: ActionContext, args: SyncArgs, approved: readonly string[]): Promise<{ removed: string[]; kept: string[] }> {
+async function removeApproved(
+  ctx: ActionContext,
+  args: SyncArgs,
+  approved: readonly string[],
+): Promise<{ removed: string[]; kept: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'trainyard-delete-'));
   const rulesFile = path.join(dir, 'approved.rules');
   try {
@@ -224,10 +308,18 @@ async function removeApproved(ctx: ActionContext, args: SyncArgs, approved: read
     if (r.dry) return { removed: [], kept: [] };
     if (r.cancelled || ctx.signal.aborted) throw new ActionCancelled('cancelled', false);
     for (const e of errors.slice(0, 20)) ctx.output(e, 'err');
-    if (r.code !== 0) throw new ActionFailure(`code was sent, but removing old files on ${ctx.host} failed: rsync ${describeRsyncExit(r.code)}`, 'read the rsync messages above');
+    if (r.code !== 0)
+      throw new ActionFailure(
+        `code was sent, but removing old files on ${ctx.host} failed: rsync ${describeRsyncExit(r.code)}`,
+        'read the rsync messages above',
+      );
     const wanted = new Set(approved);
     const stray = removed.filter((p) => !wanted.has(p));
-    if (stray.length) ctx.output(`rsync removed ${stray.length} path(s) that were not in the approved list: ${stray.slice(0, 5).join(', ')}`, 'err');
+    if (stray.length)
+      ctx.output(
+        `rsync removed ${stray.length} path(s) that were not in the approved list: ${stray.slice(0, 5).join(', ')}`,
+        'err',
+      );
     const gone = new Set(removed);
     return { removed, kept: approved.filter((p) => !gone.has(p)) };
   } finally {

@@ -39,7 +39,13 @@ export type Question =
       destructive: boolean;
     }
   | { kind: 'input'; title: string; message: string; defaultValue: string; validate?: (value: string) => string | null }
-  | { kind: 'choice'; title: string; message: string; choices: { value: string; label: string }[]; defaultValue: string };
+  | {
+      kind: 'choice';
+      title: string;
+      message: string;
+      choices: { value: string; label: string }[];
+      defaultValue: string;
+    };
 
 export type Outcome = 'ok' | 'failed' | 'cancelled' | 'declined';
 
@@ -147,6 +153,18 @@ export class ActionCancelled extends Error {
 }
 
 export const verdict = {
-  ok: (summary: string, details: string[] = [], data?: Record<string, unknown>): Verdict => ({ outcome: 'ok', summary, details, hint: null, data }),
-  failed: (summary: string, hint: string | null, details: string[] = [], cause?: string, data?: Record<string, unknown>): Verdict => ({ outcome: 'failed', summary, details, hint, cause, data }),
+  ok: (summary: string, details: string[] = [], data?: Record<string, unknown>): Verdict => ({
+    outcome: 'ok',
+    summary,
+    details,
+    hint: null,
+    data,
+  }),
+  failed: (
+    summary: string,
+    hint: string | null,
+    details: string[] = [],
+    cause?: string,
+    data?: Record<string, unknown>,
+  ): Verdict => ({ outcome: 'failed', summary, details, hint, cause, data }),
 };

@@ -5,8 +5,9 @@
  * interface, through a CommandExec that runs command values over the host's connection (and
  * prints them instead in a dry run), so a backend never needs the action machinery.
  */
-import type { LocalCommand, RemoteCommand } from '../commands/value.js';
+
 import type { Activation } from '../commands/runScript.js';
+import type { LocalCommand, RemoteCommand } from '../commands/value.js';
 import type { RunManifest } from '../runs/layout.js';
 import type { Transport } from '../transport/types.js';
 
@@ -100,7 +101,11 @@ export type LiveState = { kind: 'running' } | { kind: 'ended'; exitCode: number 
 /** Where a run's log is: its path, no log known for that run, or the question could not be answered. */
 export type LogPathResult = { kind: 'found'; path: string } | { kind: 'none' } | { kind: 'unreadable'; why: string };
 
-export type StopResult = { kind: 'dry' } | { kind: 'stopped'; graceful: boolean } | { kind: 'not-found' } | { kind: 'failed'; code: number | null; output: string };
+export type StopResult =
+  | { kind: 'dry' }
+  | { kind: 'stopped'; graceful: boolean }
+  | { kind: 'not-found' }
+  | { kind: 'failed'; code: number | null; output: string };
 
 /** The server paths of a run's own files. */
 export interface RunFiles {

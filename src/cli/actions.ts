@@ -1,20 +1,17 @@
-import { openHostTransport } from './hostTransport.js';
 /**
  * The research-loop CLI commands: sync, smoke, launch, restart, pull, stop, attach. They run the
  * same action definitions as the cockpit, through the same runner; the exit code says how it
  * went (0 ok, 1 failed or not confirmed, 2 usage/config, 130 cancelled with Ctrl-C).
  */
 import { createInterface } from 'node:readline';
-import { DRY_RUN_HEADER } from '../commands/value.js';
-import { LOCAL_HOST } from '../config/load.js';
-import type { Config } from '../config/types.js';
+import { formatBytes } from '../actions/parsers/rsync.js';
 import { ActionRunner, type Answerer, type RunnerEvent } from '../actions/runner.js';
 import type { ActionId, ActionParams, ActionProgress, Question, Verdict } from '../actions/types.js';
-import { SshConnection } from '../ssh/connection.js';
-import { LocalTransport } from '../transport/local.js';
+import { DRY_RUN_HEADER } from '../commands/value.js';
+import type { Config } from '../config/types.js';
 import type { Transport } from '../transport/types.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import { formatBytes } from '../actions/parsers/rsync.js';
+import { type ParsedArgs, UsageError } from './args.js';
+import { openHostTransport } from './hostTransport.js';
 import { clearProgressLine, printProgress, printText } from './print.js';
 
 export const ACTION_COMMANDS: readonly string[] = ['sync', 'smoke', 'launch', 'restart', 'pull', 'stop', 'attach'];
@@ -43,23 +40,40 @@ function parse(config: Config, args: ParsedArgs): Parsed {
     const [host, session, ...rest] = args.positionals;
     if (!host || session === undefined || rest.length) throw new UsageError(`usage: trainyard ${action} HOST SESSION`);
     if (!ALIAS.test(host)) throw new UsageError(`"${host}" is not an ssh_config alias`);
-    return { action, host, project: null, session, params: action === 'attach' ? { where: args.flags['new-window'] ? 'new-window' : 'here' } : {} };
+    return {
+      action,
+      host,
+      project: null,
+      session,
+      params: action === 'attach' ? { where: args.flags['new-window'] ? 'new-window' : 'here' } : {},
+    };
   }
   const [project, ...rest] = args.positionals;
-  if (!project || rest.length) throw new UsageError(`usage: trainyard ${action} PROJECT --host HOST [--yes] [--dry-run]`);
+  if (!project || rest.length)
+    throw new UsageError(`usage: trainyard ${action} PROJECT --host HOST [--yes] [--dry-run]`);
   let host = flag('host');
   if (host === undefined) {
-    if (config.hosts.length !== 1) throw new UsageError(`--host is needed: the config has ${config.hosts.length} hosts (${config.hosts.map((h) => h.alias).join(', ')})`);
+    if (config.hosts.length !== 1)
+      throw new UsageError(
+        `--host is needed: the config has ${config.hosts.length} hosts (${config.hosts.map((h) => h.alias).join(', ')})`,
+      );
     host = config.hosts[0].alias;
   }
   if (!ALIAS.test(host)) throw new UsageError(`--host "${host}" is not an ssh_config alias`);
-  return { action, host, project, session: null, params: { session: flag('session'), gpus: flag('gpus'), from: flag('from') } };
+  return {
+    action,
+    host,
+    project,
+    session: null,
+    params: { session: flag('session'), gpus: flag('gpus'), from: flag('from') },
+  };
 }
-
 
 function progressBar(p: ActionProgress, width: number): string {
   const pct = p.fraction === null ? '' : ` ${Math.round(p.fraction * 100)}%`;
-  const extra = [p.bytes !== undefined ? formatBytes(p.bytes) : '', p.rate ?? '', p.eta ? `eta ${p.eta}` : ''].filter(Boolean).join(' ');
+  const extra = [p.bytes !== undefined ? formatBytes(p.bytes) : '', p.rate ?? '', p.eta ? `eta ${p.eta}` : '']
+    .filter(Boolean)
+    .join(' ');
   const text = `${pct} ${extra}`;
   const bar = Math.max(10, Math.min(40, width - p.label.length - text.length - 4));
   const filled = p.fraction === null ? 0 : Math.round(p.fraction * bar);
@@ -89,7 +103,11 @@ function terminalAnswerer(io: CliIo, print: (text: string) => void): Answerer {
   };
 }
 
-export async function runActionCli(config: Config, args: ParsedArgs, io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+export async function runActionCli(
+  config: Config,
+  args: ParsedArgs,
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
+): Promise<number> {
   const target = parse(config, args);
   const dryRun = Boolean(args.flags['dry-run']);
   const assumeYes = Boolean(args.flags.yes);
@@ -134,7 +152,11 @@ export async function runActionCli(config: Config, args: ParsedArgs, io: CliIo =
     },
   });
   if (dryRun) out(DRY_RUN_HEADER);
-  const { runId, done } = runner.start(target.action, { host: target.host, project: target.project, session: target.session, params: target.params }, { dryRun, assumeYes });
+  const { runId, done } = runner.start(
+    target.action,
+    { host: target.host, project: target.project, session: target.session, params: target.params },
+    { dryRun, assumeYes },
+  );
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -150,7 +172,14 @@ export async function runActionCli(config: Config, args: ParsedArgs, io: CliIo =
     (connection as { close(): void } | null)?.close();
   }
   clearProgress();
-  const mark = v.outcome === 'ok' ? 'ok:' : v.outcome === 'failed' ? 'FAILED:' : v.outcome === 'declined' ? 'not done:' : 'cancelled:';
+  const mark =
+    v.outcome === 'ok'
+      ? 'ok:'
+      : v.outcome === 'failed'
+        ? 'FAILED:'
+        : v.outcome === 'declined'
+          ? 'not done:'
+          : 'cancelled:';
   const report = dryRun ? err : out;
   report(`${mark} ${v.summary.replace(/^not done: /, '')}`);
   for (const d of v.details) report(`  ${d}`);

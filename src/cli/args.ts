@@ -88,7 +88,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
   }
   const { values, positionals } = parsed;
   const timeoutSeconds = values.timeout === undefined ? 20 : Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a number of seconds, e.g. --timeout 30`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new UsageError(`--timeout must be a number of seconds, e.g. --timeout 30`);
   return {
     command: positionals[0] ?? 'cockpit',
     positionals: positionals.slice(1),

@@ -1,24 +1,27 @@
 import { createCockpitRunner } from '../actions/cockpitRunner.js';
+import { postAlert } from '../alerts/webhook.js';
 import type { CockpitServices, SuspendTerminal } from '../cockpit/controller.js';
 import type { Config } from '../config/types.js';
 import { isUp } from '../format/connection.js';
 import { Fleet } from '../hosts/fleet.js';
 import { openSessionLog } from '../logs/sessionLog.js';
-import { postAlert } from '../alerts/webhook.js';
 import { configRedactor, redactDeep } from '../secrets/redact.js';
+import { WatchdogPoller } from '../watchdog/poller.js';
 import { defaultSeenFile } from '../watchdog/seen.js';
 import { watchdogStatusFor } from '../watchdog/status.js';
-import { WatchdogPoller } from '../watchdog/poller.js';
 import { printText } from './print.js';
 
 /** Actions, logs and the watchdog over the Fleet's held connections, for the cockpit's views. */
-export function cockpitServices(fleet: Fleet, env: NodeJS.ProcessEnv = process.env): { services: CockpitServices; stop(): void } {
+export function cockpitServices(
+  fleet: Fleet,
+  env: NodeJS.ProcessEnv = process.env,
+): { services: CockpitServices; stop(): void } {
   let suspend: SuspendTerminal | null = null;
   // secrets masked in what the log pane shows, the watchdog's events and summary, and webhook bodies
   const redactor = configRedactor(fleet.config, env);
   const runner = createCockpitRunner(fleet, {
     // attach hands the terminal over: Ink suspends itself around it (Ink 8's suspendTerminal).
-    withTerminal: async <T,>(fn: () => Promise<T>): Promise<T> => {
+    withTerminal: async <T>(fn: () => Promise<T>): Promise<T> => {
       if (!suspend) return fn();
       let result!: T;
       await suspend(async () => {
@@ -35,15 +38,21 @@ export function cockpitServices(fleet: Fleet, env: NodeJS.ProcessEnv = process.e
     aliases: fleet.config.hosts.map((h) => h.alias),
     transportFor: (alias) => (connected(alias) ? (fleet.monitor(alias)?.transport ?? null) : null),
     seenFile: defaultSeenFile(env),
-    statusFor: async (transport, alias, options) => redactDeep(await watchdogStatusFor(transport, alias, options), redactor),
-    push: fleet.config.alertWebhook ? (text) => void postAlert(fleet.config.alertWebhook!, redactor.redact(text)) : undefined,
+    statusFor: async (transport, alias, options) =>
+      redactDeep(await watchdogStatusFor(transport, alias, options), redactor),
+    push: fleet.config.alertWebhook
+      ? (text) => void postAlert(fleet.config.alertWebhook!, redactor.redact(text))
+      : undefined,
   });
   const services: CockpitServices = {
     actions: runner,
     openLog: async (alias, session) => {
       const monitor = fleet.monitor(alias);
       if (!monitor) return { error: `${alias} is not one of the configured hosts` };
-      return openSessionLog(monitor.transport, session, { link: monitor.connection ?? undefined, tail: { redact: (text) => redactor.redact(text) } });
+      return openSessionLog(monitor.transport, session, {
+        link: monitor.connection ?? undefined,
+        tail: { redact: (text) => redactor.redact(text) },
+      });
     },
     watchdog,
     gpuIntervalMs: fleet.config.refreshSeconds * 1000,
@@ -89,7 +98,9 @@ export async function runCockpit(config: Config): Promise<number> {
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
   process.once('uncaughtException', (error) => bail(1, `trainyard crashed: ${error.stack ?? error.message}`));
-  process.once('unhandledRejection', (error) => bail(1, `trainyard crashed: ${String((error as Error)?.stack ?? error)}`));
+  process.once('unhandledRejection', (error) =>
+    bail(1, `trainyard crashed: ${String((error as Error)?.stack ?? error)}`),
+  );
   fleet.start();
   await app.waitUntilExit();
   extras.stop();

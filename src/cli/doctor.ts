@@ -1,11 +1,11 @@
 import { execa } from 'execa';
+import { parseSections, section } from '../commands/sectioned.js';
+import { type ShellCommand, shScript } from '../commands/value.js';
 import { LOCAL_HOST } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { agentProblem } from '../ssh/auth.js';
 import { SshConnection } from '../ssh/connection.js';
 import { resolveHost } from '../ssh/resolve.js';
-import { shScript, type ShellCommand } from '../commands/value.js';
-import { parseSections, section } from '../commands/sectioned.js';
 import { LocalTransport } from '../transport/local.js';
 import type { Transport } from '../transport/types.js';
 import { printText } from './print.js';
@@ -33,7 +33,12 @@ export function remoteChecksCommand(): ShellCommand {
 }
 
 function parseRemoteChecks(stdout: string): Map<string, { code: number; text: string }> {
-  return new Map(parseSections(stdout).sections.map((s) => [s.name, { code: s.exit ?? -1, text: s.lines.filter((l) => l.trim()).join('\n') }]));
+  return new Map(
+    parseSections(stdout).sections.map((s) => [
+      s.name,
+      { code: s.exit ?? -1, text: s.lines.filter((l) => l.trim()).join('\n') },
+    ]),
+  );
 }
 
 function remoteChecks(host: string, stdout: string): Check[] {
@@ -42,16 +47,44 @@ function remoteChecks(host: string, stdout: string): Check[] {
   const gpu = r.get('nvidia-smi');
   checks.push(
     gpu && gpu.code === 0 && /GPU \d/.test(gpu.text)
-      ? { host, name: 'nvidia-smi', ok: true, detail: gpu.text.split('\n').length + ' GPU(s): ' + gpu.text.split('\n')[0] }
-      : { host, name: 'nvidia-smi', ok: false, warn: true, detail: gpu?.text || 'not found', fix: 'install the NVIDIA driver, or ignore this on a CPU-only host' },
+      ? {
+          host,
+          name: 'nvidia-smi',
+          ok: true,
+          detail: gpu.text.split('\n').length + ' GPU(s): ' + gpu.text.split('\n')[0],
+        }
+      : {
+          host,
+          name: 'nvidia-smi',
+          ok: false,
+          warn: true,
+          detail: gpu?.text || 'not found',
+          fix: 'install the NVIDIA driver, or ignore this on a CPU-only host',
+        },
   );
   const tmux = r.get('tmux');
   checks.push(
-    tmux && tmux.code === 0 ? { host, name: 'tmux', ok: true, detail: tmux.text.split('\n')[0] } : { host, name: 'tmux', ok: false, detail: tmux?.text || 'not found', fix: 'install tmux on the host (apt-get install tmux)' },
+    tmux && tmux.code === 0
+      ? { host, name: 'tmux', ok: true, detail: tmux.text.split('\n')[0] }
+      : {
+          host,
+          name: 'tmux',
+          ok: false,
+          detail: tmux?.text || 'not found',
+          fix: 'install tmux on the host (apt-get install tmux)',
+        },
   );
   const rsync = r.get('rsync');
   checks.push(
-    rsync && rsync.code === 0 ? { host, name: 'rsync', ok: true, detail: rsync.text.split('\n')[0] } : { host, name: 'rsync', ok: false, detail: rsync?.text || 'not found', fix: 'install rsync on the host (apt-get install rsync)' },
+    rsync && rsync.code === 0
+      ? { host, name: 'rsync', ok: true, detail: rsync.text.split('\n')[0] }
+      : {
+          host,
+          name: 'rsync',
+          ok: false,
+          detail: rsync?.text || 'not found',
+          fix: 'install rsync on the host (apt-get install rsync)',
+        },
   );
   const disk = r.get('disk');
   const fields = disk?.text.split('\n').pop()?.split(/\s+/) ?? [];
@@ -60,7 +93,14 @@ function remoteChecks(host: string, stdout: string): Check[] {
     const gib = availKiB / 1024 / 1024;
     const pct = fields[4] ?? '';
     const low = gib < 10 || Number.parseInt(pct, 10) >= 95;
-    checks.push({ host, name: 'disk', ok: !low, warn: low, detail: `${gib.toFixed(1)} GiB free in $HOME (${pct} used)`, fix: low ? 'free some space: checkpoints fill disks overnight' : undefined });
+    checks.push({
+      host,
+      name: 'disk',
+      ok: !low,
+      warn: low,
+      detail: `${gib.toFixed(1)} GiB free in $HOME (${pct} used)`,
+      fix: low ? 'free some space: checkpoints fill disks overnight' : undefined,
+    });
   } else checks.push({ host, name: 'disk', ok: false, warn: true, detail: disk?.text || 'df failed' });
   return checks;
 }
@@ -70,11 +110,31 @@ async function localChecks(config: Config): Promise<Check[]> {
   for (const tool of ['ssh', 'rsync']) {
     const r = await execa(tool, tool === 'ssh' ? ['-V'] : ['--version'], { reject: false });
     const text = `${r.stdout}${r.stderr}`.split('\n')[0];
-    checks.push(r.exitCode === 0 ? { host: 'this machine', name: tool, ok: true, detail: text } : { host: 'this machine', name: tool, ok: false, detail: 'not found', fix: `install ${tool} locally` });
+    checks.push(
+      r.exitCode === 0
+        ? { host: 'this machine', name: tool, ok: true, detail: text }
+        : { host: 'this machine', name: tool, ok: false, detail: 'not found', fix: `install ${tool} locally` },
+    );
   }
   const agent = agentProblem(process.env.SSH_AUTH_SOCK);
-  checks.push(agent ? { host: 'this machine', name: 'ssh-agent', ok: false, warn: true, detail: agent, fix: 'start an agent and ssh-add your key, or rely on IdentityFile keys' } : { host: 'this machine', name: 'ssh-agent', ok: true, detail: process.env.SSH_AUTH_SOCK! });
-  checks.push({ host: 'this machine', name: 'config', ok: true, detail: `${config.file}; ssh_config ${config.sshConfig}` });
+  checks.push(
+    agent
+      ? {
+          host: 'this machine',
+          name: 'ssh-agent',
+          ok: false,
+          warn: true,
+          detail: agent,
+          fix: 'start an agent and ssh-add your key, or rely on IdentityFile keys',
+        }
+      : { host: 'this machine', name: 'ssh-agent', ok: true, detail: process.env.SSH_AUTH_SOCK! },
+  );
+  checks.push({
+    host: 'this machine',
+    name: 'config',
+    ok: true,
+    detail: `${config.file}; ssh_config ${config.sshConfig}`,
+  });
   return checks;
 }
 
@@ -88,24 +148,55 @@ async function hostChecks(config: Config, alias: string, timeoutMs: number): Pro
   } else {
     try {
       const r = await resolveHost(config.sshConfig, alias);
-      checks.push({ host: alias, name: 'resolve', ok: true, detail: `${r.user}@${r.hostname}:${r.port}${r.proxyJump.length ? ` via ${r.proxyJump.join(',')}` : ''}` });
+      checks.push({
+        host: alias,
+        name: 'resolve',
+        ok: true,
+        detail: `${r.user}@${r.hostname}:${r.port}${r.proxyJump.length ? ` via ${r.proxyJump.join(',')}` : ''}`,
+      });
     } catch (error) {
-      checks.push({ host: alias, name: 'resolve', ok: false, detail: (error as Error).message, fix: `add a "Host ${alias}" block to ${config.sshConfig}` });
+      checks.push({
+        host: alias,
+        name: 'resolve',
+        ok: false,
+        detail: (error as Error).message,
+        fix: `add a "Host ${alias}" block to ${config.sshConfig}`,
+      });
       return checks;
     }
-    connection = new SshConnection({ alias, sshConfig: config.sshConfig, keepalive: config.keepalive, trustNewHostKeys: config.trustNewHostKeys });
+    connection = new SshConnection({
+      alias,
+      sshConfig: config.sshConfig,
+      keepalive: config.keepalive,
+      trustNewHostKeys: config.trustNewHostKeys,
+    });
     connection.start();
     try {
       await Promise.race([
         connection.whenReady(timeoutMs),
-        new Promise((_, reject) => connection!.on('state', (i) => i.state !== 'connecting' && i.state !== 'connected' && reject(new Error(i.error ?? i.state)))),
+        new Promise((_, reject) =>
+          connection!.on(
+            'state',
+            (i) => i.state !== 'connecting' && i.state !== 'connected' && reject(new Error(i.error ?? i.state)),
+          ),
+        ),
       ]);
       checks.push({ host: alias, name: 'host key', ok: true, detail: 'matches known_hosts' });
       checks.push({ host: alias, name: 'auth', ok: true, detail: `logged in as ${connection.resolved?.user}` });
     } catch {
       const i = connection.info;
-      const name = i.state.startsWith('hostkey') ? 'host key' : i.state === 'auth-failed' || i.state === 'passphrase-needed' ? 'auth' : 'connect';
-      checks.push({ host: alias, name, ok: false, detail: i.error ?? i.state, fix: i.hint ?? 'check the network path (VPN, ProxyJump) and that sshd runs' });
+      const name = i.state.startsWith('hostkey')
+        ? 'host key'
+        : i.state === 'auth-failed' || i.state === 'passphrase-needed'
+          ? 'auth'
+          : 'connect';
+      checks.push({
+        host: alias,
+        name,
+        ok: false,
+        detail: i.error ?? i.state,
+        fix: i.hint ?? 'check the network path (VPN, ProxyJump) and that sshd runs',
+      });
       connection.close();
       return checks;
     }
@@ -126,7 +217,11 @@ export function formatCheck(c: Check): string {
 }
 
 /** `trainyard doctor`: every check, what to fix, exit 1 when something must be fixed. */
-export async function runDoctor(config: Config, opts: { timeoutSeconds: number }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runDoctor(
+  config: Config,
+  opts: { timeoutSeconds: number },
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const all: Check[] = await localChecks(config);
   for (const c of all) printText(out, formatCheck(c));
   const perHost = await Promise.all(config.hosts.map((h) => hostChecks(config, h.alias, opts.timeoutSeconds * 1000)));

@@ -3,19 +3,28 @@
  * (or one), merged by time. Reads events.jsonl over SSH; marks nothing as seen.
  */
 import type { Config } from '../config/types.js';
+import { configRedactor, redactDeep } from '../secrets/redact.js';
 import { formatEvent, parseSince, type WatchdogEvent } from '../watchdog/events.js';
 import { readWatchdogEvents } from '../watchdog/operations.js';
-import { UsageError, type ParsedArgs } from './args.js';
+import { type ParsedArgs, UsageError } from './args.js';
 import { openHostTransport } from './hostTransport.js';
-import { targetHosts } from './watchdog.js';
 import { printJson, printText } from './print.js';
-import { configRedactor, redactDeep } from '../secrets/redact.js';
+import { targetHosts } from './watchdog.js';
 
-export async function runEventsCli(config: Config, args: ParsedArgs, out: NodeJS.WritableStream = process.stdout, now: Date = new Date()): Promise<number> {
-  if (args.positionals.length) throw new UsageError('usage: trainyard events [--since 8h|ISO-TIME] [--json] [--host H]');
+export async function runEventsCli(
+  config: Config,
+  args: ParsedArgs,
+  out: NodeJS.WritableStream = process.stdout,
+  now: Date = new Date(),
+): Promise<number> {
+  if (args.positionals.length)
+    throw new UsageError('usage: trainyard events [--since 8h|ISO-TIME] [--json] [--host H]');
   const sinceFlag = args.flags.since;
   const since = typeof sinceFlag === 'string' ? parseSince(sinceFlag, now) : null;
-  if (typeof sinceFlag === 'string' && since === null) throw new UsageError(`--since takes a time (2026-11-23T08:00:00Z) or a duration (8h, 30m, 2d, 1h30m), not "${sinceFlag}"`);
+  if (typeof sinceFlag === 'string' && since === null)
+    throw new UsageError(
+      `--since takes a time (2026-11-23T08:00:00Z) or a duration (8h, 30m, 2d, 1h30m), not "${sinceFlag}"`,
+    );
   const hosts = targetHosts(config, args, undefined, true);
 
   const perHost = await Promise.all(
@@ -32,7 +41,10 @@ export async function runEventsCli(config: Config, args: ParsedArgs, out: NodeJS
       }
     }),
   );
-  const merged = redactDeep(perHost.flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias }))), configRedactor(config));
+  const merged = redactDeep(
+    perHost.flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias }))),
+    configRedactor(config),
+  );
   merged.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   const errors = perHost.filter((h) => h.error !== null).map((h) => ({ host: h.alias, error: h.error as string }));
 

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { packageRoot } from '../packageRoot.js';
-import { parseCliArgs, UsageError, USAGE } from './args.js';
+import { parseCliArgs, USAGE, UsageError } from './args.js';
 import { findCommand } from './commandTable.js';
 import { runCompleteWords, runCompletionCli } from './completion/run.js';
-import { commandHelp } from './help.js';
 import { runDoctor } from './doctor.js';
-import { runStatus } from './status.js';
+import { commandHelp } from './help.js';
 import { printText } from './print.js';
+import { runStatus } from './status.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;

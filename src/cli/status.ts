@@ -1,11 +1,11 @@
 import Table from 'cli-table3';
 import type { Config } from '../config/types.js';
 import { Fleet } from '../hosts/fleet.js';
-import type { HostState } from '../state/store.js';
-import { watchdogStatusFor } from '../watchdog/status.js';
-import { safeText } from '../text/sanitise.js';
-import { printJson, printText } from './print.js';
 import { configRedactor, redactDeep } from '../secrets/redact.js';
+import type { HostState } from '../state/store.js';
+import { safeText } from '../text/sanitise.js';
+import { watchdogStatusFor } from '../watchdog/status.js';
+import { printJson, printText } from './print.js';
 
 /** The JSON shape of `trainyard status --json` (stable: scripts read it). */
 export function hostStatusJson(h: HostState) {
@@ -49,31 +49,54 @@ function sessionWord(s: HostState['sessions'][number]): string {
 }
 
 export function renderStatusTable(hosts: HostState[]): string {
-  const table = new Table({ head: ['host', 'state', 'GPUs', 'sessions'], style: { head: [], border: [] }, wordWrap: true });
+  const table = new Table({
+    head: ['host', 'state', 'GPUs', 'sessions'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+  });
   for (const h of hosts) {
     const gpus = h.gpuError
       ? h.gpuError
       : h.gpus
-          .map((g) => `${g.index}: ${g.utilization ?? '?'}% ${Math.round((g.memoryUsedMiB ?? 0) / 1024)}/${Math.round((g.memoryTotalMiB ?? 0) / 1024)} GiB ${g.temperatureC ?? '?'}°C ${Math.round(g.powerW ?? 0)} W`)
+          .map(
+            (g) =>
+              `${g.index}: ${g.utilization ?? '?'}% ${Math.round((g.memoryUsedMiB ?? 0) / 1024)}/${Math.round((g.memoryTotalMiB ?? 0) / 1024)} GiB ${g.temperatureC ?? '?'}°C ${Math.round(g.powerW ?? 0)} W`,
+          )
           .join('\n');
     const sessions = h.sessionsError ?? (h.sessions.map(sessionWord).join('\n') || '—');
     // cells sanitised before the table measures them
-    table.push([h.alias, h.connection.state, isHealthy(h) ? gpus || '—' : '', isHealthy(h) ? sessions : ''].map(safeText));
+    table.push(
+      [h.alias, h.connection.state, isHealthy(h) ? gpus || '—' : '', isHealthy(h) ? sessions : ''].map(safeText),
+    );
   }
   return table.toString();
 }
 
 /** `trainyard status`: connect, wait for one answer from every host, print, exit. */
-export async function runStatus(config: Config, opts: { json: boolean; timeoutSeconds: number }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runStatus(
+  config: Config,
+  opts: { json: boolean; timeoutSeconds: number },
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const fleet = new Fleet(config, { interactive: false });
   fleet.start();
   await fleet.settled(opts.timeoutSeconds * 1000);
   const state = fleet.store.getState();
   const hosts = state.hostOrder.map((a) => state.hosts[a]);
   // The watchdog's summary and the events not yet seen, one exec per reachable host.
-  const watchdogs = opts.json ? await Promise.all(fleet.monitors.map((m) => (isHealthy(state.hosts[m.alias]) ? watchdogStatusFor(m.transport, m.alias) : null))) : [];
+  const watchdogs = opts.json
+    ? await Promise.all(
+        fleet.monitors.map((m) => (isHealthy(state.hosts[m.alias]) ? watchdogStatusFor(m.transport, m.alias) : null)),
+      )
+    : [];
   await fleet.shutdown();
-  if (opts.json) printJson(out, { hosts: hosts.map((h, i) => ({ ...hostStatusJson(h), watchdog: redactDeep(watchdogs[i] ?? null, configRedactor(config)) })) });
+  if (opts.json)
+    printJson(out, {
+      hosts: hosts.map((h, i) => ({
+        ...hostStatusJson(h),
+        watchdog: redactDeep(watchdogs[i] ?? null, configRedactor(config)),
+      })),
+    });
   else {
     printText(out, renderStatusTable(hosts));
     for (const h of hosts) {

@@ -1,25 +1,27 @@
-import { openHostTransport } from './hostTransport.js';
 /**
  * `trainyard watchdog install|status|uninstall [HOST]`: the server-side watchdog that watches
  * runs while the cockpit (and the laptop) are away. Exit 0 ok, 1 a host failed, 2 usage.
  */
-import { describeCommand, DRY_RUN_HEADER } from '../commands/value.js';
-import { LOCAL_HOST } from '../config/load.js';
+import { DRY_RUN_HEADER, describeCommand } from '../commands/value.js';
 import type { Config } from '../config/types.js';
-import { SshConnection } from '../ssh/connection.js';
-import { LocalTransport } from '../transport/local.js';
-import type { Transport } from '../transport/types.js';
-import { type WatchdogConfig } from '../watchdog/config.js';
-import { uninstallCommand } from '../watchdog/commands.js';
-import { formatEvent } from '../watchdog/events.js';
-import { installCommands, installWatchdog, plannedConfig, uninstallWatchdog, type WatchdogConfigChanges } from '../watchdog/operations.js';
-import { watchdogStatusFor, type WatchdogStatus } from '../watchdog/status.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import { printJson, printText } from './print.js';
 import { configRedactor, redactDeep } from '../secrets/redact.js';
+import type { Transport } from '../transport/types.js';
+import { uninstallCommand } from '../watchdog/commands.js';
+import type { WatchdogConfig } from '../watchdog/config.js';
+import { formatEvent } from '../watchdog/events.js';
+import {
+  installCommands,
+  installWatchdog,
+  plannedConfig,
+  uninstallWatchdog,
+  type WatchdogConfigChanges,
+} from '../watchdog/operations.js';
+import { type WatchdogStatus, watchdogStatusFor } from '../watchdog/status.js';
+import { type ParsedArgs, UsageError } from './args.js';
+import { openHostTransport } from './hostTransport.js';
+import { printJson, printText } from './print.js';
 
 const ALIAS = /^[A-Za-z0-9_.@%+:-]+$/;
-
 
 /** The hosts a command names: HOST, --host H, or every configured host (status, events). */
 export function targetHosts(config: Config, args: ParsedArgs, positional: string | undefined, all: boolean): string[] {
@@ -29,13 +31,16 @@ export function targetHosts(config: Config, args: ParsedArgs, positional: string
     return [named];
   }
   if (all || config.hosts.length === 1) return config.hosts.map((h) => h.alias);
-  throw new UsageError(`name the host: the config has ${config.hosts.length} hosts (${config.hosts.map((h) => h.alias).join(', ')})`);
+  throw new UsageError(
+    `name the host: the config has ${config.hosts.length} hosts (${config.hosts.map((h) => h.alias).join(', ')})`,
+  );
 }
 
 function seconds(flag: unknown, name: string, multiplier: number): number | undefined {
   if (flag === undefined) return undefined;
   const n = Number(flag);
-  if (typeof flag !== 'string' || !/^\d+(\.\d+)?$/.test(flag) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, e.g. --${name} ${multiplier === 60 ? '10' : '30'}`);
+  if (typeof flag !== 'string' || !/^\d+(\.\d+)?$/.test(flag) || !Number.isFinite(n))
+    throw new UsageError(`--${name} must be a number, e.g. --${name} ${multiplier === 60 ? '10' : '30'}`);
   return Math.round(n * multiplier);
 }
 
@@ -65,9 +70,12 @@ function describeStatus(alias: string, s: WatchdogStatus): string[] {
   ];
   for (const r of s.summary?.runs ?? []) {
     const health = [r.stalled ? 'STALLED' : '', r.silent ? 'SILENT' : '', ...r.flags].filter(Boolean).join(', ');
-    lines.push(`  ${r.session}: ${r.status}${r.exitCode !== null && r.status !== 'running' ? ` (exit ${r.exitCode})` : ''}${health ? ` [${health}]` : ''}${r.autoRestart.child ? ` → ${r.autoRestart.child}` : ''}`);
+    lines.push(
+      `  ${r.session}: ${r.status}${r.exitCode !== null && r.status !== 'running' ? ` (exit ${r.exitCode})` : ''}${health ? ` [${health}]` : ''}${r.autoRestart.child ? ` → ${r.autoRestart.child}` : ''}`,
+    );
   }
-  for (const d of s.summary?.disks ?? []) if (d.full) lines.push(`  disk ${d.path}: ${d.usedPercent}% used, ${(d.availableMiB / 1024).toFixed(1)} GiB free`);
+  for (const d of s.summary?.disks ?? [])
+    if (d.full) lines.push(`  disk ${d.path}: ${d.usedPercent}% used, ${(d.availableMiB / 1024).toFixed(1)} GiB free`);
   if (s.unreadCount) {
     lines.push(`  ${s.unreadCount} unread event(s):`);
     for (const e of s.unread) lines.push(`  ${formatEvent(e, alias)}`);
@@ -75,9 +83,15 @@ function describeStatus(alias: string, s: WatchdogStatus): string[] {
   return lines;
 }
 
-export async function runWatchdogCli(config: Config, args: ParsedArgs, out: NodeJS.WritableStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runWatchdogCli(
+  config: Config,
+  args: ParsedArgs,
+  out: NodeJS.WritableStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [sub, host, ...rest] = args.positionals;
-  if (!['install', 'status', 'uninstall'].includes(sub ?? '') || rest.length) throw new UsageError('usage: trainyard watchdog install|status|uninstall [HOST]');
+  if (!['install', 'status', 'uninstall'].includes(sub ?? '') || rest.length)
+    throw new UsageError('usage: trainyard watchdog install|status|uninstall [HOST]');
   const hosts = targetHosts(config, args, host, sub === 'status');
   const changes = sub === 'install' ? configChanges(args, env) : {};
   const dryRun = Boolean(args.flags['dry-run']);
@@ -95,20 +109,39 @@ export async function runWatchdogCli(config: Config, args: ParsedArgs, out: Node
       try {
         if (sub === 'status') {
           const s = redactDeep(await watchdogStatusFor(conn.transport, alias), configRedactor(config, env));
-          return { ok: !s.error && s.running && !s.stale, lines: describeStatus(alias, s), json: { host: alias, ...s } };
+          return {
+            ok: !s.error && s.running && !s.stale,
+            lines: describeStatus(alias, s),
+            json: { host: alias, ...s },
+          };
         }
         if (dryRun) {
-          const commands = sub === 'install' ? installCommands(alias, await plannedConfig(conn.transport, alias, changes)) : [uninstallCommand(alias)];
+          const commands =
+            sub === 'install'
+              ? installCommands(alias, await plannedConfig(conn.transport, alias, changes))
+              : [uninstallCommand(alias)];
           return { ok: true, lines: commands.map(describeCommand) };
         }
         if (sub === 'install') {
           const r = await installWatchdog(conn.transport, alias, changes);
-          return { ok: true, lines: [`${alias}: watchdog ${r.version} ${r.action} (pid ${r.pid ?? '?'}); ${describeConfig(r.config)}`], json: { host: alias, ...r, config: { ...r.config, webhookUrl: r.config.webhookUrl ? 'set' : null } } };
+          return {
+            ok: true,
+            lines: [`${alias}: watchdog ${r.version} ${r.action} (pid ${r.pid ?? '?'}); ${describeConfig(r.config)}`],
+            json: { host: alias, ...r, config: { ...r.config, webhookUrl: r.config.webhookUrl ? 'set' : null } },
+          };
         }
         const r = await uninstallWatchdog(conn.transport, alias);
-        return { ok: true, lines: [`${alias}: ${r.removed ? 'watchdog stopped and removed' : 'no watchdog was installed'}`], json: { host: alias, ...r } };
+        return {
+          ok: true,
+          lines: [`${alias}: ${r.removed ? 'watchdog stopped and removed' : 'no watchdog was installed'}`],
+          json: { host: alias, ...r },
+        };
       } catch (error) {
-        return { ok: false, lines: [`${alias}: ${(error as Error).message}`], json: { host: alias, error: (error as Error).message } };
+        return {
+          ok: false,
+          lines: [`${alias}: ${(error as Error).message}`],
+          json: { host: alias, error: (error as Error).message },
+        };
       } finally {
         conn.close();
       }

@@ -6,7 +6,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { PendingQuestion } from '../state/actionsStore.js';
 import type { PendingPrompt } from '../state/store.js';
 import type { CockpitUiState } from './cockpitState.js';
-import { formFor, moveChoice, scrollDetails, type QuestionForm } from './questionForm.js';
+import { formFor, moveChoice, type QuestionForm, scrollDetails } from './questionForm.js';
 
 export interface AnswersDeps {
   store: StoreApi<CockpitUiState>;
@@ -30,7 +30,9 @@ export class Answers {
   updateForm(change: (form: QuestionForm, height: number) => QuestionForm): void {
     const pending = this.deps.question();
     if (!pending) return;
-    this.deps.store.setState({ form: change(formFor(this.deps.store.getState().form, pending), this.deps.height(pending)) });
+    this.deps.store.setState({
+      form: change(formFor(this.deps.store.getState().form, pending), this.deps.height(pending)),
+    });
   }
 
   scrollQuestion(delta: number): void {

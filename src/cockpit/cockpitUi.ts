@@ -8,19 +8,19 @@ import { findAction } from '../actions/registry.js';
 import type { ActionId } from '../actions/types.js';
 import { latestRunOf } from '../state/actionsStore.js';
 import type { PendingPrompt, TrainyardStore } from '../state/store.js';
+import { Answers } from './answers.js';
 import { activeScopes } from './bindings/index.js';
+import { type CockpitUiState, initialState } from './cockpitState.js';
 import type { CockpitController, CockpitServices } from './controller.js';
-import { computeFrame, frameLimits, type DetailView, type Frame } from './frame.js';
+import { computeFrame, type DetailView, type Frame, frameLimits } from './frame.js';
 import { helpLineCount } from './help.js';
-import { routeKey, splitKeys, type KeyFlags, type KeyPress } from './keys.js';
-import { initialState, type CockpitUiState } from './cockpitState.js';
+import { type KeyFlags, type KeyPress, routeKey, splitKeys } from './keys.js';
 import type { KeyTarget } from './keyTarget.js';
 import { LogOpener } from './logOpener.js';
-import { Answers } from './answers.js';
 import { listHeight } from './questionForm.js';
 import { paneCounts, runSessions } from './selectors.js';
+import { PANES, type PaneId, type UiAction, uiReducer } from './uiState.js';
 import { mergeHistory } from './watchdogHistory.js';
-import { PANES, uiReducer, type PaneId, type UiAction } from './uiState.js';
 
 /** How long quitting waits for controller.shutdown() before leaving anyway. */
 export const SHUTDOWN_TIMEOUT_MS = 5000;
@@ -113,15 +113,32 @@ export class CockpitUi implements KeyTarget {
   frame(): Frame {
     const alias = this.selectedAlias();
     const host = alias === undefined ? undefined : this.hosts.getState().hosts[alias];
-    const hasRun = alias !== undefined && this.services.actions !== undefined && latestRunOf(this.services.actions.store.getState(), alias) !== null;
+    const hasRun =
+      alias !== undefined &&
+      this.services.actions !== undefined &&
+      latestRunOf(this.services.actions.store.getState(), alias) !== null;
     const { detail, runTab, actionFocus } = this.state;
-    return computeFrame({ columns: this.columns, rows: this.rows, counts: paneCounts(host), detail, runTab, hasRun, actionFocus });
+    return computeFrame({
+      columns: this.columns,
+      rows: this.rows,
+      counts: paneCounts(host),
+      detail,
+      runTab,
+      hasRun,
+      actionFocus,
+    });
   }
 
   private limits() {
     const alias = this.selectedAlias();
     const counts = paneCounts(alias === undefined ? undefined : this.hosts.getState().hosts[alias]);
-    return frameLimits(this.frame(), counts, this.hosts.getState().hostOrder.length, this.sessionsOf(alias).length, helpLineCount());
+    return frameLimits(
+      this.frame(),
+      counts,
+      this.hosts.getState().hostOrder.length,
+      this.sessionsOf(alias).length,
+      helpLineCount(),
+    );
   }
 
   // ---- keys --------------------------------------------------------------------------------
@@ -206,8 +223,10 @@ export class CockpitUi implements KeyTarget {
     if (this.state.help) return this.apply({ type: 'closeOverlay' });
     if (this.state.detail !== 'none') return this.closeDetail();
     const alias = this.selectedAlias();
-    const run = alias === undefined || !this.services.actions ? null : latestRunOf(this.services.actions.store.getState(), alias);
-    if (run && this.frame().actionShown && run.status === 'running' && run.cancellable) return this.services.actions?.cancel(run.runId);
+    const run =
+      alias === undefined || !this.services.actions ? null : latestRunOf(this.services.actions.store.getState(), alias);
+    if (run && this.frame().actionShown && run.status === 'running' && run.cancellable)
+      return this.services.actions?.cancel(run.runId);
     if (this.state.runTab) this.set({ runTab: false });
   }
 

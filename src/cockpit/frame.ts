@@ -2,7 +2,7 @@
  * What the frame shows for a size and a view: the pane layout, the Action pane's share, which
  * detail is on screen. One function, so the views and the key router agree on what is visible.
  */
-import { computeLayout, helpRows, PANE_CHROME, type Layout, type PaneCounts } from './layout.js';
+import { computeLayout, helpRows, type Layout, PANE_CHROME, type PaneCounts } from './layout.js';
 import type { Limits } from './uiState.js';
 
 /** What the detail area shows instead of GPUs and sessions: a session's log or the watchdog. */
@@ -53,7 +53,9 @@ export function computeFrame(input: FrameInput): Frame {
   let layout = computeLayout(input.columns, input.rows, input.counts);
   let actionHeight = 0;
   if (layout.mode === 'wide' && input.hasRun && input.detail === 'none') {
-    const split = input.actionFocus ? { sessions: 0, action: layout.sessionsHeight } : splitSessions(layout.sessionsHeight);
+    const split = input.actionFocus
+      ? { sessions: 0, action: layout.sessionsHeight }
+      : splitSessions(layout.sessionsHeight);
     actionHeight = split.action;
     layout = { ...layout, sessionsHeight: split.sessions, sessionRows: Math.max(0, split.sessions - PANE_CHROME - 1) };
   }
@@ -62,12 +64,22 @@ export function computeFrame(input: FrameInput): Frame {
   const detailShown = input.detail !== 'none' && (layout.mode === 'wide' || runTabShown);
   const detailWidth = layout.mode === 'wide' ? layout.detailWidth - 2 : layout.columns;
   const detailHeight = layout.mode === 'wide' ? Math.max(0, layout.bodyHeight - PANE_CHROME) : layout.bodyHeight;
-  const chartShown = input.detail === 'log' && detailShown && layout.mode === 'wide' && (detailWidth >= CHART_BESIDE_COLUMNS || detailHeight >= CHART_BELOW_ROWS);
+  const chartShown =
+    input.detail === 'log' &&
+    detailShown &&
+    layout.mode === 'wide' &&
+    (detailWidth >= CHART_BESIDE_COLUMNS || detailHeight >= CHART_BELOW_ROWS);
   return { layout, actionHeight, runTabShown, actionShown, detailShown, chartShown, detailWidth, detailHeight };
 }
 
 /** How far each list can go in this frame. */
-export function frameLimits(frame: Frame, counts: PaneCounts, hosts: number, sessions: number, helpLines: number): Limits {
+export function frameLimits(
+  frame: Frame,
+  counts: PaneCounts,
+  hosts: number,
+  sessions: number,
+  helpLines: number,
+): Limits {
   return {
     hosts,
     gpuScrollMax: Math.max(0, counts.gpuLines - frame.layout.gpuRows),

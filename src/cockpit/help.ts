@@ -3,8 +3,8 @@
  * in the order it is declared, and one that is listed works.
  */
 import { ALL_SCOPES } from './bindings/index.js';
+import { bindingKeysLabel, type KeyScope, keyLabel } from './keys.js';
 import type { KeyTarget } from './keyTarget.js';
-import { bindingKeysLabel, keyLabel, type KeyScope } from './keys.js';
 
 export interface HelpLine {
   text: string;

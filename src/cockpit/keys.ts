@@ -30,7 +30,20 @@ export interface KeyPress {
   key: KeyFlags;
 }
 
-export type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'tab' | 'escape' | 'return' | 'backspace' | 'delete';
+export type NamedKey =
+  | 'upArrow'
+  | 'downArrow'
+  | 'leftArrow'
+  | 'rightArrow'
+  | 'pageUp'
+  | 'pageDown'
+  | 'home'
+  | 'end'
+  | 'tab'
+  | 'escape'
+  | 'return'
+  | 'backspace'
+  | 'delete';
 
 /** A printable `input` (case-sensitive; shift is implied by the letter) or a named key. */
 export interface KeyMatch {
@@ -88,7 +101,11 @@ export function splitKeys(input: string, key: KeyFlags): KeyPress[] {
 export function matchesKey(match: KeyMatch, press: KeyPress): boolean {
   const { input, key } = press;
   if (match.key !== undefined) {
-    return Boolean(key[match.key]) && Boolean(key.shift) === Boolean(match.shift) && Boolean(key.ctrl) === Boolean(match.ctrl);
+    return (
+      Boolean(key[match.key]) &&
+      Boolean(key.shift) === Boolean(match.shift) &&
+      Boolean(key.ctrl) === Boolean(match.ctrl)
+    );
   }
   // Alt+j arrives as meta+j: not a single key, so not j.
   return match.input === input && Boolean(key.ctrl) === Boolean(match.ctrl) && !key.meta;
@@ -96,7 +113,9 @@ export function matchesKey(match: KeyMatch, press: KeyPress): boolean {
 
 /** The binding of `scope` that takes this key now, if any. */
 export function findBinding<C>(scope: KeyScope<C>, press: KeyPress, ctx?: C): Binding<C> | undefined {
-  return scope.bindings.find((b) => b.keys.some((m) => matchesKey(m, press)) && (ctx === undefined || !b.when || b.when(ctx)));
+  return scope.bindings.find(
+    (b) => b.keys.some((m) => matchesKey(m, press)) && (ctx === undefined || !b.when || b.when(ctx)),
+  );
 }
 
 /** Offers the key to each scope in turn; true when one used it. */

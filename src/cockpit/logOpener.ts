@@ -2,8 +2,9 @@
  * Opens a session's log for the cockpit, one at a time: a log opened after another one, or
  * closed before it arrives, is closed as soon as it comes (no tail left running unseen).
  */
-import type { CockpitServices } from './controller.js';
+
 import type { OpenLogView } from './cockpitState.js';
+import type { CockpitServices } from './controller.js';
 import { ChartModel, LogViewModel } from './paneModels.js';
 
 export class LogOpener {
@@ -25,7 +26,13 @@ export class LogOpener {
         }
         if (!('tail' in opened)) return show({ alias, session, opened, view: null, chart: null });
         this.closeOpen = opened.close;
-        show({ alias, session, opened, view: new LogViewModel(opened.tail.lines), chart: new ChartModel(opened.metrics.store) });
+        show({
+          alias,
+          session,
+          opened,
+          view: new LogViewModel(opened.tail.lines),
+          chart: new ChartModel(opened.metrics.store),
+        });
       },
       (error: Error) => {
         if (token === this.token) show({ alias, session, opened: { error: error.message }, view: null, chart: null });

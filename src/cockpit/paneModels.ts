@@ -47,7 +47,12 @@ export interface ChartView {
 
 /** Which metric the chart shows by default: loss, else a training *loss, else any loss, else the first. */
 export function defaultMetric(names: readonly string[]): string | undefined {
-  return names.find((n) => n === 'loss') ?? names.find((n) => /loss$/i.test(n) && !/val|eval|test/i.test(n)) ?? names.find((n) => /loss/i.test(n)) ?? names[0];
+  return (
+    names.find((n) => n === 'loss') ??
+    names.find((n) => /loss$/i.test(n) && !/val|eval|test/i.test(n)) ??
+    names.find((n) => /loss/i.test(n)) ??
+    names[0]
+  );
 }
 
 export function shownMetric(view: ChartView, metrics: MetricsState): string | undefined {

@@ -18,7 +18,13 @@ export function initialForm(pending: PendingQuestion): QuestionForm {
   return {
     questionId: pending.id,
     text: q.kind === 'input' ? q.defaultValue : '',
-    choice: q.kind === 'choice' ? Math.max(0, q.choices.findIndex((c) => c.value === q.defaultValue)) : 0,
+    choice:
+      q.kind === 'choice'
+        ? Math.max(
+            0,
+            q.choices.findIndex((c) => c.value === q.defaultValue),
+          )
+        : 0,
     detailTop: 0,
     error: null,
   };

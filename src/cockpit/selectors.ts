@@ -1,10 +1,11 @@
 /** Pure projections of the store that the views subscribe to (small, so shallow comparison is cheap). */
-import type { ConnectionStateName, HostState, TrainyardState } from '../state/store.js';
+
 import { isUp } from '../format/connection.js';
 import { averageUtilization } from '../format/gpu.js';
 import { countSessions } from '../format/sessions.js';
 import type { TmuxSession } from '../parsers/tmux.js';
 import { WATCHDOG_SESSION } from '../runs/layout.js';
+import type { ConnectionStateName, HostState, TrainyardState } from '../state/store.js';
 import type { PaneCounts } from './layout.js';
 
 const runsCache = new WeakMap<readonly TmuxSession[], TmuxSession[]>();
@@ -17,7 +18,9 @@ export function runSessions(h: HostState | undefined): TmuxSession[] {
   if (!h) return [];
   let runs = runsCache.get(h.sessions);
   if (!runs) {
-    runs = h.sessions.some((s) => s.name === WATCHDOG_SESSION) ? h.sessions.filter((s) => s.name !== WATCHDOG_SESSION) : h.sessions;
+    runs = h.sessions.some((s) => s.name === WATCHDOG_SESSION)
+      ? h.sessions.filter((s) => s.name !== WATCHDOG_SESSION)
+      : h.sessions;
     runsCache.set(h.sessions, runs);
   }
   return runs;
@@ -35,7 +38,11 @@ export interface HostSummary {
 export function hostSummary(h: HostState | undefined): HostSummary {
   if (!h) return { state: null, avgUtil: null, running: 0, finished: 0, crashed: 0 };
   const avg = isUp(h.connection.state) && !h.gpuError ? averageUtilization(h.gpus) : null;
-  return { state: h.connection.state, avgUtil: avg === null ? null : Math.round(avg), ...countSessions(runSessions(h)) };
+  return {
+    state: h.connection.state,
+    avgUtil: avg === null ? null : Math.round(avg),
+    ...countSessions(runSessions(h)),
+  };
 }
 
 export function headerCounts(s: TrainyardState): { total: number; up: number } {
@@ -59,6 +66,7 @@ export const MESSAGE_LINES = 5;
 
 export function paneCounts(h: HostState | undefined): PaneCounts {
   if (!h) return { gpuLines: 1, sessionLines: 1 };
-  const gpuLines = gpuPaneMode(h) === 'rows' ? h.gpus.length + (h.processes.length > 0 ? 1 + h.processes.length : 0) : MESSAGE_LINES;
+  const gpuLines =
+    gpuPaneMode(h) === 'rows' ? h.gpus.length + (h.processes.length > 0 ? 1 + h.processes.length : 0) : MESSAGE_LINES;
   return { gpuLines, sessionLines: Math.max(1, runSessions(h).length + (h.sessionsError ? 1 : 0)) };
 }

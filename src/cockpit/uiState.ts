@@ -35,7 +35,15 @@ export type UiAction =
   | { type: 'toggleHelp' }
   | { type: 'closeOverlay' };
 
-export const initialUiState: UiState = { focus: 'hosts', selected: 0, gpuScroll: 0, sessionScroll: 0, sessionCursor: 0, help: false, helpScroll: 0 };
+export const initialUiState: UiState = {
+  focus: 'hosts',
+  selected: 0,
+  gpuScroll: 0,
+  sessionScroll: 0,
+  sessionCursor: 0,
+  help: false,
+  helpScroll: 0,
+};
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
@@ -65,7 +73,9 @@ function moveTo<S extends UiState>(state: S, limits: Limits, target: (current: n
     const visible = Math.max(1, limits.sessions - limits.sessionScrollMax);
     let sessionCursor = clamp(target(clamp(state.sessionCursor, 0, last), last), 0, last);
     sessionCursor = clamp(sessionCursor, sessionScroll, sessionScroll + visible - 1);
-    return sessionScroll === state.sessionScroll && sessionCursor === state.sessionCursor ? state : { ...state, sessionScroll, sessionCursor };
+    return sessionScroll === state.sessionScroll && sessionCursor === state.sessionCursor
+      ? state
+      : { ...state, sessionScroll, sessionCursor };
   }
   return sessionScroll === state.sessionScroll ? state : { ...state, sessionScroll };
 }

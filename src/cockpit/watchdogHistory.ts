@@ -45,7 +45,9 @@ export function mergeHistory(history: WatchdogHistory, state: WatchdogViewState)
     const fresh = [...(h.status?.unread ?? []), ...h.shown].filter((e) => !ids.has(e.id) && (ids.add(e.id), true));
     if (fresh.length === 0) continue;
     next ??= { ...history };
-    next[alias] = [...known, ...fresh].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0)).slice(0, HISTORY_KEPT);
+    next[alias] = [...known, ...fresh]
+      .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0))
+      .slice(0, HISTORY_KEPT);
   }
   return next ?? history;
 }

@@ -3,11 +3,20 @@ import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
 import { RUNS_DIR } from '../runs/layout.js';
 import { shJoin } from '../shell/quote.js';
 import { field, parseSections, section } from './sectioned.js';
-import { argvCommand, shScript, type ShellCommand } from './value.js';
+import { argvCommand, type ShellCommand, shScript } from './value.js';
 
 /** The one streaming GPU source per host: nvidia-smi prints a line per GPU every interval. */
 export function gpuStreamCommand(intervalMs: number): ShellCommand {
-  return argvCommand(['nvidia-smi', `--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(Math.round(intervalMs))], 'GPU stream');
+  return argvCommand(
+    [
+      'nvidia-smi',
+      `--query-gpu=${GPU_QUERY_FIELDS.join(',')}`,
+      '--format=csv,noheader,nounits',
+      '-lms',
+      String(Math.round(intervalMs)),
+    ],
+    'GPU stream',
+  );
 }
 
 /**
@@ -20,10 +29,19 @@ export function sessionsProbeCommand(): ShellCommand {
     field('now', '"$(date +%s)"'),
     // tmux 3.3 sometimes reaps a dead pane only when another of its children exits, leaving
     // pane_dead_status empty (":1:::"): a run-shell makes one exit, then the list is read again.
-    section('tmux', `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"; exit "$rc"`),
+    section(
+      'tmux',
+      `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"; exit "$rc"`,
+    ),
     // tmux 3.3 can lose a dead pane's exit status; trainyard's run scripts also write it to a file.
-    section('exits', `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n.exit"; [ -f "$f" ] && printf '%s:%s\n' "$(head -c 12 "$f" | tr -dc 0-9)" "$n";; esac; done; true`),
-    section('apps', `command -v nvidia-smi >/dev/null 2>&1 || exit 127; ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])}`),
+    section(
+      'exits',
+      `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n.exit"; [ -f "$f" ] && printf '%s:%s\n' "$(head -c 12 "$f" | tr -dc 0-9)" "$n";; esac; done; true`,
+    ),
+    section(
+      'apps',
+      `command -v nvidia-smi >/dev/null 2>&1 || exit 127; ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])}`,
+    ),
   ].join('; ');
   return shScript(script, [], 'sessions probe');
 }

@@ -7,10 +7,22 @@
 import { GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
 import type { RemoteCommand } from './value.js';
 
-const script = (name: string, body: string[], ...args: string[]): string[] => ['bash', '-c', body.join('\n'), name, ...args];
+const script = (name: string, body: string[], ...args: string[]): string[] => [
+  'bash',
+  '-c',
+  body.join('\n'),
+  name,
+  ...args,
+];
 
 export function mkdirCommand(host: string, dir: string): RemoteCommand {
-  return { where: 'remote', host, purpose: 'create the project directory (first sync)', idempotent: true, argv: ['mkdir', '-p', '--', dir] };
+  return {
+    where: 'remote',
+    host,
+    purpose: 'create the project directory (first sync)',
+    idempotent: true,
+    argv: ['mkdir', '-p', '--', dir],
+  };
 }
 
 /** Writes the secrets file (0600, atomically) from stdin: the values never touch a command line. */
@@ -20,7 +32,18 @@ export function writeSecretsCommand(host: string, file: string, fileText: string
     host,
     purpose: 'write the project secrets to a 0600 file on the host',
     idempotent: true,
-    argv: script('trainyard-secrets', ['set -e', 'umask 077', 'mkdir -p -- "${1%/*}"', 'cat > "$1.tmp"', 'chmod 600 -- "$1.tmp"', 'mv -f -- "$1.tmp" "$1"'], file),
+    argv: script(
+      'trainyard-secrets',
+      [
+        'set -e',
+        'umask 077',
+        'mkdir -p -- "${1%/*}"',
+        'cat > "$1.tmp"',
+        'chmod 600 -- "$1.tmp"',
+        'mv -f -- "$1.tmp" "$1"',
+      ],
+      file,
+    ),
     stdin: fileText,
     stdinLabel: `${names.length} secret variable(s) ${names.join(', ')} — values not shown`,
   };
@@ -38,7 +61,14 @@ export function listCheckpointsCommand(host: string, remoteDir: string, glob: st
     readOnly: true,
     argv: script(
       'trainyard-checkpoints',
-      ['cd -- "$1" 2>/dev/null || exit 0', 'IFS=', 'for f in $2; do', '  [ -e "$f" ] || continue', "  printf '%s\\t%s\\0' \"$(stat -c %Y -- \"$f\")\" \"$f\"", 'done'],
+      [
+        'cd -- "$1" 2>/dev/null || exit 0',
+        'IFS=',
+        'for f in $2; do',
+        '  [ -e "$f" ] || continue',
+        '  printf \'%s\\t%s\\0\' "$(stat -c %Y -- "$f")" "$f"',
+        'done',
+      ],
       remoteDir,
       glob,
     ),
@@ -58,10 +88,21 @@ export function gpuQueryCommand(host: string): RemoteCommand {
 
 /** The smoke test as it runs over the channel (the transport adds dieWithChannel). */
 export function smokeCommand(host: string, scriptText: string): RemoteCommand {
-  return { where: 'remote', host, purpose: 'run the smoke test in the foreground (output streamed here)', argv: ['bash', '-c', scriptText, 'trainyard-smoke'] };
+  return {
+    where: 'remote',
+    host,
+    purpose: 'run the smoke test in the foreground (output streamed here)',
+    argv: ['bash', '-c', scriptText, 'trainyard-smoke'],
+  };
 }
 
 /** The last lines of a log, for a failure message. */
 export function logEndCommand(host: string, file: string, lines: number): RemoteCommand {
-  return { where: 'remote', host, purpose: 'read the end of the log', readOnly: true, argv: ['tail', '-n', String(lines), '--', file] };
+  return {
+    where: 'remote',
+    host,
+    purpose: 'read the end of the log',
+    readOnly: true,
+    argv: ['tail', '-n', String(lines), '--', file],
+  };
 }

@@ -39,7 +39,15 @@ export const DEFAULT_SYNC_EXCLUDES: readonly string[] = [
 ];
 
 /** Never pulled down by default: checkpoints and weights (multi-GB, they stay on the server). */
-export const DEFAULT_PULL_EXCLUDES: readonly string[] = ['checkpoint-*/', '*.safetensors', '*.bin', '*.pt', '*.pth', '*.ckpt', '*.gguf'];
+export const DEFAULT_PULL_EXCLUDES: readonly string[] = [
+  'checkpoint-*/',
+  '*.safetensors',
+  '*.bin',
+  '*.pt',
+  '*.pth',
+  '*.ckpt',
+  '*.gguf',
+];
 
 export class RsyncArgumentError extends Error {}
 
@@ -56,14 +64,34 @@ export const CONTROL_PERSIST_SECONDS = 300;
 export function rsyncRsh(sshConfig: string, controlPath: string | null = null): string {
   for (const p of [sshConfig, controlPath ?? '']) {
     if (p.includes("'")) {
-      throw new RsyncArgumentError(`the path ${JSON.stringify(p)} contains a single quote, which rsync's -e option cannot carry — fix: move the file (or set "sshConfig") to a path without '`);
+      throw new RsyncArgumentError(
+        `the path ${JSON.stringify(p)} contains a single quote, which rsync's -e option cannot carry — fix: move the file (or set "sshConfig") to a path without '`,
+      );
     }
   }
-  return shJoin(['ssh', '-F', sshConfig, '-o', 'BatchMode=yes', ...(controlPath ? muxOptions('auto', controlPath) : [])]);
+  return shJoin([
+    'ssh',
+    '-F',
+    sshConfig,
+    '-o',
+    'BatchMode=yes',
+    ...(controlPath ? muxOptions('auto', controlPath) : []),
+  ]);
 }
 
 function muxOptions(master: 'auto' | 'yes', controlPath: string): string[] {
-  return ['-o', `ControlMaster=${master}`, '-o', `ControlPath=${controlPath}`, '-o', `ControlPersist=${CONTROL_PERSIST_SECONDS}`, '-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=3'];
+  return [
+    '-o',
+    `ControlMaster=${master}`,
+    '-o',
+    `ControlPath=${controlPath}`,
+    '-o',
+    `ControlPersist=${CONTROL_PERSIST_SECONDS}`,
+    '-o',
+    'ServerAliveInterval=10',
+    '-o',
+    'ServerAliveCountMax=3',
+  ];
 }
 
 /** Opens the shared connection ahead of rsync (returns once authenticated, the master stays in the background). */
@@ -78,7 +106,20 @@ export function muxCheckArgv(sshConfig: string, controlPath: string, host: strin
 
 /** One round trip through the shared connection (it answers only when its link is alive). */
 export function muxPingArgv(sshConfig: string, controlPath: string, host: string): string[] {
-  return ['ssh', '-F', sshConfig, '-o', `ControlPath=${controlPath}`, '-o', 'ControlMaster=no', '-o', 'BatchMode=yes', '--', host, 'true'];
+  return [
+    'ssh',
+    '-F',
+    sshConfig,
+    '-o',
+    `ControlPath=${controlPath}`,
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    'BatchMode=yes',
+    '--',
+    host,
+    'true',
+  ];
 }
 
 /**
@@ -140,8 +181,10 @@ function filterArgs(args: Pick<SyncArgs, 'excludes' | 'protect'>): string[] {
 export function syncArgv(args: SyncArgs, pass: SyncPass): string[] {
   const argv = ['rsync', '-a', '-z', '-s'];
   if (args.host !== null) argv.push('-e', rsyncRsh(args.sshConfig, args.controlPath ?? null));
-  if (pass === 'transfer') argv.push('--no-inc-recursive', '--info=progress2', '--stats', '--delete', '--max-delete=-1');
-  if (pass === 'list-deletions') argv.push('--dry-run', '--delete', '--existing', '--ignore-existing', '--itemize-changes');
+  if (pass === 'transfer')
+    argv.push('--no-inc-recursive', '--info=progress2', '--stats', '--delete', '--max-delete=-1');
+  if (pass === 'list-deletions')
+    argv.push('--dry-run', '--delete', '--existing', '--ignore-existing', '--itemize-changes');
   argv.push(...filterArgs(args), rsyncEndpoint(null, args.localDir), rsyncEndpoint(args.host, args.remoteDir));
   return argv;
 }
@@ -175,7 +218,11 @@ export function deleteApprovedArgv(args: SyncArgs, rulesFile: string): string[] 
   const argv = ['rsync', '-a', '-z', '-s', '--from0'];
   if (args.host !== null) argv.push('-e', rsyncRsh(args.sshConfig, args.controlPath ?? null));
   argv.push('--delete', '--existing', '--ignore-existing', '--itemize-changes', '--stats');
-  argv.push(...args.protect.map((p) => `--filter=P ${p}`), `--filter=merge ${rulesFile}`, ...args.excludes.map((e) => `--exclude=${e}`));
+  argv.push(
+    ...args.protect.map((p) => `--filter=P ${p}`),
+    `--filter=merge ${rulesFile}`,
+    ...args.excludes.map((e) => `--exclude=${e}`),
+  );
   argv.push(rsyncEndpoint(null, args.localDir), rsyncEndpoint(args.host, args.remoteDir));
   return argv;
 }
@@ -195,6 +242,10 @@ export function pullArgv(args: PullArgs): string[] {
   const argv = ['rsync', '-a', '-z', '-s', '-u'];
   if (args.host !== null) argv.push('-e', rsyncRsh(args.sshConfig, args.controlPath ?? null));
   argv.push('--no-inc-recursive', '--info=progress2', '--stats', '--itemize-changes');
-  argv.push(...args.excludes.map((e) => `--exclude=${e}`), rsyncEndpoint(args.host, args.remoteDir), rsyncEndpoint(null, args.localDir));
+  argv.push(
+    ...args.excludes.map((e) => `--exclude=${e}`),
+    rsyncEndpoint(args.host, args.remoteDir),
+    rsyncEndpoint(null, args.localDir),
+  );
   return argv;
 }

@@ -22,7 +22,19 @@ export interface RunEnvironment {
 }
 
 /** Where conda usually lives when it is not on a non-interactive shell's PATH. */
-export const CONDA_LOCATIONS = ['$HOME/miniconda3', '$HOME/anaconda3', '$HOME/miniforge3', '$HOME/mambaforge', '$HOME/.conda', '/opt/conda', '/opt/miniconda3', '/opt/anaconda3', '/opt/miniforge3', '/usr/local/miniconda3', '/usr/local/anaconda3'];
+export const CONDA_LOCATIONS = [
+  '$HOME/miniconda3',
+  '$HOME/anaconda3',
+  '$HOME/miniforge3',
+  '$HOME/mambaforge',
+  '$HOME/.conda',
+  '/opt/conda',
+  '/opt/miniconda3',
+  '/opt/anaconda3',
+  '/opt/miniforge3',
+  '/usr/local/miniconda3',
+  '/usr/local/anaconda3',
+];
 
 /** The run script could not enter the project directory (not synced yet). */
 export const EXIT_NO_REMOTE_DIR = 66;
@@ -66,7 +78,9 @@ function venvLines(venv: string): string[] {
 
 /** cd, secrets, variables, GPUs and activation: the lines every run starts with. */
 export function preludeLines(spec: RunEnvironment): string[] {
-  const lines = [`cd -- ${shQuote(spec.remoteDir)} || ${fail(EXIT_NO_REMOTE_DIR, `cannot enter ${spec.remoteDir} on this host — sync the project first`)}`];
+  const lines = [
+    `cd -- ${shQuote(spec.remoteDir)} || ${fail(EXIT_NO_REMOTE_DIR, `cannot enter ${spec.remoteDir} on this host — sync the project first`)}`,
+  ];
   if (spec.secretsFile !== null) {
     lines.push(
       `[ -r ${shQuote(spec.secretsFile)} ] || ${fail(1, `secrets file ${spec.secretsFile} is missing`)}`,
@@ -123,7 +137,13 @@ export function launchScript(spec: LaunchScriptSpec): string {
   return [
     '#!/usr/bin/env bash',
     `# trainyard run ${JSON.stringify(spec.session)} of project ${JSON.stringify(spec.project)} (written by trainyard; see src/runs/layout.ts)`,
-    ...runScriptHeader({ session: spec.session, log: spec.log, exitFile: spec.exitFile, command: spec.command, checkpoint: spec.checkpoint }),
+    ...runScriptHeader({
+      session: spec.session,
+      log: spec.log,
+      exitFile: spec.exitFile,
+      command: spec.command,
+      checkpoint: spec.checkpoint,
+    }),
     'mkdir -p -- "$(dirname -- "$ty_log")"',
     "trap 'ty_interrupted=1' INT",
     `printf '[trainyard] %s start %s on %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$ty_session" "$(hostname)" >> "$ty_log"`,

@@ -33,7 +33,9 @@ function checkedName(name: string): string {
 
 /** Shell that prints a field; `valueWord` is a shell word such as "$HOME" or "$(date +%s)". */
 export function field(name: string, valueWord?: string): string {
-  return valueWord === undefined ? `printf '@@%s\\n' ${checkedName(name)}` : `printf '@@%s %s\\n' ${checkedName(name)} ${valueWord}`;
+  return valueWord === undefined
+    ? `printf '@@%s\\n' ${checkedName(name)}`
+    : `printf '@@%s %s\\n' ${checkedName(name)} ${valueWord}`;
 }
 
 /** Shell that runs `command` in a subshell (stdout and stderr together, an `exit` ends only it) inside a section closed with its exit status. */
@@ -94,14 +96,20 @@ export function parseSections(output: string): SectionedOutput {
     const line = lines[i];
     const m = MARKER.exec(line);
     if (!m) {
-      if (CLOSING.test(line)) current = null; // a stray closing marker ends whatever was open
+      if (CLOSING.test(line))
+        current = null; // a stray closing marker ends whatever was open
       else if (current) current.lines.push(line);
       else preamble.push(line);
       continue;
     }
     const end = lastClose.get(m[1]);
     if (end !== undefined && end > i) {
-      sections.push({ name: m[1], value: m[2] ?? '', lines: lines.slice(i + 1, end), exit: Number(CLOSING.exec(lines[end])?.[2]) });
+      sections.push({
+        name: m[1],
+        value: m[2] ?? '',
+        lines: lines.slice(i + 1, end),
+        exit: Number(CLOSING.exec(lines[end])?.[2]),
+      });
       lastClose.delete(m[1]);
       current = null;
       i = end;

@@ -91,5 +91,5 @@ export function describeCommand(command: CommandValue): string {
 export const DRY_RUN_HEADER =
   '# dry run: nothing below was run except the read-only queries marked so.\n' +
   '# Lines "[host] …" are command lines the server\'s shell runs over the SSH connection\n' +
-  '# (the same as: ssh -F <ssh_config> host \'…\'; trainyard hands each one to sh with its special\n' +
+  "# (the same as: ssh -F <ssh_config> host '…'; trainyard hands each one to sh with its special\n" +
   '# characters as octal escapes, so it means the same whatever the login shell); other lines run here.';

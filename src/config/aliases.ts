@@ -8,8 +8,10 @@ export function aliasProblem(alias: string): string | null {
   if (alias === '') return `is empty — ${fix}`;
   if (/[\s\p{Cc}]/u.test(alias)) return `"${printable(alias)}" contains whitespace or a control character — ${fix}`;
   if (alias.startsWith('-')) return `"${alias}" starts with "-", which ssh would read as an option — ${fix}`;
-  if (alias.includes(':')) return `"${alias}" contains ":", which rsync and scp read as host:path — fix: give the host an alias without ":" in your ssh_config (Host ${alias.replace(/:/g, '-')}) and list that`;
-  if (alias.includes('@')) return `"${alias}" contains "@", so ssh would take "${alias.split('@')[0]}" as the login name — fix: put "User ${alias.split('@')[0]}" in the ssh_config Host block and list the alias alone`;
+  if (alias.includes(':'))
+    return `"${alias}" contains ":", which rsync and scp read as host:path — fix: give the host an alias without ":" in your ssh_config (Host ${alias.replace(/:/g, '-')}) and list that`;
+  if (alias.includes('@'))
+    return `"${alias}" contains "@", so ssh would take "${alias.split('@')[0]}" as the login name — fix: put "User ${alias.split('@')[0]}" in the ssh_config Host block and list the alias alone`;
   const bad = [...alias].find((c) => !/[A-Za-z0-9_.+-]/.test(c));
   if (bad !== undefined) return `"${alias}" contains "${bad}", which ssh does not accept in a host name — ${fix}`;
   if (alias.startsWith('.')) return `"${alias}" starts with "." — ${fix}`;

@@ -4,7 +4,10 @@ import { unknownKeyMessage } from './suggest.js';
 
 /** `projects.mnist.train` from ajv's `/projects/mnist/train`; `hosts[1]` for array items. */
 export function fieldName(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
   let out = '';
   for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : out === '' ? part : `.${part}`;
@@ -14,7 +17,9 @@ export function fieldName(instancePath: string, extra?: string): string {
 const isHostAlias = (instancePath: string) => /^\/hosts\/\d+(\/alias)?$/.test(instancePath);
 
 function describe(error: ErrorObject): string | null {
-  const parent = error.parentSchema as { description?: string; properties?: Record<string, { description?: string }> } | undefined;
+  const parent = error.parentSchema as
+    | { description?: string; properties?: Record<string, { description?: string }> }
+    | undefined;
   const fix = parent?.description ? ` — fix: ${parent.description}` : '';
   switch (error.keyword) {
     case 'required': {
@@ -25,7 +30,11 @@ function describe(error: ErrorObject): string | null {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
       const where = error.instancePath === '' ? null : fieldName(error.instancePath);
-      return unknownKeyMessage(key, where, Object.keys(parent?.properties ?? {}).filter((k) => k !== '$schema'));
+      return unknownKeyMessage(
+        key,
+        where,
+        Object.keys(parent?.properties ?? {}).filter((k) => k !== '$schema'),
+      );
     }
     case 'pattern':
     case 'minLength': {
@@ -48,7 +57,8 @@ function describe(error: ErrorObject): string | null {
   }
 }
 
-const within = (error: ErrorObject, outer: ErrorObject) => error.instancePath === outer.instancePath || error.instancePath.startsWith(`${outer.instancePath}/`);
+const within = (error: ErrorObject, outer: ErrorObject) =>
+  error.instancePath === outer.instancePath || error.instancePath.startsWith(`${outer.instancePath}/`);
 
 function jsonType(value: unknown): string {
   if (value === null) return 'null';

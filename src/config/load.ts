@@ -8,7 +8,10 @@ import { expandHome, UnknownUserError } from './paths.js';
 import { closest } from './suggest.js';
 import type { Config, HostConfig, ProjectConfig } from './types.js';
 
-const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'config', 'schema.json'), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'config', 'schema.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 /** A config problem a person can fix: it names the file, the field and the fix. */
 export class ConfigError extends Error {
@@ -25,7 +28,8 @@ export const LOCAL_HOST = 'local';
 
 /** Where the config lives by default: conf's per-user location (XDG on Linux, under $HOME). */
 export function defaultConfigPath(): string {
-  return new Conf({ projectName: 'trainyard', projectSuffix: '', clearInvalidConfig: false, deserialize: () => ({}) }).path;
+  return new Conf({ projectName: 'trainyard', projectSuffix: '', clearInvalidConfig: false, deserialize: () => ({}) })
+    .path;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -39,7 +43,9 @@ function parseJson(text: string, file: string): unknown {
       const before = text.slice(0, Number(pos));
       return `at line ${before.split('\n').length} column ${before.length - before.lastIndexOf('\n')}`;
     });
-    throw new ConfigError(file, [`the file is not valid JSON: ${message} — fix: correct the JSON syntax there (a missing comma or quote, or a trailing comma)`]);
+    throw new ConfigError(file, [
+      `the file is not valid JSON: ${message} — fix: correct the JSON syntax there (a missing comma or quote, or a trailing comma)`,
+    ]);
   }
 }
 
@@ -57,7 +63,9 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     projects?: Record<string, ProjectConfig>;
     agent?: { allow?: string[]; hosts?: string[]; projects?: string[]; maxGpus?: number; maxRuns?: number };
   };
-  const hosts: HostConfig[] = (data.hosts ?? []).map((h) => (typeof h === 'string' ? { alias: h } : { alias: h.alias, label: h.label }));
+  const hosts: HostConfig[] = (data.hosts ?? []).map((h) =>
+    typeof h === 'string' ? { alias: h } : { alias: h.alias, label: h.label },
+  );
   const seen = new Set<string>();
   const problems: string[] = [];
   hosts.forEach((h, i) => {
@@ -81,14 +89,22 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     for (const alias of Object.keys(project.hosts ?? {})) {
       if (aliases.includes(alias)) continue;
       const guess = closest(alias, aliases);
-      problems.push(`projects.${name}.hosts has "${alias}", which is not in "hosts" — ${guess ? `did you mean "${guess}"?` : `fix: use one of: ${aliases.join(', ')}`}`);
+      problems.push(
+        `projects.${name}.hosts has "${alias}", which is not in "hosts" — ${guess ? `did you mean "${guess}"?` : `fix: use one of: ${aliases.join(', ')}`}`,
+      );
     }
   }
   for (const alias of data.agent?.hosts ?? []) {
-    if (!seen.has(alias) && !(hosts.length === 0 && alias === LOCAL_HOST)) problems.push(`agent.hosts names "${alias}", which is not in "hosts" — fix: add it to "hosts" or remove it from agent.hosts`);
+    if (!seen.has(alias) && !(hosts.length === 0 && alias === LOCAL_HOST))
+      problems.push(
+        `agent.hosts names "${alias}", which is not in "hosts" — fix: add it to "hosts" or remove it from agent.hosts`,
+      );
   }
   for (const name of data.agent?.projects ?? []) {
-    if (!(name in (data.projects ?? {}))) problems.push(`agent.projects names "${name}", which is not in "projects" — fix: add the project or remove it from agent.projects`);
+    if (!(name in (data.projects ?? {})))
+      problems.push(
+        `agent.projects names "${name}", which is not in "projects" — fix: add the project or remove it from agent.projects`,
+      );
   }
   if (problems.length) throw new ConfigError(file, problems);
   return {
@@ -123,8 +139,13 @@ export function loadConfig(explicitPath?: string): Config {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !explicitPath) return normalizeConfig({}, file);
-    if (code === 'ENOENT') throw new ConfigError(file, [`the file does not exist — fix: check the path given to --config, or copy config/example.json there`]);
-    throw new ConfigError(file, [`the file cannot be read (${code ?? (error as Error).message}) — fix: check its permissions`]);
+    if (code === 'ENOENT')
+      throw new ConfigError(file, [
+        `the file does not exist — fix: check the path given to --config, or copy config/example.json there`,
+      ]);
+    throw new ConfigError(file, [
+      `the file cannot be read (${code ?? (error as Error).message}) — fix: check its permissions`,
+    ]);
   }
   return normalizeConfig(parseJson(text, file), file);
 }

@@ -12,7 +12,11 @@ export function homeOfUser(name: string): string | null {
   if (name === userInfo().username) return userInfo().homedir;
   let lines: string[] = [];
   try {
-    lines = execFileSync('getent', ['passwd', name], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).split('\n');
+    lines = execFileSync('getent', ['passwd', name], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).split('\n');
   } catch {
     try {
       lines = readFileSync('/etc/passwd', 'utf8').split('\n');
@@ -21,7 +25,7 @@ export function homeOfUser(name: string): string | null {
     }
   }
   const fields = lines.map((l) => l.split(':')).find((f) => f[0] === name && f.length >= 7);
-  return fields && fields[5] ? fields[5] : null;
+  return fields?.[5] ? fields[5] : null;
 }
 
 /**
@@ -34,6 +38,9 @@ export function expandHome(p: string, home = homedir()): string {
   const m = /^~([^/]+)(\/.*)?$/.exec(p);
   if (!m) return p;
   const userHome = homeOfUser(m[1]);
-  if (userHome === null) throw new UnknownUserError(`"${p}" starts with ~${m[1]}, but this machine has no user "${m[1]}" — fix: write the full path, or ~/… for your own home`);
+  if (userHome === null)
+    throw new UnknownUserError(
+      `"${p}" starts with ~${m[1]}, but this machine has no user "${m[1]}" — fix: write the full path, or ~/… for your own home`,
+    );
   return m[2] ? path.join(userHome, m[2].slice(1)) : userHome;
 }

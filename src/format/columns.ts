@@ -29,7 +29,11 @@ export function plannedWidth(columns: { width: number }[], gap = 1): number {
   return columns.reduce((n, c) => n + c.width, 0) + gap * (columns.length - 1);
 }
 
-export function planColumns<K extends string>(specs: readonly ColumnSpec<K>[], total: number, gap = 1): PlannedColumn<K>[] {
+export function planColumns<K extends string>(
+  specs: readonly ColumnSpec<K>[],
+  total: number,
+  gap = 1,
+): PlannedColumn<K>[] {
   let active = [...specs];
   while (plannedWidth(active, gap) > total) {
     const droppable = active.filter((c) => c.drop !== undefined);

@@ -31,12 +31,17 @@ export function gib(mib: number): string {
 }
 
 /** Memory in GiB, in the longest form that fits `width`: "19.6/79.6 GiB", "19.6/79.6G", "20/80G". */
-export function formatMemory(usedMiB: number | null, totalMiB: number | null, width = Number.POSITIVE_INFINITY): string {
+export function formatMemory(
+  usedMiB: number | null,
+  totalMiB: number | null,
+  width = Number.POSITIVE_INFINITY,
+): string {
   if (usedMiB === null && totalMiB === null) return NONE;
   const u = usedMiB === null ? NONE : gib(usedMiB);
   const t = totalMiB === null ? NONE : gib(totalMiB);
   const forms = [`${u}/${t} GiB`, `${u}/${t}G`];
-  if (usedMiB !== null && totalMiB !== null) forms.push(`${Math.round(usedMiB / 1024)}/${Math.round(totalMiB / 1024)}G`);
+  if (usedMiB !== null && totalMiB !== null)
+    forms.push(`${Math.round(usedMiB / 1024)}/${Math.round(totalMiB / 1024)}G`);
   return forms.find((f) => f.length <= width) ?? forms[forms.length - 1];
 }
 

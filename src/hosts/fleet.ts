@@ -1,5 +1,5 @@
-import type { Config } from '../config/types.js';
 import type { CockpitController } from '../cockpit/controller.js';
+import type { Config } from '../config/types.js';
 import type { AskPassphrase } from '../ssh/auth.js';
 import { SampleBatcher } from '../state/sampleBatcher.js';
 import { createTrainyardStore, type TrainyardStore } from '../state/store.js';
@@ -18,10 +18,14 @@ export class Fleet implements CockpitController {
     options: HostMonitorOptions & { interactive?: boolean } = {},
   ) {
     this.store = createTrainyardStore(config.hosts);
-    const askPassphrase: AskPassphrase | undefined = options.interactive ? (keyPath) => this.ask(`Passphrase for ${keyPath}`) : undefined;
+    const askPassphrase: AskPassphrase | undefined = options.interactive
+      ? (keyPath) => this.ask(`Passphrase for ${keyPath}`)
+      : undefined;
     this.batcher = new SampleBatcher(this.store, Math.min(1000, config.refreshSeconds * 1000));
     const gpuSink = this.batcher.add.bind(this.batcher);
-    this.monitors = config.hosts.map((h) => new HostMonitor(h, config, this.store, { ...options, askPassphrase, gpuSink }));
+    this.monitors = config.hosts.map(
+      (h) => new HostMonitor(h, config, this.store, { ...options, askPassphrase, gpuSink }),
+    );
   }
 
   start(): void {
@@ -59,7 +63,9 @@ export class Fleet implements CockpitController {
     this.promptAnswers.delete(id);
     resolve?.(value);
     const next = [...this.promptAnswers.keys()][0];
-    this.store.setState({ prompt: next === undefined ? null : { id: next, kind: 'passphrase', message: 'Passphrase' } });
+    this.store.setState({
+      prompt: next === undefined ? null : { id: next, kind: 'passphrase', message: 'Passphrase' },
+    });
   }
 
   retryNow(alias: string): void {

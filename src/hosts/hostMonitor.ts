@@ -1,7 +1,7 @@
-import type { Config, HostConfig } from '../config/types.js';
-import { LOCAL_HOST } from '../config/load.js';
 import { gpuStreamCommand, parseProbeOutput, sessionsProbeCommand } from '../commands/probes.js';
-import { describeGpuFailure, parseAppLines, parseGpuLine, type GpuSample } from '../parsers/nvidiaSmi.js';
+import { LOCAL_HOST } from '../config/load.js';
+import type { Config, HostConfig } from '../config/types.js';
+import { describeGpuFailure, type GpuSample, parseAppLines, parseGpuLine } from '../parsers/nvidiaSmi.js';
 import { isEmptyTmuxServer, parseTmuxSessions } from '../parsers/tmux.js';
 import type { AskPassphrase } from '../ssh/auth.js';
 import { SshConnection } from '../ssh/connection.js';
@@ -143,7 +143,9 @@ export class HostMonitor {
       if (this.gpuStream !== handle || this.stopped) return;
       const silentMs = Date.now() - lastLineAt();
       if (silentMs >= this.gpuStaleMs) {
-        patchHost(this.store, this.alias, { gpuError: `nvidia-smi not answering for ${Math.round(silentMs / 1000)} s` });
+        patchHost(this.store, this.alias, {
+          gpuError: `nvidia-smi not answering for ${Math.round(silentMs / 1000)} s`,
+        });
         this.firstGpuDone = true;
         this.notifySettled();
       }
@@ -190,7 +192,11 @@ export class HostMonitor {
       if (this.gpuStream !== handle || this.stopped) return; // cancelled on purpose
       this.gpuStream = null;
       if (result.signal === 'disconnected' || result.signal === 'not-connected') return; // the connection restarts it
-      patchHost(this.store, this.alias, { gpuError: describeGpuFailure(result.code, other.join('\n')), gpus: [], gpuUpdatedAt: Date.now() });
+      patchHost(this.store, this.alias, {
+        gpuError: describeGpuFailure(result.code, other.join('\n')),
+        gpus: [],
+        gpuUpdatedAt: Date.now(),
+      });
       this.firstGpuDone = true;
       this.notifySettled();
       this.gpuRetry = setTimeout(() => this.startGpuStream(), GPU_RETRY_MS);
@@ -206,7 +212,9 @@ export class HostMonitor {
       const skew = sections.now !== null ? sections.now - Math.round(Date.now() / 1000) : 0;
       const tmuxOk = sections.tmux.code === 0 || isEmptyTmuxServer(sections.tmux.text);
       const sessions = (sections.tmux.code === 0 ? parseTmuxSessions(sections.tmux.text) : []).map((s) =>
-        !s.running && s.exitStatus === null && s.exitSignal === null && sections.exits.has(s.name) ? { ...s, exitStatus: sections.exits.get(s.name)! } : s,
+        !s.running && s.exitStatus === null && s.exitSignal === null && sections.exits.has(s.name)
+          ? { ...s, exitStatus: sections.exits.get(s.name)! }
+          : s,
       );
       const sessionsError = tmuxOk
         ? null
@@ -219,9 +227,17 @@ export class HostMonitor {
         !before ||
         // the first answer counts even when it is "no sessions": the view stops waiting for one
         before.sessionsUpdatedAt === null ||
-        JSON.stringify([before.sessions, before.sessionsError, before.processes]) !== JSON.stringify([sessions, sessionsError, processes]) ||
+        JSON.stringify([before.sessions, before.sessionsError, before.processes]) !==
+          JSON.stringify([sessions, sessionsError, processes]) ||
         Math.abs(before.clockSkewSeconds - skew) > 2;
-      if (changed) patchHost(this.store, this.alias, { sessions, sessionsError, processes, clockSkewSeconds: skew, sessionsUpdatedAt: Date.now() });
+      if (changed)
+        patchHost(this.store, this.alias, {
+          sessions,
+          sessionsError,
+          processes,
+          clockSkewSeconds: skew,
+          sessionsUpdatedAt: Date.now(),
+        });
     } catch {
       // Not connected: the connection state already says so, and probes restart when it is back.
     } finally {

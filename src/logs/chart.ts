@@ -79,7 +79,7 @@ export function renderChart(points: readonly ChartPoint[], options: ChartOptions
 
   const finite = points.filter((p) => Number.isFinite(p.y) && Number.isFinite(p.x) && (!logY || p.y > 0));
   const xs = points.filter((p) => Number.isFinite(p.x)).map((p) => p.x);
-  let xMin = xs.length ? Math.min(...xs) : 0;
+  const xMin = xs.length ? Math.min(...xs) : 0;
   let xMax = xs.length ? Math.max(...xs) : 1;
   if (xMax === xMin) xMax = xMin + 1;
   let yMin = finite.length ? Math.min(...finite.map((p) => p.y)) : 0;
@@ -193,7 +193,19 @@ export function renderChart(points: readonly ChartPoint[], options: ChartOptions
     const gap = Math.max(1, plotWidth - left.length - right.length);
     lines.push(fit(' '.repeat(plotLeft) + left + ' '.repeat(gap) + right, width));
   }
-  return { lines: lines.map((l) => fit(l, width)), plotLeft, plotWidth, plotRows, axisRow, markerColumns, yMin, yMax, xMin, xMax, finitePoints: finite.length };
+  return {
+    lines: lines.map((l) => fit(l, width)),
+    plotLeft,
+    plotWidth,
+    plotRows,
+    axisRow,
+    markerColumns,
+    yMin,
+    yMax,
+    xMin,
+    xMax,
+    finitePoints: finite.length,
+  };
 }
 
 /** Bresenham from a to b. */

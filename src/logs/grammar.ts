@@ -14,11 +14,27 @@ export type Phrases = readonly (readonly (readonly string[])[])[];
 
 /** Out of memory on the GPU: CUDA (NVIDIA) and HIP (AMD ROCm). */
 export const OOM: Phrases = [
-  [['cuda out of memory', 'hip out of memory', 'outofmemoryerror', 'cuda error: out of memory', 'hip error: out of memory', 'cublas_status_alloc_failed', 'hipblas_status_alloc_failed']],
+  [
+    [
+      'cuda out of memory',
+      'hip out of memory',
+      'outofmemoryerror',
+      'cuda error: out of memory',
+      'hip error: out of memory',
+      'cublas_status_alloc_failed',
+      'hipblas_status_alloc_failed',
+    ],
+  ],
 ];
 
 /** A collective that timed out (NCCL on NVIDIA, RCCL on AMD), as PyTorch's watchdog reports it. */
-export const NCCL_TIMEOUT: Phrases = [[['collective operation timeout']], [['nccl', 'rccl'], ['timed out', 'timing out', 'timeout(ms)']]];
+export const NCCL_TIMEOUT: Phrases = [
+  [['collective operation timeout']],
+  [
+    ['nccl', 'rccl'],
+    ['timed out', 'timing out', 'timeout(ms)'],
+  ],
+];
 
 /** The first line of a Python traceback (matched at the start of the line). */
 export const TRACEBACK_START = 'Traceback (most recent call last)';
@@ -30,7 +46,8 @@ export const EXCEPTION_LINE = '^[A-Za-z_][A-Za-z0-9_.]*(:( |$)|$)';
  * A loss that is NaN or infinite, in the lower-cased line: any name ending in loss (loss,
  * val_loss, train/loss, loss_total), then = : is was became of, then nan / inf / infinity.
  */
-export const BAD_LOSS = '(^|[^a-z0-9_])([a-z][a-z0-9_./-]*[_./-])?loss[a-z0-9_]*[^a-z0-9 \t]?[ \t]*(is|was|became|of|[:=])?[ \t]*([-+]?(nan|inf|infinity))([^a-z0-9_]|$)';
+export const BAD_LOSS =
+  '(^|[^a-z0-9_])([a-z][a-z0-9_./-]*[_./-])?loss[a-z0-9_]*[^a-z0-9 \t]?[ \t]*(is|was|became|of|[:=])?[ \t]*([-+]?(nan|inf|infinity))([^a-z0-9_]|$)';
 
 /**
  * Progress, first match wins, in the lower-cased line: the last "done/total" of the matched text.
@@ -43,10 +60,26 @@ export const PROGRESS: readonly { kind: 'tqdm' | 'step' | 'epoch'; pattern: stri
 ];
 
 /** The training loss's names (the smoke test's trend); val_loss and friends are metrics of their own. */
-export const TRAIN_LOSS_NAMES: readonly string[] = ['loss', 'train_loss', 'train/loss', 'train.loss', 'training_loss', 'train-loss'];
+export const TRAIN_LOSS_NAMES: readonly string[] = [
+  'loss',
+  'train_loss',
+  'train/loss',
+  'train.loss',
+  'training_loss',
+  'train-loss',
+];
 
 /** Metric names the chart finds without a pattern: anything ending in one of these (val_loss, train/acc). */
-export const METRIC_NAMES: readonly string[] = ['loss', 'lr', 'learning_rate', 'acc', 'accuracy', 'ppl', 'perplexity', 'grad_norm'];
+export const METRIC_NAMES: readonly string[] = [
+  'loss',
+  'lr',
+  'learning_rate',
+  'acc',
+  'accuracy',
+  'ppl',
+  'perplexity',
+  'grad_norm',
+];
 
 /** Names of the x axis, best first. */
 export const X_NAMES: readonly string[] = ['step', 'global_step', 'iter', 'iteration', 'x', 'epoch'];
@@ -101,13 +134,14 @@ export function asciiLower(s: string): string {
 export function classifyLine(line: string): LineFacts {
   const lower = asciiLower(line);
   let progress: Progress | null = null;
-  if (line.includes('/')) for (const p of PROGRESS_RE) {
-    const m = p.re.exec(lower);
-    if (m) {
-      progress = { kind: p.kind, ...progressNumbers(m[0]) };
-      break;
+  if (line.includes('/'))
+    for (const p of PROGRESS_RE) {
+      const m = p.re.exec(lower);
+      if (m) {
+        progress = { kind: p.kind, ...progressNumbers(m[0]) };
+        break;
+      }
     }
-  }
   return {
     oom: phrasesMatch(OOM, lower),
     ncclTimeout: phrasesMatch(NCCL_TIMEOUT, lower),

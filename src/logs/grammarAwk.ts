@@ -6,22 +6,26 @@
  * Patterns become awk strings used as dynamic regular expressions (no / to escape), with
  * LC_ALL=C so that tolower() and [a-z] mean what they mean in JavaScript here.
  */
-import { BAD_LOSS, EXCEPTION_LINE, NCCL_TIMEOUT, OOM, PROGRESS, TRACEBACK_START, type Phrases } from './grammar.js';
+import { BAD_LOSS, EXCEPTION_LINE, NCCL_TIMEOUT, OOM, type Phrases, PROGRESS, TRACEBACK_START } from './grammar.js';
 
 /** A JS string as an awk string literal; \047 for ' (the program is embedded in single quotes). */
 export function awkString(s: string): string {
-  if (/[\u0000-\u0008\u000a-\u001f\u007f-\uffff]/.test(s)) throw new Error(`grammar text ${JSON.stringify(s)} has a character the awk side cannot carry`);
+  if (/[\u0000-\u0008\u000a-\u001f\u007f-\uffff]/.test(s))
+    throw new Error(`grammar text ${JSON.stringify(s)} has a character the awk side cannot carry`);
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\t/g, '\\t').replace(/'/g, '\\047')}"`;
 }
 
 function phrasesAwk(phrases: Phrases, line: string): string {
-  const alt = phrases.map((alternative) => alternative.map((group) => `(${group.map((p) => `index(${line}, ${awkString(p)})`).join(' || ')})`).join(' && '));
+  const alt = phrases.map((alternative) =>
+    alternative.map((group) => `(${group.map((p) => `index(${line}, ${awkString(p)})`).join(' || ')})`).join(' && '),
+  );
   return alt.map((a) => `(${a})`).join(' || ');
 }
 
 export function grammarAwk(): string {
   const progress = PROGRESS.map(
-    (p, i) => `  ${i ? 'else ' : ''}if (match(l, ${awkString(p.pattern)})) { g_pkind = ${awkString(p.kind)}; grammar_numbers(substr(l, RSTART, RLENGTH)) }`,
+    (p, i) =>
+      `  ${i ? 'else ' : ''}if (match(l, ${awkString(p.pattern)})) { g_pkind = ${awkString(p.kind)}; grammar_numbers(substr(l, RSTART, RLENGTH)) }`,
   );
   return [
     '# generated from src/logs/grammar.ts by src/logs/grammarAwk.ts: edit the TypeScript',

@@ -1,8 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ExecResult, StreamHandle, Transport } from '../transport/types.js';
 import { MARKER_PREFIX, sanitizeLine } from '../text/sanitise.js';
+import type { ExecResult, StreamHandle, Transport } from '../transport/types.js';
 import { LineRing } from './ringBuffer.js';
-import { parseTailRecord, tailCommand, type TailPosition, type TailRecord } from './tailCommand.js';
+import { parseTailRecord, type TailPosition, type TailRecord, tailCommand } from './tailCommand.js';
 
 /** What LogTail needs from a connection to know when to resume: SshConnection fits. */
 export interface LinkEvents {
@@ -258,8 +258,12 @@ export class LogTail {
       this.error = null;
     } else {
       this.status = 'error';
-      const said = [...this.stderr, result.stderr].map((s) => s.trim()).filter(Boolean).join('\n');
-      this.error = said || `tail command ended (${result.code === null ? (result.signal ?? 'killed') : `exit ${result.code}`})`;
+      const said = [...this.stderr, result.stderr]
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .join('\n');
+      this.error =
+        said || `tail command ended (${result.code === null ? (result.signal ?? 'killed') : `exit ${result.code}`})`;
     }
     this.flush();
     if (!this.gotRecord) this.retryMs = Math.min(this.options.maxRetryMs, this.retryMs * 2);

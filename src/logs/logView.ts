@@ -8,7 +8,7 @@
  */
 import { MARKER_PREFIX, stripSgr } from '../text/sanitise.js';
 import type { LineRing } from './ringBuffer.js';
-import { lineRows, rowCount, type Row } from './textRows.js';
+import { lineRows, type Row, rowCount } from './textRows.js';
 
 export interface LogViewState {
   follow: boolean;
@@ -25,7 +25,15 @@ export interface LogViewState {
   search: { query: string; matchSeq: number | null; note: string | null } | null;
 }
 
-export const initialLogView: LogViewState = { follow: true, bottomSeq: 0, bottomSkip: 0, wrap: true, hscroll: 0, input: null, search: null };
+export const initialLogView: LogViewState = {
+  follow: true,
+  bottomSeq: 0,
+  bottomSkip: 0,
+  wrap: true,
+  hscroll: 0,
+  input: null,
+  search: null,
+};
 
 export interface ViewRow {
   row: Row;
@@ -68,7 +76,8 @@ export function matchRanges(text: string, query: string): [number, number][] {
   const hay = sensitive ? text : text.toLowerCase();
   const needle = sensitive ? query : query.toLowerCase();
   const out: [number, number][] = [];
-  for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + needle.length)) out.push([i, i + needle.length]);
+  for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + needle.length))
+    out.push([i, i + needle.length]);
   return out;
 }
 
@@ -98,9 +107,16 @@ function topAnchor(lines: Lines, size: ViewSize, wrap: boolean): { bottomSeq: nu
 }
 
 /** Rows from the oldest line down to the bottom anchor, stopping once past `limit`. */
-function rowsDownTo(lines: Lines, anchor: { bottomSeq: number; bottomSkip: number }, size: ViewSize, wrap: boolean, limit: number): number {
+function rowsDownTo(
+  lines: Lines,
+  anchor: { bottomSeq: number; bottomSkip: number },
+  size: ViewSize,
+  wrap: boolean,
+  limit: number,
+): number {
   let total = rowsOf(lines, anchor.bottomSeq, size, wrap) - anchor.bottomSkip;
-  for (let seq = anchor.bottomSeq - 1; seq >= lines.startSeq && total < limit; seq--) total += rowsOf(lines, seq, size, wrap);
+  for (let seq = anchor.bottomSeq - 1; seq >= lines.startSeq && total < limit; seq--)
+    total += rowsOf(lines, seq, size, wrap);
   return total;
 }
 
@@ -162,11 +178,24 @@ export function toTop(state: LogViewState, lines: Lines, size: ViewSize): LogVie
 }
 
 /** Runs a search (dir -1: older first, from the bottom of the view; +1: newer). */
-export function searchFrom(state: LogViewState, query: string, fromSeq: number, dir: -1 | 1, lines: Lines, size: ViewSize): LogViewState {
+export function searchFrom(
+  state: LogViewState,
+  query: string,
+  fromSeq: number,
+  dir: -1 | 1,
+  lines: Lines,
+  size: ViewSize,
+): LogViewState {
   const match = findMatch(lines, query, fromSeq, dir);
   if (match === null) return { ...state, search: { query, matchSeq: null, note: 'not found' } };
   // The match goes to the middle of the view (or as low as the buffer allows) ...
-  const s: LogViewState = { ...state, follow: false, search: { query, matchSeq: match, note: null }, bottomSeq: Math.min(lines.endSeq - 1, match + Math.floor(size.height / 2)), bottomSkip: 0 };
+  const s: LogViewState = {
+    ...state,
+    follow: false,
+    search: { query, matchSeq: match, note: null },
+    bottomSeq: Math.min(lines.endSeq - 1, match + Math.floor(size.height / 2)),
+    bottomSkip: 0,
+  };
   const next = clampView(s, lines, size);
   // ... unless long wrapped lines below it would push it out of view: then it is the bottom line.
   let fromMatchDown = -next.bottomSkip;
@@ -190,7 +219,12 @@ export function frame(state: LogViewState, lines: Lines, partial: string | null,
     const ranges = query && !marker ? matchRanges(stripSgr(text), query) : [];
     const shown = ranges.length ? stripSgr(text) : text;
     const current = seq !== null && seq === s.search?.matchSeq;
-    return lineRows(shown, { width, wrap: s.wrap, hscroll: s.hscroll, highlights: ranges }).map((row) => ({ row, seq, marker, current }));
+    return lineRows(shown, { width, wrap: s.wrap, hscroll: s.hscroll, highlights: ranges }).map((row) => ({
+      row,
+      seq,
+      marker,
+      current,
+    }));
   };
   const out: ViewRow[] = [];
   let need = size.height;
@@ -238,7 +272,13 @@ export interface KeyInput {
  *   / search (Enter runs it from the bottom of the view upwards) · n older match · N newer match
  *   Esc clears the search
  */
-export function handleKey(state: LogViewState, input: string, key: KeyInput, lines: Lines, size: ViewSize): { state: LogViewState; consumed: boolean } {
+export function handleKey(
+  state: LogViewState,
+  input: string,
+  key: KeyInput,
+  lines: Lines,
+  size: ViewSize,
+): { state: LogViewState; consumed: boolean } {
   const page = Math.max(1, size.height - 1);
   const done = (next: LogViewState) => ({ state: next, consumed: true });
   if (state.input !== null) {
@@ -256,15 +296,19 @@ export function handleKey(state: LogViewState, input: string, key: KeyInput, lin
   }
   if (key.upArrow || (input === 'k' && !key.ctrl)) return done(scrollRows(state, -1, lines, size));
   if (key.downArrow || (input === 'j' && !key.ctrl)) return done(scrollRows(state, 1, lines, size));
-  if (key.pageUp || input === 'b' || (key.ctrl && input === 'u') || (key.ctrl && input === 'b')) return done(scrollRows(state, -page, lines, size));
-  if (key.pageDown || input === ' ' || (key.ctrl && input === 'd') || (key.ctrl && input === 'f')) return done(scrollRows(state, page, lines, size));
+  if (key.pageUp || input === 'b' || (key.ctrl && input === 'u') || (key.ctrl && input === 'b'))
+    return done(scrollRows(state, -page, lines, size));
+  if (key.pageDown || input === ' ' || (key.ctrl && input === 'd') || (key.ctrl && input === 'f'))
+    return done(scrollRows(state, page, lines, size));
   if (key.ctrl || key.meta) return { state, consumed: false };
   if (key.end || input === 'G') return done(followNow(state));
   if (key.home || input === 'g') return done(toTop(state, lines, size));
   if (input === 'f') return done(state.follow ? pauseHere(state, lines) : followNow(state));
   if (input === 'w') return done(clampView({ ...state, wrap: !state.wrap, hscroll: 0 }, lines, size));
-  if (input === 'h' && !state.wrap) return done({ ...state, hscroll: Math.max(0, state.hscroll - Math.max(1, Math.floor(size.width / 2))) });
-  if (input === 'l' && !state.wrap) return done({ ...state, hscroll: state.hscroll + Math.max(1, Math.floor(size.width / 2)) });
+  if (input === 'h' && !state.wrap)
+    return done({ ...state, hscroll: Math.max(0, state.hscroll - Math.max(1, Math.floor(size.width / 2))) });
+  if (input === 'l' && !state.wrap)
+    return done({ ...state, hscroll: state.hscroll + Math.max(1, Math.floor(size.width / 2)) });
   if (input === '0' && !state.wrap) return done({ ...state, hscroll: 0 });
   if (input === '/') return done({ ...state, input: '' });
   if ((input === 'n' || input === 'N') && state.search) {
@@ -273,7 +317,8 @@ export function handleKey(state: LogViewState, input: string, key: KeyInput, lin
     const from = matchSeq === null ? viewBottom(state, lines) : matchSeq + dir;
     const next = searchFrom(state, query, from, dir, lines, size);
     // No further match: stay on the current one and say so.
-    if (next.search?.matchSeq === null && matchSeq !== null) return done({ ...state, search: { query, matchSeq, note: dir < 0 ? 'no older match' : 'no newer match' } });
+    if (next.search?.matchSeq === null && matchSeq !== null)
+      return done({ ...state, search: { query, matchSeq, note: dir < 0 ? 'no older match' : 'no newer match' } });
     return done(next);
   }
   if (key.escape && state.search) return done({ ...state, search: null });

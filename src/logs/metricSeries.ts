@@ -38,7 +38,10 @@ export class MetricSeries {
   ) {
     this.maxPoints = Math.max(4, maxPoints);
     // One slot more than maxPoints: the bucket being filled.
-    this.b = Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(this.maxPoints + 1)])) as Record<Field, Float64Array>;
+    this.b = Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(this.maxPoints + 1)])) as Record<
+      Field,
+      Float64Array
+    >;
     this.reset(0);
   }
 

@@ -95,7 +95,14 @@ export class MetricsCollector {
       const series = { ...state.series };
       for (const name of touched) {
         const s = this.series.get(name)!;
-        series[name] = { name, count: s.count, nonFinite: s.nonFinite, last: s.last, best: s.best, points: () => s.points() };
+        series[name] = {
+          name,
+          count: s.count,
+          nonFinite: s.nonFinite,
+          last: s.last,
+          best: s.best,
+          points: () => s.points(),
+        };
       }
       return { version: state.version + 1, names: [...this.series.keys()], series };
     });

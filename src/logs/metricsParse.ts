@@ -30,19 +30,44 @@ const X_NAMES: readonly string[] = GRAMMAR_X_NAMES;
 const SCANNED_X_NAMES = X_NAMES.filter((n) => n !== 'x');
 const METRIC_NAMES = GRAMMAR_METRIC_NAMES.join('|');
 /** A known metric name, possibly prefixed (val_loss, train/loss, eval.acc), or an x name. */
-const KNOWN_NAME = new RegExp(`^(?:(?:[a-z][\\w./-]*[_/.-])?(?:${METRIC_NAMES})|loss\\w*|${SCANNED_X_NAMES.join('|')})$`);
+const KNOWN_NAME = new RegExp(
+  `^(?:(?:[a-z][\\w./-]*[_/.-])?(?:${METRIC_NAMES})|loss\\w*|${SCANNED_X_NAMES.join('|')})$`,
+);
 /** Where a name may be: the core words, found fast; the whole name is then read around them. */
 const CORE = /accuracy|learning_rate|perplexity|grad_norm|global_step|iteration|epoch|loss|step|iter|acc|ppl|lr/gi;
 
 function isNameChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2f || c === 0x2d;
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x5f ||
+    c === 0x2e ||
+    c === 0x2f ||
+    c === 0x2d
+  );
 }
 function isLetter(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 }
 /** What may stand before a name or after a value: space, punctuation of dicts and tables, quotes. */
 function isBoundary(c: number): boolean {
-  return Number.isNaN(c) || c === 0x20 || c === 0x09 || c === 0x2c || c === 0x3b || c === 0x7b || c === 0x7d || c === 0x28 || c === 0x29 || c === 0x5b || c === 0x5d || c === 0x7c || c === 0x27 || c === 0x22;
+  return (
+    Number.isNaN(c) ||
+    c === 0x20 ||
+    c === 0x09 ||
+    c === 0x2c ||
+    c === 0x3b ||
+    c === 0x7b ||
+    c === 0x7d ||
+    c === 0x28 ||
+    c === 0x29 ||
+    c === 0x5b ||
+    c === 0x5d ||
+    c === 0x7c ||
+    c === 0x27 ||
+    c === 0x22
+  );
 }
 function isValueChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2b || c === 0x2d || isLetter(c);
@@ -145,9 +170,12 @@ function compile(pattern: string): RegExp {
   try {
     re = new RegExp(body, flags.includes('g') ? flags : flags + 'g');
   } catch (error) {
-    throw new MetricsPatternError(`metrics pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`);
+    throw new MetricsPatternError(
+      `metrics pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`,
+    );
   }
-  if (!/\(\?<[A-Za-z_$][\w$]*>/.test(body)) throw new MetricsPatternError(`metrics pattern ${JSON.stringify(pattern)} has no named group (e.g. (?<loss>\\S+))`);
+  if (!/\(\?<[A-Za-z_$][\w$]*>/.test(body))
+    throw new MetricsPatternError(`metrics pattern ${JSON.stringify(pattern)} has no named group (e.g. (?<loss>\\S+))`);
   return re;
 }
 

@@ -22,8 +22,10 @@ export class LineRing {
     readonly maxLines: number,
     readonly maxBytes = 4 * 1024 * 1024,
   ) {
-    if (!Number.isInteger(maxLines) || maxLines < 1) throw new Error(`line ring capacity must be a positive integer, got ${maxLines}`);
-    if (!Number.isInteger(maxBytes) || maxBytes < 1024) throw new Error(`line ring byte capacity must be at least 1024, got ${maxBytes}`);
+    if (!Number.isInteger(maxLines) || maxLines < 1)
+      throw new Error(`line ring capacity must be a positive integer, got ${maxLines}`);
+    if (!Number.isInteger(maxBytes) || maxBytes < 1024)
+      throw new Error(`line ring byte capacity must be at least 1024, got ${maxBytes}`);
     this.data = Buffer.allocUnsafeSlow(maxBytes);
     this.starts = new Float64Array(maxLines);
     this.lengths = new Uint32Array(maxLines);
@@ -48,7 +50,11 @@ export class LineRing {
   /** Adds a line; one longer than 256 KiB (or maxBytes) is cut at a character boundary. */
   push(line: string): void {
     const n = this.scratch.write(line, 0, 'utf8'); // cuts at a character boundary when too long
-    while (this.size > 0 && (this.size >= this.maxLines || this.head + n - this.starts[this.first % this.maxLines] > this.maxBytes)) this.first++;
+    while (
+      this.size > 0 &&
+      (this.size >= this.maxLines || this.head + n - this.starts[this.first % this.maxLines] > this.maxBytes)
+    )
+      this.first++;
     const at = this.head % this.maxBytes;
     const firstPart = Math.min(n, this.maxBytes - at);
     this.scratch.copy(this.data, at, 0, firstPart);

@@ -4,9 +4,9 @@
  */
 import { transportExec } from '../backends/runBackend.js';
 import { tmuxBackend } from '../backends/tmux/tmuxBackend.js';
-import type { Transport } from '../transport/types.js';
 import type { OpenLogResult } from '../cockpit/controller.js';
-import { LogTail, type LinkEvents, type LogTailOptions } from './logTail.js';
+import type { Transport } from '../transport/types.js';
+import { type LinkEvents, LogTail, type LogTailOptions } from './logTail.js';
 import { MetricsCollector } from './metrics.js';
 
 export const NO_LOG_MESSAGE = 'no trainyard log for this session';
@@ -19,7 +19,11 @@ export interface OpenSessionLogOptions {
   tail?: Partial<Omit<LogTailOptions, 'transport' | 'file' | 'link'>>;
 }
 
-export async function openSessionLog(transport: Transport, session: string, options: OpenSessionLogOptions = {}): Promise<OpenLogResult> {
+export async function openSessionLog(
+  transport: Transport,
+  session: string,
+  options: OpenSessionLogOptions = {},
+): Promise<OpenLogResult> {
   let file: string;
   try {
     const found = await tmuxBackend.logPath(transportExec(transport), options.host ?? 'the host', session);

@@ -159,25 +159,35 @@ export interface TailCommandOptions {
 /** The remote command that follows `file` from `position`. */
 export function tailCommand(file: string, position: TailPosition, options: TailCommandOptions): ShellCommand {
   if (position.inode !== null && !/^[0-9]+$/.test(position.inode)) throw new Error(`bad inode ${position.inode}`);
-  const script = 'TY_F=$1; export TY_F; LC_ALL=C; export LC_ALL; exec awk -v ino="$2" -v off="$3" -v skip="$4" -v initial="$5" -v cap="$6" -v poll="$7" "$8"';
-  return argvCommand([
-    'sh',
-    '-c',
-    script,
-    'trainyard-tail',
-    file,
-    position.inode ?? '',
-    String(Math.max(0, Math.floor(position.offset))),
-    position.skipFirst ? '1' : '0',
-    options.initialBytes === null ? '-1' : String(Math.max(0, Math.floor(options.initialBytes))),
-    String(Math.max(16, Math.floor(options.lineCap))),
-    String(options.pollSeconds),
-    AWK_PROGRAM,
-  ], 'log tail');
+  const script =
+    'TY_F=$1; export TY_F; LC_ALL=C; export LC_ALL; exec awk -v ino="$2" -v off="$3" -v skip="$4" -v initial="$5" -v cap="$6" -v poll="$7" "$8"';
+  return argvCommand(
+    [
+      'sh',
+      '-c',
+      script,
+      'trainyard-tail',
+      file,
+      position.inode ?? '',
+      String(Math.max(0, Math.floor(position.offset))),
+      position.skipFirst ? '1' : '0',
+      options.initialBytes === null ? '-1' : String(Math.max(0, Math.floor(options.initialBytes))),
+      String(Math.max(16, Math.floor(options.lineCap))),
+      String(options.pollSeconds),
+      AWK_PROGRAM,
+    ],
+    'log tail',
+  );
 }
 
 export type TailRecord =
-  | { kind: 'follow'; inode: string; offset: number; skipFirst: boolean; why: 'start' | 'resume' | 'rotated' | 'truncated' }
+  | {
+      kind: 'follow';
+      inode: string;
+      offset: number;
+      skipFirst: boolean;
+      why: 'start' | 'resume' | 'rotated' | 'truncated';
+    }
   | { kind: 'line'; end: number; text: string }
   | { kind: 'partial'; start: number; text: string }
   | { kind: 'missing' }

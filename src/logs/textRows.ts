@@ -44,7 +44,8 @@ export function lineRows(line: string, options: RowOptions): Row[] {
   if (highlights.length === 0 && isAscii(line)) {
     if (!options.wrap) return [[{ text: line.slice(hscroll, hscroll + width), highlight: false }]];
     const rows: Row[] = [];
-    for (let i = 0; i < line.length || rows.length === 0; i += width) rows.push([{ text: line.slice(i, i + width), highlight: false }]);
+    for (let i = 0; i < line.length || rows.length === 0; i += width)
+      rows.push([{ text: line.slice(i, i + width), highlight: false }]);
     return rows;
   }
 

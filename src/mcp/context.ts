@@ -34,7 +34,7 @@ export class McpContext {
       transportFor: (host) => this.transport(host),
       gpuSamples: (host) => {
         const h = this.fleet.store.getState().hosts[host];
-        return h && h.gpus.length ? h.gpus : null;
+        return h?.gpus.length ? h.gpus : null;
       },
       answerer: async (q) => (q.kind === 'confirm' ? false : q.defaultValue),
       onEvent: (e) => this.listeners.get(e.runId)?.(e),
@@ -54,17 +54,27 @@ export class McpContext {
     const monitor = this.fleet.monitor(host);
     if (!monitor) throw new Refusal(`"${host}" is not a configured host (${this.hostAliases().join(', ')})`);
     const c = monitor.connection;
-    if (c && !c.isReady) throw new NotConnectedError(`${host} is not connected: ${c.info.error ?? c.info.state}${c.info.hint ? ` — ${c.info.hint}` : ''}`);
+    if (c && !c.isReady)
+      throw new NotConnectedError(
+        `${host} is not connected: ${c.info.error ?? c.info.state}${c.info.hint ? ` — ${c.info.hint}` : ''}`,
+      );
     return monitor.transport;
   }
 
   /** Read-only commands for a run backend over the held connection. */
   exec(host: string): CommandExec {
-    return backendExec({ transport: this.transport(host), dryRun: false, signal: AbortSignal.timeout(LOOK_TIMEOUT_MS), output: () => {} });
+    return backendExec({
+      transport: this.transport(host),
+      dryRun: false,
+      signal: AbortSignal.timeout(LOOK_TIMEOUT_MS),
+      output: () => {},
+    });
   }
 
   /** Runs an action to its verdict, with the lines it printed. */
-  async runAction(...args: Parameters<ActionRunner['start']>): Promise<{ verdict: Awaited<ReturnType<ActionRunner['start']>['done']>; lines: { text: string; kind: string }[] }> {
+  async runAction(
+    ...args: Parameters<ActionRunner['start']>
+  ): Promise<{ verdict: Awaited<ReturnType<ActionRunner['start']>['done']>; lines: { text: string; kind: string }[] }> {
     const lines: { text: string; kind: string }[] = [];
     const { runId, done } = this.runner.start(...args);
     this.listeners.set(runId, (e) => {

@@ -6,7 +6,14 @@
 import type { Config } from '../config/types.js';
 
 /** The action tools, as named in agent.allow. */
-export const ACTION_TOOLS = ['sync', 'smoke_test', 'launch', 'restart_from_checkpoint', 'stop_run', 'pull_results'] as const;
+export const ACTION_TOOLS = [
+  'sync',
+  'smoke_test',
+  'launch',
+  'restart_from_checkpoint',
+  'stop_run',
+  'pull_results',
+] as const;
 export type ActionTool = (typeof ACTION_TOOLS)[number];
 
 export class Refusal extends Error {
@@ -28,20 +35,32 @@ export function checkAction(config: Config, req: ActionRequest, opts: { needConf
   const agent = config.agent;
   const file = config.file;
   if (!agent.allow.includes(req.tool)) {
-    throw new Refusal(`${req.tool} is not allowed for agents — a person allows it by adding "${req.tool}" to "agent": {"allow": [...]} in ${file}`);
+    throw new Refusal(
+      `${req.tool} is not allowed for agents — a person allows it by adding "${req.tool}" to "agent": {"allow": [...]} in ${file}`,
+    );
   }
-  if (!config.hosts.some((h) => h.alias === req.host)) throw new Refusal(`"${req.host}" is not a configured host (${config.hosts.map((h) => h.alias).join(', ')})`);
+  if (!config.hosts.some((h) => h.alias === req.host))
+    throw new Refusal(`"${req.host}" is not a configured host (${config.hosts.map((h) => h.alias).join(', ')})`);
   if (agent.hosts && !agent.hosts.includes(req.host)) {
-    throw new Refusal(`host ${req.host} is not open to agents — a person allows it by adding "${req.host}" to "agent": {"hosts": [...]} in ${file}`);
+    throw new Refusal(
+      `host ${req.host} is not open to agents — a person allows it by adding "${req.host}" to "agent": {"hosts": [...]} in ${file}`,
+    );
   }
   if (req.project !== null) {
-    if (!(req.project in config.projects)) throw new Refusal(`"${req.project}" is not a configured project (${Object.keys(config.projects).join(', ') || 'none'})`);
+    if (!(req.project in config.projects))
+      throw new Refusal(
+        `"${req.project}" is not a configured project (${Object.keys(config.projects).join(', ') || 'none'})`,
+      );
     if (agent.projects && !agent.projects.includes(req.project)) {
-      throw new Refusal(`project ${req.project} is not open to agents — a person allows it by adding "${req.project}" to "agent": {"projects": [...]} in ${file}`);
+      throw new Refusal(
+        `project ${req.project} is not open to agents — a person allows it by adding "${req.project}" to "agent": {"projects": [...]} in ${file}`,
+      );
     }
   }
   if (opts.needConfirm && !req.confirm) {
-    throw new Refusal(`${req.tool} changes things on ${req.host}: call dry_run with the same arguments to see exactly what it would do, then call ${req.tool} again with "confirm": true`);
+    throw new Refusal(
+      `${req.tool} changes things on ${req.host}: call dry_run with the same arguments to see exactly what it would do, then call ${req.tool} again with "confirm": true`,
+    );
   }
 }
 
@@ -61,12 +80,21 @@ export function checkGpus(config: Config, tool: ActionTool, choice: string, host
   const max = config.agent.maxGpus;
   if (max === null) return;
   const n = gpusTaken(choice, hostGpuCount);
-  if (n === null) throw new Refusal(`${tool} with gpus "${choice}": how many GPUs that takes is not known yet, and agents may use at most ${max} (agent.maxGpus) — pass gpus as "least-used:${max}" or a list such as "0"`);
-  if (n > max) throw new Refusal(`${tool} with gpus "${choice}" takes ${n} GPU(s); agents may use at most ${max} — pass fewer (e.g. "least-used:${max}"), or a person raises "agent": {"maxGpus": ${n}} in ${config.file}`);
+  if (n === null)
+    throw new Refusal(
+      `${tool} with gpus "${choice}": how many GPUs that takes is not known yet, and agents may use at most ${max} (agent.maxGpus) — pass gpus as "least-used:${max}" or a list such as "0"`,
+    );
+  if (n > max)
+    throw new Refusal(
+      `${tool} with gpus "${choice}" takes ${n} GPU(s); agents may use at most ${max} — pass fewer (e.g. "least-used:${max}"), or a person raises "agent": {"maxGpus": ${n}} in ${config.file}`,
+    );
 }
 
 export function checkRuns(config: Config, tool: ActionTool, host: string, running: number): void {
   const max = config.agent.maxRuns;
   if (max === null) return;
-  if (running >= max) throw new Refusal(`${tool}: ${running} run(s) already running on ${host}, and agents may start one only while fewer than ${max} run — stop one first (stop_run), or a person raises "agent": {"maxRuns": ${running + 1}} in ${config.file}`);
+  if (running >= max)
+    throw new Refusal(
+      `${tool}: ${running} run(s) already running on ${host}, and agents may start one only while fewer than ${max} run — stop one first (stop_run), or a person raises "agent": {"maxRuns": ${running + 1}} in ${config.file}`,
+    );
 }

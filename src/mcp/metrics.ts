@@ -12,9 +12,14 @@ export interface SeriesOut {
   points: [number, number | string][];
 }
 
-const jsonNumber = (v: number): number | string => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
+const jsonNumber = (v: number): number | string =>
+  Number.isFinite(v) ? v : Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
 
-export function metricSeries(lines: readonly string[], pattern: string | null | undefined, points: number): SeriesOut[] {
+export function metricSeries(
+  lines: readonly string[],
+  pattern: string | null | undefined,
+  points: number,
+): SeriesOut[] {
   const parser = createMetricsParser(pattern);
   const series = new Map<string, [number, number][]>();
   lines.forEach((line, i) => {

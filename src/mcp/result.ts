@@ -6,7 +6,8 @@ import { safeText } from '../text/sanitise.js';
 export function sanitiseDeep(value: unknown): unknown {
   if (typeof value === 'string') return safeText(value);
   if (Array.isArray(value)) return value.map(sanitiseDeep);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [safeText(k), sanitiseDeep(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [safeText(k), sanitiseDeep(v)]));
   return value;
 }
 

@@ -41,7 +41,10 @@ export async function runMcpServer(config: Config, version: string): Promise<num
     process.stdin.once('close', () => resolve());
   });
   await server.connect(transport);
-  printText(process.stderr, `trainyard mcp: serving ${config.hosts.length} host(s) from ${config.file}; allowed actions: ${config.agent.allow.join(', ') || 'none (read-only)'}`);
+  printText(
+    process.stderr,
+    `trainyard mcp: serving ${config.hosts.length} host(s) from ${config.file}; allowed actions: ${config.agent.allow.join(', ') || 'none (read-only)'}`,
+  );
   await closed;
   await server.close().catch(() => {});
   await ctx.close();

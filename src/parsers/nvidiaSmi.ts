@@ -20,7 +20,16 @@ export interface GpuProcess {
 }
 
 /** The fields the GPU stream asks for, in the order parseGpuLine expects them. */
-export const GPU_QUERY_FIELDS = ['index', 'uuid', 'name', 'utilization.gpu', 'memory.used', 'memory.total', 'temperature.gpu', 'power.draw'] as const;
+export const GPU_QUERY_FIELDS = [
+  'index',
+  'uuid',
+  'name',
+  'utilization.gpu',
+  'memory.used',
+  'memory.total',
+  'temperature.gpu',
+  'power.draw',
+] as const;
 export const APP_QUERY_FIELDS = ['gpu_uuid', 'pid', 'process_name', 'used_memory'] as const;
 
 /** nvidia-smi separates fields with ", "; names never contain that sequence on real boards. */
@@ -73,9 +82,11 @@ export function parseAppLines(text: string): GpuProcess[] {
  */
 export function describeGpuFailure(code: number | null, output: string): string {
   const text = output.trim();
-  if (code === 127 || /nvidia-smi: (command )?not found|No such file or directory/.test(text)) return 'no GPU (nvidia-smi not found)';
+  if (code === 127 || /nvidia-smi: (command )?not found|No such file or directory/.test(text))
+    return 'no GPU (nvidia-smi not found)';
   if (code === 6 || /No devices were found/.test(text)) return 'No devices were found';
-  if (code === 9 || /couldn't communicate with the NVIDIA driver/.test(text)) return "driver error: nvidia-smi couldn't communicate with the NVIDIA driver";
+  if (code === 9 || /couldn't communicate with the NVIDIA driver/.test(text))
+    return "driver error: nvidia-smi couldn't communicate with the NVIDIA driver";
   const firstLine = text.split('\n').find((l) => l.trim() !== '') ?? '';
   return `nvidia-smi failed (exit ${code ?? 'signal'})${firstLine ? `: ${firstLine.slice(0, 120)}` : ''}`;
 }

@@ -16,7 +16,16 @@ export interface TmuxSession {
   deadAt: number | null;
 }
 
-const FIELDS = ['session_name', 'session_created', 'session_attached', 'session_windows', 'pane_dead', 'pane_dead_status', 'pane_dead_signal', 'pane_dead_time'];
+const FIELDS = [
+  'session_name',
+  'session_created',
+  'session_attached',
+  'session_windows',
+  'pane_dead',
+  'pane_dead_status',
+  'pane_dead_signal',
+  'pane_dead_time',
+];
 
 /**
  * The -F argument. Fields are separated by ':' because tmux never allows it in a session name

@@ -37,7 +37,9 @@ export const MACHINE_KEY_SH = `machine=$(uname -n 2>/dev/null); machine=$(printf
 
 /** The machine key MACHINE_KEY_SH computes, for a hostname (tests and the local side). */
 export function machineKey(hostname: string): string {
-  const key = [...new TextEncoder().encode(hostname)].map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '_')).join('');
+  const key = [...new TextEncoder().encode(hostname)]
+    .map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '_'))
+    .join('');
   return key === '' || key.startsWith('.') ? `_${key}` : key;
 }
 
@@ -93,9 +95,22 @@ export const RUN_SCRIPT_MARKER = '# --- trainyard: run-independent part below --
  * checkpoint is a variable of its own: the command refers to it as "$ty_checkpoint"
  * (src/runs/resumeTemplate.ts), so the path is never part of the text that is evaluated.
  */
-export function runScriptHeader(run: { session: string; log: string; exitFile: string; command: string; checkpoint?: string | null }): string[] {
+export function runScriptHeader(run: {
+  session: string;
+  log: string;
+  exitFile: string;
+  command: string;
+  checkpoint?: string | null;
+}): string[] {
   const checkpoint = run.checkpoint != null ? [`ty_checkpoint=${shQuote(run.checkpoint)}`] : [];
-  return [`ty_session=${shQuote(run.session)}`, `ty_log=${shQuote(run.log)}`, `ty_exit=${shQuote(run.exitFile)}`, ...checkpoint, `ty_command=${shQuote(run.command)}`, RUN_SCRIPT_MARKER];
+  return [
+    `ty_session=${shQuote(run.session)}`,
+    `ty_log=${shQuote(run.log)}`,
+    `ty_exit=${shQuote(run.exitFile)}`,
+    ...checkpoint,
+    `ty_command=${shQuote(run.command)}`,
+    RUN_SCRIPT_MARKER,
+  ];
 }
 
 export interface RunManifest {

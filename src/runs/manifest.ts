@@ -3,32 +3,38 @@
  * written or foreign. parseRunManifest() checks every field before anything uses one, fills in
  * what a run can do without (log: the default next to the manifest), and refuses what it cannot.
  */
-import { runFile, type RunManifest } from './layout.js';
+import { type RunManifest, runFile } from './layout.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const int = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback);
+const int = (v: unknown, fallback: number): number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback;
 
 /** Why a manifest cannot be used, or null; `home` is the server's $HOME (for the default log). */
-export function parseRunManifest(json: string, home: string): { manifest: RunManifest; problem: null } | { manifest: null; problem: string } {
+export function parseRunManifest(
+  json: string,
+  home: string,
+): { manifest: RunManifest; problem: null } | { manifest: null; problem: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch {
     return { manifest: null, problem: 'not JSON (half written, or not a trainyard manifest)' };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { manifest: null, problem: 'not a JSON object' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { manifest: null, problem: 'not a JSON object' };
   const o = raw as Record<string, unknown>;
   const session = str(o.session);
   if (!session) return { manifest: null, problem: 'no "session"' };
   const project = str(o.project);
   if (project === null) return { manifest: null, problem: `run ${session} has no "project"` };
   const remoteDir = str(o.remoteDir);
-  if (!remoteDir || !remoteDir.startsWith('/')) return { manifest: null, problem: `run ${session} has no absolute "remoteDir"` };
+  if (!remoteDir?.startsWith('/')) return { manifest: null, problem: `run ${session} has no absolute "remoteDir"` };
   const command = str(o.command);
   if (command === null) return { manifest: null, problem: `run ${session} has no "command"` };
   const git = typeof o.git === 'object' && o.git !== null ? (o.git as Record<string, unknown>) : {};
-  const ar = typeof o.autoRestart === 'object' && o.autoRestart !== null ? (o.autoRestart as Record<string, unknown>) : {};
+  const ar =
+    typeof o.autoRestart === 'object' && o.autoRestart !== null ? (o.autoRestart as Record<string, unknown>) : {};
   const manifest: RunManifest = {
     ...(o as Partial<RunManifest>),
     session,

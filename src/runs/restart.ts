@@ -63,7 +63,14 @@ export function restartCommand(manifest: Pick<RunManifest, 'command' | 'resume'>
  */
 export function restartManifest(
   parent: RunManifest,
-  next: { session: string; checkpoint: string | null; startedAt: string; log: string; script?: string; automatic?: boolean },
+  next: {
+    session: string;
+    checkpoint: string | null;
+    startedAt: string;
+    log: string;
+    script?: string;
+    automatic?: boolean;
+  },
 ): RunManifest {
   return {
     ...parent,

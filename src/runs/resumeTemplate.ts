@@ -25,7 +25,10 @@ export function splitResumeTemplate(template: string): ResumeWords {
   const words: string[] = [];
   let word = '';
   let inWord = false;
-  const bad = (what: string): ResumeWords => ({ words: null, problem: `${what} is not allowed in a resume template (it is split into arguments, never run by a shell)` });
+  const bad = (what: string): ResumeWords => ({
+    words: null,
+    problem: `${what} is not allowed in a resume template (it is split into arguments, never run by a shell)`,
+  });
   for (let i = 0; i < template.length; i++) {
     const c = template[i];
     if (c === '\n' || c === '\r') return bad('a line break');
@@ -66,8 +69,10 @@ export function splitResumeTemplate(template: string): ResumeWords {
 /** Why a template cannot be used, with the fix, or null. */
 export function resumeTemplateProblem(template: string): string | null {
   const split = splitResumeTemplate(template);
-  if (split.problem !== null) return `${split.problem} — fix: write plain arguments such as "--resume {checkpoint}" (quotes around {checkpoint} are not needed)`;
-  if (!split.words.some((w) => w.includes(CHECKPOINT_PLACEHOLDER))) return 'has no {checkpoint} — fix: e.g. "--resume {checkpoint}" (it is replaced by the checkpoint path)';
+  if (split.problem !== null)
+    return `${split.problem} — fix: write plain arguments such as "--resume {checkpoint}" (quotes around {checkpoint} are not needed)`;
+  if (!split.words.some((w) => w.includes(CHECKPOINT_PLACEHOLDER)))
+    return 'has no {checkpoint} — fix: e.g. "--resume {checkpoint}" (it is replaced by the checkpoint path)';
   return null;
 }
 

@@ -28,7 +28,8 @@ export function parseEnvFile(text: string, file = 'env file'): Record<string, st
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) throw new SecretsError(`${file} line ${i + 1} is not KEY=value`, `fix that line, e.g. WANDB_API_KEY=abc123`);
+    if (!m)
+      throw new SecretsError(`${file} line ${i + 1} is not KEY=value`, `fix that line, e.g. WANDB_API_KEY=abc123`);
     let value = m[2];
     if (value.startsWith("'")) {
       const end = value.indexOf("'", 1);

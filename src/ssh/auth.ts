@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import ssh2 from 'ssh2';
 import type { AnyAuthMethod, BaseAgent, ParsedKey } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { ResolvedHost } from './resolve.js';
 
 export type AskPassphrase = (keyPath: string) => Promise<string | null>;
@@ -35,7 +35,10 @@ export async function loadPrivateKey(file: string, ask?: AskPassphrase): Promise
   const plain = ssh2.utils.parseKey(data);
   if (!(plain instanceof Error)) return Array.isArray(plain) ? plain[0] : plain;
   if (!/encrypted|passphrase/i.test(plain.message)) return null;
-  if (!ask) throw new EncryptedKeyError(`${file} is encrypted: add it to ssh-agent (ssh-add ${file}) or use the cockpit, which asks for the passphrase`);
+  if (!ask)
+    throw new EncryptedKeyError(
+      `${file} is encrypted: add it to ssh-agent (ssh-add ${file}) or use the cockpit, which asks for the passphrase`,
+    );
   for (let tries = 0; tries < 3; tries++) {
     const passphrase = await ask(file);
     if (passphrase === null) throw new EncryptedKeyError(`no passphrase given for ${file}`);
@@ -56,9 +59,7 @@ export function identityPublicKey(file: string): Buffer | null {
       const parsed = ssh2.utils.parseKey(readFileSync(candidate));
       if (parsed instanceof Error) continue;
       return (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH();
-    } catch {
-      continue;
-    }
+    } catch {}
   }
   return null;
 }
@@ -94,7 +95,8 @@ export function makeAuthHandler(host: ResolvedHost, ask?: AskPassphrase, onProbl
   if (socket && !host.identitiesOnly) steps.push(async () => ({ type: 'agent', username: host.user, agent: socket }));
   if (socket && host.identitiesOnly) {
     const allowed = files.map(identityPublicKey).filter((blob): blob is Buffer => blob !== null);
-    if (allowed.length) steps.push(async () => ({ type: 'agent', username: host.user, agent: agentWithOnly(socket, allowed) }));
+    if (allowed.length)
+      steps.push(async () => ({ type: 'agent', username: host.user, agent: agentWithOnly(socket, allowed) }));
   }
   for (const file of files) {
     steps.push(async () => {
@@ -111,7 +113,10 @@ export function makeAuthHandler(host: ResolvedHost, ask?: AskPassphrase, onProbl
     const tryNext = (): void => {
       const step = steps.shift();
       if (!step) return next(false);
-      step().then((method) => (method ? next(method) : tryNext()), () => tryNext());
+      step().then(
+        (method) => (method ? next(method) : tryNext()),
+        () => tryNext(),
+      );
     };
     tryNext();
   };

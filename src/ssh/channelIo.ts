@@ -4,14 +4,16 @@
  */
 import type { ClientChannel } from 'ssh2';
 import { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES } from '../transport/limits.js';
-import { LineSplitter, type ExecOptions, type ExecResult, type StreamOptions } from '../transport/types.js';
+import { type ExecOptions, type ExecResult, LineSplitter, type StreamOptions } from '../transport/types.js';
 
 /** Exit statuses seen as soon as a channel opened, before exec()/stream() listen. */
 const exitStatus = new WeakMap<ClientChannel, { code: number | null; signal?: string }>();
 
 /** Called right after the channel opens: 'exit' can come before the caller's listeners are attached. */
 export function watchExit(channel: ClientChannel): void {
-  channel.once('exit', (code: number | null, signal?: string) => exitStatus.set(channel, { code, signal: signal ?? undefined }));
+  channel.once('exit', (code: number | null, signal?: string) =>
+    exitStatus.set(channel, { code, signal: signal ?? undefined }),
+  );
 }
 
 /**
@@ -21,9 +23,13 @@ export function watchExit(channel: ClientChannel): void {
  * exec has, after its stdin), so the request goes through the protocol object it would use.
  */
 export function killRemote(channel: ClientChannel): void {
-  const ch = channel as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, name: string): void } } };
+  const ch = channel as unknown as {
+    outgoing?: { id: number; state: string };
+    _client?: { _protocol?: { signal(id: number, name: string): void } };
+  };
   try {
-    if (ch.outgoing && (ch.outgoing.state === 'open' || ch.outgoing.state === 'eof')) ch._client?._protocol?.signal(ch.outgoing.id, 'KILL');
+    if (ch.outgoing && (ch.outgoing.state === 'open' || ch.outgoing.state === 'eof'))
+      ch._client?._protocol?.signal(ch.outgoing.id, 'KILL');
   } catch {
     // the channel is already going away
   }
@@ -76,7 +82,10 @@ export function collectExec(channel: ClientChannel, stdin: string, options: Exec
       signal = s ?? undefined;
     });
     const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    const timer = timeoutMs > 0 ? setTimeout(() => stop('timeout', `timed out after ${timeoutMs} ms: the command was killed`), timeoutMs) : undefined;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => stop('timeout', `timed out after ${timeoutMs} ms: the command was killed`), timeoutMs)
+        : undefined;
     const onAbort = () => stop('cancelled', 'cancelled: the command was killed');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     channel.once('close', () => {
@@ -97,10 +106,16 @@ export function collectExec(channel: ClientChannel, stdin: string, options: Exec
 }
 
 /** Hands a long-lived command's output over line by line; ends with its exit status. */
-export function streamLines(channel: ClientChannel, options: StreamOptions, isCancelled: () => boolean): Promise<ExecResult> {
+export function streamLines(
+  channel: ClientChannel,
+  options: StreamOptions,
+  isCancelled: () => boolean,
+): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve) => {
     const out = new LineSplitter(options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
-    const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
+    const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn, {
+      onProgress: options.onProgress,
+    });
     let code: number | null = null;
     let signal: string | undefined;
     channel.setEncoding('utf8');
@@ -117,7 +132,12 @@ export function streamLines(channel: ClientChannel, options: StreamOptions, isCa
       const early = exitStatus.get(channel);
       code ??= early?.code ?? null;
       signal ??= early?.signal;
-      resolve({ stdout: '', stderr: '', code, signal: isCancelled() ? 'cancelled' : (signal ?? (code === null ? 'disconnected' : undefined)) });
+      resolve({
+        stdout: '',
+        stderr: '',
+        code,
+        signal: isCancelled() ? 'cancelled' : (signal ?? (code === null ? 'disconnected' : undefined)),
+      });
     });
   });
 }

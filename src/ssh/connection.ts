@@ -1,15 +1,22 @@
 import { EventEmitter } from 'node:events';
-import type { Client as ClientType, ClientChannel } from 'ssh2';
 import type { Duplex } from 'node:stream';
+import type { ClientChannel, Client as ClientType } from 'ssh2';
 import { dieWithChannel, loginShellLine } from '../shell/quote.js';
 import type { ConnectionInfo } from '../state/store.js';
-import type { ExecOptions, ExecResult, ShellCommand, StreamHandle, StreamOptions, Transport } from '../transport/types.js';
+import type {
+  ExecOptions,
+  ExecResult,
+  ShellCommand,
+  StreamHandle,
+  StreamOptions,
+  Transport,
+} from '../transport/types.js';
 import type { AskPassphrase } from './auth.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { collectExec, streamLines, watchExit } from './channelIo.js';
-import { classify, forwardTo, openClient, type Failure } from './openClient.js';
+import { classify, type Failure, forwardTo, openClient } from './openClient.js';
 import { openProxyCommand } from './proxyCommand.js';
-import { resolveHost, type ResolvedHost } from './resolve.js';
+import { type ResolvedHost, resolveHost } from './resolve.js';
 import { Semaphore } from './semaphore.js';
 import { onWake } from './wakeDetector.js';
 
@@ -83,7 +90,10 @@ export class SshConnection extends EventEmitter implements Transport {
         if (error) reject(error);
         else resolve();
       };
-      const timer = setTimeout(() => finish(new NotConnectedError(`${this.options.alias}: ${this.info.error ?? 'not connected'}`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new NotConnectedError(`${this.options.alias}: ${this.info.error ?? 'not connected'}`)),
+        timeoutMs,
+      );
       const onState = (info: ConnectionInfo) => info.state === 'connected' && finish();
       const onClosed = () => finish(new NotConnectedError(`${this.options.alias}: closed`));
       this.on('state', onState);
@@ -107,7 +117,10 @@ export class SshConnection extends EventEmitter implements Transport {
       const target = await resolveHost(this.options.sshConfig, this.options.alias);
       this.resolved = target;
       // ProxyJump: hop 1 directly, then each next hop (and finally the target) through the previous one.
-      const chain = [...(await Promise.all(target.proxyJump.map((hop) => resolveHost(this.options.sshConfig, hop)))), target];
+      const chain = [
+        ...(await Promise.all(target.proxyJump.map((hop) => resolveHost(this.options.sshConfig, hop)))),
+        target,
+      ];
       let sock: Duplex | undefined = chain[0].proxyCommand ? await openProxyCommand(chain[0]) : undefined;
       for (let i = 0; i < chain.length - 1; i++) {
         const hopClient = await open(chain[i], sock);
@@ -168,7 +181,13 @@ export class SshConnection extends EventEmitter implements Transport {
     const slow = ['hostkey-unknown', 'hostkey-changed', 'auth-failed', 'passphrase-needed'].includes(failure.state);
     const policy = this.options.backoff ?? DEFAULT_BACKOFF;
     const delay = slow ? policy.capMs : backoffDelay(this.attempt, policy);
-    this.setInfo({ state: failure.state, error: failure.error, hint: failure.hint, attempt: this.attempt, nextRetryAt: Date.now() + delay });
+    this.setInfo({
+      state: failure.state,
+      error: failure.error,
+      hint: failure.hint,
+      attempt: this.attempt,
+      nextRetryAt: Date.now() + delay,
+    });
     this.retryTimer = setTimeout(() => void this.connect(), delay);
     this.retryTimer.unref?.();
   }

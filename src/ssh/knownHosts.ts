@@ -62,23 +62,47 @@ function readability(file: string): 'missing' | 'ok' | string {
  * Throws HostKeyLookupError when any file cannot be searched: ssh-keygen's "no match" (exit 1)
  * is the only answer read as "not in this file".
  */
-export async function findKnownEntries(name: string, files: string[], options: LookupOptions = {}): Promise<KnownEntry[]> {
+export async function findKnownEntries(
+  name: string,
+  files: string[],
+  options: LookupOptions = {},
+): Promise<KnownEntry[]> {
   const program = options.sshKeygen ?? 'ssh-keygen';
   const timeout = options.timeoutMs ?? 10_000;
   const entries: KnownEntry[] = [];
   for (const file of files) {
     const state = readability(file);
     if (state === 'missing') continue;
-    if (state !== 'ok') throw new HostKeyLookupError(name, state, `make ${file} a readable file, or point UserKnownHostsFile / GlobalKnownHostsFile in your ssh_config elsewhere`);
+    if (state !== 'ok')
+      throw new HostKeyLookupError(
+        name,
+        state,
+        `make ${file} a readable file, or point UserKnownHostsFile / GlobalKnownHostsFile in your ssh_config elsewhere`,
+      );
     const result = await execa(program, ['-F', name, '-f', file], { reject: false, timeout, stdin: 'ignore' });
-    const stderr = String(result.stderr ?? '').trim().split('\n')[0];
+    const stderr = String(result.stderr ?? '')
+      .trim()
+      .split('\n')[0];
     if (result.code === 'ENOENT' || (result.failed && result.exitCode === undefined && !result.timedOut)) {
-      throw new HostKeyLookupError(name, `${program} could not be run (${result.code ?? result.shortMessage})`, `install OpenSSH's client tools so that ssh-keygen is on PATH`);
+      throw new HostKeyLookupError(
+        name,
+        `${program} could not be run (${result.code ?? result.shortMessage})`,
+        `install OpenSSH's client tools so that ssh-keygen is on PATH`,
+      );
     }
-    if (result.timedOut) throw new HostKeyLookupError(name, `${program} -F did not answer within ${timeout} ms for ${file}`, `check that ${file} is a local, readable file`);
+    if (result.timedOut)
+      throw new HostKeyLookupError(
+        name,
+        `${program} -F did not answer within ${timeout} ms for ${file}`,
+        `check that ${file} is a local, readable file`,
+      );
     if (result.exitCode === 1 && stderr === '') continue;
     if (result.exitCode !== 0) {
-      throw new HostKeyLookupError(name, `${program} -F ${file} failed (exit ${result.exitCode ?? result.signal}${stderr ? `: ${stderr}` : ''})`, `check that ${file} is a valid known_hosts file`);
+      throw new HostKeyLookupError(
+        name,
+        `${program} -F ${file} failed (exit ${result.exitCode ?? result.signal}${stderr ? `: ${stderr}` : ''})`,
+        `check that ${file} is a valid known_hosts file`,
+      );
     }
     const before = entries.length;
     for (const line of String(result.stdout).split('\n')) {
@@ -88,7 +112,12 @@ export async function findKnownEntries(name: string, files: string[], options: L
       if (parts.length < 3) continue;
       entries.push({ file, type: parts[1], base64: parts[2], marker });
     }
-    if (entries.length === before) throw new HostKeyLookupError(name, `${program} -F reported a match in ${file} but printed no key`, `check that ${file} is a valid known_hosts file`);
+    if (entries.length === before)
+      throw new HostKeyLookupError(
+        name,
+        `${program} -F reported a match in ${file} but printed no key`,
+        `check that ${file} is a valid known_hosts file`,
+      );
   }
   return entries;
 }
@@ -114,16 +143,27 @@ export function hashKnownHostsName(name: string, salt: Buffer = randomBytes(20))
  * Trust on first use: appends the key the way `StrictHostKeyChecking accept-new` would, hashed when
  * asked. A key that cannot be recorded is not trusted: the error says why, and the host is refused.
  */
-export function appendKnownHost(file: string | undefined, name: string, presented: { type: string; base64: string }, hashed = false): void {
+export function appendKnownHost(
+  file: string | undefined,
+  name: string,
+  presented: { type: string; base64: string },
+  hashed = false,
+): void {
   if (file === undefined) {
-    throw new Error(`the new host key of ${name} cannot be recorded: UserKnownHostsFile is none — refused; fix: set UserKnownHostsFile in your ssh_config, or add the key to GlobalKnownHostsFile`);
+    throw new Error(
+      `the new host key of ${name} cannot be recorded: UserKnownHostsFile is none — refused; fix: set UserKnownHostsFile in your ssh_config, or add the key to GlobalKnownHostsFile`,
+    );
   }
   try {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    appendFileSync(file, `${hashed ? hashKnownHostsName(name) : name} ${presented.type} ${presented.base64}\n`, { mode: 0o600 });
+    appendFileSync(file, `${hashed ? hashKnownHostsName(name) : name} ${presented.type} ${presented.base64}\n`, {
+      mode: 0o600,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`the new host key of ${name} cannot be recorded in ${file} (${code}) — refused; fix: make ${file} writable, or add the key with ssh -F <your ssh_config> <alias> true`);
+    throw new Error(
+      `the new host key of ${name} cannot be recorded in ${file} (${code}) — refused; fix: make ${file} writable, or add the key with ssh -F <your ssh_config> <alias> true`,
+    );
   }
 }
 

@@ -3,11 +3,18 @@
  * known_hosts, authentication, and a failure classified into a connection state with its fix.
  */
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
 import type { Client as ClientType, ConnectConfig } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { ConnectionStateName } from '../state/store.js';
-import { makeAuthHandler, type AskPassphrase } from './auth.js';
-import { appendKnownHost, describeKeyBlob, findKnownEntries, judgeHostKey, knownHostsName, preferredHostKeyAlgorithms } from './knownHosts.js';
+import { type AskPassphrase, makeAuthHandler } from './auth.js';
+import {
+  appendKnownHost,
+  describeKeyBlob,
+  findKnownEntries,
+  judgeHostKey,
+  knownHostsName,
+  preferredHostKeyAlgorithms,
+} from './knownHosts.js';
 import type { ResolvedHost } from './resolve.js';
 
 const { Client } = ssh2;
@@ -24,7 +31,11 @@ export interface OpenClientOptions {
 }
 
 /** Opens one SSH client over `sock` (or TCP); rejects with an error carrying `failure` when it is a refusal. */
-export async function openClient(host: ResolvedHost, sock: Duplex | undefined, options: OpenClientOptions): Promise<ClientType> {
+export async function openClient(
+  host: ResolvedHost,
+  sock: Duplex | undefined,
+  options: OpenClientOptions,
+): Promise<ClientType> {
   const name = knownHostsName(host.hostKeyAlias ?? host.hostname, host.hostKeyAlias ? 22 : host.port);
   const known = await findKnownEntries(name, [...host.knownHostsFiles, ...host.globalKnownHostsFiles]);
   // A refusal found while verifying the host key, kept until ssh2 reports the failed handshake.
@@ -61,7 +72,11 @@ export async function openClient(host: ResolvedHost, sock: Duplex | undefined, o
             };
       verify(false);
     },
-    authHandler: makeAuthHandler(host, options.askPassphrase, (message) => (authProblem = message)) as ConnectConfig['authHandler'],
+    authHandler: makeAuthHandler(
+      host,
+      options.askPassphrase,
+      (message) => (authProblem = message),
+    ) as ConnectConfig['authHandler'],
   };
   if (config.algorithms?.serverHostKey === undefined) delete config.algorithms;
   return new Promise((resolve, reject) => {
@@ -75,7 +90,10 @@ export async function openClient(host: ResolvedHost, sock: Duplex | undefined, o
         problem ??
         ((err as { level?: string }).level === 'client-authentication'
           ? {
-              state: authProblem?.includes('encrypted') || authProblem?.includes('passphrase') ? 'passphrase-needed' : 'auth-failed',
+              state:
+                authProblem?.includes('encrypted') || authProblem?.includes('passphrase')
+                  ? 'passphrase-needed'
+                  : 'auth-failed',
               error: `authentication failed for ${host.user}@${host.alias}${authProblem ? `: ${authProblem}` : ''}`,
               hint: `check that your key is in the server's ~/.ssh/authorized_keys and loaded (ssh-add -l); test with: ssh -F ${options.sshConfig} ${host.alias} true`,
             }
@@ -101,7 +119,9 @@ export async function openClient(host: ResolvedHost, sock: Duplex | undefined, o
 /** Opens a direct-tcpip channel through a jump host to the next hop (or the target). */
 export function forwardTo(via: ClientType, next: ResolvedHost): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    via.forwardOut('127.0.0.1', 0, next.hostname, next.port, (err, stream) => (err ? reject(err) : resolve(stream as unknown as Duplex)));
+    via.forwardOut('127.0.0.1', 0, next.hostname, next.port, (err, stream) =>
+      err ? reject(err) : resolve(stream as unknown as Duplex),
+    );
   });
 }
 

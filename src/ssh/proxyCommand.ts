@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import type { ResolvedHost } from './resolve.js';
 
@@ -17,20 +17,32 @@ const SAFE: Record<string, RegExp> = {
  * as given, %%). A value with characters a shell would treat as code is refused, not quoted, so the
  * command means what it says; an unknown token is refused as ssh refuses it.
  */
-export function expandProxyCommand(template: string, host: Pick<ResolvedHost, 'alias' | 'hostname' | 'port' | 'user'>): string {
+export function expandProxyCommand(
+  template: string,
+  host: Pick<ResolvedHost, 'alias' | 'hostname' | 'port' | 'user'>,
+): string {
   const values: Record<string, string> = { h: host.hostname, p: String(host.port), r: host.user, n: host.alias };
   return template.replace(/%(.?)/g, (_whole, token: string) => {
     if (token === '%') return '%';
     const value = values[token];
-    if (value === undefined) throw new ProxyCommandError(`ProxyCommand for ${host.alias} uses %${token}, which is not a token ssh expands there (%h %p %r %n %%) — fix: write %% for a literal %`);
-    if (!SAFE[token].test(value)) throw new ProxyCommandError(`ProxyCommand for ${host.alias}: %${token} would be "${value.replace(/[\p{Cc}]/gu, '?')}", which is not a plain host name, port or user — fix: correct HostName / User / Port in your ssh_config`);
+    if (value === undefined)
+      throw new ProxyCommandError(
+        `ProxyCommand for ${host.alias} uses %${token}, which is not a token ssh expands there (%h %p %r %n %%) — fix: write %% for a literal %`,
+      );
+    if (!SAFE[token].test(value))
+      throw new ProxyCommandError(
+        `ProxyCommand for ${host.alias}: %${token} would be "${value.replace(/[\p{Cc}]/gu, '?')}", which is not a plain host name, port or user — fix: correct HostName / User / Port in your ssh_config`,
+      );
     return value;
   });
 }
 
 /** The last bytes a command wrote to stderr, as one line without control characters. */
 function tail(text: string): string {
-  return text.slice(-500).replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
+  return text
+    .slice(-500)
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .trim();
 }
 
 /**
@@ -64,7 +76,9 @@ class CommandStream extends Duplex {
     });
     child.stderr.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000)));
     child.stdin.on('error', () => {});
-    child.on('error', (error) => this.destroy(new ProxyCommandError(`${this.label} could not be started with ${this.shell}: ${error.message}`)));
+    child.on('error', (error) =>
+      this.destroy(new ProxyCommandError(`${this.label} could not be started with ${this.shell}: ${error.message}`)),
+    );
     // 'close' comes after both the exit and the end of output: a failure is reported as the
     // command's own error, not as an SSH connection that merely ended
     child.on('close', (code, signal) => {
@@ -105,6 +119,9 @@ class CommandStream extends Duplex {
  */
 export async function openProxyCommand(host: ResolvedHost, env: NodeJS.ProcessEnv = process.env): Promise<Duplex> {
   if (!host.proxyCommand) throw new ProxyCommandError(`${host.alias} has no ProxyCommand`);
-  if (host.proxyUseFdpass) throw new ProxyCommandError(`${host.alias} sets ProxyUseFdpass yes, which trainyard does not support — fix: a ProxyCommand that speaks on its stdio (e.g. ssh -W %h:%p jump) with ProxyUseFdpass no, or ProxyJump`);
+  if (host.proxyUseFdpass)
+    throw new ProxyCommandError(
+      `${host.alias} sets ProxyUseFdpass yes, which trainyard does not support — fix: a ProxyCommand that speaks on its stdio (e.g. ssh -W %h:%p jump) with ProxyUseFdpass no, or ProxyJump`,
+    );
   return new CommandStream(env.SHELL || '/bin/sh', expandProxyCommand(host.proxyCommand, host), env);
 }

@@ -69,7 +69,8 @@ export function parseSshG(alias: string, text: string): ResolvedHost {
     globalKnownHostsFiles: files(one('globalknownhostsfile'), '/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2'),
     hashKnownHosts: one('hashknownhosts') === 'yes',
     hostKeyAlias: one('hostkeyalias') ?? null,
-    identityAgent: agent === undefined || agent === 'SSH_AUTH_SOCK' ? null : agent === 'none' ? 'none' : expandSshPath(agent),
+    identityAgent:
+      agent === undefined || agent === 'SSH_AUTH_SOCK' ? null : agent === 'none' ? 'none' : expandSshPath(agent),
     connectTimeoutSeconds: timeout && timeout !== 'none' ? Number.parseInt(timeout, 10) : null,
   };
 }

@@ -60,7 +60,11 @@ export function createActionsStore() {
 
 export type ActionsStore = ReturnType<typeof createActionsStore>;
 
-export function patchRun(store: ActionsStore, runId: number, patch: Partial<ActionRunState> | ((r: ActionRunState) => Partial<ActionRunState>)): void {
+export function patchRun(
+  store: ActionsStore,
+  runId: number,
+  patch: Partial<ActionRunState> | ((r: ActionRunState) => Partial<ActionRunState>),
+): void {
   store.setState((s) => {
     const current = s.runs[runId];
     if (!current) return s;

@@ -1,5 +1,5 @@
-import { withGpuSample, type TrainyardStore } from './store.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
+import { type TrainyardStore, withGpuSample } from './store.js';
 
 /**
  * Hosts sample their GPUs at the same rate but not in step, so eight hosts would mean eight
@@ -35,7 +35,8 @@ export class SampleBatcher {
       for (const { alias, gpus, at } of batch) {
         const h = hosts[alias];
         // a sample taken before nvidia-smi failed must not hide the failure
-        if (h && !(h.gpuError && h.gpuUpdatedAt !== null && at <= h.gpuUpdatedAt)) hosts[alias] = { ...h, ...withGpuSample(h, gpus, at) };
+        if (h && !(h.gpuError && h.gpuUpdatedAt !== null && at <= h.gpuUpdatedAt))
+          hosts[alias] = { ...h, ...withGpuSample(h, gpus, at) };
       }
       return { hosts };
     });

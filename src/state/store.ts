@@ -87,7 +87,11 @@ export function createTrainyardStore(hosts: { alias: string; label?: string }[])
 export type TrainyardStore = ReturnType<typeof createTrainyardStore>;
 
 /** One setState per update, replacing only the host that changed so other hosts' selectors stay equal. */
-export function patchHost(store: TrainyardStore, alias: string, patch: Partial<HostState> | ((h: HostState) => Partial<HostState>)): void {
+export function patchHost(
+  store: TrainyardStore,
+  alias: string,
+  patch: Partial<HostState> | ((h: HostState) => Partial<HostState>),
+): void {
   store.setState((s) => {
     const current = s.hosts[alias];
     if (!current) return s;
@@ -97,7 +101,13 @@ export function patchHost(store: TrainyardStore, alias: string, patch: Partial<H
 }
 
 function sameConnection(a: ConnectionInfo, b: ConnectionInfo): boolean {
-  return a.state === b.state && a.attempt === b.attempt && a.nextRetryAt === b.nextRetryAt && a.error === b.error && a.hint === b.hint;
+  return (
+    a.state === b.state &&
+    a.attempt === b.attempt &&
+    a.nextRetryAt === b.nextRetryAt &&
+    a.error === b.error &&
+    a.hint === b.hint
+  );
 }
 
 export function setConnection(store: TrainyardStore, alias: string, info: ConnectionInfo): void {
@@ -115,7 +125,16 @@ function sameGpus(a: readonly GpuSample[], b: readonly GpuSample[]): boolean {
     a.length === b.length &&
     a.every((g, i) => {
       const o = b[i];
-      return g.index === o.index && g.uuid === o.uuid && g.name === o.name && g.utilization === o.utilization && g.memoryUsedMiB === o.memoryUsedMiB && g.memoryTotalMiB === o.memoryTotalMiB && g.temperatureC === o.temperatureC && g.powerW === o.powerW;
+      return (
+        g.index === o.index &&
+        g.uuid === o.uuid &&
+        g.name === o.name &&
+        g.utilization === o.utilization &&
+        g.memoryUsedMiB === o.memoryUsedMiB &&
+        g.memoryTotalMiB === o.memoryTotalMiB &&
+        g.temperatureC === o.temperatureC &&
+        g.powerW === o.powerW
+      );
     })
   );
 }

@@ -52,7 +52,13 @@ function escapeEnd(line: string, i: number): { end: number; sgr: string | null }
     const isSgr = final === 0x6d && j === interStart && /^[0-9;]*$/.test(params);
     return { end: j + 1, sgr: isSgr ? `\u001b[${params}m` : null };
   }
-  if (next === 0x5d /* ] OSC */ || next === 0x50 /* P DCS */ || next === 0x58 /* X SOS */ || next === 0x5e /* ^ PM */ || next === 0x5f /* _ APC */) {
+  if (
+    next === 0x5d /* ] OSC */ ||
+    next === 0x50 /* P DCS */ ||
+    next === 0x58 /* X SOS */ ||
+    next === 0x5e /* ^ PM */ ||
+    next === 0x5f /* _ APC */
+  ) {
     // String sequences end with BEL (OSC only) or ST (ESC \); unterminated ones swallow the line.
     for (let j = i + 2; j < n; j++) {
       const c = line.charCodeAt(j);
@@ -143,5 +149,8 @@ const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u
  * bidi controls; those are written as \u escapes too. The data a script parses is unchanged.
  */
 export function safeJson(value: unknown, indent = 2): string {
-  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(
+    JSON_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

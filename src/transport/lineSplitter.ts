@@ -48,7 +48,9 @@ export class LineSplitter {
       this.append(chunk, start, at);
       start = at + 1;
       if (chunk[at] === '\n') {
-        this.finishLine(this.segmentChars === 0 && this.dropped === 0 && this.beforeCr !== null ? this.beforeCr : this.take());
+        this.finishLine(
+          this.segmentChars === 0 && this.dropped === 0 && this.beforeCr !== null ? this.beforeCr : this.take(),
+        );
         continue;
       }
       if (this.splitCr) {

@@ -1,7 +1,15 @@
 import { execa, type ResultPromise } from 'execa';
 import { commandLine } from '../commands/value.js';
 import { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES } from './limits.js';
-import { LineSplitter, type ExecOptions, type ExecResult, type ShellCommand, type StreamHandle, type StreamOptions, type Transport } from './types.js';
+import {
+  type ExecOptions,
+  type ExecResult,
+  LineSplitter,
+  type ShellCommand,
+  type StreamHandle,
+  type StreamOptions,
+  type Transport,
+} from './types.js';
 
 /** Kills a detached child's whole process group (it leads one), children included. */
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
@@ -34,7 +42,10 @@ export class LocalTransport implements Transport {
       stopped ??= { signal, reason };
       killGroup(child.pid, 'SIGKILL');
     };
-    const timer = timeoutMs > 0 ? setTimeout(() => stop('timeout', `timed out after ${timeoutMs} ms: the command was killed`), timeoutMs) : undefined;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => stop('timeout', `timed out after ${timeoutMs} ms: the command was killed`), timeoutMs)
+        : undefined;
     const onAbort = () => stop('cancelled', 'cancelled: the command was killed');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
@@ -45,7 +56,14 @@ export class LocalTransport implements Transport {
     const stdout = String(result.stdout ?? '');
     const stderr = String(result.stderr ?? '');
     const s = stopped as { signal: string; reason: string } | null;
-    if (s) return { stdout, stderr: `${stderr}\n(${s.reason})`, code: null, signal: s.signal, ...(result.isMaxBuffer ? { truncated: true } : {}) };
+    if (s)
+      return {
+        stdout,
+        stderr: `${stderr}\n(${s.reason})`,
+        code: null,
+        signal: s.signal,
+        ...(result.isMaxBuffer ? { truncated: true } : {}),
+      };
     return { stdout, stderr, code: result.exitCode ?? null, signal: result.signal ?? undefined };
   }
 
@@ -59,7 +77,9 @@ export class LocalTransport implements Transport {
       detached: true, // its own process group, so cancel() reaches every child of the shell
     });
     const out = new LineSplitter(options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
-    const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
+    const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn, {
+      onProgress: options.onProgress,
+    });
     child.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
     const done = child.then((result) => {

@@ -2,8 +2,8 @@
 import type { ShellCommand } from '../commands/value.js';
 
 export type { ShellCommand } from '../commands/value.js';
-export { LineSplitter, MAX_LINE_CHARS } from './lineSplitter.js';
 export { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES } from './limits.js';
+export { LineSplitter, MAX_LINE_CHARS } from './lineSplitter.js';
 
 export interface ExecResult {
   stdout: string;
@@ -49,4 +49,3 @@ export interface Transport {
   /** Runs a long-lived command value and hands over its output line by line. */
   stream(command: ShellCommand, options: StreamOptions): StreamHandle;
 }
-

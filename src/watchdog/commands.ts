@@ -7,7 +7,13 @@ import type { RemoteCommand } from '../commands/value.js';
 import { MACHINE_KEY_SH, WATCHDOG_DIR, WATCHDOG_SESSION } from '../runs/layout.js';
 import { shPart } from './script.js';
 
-const script = (name: string, body: string[], ...args: string[]): string[] => ['sh', '-c', body.join('\n'), name, ...args];
+const script = (name: string, body: string[], ...args: string[]): string[] => [
+  'sh',
+  '-c',
+  body.join('\n'),
+  name,
+  ...args,
+];
 
 /** d = this machine's watchdog directory (homes may be shared between servers), s = its tmux session. */
 const DIR = `${MACHINE_KEY_SH}; d="$HOME"/${WATCHDOG_DIR}/"$machine"; s=${WATCHDOG_SESSION}`;
@@ -112,9 +118,9 @@ export function installCommand(host: string, scriptText: string, version: string
         '  i=0; lockpid; while [ -z "$p" ] && [ $i -lt 100 ]; do nap; i=$((i + 1)); lockpid; done',
         '  if [ -z "$p" ]; then echo "@@error the watchdog did not start:"; tail -n 5 "$d/watchdog.log" 2>/dev/null; exit 4; fi',
         'fi',
-        "printf '@@action %s\\n' \"$action\"",
+        'printf \'@@action %s\\n\' "$action"',
         'awk -F= \'$1 == "WATCHDOG_VERSION" { print "@@version " $2; exit }\' "$d/watchdog.sh"',
-        "lockpid; printf '@@pid %s\\n' \"$p\"",
+        'lockpid; printf \'@@pid %s\\n\' "$p"',
       ],
       restart ? '1' : '0',
     ),
@@ -139,11 +145,11 @@ export function statusCommand(host: string, since: string | null, limit = 200): 
         DIR,
         LOCKS(),
         LOCK_PID,
-        "printf '@@now %s\\n' \"$(date +%s)\"",
+        'printf \'@@now %s\\n\' "$(date +%s)"',
         'if [ -f "$d/watchdog.sh" ]; then awk -F= \'$1 == "WATCHDOG_VERSION" { v = $2 } END { print "@@version " v }\' "$d/watchdog.sh"; fi',
-        "lockpid; printf '@@pid %s\\n' \"$p\"",
+        'lockpid; printf \'@@pid %s\\n\' "$p"',
         'tmux -u list-panes -s -t "=$s" -F "@@pane #{pane_dead} #{pane_pid}" 2>/dev/null',
-        "echo @@summary; cat \"$d/summary.json\" 2>/dev/null; printf '\\n@@events\\n'",
+        'echo @@summary; cat "$d/summary.json" 2>/dev/null; printf \'\\n@@events\\n\'',
         'for f in "$d/events.1.jsonl" "$d/events.jsonl"; do [ -f "$f" ] && cat "$f"; done | awk -v since="$1" \'since == "" || substr($0, 10, 20) >= since\' | tail -n "$2"',
         'echo @@end',
       ],
@@ -162,7 +168,11 @@ export function readEventsCommand(host: string, since: string | null): RemoteCom
     readOnly: true,
     argv: script(
       'trainyard-watchdog-events',
-      [DIR, 'for f in "$d/events.1.jsonl" "$d/events.jsonl"; do [ -f "$f" ] && cat "$f"; done | awk -v since="$1" \'since == "" || substr($0, 10, 20) >= since\'', 'exit 0'],
+      [
+        DIR,
+        'for f in "$d/events.1.jsonl" "$d/events.jsonl"; do [ -f "$f" ] && cat "$f"; done | awk -v since="$1" \'since == "" || substr($0, 10, 20) >= since\'',
+        'exit 0',
+      ],
       since ?? '',
     ),
   };
@@ -186,7 +196,7 @@ export function uninstallCommand(host: string): RemoteCommand {
       'stopwd',
       '[ -d "$d" ] && found=1',
       'rm -rf "$d" || exit 1',
-      "printf '@@removed %s\\n' \"$found\"",
+      'printf \'@@removed %s\\n\' "$found"',
     ]),
   };
 }

@@ -50,7 +50,8 @@ const KEYS: Record<string, keyof WatchdogConfig> = {
 /** Why a webhook URL cannot be used, or null. The watchdog passes it to curl inside a quoted config line. */
 export function webhookUrlProblem(url: string): string | null {
   if (!/^https?:\/\//.test(url)) return 'the webhook URL must start with http:// or https://';
-  if (/[\s"\\\u0000-\u001f\u007f]/.test(url)) return 'the webhook URL must not contain spaces, quotes, backslashes or control characters';
+  if (/[\s"\\\u0000-\u001f\u007f]/.test(url))
+    return 'the webhook URL must not contain spaces, quotes, backslashes or control characters';
   try {
     new URL(url);
   } catch {
@@ -62,7 +63,8 @@ export function webhookUrlProblem(url: string): string | null {
 /** Problems in a config, in words; empty when it can be written. */
 export function watchdogConfigProblems(c: WatchdogConfig): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(c.intervalSeconds) || c.intervalSeconds < 1) problems.push('the interval must be a whole number of seconds, at least 1');
+  if (!Number.isInteger(c.intervalSeconds) || c.intervalSeconds < 1)
+    problems.push('the interval must be a whole number of seconds, at least 1');
   for (const [name, v] of [
     ['the stall time', c.stallSeconds],
     ['the silent time', c.silentSeconds],
@@ -80,7 +82,8 @@ export function watchdogConfigProblems(c: WatchdogConfig): string[] {
     const p = webhookUrlProblem(c.webhookUrl);
     if (p) problems.push(p);
   }
-  if (c.pushKinds?.some((k) => !/^[a-z-]+$/.test(k))) problems.push('push kinds are event kinds such as crashed, oom, stalled (or all)');
+  if (c.pushKinds?.some((k) => !/^[a-z-]+$/.test(k)))
+    problems.push('push kinds are event kinds such as crashed, oom, stalled (or all)');
   return problems;
 }
 
@@ -113,7 +116,8 @@ export function parseWatchdogConfig(text: string): WatchdogConfig {
     if (line.startsWith('#') || !line.includes('=')) continue;
     const key = line.slice(0, line.indexOf('='));
     const value = line.slice(line.indexOf('=') + 1);
-    const field = KEYS[key] ?? (key === 'stall_minutes' ? 'stallSeconds' : key === 'silent_minutes' ? 'silentSeconds' : undefined);
+    const field =
+      KEYS[key] ?? (key === 'stall_minutes' ? 'stallSeconds' : key === 'silent_minutes' ? 'silentSeconds' : undefined);
     if (!field) continue;
     if (field === 'webhookUrl') c.webhookUrl = value === '' ? null : value;
     else if (field === 'webhookFormat') c.webhookFormat = value === 'text' || value === 'slack' ? value : 'auto';

@@ -50,7 +50,13 @@ const LEVELS = new Set(['info', 'warn', 'error']);
 function asEvent(v: unknown): WatchdogEvent | null {
   if (typeof v !== 'object' || v === null) return null;
   const o = v as Record<string, unknown>;
-  if (typeof o.time !== 'string' || typeof o.id !== 'string' || typeof o.kind !== 'string' || typeof o.detail !== 'string') return null;
+  if (
+    typeof o.time !== 'string' ||
+    typeof o.id !== 'string' ||
+    typeof o.kind !== 'string' ||
+    typeof o.detail !== 'string'
+  )
+    return null;
   return {
     time: o.time,
     id: o.id,
@@ -107,7 +113,10 @@ export function eventTime(d: Date): string {
 }
 
 /** Events after the one the user saw last; every event when there is no marker. */
-export function eventsAfter(events: readonly WatchdogEvent[], marker: { time: string; id: string } | null): WatchdogEvent[] {
+export function eventsAfter(
+  events: readonly WatchdogEvent[],
+  marker: { time: string; id: string } | null,
+): WatchdogEvent[] {
   if (!marker) return [...events];
   const i = events.findIndex((e) => e.id === marker.id);
   if (i >= 0) return events.slice(i + 1);

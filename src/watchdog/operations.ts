@@ -2,8 +2,21 @@
 import { parseSections } from '../commands/sectioned.js';
 import type { RemoteCommand } from '../commands/value.js';
 import type { ExecResult, Transport } from '../transport/types.js';
-import { DEFAULT_WATCHDOG_CONFIG, parseWatchdogConfig, renderWatchdogConfig, watchdogConfigProblems, type WatchdogConfig } from './config.js';
-import { installCommand, readConfigCommand, readEventsCommand, statusCommand, uninstallCommand, writeConfigCommand } from './commands.js';
+import {
+  installCommand,
+  readConfigCommand,
+  readEventsCommand,
+  statusCommand,
+  uninstallCommand,
+  writeConfigCommand,
+} from './commands.js';
+import {
+  DEFAULT_WATCHDOG_CONFIG,
+  parseWatchdogConfig,
+  renderWatchdogConfig,
+  type WatchdogConfig,
+  watchdogConfigProblems,
+} from './config.js';
 import { eventTime, parseEvents, type WatchdogEvent } from './events.js';
 import { stampedWatchdogScript } from './script.js';
 import { parseSummary, type WatchdogSummary } from './summary.js';
@@ -12,26 +25,47 @@ export class WatchdogError extends Error {}
 
 const TIMEOUT_MS = 30_000;
 
-export async function runRemote(transport: Transport, command: RemoteCommand, timeoutMs = TIMEOUT_MS): Promise<ExecResult> {
+export async function runRemote(
+  transport: Transport,
+  command: RemoteCommand,
+  timeoutMs = TIMEOUT_MS,
+): Promise<ExecResult> {
   return transport.exec(command, { stdin: command.stdin, timeoutMs });
 }
 
 function failure(what: string, r: ExecResult): WatchdogError {
   const error = parseSections(r.stdout).value('error');
-  const text = [error, r.stdout.split('\n').filter((l) => !l.startsWith('@@')).join(' '), r.stderr].filter(Boolean).join(' ').trim();
-  return new WatchdogError(`${what} failed${r.code === null ? ' (connection lost or timed out)' : ` (exit ${r.code})`}${text ? `: ${text}` : ''}`);
+  const text = [
+    error,
+    r.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('@@'))
+      .join(' '),
+    r.stderr,
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .trim();
+  return new WatchdogError(
+    `${what} failed${r.code === null ? ' (connection lost or timed out)' : ` (exit ${r.code})`}${text ? `: ${text}` : ''}`,
+  );
 }
 
 /** Changes to the config; undefined keeps what the host has. webhookUrl null removes it. */
 export type WatchdogConfigChanges = Partial<WatchdogConfig>;
 
 /** The config an install writes: the host's current one (or the defaults) with the changes on top. */
-export async function plannedConfig(transport: Transport, host: string, changes: WatchdogConfigChanges): Promise<WatchdogConfig> {
+export async function plannedConfig(
+  transport: Transport,
+  host: string,
+  changes: WatchdogConfigChanges,
+): Promise<WatchdogConfig> {
   const current = await runRemote(transport, readConfigCommand(host));
   if (current.code !== 0) throw failure('reading the watchdog config', current);
   const base = current.stdout.trim() ? parseWatchdogConfig(current.stdout) : { ...DEFAULT_WATCHDOG_CONFIG };
   const next: WatchdogConfig = { ...base };
-  for (const [k, v] of Object.entries(changes)) if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(changes))
+    if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
   const problems = watchdogConfigProblems(next);
   if (problems.length) throw new WatchdogError(problems.join('; '));
   return next;
@@ -40,7 +74,10 @@ export async function plannedConfig(transport: Transport, host: string, changes:
 /** The commands an install runs, in order (a dry run prints these). */
 export function installCommands(host: string, config: WatchdogConfig, restart = false): RemoteCommand[] {
   const { text, version } = stampedWatchdogScript();
-  return [writeConfigCommand(host, renderWatchdogConfig(config), config.webhookUrl !== null), installCommand(host, text, version, restart)];
+  return [
+    writeConfigCommand(host, renderWatchdogConfig(config), config.webhookUrl !== null),
+    installCommand(host, text, version, restart),
+  ];
 }
 
 export interface InstallResult {
@@ -56,9 +93,16 @@ export interface InstallResult {
  * Installs or upgrades the watchdog and makes sure one copy runs. Idempotent: a second install
  * with nothing new changes nothing; a new script or config restarts the running copy.
  */
-export async function installWatchdog(transport: Transport, host: string, changes: WatchdogConfigChanges = {}): Promise<InstallResult> {
+export async function installWatchdog(
+  transport: Transport,
+  host: string,
+  changes: WatchdogConfigChanges = {},
+): Promise<InstallResult> {
   const config = await plannedConfig(transport, host, changes);
-  const w = await runRemote(transport, writeConfigCommand(host, renderWatchdogConfig(config), config.webhookUrl !== null));
+  const w = await runRemote(
+    transport,
+    writeConfigCommand(host, renderWatchdogConfig(config), config.webhookUrl !== null),
+  );
   if (w.code !== 0) throw failure('writing the watchdog config', w);
   const configChanged = parseSections(w.stdout).has('changed');
   const { text, version } = stampedWatchdogScript();
@@ -66,7 +110,13 @@ export async function installWatchdog(transport: Transport, host: string, change
   const m = parseSections(r.stdout);
   if (r.code !== 0 || !m.has('action')) throw failure('installing the watchdog', r);
   const pid = Number(m.value('pid'));
-  return { action: m.value('action') as InstallResult['action'], version: m.value('version') ?? '', pid: pid > 0 ? pid : null, configChanged, config };
+  return {
+    action: m.value('action') as InstallResult['action'],
+    version: m.value('version') ?? '',
+    pid: pid > 0 ? pid : null,
+    configChanged,
+    config,
+  };
 }
 
 export async function uninstallWatchdog(transport: Transport, host: string): Promise<{ removed: boolean }> {
@@ -112,14 +162,23 @@ export function parseStatusOutput(stdout: string): WatchdogState {
   };
 }
 
-export async function readWatchdogState(transport: Transport, host: string, since: Date | string | null = null, limit?: number): Promise<WatchdogState> {
+export async function readWatchdogState(
+  transport: Transport,
+  host: string,
+  since: Date | string | null = null,
+  limit?: number,
+): Promise<WatchdogState> {
   const iso = since === null ? null : typeof since === 'string' ? since : eventTime(since);
   const r = await runRemote(transport, statusCommand(host, iso, limit));
   if (r.code !== 0 || !r.stdout.includes('@@end')) throw failure('reading the watchdog state', r);
   return parseStatusOutput(r.stdout);
 }
 
-export async function readWatchdogEvents(transport: Transport, host: string, since: Date | null = null): Promise<WatchdogEvent[]> {
+export async function readWatchdogEvents(
+  transport: Transport,
+  host: string,
+  since: Date | null = null,
+): Promise<WatchdogEvent[]> {
   const r = await runRemote(transport, readEventsCommand(host, since === null ? null : eventTime(since)), 60_000);
   if (r.code !== 0) throw failure('reading the watchdog events', r);
   return parseEvents(r.stdout);

@@ -7,12 +7,18 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Transport } from '../transport/types.js';
 import type { WatchdogEvent, WatchdogEventKind } from './events.js';
 import { defaultSeenFile, markSeen } from './seen.js';
-import { watchdogStatusFor, type WatchdogStatus } from './status.js';
+import { type WatchdogStatus, watchdogStatusFor } from './status.js';
 
 export const WATCHDOG_POLL_MS = 30_000;
 
 /** Kinds that ring the bell when they arrive. */
-export const ALERT_KINDS: ReadonlySet<WatchdogEventKind> = new Set<WatchdogEventKind>(['crashed', 'stalled', 'diverged', 'oom', 'finished']);
+export const ALERT_KINDS: ReadonlySet<WatchdogEventKind> = new Set<WatchdogEventKind>([
+  'crashed',
+  'stalled',
+  'diverged',
+  'oom',
+  'finished',
+]);
 
 export interface WatchdogHostView {
   status: WatchdogStatus | null;
@@ -118,7 +124,9 @@ export class WatchdogPoller implements WatchdogPollerApi {
     }));
     if (alarming.length) {
       (this.options.bell ?? (() => process.stdout.write('\x07')))();
-      this.options.push?.(alarming.map((e) => `${alias} ${e.session ?? ''} ${e.kind}: ${e.detail}`.replace(/\s+/g, ' ')).join('\n'));
+      this.options.push?.(
+        alarming.map((e) => `${alias} ${e.session ?? ''} ${e.kind}: ${e.detail}`.replace(/\s+/g, ' ')).join('\n'),
+      );
     }
   }
 
@@ -139,7 +147,11 @@ export class WatchdogPoller implements WatchdogPollerApi {
       return {
         hosts: {
           ...s.hosts,
-          [alias]: { ...cur, shown: unread.length ? unread : cur.shown, status: cur.status ? { ...cur.status, unread: [], unreadCount: 0 } : null },
+          [alias]: {
+            ...cur,
+            shown: unread.length ? unread : cur.shown,
+            status: cur.status ? { ...cur.status, unread: [], unreadCount: 0 } : null,
+          },
         },
       };
     });

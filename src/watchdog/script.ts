@@ -6,12 +6,23 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../packageRoot.js';
 import { grammarAwk } from '../logs/grammarAwk.js';
+import { packageRoot } from '../packageRoot.js';
 import { MACHINE_KEY_SH } from '../runs/layout.js';
 
 /** The sh parts, in the order they make the script. */
-export const WATCHDOG_SH_PARTS = ['head', 'util', 'config', 'lock', 'state', 'observe', 'run', 'restart', 'host', 'loop'] as const;
+export const WATCHDOG_SH_PARTS = [
+  'head',
+  'util',
+  'config',
+  'lock',
+  'state',
+  'observe',
+  'run',
+  'restart',
+  'host',
+  'loop',
+] as const;
 
 /** Shell variable -> awk program file. AWK_GRAMMAR, the training-log grammar, is generated from src/logs/grammar.ts. */
 export const WATCHDOG_AWK_PROGRAMS = {
@@ -60,7 +71,13 @@ export function watchdogScriptSource(): string {
   const [head, ...rest] = WATCHDOG_SH_PARTS;
   const headText = shPart(head);
   if (!headText.includes('@MACHINE_KEY_SH@\n')) throw new Error('sh/head.sh has no @MACHINE_KEY_SH@ line');
-  return [headText.replace('@MACHINE_KEY_SH@\n', `${MACHINE_KEY_SH}\n`), '\n# awk programs (src/watchdog/awk/, assembled by src/watchdog/script.ts)\n', ...awk, '\n', rest.map(shPart).join('\n')].join('');
+  return [
+    headText.replace('@MACHINE_KEY_SH@\n', `${MACHINE_KEY_SH}\n`),
+    '\n# awk programs (src/watchdog/awk/, assembled by src/watchdog/script.ts)\n',
+    ...awk,
+    '\n',
+    rest.map(shPart).join('\n'),
+  ].join('');
 }
 
 /**
@@ -70,6 +87,7 @@ export function watchdogScriptSource(): string {
 export function stampedWatchdogScript(source = watchdogScriptSource()): { text: string; version: string } {
   const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   const version = `${pkg.version}+${createHash('sha256').update(source).digest('hex').slice(0, 10)}`;
-  if (!/^WATCHDOG_VERSION=dev$/m.test(source)) throw new Error('watchdog.sh has no "WATCHDOG_VERSION=dev" line to stamp');
+  if (!/^WATCHDOG_VERSION=dev$/m.test(source))
+    throw new Error('watchdog.sh has no "WATCHDOG_VERSION=dev" line to stamp');
   return { text: source.replace(/^WATCHDOG_VERSION=dev$/m, `WATCHDOG_VERSION=${version}`), version };
 }

@@ -35,7 +35,11 @@ export interface WatchdogStatusOptions {
  * One exec over the host's transport. Never throws: an unreachable host or a failing command
  * comes back as `error`. Mark what was shown as seen with markSeen(alias, lastEvent).
  */
-export async function watchdogStatusFor(transport: Transport, alias: string, options: WatchdogStatusOptions = {}): Promise<WatchdogStatus> {
+export async function watchdogStatusFor(
+  transport: Transport,
+  alias: string,
+  options: WatchdogStatusOptions = {},
+): Promise<WatchdogStatus> {
   const maxUnread = options.maxUnread ?? 50;
   const marker = seenMarker(alias, options.seenFile ?? defaultSeenFile());
   try {

@@ -53,7 +53,14 @@ export interface WatchdogSummary {
   ticks: number;
   /** CPU seconds the watchdog and its children used since it started. */
   cpuSeconds: number;
-  config: { stallSeconds: number; silentSeconds: number; gpuIdlePercent: number; diskFullPercent: number; diskMinFreeMiB: number; webhook: boolean };
+  config: {
+    stallSeconds: number;
+    silentSeconds: number;
+    gpuIdlePercent: number;
+    diskFullPercent: number;
+    diskMinFreeMiB: number;
+    webhook: boolean;
+  };
   gpus: { index: number; uuid: string; utilization: number | null }[];
   gpuError: string | null;
   disks: { path: string; usedPercent: number; availableMiB: number; full: boolean }[];

@@ -14,12 +14,19 @@ import { normalizeConfig } from '../../src/config/load.js';
 import type { RunManifest } from '../../src/runs/layout.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
 import { launchedManifest, probeOutput } from './fakeHost.js';
-import { runAction, type ActionResult } from './helpers.js';
+import { type ActionResult, runAction } from './helpers.js';
 
 const work = mkdtempSync('/tmp/ty-branches-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const project = { local: work, remote: '/w/p', train: 'python train.py', smoke: 'python train.py --smoke', checkpoints: 'outputs/checkpoint-*', resume: '--resume {checkpoint}' };
+const project = {
+  local: work,
+  remote: '/w/p',
+  train: 'python train.py',
+  smoke: 'python train.py --smoke',
+  checkpoints: 'outputs/checkpoint-*',
+  resume: '--resume {checkpoint}',
+};
 const config = normalizeConfig({ hosts: ['gpu-a'], projects: { p: project } }, '/cfg.json');
 const HOME = '/home/u';
 
@@ -42,21 +49,49 @@ function answers(...yes: boolean[]): { answerer: Answerer; asked: string[] } {
   };
 }
 
-function run(action: ActionId, target: Parameters<typeof runAction>[3], opts: { answerer?: Answerer; dataDir?: string } = {}): Promise<ActionResult> {
-  return runAction(config, transport, action, target, { dataDir: opts.dataDir ?? dataDir(), answerer: opts.answerer ?? answers().answerer });
+function run(
+  action: ActionId,
+  target: Parameters<typeof runAction>[3],
+  opts: { answerer?: Answerer; dataDir?: string } = {},
+): Promise<ActionResult> {
+  return runAction(config, transport, action, target, {
+    dataDir: opts.dataDir ?? dataDir(),
+    answerer: opts.answerer ?? answers().answerer,
+  });
 }
 
 const launchTarget = { host: 'gpu-a', project: 'p', params: { session: 'r1', gpus: 'all', verifyMs: 0 } };
 
 function parentManifest(over: Partial<RunManifest> = {}): Partial<RunManifest> {
-  return { session: 'old1', project: 'p', host: 'gpu-a', remoteDir: '/w/p', command: 'python train.py', resume: '--resume {checkpoint}', checkpoints: 'outputs/checkpoint-*', startedAt: '2026-01-01T00:00:00Z', restartCount: 0, configHash: 'x', ...over };
+  return {
+    session: 'old1',
+    project: 'p',
+    host: 'gpu-a',
+    remoteDir: '/w/p',
+    command: 'python train.py',
+    resume: '--resume {checkpoint}',
+    checkpoints: 'outputs/checkpoint-*',
+    startedAt: '2026-01-01T00:00:00Z',
+    restartCount: 0,
+    configHash: 'x',
+    ...over,
+  };
 }
 
 describe('launch', () => {
   it(`a session that appeared between the look and the launch (exit ${EXIT_SESSION_EXISTS}) is refused by name`, async () => {
-    transport = new ScriptedTransport().expect('trainyard-probe', { stdout: probeOutput({ home: HOME }) }).expect('trainyard-launch', { code: EXIT_SESSION_EXISTS, stderr: 'trainyard: a tmux session named r1 already exists' });
+    transport = new ScriptedTransport()
+      .expect('trainyard-probe', { stdout: probeOutput({ home: HOME }) })
+      .expect('trainyard-launch', {
+        code: EXIT_SESSION_EXISTS,
+        stderr: 'trainyard: a tmux session named r1 already exists',
+      });
     const r = await run('launch', launchTarget);
-    expect(r.verdict).toMatchObject({ outcome: 'failed', summary: 'a tmux session named r1 already exists on gpu-a', hint: 'pick another name' });
+    expect(r.verdict).toMatchObject({
+      outcome: 'failed',
+      summary: 'a tmux session named r1 already exists on gpu-a',
+      hint: 'pick another name',
+    });
   });
 
   it('an exit status lost on a live link: the session tells whether the launch happened', async () => {
@@ -82,7 +117,10 @@ describe('launch', () => {
   });
 
   it('a read-only look whose status was lost is asked again; a dropped link is not', async () => {
-    transport = new ScriptedTransport().expect('trainyard-probe', { code: null }).expect('trainyard-probe', { stdout: probeOutput({ home: HOME }) }).expect('trainyard-launch');
+    transport = new ScriptedTransport()
+      .expect('trainyard-probe', { code: null })
+      .expect('trainyard-probe', { stdout: probeOutput({ home: HOME }) })
+      .expect('trainyard-launch');
     expect((await run('launch', launchTarget)).verdict.outcome).toBe('ok');
     transport.verify();
 
@@ -98,15 +136,21 @@ describe('launch', () => {
 
   it('the same config again asks first; no launches nothing, yes launches', async () => {
     let first: RunManifest | null = null;
-    transport = new ScriptedTransport().expect('trainyard-probe', { stdout: probeOutput({ home: HOME }) }).expect('trainyard-launch', (c) => {
-      first = launchedManifest(c);
-      return {};
-    });
+    transport = new ScriptedTransport()
+      .expect('trainyard-probe', { stdout: probeOutput({ home: HOME }) })
+      .expect('trainyard-launch', (c) => {
+        first = launchedManifest(c);
+        return {};
+      });
     expect((await run('launch', launchTarget)).verdict.outcome).toBe('ok');
     expect(first).not.toBeNull();
     transport.verify();
 
-    const host = probeOutput({ home: HOME, sessions: [{ name: 'r1', dead: true, status: 0 }], manifests: [{ manifest: first!, exit: 0 }] });
+    const host = probeOutput({
+      home: HOME,
+      sessions: [{ name: 'r1', dead: true, status: 0 }],
+      manifests: [{ manifest: first!, exit: 0 }],
+    });
     const second = { ...launchTarget, params: { ...launchTarget.params, session: 'r2' } };
     const no = answers(false);
     transport = new ScriptedTransport().expect('trainyard-probe', { stdout: host });
@@ -125,7 +169,9 @@ describe('launch', () => {
   });
 
   it('a session name already taken on the host is refused before anything is written', async () => {
-    transport = new ScriptedTransport().expect('trainyard-probe', { stdout: probeOutput({ home: HOME, sessions: [{ name: 'r1' }] }) });
+    transport = new ScriptedTransport().expect('trainyard-probe', {
+      stdout: probeOutput({ home: HOME, sessions: [{ name: 'r1' }] }),
+    });
     const r = await run('launch', launchTarget);
     expect(r.verdict).toMatchObject({ outcome: 'failed', summary: 'a tmux session named r1 already exists on gpu-a' });
   });
@@ -141,10 +187,14 @@ describe('stop', () => {
 
   it('tells a graceful exit from a kill, and does nothing when the answer is no', async () => {
     transport = new ScriptedTransport().expect('trainyard-stop', { stdout: '@@graceful 1\n' });
-    expect((await run('stop', target, { answerer: answers(true).answerer })).verdict.summary).toBe('stopped r1 on gpu-a (it exited after Ctrl-C)');
+    expect((await run('stop', target, { answerer: answers(true).answerer })).verdict.summary).toBe(
+      'stopped r1 on gpu-a (it exited after Ctrl-C)',
+    );
     transport.verify();
     transport = new ScriptedTransport().expect('trainyard-stop', { stdout: '@@graceful 0\n' });
-    expect((await run('stop', target, { answerer: answers(true).answerer })).verdict.summary).toBe('killed r1 on gpu-a (still running 10 s after Ctrl-C)');
+    expect((await run('stop', target, { answerer: answers(true).answerer })).verdict.summary).toBe(
+      'killed r1 on gpu-a (still running 10 s after Ctrl-C)',
+    );
     transport.verify();
     transport = new ScriptedTransport();
     expect((await run('stop', target)).verdict.outcome).toBe('declined');
@@ -153,11 +203,17 @@ describe('stop', () => {
 
 describe('restart', () => {
   const target = { host: 'gpu-a', session: 'old1', params: { session: 'new1', gpus: 'all', verifyMs: 0 } };
-  const host = probeOutput({ home: HOME, sessions: [{ name: 'old1', dead: true, status: 1 }], manifests: [{ manifest: parentManifest(), exit: 1 }] });
+  const host = probeOutput({
+    home: HOME,
+    sessions: [{ name: 'old1', dead: true, status: 1 }],
+    manifests: [{ manifest: parentManifest(), exit: 1 }],
+  });
 
   it('without a checkpoint it offers a fresh start: no keeps everything as it was, yes launches the plain command', async () => {
     const no = answers(false);
-    transport = new ScriptedTransport().expect('trainyard-probe', { stdout: host }).expect('trainyard-checkpoints', { stdout: '' });
+    transport = new ScriptedTransport()
+      .expect('trainyard-probe', { stdout: host })
+      .expect('trainyard-checkpoints', { stdout: '' });
     const declined = await run('restart', target, { answerer: no.answerer });
     expect(no.asked).toEqual(['No checkpoint']);
     expect(declined.verdict).toMatchObject({ outcome: 'declined', summary: 'not done: no checkpoint to resume from' });
@@ -167,7 +223,12 @@ describe('restart', () => {
       .expect('trainyard-probe', { stdout: host })
       .expect('trainyard-checkpoints', { stdout: '' })
       .expect('trainyard-launch', (c) => {
-        expect(launchedManifest(c)).toMatchObject({ session: 'new1', parent: 'old1', resumedFrom: null, effectiveCommand: 'python train.py' });
+        expect(launchedManifest(c)).toMatchObject({
+          session: 'new1',
+          parent: 'old1',
+          resumedFrom: null,
+          effectiveCommand: 'python train.py',
+        });
         return {};
       });
     expect((await run('restart', target, { answerer: answers(true).answerer })).verdict.outcome).toBe('ok');
@@ -176,9 +237,15 @@ describe('restart', () => {
   it('resumes from the newest checkpoint by step number', async () => {
     transport = new ScriptedTransport()
       .expect('trainyard-probe', { stdout: host })
-      .expect('trainyard-checkpoints', { stdout: '1700000300\toutputs/checkpoint-999\x001700000200\toutputs/checkpoint-1000\x00' })
+      .expect('trainyard-checkpoints', {
+        stdout: '1700000300\toutputs/checkpoint-999\x001700000200\toutputs/checkpoint-1000\x00',
+      })
       .expect('trainyard-launch', (c) => {
-        expect(launchedManifest(c)).toMatchObject({ parent: 'old1', resumedFrom: 'outputs/checkpoint-1000', effectiveCommand: 'python train.py --resume "$ty_checkpoint"' });
+        expect(launchedManifest(c)).toMatchObject({
+          parent: 'old1',
+          resumedFrom: 'outputs/checkpoint-1000',
+          effectiveCommand: 'python train.py --resume "$ty_checkpoint"',
+        });
         return {};
       });
     const r = await run('restart', target);
@@ -188,19 +255,37 @@ describe('restart', () => {
   it("checks a resume template taken from the run's manifest like one from the config: shell code is refused before anything runs", async () => {
     const { resume: _none, ...noResume } = project;
     const plain = normalizeConfig({ hosts: ['gpu-a'], projects: { p: noResume } }, '/cfg.json');
-    const evil = probeOutput({ home: HOME, sessions: [{ name: 'old1', dead: true, status: 1 }], manifests: [{ manifest: parentManifest({ resume: '--resume "$(touch pwned)/{checkpoint}"' }), exit: 1 }] });
-    transport = new ScriptedTransport().expect('trainyard-probe', { stdout: evil }).expect('trainyard-checkpoints', { stdout: '1700000200\toutputs/checkpoint-1000\x00' });
-    const r = await runAction(plain, transport, 'restart', target, { dataDir: dataDir(), answerer: answers().answerer });
+    const evil = probeOutput({
+      home: HOME,
+      sessions: [{ name: 'old1', dead: true, status: 1 }],
+      manifests: [{ manifest: parentManifest({ resume: '--resume "$(touch pwned)/{checkpoint}"' }), exit: 1 }],
+    });
+    transport = new ScriptedTransport()
+      .expect('trainyard-probe', { stdout: evil })
+      .expect('trainyard-checkpoints', { stdout: '1700000200\toutputs/checkpoint-1000\x00' });
+    const r = await runAction(plain, transport, 'restart', target, {
+      dataDir: dataDir(),
+      answerer: answers().answerer,
+    });
     expect(r.verdict.outcome).toBe('failed');
-    expect(r.verdict.summary).toMatch(/^the resume template of old1 \(from its manifest on gpu-a\) "\$" is not allowed/);
+    expect(r.verdict.summary).toMatch(
+      /^the resume template of old1 \(from its manifest on gpu-a\) "\$" is not allowed/,
+    );
   });
 
   it('refuses a run that is still running, and a run with no manifest', async () => {
-    transport = new ScriptedTransport().expect('trainyard-probe', { stdout: probeOutput({ home: HOME, sessions: [{ name: 'old1' }], manifests: [{ manifest: parentManifest() }] }) });
-    expect((await run('restart', target)).verdict).toMatchObject({ outcome: 'failed', summary: 'old1 is still running on gpu-a' });
+    transport = new ScriptedTransport().expect('trainyard-probe', {
+      stdout: probeOutput({ home: HOME, sessions: [{ name: 'old1' }], manifests: [{ manifest: parentManifest() }] }),
+    });
+    expect((await run('restart', target)).verdict).toMatchObject({
+      outcome: 'failed',
+      summary: 'old1 is still running on gpu-a',
+    });
     transport.verify();
     transport = new ScriptedTransport().expect('trainyard-probe', { stdout: probeOutput({ home: HOME }) });
-    expect((await run('restart', target)).verdict.summary).toBe('no trainyard run named old1 on gpu-a (no manifest in ~/.trainyard/runs)');
+    expect((await run('restart', target)).verdict.summary).toBe(
+      'no trainyard run named old1 on gpu-a (no manifest in ~/.trainyard/runs)',
+    );
   });
 });
 
@@ -221,18 +306,45 @@ describe('smoke verdicts', () => {
   });
 
   it('names CUDA out of memory, a NaN loss, a traceback and a bare exit code', async () => {
-    expect((await smoke(['step 1 loss 2.0', 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB'], { code: 1 })).verdict).toMatchObject({ outcome: 'failed', cause: 'cuda-oom' });
+    expect(
+      (
+        await smoke(['step 1 loss 2.0', 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB'], {
+          code: 1,
+        })
+      ).verdict,
+    ).toMatchObject({ outcome: 'failed', cause: 'cuda-oom' });
     transport.verify();
-    expect((await smoke(['step 1 loss 2.0', 'step 2 loss nan'], { code: 0 })).verdict).toMatchObject({ outcome: 'failed', cause: 'nan-loss' });
+    expect((await smoke(['step 1 loss 2.0', 'step 2 loss nan'], { code: 0 })).verdict).toMatchObject({
+      outcome: 'failed',
+      cause: 'nan-loss',
+    });
     transport.verify();
-    expect((await smoke(['Traceback (most recent call last):', '  File "train.py", line 3, in <module>', 'ValueError: bad config'], { code: 1 })).verdict).toMatchObject({ outcome: 'failed', cause: 'traceback', summary: 'smoke test FAILED: Python error: ValueError: bad config' });
+    expect(
+      (
+        await smoke(
+          ['Traceback (most recent call last):', '  File "train.py", line 3, in <module>', 'ValueError: bad config'],
+          { code: 1 },
+        )
+      ).verdict,
+    ).toMatchObject({
+      outcome: 'failed',
+      cause: 'traceback',
+      summary: 'smoke test FAILED: Python error: ValueError: bad config',
+    });
     transport.verify();
     const missing = await smoke(['bash: python: command not found'], { code: 127 });
-    expect(missing.verdict).toMatchObject({ outcome: 'failed', cause: 'exit-code', hint: 'a command was not found on the host (python? conda?)' });
+    expect(missing.verdict).toMatchObject({
+      outcome: 'failed',
+      cause: 'exit-code',
+      hint: 'a command was not found on the host (python? conda?)',
+    });
   });
 
   it('a run that hangs is stopped at the time limit; a cancelled one says cancelled and its stream is closed', async () => {
-    const quick = normalizeConfig({ hosts: ['gpu-a'], projects: { p: { ...project, smokeTimeoutSeconds: 1 } } }, '/cfg.json');
+    const quick = normalizeConfig(
+      { hosts: ['gpu-a'], projects: { p: { ...project, smokeTimeoutSeconds: 1 } } },
+      '/cfg.json',
+    );
     transport = new ScriptedTransport().expect('trainyard-probe', { stdout: probeOutput({ home: HOME }) });
     const hung = transport.expectStream('trainyard-smoke', { live: true });
     const r = await runAction(quick, transport, 'smoke', target, { dataDir: dataDir() });
@@ -254,11 +366,37 @@ describe('smoke verdicts', () => {
 describe('the --delete guard (host "local": real rsync between two directories, the look scripted)', () => {
   const local = path.join(work, 'guard-local');
   const remote = path.join(work, 'guard-remote');
-  const localConfig = normalizeConfig({ hosts: ['local'], projects: { p: { local, remote, train: 'python train.py', results: 'outputs' } } }, '/cfg.json');
+  const localConfig = normalizeConfig(
+    { hosts: ['local'], projects: { p: { local, remote, train: 'python train.py', results: 'outputs' } } },
+    '/cfg.json',
+  );
   const sync = (opts: { live: boolean; answerer: Answerer }) => {
-    const manifests = opts.live ? [{ manifest: { ...parentManifest({ session: 'live1', host: 'local', remoteDir: remote, results: 'run-out', checkpoints: 'run-out/checkpoint-*' }), log: `${remote}/logs/live1.log` } }] : [];
-    transport = new ScriptedTransport().expect('trainyard-probe', { stdout: probeOutput({ home: work, sessions: opts.live ? [{ name: 'live1' }] : [], manifests }) });
-    return runAction(localConfig, transport, 'sync', { host: 'local', project: 'p' }, { dataDir: dataDir(), answerer: opts.answerer });
+    const manifests = opts.live
+      ? [
+          {
+            manifest: {
+              ...parentManifest({
+                session: 'live1',
+                host: 'local',
+                remoteDir: remote,
+                results: 'run-out',
+                checkpoints: 'run-out/checkpoint-*',
+              }),
+              log: `${remote}/logs/live1.log`,
+            },
+          },
+        ]
+      : [];
+    transport = new ScriptedTransport().expect('trainyard-probe', {
+      stdout: probeOutput({ home: work, sessions: opts.live ? [{ name: 'live1' }] : [], manifests }),
+    });
+    return runAction(
+      localConfig,
+      transport,
+      'sync',
+      { host: 'local', project: 'p' },
+      { dataDir: dataDir(), answerer: opts.answerer },
+    );
   };
   const exists = (rel: string) => existsSync(path.join(remote, rel));
 
@@ -290,7 +428,9 @@ describe('the --delete guard (host "local": real rsync between two directories, 
     const yes = answers(true);
     const r = await sync({ live: true, answerer: yes.answerer });
     expect(r.verdict.outcome, r.text).toBe('ok');
-    expect(r.text).toContain('protected from --delete: run-out/, run-out/checkpoint-*, logs/live1.log (run live1 is alive)');
+    expect(r.text).toContain(
+      'protected from --delete: run-out/, run-out/checkpoint-*, logs/live1.log (run live1 is alive)',
+    );
     expect(r.verdict.data?.deletions).toEqual(['leftover.py']);
     expect(exists('leftover.py')).toBe(false);
     expect(exists('run-out/metrics.jsonl') && exists('run-out/checkpoint-5') && exists('logs/live1.log')).toBe(true);
@@ -299,6 +439,8 @@ describe('the --delete guard (host "local": real rsync between two directories, 
     // the same files without a live run: the guard was what kept them
     const after = answers(false);
     const unguarded = await sync({ live: false, answerer: after.answerer });
-    expect(unguarded.verdict.data?.deletions).toEqual(expect.arrayContaining(['run-out/metrics.jsonl', 'logs/live1.log']));
+    expect(unguarded.verdict.data?.deletions).toEqual(
+      expect.arrayContaining(['run-out/metrics.jsonl', 'logs/live1.log']),
+    );
   });
 });

@@ -4,18 +4,25 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCliArgs } from '../../src/cli/args.js';
-import { runActionCli } from '../../src/cli/actions.js';
 import { controlPathFor } from '../../src/actions/sshMux.js';
-import { syncArgv } from '../../src/commands/rsync.js';
+import { runActionCli } from '../../src/cli/actions.js';
+import { parseCliArgs } from '../../src/cli/args.js';
+import { DEFAULT_SYNC_EXCLUDES, syncArgv } from '../../src/commands/rsync.js';
 import { DRY_RUN_HEADER } from '../../src/commands/value.js';
-import { DEFAULT_SYNC_EXCLUDES } from '../../src/commands/rsync.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { shJoin } from '../../src/shell/quote.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { copySampleProject, removeDir, sampleProject, tempDir, waitOnHost, remoteHost, type RemoteHost } from './helpers.js';
 import { waitFor } from '../support/waitFor.js';
+import {
+  copySampleProject,
+  type RemoteHost,
+  remoteHost,
+  removeDir,
+  sampleProject,
+  tempDir,
+  waitOnHost,
+} from './helpers.js';
 
 const can = canRunTestHosts();
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -37,21 +44,37 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
     stdout.on('data', (d) => (out += d));
     stderr.on('data', (d) => (err += d));
     const stdin = new PassThrough();
-    const code = await runActionCli(config, parseCliArgs(argv), { stdout, stderr, stdin, env: { ...env, XDG_DATA_HOME: path.join(work, 'data') } });
+    const code = await runActionCli(config, parseCliArgs(argv), {
+      stdout,
+      stderr,
+      stdin,
+      env: { ...env, XDG_DATA_HOME: path.join(work, 'data') },
+    });
     return { code, stdout: out, stderr: err };
   }
 
   /** The real CLI in its own process (as the bin would run it). */
   function spawnCli(argv: string[]) {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./src/cli/main.ts').then((m) => m.main(${JSON.stringify(['--config', configFile, ...argv])})).then((c) => process.exit(c))`], {
-      cwd: repo,
-      env: { ...env, XDG_DATA_HOME: path.join(work, 'data') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('./src/cli/main.ts').then((m) => m.main(${JSON.stringify(['--config', configFile, ...argv])})).then((c) => process.exit(c))`,
+      ],
+      {
+        cwd: repo,
+        env: { ...env, XDG_DATA_HOME: path.join(work, 'data') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stdout += d));
-    const done = new Promise<{ code: number | null; stdout: string }>((resolve) => child.once('exit', (code) => resolve({ code, stdout })));
+    const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
+      child.once('exit', (code) => resolve({ code, stdout })),
+    );
     return { child, done, output: () => stdout };
   }
 
@@ -61,7 +84,10 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
     work = tempDir('ty-cli-');
     local = copySampleProject(path.join(work, 'sample'));
     configFile = path.join(work, 'config.json');
-    writeFileSync(configFile, JSON.stringify({ hosts: [h.alias], sshConfig: lab.sshConfigPath, projects: { sample: sampleProject(local) } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({ hosts: [h.alias], sshConfig: lab.sshConfigPath, projects: { sample: sampleProject(local) } }),
+    );
     config = loadConfig(configFile);
   });
 
@@ -75,7 +101,20 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
     const r = await cli(['sync', 'sample', '--host', h.alias, '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith(DRY_RUN_HEADER)).toBe(true);
-    const rsync = shJoin(syncArgv({ host: h.alias, sshConfig: lab.sshConfigPath, localDir: local, remoteDir: '/home/tytest/work/sample', excludes: DEFAULT_SYNC_EXCLUDES, protect: [], controlPath: controlPathFor(env) }, 'transfer'));
+    const rsync = shJoin(
+      syncArgv(
+        {
+          host: h.alias,
+          sshConfig: lab.sshConfigPath,
+          localDir: local,
+          remoteDir: '/home/tytest/work/sample',
+          excludes: DEFAULT_SYNC_EXCLUDES,
+          protect: [],
+          controlPath: controlPathFor(env),
+        },
+        'transfer',
+      ),
+    );
     expect(r.stdout.split('\n')).toContain(rsync);
     expect(r.stdout.split('\n')).toContain(`[${h.alias}] mkdir -p -- /home/tytest/work/sample`);
     expect((await h.run('ls -d ~/work/sample')).code).not.toBe(0);
@@ -113,7 +152,8 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
     expect(l.code, l.stdout).toBe(0);
     expect(l.stdout).toContain('ok: launched cli-1 on gpu-1 (all GPUs)');
     await waitOnHost(h, 'cat ~/.trainyard/runs/cli-1.exit 2>/dev/null', /^1$/m);
-    const restart = await spawnCli(['restart', 'sample', '--host', h.alias, '--session', 'cli-2', '--gpus', 'all']).done;
+    const restart = await spawnCli(['restart', 'sample', '--host', h.alias, '--session', 'cli-2', '--gpus', 'all'])
+      .done;
     expect(restart.code, restart.stdout).toBe(0);
     expect(restart.stdout).toContain('newest of 3 checkpoint(s): outputs/checkpoint-15');
     await waitOnHost(h, 'cat ~/.trainyard/runs/cli-2.exit 2>/dev/null', /^0$/m, 30_000);
@@ -125,7 +165,14 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
   it('Ctrl-C cancels a smoke test: exit 130 and the remote process is gone', async () => {
     // this run's own mark: other checkouts' tests run the same command as the same user
     const subset = 60_000 + (process.pid % 30_000);
-    const slow = { ...JSON.parse(JSON.stringify({ hosts: [h.alias], sshConfig: lab.sshConfigPath })), projects: { sample: sampleProject(local, { smoke: `python3 train.py --steps 100000 --step-seconds 0.05 --subset ${subset}` }) } };
+    const slow = {
+      ...JSON.parse(JSON.stringify({ hosts: [h.alias], sshConfig: lab.sshConfigPath })),
+      projects: {
+        sample: sampleProject(local, {
+          smoke: `python3 train.py --steps 100000 --step-seconds 0.05 --subset ${subset}`,
+        }),
+      },
+    };
     writeFileSync(configFile, JSON.stringify(slow));
     const run = spawnCli(['smoke', 'sample']);
     await waitFor(() => run.output().includes('step 3 loss'), 15_000, 'step 3 of the smoke test');

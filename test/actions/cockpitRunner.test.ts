@@ -4,8 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCockpitRunner } from '../../src/actions/cockpitRunner.js';
 import { Fleet } from '../../src/hosts/fleet.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { copySampleProject, labConfig, remoteHost, removeDir, sampleProject, tempDir, type RemoteHost } from './helpers.js';
 import { waitFor } from '../support/waitFor.js';
+import {
+  copySampleProject,
+  labConfig,
+  type RemoteHost,
+  remoteHost,
+  removeDir,
+  sampleProject,
+  tempDir,
+} from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -21,7 +29,9 @@ describe.skipIf(!can.ok)('cockpit runner over the fleet', () => {
     h = remoteHost(lab, lab.hosts[0]);
     work = tempDir('ty-cockpit-');
     const local = copySampleProject(path.join(work, 'sample'));
-    fleet = new Fleet(labConfig(lab, { sample: sampleProject(local, { train: 'sleep 60' }) }), { backoff: { baseMs: 200, capMs: 1000, jitter: 0 } });
+    fleet = new Fleet(labConfig(lab, { sample: sampleProject(local, { train: 'sleep 60' }) }), {
+      backoff: { baseMs: 200, capMs: 1000, jitter: 0 },
+    });
     fleet.start();
     await fleet.settled(20_000);
   });
@@ -36,13 +46,22 @@ describe.skipIf(!can.ok)('cockpit runner over the fleet', () => {
   it('syncs and launches through the held connection, picking the least-used GPU from the store', async () => {
     expect(fleet.store.getState().hosts['gpu-1'].gpus).toHaveLength(2);
     const terminalUsed: string[] = [];
-    const runner = createCockpitRunner(fleet, { dataDir: path.join(work, 'data'), env: { ...process.env, TMUX: '' }, withTerminal: async (fn) => (terminalUsed.push('suspended'), fn()) });
+    const runner = createCockpitRunner(fleet, {
+      dataDir: path.join(work, 'data'),
+      env: { ...process.env, TMUX: '' },
+      withTerminal: async (fn) => (terminalUsed.push('suspended'), fn()),
+    });
     const sync = runner.start('sync', { host: 'gpu-1' });
     expect((await sync.done).outcome).toBe('ok');
-    const launch = runner.start('launch', { host: 'gpu-1', params: { session: 'cockpit-1', gpus: 'least-used', verifyMs: 0 } });
+    const launch = runner.start('launch', {
+      host: 'gpu-1',
+      params: { session: 'cockpit-1', gpus: 'least-used', verifyMs: 0 },
+    });
     const v = await launch.done;
     expect(v.outcome, v.summary).toBe('ok');
-    expect(v.summary).toBe("launched cockpit-1 on gpu-1 (least-used GPU 1 (3% util, 0 GiB used) from the cockpit's latest sample)");
+    expect(v.summary).toBe(
+      "launched cockpit-1 on gpu-1 (least-used GPU 1 (3% util, 0 GiB used) from the cockpit's latest sample)",
+    );
     const state = runner.store.getState();
     expect(state.order).toEqual([sync.runId, launch.runId]);
     expect(state.runs[launch.runId]).toMatchObject({ status: 'ok', project: 'sample', host: 'gpu-1' });
@@ -52,7 +71,11 @@ describe.skipIf(!can.ok)('cockpit runner over the fleet', () => {
 
   it('a host that is down gives a failed verdict that says why, not an exception', async () => {
     await lab.hosts[1].stopSshd();
-    await waitFor(() => fleet.store.getState().hosts['gpu-2'].connection.state !== 'connected', 20_000, 'gpu-2 to drop');
+    await waitFor(
+      () => fleet.store.getState().hosts['gpu-2'].connection.state !== 'connected',
+      20_000,
+      'gpu-2 to drop',
+    );
     const runner = createCockpitRunner(fleet, { dataDir: path.join(work, 'data') });
     const v = await runner.start('sync', { host: 'gpu-2' }).done;
     expect(v).toMatchObject({ outcome: 'failed', cause: 'not-connected' });

@@ -1,41 +1,92 @@
 /** Pure unit tests of the command builders: argv values and dry-run text, nothing runs. */
 import { describe, expect, it } from 'vitest';
-import { gitCommands } from '../../src/commands/git.js';
-import { hostProbeCommand, launchCommand, stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
-import { listCheckpointsCommand, mkdirCommand, writeSecretsCommand } from '../../src/commands/projectCommands.js';
-import { approvedDeletionRules, DEFAULT_PULL_EXCLUDES, DEFAULT_SYNC_EXCLUDES, deleteApprovedArgv, literalPattern, pullArgv, rsyncRsh, skippedDeletions, syncArgv, type SyncArgs } from '../../src/commands/rsync.js';
-import { launchScript, preludeLines, smokeScript, type RunEnvironment } from '../../src/commands/runScript.js';
-import { attachArgv, newWindowAttachArgv, paneTarget, sessionNameProblem, sessionTarget, tmuxArg, tmuxFormatLiteral } from '../../src/backends/tmux/tmuxArgs.js';
-import { describeCommand, remoteCommandLine } from '../../src/commands/value.js';
 import { protectionFor } from '../../src/actions/sync.js';
-import { RUN_SCRIPT_MARKER, secretsFile, projectFileSlug, runFile } from '../../src/runs/layout.js';
-import { buildResumeCommand, checkpointStep, compareCheckpoints, newestCheckpoint, restartCommand, restartManifest } from '../../src/runs/restart.js';
-import { shJoin } from '../../src/shell/quote.js';
-import type { RunManifest } from '../../src/runs/layout.js';
 import type { Run } from '../../src/backends/runBackend.js';
+import {
+  attachArgv,
+  newWindowAttachArgv,
+  paneTarget,
+  sessionNameProblem,
+  sessionTarget,
+  tmuxArg,
+  tmuxFormatLiteral,
+} from '../../src/backends/tmux/tmuxArgs.js';
+import { hostProbeCommand, launchCommand, stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
+import { gitCommands } from '../../src/commands/git.js';
+import { listCheckpointsCommand, mkdirCommand, writeSecretsCommand } from '../../src/commands/projectCommands.js';
+import {
+  approvedDeletionRules,
+  DEFAULT_PULL_EXCLUDES,
+  DEFAULT_SYNC_EXCLUDES,
+  deleteApprovedArgv,
+  literalPattern,
+  pullArgv,
+  rsyncRsh,
+  type SyncArgs,
+  skippedDeletions,
+  syncArgv,
+} from '../../src/commands/rsync.js';
+import { launchScript, preludeLines, type RunEnvironment, smokeScript } from '../../src/commands/runScript.js';
+import { describeCommand, remoteCommandLine } from '../../src/commands/value.js';
+import type { RunManifest } from '../../src/runs/layout.js';
+import { projectFileSlug, RUN_SCRIPT_MARKER, runFile, secretsFile } from '../../src/runs/layout.js';
+import {
+  buildResumeCommand,
+  checkpointStep,
+  compareCheckpoints,
+  newestCheckpoint,
+  restartCommand,
+  restartManifest,
+} from '../../src/runs/restart.js';
+import { shJoin } from '../../src/shell/quote.js';
 
-const sync: SyncArgs = { host: 'gpu-a', sshConfig: '/home/me/.ssh/config', localDir: '/home/me/proj', remoteDir: '/work/proj', excludes: ['.git/', 'data/'], protect: [] };
+const sync: SyncArgs = {
+  host: 'gpu-a',
+  sshConfig: '/home/me/.ssh/config',
+  localDir: '/home/me/proj',
+  remoteDir: '/work/proj',
+  excludes: ['.git/', 'data/'],
+  protect: [],
+};
 
 describe('rsync command values', () => {
   it('sync: transfer never deletes, progress2 + stats, .gitignore honoured, the app ssh_config', () => {
     expect(syncArgv(sync, 'transfer')).toEqual([
-      'rsync', '-a', '-z', '-s', '-e', 'ssh -F /home/me/.ssh/config -o BatchMode=yes',
-      '--no-inc-recursive', '--info=progress2', '--stats', '--delete', '--max-delete=-1',
-      '--exclude=.git/', '--exclude=data/', '--filter=:- .gitignore',
-      '/home/me/proj/', 'gpu-a:/work/proj/',
+      'rsync',
+      '-a',
+      '-z',
+      '-s',
+      '-e',
+      'ssh -F /home/me/.ssh/config -o BatchMode=yes',
+      '--no-inc-recursive',
+      '--info=progress2',
+      '--stats',
+      '--delete',
+      '--max-delete=-1',
+      '--exclude=.git/',
+      '--exclude=data/',
+      '--filter=:- .gitignore',
+      '/home/me/proj/',
+      'gpu-a:/work/proj/',
     ]);
   });
 
   it('sync: the deletion listing is a dry run that skips every update; protect rules come first', () => {
     const argv = syncArgv({ ...sync, protect: ['/outputs/***'] }, 'list-deletions');
     expect(argv).toContain('--dry-run');
-    expect(argv.slice(6, 11)).toEqual(['--dry-run', '--delete', '--existing', '--ignore-existing', '--itemize-changes']);
+    expect(argv.slice(6, 11)).toEqual([
+      '--dry-run',
+      '--delete',
+      '--existing',
+      '--ignore-existing',
+      '--itemize-changes',
+    ]);
     expect(skippedDeletions('Deletions stopped due to --max-delete limit (12 skipped)')).toBe(12);
     expect(skippedDeletions('sent 10 bytes')).toBeNull();
     expect(argv.indexOf('--filter=P /outputs/***')).toBeLessThan(argv.indexOf('--exclude=.git/'));
   });
 
-  it('sync: the delete pass lets only the approved rules file delete; a live run\'s protect rules still come first', () => {
+  it("sync: the delete pass lets only the approved rules file delete; a live run's protect rules still come first", () => {
     const del = deleteApprovedArgv({ ...sync, protect: ['/outputs/***'] }, '/tmp/x/approved.rules');
     expect(del).not.toContain('--dry-run');
     expect(del).toContain('--delete');
@@ -47,8 +98,22 @@ describe('rsync command values', () => {
   });
 
   it('approved names become literal rules, NUL-terminated, then "P *"', () => {
-    const rules = approvedDeletionRules([Buffer.from('old.py'), Buffer.from('a*b?[c]\\d.py'), Buffer.from('back\\slash'), Buffer.from('line\nbreak '), Buffer.from([0x66, 0xff, 0x2f])]);
-    expect(rules.toString('latin1').split('\0')).toEqual(['R /old.py', 'R /a\\*b\\?\\[c]\\\\d.py', 'R /back\\slash', 'R /line\nbreak ', 'R /f\xff/', 'P *', '']);
+    const rules = approvedDeletionRules([
+      Buffer.from('old.py'),
+      Buffer.from('a*b?[c]\\d.py'),
+      Buffer.from('back\\slash'),
+      Buffer.from('line\nbreak '),
+      Buffer.from([0x66, 0xff, 0x2f]),
+    ]);
+    expect(rules.toString('latin1').split('\0')).toEqual([
+      'R /old.py',
+      'R /a\\*b\\?\\[c]\\\\d.py',
+      'R /back\\slash',
+      'R /line\nbreak ',
+      'R /f\xff/',
+      'P *',
+      '',
+    ]);
     expect(literalPattern(Buffer.from('plain')).toString()).toBe('plain');
   });
 
@@ -59,19 +124,38 @@ describe('rsync command values', () => {
   });
 
   it('pull: results down, no checkpoints or weights, never deleting or overwriting newer files here', () => {
-    const argv = pullArgv({ host: 'gpu-a', sshConfig: '/c', remoteDir: '/work/proj/outputs', localDir: '/home/me/proj/outputs', excludes: DEFAULT_PULL_EXCLUDES });
+    const argv = pullArgv({
+      host: 'gpu-a',
+      sshConfig: '/c',
+      remoteDir: '/work/proj/outputs',
+      localDir: '/home/me/proj/outputs',
+      excludes: DEFAULT_PULL_EXCLUDES,
+    });
     expect(argv).toContain('-u');
     expect(argv.some((a) => a.startsWith('--delete'))).toBe(false);
-    for (const e of ['checkpoint-*/', '*.safetensors', '*.bin', '*.pt', '*.ckpt']) expect(argv).toContain(`--exclude=${e}`);
+    for (const e of ['checkpoint-*/', '*.safetensors', '*.bin', '*.pt', '*.ckpt'])
+      expect(argv).toContain(`--exclude=${e}`);
     expect(argv.slice(-2)).toEqual(['gpu-a:/work/proj/outputs/', '/home/me/proj/outputs/']);
   });
 
   it('default sync excludes cover VCS, trackers, caches, outputs, checkpoints and weights', () => {
-    for (const e of ['.git/', 'wandb/', '__pycache__/', 'outputs/', 'results/', 'checkpoint-*/', '*.safetensors', '*.pt', '*.ckpt', '*.bin']) expect(DEFAULT_SYNC_EXCLUDES).toContain(e);
+    for (const e of [
+      '.git/',
+      'wandb/',
+      '__pycache__/',
+      'outputs/',
+      'results/',
+      'checkpoint-*/',
+      '*.safetensors',
+      '*.pt',
+      '*.ckpt',
+      '*.bin',
+    ])
+      expect(DEFAULT_SYNC_EXCLUDES).toContain(e);
   });
 
   it('odd paths stay single arguments; a quote in the ssh_config path is refused with a fix', () => {
-    const argv = syncArgv({ ...sync, localDir: "/tmp/a b $(x)", remoteDir: '/w/p;q' }, 'transfer');
+    const argv = syncArgv({ ...sync, localDir: '/tmp/a b $(x)', remoteDir: '/w/p;q' }, 'transfer');
     expect(argv.slice(-2)).toEqual(['/tmp/a b $(x)/', 'gpu-a:/w/p;q/']);
     expect(rsyncRsh('/home/me/my ssh/config')).toBe("ssh -F '/home/me/my ssh/config' -o BatchMode=yes");
     expect(rsyncRsh('/c', '/run/user/1/trainyard/cm-%C')).toBe(
@@ -81,8 +165,12 @@ describe('rsync command values', () => {
   });
 
   it('dry-run text is the purpose and the exact command line', () => {
-    expect(describeCommand({ where: 'local', argv: syncArgv(sync, 'transfer'), purpose: 'send code' })).toBe(`# send code\n${shJoin(syncArgv(sync, 'transfer'))}`);
-    expect(describeCommand(mkdirCommand('gpu-a', '/work/my proj'))).toBe("# create the project directory (first sync)\n[gpu-a] mkdir -p -- '/work/my proj'");
+    expect(describeCommand({ where: 'local', argv: syncArgv(sync, 'transfer'), purpose: 'send code' })).toBe(
+      `# send code\n${shJoin(syncArgv(sync, 'transfer'))}`,
+    );
+    expect(describeCommand(mkdirCommand('gpu-a', '/work/my proj'))).toBe(
+      "# create the project directory (first sync)\n[gpu-a] mkdir -p -- '/work/my proj'",
+    );
   });
 });
 
@@ -96,12 +184,37 @@ describe('tmux values', () => {
   });
 
   it('refuses names tmux would change, allows shell syntax (it is only data)', () => {
-    for (const ok of ['train01', 'mnist-3f2a', "a b $(c) `d` ; 'e' \"f\" #(g) | & !"]) expect(sessionNameProblem(ok)).toBeNull();
-    for (const bad of ['', 'a.b', 'a:b', 'a/b', 'a\\b', '-a', '$1', '@1', '%1', '=a', '~a', 'a\nb', 'a\tb', 'x'.repeat(201)]) expect(sessionNameProblem(bad)).not.toBeNull();
+    for (const ok of ['train01', 'mnist-3f2a', 'a b $(c) `d` ; \'e\' "f" #(g) | & !'])
+      expect(sessionNameProblem(ok)).toBeNull();
+    for (const bad of [
+      '',
+      'a.b',
+      'a:b',
+      'a/b',
+      'a\\b',
+      '-a',
+      '$1',
+      '@1',
+      '%1',
+      '=a',
+      '~a',
+      'a\nb',
+      'a\tb',
+      'x'.repeat(201),
+    ])
+      expect(sessionNameProblem(bad)).not.toBeNull();
   });
 
   it('attach: ssh -F cfg -t -- alias, the remote tmux command as one quoted argument', () => {
-    expect(attachArgv('/c', 'gpu-a', "my run's")).toEqual(['ssh', '-F', '/c', '-t', '--', 'gpu-a', `tmux attach-session -t '=my run'\\''s'`]);
+    expect(attachArgv('/c', 'gpu-a', "my run's")).toEqual([
+      'ssh',
+      '-F',
+      '/c',
+      '-t',
+      '--',
+      'gpu-a',
+      `tmux attach-session -t '=my run'\\''s'`,
+    ]);
     const nw = newWindowAttachArgv('/c', 'gpu-a', 'r#1');
     expect(nw.slice(0, 4)).toEqual(['tmux', 'new-window', '-n', 'r##1@gpu-a']);
     expect(nw[4]).toBe(shJoin(attachArgv('/c', 'gpu-a', 'r#1')));
@@ -130,7 +243,15 @@ describe('remote command values', () => {
     });
     const line = remoteCommandLine(cmd);
     expect(line).not.toContain('s3cret');
-    expect(cmd.argv.slice(3)).toEqual(['trainyard-launch', 'r1', 'r1', '=r1', '=r1:', '/home/u/.trainyard/runs', '/home/u/.trainyard/secrets/proj.env']);
+    expect(cmd.argv.slice(3)).toEqual([
+      'trainyard-launch',
+      'r1',
+      'r1',
+      '=r1',
+      '=r1:',
+      '/home/u/.trainyard/runs',
+      '/home/u/.trainyard/secrets/proj.env',
+    ]);
     expect(cmd.argv[2]).toContain('tmux new-session -d -s "$2" -- bash "$runs/$s.sh"');
     const [m, s, k] = (cmd.stdin ?? '').split('\n');
     expect(Buffer.from(m, 'base64').toString()).toBe('{"session":"r1"}');
@@ -146,12 +267,21 @@ describe('remote command values', () => {
   });
 
   it('git queries are read-only argv', () => {
-    expect(gitCommands.head('/p')).toMatchObject({ argv: ['git', '-C', '/p', 'rev-parse', '--verify', '-q', 'HEAD'], readOnly: true });
+    expect(gitCommands.head('/p')).toMatchObject({
+      argv: ['git', '-C', '/p', 'rev-parse', '--verify', '-q', 'HEAD'],
+      readOnly: true,
+    });
   });
 });
 
 describe('run scripts', () => {
-  const spec: RunEnvironment = { remoteDir: '/w/my proj', env: { HF_HOME: "/data/hf's" }, secretsFile: '/h/.trainyard/secrets/p.env', activation: { kind: 'conda', env: 'torch 2' }, gpus: '0,1' };
+  const spec: RunEnvironment = {
+    remoteDir: '/w/my proj',
+    env: { HF_HOME: "/data/hf's" },
+    secretsFile: '/h/.trainyard/secrets/p.env',
+    activation: { kind: 'conda', env: 'torch 2' },
+    gpus: '0,1',
+  };
 
   it('cd, secrets sourced, variables quoted, GPUs, conda through its shell hook', () => {
     const lines = preludeLines(spec);
@@ -168,7 +298,9 @@ describe('run scripts', () => {
 
   it('a venv path may be relative, absolute or under ~', () => {
     expect(preludeLines({ ...spec, activation: { kind: 'venv', path: '.venv' } })).toContain('. .venv/bin/activate');
-    expect(preludeLines({ ...spec, activation: { kind: 'venv', path: '~/venvs/t' } })).toContain('. "$HOME"/venvs/t/bin/activate');
+    expect(preludeLines({ ...spec, activation: { kind: 'venv', path: '~/venvs/t' } })).toContain(
+      '. "$HOME"/venvs/t/bin/activate',
+    );
   });
 
   it('smoke: the command evaluated once, in the background, TERM handed to the group', () => {
@@ -178,14 +310,26 @@ describe('run scripts', () => {
   });
 
   it('launch: tee to the log, exit code to the marker, no secret value', () => {
-    const text = launchScript({ ...spec, session: 'r1', project: 'p', log: '/h/.trainyard/runs/r1.log', exitFile: '/h/.trainyard/runs/r1.exit', command: 'python train.py' });
+    const text = launchScript({
+      ...spec,
+      session: 'r1',
+      project: 'p',
+      log: '/h/.trainyard/runs/r1.log',
+      exitFile: '/h/.trainyard/runs/r1.exit',
+      command: 'python train.py',
+    });
     expect(text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
     expect(text).toContain('} 2>&1 | tee -i -a -- "$ty_log"');
     expect(text).toContain('ty_status=${PIPESTATUS[0]}');
     expect(text).toContain('  eval "$ty_command"');
     // the watchdog's contract: run-specific assignments, the marker, then only $ty_* names
     const [head, body] = text.split(`${RUN_SCRIPT_MARKER}\n`);
-    expect(head.split('\n').slice(2, -1)).toEqual(["ty_session=r1", 'ty_log=/h/.trainyard/runs/r1.log', 'ty_exit=/h/.trainyard/runs/r1.exit', "ty_command='python train.py'"]);
+    expect(head.split('\n').slice(2, -1)).toEqual([
+      'ty_session=r1',
+      'ty_log=/h/.trainyard/runs/r1.log',
+      'ty_exit=/h/.trainyard/runs/r1.exit',
+      "ty_command='python train.py'",
+    ]);
     expect(body).not.toContain('r1');
   });
 });
@@ -202,23 +346,56 @@ describe('restart contract (mirrored by the watchdog)', () => {
       { path: 'outputs/checkpoint-20', mtime: 950 },
     ];
     expect(newestCheckpoint(entries)?.path).toBe('outputs/checkpoint-1000');
-    expect([...entries].sort(compareCheckpoints).map((e) => e.path)).toEqual(['outputs/checkpoint-1000', 'outputs/checkpoint-999', 'outputs/checkpoint-20', 'outputs/checkpoint-best']);
-    expect(newestCheckpoint([{ path: 'a/step-5', mtime: 1 }, { path: 'b/step-5', mtime: 2 }])?.path).toBe('b/step-5');
+    expect([...entries].sort(compareCheckpoints).map((e) => e.path)).toEqual([
+      'outputs/checkpoint-1000',
+      'outputs/checkpoint-999',
+      'outputs/checkpoint-20',
+      'outputs/checkpoint-best',
+    ]);
+    expect(
+      newestCheckpoint([
+        { path: 'a/step-5', mtime: 1 },
+        { path: 'b/step-5', mtime: 2 },
+      ])?.path,
+    ).toBe('b/step-5');
     expect(newestCheckpoint([])).toBeNull();
   });
 
   it('builds the resume command with the path as a variable, never in the text', () => {
-    expect(buildResumeCommand('python train.py', '--resume {checkpoint}', 'outputs/checkpoint-10')).toBe('python train.py --resume "$ty_checkpoint"');
-    expect(buildResumeCommand('python t.py', '--resume={checkpoint} --x', "o/c 1;$(x)")).toBe(`python t.py --resume="$ty_checkpoint" --x`);
-    expect(buildResumeCommand('python t.py', '--resume "{checkpoint}"', "o/c 1;$(x)")).toBe(`python t.py --resume "$ty_checkpoint"`);
+    expect(buildResumeCommand('python train.py', '--resume {checkpoint}', 'outputs/checkpoint-10')).toBe(
+      'python train.py --resume "$ty_checkpoint"',
+    );
+    expect(buildResumeCommand('python t.py', '--resume={checkpoint} --x', 'o/c 1;$(x)')).toBe(
+      `python t.py --resume="$ty_checkpoint" --x`,
+    );
+    expect(buildResumeCommand('python t.py', '--resume "{checkpoint}"', 'o/c 1;$(x)')).toBe(
+      `python t.py --resume "$ty_checkpoint"`,
+    );
     expect(buildResumeCommand('python t.py', null, 'o/c')).toBe('python t.py');
     expect(restartCommand({ command: 'python t.py', resume: '--resume {checkpoint}' }, null)).toBe('python t.py');
   });
 
   it('the restarted manifest names its parent', () => {
-    const parent = { session: 'a', command: 'python t.py', resume: '--resume {checkpoint}', restartCount: 1 } as RunManifest;
-    const next = restartManifest(parent, { session: 'b', checkpoint: 'o/checkpoint-5', startedAt: 'T', log: '/l', automatic: true });
-    expect(next).toMatchObject({ session: 'b', parent: 'a', resumedFrom: 'o/checkpoint-5', restartCount: 2, effectiveCommand: 'python t.py --resume "$ty_checkpoint"' });
+    const parent = {
+      session: 'a',
+      command: 'python t.py',
+      resume: '--resume {checkpoint}',
+      restartCount: 1,
+    } as RunManifest;
+    const next = restartManifest(parent, {
+      session: 'b',
+      checkpoint: 'o/checkpoint-5',
+      startedAt: 'T',
+      log: '/l',
+      automatic: true,
+    });
+    expect(next).toMatchObject({
+      session: 'b',
+      parent: 'a',
+      resumedFrom: 'o/checkpoint-5',
+      restartCount: 2,
+      effectiveCommand: 'python t.py --resume "$ty_checkpoint"',
+    });
   });
 });
 
@@ -233,13 +410,46 @@ describe('layout', () => {
 
 describe('the --delete guard', () => {
   it("protects a live run's results, checkpoints and log (with the directories leading to it)", () => {
-    const manifest = { session: 'r1', project: 'p', host: 'gpu-a', remoteDir: '/w/p', gpus: null, results: 'run-out', checkpoints: 'run-out/checkpoint-*', log: '/w/p/logs/x/r1.log' } as RunManifest;
-    const live: Run[] = [{ id: 'r1', project: 'p', host: 'gpu-a', gpus: null, runDir: '/w/p', params: {}, manifest, state: 'running', exitCode: null, stoppedMarker: false }];
+    const manifest = {
+      session: 'r1',
+      project: 'p',
+      host: 'gpu-a',
+      remoteDir: '/w/p',
+      gpus: null,
+      results: 'run-out',
+      checkpoints: 'run-out/checkpoint-*',
+      log: '/w/p/logs/x/r1.log',
+    } as RunManifest;
+    const live: Run[] = [
+      {
+        id: 'r1',
+        project: 'p',
+        host: 'gpu-a',
+        gpus: null,
+        runDir: '/w/p',
+        params: {},
+        manifest,
+        state: 'running',
+        exitCode: null,
+        stoppedMarker: false,
+      },
+    ];
     const p = protectionFor('/w/p', live, { results: 'outputs', checkpoints: 'outputs/checkpoint-*' });
-    expect(p.patterns).toEqual(['/run-out/***', '/run-out/checkpoint-*', '/run-out/checkpoint-*/***', '/logs/', '/logs/x/', '/logs/x/r1.log']);
+    expect(p.patterns).toEqual([
+      '/run-out/***',
+      '/run-out/checkpoint-*',
+      '/run-out/checkpoint-*/***',
+      '/logs/',
+      '/logs/x/',
+      '/logs/x/r1.log',
+    ]);
     expect(p.described).toEqual(['run-out/, run-out/checkpoint-*, logs/x/r1.log (run r1 is alive)']);
     expect(protectionFor('/w/p', [], { results: 'o', checkpoints: 'o/c-*' })).toEqual({ patterns: [], described: [] });
-    const outside = protectionFor('/w/p', [{ ...live[0], manifest: { ...live[0].manifest, log: '/home/u/.trainyard/runs/r1.log' } }], { results: 'o', checkpoints: 'o/c' });
+    const outside = protectionFor(
+      '/w/p',
+      [{ ...live[0], manifest: { ...live[0].manifest, log: '/home/u/.trainyard/runs/r1.log' } }],
+      { results: 'o', checkpoints: 'o/c' },
+    );
     expect(outside.patterns.some((x) => x.includes('r1.log'))).toBe(false);
   });
 });

@@ -11,7 +11,15 @@ import type { Question } from '../../src/actions/types.js';
 import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
-import { runAction, sampleProject, waitOnHost, type RemoteHost, expectOk, startActionLab, type ActionLab } from './helpers.js';
+import {
+  type ActionLab,
+  expectOk,
+  type RemoteHost,
+  runAction,
+  sampleProject,
+  startActionLab,
+  waitOnHost,
+} from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -47,11 +55,18 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
     expectOk(await runAction(config, conn, 'sync', target, { dataDir }));
     await h.run('cd ~/work/sample && echo old > old_module.py && mkdir -p stale && echo x > stale/notes.txt');
     const asked: Question[] = [];
-    const no = await runAction(config, conn, 'sync', target, { dataDir, answerer: async (q) => (asked.push(q), q.kind === 'confirm' ? false : null) });
+    const no = await runAction(config, conn, 'sync', target, {
+      dataDir,
+      answerer: async (q) => (asked.push(q), q.kind === 'confirm' ? false : null),
+    });
     expectOk(no);
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ kind: 'confirm', destructive: true });
-    expect(asked[0].kind === 'confirm' && asked[0].details.sort()).toEqual(['old_module.py', 'stale/', 'stale/notes.txt']);
+    expect(asked[0].kind === 'confirm' && asked[0].details.sort()).toEqual([
+      'old_module.py',
+      'stale/',
+      'stale/notes.txt',
+    ]);
     expect(no.verdict.details.join('\n')).toContain('3 path(s) not in');
     expect((await h.run('cd ~/work/sample && ls old_module.py stale/notes.txt')).code).toBe(0);
 
@@ -65,7 +80,9 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
     const target = { host: h.alias, project: 'sample' };
     expectOk(await runAction(config, conn, 'sync', target, { dataDir }));
     // names that a careless rule would widen: a wildcard, a newline, a trailing space, a directory
-    await h.run(`cd ~/work/sample && touch stale.py 'a*.py' "$(printf 'nl\\nname')" 'sp ' && mkdir -p olddir && touch olddir/x.txt`);
+    await h.run(
+      `cd ~/work/sample && touch stale.py 'a*.py' "$(printf 'nl\\nname')" 'sp ' && mkdir -p olddir && touch olddir/x.txt`,
+    );
     const asked: string[][] = [];
     const yes = await runAction(config, conn, 'sync', target, {
       dataDir,
@@ -81,21 +98,32 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
     expect(asked).toEqual([['a*.py', 'nl\\#012name', 'olddir/', 'olddir/x.txt', 'sp ', 'stale.py']]);
     const left = await h.run(`cd ~/work/sample && find . -path ./.git -prune -o -print | LC_ALL=C sort`);
     const names = left.stdout.split('\n');
-    for (const gone of ['./stale.py', './a*.py', './nl', './sp ', './olddir/x.txt']) expect(names, left.stdout).not.toContain(gone);
-    for (const kept of ['./ab.py', './fresh.py', './sp', './olddir', './olddir/new.txt']) expect(names, left.stdout).toContain(kept);
+    for (const gone of ['./stale.py', './a*.py', './nl', './sp ', './olddir/x.txt'])
+      expect(names, left.stdout).not.toContain(gone);
+    for (const kept of ['./ab.py', './fresh.py', './sp', './olddir', './olddir/new.txt'])
+      expect(names, left.stdout).toContain(kept);
     expect(yes.verdict.data?.deleted).toBe(5);
     expect(yes.verdict.data?.keptAfterYes).toEqual(['olddir/']);
     expect(yes.text).toContain('1 approved path(s) were not removed');
 
     const next: string[][] = [];
-    await runAction(config, conn, 'sync', target, { dataDir, answerer: async (q) => (q.kind === 'confirm' && next.push([...q.details]), false) });
+    await runAction(config, conn, 'sync', target, {
+      dataDir,
+      answerer: async (q) => (q.kind === 'confirm' && next.push([...q.details]), false),
+    });
     expect(next).toEqual([['ab.py', 'fresh.py', 'olddir/', 'olddir/new.txt', 'sp']]);
     await h.run('cd ~/work/sample && rm -rf ab.py fresh.py sp olddir');
   });
 
   it("never deletes a live run's outputs, checkpoints or log, and says so", async () => {
     const target = { host: h.alias, project: 'sample' };
-    const launch = await runAction(config, conn, 'launch', { ...target, params: { session: 'guarded', gpus: 'all', verifyMs: 0 } }, { dataDir });
+    const launch = await runAction(
+      config,
+      conn,
+      'launch',
+      { ...target, params: { session: 'guarded', gpus: 'all', verifyMs: 0 } },
+      { dataDir },
+    );
     expect(launch.verdict.outcome, launch.text).toBe('ok');
     await waitOnHost(h, 'ls ~/work/sample/run-out 2>/dev/null', /checkpoint-10/);
     await h.run('cd ~/work/sample && echo x > leftover.py');
@@ -103,7 +131,9 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
     // the classic accident: sync with --delete (answered yes) while the run writes into the project
     const sync = await runAction(config, conn, 'sync', target, { dataDir, assumeYes: true });
     expect(sync.verdict.outcome, sync.text).toBe('ok');
-    expect(sync.text).toContain('protected from --delete: run-out/, run-out/checkpoint-*, logs/guarded.log (run guarded is alive)');
+    expect(sync.text).toContain(
+      'protected from --delete: run-out/, run-out/checkpoint-*, logs/guarded.log (run guarded is alive)',
+    );
     expect(sync.verdict.details.join('\n')).toContain('protected: run-out/');
     expect(sync.verdict.data?.deletions).toEqual(['leftover.py']);
     const after = await h.run('cd ~/work/sample && ls run-out logs && ls leftover.py 2>&1');
@@ -117,7 +147,13 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
 
     // once it is stopped, the same sync would remove the run's metrics (checkpoints stay excluded, *.log is
     // in .gitignore): the guard was what kept them
-    const stop = await runAction(config, conn, 'stop', { host: h.alias, session: 'guarded' }, { dataDir, assumeYes: true });
+    const stop = await runAction(
+      config,
+      conn,
+      'stop',
+      { host: h.alias, session: 'guarded' },
+      { dataDir, assumeYes: true },
+    );
     expect(stop.verdict.outcome, stop.text).toBe('ok');
     writeFileSync(path.join(local, 'new.py'), 'print(1)\n');
     const asked: Question[] = [];

@@ -24,8 +24,17 @@ describe('fake host', () => {
     writeFileSync(path.join(runs, 'r2.stopped'), '2026-01-01T00:00:00Z\n');
     const tmuxDir = mkdtempSync(path.join(home, 'tmux-'));
     const [program, ...args] = hostProbeCommand('h', 'work/p').argv;
-    const real = execFileSync(program, args, { encoding: 'utf8', env: { HOME: home, PATH: '/usr/bin:/bin', TMUX_TMPDIR: tmuxDir } });
-    const fake = probeOutput({ home, manifests: [{ manifest: m1, exit: 1 }, { manifest: m2, exit: 130, stopped: true }] });
+    const real = execFileSync(program, args, {
+      encoding: 'utf8',
+      env: { HOME: home, PATH: '/usr/bin:/bin', TMUX_TMPDIR: tmuxDir },
+    });
+    const fake = probeOutput({
+      home,
+      manifests: [
+        { manifest: m1, exit: 1 },
+        { manifest: m2, exit: 130, stopped: true },
+      ],
+    });
     const strip = (s: ReturnType<typeof parseHostProbe>) => ({ ...s, now: null });
     expect(strip(parseHostProbe(fake, 'work/p'))).toEqual(strip(parseHostProbe(real, 'work/p')));
     expect(parseHostProbe(real, 'work/p').runs.map((r) => [r.id, r.state, r.exitCode])).toEqual([

@@ -20,15 +20,29 @@ export interface FakeHost {
 }
 
 /** A session line in the probe's tmux -F format (name last). */
-const sessionLine = (s: FakeSession) => `1700000000:0:1:${s.dead ? 1 : 0}:${s.dead ? (s.status ?? '') : ''}:::${s.name}`;
+const sessionLine = (s: FakeSession) =>
+  `1700000000:0:1:${s.dead ? 1 : 0}:${s.dead ? (s.status ?? '') : ''}:::${s.name}`;
 
 /** The output of the tmux backend's host probe for such a host, as its script prints it. */
 export function probeOutput(h: FakeHost = {}): string {
   const home = h.home ?? '/home/u';
-  const tmux = h.tmux ?? { text: (h.sessions ?? []).map(sessionLine).join('\n') || 'no server running on /tmp/tmux-0/default', code: (h.sessions ?? []).length ? 0 : 1 };
-  const lines = [`@@home ${home}`, `@@direxists ${h.dirExists === false ? 0 : 1}`, `@@now ${h.now ?? 1700000100}`, '@@tmux', ...tmux.text.split('\n'), `@@/tmux ${tmux.code}`];
+  const tmux = h.tmux ?? {
+    text: (h.sessions ?? []).map(sessionLine).join('\n') || 'no server running on /tmp/tmux-0/default',
+    code: (h.sessions ?? []).length ? 0 : 1,
+  };
+  const lines = [
+    `@@home ${home}`,
+    `@@direxists ${h.dirExists === false ? 0 : 1}`,
+    `@@now ${h.now ?? 1700000100}`,
+    '@@tmux',
+    ...tmux.text.split('\n'),
+    `@@/tmux ${tmux.code}`,
+  ];
   for (const m of h.manifests ?? []) {
-    lines.push(`@@manifest${m.exit !== undefined ? ` exit=${m.exit}` : ''}${m.stopped ? ' stopped' : ''}`, JSON.stringify(m.manifest));
+    lines.push(
+      `@@manifest${m.exit !== undefined ? ` exit=${m.exit}` : ''}${m.stopped ? ' stopped' : ''}`,
+      JSON.stringify(m.manifest),
+    );
   }
   lines.push('@@end', '');
   return lines.join('\n');

@@ -18,7 +18,10 @@ export const SAMPLE_PROJECT = path.resolve(here, '../sample-project');
 /** A copy of test/sample-project under dir (a git repo with one commit, like a real project). */
 export function copySampleProject(dir: string): string {
   cpSync(SAMPLE_PROJECT, dir, { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+      stdio: 'ignore',
+    });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'sample');
@@ -34,11 +37,25 @@ export function removeDir(dir: string): void {
 }
 
 export function labConfig(hosts: TestHosts, projects: Record<string, unknown>): Config {
-  return normalizeConfig({ hosts: hosts.hosts.map((h) => h.alias), sshConfig: hosts.sshConfigPath, keepalive: { intervalSeconds: 5, countMax: 6 }, projects }, '/tmp/trainyard-test-config.json');
+  return normalizeConfig(
+    {
+      hosts: hosts.hosts.map((h) => h.alias),
+      sshConfig: hosts.sshConfigPath,
+      keepalive: { intervalSeconds: 5, countMax: 6 },
+      projects,
+    },
+    '/tmp/trainyard-test-config.json',
+  );
 }
 
 export async function connect(config: Config, alias: string): Promise<SshConnection> {
-  const c = new SshConnection({ alias, sshConfig: config.sshConfig, keepalive: config.keepalive, trustNewHostKeys: false, backoff: { baseMs: 200, capMs: 1000, jitter: 0 } });
+  const c = new SshConnection({
+    alias,
+    sshConfig: config.sshConfig,
+    keepalive: config.keepalive,
+    trustNewHostKeys: false,
+    backoff: { baseMs: 200, capMs: 1000, jitter: 0 },
+  });
   c.start();
   await c.whenReady(15_000);
   return c;
@@ -63,7 +80,13 @@ export interface RunOptions {
   onEvent?: (e: RunnerEvent) => void;
 }
 
-export async function runAction(config: Config, connection: Transport, action: ActionId, target: ActionTarget, opts: RunOptions): Promise<ActionResult> {
+export async function runAction(
+  config: Config,
+  connection: Transport,
+  action: ActionId,
+  target: ActionTarget,
+  opts: RunOptions,
+): Promise<ActionResult> {
   const lines: { text: string; kind: string }[] = [];
   const runner = new ActionRunner({
     config,
@@ -80,7 +103,12 @@ export async function runAction(config: Config, connection: Transport, action: A
   opts.onStart?.(runner, runId);
   const verdict = await done;
   // text ends with the verdict, so a failed expectation shows the whole story
-  const text = [...lines.map((l) => l.text), `=> ${verdict.outcome}: ${verdict.summary}`, ...verdict.details, verdict.hint ?? ''].join('\n');
+  const text = [
+    ...lines.map((l) => l.text),
+    `=> ${verdict.outcome}: ${verdict.summary}`,
+    ...verdict.details,
+    verdict.hint ?? '',
+  ].join('\n');
   return { verdict, lines, text, runner };
 }
 
@@ -103,14 +131,27 @@ export interface RemoteHost {
  * code under test, cheap per command, and with the same environment as the tests' own sessions.
  */
 export function remoteHost(lab: TestHosts, h: TestHost): RemoteHost {
-  const base = ['-F', lab.sshConfigPath, '-o', 'ControlMaster=auto', '-o', `ControlPath=${path.join(lab.dir, `cm-${h.n}`)}`, '-o', 'ControlPersist=120'];
+  const base = [
+    '-F',
+    lab.sshConfigPath,
+    '-o',
+    'ControlMaster=auto',
+    '-o',
+    `ControlPath=${path.join(lab.dir, `cm-${h.n}`)}`,
+    '-o',
+    'ControlPersist=120',
+  ];
   return {
     alias: h.alias,
     homeDir: h.homeDir,
     run: (cmd) =>
       new Promise((resolve) => {
         execFile('ssh', [...base, h.alias, cmd], { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-          const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : null) : 0;
+          const code = error
+            ? typeof (error as { code?: unknown }).code === 'number'
+              ? (error as { code: number }).code
+              : null
+            : 0;
           resolve({ stdout, stderr, code });
         });
       }),
@@ -121,8 +162,19 @@ export function remoteHost(lab: TestHosts, h: TestHost): RemoteHost {
 }
 
 /** Polls a shell command on the host until it prints something matching, or fails. */
-export async function waitOnHost(h: Pick<RemoteHost, 'alias' | 'run'>, cmd: string, match: RegExp, timeoutMs = 20_000): Promise<string> {
-  const r = await waitFor(() => h.run(cmd), { until: (r) => match.test(r.stdout), timeoutMs, intervalMs: 150, what: `${match} on ${h.alias} from: ${cmd}`, show: (r) => r.stdout + r.stderr });
+export async function waitOnHost(
+  h: Pick<RemoteHost, 'alias' | 'run'>,
+  cmd: string,
+  match: RegExp,
+  timeoutMs = 20_000,
+): Promise<string> {
+  const r = await waitFor(() => h.run(cmd), {
+    until: (r) => match.test(r.stdout),
+    timeoutMs,
+    intervalMs: 150,
+    what: `${match} on ${h.alias} from: ${cmd}`,
+    show: (r) => r.stdout + r.stderr,
+  });
   return r.stdout;
 }
 
@@ -186,7 +238,12 @@ export async function startActionLab(o: {
 }
 
 /** Everything a real-host action test starts, stopped in reverse order (each part may not exist if setup failed). */
-export async function tearDownLab(parts: { conn?: { close(): void }; h?: { close(): void }; lab?: TestHosts; work?: string }): Promise<void> {
+export async function tearDownLab(parts: {
+  conn?: { close(): void };
+  h?: { close(): void };
+  lab?: TestHosts;
+  work?: string;
+}): Promise<void> {
   parts.conn?.close();
   parts.h?.close();
   await parts.lab?.stop();

@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
-import type { SshConnection } from '../../src/ssh/connection.js';
 import { shQuote } from '../../src/shell/quote.js';
+import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
-import { runAction, waitOnHost, type RemoteHost, startActionLab, type ActionLab } from './helpers.js';
+import { type ActionLab, type RemoteHost, runAction, startActionLab, waitOnHost } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -72,7 +72,13 @@ describe.skipIf(!can.ok)('hostile values are inert', () => {
     expect(smoke.text).toContain(`HOSTILE=${ENV_VALUE.split('\n')[0]}`);
     expect((await h.run(`ls -d -- ${shQuote(`${remoteDir}/out $(touch ty-canary-c1)`)}`)).code).toBe(0);
 
-    const launch = await runAction(config, conn, 'launch', { ...target, params: { session: SESSION, gpus: 'all', verifyMs: 0 } }, { dataDir, env });
+    const launch = await runAction(
+      config,
+      conn,
+      'launch',
+      { ...target, params: { session: SESSION, gpus: 'all', verifyMs: 0 } },
+      { dataDir, env },
+    );
     expect(launch.verdict.outcome, launch.text).toBe('ok');
     const names = (await h.run("tmux list-sessions -F '#{session_name}'")).stdout.split('\n');
     expect(names).toContain(SESSION);
@@ -80,37 +86,78 @@ describe.skipIf(!can.ok)('hostile values are inert', () => {
 
     // a checkpoint whose name is shell syntax, with the highest step (999)
     const ckpt = 'outputs/checkpoint-$(touch ty-canary-n1)`touch ty-canary-n2`;touch ty-canary-n3 &999';
-    await h.run(`cd -- ${shQuote(remoteDir)} && mkdir -p -- ${shQuote(ckpt)} && echo '{"step": 6}' > ${shQuote(`${ckpt}/state.json`)}`);
-    const restart = await runAction(config, conn, 'restart', { ...target, params: { from: SESSION, session: SESSION2, gpus: 'all', verifyMs: 0 } }, { dataDir, env });
+    await h.run(
+      `cd -- ${shQuote(remoteDir)} && mkdir -p -- ${shQuote(ckpt)} && echo '{"step": 6}' > ${shQuote(`${ckpt}/state.json`)}`,
+    );
+    const restart = await runAction(
+      config,
+      conn,
+      'restart',
+      { ...target, params: { from: SESSION, session: SESSION2, gpus: 'all', verifyMs: 0 } },
+      { dataDir, env },
+    );
     expect(restart.verdict.outcome, restart.text).toBe('ok');
     await waitOnHost(h, `cat -- ${shQuote(`.trainyard/runs/${SESSION2}.exit`)} 2>/dev/null`, /^0$/m);
     const log2 = (await h.run(`cat -- ${shQuote(`.trainyard/runs/${SESSION2}.log`)}`)).stdout;
     expect(log2).toContain(`resumed from ${ckpt} at step 7`);
     const manifest2 = JSON.parse((await h.run(`cat -- ${shQuote(`.trainyard/runs/${SESSION2}.json`)}`)).stdout);
-    expect(manifest2).toMatchObject({ project: PROJECT, session: SESSION2, parent: SESSION, resumedFrom: ckpt, remoteDir });
+    expect(manifest2).toMatchObject({
+      project: PROJECT,
+      session: SESSION2,
+      parent: SESSION,
+      resumedFrom: ckpt,
+      remoteDir,
+    });
 
     const pull = await runAction(config, conn, 'pull', target, { dataDir, env });
     expect(pull.verdict.outcome, pull.text).toBe('ok');
     expect(pull.verdict.data?.files).toEqual(expect.arrayContaining(['metrics.jsonl', 'final.json']));
 
-    const long = { ...config, projects: { [PROJECT]: { ...config.projects[PROJECT], train: 'python3 train.py --steps 1000 --step-seconds 0.05' } } };
-    const launch3 = await runAction(long, conn, 'launch', { ...target, params: { session: SESSION3, gpus: 'all', verifyMs: 0 } }, { dataDir, env, assumeYes: true });
+    const long = {
+      ...config,
+      projects: {
+        [PROJECT]: { ...config.projects[PROJECT], train: 'python3 train.py --steps 1000 --step-seconds 0.05' },
+      },
+    };
+    const launch3 = await runAction(
+      long,
+      conn,
+      'launch',
+      { ...target, params: { session: SESSION3, gpus: 'all', verifyMs: 0 } },
+      { dataDir, env, assumeYes: true },
+    );
     expect(launch3.verdict.outcome, launch3.text).toBe('ok');
-    const stop = await runAction(long, conn, 'stop', { host: h.alias, session: SESSION3 }, { dataDir, env, assumeYes: true });
+    const stop = await runAction(
+      long,
+      conn,
+      'stop',
+      { host: h.alias, session: SESSION3 },
+      { dataDir, env, assumeYes: true },
+    );
     expect(stop.verdict.outcome, stop.text).toBe('ok');
     expect((await h.run(`ls -- ${shQuote(`.trainyard/runs/${SESSION3}.stopped`)}`)).code).toBe(0);
     expect((await h.run("tmux list-sessions -F '#{session_name}'")).stdout.split('\n')).not.toContain(SESSION3);
 
     // nothing extra ran, here or there
     // find's exit code is ignored: another test file may remove its temporary directory mid-scan
-    const found = spawnSync('find', [h.homeDir, work, process.cwd(), '/tmp', '-maxdepth', '8', '-type', 'f', '-name', 'ty-canary-*'], { encoding: 'utf8' });
+    const found = spawnSync(
+      'find',
+      [h.homeDir, work, process.cwd(), '/tmp', '-maxdepth', '8', '-type', 'f', '-name', 'ty-canary-*'],
+      { encoding: 'utf8' },
+    );
     expect(found.error).toBeUndefined();
     expect(found.stdout.trim()).toBe('');
   });
 
   it('refuses session names tmux would change or read as syntax, before anything runs', async () => {
     for (const bad of ['a.b', 'a:b', 'a/b', 'a\\b', '-x', 'line\nbreak', 'tab\there', '$1']) {
-      const r = await runAction(config, conn, 'launch', { host: h.alias, project: PROJECT, params: { session: bad, gpus: 'all' } }, { dataDir, env: { ...process.env, TY_HOSTILE_SECRET: 'abcd' } });
+      const r = await runAction(
+        config,
+        conn,
+        'launch',
+        { host: h.alias, project: PROJECT, params: { session: bad, gpus: 'all' } },
+        { dataDir, env: { ...process.env, TY_HOSTILE_SECRET: 'abcd' } },
+      );
       expect(r.verdict.outcome).toBe('failed');
       expect(r.verdict.summary).toContain('cannot use session name');
     }

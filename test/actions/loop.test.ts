@@ -5,11 +5,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/types.js';
 import type { RunManifest } from '../../src/runs/layout.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
-import type { Config } from '../../src/config/types.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
-import { runAction, sampleProject, waitOnHost, type RemoteHost, startActionLab, type ActionLab } from './helpers.js';
+import { type ActionLab, type RemoteHost, runAction, sampleProject, startActionLab, waitOnHost } from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -22,7 +22,11 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    fixture = await startActionLab({ prefix: 'ty-loop-', hosts: { count: 1, gpu: { count: 2, util: [90, 5], set: { 'memory.used': [70000, 1000] } } }, projects: (local) => ({ sample: sampleProject(local) }) });
+    fixture = await startActionLab({
+      prefix: 'ty-loop-',
+      hosts: { count: 1, gpu: { count: 2, util: [90, 5], set: { 'memory.used': [70000, 1000] } } },
+      projects: (local) => ({ sample: sampleProject(local) }),
+    });
     ({ h, config, conn, local, dataDir } = fixture);
   });
 
@@ -49,7 +53,13 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
 
     // 3. launch on the least-used GPU; it crashes at step 13 (the flag file on the server)
     await h.run('rm -rf ~/work/sample/outputs && echo 13 > ~/work/sample/crash-at-step');
-    const launch = await runAction(config, conn, 'launch', { ...target, params: { session: 'loop-1', gpus: 'least-used', verifyMs: 0 } }, { dataDir });
+    const launch = await runAction(
+      config,
+      conn,
+      'launch',
+      { ...target, params: { session: 'loop-1', gpus: 'least-used', verifyMs: 0 } },
+      { dataDir },
+    );
     expect(launch.verdict.outcome, launch.text).toBe('ok');
     expect(launch.verdict.summary).toContain('least-used GPU 1');
     const exit1 = await waitOnHost(h, 'cat ~/.trainyard/runs/loop-1.exit 2>/dev/null', /^\d+/);
@@ -58,21 +68,39 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
     expect(log1).toContain('cuda_visible_devices=1');
     expect(log1).toContain('RuntimeError: simulated crash at step 13');
     const manifest1 = JSON.parse((await h.run('cat ~/.trainyard/runs/loop-1.json')).stdout) as RunManifest;
-    expect(manifest1).toMatchObject({ session: 'loop-1', project: 'sample', host: 'gpu-1', gpus: '1', parent: null, remoteDir: '/home/tytest/work/sample', log: '/home/tytest/.trainyard/runs/loop-1.log' });
+    expect(manifest1).toMatchObject({
+      session: 'loop-1',
+      project: 'sample',
+      host: 'gpu-1',
+      gpus: '1',
+      parent: null,
+      remoteDir: '/home/tytest/work/sample',
+      log: '/home/tytest/.trainyard/runs/loop-1.log',
+    });
     expect(manifest1.git.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(manifest1.git.dirty).toBe(false);
     expect(manifest1.configHash).toMatch(/^[0-9a-f]{16}$/);
-    const localManifest = JSON.parse(readFileSync(path.join(dataDir, 'runs', 'gpu-1', 'loop-1.json'), 'utf8')) as RunManifest;
+    const localManifest = JSON.parse(
+      readFileSync(path.join(dataDir, 'runs', 'gpu-1', 'loop-1.json'), 'utf8'),
+    ) as RunManifest;
     expect(localManifest.configHash).toBe(manifest1.configHash);
     // tmux kept the dead pane (remain-on-exit); its exit code is in the .exit marker, because tmux 3.3a
     // leaves #{pane_dead_status} empty now and then
     await waitOnHost(h, "tmux list-panes -t '=loop-1:' -F '#{pane_dead}'", /^1$/m);
 
     // a newer-by-mtime but lower-step checkpoint must not win
-    await h.run('sleep 1; mkdir -p ~/work/sample/outputs/checkpoint-9 && echo \'{"step": 9}\' > ~/work/sample/outputs/checkpoint-9/state.json');
+    await h.run(
+      'sleep 1; mkdir -p ~/work/sample/outputs/checkpoint-9 && echo \'{"step": 9}\' > ~/work/sample/outputs/checkpoint-9/state.json',
+    );
 
     // 4. restart: newest checkpoint by step (checkpoint-10), parent named, runs to the end
-    const restart = await runAction(config, conn, 'restart', { ...target, params: { session: 'loop-2', gpus: 'all', verifyMs: 0 } }, { dataDir });
+    const restart = await runAction(
+      config,
+      conn,
+      'restart',
+      { ...target, params: { session: 'loop-2', gpus: 'all', verifyMs: 0 } },
+      { dataDir },
+    );
     expect(restart.verdict.outcome, restart.text).toBe('ok');
     expect(restart.text).toContain('newest of 3 checkpoint(s): outputs/checkpoint-10');
     const exit2 = await waitOnHost(h, 'cat ~/.trainyard/runs/loop-2.exit 2>/dev/null', /^\d+/, 30_000);
@@ -81,8 +109,15 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
     expect(log2).toContain('resumed from outputs/checkpoint-10 at step 11');
     expect(log2).toContain('step 30 loss');
     const manifest2 = JSON.parse((await h.run('cat ~/.trainyard/runs/loop-2.json')).stdout) as RunManifest;
-    expect(manifest2).toMatchObject({ parent: 'loop-1', resumedFrom: 'outputs/checkpoint-10', gpus: null, configHash: manifest1.configHash });
-    expect(manifest2.effectiveCommand).toBe('python3 train.py --steps 30 --save-every 5 --step-seconds 0.08 --resume "$ty_checkpoint"');
+    expect(manifest2).toMatchObject({
+      parent: 'loop-1',
+      resumedFrom: 'outputs/checkpoint-10',
+      gpus: null,
+      configHash: manifest1.configHash,
+    });
+    expect(manifest2.effectiveCommand).toBe(
+      'python3 train.py --steps 30 --save-every 5 --step-seconds 0.08 --resume "$ty_checkpoint"',
+    );
 
     // 5. pull: results arrive, checkpoints and weights do not
     const pull = await runAction(config, conn, 'pull', target, { dataDir });
@@ -93,7 +128,13 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
     expect(pull.verdict.summary).toMatch(/pulled 2 new and 0 updated file/);
 
     // launching the same config again asks first (and is not launched when the answer is no)
-    const again = await runAction(config, conn, 'launch', { ...target, params: { session: 'loop-3', gpus: 'all', verifyMs: 0 } }, { dataDir });
+    const again = await runAction(
+      config,
+      conn,
+      'launch',
+      { ...target, params: { session: 'loop-3', gpus: 'all', verifyMs: 0 } },
+      { dataDir },
+    );
     expect(again.verdict.outcome).toBe('declined');
     expect(again.verdict.summary).toContain(`config ${manifest1.configHash} already ran`);
     expect((await h.run("tmux has-session -t '=loop-3'")).code).not.toBe(0);

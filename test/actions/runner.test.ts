@@ -1,28 +1,52 @@
 /** The action runner and registry the cockpit wires keys to: state in the store, questions, cancel, masking. */
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/actions/execute.js';
+import { resolveProject } from '../../src/actions/project.js';
 import { ACTIONS } from '../../src/actions/registry.js';
 import { ActionRunner } from '../../src/actions/runner.js';
-import { ActionFailure, type ActionContext, type ActionDefinition, type Verdict } from '../../src/actions/types.js';
-import { resolveProject } from '../../src/actions/project.js';
+import { type ActionContext, type ActionDefinition, ActionFailure, type Verdict } from '../../src/actions/types.js';
+import { commandLine } from '../../src/commands/value.js';
 import { ConfigError, normalizeConfig } from '../../src/config/load.js';
 import { OUTPUT_LINES_KEPT } from '../../src/state/actionsStore.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
-import { commandLine } from '../../src/commands/value.js';
 
 /** No command is expected: any one fails the test. */
 const transport = new ScriptedTransport();
 
 const project = { local: '/tmp/p', remote: '/w/p', train: 'python t.py' };
 const config = normalizeConfig({ hosts: ['gpu-a'], projects: { one: project } }, '/cfg.json');
-const twoProjects = normalizeConfig({ hosts: ['gpu-a'], projects: { one: project, two: { ...project, remote: '/w/two' } } }, '/cfg.json');
+const twoProjects = normalizeConfig(
+  { hosts: ['gpu-a'], projects: { one: project, two: { ...project, remote: '/w/two' } } },
+  '/cfg.json',
+);
 
 function def(run: (ctx: ActionContext) => Promise<Verdict>, over: Partial<ActionDefinition> = {}): ActionDefinition {
-  return { id: 'sync', title: 'Test', help: '', needs: { project: true, session: false }, destructive: false, cancellable: true, terminal: false, run, ...over };
+  return {
+    id: 'sync',
+    title: 'Test',
+    help: '',
+    needs: { project: true, session: false },
+    destructive: false,
+    cancellable: true,
+    terminal: false,
+    run,
+    ...over,
+  };
 }
 
-function runnerWith(d: ActionDefinition, cfg = config, extra: Partial<ConstructorParameters<typeof ActionRunner>[0]> = {}) {
-  return new ActionRunner({ config: cfg, registry: [d], transportFor: () => transport, dataDir: '/tmp/ty-data', flushMs: 5, ...extra });
+function runnerWith(
+  d: ActionDefinition,
+  cfg = config,
+  extra: Partial<ConstructorParameters<typeof ActionRunner>[0]> = {},
+) {
+  return new ActionRunner({
+    config: cfg,
+    registry: [d],
+    transportFor: () => transport,
+    dataDir: '/tmp/ty-data',
+    flushMs: 5,
+    ...extra,
+  });
 }
 
 const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
@@ -36,7 +60,13 @@ describe('registry', () => {
 
   it('offers session actions only with a session selected', () => {
     const runner = new ActionRunner({ config, transportFor: () => transport });
-    expect(runner.available({ session: null }).map((a) => a.id)).toEqual(['sync', 'smoke', 'launch', 'restart', 'pull']);
+    expect(runner.available({ session: null }).map((a) => a.id)).toEqual([
+      'sync',
+      'smoke',
+      'launch',
+      'restart',
+      'pull',
+    ]);
     expect(runner.available({ session: 'train01' }).map((a) => a.id)).toContain('stop');
   });
 });
@@ -44,17 +74,44 @@ describe('registry', () => {
 describe('project resolution', () => {
   it('fills defaults, takes the per-host remote dir, keeps secret variables out of "env"', () => {
     const cfg = normalizeConfig(
-      { hosts: ['gpu-a', 'gpu-b'], projects: { p: { ...project, env: { A: '1', TOKEN: 's' }, secretEnv: ['TOKEN'], hosts: { 'gpu-b': { remote: '/scratch/p' } } } } },
+      {
+        hosts: ['gpu-a', 'gpu-b'],
+        projects: {
+          p: {
+            ...project,
+            env: { A: '1', TOKEN: 's' },
+            secretEnv: ['TOKEN'],
+            hosts: { 'gpu-b': { remote: '/scratch/p' } },
+          },
+        },
+      },
       '/cfg.json',
     );
     const a = resolveProject(cfg, 'p', 'gpu-a');
-    expect(a).toMatchObject({ remoteDir: '/w/p', results: 'outputs', checkpoints: 'outputs/checkpoint-*', resume: null, smokeTimeoutSeconds: 300, gpus: 'all', env: { A: '1' }, secretNames: ['TOKEN'], activation: { kind: 'none' } });
+    expect(a).toMatchObject({
+      remoteDir: '/w/p',
+      results: 'outputs',
+      checkpoints: 'outputs/checkpoint-*',
+      resume: null,
+      smokeTimeoutSeconds: 300,
+      gpus: 'all',
+      env: { A: '1' },
+      secretNames: ['TOKEN'],
+      activation: { kind: 'none' },
+    });
     expect(a.logTemplate).toBe('~/.trainyard/runs/{session}.log');
     expect(resolveProject(cfg, 'p', 'gpu-b').remoteDir).toBe('/scratch/p');
   });
 
   it('names the field and the fix', () => {
-    const cfg = normalizeConfig({ projects: { p: { ...project, local: 'rel/dir', resume: '--resume', results: '../up', env: { 'BAD-NAME': 'x' } } } }, '/cfg.json');
+    const cfg = normalizeConfig(
+      {
+        projects: {
+          p: { ...project, local: 'rel/dir', resume: '--resume', results: '../up', env: { 'BAD-NAME': 'x' } },
+        },
+      },
+      '/cfg.json',
+    );
     expect(() => resolveProject(cfg, 'p', 'local')).toThrow(ConfigError);
     try {
       resolveProject(cfg, 'p', 'local');
@@ -66,7 +123,9 @@ describe('project resolution', () => {
         'projects.p.results must be a directory inside the project, relative to "remote" — fix: e.g. "outputs"',
       ]);
     }
-    expect(() => normalizeConfig({ projects: { p: { ...project, gpus: 'most' } } }, '/cfg.json')).toThrow(/projects\.p\.gpus "most" is not valid here — fix: which GPUs a launch uses by default/);
+    expect(() => normalizeConfig({ projects: { p: { ...project, gpus: 'most' } } }, '/cfg.json')).toThrow(
+      /projects\.p\.gpus "most" is not valid here — fix: which GPUs a launch uses by default/,
+    );
   });
 });
 
@@ -76,7 +135,12 @@ describe('runner', () => {
       def(async (ctx) => {
         ctx.output('one');
         ctx.progress({ fraction: 0.5, label: 'half' });
-        const yes = await ctx.confirm({ title: 'Sure?', message: 'Delete 2 files?', details: ['a', 'b'], destructive: true });
+        const yes = await ctx.confirm({
+          title: 'Sure?',
+          message: 'Delete 2 files?',
+          details: ['a', 'b'],
+          destructive: true,
+        });
         ctx.output(`answer ${yes}`, 'step');
         return { outcome: 'ok', summary: 'done', details: [], hint: null };
       }),
@@ -84,14 +148,27 @@ describe('runner', () => {
     const { runId, done } = runner.start('sync', { host: 'gpu-a' });
     await tick();
     let s = runner.store.getState();
-    expect(s.runs[runId]).toMatchObject({ status: 'waiting', project: 'one', title: 'Test', progress: { fraction: 0.5, label: 'half' } });
-    expect(s.question).toMatchObject({ runId, question: { kind: 'confirm', message: 'Delete 2 files?', details: ['a', 'b'], destructive: true } });
+    expect(s.runs[runId]).toMatchObject({
+      status: 'waiting',
+      project: 'one',
+      title: 'Test',
+      progress: { fraction: 0.5, label: 'half' },
+    });
+    expect(s.question).toMatchObject({
+      runId,
+      question: { kind: 'confirm', message: 'Delete 2 files?', details: ['a', 'b'], destructive: true },
+    });
     runner.answer(s.question!.id, true);
     const v = await done;
     s = runner.store.getState();
     expect(v.outcome).toBe('ok');
     expect(s.question).toBeNull();
-    expect(s.runs[runId]).toMatchObject({ status: 'ok', progress: null, verdict: { summary: 'done' }, cancellable: false });
+    expect(s.runs[runId]).toMatchObject({
+      status: 'ok',
+      progress: null,
+      verdict: { summary: 'done' },
+      cancellable: false,
+    });
     expect(s.runs[runId].lines.map((l) => [l.n, l.text, l.kind])).toEqual([
       [1, 'one', 'out'],
       [2, 'answer true', 'step'],
@@ -119,7 +196,8 @@ describe('runner', () => {
 
   it('answering no declines; --yes answers yes without asking', async () => {
     const d = def(async (ctx) => {
-      if (!(await ctx.confirm({ title: 't', message: 'Go?', details: [], destructive: true }))) throw new (await import('../../src/actions/types.js')).ActionCancelled('kept', true);
+      if (!(await ctx.confirm({ title: 't', message: 'Go?', details: [], destructive: true })))
+        throw new (await import('../../src/actions/types.js')).ActionCancelled('kept', true);
       return { outcome: 'ok', summary: 'went', details: [], hint: null };
     });
     const r1 = runnerWith(d);
@@ -135,7 +213,9 @@ describe('runner', () => {
     const c = r3.start('sync', { host: 'gpu-a' }, { dryRun: true });
     expect(await c.done).toMatchObject({ outcome: 'ok' });
     expect(r3.store.getState().question).toBeNull();
-    expect(r3.store.getState().runs[c.runId].lines.map((l) => l.text)).toContain('would ask: Go? — taken as yes for the dry run');
+    expect(r3.store.getState().runs[c.runId].lines.map((l) => l.text)).toContain(
+      'would ask: Go? — taken as yes for the dry run',
+    );
   });
 
   it('masks secrets in lines, questions and the verdict', async () => {
@@ -143,7 +223,12 @@ describe('runner', () => {
       def(async (ctx) => {
         ctx.addSecrets(['hunter2-secret']);
         ctx.output('token=hunter2-secret');
-        return { outcome: 'failed', summary: 'bad hunter2-secret', details: ['x hunter2-secret'], hint: 'hunter2-secret' };
+        return {
+          outcome: 'failed',
+          summary: 'bad hunter2-secret',
+          details: ['x hunter2-secret'],
+          hint: 'hunter2-secret',
+        };
       }),
     );
     const { runId, done } = runner.start('sync', { host: 'gpu-a' });
@@ -172,7 +257,9 @@ describe('runner', () => {
 
   it('asks which project when there are several, uses the only one otherwise', async () => {
     const seen: string[] = [];
-    const d = def(async (ctx) => (seen.push(ctx.project!.name), { outcome: 'ok', summary: '', details: [], hint: null }));
+    const d = def(
+      async (ctx) => (seen.push(ctx.project!.name), { outcome: 'ok', summary: '', details: [], hint: null }),
+    );
     const runner = runnerWith(d, twoProjects);
     const { done } = runner.start('sync', { host: 'gpu-a' });
     await tick();
@@ -193,24 +280,48 @@ describe('runner', () => {
   });
 
   it('ends in a verdict on every failure, never a throw', async () => {
-    const bad = normalizeConfig({ hosts: ['gpu-a'], projects: { one: { ...project, conda: 'a', venv: 'b' } } }, '/cfg.json');
+    const bad = normalizeConfig(
+      { hosts: ['gpu-a'], projects: { one: { ...project, conda: 'a', venv: 'b' } } },
+      '/cfg.json',
+    );
     const ok = async () => ({ outcome: 'ok' as const, summary: '', details: [], hint: null });
     expect(await runnerWith(def(ok), bad).start('sync', { host: 'gpu-a' }).done).toMatchObject({
       outcome: 'failed',
       cause: 'config',
       details: ['projects.one.conda and projects.one.venv are both set — fix: keep one of them'],
     });
-    expect(await runnerWith(def(ok, { needs: { project: false, session: true } })).start('sync', { host: 'gpu-a' }).done).toMatchObject({ outcome: 'failed', hint: 'select a tmux session first' });
+    expect(
+      await runnerWith(def(ok, { needs: { project: false, session: true } })).start('sync', { host: 'gpu-a' }).done,
+    ).toMatchObject({ outcome: 'failed', hint: 'select a tmux session first' });
     expect(
       await runnerWith(def(ok), config, {
         transportFor: () => {
           throw new Error('connection refused');
         },
       }).start('sync', { host: 'gpu-a' }).done,
-    ).toMatchObject({ outcome: 'failed', summary: 'gpu-a is not reachable: connection refused', cause: 'not-connected' });
-    expect(await runnerWith(def(async () => { throw new ActionFailure('rsync failed', 'check it'); })).start('sync', { host: 'gpu-a' }).done).toMatchObject({ outcome: 'failed', summary: 'rsync failed', hint: 'check it' });
-    expect(await runnerWith(def(async () => { throw new TypeError('boom'); })).start('sync', { host: 'gpu-a' }).done).toMatchObject({ outcome: 'failed', summary: 'internal error: boom' });
-    expect(await runnerWith(def(ok)).start('sync', { host: 'gpu-a', project: 'nope' }).done).toMatchObject({ outcome: 'failed', details: ['projects.nope does not exist — fix: use one of one, or add it under "projects"'] });
+    ).toMatchObject({
+      outcome: 'failed',
+      summary: 'gpu-a is not reachable: connection refused',
+      cause: 'not-connected',
+    });
+    expect(
+      await runnerWith(
+        def(async () => {
+          throw new ActionFailure('rsync failed', 'check it');
+        }),
+      ).start('sync', { host: 'gpu-a' }).done,
+    ).toMatchObject({ outcome: 'failed', summary: 'rsync failed', hint: 'check it' });
+    expect(
+      await runnerWith(
+        def(async () => {
+          throw new TypeError('boom');
+        }),
+      ).start('sync', { host: 'gpu-a' }).done,
+    ).toMatchObject({ outcome: 'failed', summary: 'internal error: boom' });
+    expect(await runnerWith(def(ok)).start('sync', { host: 'gpu-a', project: 'nope' }).done).toMatchObject({
+      outcome: 'failed',
+      details: ['projects.nope does not exist — fix: use one of one, or add it under "projects"'],
+    });
   });
 
   it('a run cancelled before it began never starts its action', async () => {
@@ -224,25 +335,44 @@ describe('runner', () => {
 });
 
 describe('running remote command values', () => {
-  const io = (t: ScriptedTransport) => ({ dryRun: false, signal: new AbortController().signal, output: () => {}, transport: t });
+  const io = (t: ScriptedTransport) => ({
+    dryRun: false,
+    signal: new AbortController().signal,
+    output: () => {},
+    transport: t,
+  });
 
   it('runs a retryable command again when its exit status was lost on a live connection', async () => {
-    const t = new ScriptedTransport().expect((c) => commandLine(c) === "mkdir -p -- '/a b'", { code: null }).expect('mkdir', { code: 0 });
-    const r = await runCommand(io(t), { where: 'remote', host: 'h', argv: ['mkdir', '-p', '--', '/a b'], purpose: 'mkdir', idempotent: true });
+    const t = new ScriptedTransport()
+      .expect((c) => commandLine(c) === "mkdir -p -- '/a b'", { code: null })
+      .expect('mkdir', { code: 0 });
+    const r = await runCommand(io(t), {
+      where: 'remote',
+      host: 'h',
+      argv: ['mkdir', '-p', '--', '/a b'],
+      purpose: 'mkdir',
+      idempotent: true,
+    });
     expect(r.code).toBe(0);
     t.verify();
   });
 
   it('says so for a command that must not run twice, and names a dropped connection', async () => {
     const once = new ScriptedTransport().expect('x', { code: null });
-    await expect(runCommand(io(once), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it' })).rejects.toMatchObject({ cause_: 'lost-exit-status' });
+    await expect(
+      runCommand(io(once), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it' }),
+    ).rejects.toMatchObject({ cause_: 'lost-exit-status' });
     once.verify();
     const dropped = new ScriptedTransport().expect('x', { code: null });
     dropped.info = { state: 'reconnecting', error: 'connection lost: reset' };
-    await expect(runCommand(io(dropped), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it', readOnly: true })).rejects.toThrow('h: the connection dropped while running "start it" (connection lost: reset)');
+    await expect(
+      runCommand(io(dropped), { where: 'remote', host: 'h', argv: ['x'], purpose: 'start it', readOnly: true }),
+    ).rejects.toThrow('h: the connection dropped while running "start it" (connection lost: reset)');
     dropped.verify(); // read-only, but not asked again over a dropped link
     const killed = new ScriptedTransport().expect('x', { code: null, signal: 'SIGTERM' });
-    expect((await runCommand(io(killed), { where: 'remote', host: 'h', argv: ['x'], purpose: 'p' })).signal).toBe('SIGTERM');
+    expect((await runCommand(io(killed), { where: 'remote', host: 'h', argv: ['x'], purpose: 'p' })).signal).toBe(
+      'SIGTERM',
+    );
     killed.verify();
   });
 
@@ -250,7 +380,9 @@ describe('running remote command values', () => {
     const printed: string[] = [];
     const t = new ScriptedTransport().expect('ls'); // rm is never sent
     const dry = { ...io(t), dryRun: true, output: (l: string) => printed.push(l) };
-    expect(await runCommand(dry, { where: 'remote', host: 'h', argv: ['rm', '-rf', '/x'], purpose: 'remove' })).toMatchObject({ dry: true, code: 0 });
+    expect(
+      await runCommand(dry, { where: 'remote', host: 'h', argv: ['rm', '-rf', '/x'], purpose: 'remove' }),
+    ).toMatchObject({ dry: true, code: 0 });
     await runCommand(dry, { where: 'remote', host: 'h', argv: ['ls'], purpose: 'look', readOnly: true });
     t.verify();
     expect(printed).toEqual(['# remove', '[h] rm -rf /x', '# look (read-only)', '[h] ls']);

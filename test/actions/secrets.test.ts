@@ -9,12 +9,20 @@ import type { Config } from '../../src/config/types.js';
 import { shQuote } from '../../src/shell/quote.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
-import { runAction, sampleProject, waitOnHost, type RemoteHost, expectOk, startActionLab, type ActionLab } from './helpers.js';
+import {
+  type ActionLab,
+  expectOk,
+  type RemoteHost,
+  runAction,
+  sampleProject,
+  startActionLab,
+  waitOnHost,
+} from './helpers.js';
 
 const can = canRunTestHosts();
 
 const WANDB = 'wandb-5ecret-7f3a9c1e0b2d';
-const HF = 'hf_T0ken-with $(dollar) and \'quote\'';
+const HF = "hf_T0ken-with $(dollar) and 'quote'";
 const PASS = 'p4ss-in-env-block';
 
 describe.skipIf(!can.ok)('secrets on a real host', () => {
@@ -33,8 +41,10 @@ describe.skipIf(!can.ok)('secrets on a real host', () => {
         writeFileSync(envFile, `# tokens\nexport HF_TOKEN="${HF.replace(/"/g, '\\"')}"\n`, { mode: 0o600 });
         return {
           sample: sampleProject(local, {
-            train: 'python3 train.py --steps 400 --step-seconds 0.05 --check-env WANDB_API_KEY --check-env HF_TOKEN --check-env API_PASS',
-            smoke: 'python3 train.py --steps 2 --step-seconds 0 --print-env WANDB_API_KEY --print-env HF_TOKEN --print-env API_PASS',
+            train:
+              'python3 train.py --steps 400 --step-seconds 0.05 --check-env WANDB_API_KEY --check-env HF_TOKEN --check-env API_PASS',
+            smoke:
+              'python3 train.py --steps 2 --step-seconds 0 --print-env WANDB_API_KEY --print-env HF_TOKEN --print-env API_PASS',
             env: { API_PASS: PASS, VISIBLE: 'not-a-secret' },
             secretEnv: ['WANDB_API_KEY', 'API_PASS'],
             envFile,
@@ -51,11 +61,23 @@ describe.skipIf(!can.ok)('secrets on a real host', () => {
   const leaks = (text: string) => [WANDB, HF, PASS].filter((s) => text.includes(s));
 
   it('launches with the secrets in a 0600 file only', async () => {
-    const dry = await runAction(config, conn, 'launch', { host: h.alias, project: 'sample', params: { session: 'sec-1', gpus: 'all' } }, { dataDir, env, dryRun: true });
+    const dry = await runAction(
+      config,
+      conn,
+      'launch',
+      { host: h.alias, project: 'sample', params: { session: 'sec-1', gpus: 'all' } },
+      { dataDir, env, dryRun: true },
+    );
     expect(dry.verdict.outcome, dry.text).toBe('ok');
     expect(leaks(dry.text)).toEqual([]);
 
-    const launch = await runAction(config, conn, 'launch', { host: h.alias, project: 'sample', params: { session: 'sec-1', gpus: 'all', verifyMs: 0 } }, { dataDir, env });
+    const launch = await runAction(
+      config,
+      conn,
+      'launch',
+      { host: h.alias, project: 'sample', params: { session: 'sec-1', gpus: 'all', verifyMs: 0 } },
+      { dataDir, env },
+    );
     expect(launch.verdict.outcome, launch.text).toBe('ok');
     expect(leaks(launch.text)).toEqual([]);
     const log = await waitOnHost(h, 'cat ~/.trainyard/runs/sec-1.log', /API_PASS is set/);
@@ -81,7 +103,9 @@ describe.skipIf(!can.ok)('secrets on a real host', () => {
     expect(looks.stdout).toContain('VISIBLE'); // the plain variable is in the script, as intended
     expect(leaks(looks.stdout + looks.stderr)).toEqual([]);
 
-    const file = await h.run('stat -c %a ~/.trainyard/secrets/sample.env; stat -c %a ~/.trainyard; cat ~/.trainyard/secrets/sample.env');
+    const file = await h.run(
+      'stat -c %a ~/.trainyard/secrets/sample.env; stat -c %a ~/.trainyard; cat ~/.trainyard/secrets/sample.env',
+    );
     const [mode, dirMode] = file.stdout.split('\n');
     expect(mode).toBe('600');
     expect(dirMode).toBe('700');
@@ -89,7 +113,13 @@ describe.skipIf(!can.ok)('secrets on a real host', () => {
     expect(file.stdout).toContain(`export API_PASS=${PASS}\n`);
     expect(file.stdout).toContain(`export HF_TOKEN=${shQuote(HF)}\n`);
 
-    const stop = await runAction(config, conn, 'stop', { host: h.alias, session: 'sec-1' }, { dataDir, env, assumeYes: true });
+    const stop = await runAction(
+      config,
+      conn,
+      'stop',
+      { host: h.alias, session: 'sec-1' },
+      { dataDir, env, assumeYes: true },
+    );
     expectOk(stop);
   });
 
@@ -103,7 +133,13 @@ describe.skipIf(!can.ok)('secrets on a real host', () => {
   });
 
   it('says which secret is missing, and runs nothing', async () => {
-    const r = await runAction(config, conn, 'launch', { host: h.alias, project: 'sample', params: { session: 'sec-2', gpus: 'all' } }, { dataDir, env: { ...env, WANDB_API_KEY: '' } });
+    const r = await runAction(
+      config,
+      conn,
+      'launch',
+      { host: h.alias, project: 'sample', params: { session: 'sec-2', gpus: 'all' } },
+      { dataDir, env: { ...env, WANDB_API_KEY: '' } },
+    );
     expect(r.verdict.outcome).toBe('failed');
     expect(r.verdict.summary).toContain('projects.sample.secretEnv names WANDB_API_KEY, but WANDB_API_KEY is not set');
     expect(r.verdict.hint).toContain('export WANDB_API_KEY=');

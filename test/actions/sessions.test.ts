@@ -1,15 +1,25 @@
 /** Stop, attach and cancelling a sync, against a real host (and a real local tmux for new-window). */
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tmuxBackend } from '../../src/backends/tmux/tmuxBackend.js';
 import { controlPathFor } from '../../src/actions/sshMux.js';
+import { tmuxBackend } from '../../src/backends/tmux/tmuxBackend.js';
 import type { Config } from '../../src/config/types.js';
 import { shJoin } from '../../src/shell/quote.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { labConfig, removeDir, runAction, sampleProject, waitOnHost, type RemoteHost, expectOk, startActionLab, type ActionLab } from './helpers.js';
+import {
+  type ActionLab,
+  expectOk,
+  labConfig,
+  type RemoteHost,
+  removeDir,
+  runAction,
+  sampleProject,
+  startActionLab,
+  waitOnHost,
+} from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -33,7 +43,13 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
   const env = { ...process.env, TMUX: '' };
   const launch = async (session: string, train: string) => {
     const c = labConfig(lab, { sample: sampleProject(local, { train, stopGraceSeconds: 1.5 }) });
-    const r = await runAction(c, conn, 'launch', { host: h.alias, project: 'sample', params: { session, gpus: 'all', verifyMs: 0 } }, { dataDir, env, assumeYes: true });
+    const r = await runAction(
+      c,
+      conn,
+      'launch',
+      { host: h.alias, project: 'sample', params: { session, gpus: 'all', verifyMs: 0 } },
+      { dataDir, env, assumeYes: true },
+    );
     expect(r.verdict.outcome, r.text).toBe('ok');
     return c;
   };
@@ -49,11 +65,23 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
   it('stop asks first, sends Ctrl-C, and marks the run stopped', async () => {
     const c = await launch('stop-1', 'python3 train.py --steps 100000 --step-seconds 0.05');
     await waitOnHost(h, 'cat ~/.trainyard/runs/stop-1.log', /step 3 loss/);
-    const no = await runAction(c, conn, 'stop', { host: h.alias, session: 'stop-1' }, { dataDir, env, answerer: async () => false });
+    const no = await runAction(
+      c,
+      conn,
+      'stop',
+      { host: h.alias, session: 'stop-1' },
+      { dataDir, env, answerer: async () => false },
+    );
     expect(no.verdict.outcome).toBe('declined');
     expect((await h.run("tmux display-message -p -t '=stop-1:' '#{pane_dead}'")).stdout.trim()).toBe('0');
 
-    const yes = await runAction(c, conn, 'stop', { host: h.alias, session: 'stop-1' }, { dataDir, env, answerer: async (q) => q.kind === 'confirm' && q.destructive });
+    const yes = await runAction(
+      c,
+      conn,
+      'stop',
+      { host: h.alias, session: 'stop-1' },
+      { dataDir, env, answerer: async (q) => q.kind === 'confirm' && q.destructive },
+    );
     expect(yes.verdict).toMatchObject({ outcome: 'ok', summary: 'stopped stop-1 on gpu-1 (it exited after Ctrl-C)' });
     expect((await h.run("tmux has-session -t '=stop-1'")).code).not.toBe(0);
     expect((await h.run('cat ~/.trainyard/runs/stop-1.stopped')).stdout).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -64,26 +92,71 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
   it('kills a run that ignores Ctrl-C after the grace period', async () => {
     const c = await launch('stop-2', "trap '' INT; echo ignoring; sleep 600");
     await waitOnHost(h, 'cat ~/.trainyard/runs/stop-2.log', /ignoring/);
-    const r = await runAction(c, conn, 'stop', { host: h.alias, project: 'sample', session: 'stop-2' }, { dataDir, env, assumeYes: true });
+    const r = await runAction(
+      c,
+      conn,
+      'stop',
+      { host: h.alias, project: 'sample', session: 'stop-2' },
+      { dataDir, env, assumeYes: true },
+    );
     expect(r.verdict.summary).toBe('killed stop-2 on gpu-1 (still running 1.5 s after Ctrl-C)');
     expect((await h.run("tmux has-session -t '=stop-2'")).code).not.toBe(0);
-    const gone = await runAction(c, conn, 'stop', { host: h.alias, session: 'stop-2' }, { dataDir, env, assumeYes: true });
-    expect(gone.verdict).toMatchObject({ outcome: 'failed', summary: 'there is no tmux session named stop-2 on gpu-1' });
+    const gone = await runAction(
+      c,
+      conn,
+      'stop',
+      { host: h.alias, session: 'stop-2' },
+      { dataDir, env, assumeYes: true },
+    );
+    expect(gone.verdict).toMatchObject({
+      outcome: 'failed',
+      summary: 'there is no tmux session named stop-2 on gpu-1',
+    });
   });
 
   it('restart from a selected session finds the project in its manifest; without a checkpoint it offers a fresh start', async () => {
-    const c = labConfig(lab, { sample: sampleProject(local, { train: 'python3 train.py --steps 3 --step-seconds 0 --output fresh-out', checkpoints: 'fresh-out/checkpoint-*' }) });
-    const first = await runAction(c, conn, 'launch', { host: h.alias, project: 'sample', params: { session: 'fresh-1', gpus: 'all', verifyMs: 0 } }, { dataDir, env, assumeYes: true });
+    const c = labConfig(lab, {
+      sample: sampleProject(local, {
+        train: 'python3 train.py --steps 3 --step-seconds 0 --output fresh-out',
+        checkpoints: 'fresh-out/checkpoint-*',
+      }),
+    });
+    const first = await runAction(
+      c,
+      conn,
+      'launch',
+      { host: h.alias, project: 'sample', params: { session: 'fresh-1', gpus: 'all', verifyMs: 0 } },
+      { dataDir, env, assumeYes: true },
+    );
     expect(first.verdict.outcome, first.text).toBe('ok');
     await waitOnHost(h, 'cat ~/.trainyard/runs/fresh-1.exit 2>/dev/null', /^0$/m);
     const asked: string[] = [];
-    const declined = await runAction(c, conn, 'restart', { host: h.alias, session: 'fresh-1', params: { session: 'fresh-2', gpus: 'all', verifyMs: 0 } }, { dataDir, env, answerer: async (q) => (asked.push(q.message), false) });
+    const declined = await runAction(
+      c,
+      conn,
+      'restart',
+      { host: h.alias, session: 'fresh-1', params: { session: 'fresh-2', gpus: 'all', verifyMs: 0 } },
+      { dataDir, env, answerer: async (q) => (asked.push(q.message), false) },
+    );
     expect(declined.verdict.outcome).toBe('declined');
-    expect(asked).toEqual(['No checkpoint matches fresh-out/checkpoint-* in /home/tytest/work/sample on gpu-1. Start sample fresh instead?']);
-    const fresh = await runAction(c, conn, 'restart', { host: h.alias, session: 'fresh-1', params: { session: 'fresh-2', gpus: 'all', verifyMs: 0 } }, { dataDir, env, answerer: async (q) => q.kind === 'confirm' });
+    expect(asked).toEqual([
+      'No checkpoint matches fresh-out/checkpoint-* in /home/tytest/work/sample on gpu-1. Start sample fresh instead?',
+    ]);
+    const fresh = await runAction(
+      c,
+      conn,
+      'restart',
+      { host: h.alias, session: 'fresh-1', params: { session: 'fresh-2', gpus: 'all', verifyMs: 0 } },
+      { dataDir, env, answerer: async (q) => q.kind === 'confirm' },
+    );
     expect(fresh.verdict.outcome, fresh.text).toBe('ok');
     const m = JSON.parse((await h.run('cat ~/.trainyard/runs/fresh-2.json')).stdout);
-    expect(m).toMatchObject({ project: 'sample', parent: 'fresh-1', resumedFrom: null, effectiveCommand: 'python3 train.py --steps 3 --step-seconds 0 --output fresh-out' });
+    expect(m).toMatchObject({
+      project: 'sample',
+      parent: 'fresh-1',
+      resumedFrom: null,
+      effectiveCommand: 'python3 train.py --steps 3 --step-seconds 0 --output fresh-out',
+    });
   });
 
   it('attach hands a terminal to ssh -t … tmux attach and returns on detach', async () => {
@@ -91,7 +164,10 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     const argv = tmuxBackend.attachCommand(config.sshConfig, h.alias, 'att-1', 'here').argv;
     expect(argv).toEqual(['ssh', '-F', config.sshConfig, '-t', '--', 'gpu-1', 'tmux attach-session -t =att-1']);
     // script(1) gives it a terminal, as the cockpit's suspended one would be
-    const child = spawn('script', ['-qfec', shJoin(argv), '/dev/null'], { env: { ...process.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', shJoin(argv), '/dev/null'], {
+      env: { ...process.env, TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let screen = '';
     child.stdout.on('data', (d) => (screen += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -99,7 +175,9 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     child.stdin.write('\x02d'); // Ctrl-b d
     expect(await exited).toBe(0);
     expect(screen).toContain('[detached');
-    expect((await h.run("tmux display-message -p -t '=att-1:' '#{session_attached} #{pane_dead}'")).stdout.trim()).toBe('0 0');
+    expect((await h.run("tmux display-message -p -t '=att-1:' '#{session_attached} #{pane_dead}'")).stdout.trim()).toBe(
+      '0 0',
+    );
   });
 
   it('attach opens a new window of the local tmux when asked inside one', async () => {
@@ -108,10 +186,18 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     const pid = execFileSync('tmux', ['-S', sock, 'display-message', '-p', '#{pid}'], { encoding: 'utf8' }).trim();
     try {
       const inTmux = { ...process.env, TMUX: `${sock},${pid},0` };
-      const r = await runAction(config, conn, 'attach', { host: h.alias, session: 'att-1' }, { dataDir, env: inTmux, answerer: async (q) => (q.kind === 'choice' ? 'new-window' : null) });
+      const r = await runAction(
+        config,
+        conn,
+        'attach',
+        { host: h.alias, session: 'att-1' },
+        { dataDir, env: inTmux, answerer: async (q) => (q.kind === 'choice' ? 'new-window' : null) },
+      );
       expect(r.verdict).toMatchObject({ outcome: 'ok', summary: 'opened att-1 on gpu-1 in a new tmux window' });
       await waitOnHost(h, "tmux display-message -p -t '=att-1:' '#{session_attached}'", /^1$/m);
-      expect(execFileSync('tmux', ['-S', sock, 'list-windows', '-F', '#{window_name}'], { encoding: 'utf8' })).toContain('att-1@gpu-1');
+      expect(
+        execFileSync('tmux', ['-S', sock, 'list-windows', '-F', '#{window_name}'], { encoding: 'utf8' }),
+      ).toContain('att-1@gpu-1');
     } finally {
       execFileSync('tmux', ['-S', sock, 'kill-server']);
     }
@@ -141,24 +227,32 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     writeFileSync(path.join(local, 'big-data.raw'), Buffer.alloc(400 * 1024 * 1024, 7));
     try {
       let cancelledAt: number | null = null;
-      const r = await runAction(config, conn, 'sync', { host: h.alias, project: 'sample' }, {
-        dataDir,
-        env,
-        onStart: (runner, runId) => {
-          const unsub = runner.store.subscribe((s) => {
-            const p = s.runs[runId]?.progress;
-            if (cancelledAt === null && p && (p.bytes ?? 0) > 0) {
-              cancelledAt = Date.now();
-              unsub();
-              runner.cancel(runId);
-            }
-          });
+      const r = await runAction(
+        config,
+        conn,
+        'sync',
+        { host: h.alias, project: 'sample' },
+        {
+          dataDir,
+          env,
+          onStart: (runner, runId) => {
+            const unsub = runner.store.subscribe((s) => {
+              const p = s.runs[runId]?.progress;
+              if (cancelledAt === null && p && (p.bytes ?? 0) > 0) {
+                cancelledAt = Date.now();
+                unsub();
+                runner.cancel(runId);
+              }
+            });
+          },
         },
-      });
+      );
       expect(cancelledAt).not.toBeNull();
       expect(r.verdict.outcome).toBe('cancelled');
       expect(Date.now() - (cancelledAt ?? 0)).toBeLessThan(3000);
-      expect(execFileSync('sh', ['-c', `pgrep -f ${shJoin([`[r]sync .*${local}/`])} || true`], { encoding: 'utf8' }).trim()).toBe('');
+      expect(
+        execFileSync('sh', ['-c', `pgrep -f ${shJoin([`[r]sync .*${local}/`])} || true`], { encoding: 'utf8' }).trim(),
+      ).toBe('');
     } finally {
       removeDir(path.join(local, 'big-data.raw'));
     }

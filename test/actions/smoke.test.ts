@@ -8,7 +8,15 @@ import type { Config } from '../../src/config/types.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, type TestHosts } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
-import { labConfig, runAction, sampleProject, type RemoteHost, expectOk, startActionLab, type ActionLab } from './helpers.js';
+import {
+  type ActionLab,
+  expectOk,
+  labConfig,
+  type RemoteHost,
+  runAction,
+  sampleProject,
+  startActionLab,
+} from './helpers.js';
 
 const can = canRunTestHosts();
 
@@ -35,11 +43,15 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
   let dataDir: string;
   const env = { ...process.env, TMUX: '' };
   const cfg = (overrides: Record<string, unknown>) => labConfig(lab, { sample: sampleProject(local, overrides) });
-  const smoke = (config: Config, onStart?: Parameters<typeof runAction>[4]['onStart']) => runAction(config, conn, 'smoke', { host: h.alias, project: 'sample' }, { dataDir, env, onStart });
+  const smoke = (config: Config, onStart?: Parameters<typeof runAction>[4]['onStart']) =>
+    runAction(config, conn, 'smoke', { host: h.alias, project: 'sample' }, { dataDir, env, onStart });
   // every test host runs as tytest, and other checkouts' tests may run this same command: this run's own mark
   const SUBSET = 10_000 + (process.pid % 50_000);
   const LONG_SMOKE = `python3 train.py --steps 100000 --step-seconds 0.05 --subset ${SUBSET}`;
-  const running = async () => (await h.run(`pgrep -u tytest -f 'train[.]py --steps 100000 --step-seconds 0[.]05 --subset ${SUBSET}' || true`)).stdout.trim();
+  const running = async () =>
+    (
+      await h.run(`pgrep -u tytest -f 'train[.]py --steps 100000 --step-seconds 0[.]05 --subset ${SUBSET}' || true`)
+    ).stdout.trim();
 
   beforeAll(async () => {
     fixture = await startActionLab({ prefix: 'ty-smoke-', projects: (local) => ({ sample: sampleProject(local) }) });
@@ -56,7 +68,13 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
 
   it('passes a good run, with the loss going down, output streamed line by line', async () => {
     const lines: string[] = [];
-    const r = await runAction(base, conn, 'smoke', { host: h.alias, project: 'sample' }, { dataDir, env, onEvent: (e) => e.type === 'line' && lines.push(e.text) });
+    const r = await runAction(
+      base,
+      conn,
+      'smoke',
+      { host: h.alias, project: 'sample' },
+      { dataDir, env, onEvent: (e) => e.type === 'line' && lines.push(e.text) },
+    );
     expect(r.verdict).toMatchObject({ outcome: 'ok', cause: 'passed' });
     expect(lines.filter((l) => /^step \d+ loss/.test(l))).toHaveLength(10);
     expect(r.verdict.details[0]).toMatch(/^loss went down: 2\.349 → 1\.294 over 10 values$/);
@@ -68,14 +86,21 @@ describe.skipIf(!can.ok)('smoke test on a real host', () => {
     const bar = `python3 -c 'import sys
 for i in range(1, 40001): sys.stderr.write("\\r%3d%%|%-40s| %d/40000 [00:01<00:00]" % (i * 100 // 40000, "#" * (i * 40 // 40000), i))
 sys.stderr.write("\\n"); print("step 1 loss 2.0"); print("step 2 loss 1.0")'`;
-    const r = await runAction(cfg({ smoke: bar }), conn, 'smoke', { host: h.alias, project: 'sample' }, {
-      dataDir,
-      env,
-      onEvent: (e) => {
-        if (e.type === 'line') lines.push(e.text);
-        if (e.type === 'progress' && e.progress && !e.progress.label.startsWith('smoke test')) progress.push(e.progress.label);
+    const r = await runAction(
+      cfg({ smoke: bar }),
+      conn,
+      'smoke',
+      { host: h.alias, project: 'sample' },
+      {
+        dataDir,
+        env,
+        onEvent: (e) => {
+          if (e.type === 'line') lines.push(e.text);
+          if (e.type === 'progress' && e.progress && !e.progress.label.startsWith('smoke test'))
+            progress.push(e.progress.label);
+        },
       },
-    });
+    );
     expect(r.verdict.outcome, r.text).toBe('ok');
     expect(lines.filter((l) => /^\s*\d+%\|/.test(l))).toEqual([`100%|${'#'.repeat(40)}| 40000/40000 [00:01<00:00]`]);
     expect(progress.length).toBeGreaterThan(0);
@@ -97,22 +122,32 @@ sys.stderr.write("\\n"); print("step 1 loss 2.0"); print("step 2 loss 1.0")'`;
 
   it('names the exception of a traceback', async () => {
     const r = await smoke(cfg({ smoke: 'python3 train.py --steps 5 --step-seconds 0', env: { CRASH_AT_STEP: '3' } }));
-    expect(r.verdict).toMatchObject({ outcome: 'failed', cause: 'traceback', summary: 'smoke test FAILED: Python error: RuntimeError: simulated crash at step 3' });
+    expect(r.verdict).toMatchObject({
+      outcome: 'failed',
+      cause: 'traceback',
+      summary: 'smoke test FAILED: Python error: RuntimeError: simulated crash at step 3',
+    });
     expect(r.verdict.details[0]).toMatch(/loss went down/);
   });
 
   it('activates conda through its shell hook in a non-interactive shell', async () => {
-    const r = await smoke(cfg({ conda: 'torch', smoke: 'python3 train.py --steps 2 --step-seconds 0 --print-env CONDA_DEFAULT_ENV' }));
+    const r = await smoke(
+      cfg({ conda: 'torch', smoke: 'python3 train.py --steps 2 --step-seconds 0 --print-env CONDA_DEFAULT_ENV' }),
+    );
     expect(r.verdict.outcome, r.text).toBe('ok');
     expect(r.text).toContain('python from conda env torch');
     expect(r.text).toContain('CONDA_DEFAULT_ENV=torch');
     const missing = await smoke(cfg({ conda: 'nope', smoke: 'python3 train.py --steps 2' }));
     expect(missing.verdict.outcome).toBe('failed');
-    expect(missing.text).toContain('trainyard: conda activate nope failed — check the environment exists on this host: conda env list');
+    expect(missing.text).toContain(
+      'trainyard: conda activate nope failed — check the environment exists on this host: conda env list',
+    );
   });
 
   it('activates a venv relative to the project directory', async () => {
-    const r = await smoke(cfg({ venv: '.venv', smoke: 'python3 train.py --steps 2 --step-seconds 0 --print-env VIRTUAL_ENV' }));
+    const r = await smoke(
+      cfg({ venv: '.venv', smoke: 'python3 train.py --steps 2 --step-seconds 0 --print-env VIRTUAL_ENV' }),
+    );
     expect(r.verdict.outcome, r.text).toBe('ok');
     expect(r.text).toContain('VIRTUAL_ENV=/home/tytest/work/sample/.venv');
   });

@@ -14,14 +14,20 @@ describe('tmux backend', () => {
       .expect('trainyard-manifest', { stdout: '' })
       .expect('trainyard-manifest', { code: null, stderr: 'channel closed' });
     const exec = transportExec(t);
-    expect(await tmuxBackend.logPath(exec, 'gpu-a', 'r 1; $(x)')).toEqual({ kind: 'found', path: '/h/.trainyard/runs/r1.log' });
+    expect(await tmuxBackend.logPath(exec, 'gpu-a', 'r 1; $(x)')).toEqual({
+      kind: 'found',
+      path: '/h/.trainyard/runs/r1.log',
+    });
     expect(await tmuxBackend.logPath(exec, 'gpu-a', 'gone')).toEqual({ kind: 'none' });
     expect(await tmuxBackend.logPath(exec, 'gpu-a', 'r1')).toEqual({ kind: 'unreadable', why: 'channel closed' });
     t.verify();
   });
 
   it('tells a running run from one that ended (with its status) and from no session at all', async () => {
-    const t = new ScriptedTransport().expect('tmux', { stdout: '0 \n' }).expect('tmux', { stdout: '1 3\n' }).expect('tmux', { code: 1, stderr: "can't find session" });
+    const t = new ScriptedTransport()
+      .expect('tmux', { stdout: '0 \n' })
+      .expect('tmux', { stdout: '1 3\n' })
+      .expect('tmux', { code: 1, stderr: "can't find session" });
     const exec = transportExec(t);
     expect(await tmuxBackend.liveState(exec, 'gpu-a', 'r1')).toEqual({ kind: 'running' });
     expect(await tmuxBackend.liveState(exec, 'gpu-a', 'r1')).toEqual({ kind: 'ended', exitCode: 3 });

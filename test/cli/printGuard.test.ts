@@ -34,11 +34,16 @@ describe('every print passes the sanitiser', () => {
   });
 
   it('nothing else writes to process.stdout or process.stderr, or logs to the console', () => {
-    const files = [...sources(path.join(ROOT, 'src')), ...sources(path.join(ROOT, 'components'))].filter((f) => !f.includes(`${path.sep}cli${path.sep}`));
+    const files = [...sources(path.join(ROOT, 'src')), ...sources(path.join(ROOT, 'components'))].filter(
+      (f) => !f.includes(`${path.sep}cli${path.sep}`),
+    );
     const direct = hits(files, /process\.(stdout|stderr)\.write\(|console\.(log|error|warn|info)\(/)
       // the bell: one constant byte
       .filter((h) => !/process\.stdout\.write\('\\x07'\)/.test(h));
-    expect(direct, 'server text goes to the screen through Ink views (components/Row.tsx sanitises) or src/cli/print.ts').toEqual([]);
+    expect(
+      direct,
+      'server text goes to the screen through Ink views (components/Row.tsx sanitises) or src/cli/print.ts',
+    ).toEqual([]);
   });
 
   it('the guard can fail: it finds the writes print.ts itself makes', () => {

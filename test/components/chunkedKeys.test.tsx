@@ -2,8 +2,9 @@
  * Keys that arrive together (a phone link delivers "jj\r" as one read) reach every handler one by
  * one, in order: each modal, the help overlay, the log search, and the panes after a modal closes.
  */
-import { afterEach, describe, expect, test, vi } from 'vitest';
+
 import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { ActionTarget } from '../../src/actions/runner.js';
 import type { ActionId, Question } from '../../src/actions/types.js';
 import type { ActionsController } from '../../src/cockpit/controller.js';
@@ -62,7 +63,13 @@ describe.each([
 
   test('confirm: "jy" scrolls the list and then answers yes; the key after the answer reaches the panes', async () => {
     const runner = fakeRunner();
-    const q: Question = { kind: 'confirm', title: 'Delete?', message: 'these files go', details: Array.from({ length: 80 }, (_, i) => `file${i}`), destructive: true };
+    const q: Question = {
+      kind: 'confirm',
+      title: 'Delete?',
+      message: 'these files go',
+      details: Array.from({ length: 80 }, (_, i) => `file${i}`),
+      destructive: true,
+    };
     runner.store.setState({ question: { id: 2, runId: 1, question: q } });
     const t = await renderAt(columns, rows, fleet(), { services: { actions: runner } });
     await t.press('jjjj');
@@ -76,7 +83,13 @@ describe.each([
 
   test('input: "ab\\r" types both characters, then accepts', async () => {
     const runner = fakeRunner();
-    runner.store.setState({ question: { id: 3, runId: 1, question: { kind: 'input', title: 'Session name', message: 'name', defaultValue: 'run-' } } });
+    runner.store.setState({
+      question: {
+        id: 3,
+        runId: 1,
+        question: { kind: 'input', title: 'Session name', message: 'name', defaultValue: 'run-' },
+      },
+    });
     const t = await renderAt(columns, rows, fleet(), { services: { actions: runner } });
     await t.press('ab\r');
     expect(runner.answer).toHaveBeenCalledWith(3, 'run-ab');
@@ -96,7 +109,8 @@ describe.each([
     await t.press('?');
     await t.press('jjj');
     const visible = Math.min(helpRows(rows), helpLines().length);
-    if (visible < helpLines().length) expect(stripAnsi(t.frame())).toContain(`j/k scroll ${visible + 3}/${helpLines().length}`);
+    if (visible < helpLines().length)
+      expect(stripAnsi(t.frame())).toContain(`j/k scroll ${visible + 3}/${helpLines().length}`);
     await t.press('?j');
     expect(stripAnsi(t.frame())).not.toContain('trainyard keys');
     expect(selectedHost(t.frame())).toBe('bravo');
@@ -107,6 +121,9 @@ describe.each([
     const store = fleet();
     const t = await renderAt(columns, rows, store, { services: { actions: runner } });
     await t.press('3jx');
-    expect(runner.start).toHaveBeenCalledWith('stop', { host: 'alpha', session: store.getState().hosts.alpha.sessions[1].name });
+    expect(runner.start).toHaveBeenCalledWith('stop', {
+      host: 'alpha',
+      session: store.getState().hosts.alpha.sessions[1].name,
+    });
   });
 });

@@ -2,23 +2,29 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { helpLines } from '../../src/cockpit/help.js';
-import { helpRows } from '../../src/cockpit/layout.js';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
 import type { ActionTarget } from '../../src/actions/runner.js';
 import type { ActionId, Question } from '../../src/actions/types.js';
 import type { ActionsController, CockpitServices } from '../../src/cockpit/controller.js';
-import { RECORD_END } from '../../src/logs/tailCommand.js';
+import { helpLines } from '../../src/cockpit/help.js';
+import { helpRows } from '../../src/cockpit/layout.js';
+import { commandLine, type ShellCommand } from '../../src/commands/value.js';
 import { NO_LOG_MESSAGE, openSessionLog } from '../../src/logs/sessionLog.js';
-import { addRun, appendLines, createActionsStore, patchRun, type ActionRunState } from '../../src/state/actionsStore.js';
+import { RECORD_END } from '../../src/logs/tailCommand.js';
+import {
+  type ActionRunState,
+  addRun,
+  appendLines,
+  createActionsStore,
+  patchRun,
+} from '../../src/state/actionsStore.js';
 import type { ExecResult, StreamHandle, StreamOptions, Transport } from '../../src/transport/types.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
 import { WatchdogPoller } from '../../src/watchdog/poller.js';
 import type { WatchdogStatus } from '../../src/watchdog/status.js';
 import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi, tick, width } from './render.js';
-import { commandLine, type ShellCommand } from '../../src/commands/value.js';
 
 afterEach(() => cleanup());
 
@@ -92,7 +98,10 @@ describe('action keys', () => {
     expect(runner.start).toHaveBeenLastCalledWith('stop', { host: 'alpha', session: first });
     // ] moves to bravo (its first session selected), and L launches there.
     await t.press(']', 'L');
-    expect(runner.start).toHaveBeenLastCalledWith('launch', { host: 'bravo', session: store.getState().hosts.bravo.sessions[0].name });
+    expect(runner.start).toHaveBeenLastCalledWith('launch', {
+      host: 'bravo',
+      session: store.getState().hosts.bravo.sessions[0].name,
+    });
   });
 
   test('j in the Sessions pane moves the selection: x stops the second session', async () => {
@@ -100,7 +109,10 @@ describe('action keys', () => {
     const store = fleet();
     const t = await renderAt(120, 40, store, { services: { actions: runner } });
     await t.press('3', 'j', 'x');
-    expect(runner.start).toHaveBeenLastCalledWith('stop', { host: 'alpha', session: store.getState().hosts.alpha.sessions[1].name });
+    expect(runner.start).toHaveBeenLastCalledWith('stop', {
+      host: 'alpha',
+      session: store.getState().hosts.alpha.sessions[1].name,
+    });
   });
 
   test('Esc cancels the running cancellable action shown', async () => {
@@ -148,7 +160,18 @@ describe('questions', () => {
 
   test('input: the default is filled in, typing edits it, Enter accepts', async () => {
     const runner = fakeRunner();
-    runner.store.setState({ question: { id: 4, runId: 1, question: { kind: 'input', title: 'Session name', message: 'name of the new session', defaultValue: 'demo-1a2b' } } });
+    runner.store.setState({
+      question: {
+        id: 4,
+        runId: 1,
+        question: {
+          kind: 'input',
+          title: 'Session name',
+          message: 'name of the new session',
+          defaultValue: 'demo-1a2b',
+        },
+      },
+    });
     const t = await renderAt(50, 25, fleet(), { services: { actions: runner } });
     expect(stripAnsi(t.frame())).toContain('> demo-1a2b_');
     await t.press(KEYS.backspace, 'c', KEYS.enter);
@@ -157,7 +180,16 @@ describe('questions', () => {
 
   test('choice: j/k choose, Enter accepts; Esc answers null', async () => {
     const runner = fakeRunner();
-    const q: Question = { kind: 'choice', title: 'Attach where?', message: 'inside tmux', choices: [{ value: 'here', label: 'here' }, { value: 'new-window', label: 'a new tmux window' }], defaultValue: 'here' };
+    const q: Question = {
+      kind: 'choice',
+      title: 'Attach where?',
+      message: 'inside tmux',
+      choices: [
+        { value: 'here', label: 'here' },
+        { value: 'new-window', label: 'a new tmux window' },
+      ],
+      defaultValue: 'here',
+    };
     runner.store.setState({ question: { id: 5, runId: 1, question: q } });
     const t = await renderAt(50, 25, fleet(), { services: { actions: runner } });
     expect(lineWith(t.frame(), '▸ here')).toBeDefined();
@@ -174,7 +206,11 @@ describe('action pane', () => {
   function withRun() {
     const runner = fakeRunner();
     addRun(runner.store, run({ progress: { fraction: 0.45, label: 'sending code', rate: '12.3MB/s' } }));
-    appendLines(runner.store, 1, Array.from({ length: 60 }, (_, i) => ({ text: `line ${i}`, kind: 'out' as const })));
+    appendLines(
+      runner.store,
+      1,
+      Array.from({ length: 60 }, (_, i) => ({ text: `line ${i}`, kind: 'out' as const })),
+    );
     return runner;
   }
 
@@ -189,7 +225,10 @@ describe('action pane', () => {
     expect(f).not.toContain('line 0 ');
     expect(f).toContain('train01');
     expectFits(t.frame(), 200, 50, 'running');
-    patchRun(runner.store, 1, { status: 'failed', verdict: { outcome: 'failed', summary: 'rsync failed (exit 23)', details: [], hint: 'check the disk on alpha' } });
+    patchRun(runner.store, 1, {
+      status: 'failed',
+      verdict: { outcome: 'failed', summary: 'rsync failed (exit 23)', details: [], hint: 'check the disk on alpha' },
+    });
     await tick();
     f = stripAnsi(t.frame());
     expect(f).toContain('Sync code · failed');
@@ -214,7 +253,7 @@ describe('action pane', () => {
     expectFits(f, 50, 25, 'run tab');
     await t.press('1');
     f = t.frame();
-    expect(lines(f)[0]).toMatch(/^\[Hosts\]  GPUs   Sessions   Run /);
+    expect(lines(f)[0]).toMatch(/^\[Hosts\] {2}GPUs {3}Sessions {3}Run /);
     expectFits(f, 50, 25, 'hosts tab');
   });
 });
@@ -249,7 +288,10 @@ function logServices(transport: LogTransport): CockpitServices {
 describe('session log', () => {
   const manifest = JSON.stringify({ session: 'train01', log: '/home/r/.trainyard/runs/train01.log' }) + '\n';
 
-  for (const [columns, rows] of [[200, 50], [50, 25]] as const) {
+  for (const [columns, rows] of [
+    [200, 50],
+    [50, 25],
+  ] as const) {
     test(`${columns}x${rows}: 3 then l opens the selected session's log; j belongs to it; Esc closes and stops the tail`, async () => {
       const transport = new LogTransport(manifest);
       const t = await renderAt(columns, rows, fleet(), { services: logServices(transport) });
@@ -278,7 +320,9 @@ describe('session log', () => {
     const t = await renderAt(200, 50, fleet(), { services: logServices(transport) });
     await t.press('3l');
     await tick(30);
-    transport.feed(Array.from({ length: 40 }, (_, i) => `step ${i} loss ${(2 / (i + 1)).toFixed(3)} acc ${(i / 40).toFixed(2)}`));
+    transport.feed(
+      Array.from({ length: 40 }, (_, i) => `step ${i} loss ${(2 / (i + 1)).toFixed(3)} acc ${(i / 40).toFixed(2)}`),
+    );
     await tick(60);
     await t.press('/step 7\r');
     expect(stripAnsi(t.frame())).toContain('/step 7');
@@ -351,7 +395,13 @@ describe('watchdog alerts', () => {
     const bell = vi.fn();
     const transport = { exec: vi.fn(), stream: vi.fn() } as unknown as Transport;
     const statusFor = vi.fn(async () => status([event(1, 'running'), event(2, 'crashed')]));
-    const p = new WatchdogPoller({ aliases: ['alpha', 'bravo'], transportFor: () => transport, seenFile: path.join(dir, 'seen.json'), bell, statusFor });
+    const p = new WatchdogPoller({
+      aliases: ['alpha', 'bravo'],
+      transportFor: () => transport,
+      seenFile: path.join(dir, 'seen.json'),
+      bell,
+      statusFor,
+    });
     return { p, bell, statusFor };
   }
 
@@ -361,7 +411,7 @@ describe('watchdog alerts', () => {
     const wide = await renderAt(120, 40, fleet(), { services: { watchdog: p } });
     expect(lines(wide.frame())[0]).toMatch(/^trainyard .*connected {2,}\? help$/);
     const narrow = await renderAt(50, 25, fleet(), { services: { watchdog: p } });
-    expect(lines(narrow.frame())[0]).toMatch(/^\[Hosts\]  GPUs   Sessions\s+2\/2 up$/);
+    expect(lines(narrow.frame())[0]).toMatch(/^\[Hosts\] {2}GPUs {3}Sessions\s+2\/2 up$/);
     expect(bell).not.toHaveBeenCalled();
 
     p.record('alpha', status([event(1, 'running'), event(2, 'crashed')]));
@@ -380,7 +430,10 @@ describe('watchdog alerts', () => {
   test('w opens the watchdog pane, lists the unread events and marks them seen', async () => {
     const { p, statusFor } = poller();
     p.record('alpha', status([event(1, 'running'), event(2, 'crashed')]));
-    for (const [columns, rows] of [[120, 40], [50, 25]] as const) {
+    for (const [columns, rows] of [
+      [120, 40],
+      [50, 25],
+    ] as const) {
       const t = await renderAt(columns, rows, fleet(), { services: { watchdog: p } });
       await t.press('w');
       await tick(30);
@@ -398,10 +451,18 @@ describe('watchdog alerts', () => {
 
   test('once read, events stay: the pane scrolls through the history, Enter shows one whole; a finish is good news', async () => {
     const { p, statusFor } = poller();
-    const long = { ...event(3, 'crashed'), id: '17000-1-3', detail: `exit 1 · Traceback (most recent call last): ${'frame '.repeat(30)}RuntimeError: CUDA error: device-side assert triggered` };
+    const long = {
+      ...event(3, 'crashed'),
+      id: '17000-1-3',
+      detail: `exit 1 · Traceback (most recent call last): ${'frame '.repeat(30)}RuntimeError: CUDA error: device-side assert triggered`,
+    };
     const finished = { ...event(4, 'finished', 'train04'), detail: 'exit 0', level: 'info' as const };
     statusFor.mockImplementation(async () => status([event(1, 'running'), long, finished]));
-    for (const [columns, rows] of [[200, 50], [80, 24], [50, 25]] as const) {
+    for (const [columns, rows] of [
+      [200, 50],
+      [80, 24],
+      [50, 25],
+    ] as const) {
       const t = await renderAt(columns, rows, fleet(), { services: { watchdog: p } });
       await t.press('w');
       await tick(30);
@@ -438,8 +499,25 @@ describe('watchdog alerts', () => {
 });
 
 test('help lists the action, log and chart keys; at 50x25 the action keys show first and j/k scrolls to the rest', async () => {
-  const text = helpLines().map((l) => l.text).join('\n');
-  for (const k of ['s sync code', 't smoke test', 'L launch', 'R restart', 'p pull', 'a attach', 'x stop', 'l log', 'w watchdog', 'f follow', '/ search', 'm chart the next metric', 'y linear']) expect(text).toContain(k);
+  const text = helpLines()
+    .map((l) => l.text)
+    .join('\n');
+  for (const k of [
+    's sync code',
+    't smoke test',
+    'L launch',
+    'R restart',
+    'p pull',
+    'a attach',
+    'x stop',
+    'l log',
+    'w watchdog',
+    'f follow',
+    '/ search',
+    'm chart the next metric',
+    'y linear',
+  ])
+    expect(text).toContain(k);
   const t = await renderAt(50, 25, fleet());
   await t.press('?');
   expect(stripAnsi(t.frame())).toContain('x stop the session');

@@ -22,13 +22,19 @@ describe('CockpitUi', () => {
     const { ui, store, actions } = setup();
     ui.press('j3jx', {});
     expect(ui.state.focus).toBe('sessions');
-    expect(actions.start).toHaveBeenCalledWith('stop', { host: 'bravo', session: store.getState().hosts.bravo.sessions[1].name });
+    expect(actions.start).toHaveBeenCalledWith('stop', {
+      host: 'bravo',
+      session: store.getState().hosts.bravo.sessions[1].name,
+    });
   });
 
   test('a host with one session needs no selecting for the session keys; with several it says how', () => {
     const { ui, store, actions } = setup();
     ui.press('x', {});
-    expect(actions.start).toHaveBeenCalledWith('stop', { host: 'alpha', session: store.getState().hosts.alpha.sessions[0].name });
+    expect(actions.start).toHaveBeenCalledWith('stop', {
+      host: 'alpha',
+      session: store.getState().hosts.alpha.sessions[0].name,
+    });
     ui.press(']x', {});
     expect(ui.state.notice).toMatch(/select a session \(3, j\/k\) first/);
     expect(actions.start).toHaveBeenCalledTimes(1);

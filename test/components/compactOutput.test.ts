@@ -4,7 +4,9 @@ import { compactCursorMoves, compactingStdout } from '../../components/compactOu
 
 describe('compactCursorMoves', () => {
   it('turns a run of next-line moves into one counted move', () => {
-    expect(compactCursorMoves('\x1b[49A\x1b[E\x1b[E\x1b[E\x1b[70G42%\n\x1b[E\x1b[E')).toBe('\x1b[49A\x1b[3E\x1b[70G42%\n\x1b[2E');
+    expect(compactCursorMoves('\x1b[49A\x1b[E\x1b[E\x1b[E\x1b[70G42%\n\x1b[E\x1b[E')).toBe(
+      '\x1b[49A\x1b[3E\x1b[70G42%\n\x1b[2E',
+    );
   });
 
   it('leaves a single move and other text alone', () => {

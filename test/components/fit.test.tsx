@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, test } from 'vitest';
 import { patchHost } from '../../src/state/store.js';
 import { bigFleet } from './fixtures.js';
 import { KEYS, lines, renderAt, width } from './render.js';
@@ -14,7 +14,10 @@ function worstFleet() {
       state: 'reconnecting',
       attempt: 12,
       nextRetryAt: Date.now() + 45_000,
-      error: 'All configured authentication methods failed after the server closed the connection during key exchange '.repeat(2),
+      error:
+        'All configured authentication methods failed after the server closed the connection during key exchange '.repeat(
+          2,
+        ),
       hint: 'Check ~/.ssh/config for this host, that the key is loaded in the agent, and that the VPN is up.',
     },
   });
@@ -27,7 +30,16 @@ function expectFits(frame: string, columns: number, rows: number, what: string) 
   for (const l of ls) expect(width(l), `${what}: "${l}"`).toBeLessThanOrEqual(columns);
 }
 
-const SIZES: [number, number][] = [[50, 25], [200, 50], [80, 24], [60, 20], [59, 25], [120, 30], [40, 12], [30, 8]];
+const SIZES: [number, number][] = [
+  [50, 25],
+  [200, 50],
+  [80, 24],
+  [60, 20],
+  [59, 25],
+  [120, 30],
+  [40, 12],
+  [30, 8],
+];
 
 describe('the frame is never taller or wider than the terminal', () => {
   for (const [columns, rows] of SIZES) {
@@ -44,7 +56,13 @@ describe('the frame is never taller or wider than the terminal', () => {
       await t.press('G');
       expectFits(t.frame(), columns, rows, 'help scrolled');
       await t.press(KEYS.esc);
-      store.setState({ prompt: { id: 1, kind: 'passphrase', message: 'Passphrase for /home/researcher/.ssh/id_ed25519_with_a_long_name' } });
+      store.setState({
+        prompt: {
+          id: 1,
+          kind: 'passphrase',
+          message: 'Passphrase for /home/researcher/.ssh/id_ed25519_with_a_long_name',
+        },
+      });
       await t.press('x'.repeat(200));
       expectFits(t.frame(), columns, rows, 'prompt');
     });

@@ -5,7 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS, parseAppLines, parseGpuLine, type GpuProcess, type GpuSample } from '../../src/parsers/nvidiaSmi.js';
+import {
+  APP_QUERY_FIELDS,
+  GPU_QUERY_FIELDS,
+  type GpuProcess,
+  type GpuSample,
+  parseAppLines,
+  parseGpuLine,
+} from '../../src/parsers/nvidiaSmi.js';
 import { parseTmuxSessions, TMUX_SESSION_FORMAT, type TmuxSession } from '../../src/parsers/tmux.js';
 import { createTrainyardStore, patchHost, recordGpuSample, type TrainyardStore } from '../../src/state/store.js';
 
@@ -14,7 +21,10 @@ const read = (name: string) => readFileSync(DIR + name, 'utf8');
 
 /** field -> value for one column of query-*.tsv (what nvidia-smi prints for that field). */
 function tsvColumn(file: string, column: string): Map<string, string> {
-  const [header, ...rows] = read(file).trim().split('\n').map((l) => l.split('\t'));
+  const [header, ...rows] = read(file)
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   const at = header.indexOf(column);
   if (at < 0) throw new Error(`${file} has no column ${column}`);
   return new Map(rows.map((r) => [r[0], r[at]]));
@@ -53,7 +63,15 @@ export function realLoopSamples(): GpuSample[] {
     .map((line) => {
       const [index, util, used, total, temp, power] = line.split(', ');
       const values = new Map(load);
-      for (const [k, v] of Object.entries({ index, 'utilization.gpu': util, 'memory.used': used, 'memory.total': total, 'temperature.gpu': temp, 'power.draw': power })) values.set(k, v);
+      for (const [k, v] of Object.entries({
+        index,
+        'utilization.gpu': util,
+        'memory.used': used,
+        'memory.total': total,
+        'temperature.gpu': temp,
+        'power.draw': power,
+      }))
+        values.set(k, v);
       const g = parseGpuLine(lineFor(values, GPU_QUERY_FIELDS));
       if (!g) throw new Error('loop line did not parse');
       return g;
@@ -120,16 +138,36 @@ export const MIXED_SESSIONS: SessionSpec[] = [
 ];
 
 export function manySessions(n: number): SessionSpec[] {
-  return Array.from({ length: n }, (_, i) => ({ name: `sweep-lr${i}-bs${64 << (i % 3)}`, ageSeconds: 600 * (i + 1), ...(i % 4 === 3 ? { exit: 1 } : i % 4 === 2 ? { exit: 0 } : {}) }));
+  return Array.from({ length: n }, (_, i) => ({
+    name: `sweep-lr${i}-bs${64 << (i % 3)}`,
+    ageSeconds: 600 * (i + 1),
+    ...(i % 4 === 3 ? { exit: 1 } : i % 4 === 2 ? { exit: 0 } : {}),
+  }));
 }
 
 /** A connected host with `gpus` replicated H100s: a few idle samples then the real -lms 500 loop, so the sparkline climbs. */
-export function fillConnectedHost(store: TrainyardStore, alias: string, opts: { gpus?: number; sessions?: SessionSpec[]; processes?: boolean } = {}): void {
+export function fillConnectedHost(
+  store: TrainyardStore,
+  alias: string,
+  opts: { gpus?: number; sessions?: SessionSpec[]; processes?: boolean } = {},
+): void {
   const n = opts.gpus ?? 1;
-  patchHost(store, alias, { connection: { state: 'connected', attempt: 0, nextRetryAt: null, error: null, hint: null } });
+  patchHost(store, alias, {
+    connection: { state: 'connected', attempt: 0, nextRetryAt: null, error: null, hint: null },
+  });
   const idle = realGpu('idle');
-  for (let k = 0; k < 4; k++) recordGpuSample(store, alias, Array.from({ length: n }, (_, i) => replicateGpu(idle, i)));
-  for (const sample of realLoopSamples()) recordGpuSample(store, alias, Array.from({ length: n }, (_, i) => replicateGpu(sample, i)));
+  for (let k = 0; k < 4; k++)
+    recordGpuSample(
+      store,
+      alias,
+      Array.from({ length: n }, (_, i) => replicateGpu(idle, i)),
+    );
+  for (const sample of realLoopSamples())
+    recordGpuSample(
+      store,
+      alias,
+      Array.from({ length: n }, (_, i) => replicateGpu(sample, i)),
+    );
   const gpus = store.getState().hosts[alias].gpus;
   const proc = realProcess();
   patchHost(store, alias, {

@@ -1,6 +1,7 @@
 /** The cockpit at a glance: freshness, the watchdog session, labelled columns, more markers, the Action pane, long questions. */
-import { afterEach, describe, expect, test, vi } from 'vitest';
+
 import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { ActionTarget } from '../../src/actions/runner.js';
 import type { ActionId } from '../../src/actions/types.js';
 import type { ActionsController } from '../../src/cockpit/controller.js';
@@ -65,7 +66,12 @@ describe('the watchdog session is not a run', () => {
   test('not listed in Sessions, not counted in ▶, and x cannot reach it', async () => {
     const store = makeStore(['alpha']);
     fillConnectedHost(store, 'alpha', { sessions: [] });
-    patchHost(store, 'alpha', { sessions: sessionsFrom([{ name: 'trainyard-watchdog', ageSeconds: 3600 }, { name: 'train01', ageSeconds: 60 }]) });
+    patchHost(store, 'alpha', {
+      sessions: sessionsFrom([
+        { name: 'trainyard-watchdog', ageSeconds: 3600 },
+        { name: 'train01', ageSeconds: 60 },
+      ]),
+    });
     const runner = fakeRunner();
     const t = await renderAt(200, 50, store, { services: { actions: runner } });
     expect(stripAnsi(t.frame())).not.toContain('trainyard-watchdog');
@@ -91,9 +97,41 @@ describe('space', () => {
 describe('the Action pane', () => {
   function failedSmoke() {
     const runner = fakeRunner();
-    addRun(runner.store, { runId: 1, action: 'smoke', title: 'Smoke test', host: 'alpha', project: 'demo', session: null, dryRun: false, status: 'failed', cancellable: false, progress: null, lines: [], droppedLines: 0, verdict: { outcome: 'failed', summary: 'smoke test FAILED: CUDA out of memory', details: [], hint: 'use a smaller batch' }, startedAt: 0, endedAt: 1 });
-    const tb = ['Traceback (most recent call last):', ...Array.from({ length: 30 }, (_, i) => `  File "/work/demo/train.py", line ${i + 10}, in step_${i}: ${'x'.repeat(60)}`), 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 GiB (GPU 0; 79.11 GiB total capacity)'];
-    appendLines(runner.store, 1, tb.map((text) => ({ text, kind: 'err' as const })));
+    addRun(runner.store, {
+      runId: 1,
+      action: 'smoke',
+      title: 'Smoke test',
+      host: 'alpha',
+      project: 'demo',
+      session: null,
+      dryRun: false,
+      status: 'failed',
+      cancellable: false,
+      progress: null,
+      lines: [],
+      droppedLines: 0,
+      verdict: {
+        outcome: 'failed',
+        summary: 'smoke test FAILED: CUDA out of memory',
+        details: [],
+        hint: 'use a smaller batch',
+      },
+      startedAt: 0,
+      endedAt: 1,
+    });
+    const tb = [
+      'Traceback (most recent call last):',
+      ...Array.from(
+        { length: 30 },
+        (_, i) => `  File "/work/demo/train.py", line ${i + 10}, in step_${i}: ${'x'.repeat(60)}`,
+      ),
+      'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 GiB (GPU 0; 79.11 GiB total capacity)',
+    ];
+    appendLines(
+      runner.store,
+      1,
+      tb.map((text) => ({ text, kind: 'err' as const })),
+    );
     return runner;
   }
 
@@ -130,14 +168,27 @@ describe('the Action pane', () => {
 
 describe('questions', () => {
   test('a long message wraps instead of being cut, at every size', async () => {
-    const message = 'This config (hash 1d9131609f3ea07a: same command, environment, git commit and diff) already ran: demo-ede0 on gpu-1: RUNNING now, started 2026-11-29 20:01. Launch it again?';
-    for (const [columns, rows] of [[200, 50], [80, 24], [50, 25]] as const) {
+    const message =
+      'This config (hash 1d9131609f3ea07a: same command, environment, git commit and diff) already ran: demo-ede0 on gpu-1: RUNNING now, started 2026-11-29 20:01. Launch it again?';
+    for (const [columns, rows] of [
+      [200, 50],
+      [80, 24],
+      [50, 25],
+    ] as const) {
       const runner = fakeRunner();
-      runner.store.setState({ question: { id: 1, runId: 1, question: { kind: 'confirm', title: 'Launch again?', message, details: [], destructive: false } } });
+      runner.store.setState({
+        question: {
+          id: 1,
+          runId: 1,
+          question: { kind: 'confirm', title: 'Launch again?', message, details: [], destructive: false },
+        },
+      });
       const store = makeStore(['alpha']);
       fillConnectedHost(store, 'alpha');
       const t = await renderAt(columns, rows, store, { services: { actions: runner } });
-      const text = lines(t.frame()).map((l) => l.replace(/^[\s│]+|[\s│]+$/g, '')).join(' ');
+      const text = lines(t.frame())
+        .map((l) => l.replace(/^[\s│]+|[\s│]+$/g, ''))
+        .join(' ');
       expect(text.replace(/\s+/g, ' ')).toContain(message);
       expectFits(t.frame(), columns, rows);
       cleanup();

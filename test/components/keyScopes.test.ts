@@ -1,9 +1,17 @@
 import { describe, expect, test, vi } from 'vitest';
-import { ACTION_KEYS, ALL_SCOPES } from '../../src/cockpit/bindings/index.js';
 import { globalScope } from '../../src/cockpit/bindings/global.js';
+import { ACTION_KEYS, ALL_SCOPES } from '../../src/cockpit/bindings/index.js';
 import { hostsScope, sessionsScope } from '../../src/cockpit/bindings/panes.js';
 import { footerHints, helpLines, keysMarkdownTable } from '../../src/cockpit/help.js';
-import { bindingKeysLabel, findBinding, keyLabel, routeKey, splitKeys, type KeyFlags, type KeyScope } from '../../src/cockpit/keys.js';
+import {
+  bindingKeysLabel,
+  findBinding,
+  type KeyFlags,
+  type KeyScope,
+  keyLabel,
+  routeKey,
+  splitKeys,
+} from '../../src/cockpit/keys.js';
 
 const press = (input: string, key: KeyFlags = {}) => ({ input, key });
 
@@ -34,7 +42,11 @@ describe('key scopes', () => {
   });
 
   test('a chunk of keys is split into single keys, Enter and Tab included', () => {
-    expect(splitKeys('jj\r', {})).toEqual([press('j', { shift: false }), press('j', { shift: false }), press('', { return: true })]);
+    expect(splitKeys('jj\r', {})).toEqual([
+      press('j', { shift: false }),
+      press('j', { shift: false }),
+      press('', { return: true }),
+    ]);
     expect(splitKeys('G', { shift: true })).toEqual([press('G', { shift: true })]);
     expect(splitKeys('aB\t', {}).map((p) => p.key)).toEqual([{ shift: false }, { shift: true }, { tab: true }]);
     expect(splitKeys('c', { ctrl: true })).toEqual([press('c', { ctrl: true })]);
@@ -42,8 +54,22 @@ describe('key scopes', () => {
 
   test('routing: the first scope that takes the key wins; false passes it on; a modal scope keeps the rest', () => {
     const seen: string[] = [];
-    const front: KeyScope<null> = { id: 'front', title: 'Front', bindings: [{ id: 'a', keys: [{ input: 'a' }], help: 'a', run: () => void seen.push('front a') }, { id: 'b', keys: [{ input: 'b' }], help: 'b', run: () => false }] };
-    const back: KeyScope<null> = { id: 'back', title: 'Back', bindings: [{ id: 'b', keys: [{ input: 'b' }], help: 'b', run: () => void seen.push('back b') }, { id: 'c', keys: [{ input: 'c' }], help: 'c', run: () => void seen.push('back c') }] };
+    const front: KeyScope<null> = {
+      id: 'front',
+      title: 'Front',
+      bindings: [
+        { id: 'a', keys: [{ input: 'a' }], help: 'a', run: () => void seen.push('front a') },
+        { id: 'b', keys: [{ input: 'b' }], help: 'b', run: () => false },
+      ],
+    };
+    const back: KeyScope<null> = {
+      id: 'back',
+      title: 'Back',
+      bindings: [
+        { id: 'b', keys: [{ input: 'b' }], help: 'b', run: () => void seen.push('back b') },
+        { id: 'c', keys: [{ input: 'c' }], help: 'c', run: () => void seen.push('back c') },
+      ],
+    };
     const modal: KeyScope<null> = { ...front, id: 'modal', modal: true };
     for (const k of 'abc') routeKey([front, back], null, press(k));
     expect(seen).toEqual(['front a', 'back b', 'back c']);
@@ -56,7 +82,10 @@ describe('key scopes', () => {
   });
 
   test('the footer fits 50 columns and always ends with help and quit', () => {
-    for (const scopes of [[hostsScope, globalScope], [sessionsScope, globalScope]]) {
+    for (const scopes of [
+      [hostsScope, globalScope],
+      [sessionsScope, globalScope],
+    ]) {
       const f = footerHints(scopes, 50);
       expect(f.length).toBeLessThanOrEqual(50);
       expect(f).toMatch(/\? help {2}q quit$/);
@@ -65,7 +94,9 @@ describe('key scopes', () => {
   });
 
   test('help lists every binding of every scope, in declared order, under its scope', () => {
-    const text = helpLines().map((l) => l.text).join('\n');
+    const text = helpLines()
+      .map((l) => l.text)
+      .join('\n');
     let at = 0;
     for (const scope of ALL_SCOPES) {
       at = text.indexOf(scope.title, at);

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { patchHost } from '../../src/state/store.js';
+import { afterEach, describe, expect, test } from 'vitest';
 import { helpLines } from '../../src/cockpit/help.js';
+import { patchHost } from '../../src/state/store.js';
 import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi } from './render.js';
 
@@ -93,7 +93,15 @@ describe('keyboard', () => {
 
   test('r reconnects the selected host now', async () => {
     const store = fleet();
-    patchHost(store, 'bravo', { connection: { state: 'reconnecting', attempt: 2, nextRetryAt: Date.now() + 8000, error: 'Connection lost', hint: null } });
+    patchHost(store, 'bravo', {
+      connection: {
+        state: 'reconnecting',
+        attempt: 2,
+        nextRetryAt: Date.now() + 8000,
+        error: 'Connection lost',
+        hint: null,
+      },
+    });
     const t = await renderAt(120, 40, store);
     await t.press('j', 'r');
     expect(t.controller.retryNow).toHaveBeenCalledTimes(1);

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { describeGpuFailure } from '../../src/parsers/nvidiaSmi.js';
-import { patchHost, type TrainyardStore } from '../../src/state/store.js';
+import { afterEach, describe, expect, test } from 'vitest';
 import { globalScope } from '../../src/cockpit/bindings/global.js';
 import { hostsScope } from '../../src/cockpit/bindings/panes.js';
 import { footerHints } from '../../src/cockpit/help.js';
+import { describeGpuFailure } from '../../src/parsers/nvidiaSmi.js';
+import { patchHost, type TrainyardStore } from '../../src/state/store.js';
 import { fillConnectedHost, makeStore } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi } from './render.js';
 
@@ -22,7 +22,13 @@ function fleet(): TrainyardStore {
     gpuError: describeGpuFailure(127, 'bash: line 1: nvidia-smi: command not found'),
   });
   patchHost(store, 'far-away', {
-    connection: { state: 'unreachable', attempt: 4, nextRetryAt: Date.now() + 30_000, error: 'connect ETIMEDOUT 10.201.0.13:22', hint: 'is the VPN up?' },
+    connection: {
+      state: 'unreachable',
+      attempt: 4,
+      nextRetryAt: Date.now() + 30_000,
+      error: 'connect ETIMEDOUT 10.201.0.13:22',
+      hint: 'is the VPN up?',
+    },
   });
   return store;
 }
@@ -74,7 +80,10 @@ describe('wide layout (>= 60 columns)', () => {
   test('sessions age on the server clock', async () => {
     const store = fleet();
     // The server runs 2 h ahead of us: train01 was created 5 min ago on ITS clock.
-    patchHost(store, 'gpu-a', (h) => ({ clockSkewSeconds: 7200, sessions: h.sessions.map((s) => ({ ...s, createdAt: s.createdAt + 7200 })) }));
+    patchHost(store, 'gpu-a', (h) => ({
+      clockSkewSeconds: 7200,
+      sessions: h.sessions.map((s) => ({ ...s, createdAt: s.createdAt + 7200 })),
+    }));
     const t = await renderAt(120, 40, store);
     expect(lineWith(t.frame(), 'train01')).toMatch(/train01\s+5m running/);
   });
@@ -84,7 +93,7 @@ describe('narrow layout (< 60 columns, a phone)', () => {
   test('one pane at a time behind a tab bar; 1/2/3 and tab switch; a one-line footer that fits', async () => {
     const t = await renderAt(50, 25, fleet());
     let f = t.frame();
-    expect(lines(f)[0]).toMatch(/^\[Hosts\]  GPUs   Sessions\s+2\/3 up$/);
+    expect(lines(f)[0]).toMatch(/^\[Hosts\] {2}GPUs {3}Sessions\s+2\/3 up$/);
     expect(activeTab(f)).toBe('Hosts');
     expect(lineWith(f, '▸ gpu-a')).toMatch(/▸ gpu-a\s+● connected\s+99% ▶1 ✓1 ✗2/);
     expect(f).not.toContain('H100');
@@ -117,7 +126,9 @@ describe('narrow layout (< 60 columns, a phone)', () => {
 
   test('long error text is cut or wrapped to the width, never wider', async () => {
     const store = fleet();
-    patchHost(store, 'far-away', (h) => ({ connection: { ...h.connection, error: 'x'.repeat(300), hint: 'y '.repeat(120) } }));
+    patchHost(store, 'far-away', (h) => ({
+      connection: { ...h.connection, error: 'x'.repeat(300), hint: 'y '.repeat(120) },
+    }));
     const t = await renderAt(50, 25, store);
     await t.press('j', 'j', '2');
     const ls = lines(t.frame());

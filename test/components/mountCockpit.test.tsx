@@ -43,7 +43,11 @@ class FakeStdin extends EventEmitter {
 }
 
 function io() {
-  return { stdout: new FakeTty() as unknown as NodeJS.WriteStream, stdin: new FakeStdin() as unknown as NodeJS.ReadStream, stderr: new FakeTty() as unknown as NodeJS.WriteStream };
+  return {
+    stdout: new FakeTty() as unknown as NodeJS.WriteStream,
+    stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
+    stderr: new FakeTty() as unknown as NodeJS.WriteStream,
+  };
 }
 
 const ALT_ON = '\u001B[?1049h';
@@ -135,7 +139,7 @@ describe('bytes on the wire (interactive terminal, incremental rendering, maxFps
     expect(tty.bytes - before).toBe(0);
   });
 
-  test("a new sample for the selected host rewrites its rows, not the screen", async () => {
+  test('a new sample for the selected host rewrites its rows, not the screen', async () => {
     const { store, tty } = await mountAt(200, 50);
     const fullFrame = tty.bytes;
     const before = tty.bytes;

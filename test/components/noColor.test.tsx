@@ -1,8 +1,8 @@
 import chalk from 'chalk';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { patchHost } from '../../src/state/store.js';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { colorsDisabled } from '../../components/theme.js';
+import { patchHost } from '../../src/state/store.js';
 import { bigFleet } from './fixtures.js';
 import { renderAt } from './render.js';
 
@@ -27,7 +27,15 @@ const COLOUR = /\u001B\[(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;[0-9;]*)?m/;
 
 function troubledFleet() {
   const store = bigFleet();
-  patchHost(store, 'gpu-node-2', { connection: { state: 'unreachable', attempt: 3, nextRetryAt: Date.now() + 9000, error: 'connect ETIMEDOUT', hint: 'VPN?' } });
+  patchHost(store, 'gpu-node-2', {
+    connection: {
+      state: 'unreachable',
+      attempt: 3,
+      nextRetryAt: Date.now() + 9000,
+      error: 'connect ETIMEDOUT',
+      hint: 'VPN?',
+    },
+  });
   return store;
 }
 

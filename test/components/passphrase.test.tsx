@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, test } from 'vitest';
 import { PROMPT_HINTS } from '../../components/Footer.js';
 import { fillConnectedHost, makeStore } from './fixtures.js';
 import { KEYS, lines, renderAt, stripAnsi, tick } from './render.js';

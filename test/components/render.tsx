@@ -1,5 +1,5 @@
 /** Renders the cockpit with ink-testing-library at a given terminal size, and reads frames back. */
-import React from 'react';
+
 import { render } from 'ink-testing-library';
 import { vi } from 'vitest';
 import { App } from '../../components/App.js';
@@ -30,7 +30,12 @@ export interface RenderOptions<C extends CockpitController> {
   services?: CockpitServices;
 }
 
-export async function renderAt<C extends CockpitController = ReturnType<typeof fakeController>>(columns: number, rows: number, store: TrainyardStore, opts: RenderOptions<C> = {}) {
+export async function renderAt<C extends CockpitController = ReturnType<typeof fakeController>>(
+  columns: number,
+  rows: number,
+  store: TrainyardStore,
+  opts: RenderOptions<C> = {},
+) {
   const controller = (opts.controller ?? fakeController()) as C;
   const noColor = opts.noColor === 'env' ? undefined : (opts.noColor ?? false);
   const r = render(<App store={store} controller={controller} noColor={noColor} services={opts.services} />);
@@ -65,4 +70,13 @@ export function lineWith(frame: string, text: string): string | undefined {
   return lines(frame).find((l) => l.includes(text));
 }
 
-export const KEYS = { up: '\u001B[A', down: '\u001B[B', tab: '\t', shiftTab: '\u001B[Z', esc: '\u001B', enter: '\r', backspace: '\u007F', ctrlC: '\u0003' };
+export const KEYS = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  tab: '\t',
+  shiftTab: '\u001B[Z',
+  esc: '\u001B',
+  enter: '\r',
+  backspace: '\u007F',
+  ctrlC: '\u0003',
+};

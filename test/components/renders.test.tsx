@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, test, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { patchHost, recordGpuSample } from '../../src/state/store.js';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { setRenderProbe } from '../../components/renderProbe.js';
+import { patchHost, recordGpuSample } from '../../src/state/store.js';
 import { fillConnectedHost, makeStore, realGpu, replicateGpu } from './fixtures.js';
 import { lineWith, renderAt, stripAnsi, tick } from './render.js';
 
@@ -34,7 +34,11 @@ describe('renders stay narrow', () => {
     renders.reset();
 
     // B goes idle: the real idle sample on all 8 GPUs.
-    recordGpuSample(store, 'host-b', Array.from({ length: 8 }, (_, i) => replicateGpu(realGpu('idle'), i)));
+    recordGpuSample(
+      store,
+      'host-b',
+      Array.from({ length: 8 }, (_, i) => replicateGpu(realGpu('idle'), i)),
+    );
     await new Promise((r) => setTimeout(r, 30));
     expect(lineWith(t.frame(), 'host-b')).toMatch(/host-b\s+● connected\s+0%/);
     expect(renders.get('HostRow:host-b')).toBe(1);
@@ -44,7 +48,11 @@ describe('renders stay narrow', () => {
 
     // And A's update re-renders A's pane and GPU rows, not B's row.
     renders.reset();
-    recordGpuSample(store, 'host-a', Array.from({ length: 8 }, (_, i) => replicateGpu(realGpu('idle'), i)));
+    recordGpuSample(
+      store,
+      'host-a',
+      Array.from({ length: 8 }, (_, i) => replicateGpu(realGpu('idle'), i)),
+    );
     await new Promise((r) => setTimeout(r, 30));
     expect(renders.get('GpuPane:host-a')).toBe(1);
     expect(renders.get('GpuRow:0')).toBe(1);
@@ -54,7 +62,10 @@ describe('renders stay narrow', () => {
 
 describe('no clocks that tick for nothing', () => {
   test('an idle cockpit writes no frames; session ages move once a minute', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], now: new Date('2026-11-23T10:00:05Z') });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      now: new Date('2026-11-23T10:00:05Z'),
+    });
     const store = makeStore(['host-a']);
     fillConnectedHost(store, 'host-a', { sessions: [{ name: 'train01', ageSeconds: 5 * 60 + 10 }] });
     const t = await renderAt(120, 40, store);
@@ -69,10 +80,21 @@ describe('no clocks that tick for nothing', () => {
   });
 
   test('"next try in Ns" ticks once a second while the host waits, and stops when the try is due', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], now: new Date('2026-11-23T10:00:00.300Z') });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      now: new Date('2026-11-23T10:00:00.300Z'),
+    });
     const store = makeStore(['host-a']);
     fillConnectedHost(store, 'host-a');
-    patchHost(store, 'host-a', { connection: { state: 'reconnecting', attempt: 2, nextRetryAt: Date.now() + 3000, error: 'Connection lost', hint: null } });
+    patchHost(store, 'host-a', {
+      connection: {
+        state: 'reconnecting',
+        attempt: 2,
+        nextRetryAt: Date.now() + 3000,
+        error: 'Connection lost',
+        hint: null,
+      },
+    });
     const t = await renderAt(120, 40, store);
     await advance(10);
     expect(stripAnsi(t.frame())).toContain('attempt 2, next try in 3s');

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { followSelection, computeLayout, helpRows } from '../../src/cockpit/layout.js';
-import { initialUiState, uiReducer, type Limits } from '../../src/cockpit/uiState.js';
+import { computeLayout, followSelection, helpRows } from '../../src/cockpit/layout.js';
+import { initialUiState, type Limits, uiReducer } from '../../src/cockpit/uiState.js';
 
 const limits: Limits = { hosts: 3, gpuScrollMax: 4, sessionScrollMax: 2, helpScrollMax: 1 };
 
@@ -58,7 +58,11 @@ describe('layout', () => {
   });
 
   test('a tiny terminal never gets negative sizes', () => {
-    for (const [c, r] of [[60, 3], [40, 2], [100, 1]]) {
+    for (const [c, r] of [
+      [60, 3],
+      [40, 2],
+      [100, 1],
+    ]) {
       const l = computeLayout(c, r, { gpuLines: 40, sessionLines: 40 });
       for (const v of [l.bodyHeight, l.hostRows, l.gpuRows, l.sessionRows]) expect(v).toBeGreaterThanOrEqual(0);
     }

@@ -20,10 +20,21 @@ describe.skipIf(!can.ok)('the cockpit in a real terminal (tmux)', () => {
 
   beforeAll(async () => {
     hosts = await startTestHosts({ count: 2, gpu: [{ mode: 'load', count: 8 }, { mode: 'idle' }] });
-    await hosts.host('gpu-1').run(`tmux new-session -d -s train01 'sleep 900' \\; set-option -t train01 remain-on-exit on`);
-    await hosts.host('gpu-1').run(`tmux new-session -d -s train02 'sleep 0.3; exit 3' \\; set-option -t train02 remain-on-exit on`);
+    await hosts
+      .host('gpu-1')
+      .run(`tmux new-session -d -s train01 'sleep 900' \\; set-option -t train01 remain-on-exit on`);
+    await hosts
+      .host('gpu-1')
+      .run(`tmux new-session -d -s train02 'sleep 0.3; exit 3' \\; set-option -t train02 remain-on-exit on`);
     config = path.join(hosts.dir, 'cockpit.json');
-    writeFileSync(config, JSON.stringify({ hosts: ['gpu-1', 'gpu-2'], sshConfig: hosts.sshConfigPath, keepalive: { intervalSeconds: 1, countMax: 2 } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        hosts: ['gpu-1', 'gpu-2'],
+        sshConfig: hosts.sshConfigPath,
+        keepalive: { intervalSeconds: 1, countMax: 2 },
+      }),
+    );
   });
 
   afterEach(() => {
@@ -48,7 +59,11 @@ describe.skipIf(!can.ok)('the cockpit in a real terminal (tmux)', () => {
 
   it('at laptop size shows every host, live GPU figures and sessions, and answers the keys', async () => {
     const t = open(200, 50);
-    await t.waitFor((s) => /gpu-1.*connected/.test(s) && /gpu-2.*connected/.test(s) && /train02/.test(s), 20_000, 'both hosts connected');
+    await t.waitFor(
+      (s) => /gpu-1.*connected/.test(s) && /gpu-2.*connected/.test(s) && /train02/.test(s),
+      20_000,
+      'both hosts connected',
+    );
     const text = await t.waitFor((s) => (s.match(/H100 80GB/g) ?? []).length >= 8, 10_000, '8 GPU rows');
     expect(text).toMatch(/7 H100 80GB\s+99%/);
     expect(text).toMatch(/train01.*running/);
@@ -65,7 +80,11 @@ describe.skipIf(!can.ok)('the cockpit in a real terminal (tmux)', () => {
     await t.waitFor((s) => /▸ gpu-2/.test(s) && /GPUs · gpu-2/.test(s), 5_000, 'gpu-2 selected');
 
     t.send('?');
-    await t.waitFor((s) => /trainyard keys/.test(s) && /reconnect the selected host now/.test(s), 5_000, 'help overlay');
+    await t.waitFor(
+      (s) => /trainyard keys/.test(s) && /reconnect the selected host now/.test(s),
+      5_000,
+      'help overlay',
+    );
     t.send('Escape');
     await t.waitFor((s) => !/trainyard keys/.test(s), 5_000, 'help closed');
 
@@ -92,7 +111,11 @@ describe.skipIf(!can.ok)('the cockpit in a real terminal (tmux)', () => {
 
   it('at phone size shows one pane at a time with a tab bar, within 50x25', async () => {
     const t = open(50, 25);
-    await t.waitFor((s) => /\[Hosts\]/.test(s) && /gpu-1.*connected/.test(s) && /gpu-2.*connected/.test(s), 20_000, 'hosts tab');
+    await t.waitFor(
+      (s) => /\[Hosts\]/.test(s) && /gpu-1.*connected/.test(s) && /gpu-2.*connected/.test(s),
+      20_000,
+      'hosts tab',
+    );
     expectFits(t, /\[Hosts\]/);
     t.send('2');
     const gpus = await t.waitFor((s) => /\[GPUs\]/.test(s) && /H100/.test(s), 5_000, 'GPUs tab');
@@ -128,14 +151,22 @@ describe.skipIf(!can.ok)('the cockpit in a real terminal (tmux)', () => {
     const withProject = path.join(hosts.dir, 'cockpit-project.json');
     writeFileSync(
       withProject,
-      JSON.stringify({ hosts: ['gpu-1', 'gpu-2'], sshConfig: hosts.sshConfigPath, projects: { demo: { local, remote: '/home/tytest/demo', train: 'python3 train.py' } } }),
+      JSON.stringify({
+        hosts: ['gpu-1', 'gpu-2'],
+        sshConfig: hosts.sshConfigPath,
+        projects: { demo: { local, remote: '/home/tytest/demo', train: 'python3 train.py' } },
+      }),
     );
     term = new TmuxTerminal(200, 50);
     term.start(`node ${BIN} --config ${withProject}`, { PATH: process.env.PATH!, TERM: 'tmux-256color' });
     const t = term;
     await t.waitFor((s) => /gpu-1.*connected/.test(s), 20_000, 'connected');
     t.send('s');
-    await t.waitFor((s) => /Sync code · done/.test(s) && /synced demo to gpu-1:\/home\/tytest\/demo/.test(s), 30_000, 'sync verdict');
+    await t.waitFor(
+      (s) => /Sync code · done/.test(s) && /synced demo to gpu-1:\/home\/tytest\/demo/.test(s),
+      30_000,
+      'sync verdict',
+    );
     const listed = await hosts.host('gpu-1').run('ls /home/tytest/demo');
     expect(listed.stdout).toMatch(/train\.py/);
     t.send('q');

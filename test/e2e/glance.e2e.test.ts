@@ -23,7 +23,14 @@ describe.skipIf(!can.ok)('the cockpit at a glance, in a real terminal (tmux)', (
     for (const s of ['train01', 'train02', 'train03']) await h.run(`tmux new-session -d -s ${s} 'sleep 900'`);
     config = path.join(hosts.dir, 'glance.json');
     // A slow keepalive: the link's death is noticed late, the silence of the GPU stream at once.
-    writeFileSync(config, JSON.stringify({ hosts: ['gpu-1', 'gpu-2'], sshConfig: hosts.sshConfigPath, keepalive: { intervalSeconds: 15, countMax: 3 } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        hosts: ['gpu-1', 'gpu-2'],
+        sshConfig: hosts.sshConfigPath,
+        keepalive: { intervalSeconds: 15, countMax: 3 },
+      }),
+    );
   });
 
   afterEach(() => {
@@ -52,7 +59,7 @@ describe.skipIf(!can.ok)('the cockpit at a glance, in a real terminal (tmux)', (
     await t.waitFor((x) => /\[exit 0\]/.test(x), 10_000, 'exit 0');
   });
 
-  it('80x24: Sessions says there are more when they do not fit; the footer names the focused pane\'s keys', async () => {
+  it("80x24: Sessions says there are more when they do not fit; the footer names the focused pane's keys", async () => {
     const t = open(80, 24);
     await t.waitFor((x) => /train01/.test(x), 20_000, 'sessions');
     t.send('3');

@@ -41,7 +41,14 @@ describe.skipIf(!can.ok)('keys sent together, in a real terminal (tmux)', () => 
     const local = mkdtempSync(path.join(hosts.dir, 'proj-'));
     cpSync(path.join(import.meta.dirname, '..', 'sample-project'), local, { recursive: true });
     config = path.join(hosts.dir, 'keys.json');
-    writeFileSync(config, JSON.stringify({ hosts: ['gpu-1'], sshConfig: hosts.sshConfigPath, projects: { demo: { local, remote: '/home/tytest/demo', train: 'sleep 120' } } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        hosts: ['gpu-1'],
+        sshConfig: hosts.sshConfigPath,
+        projects: { demo: { local, remote: '/home/tytest/demo', train: 'sleep 120' } },
+      }),
+    );
   });
 
   afterEach(() => {
@@ -74,8 +81,16 @@ describe.skipIf(!can.ok)('keys sent together, in a real terminal (tmux)', () => 
       // Two moves and Enter in one write: the picker sees all three keys, in order.
       t.send('-l', 'jj\r');
       // The second launch of the same config asks first.
-      if (/This config/.test(await t.waitFor((s) => /launched demo-\S+ on gpu-1|This config/.test(s), 30_000, 'launched or asked'))) t.send('y');
-      const done = (await t.waitFor((s) => /launched demo-\S+ on gpu-1/.test(s), 30_000, 'launched')).replace(/\s+/g, ' ');
+      if (
+        /This config/.test(
+          await t.waitFor((s) => /launched demo-\S+ on gpu-1|This config/.test(s), 30_000, 'launched or asked'),
+        )
+      )
+        t.send('y');
+      const done = (await t.waitFor((s) => /launched demo-\S+ on gpu-1/.test(s), 30_000, 'launched')).replace(
+        /\s+/g,
+        ' ',
+      );
       expect(done).toMatch(whyFor(target));
       t.send('q');
       await t.waitFor((s) => /\[exit 0\]/.test(s), 10_000, 'exit 0');

@@ -27,7 +27,17 @@ export class TmuxTerminal {
       .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'; `)
       .join('');
     // A person's terminal has no CI variable (chalk turns colours off under an unknown CI).
-    this.tmux('new-session', '-d', '-s', 'e2e', '-x', String(this.columns), '-y', String(this.rows), `unset CI CONTINUOUS_INTEGRATION; ${exports}${command}; echo "[exit $?]"; sleep 600`);
+    this.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'e2e',
+      '-x',
+      String(this.columns),
+      '-y',
+      String(this.rows),
+      `unset CI CONTINUOUS_INTEGRATION; ${exports}${command}; echo "[exit $?]"; sleep 600`,
+    );
   }
 
   send(...keys: string[]): void {
@@ -49,7 +59,13 @@ export class TmuxTerminal {
   }
 
   async waitFor(predicate: (text: string) => boolean, timeoutMs = 20_000, what = 'screen'): Promise<string> {
-    return waitFor(() => this.text(), { until: predicate, timeoutMs, intervalMs: 100, what, show: (text) => `the screen was:\n${text}` });
+    return waitFor(() => this.text(), {
+      until: predicate,
+      timeoutMs,
+      intervalMs: 100,
+      what,
+      show: (text) => `the screen was:\n${text}`,
+    });
   }
 
   stop(): void {

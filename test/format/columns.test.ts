@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { planColumns, plannedWidth, type ColumnSpec } from '../../src/format/columns.js';
+import { type ColumnSpec, planColumns, plannedWidth } from '../../src/format/columns.js';
 
 const SPECS: ColumnSpec[] = [
   { key: 'id', width: 2 },
@@ -11,10 +11,20 @@ const SPECS: ColumnSpec[] = [
 describe('planColumns', () => {
   test('everything fits: spare room goes to growers by rank, each up to its max', () => {
     // 2+6+10+4 plus 3 gaps = 25; 5 spare go to bar (rank 1) first.
-    expect(planColumns(SPECS, 30).map((c) => [c.key, c.width])).toEqual([['id', 2], ['name', 6], ['bar', 15], ['temp', 4]]);
+    expect(planColumns(SPECS, 30).map((c) => [c.key, c.width])).toEqual([
+      ['id', 2],
+      ['name', 6],
+      ['bar', 15],
+      ['temp', 4],
+    ]);
     // 15 spare: bar reaches its max 20, name takes the next 4 (rank 2, max 10), 1 column is left over.
     const wide = planColumns(SPECS, 40);
-    expect(wide.map((c) => [c.key, c.width])).toEqual([['id', 2], ['name', 10], ['bar', 20], ['temp', 4]]);
+    expect(wide.map((c) => [c.key, c.width])).toEqual([
+      ['id', 2],
+      ['name', 10],
+      ['bar', 20],
+      ['temp', 4],
+    ]);
     expect(plannedWidth(wide)).toBe(39);
   });
 

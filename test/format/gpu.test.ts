@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { averageUtilization, formatMemory, formatPercent, formatPower, formatTemperature, percentBar, shortGpuName, sparkline } from '../../src/format/gpu.js';
+import {
+  averageUtilization,
+  formatMemory,
+  formatPercent,
+  formatPower,
+  formatTemperature,
+  percentBar,
+  shortGpuName,
+  sparkline,
+} from '../../src/format/gpu.js';
 import { realGpu } from '../components/fixtures.js';
 
 describe('GPU formatting', () => {

@@ -14,10 +14,10 @@ import { manifestLog, parseHostProbe } from '../../src/backends/tmux/tmuxBackend
 import { parseProbeOutput } from '../../src/commands/probes.js';
 import { parseSections } from '../../src/commands/sectioned.js';
 import { createMetricsParser } from '../../src/logs/metricsParse.js';
-import { parseRunManifest } from '../../src/runs/manifest.js';
 import { parseTailRecord } from '../../src/logs/tailCommand.js';
 import { describeGpuFailure, parseAppLines, parseGpuLine } from '../../src/parsers/nvidiaSmi.js';
 import { isEmptyTmuxServer, parseTmuxSessions } from '../../src/parsers/tmux.js';
+import { parseRunManifest } from '../../src/runs/manifest.js';
 import { formatEvent, parseEvents } from '../../src/watchdog/events.js';
 import { parseStatusOutput } from '../../src/watchdog/operations.js';
 import { parseSummary } from '../../src/watchdog/summary.js';
@@ -49,7 +49,11 @@ const PARSERS: { name: string; parse: (text: string) => unknown; check?: (out: u
       }
     },
   },
-  { name: 'nvidia-smi failure text', parse: (t) => describeGpuFailure(9, t), check: (s) => expect(typeof s).toBe('string') },
+  {
+    name: 'nvidia-smi failure text',
+    parse: (t) => describeGpuFailure(9, t),
+    check: (s) => expect(typeof s).toBe('string'),
+  },
   {
     name: 'tmux list-sessions',
     parse: parseTmuxSessions,
@@ -62,7 +66,11 @@ const PARSERS: { name: string; parse: (text: string) => unknown; check?: (out: u
     },
   },
   { name: 'tmux empty-server check', parse: isEmptyTmuxServer, check: (b) => expect(typeof b).toBe('boolean') },
-  { name: 'rsync progress2', parse: parseProgressLine, check: (p) => p === null || expect((p as { fraction: number }).fraction).toBeLessThanOrEqual(1) },
+  {
+    name: 'rsync progress2',
+    parse: parseProgressLine,
+    check: (p) => p === null || expect((p as { fraction: number }).fraction).toBeLessThanOrEqual(1),
+  },
   { name: 'rsync itemize', parse: parseItemizeLine },
   { name: 'rsync stats', parse: parseStats },
   { name: 'rsync printed name', parse: rsyncNameBytes, check: (b) => expect(Buffer.isBuffer(b)).toBe(true) },
@@ -76,7 +84,10 @@ const PARSERS: { name: string; parse: (text: string) => unknown; check?: (out: u
   },
   { name: 'training log with a metrics pattern', parse: (t) => readLog(t.split('\n'), '(?<loss>[0-9.]+)') },
   { name: 'metrics scanner', parse: (t) => t.split('\n').map((l) => createMetricsParser().parse(l)) },
-  { name: 'metrics with a pattern', parse: (t) => t.split('\n').map((l) => createMetricsParser('loss[=: ]+(?<loss>\\S+)').parse(l)) },
+  {
+    name: 'metrics with a pattern',
+    parse: (t) => t.split('\n').map((l) => createMetricsParser('loss[=: ]+(?<loss>\\S+)').parse(l)),
+  },
   { name: 'watchdog summary', parse: parseSummary },
   {
     name: 'watchdog events',
@@ -157,8 +168,14 @@ function rsyncPrinted(name: Buffer): string {
   let out = '';
   for (let i = 0; i < name.length; i++) {
     const b = name[i];
-    const literalEscape = b === 0x5c && name[i + 1] === 0x23 && [2, 3, 4].every((k) => name[i + k] !== undefined && name[i + k] >= 0x30 && name[i + k] <= 0x39);
-    out += literalEscape || (b < 0x20 && b !== 0x09) || b >= 0x7f ? `\\#${b.toString(8).padStart(3, '0')}` : String.fromCharCode(b);
+    const literalEscape =
+      b === 0x5c &&
+      name[i + 1] === 0x23 &&
+      [2, 3, 4].every((k) => name[i + k] !== undefined && name[i + k] >= 0x30 && name[i + k] <= 0x39);
+    out +=
+      literalEscape || (b < 0x20 && b !== 0x09) || b >= 0x7f
+        ? `\\#${b.toString(8).padStart(3, '0')}`
+        : String.fromCharCode(b);
   }
   return out;
 }
@@ -175,10 +192,13 @@ describe("rsync's printed names, fuzzed", () => {
 
   it('names with literal "\\#" sequences are not confused with escapes', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('\\#012', '\\#', '#', '\\', 'a', '0', '\n', 'é'), { maxLength: 12 }), (parts) => {
-        const name = Buffer.from(parts.join(''));
-        expect(rsyncNameBytes(rsyncPrinted(name)).equals(name)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('\\#012', '\\#', '#', '\\', 'a', '0', '\n', 'é'), { maxLength: 12 }),
+        (parts) => {
+          const name = Buffer.from(parts.join(''));
+          expect(rsyncNameBytes(rsyncPrinted(name)).equals(name)).toBe(true);
+        },
+      ),
       FUZZ,
     );
   });

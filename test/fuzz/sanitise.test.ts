@@ -54,20 +54,28 @@ describe('the sanitiser, fuzzed', () => {
 
   it('printable text is kept as it is', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'abc XYZ 019 .,:;!?()[]{}<>=+-_/|#%&*~é損失✓🔥'), maxLength: 80 }), (text) => {
-        expect(safeLine(text)).toBe(text);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'abc XYZ 019 .,:;!?()[]{}<>=+-_/|#%&*~é損失✓🔥'), maxLength: 80 }),
+        (text) => {
+          expect(safeLine(text)).toBe(text);
+        },
+      ),
       FUZZ,
     );
   });
 
   it('safeJson: parses back to the same data, with nothing unsafe in the text', () => {
     fc.assert(
-      fc.property(fc.dictionary(serverLine, fc.oneof(serverText, fc.integer(), fc.array(serverLine, { maxLength: 4 })), { maxKeys: 5 }), (value) => {
-        const text = safeJson(value);
-        expect(text).not.toMatch(UNSAFE_OUT);
-        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
-      }),
+      fc.property(
+        fc.dictionary(serverLine, fc.oneof(serverText, fc.integer(), fc.array(serverLine, { maxLength: 4 })), {
+          maxKeys: 5,
+        }),
+        (value) => {
+          const text = safeJson(value);
+          expect(text).not.toMatch(UNSAFE_OUT);
+          expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+        },
+      ),
       FUZZ,
     );
   });

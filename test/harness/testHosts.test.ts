@@ -5,7 +5,7 @@
  * The fake replays real H100 output (test/fixtures/nvidia-smi/h100). Multi-GPU hosts (count=8)
  * replicate that ONE real record with index / uuid / PCI bus id changed (see test/fakebin/nvidia-smi).
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,13 +36,23 @@ interface Res {
 }
 function run(cmd: string, args: string[], env?: Record<string, string>): Promise<Res> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { env: env ? { ...process.env, ...env } : process.env, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0;
-      resolve({ stdout, stderr, code });
-    });
+    execFile(
+      cmd,
+      args,
+      { env: env ? { ...process.env, ...env } : process.env, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : null
+          : 0;
+        resolve({ stdout, stderr, code });
+      },
+    );
   });
 }
-const ssh = (inst: TestHosts, alias: string, remote: string, opts: string[] = []) => run('ssh', [...opts, ...sshArgs(inst, alias), remote]);
+const ssh = (inst: TestHosts, alias: string, remote: string, opts: string[] = []) =>
+  run('ssh', [...opts, ...sshArgs(inst, alias), remote]);
 
 const can = canRunTestHosts();
 if (!can.ok) console.warn(`[testHosts] skipping real-sshd tests: ${can.reason}`);
@@ -51,7 +61,7 @@ const Q = ['index', 'name', 'utilization.gpu', 'memory.used', 'memory.total', 't
 const QUERY = `nvidia-smi --query-gpu=${Q.join(',')} --format=csv,noheader,nounits`;
 
 describe('fake nvidia-smi (local, no ssh)', () => {
-  it('answers 20 queries in a row from one shell loop, each with the fixture\'s GPU', async () => {
+  it("answers 20 queries in a row from one shell loop, each with the fixture's GPU", async () => {
     // Its speed is a figure, not a test (a loaded CI machine must not fail it): printed for the log.
     const loop = `for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do "$0" --query-gpu=${Q.join(',')} --format=csv,noheader,nounits || exit 1; done`;
     const t0 = performance.now();
@@ -100,7 +110,9 @@ describe('fake nvidia-smi (local, no ssh)', () => {
     expect((await run(FAKE, [], env)).stdout).toBe(fs.readFileSync(path.join(FIX, 'idle-smi.txt'), 'utf8'));
     const none = fs.readFileSync(path.join(FIX, 'apps-none-with-header.txt'), 'utf8').split('\n')[0] + '\n';
     expect((await run(FAKE, ['--query-compute-apps=pid,used_gpu_memory', '--format=csv'], env)).stdout).toBe(none);
-    expect((await run(FAKE, ['--query-compute-apps=pid,used_gpu_memory', '--format=csv,noheader'], env)).stdout).toBe('');
+    expect((await run(FAKE, ['--query-compute-apps=pid,used_gpu_memory', '--format=csv,noheader'], env)).stdout).toBe(
+      '',
+    );
   });
 });
 
@@ -109,7 +121,9 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
 
   beforeAll(async () => {
     inst = await startTestHosts({ count: 3 });
-    console.log(`[testHosts] 3 hosts up in ${inst.startupMs} ms on ${inst.subnet}: ${inst.hosts.map((h) => `${h.alias}=${h.address}`).join(' ')}`);
+    console.log(
+      `[testHosts] 3 hosts up in ${inst.startupMs} ms on ${inst.subnet}: ${inst.hosts.map((h) => `${h.alias}=${h.address}`).join(' ')}`,
+    );
   }, 60_000);
 
   /** ssh clients a test started: killed after each test even when it failed */
@@ -157,7 +171,9 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
     expect(r.code).toBe(0);
     const [header, values] = r.stdout.split('\n');
     expect(header).toBe(col(fields, 'header'));
-    expect(header).toBe('index, clocks.current.sm [MHz], memory.used [MiB], utilization.gpu [%], power.draw [W], fan.speed [%], uuid');
+    expect(header).toBe(
+      'index, clocks.current.sm [MHz], memory.used [MiB], utilization.gpu [%], power.draw [W], fan.speed [%], uuid',
+    );
     expect(values).toBe(col(fields, 'idle'));
   }, 30_000);
 
@@ -176,7 +192,9 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
     h.setGpu({ mode: 'nodriver' });
     const nv = await ssh(inst, 'gpu-3', 'nvidia-smi');
     expect(nv.code).toBe(9);
-    expect(nv.stdout).toContain("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.");
+    expect(nv.stdout).toContain(
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.",
+    );
 
     h.setGpu({ mode: 'idle' });
     const idx = await ssh(inst, 'gpu-3', 'nvidia-smi -i 5 --query-gpu=index --format=csv,noheader');
@@ -187,15 +205,26 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
   it('count=8 gives 8 GPUs (indices 0..7, distinct uuids and bus ids); util override per GPU', async () => {
     const h = inst.host('gpu-2');
     h.setGpu({ mode: 'load', count: 8, util: [99, 99, 0, 99, 99, 99, 99, 99] });
-    const r = await ssh(inst, 'gpu-2', 'nvidia-smi --query-gpu=index,uuid,pci.bus_id,utilization.gpu --format=csv,noheader,nounits');
+    const r = await ssh(
+      inst,
+      'gpu-2',
+      'nvidia-smi --query-gpu=index,uuid,pci.bus_id,utilization.gpu --format=csv,noheader,nounits',
+    );
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => l.split(', '));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(', '));
     expect(rows.map((x) => x[0])).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
     expect(new Set(rows.map((x) => x[1])).size).toBe(8);
     expect(new Set(rows.map((x) => x[2])).size).toBe(8);
     expect(rows[0][1]).toBe(tsv.get('uuid')!.load); // GPU 0 is exactly the captured record
     expect(rows.map((x) => x[3])).toEqual(['99', '99', '0', '99', '99', '99', '99', '99']);
-    const apps = await ssh(inst, 'gpu-2', 'nvidia-smi --query-compute-apps=pid,process_name,used_gpu_memory,gpu_uuid --format=csv,noheader,nounits');
+    const apps = await ssh(
+      inst,
+      'gpu-2',
+      'nvidia-smi --query-compute-apps=pid,process_name,used_gpu_memory,gpu_uuid --format=csv,noheader,nounits',
+    );
     const appRows = apps.stdout.trim().split('\n');
     expect(appRows).toHaveLength(8);
     expect(appRows[0]).toBe(`2671, python3, 20076, ${tsv.get('uuid')!.load}`);
@@ -205,7 +234,10 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
   it('-lms 200 streams one line per GPU per interval and reflects a state flip mid-stream', async () => {
     const h = inst.host('gpu-1');
     h.setGpu({ mode: 'load', count: 2 });
-    const child = spawn('ssh', [...sshArgs(inst, 'gpu-1'), 'nvidia-smi --query-gpu=index,utilization.gpu --format=csv,noheader,nounits -lms 200']);
+    const child = spawn('ssh', [
+      ...sshArgs(inst, 'gpu-1'),
+      'nvidia-smi --query-gpu=index,utilization.gpu --format=csv,noheader,nounits -lms 200',
+    ]);
     spawned.push(child);
     const lines: Array<{ t: number; line: string }> = [];
     let buf = '';
@@ -217,7 +249,12 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
         buf = buf.slice(i + 1);
       }
     });
-    await waitFor(() => lines, { until: (l) => l.length >= 6, timeoutMs: 10_000, what: 'six samples', show: (l) => JSON.stringify(l.map((x) => x.line)) });
+    await waitFor(() => lines, {
+      until: (l) => l.length >= 6,
+      timeoutMs: 10_000,
+      what: 'six samples',
+      show: (l) => JSON.stringify(l.map((x) => x.line)),
+    });
     expect(lines.slice(0, 6).map((l) => l.line)).toEqual(['0, 99', '1, 99', '0, 99', '1, 99', '0, 99', '1, 99']);
     // consecutive intervals arrive ~200 ms apart (flushed, not buffered)
     expect(lines[4].t - lines[2].t).toBeGreaterThan(120);
@@ -228,20 +265,25 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('close', r));
     // the remote fake notices the closed channel (SIGPIPE) within an interval or two
-    const awkLeft = () => h.pids().filter((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'awk';
-      } catch {
-        return false;
-      }
-    });
+    const awkLeft = () =>
+      h.pids().filter((p) => {
+        try {
+          return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'awk';
+        } catch {
+          return false;
+        }
+      });
     await waitFor(() => awkLeft().length === 0, 5_000, 'no awk left');
     h.setGpu({ mode: 'idle' });
   }, 30_000);
 
   it('a stream piped into head ends promptly on the remote side (SIGPIPE)', async () => {
     const t0 = Date.now();
-    const r = await ssh(inst, 'gpu-3', 'nvidia-smi --query-gpu=index --format=csv,noheader -lms 100 | head -n 3; echo done');
+    const r = await ssh(
+      inst,
+      'gpu-3',
+      'nvidia-smi --query-gpu=index --format=csv,noheader -lms 100 | head -n 3; echo done',
+    );
     expect(r.stdout).toBe('0\n0\n0\ndone\n');
     expect(Date.now() - t0).toBeLessThan(5_000);
   }, 30_000);
@@ -250,7 +292,9 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
     const h1 = inst.host('gpu-1');
     const mk = await h1.run(`tmux new-session -d -s train01 'sleep 100' \\; set-option -t train01 remain-on-exit on`);
     expect(mk.code).toBe(0);
-    const quick = await h1.run(`tmux new-session -d -s quick01 'sleep 0.5; exit 3' \\; set-option -t quick01 remain-on-exit on`);
+    const quick = await h1.run(
+      `tmux new-session -d -s quick01 'sleep 0.5; exit 3' \\; set-option -t quick01 remain-on-exit on`,
+    );
     expect(quick.code).toBe(0);
     const ls1 = await ssh(inst, 'gpu-1', "tmux list-sessions -F '#{session_name}'");
     expect(ls1.code).toBe(0);
@@ -274,7 +318,9 @@ describe.skipIf(!can.ok)('real sshd test hosts (network namespaces)', () => {
     if (paneStatus === '') console.warn('[testHosts] tmux left pane_dead_status empty (tmux/tmux#4841 race)');
     else expect(paneStatus).toBe('3');
     // the pane runs on the host: its hostname and the fake nvidia-smi are the host's
-    const inPane = await h1.run(`tmux new-session -d -s probe 'hostname > ~/pane.txt; nvidia-smi -L >> ~/pane.txt'; sleep 0.3; cat ~/pane.txt`);
+    const inPane = await h1.run(
+      `tmux new-session -d -s probe 'hostname > ~/pane.txt; nvidia-smi -L >> ~/pane.txt'; sleep 0.3; cat ~/pane.txt`,
+    );
     expect(inPane.stdout).toContain('gpu-node-1\nGPU 0: NVIDIA H100 80GB HBM3');
   }, 30_000);
 
@@ -368,7 +414,16 @@ describe.skipIf(!can.ok)('harness lifecycle', () => {
     try {
       console.log(`[testHosts] 8 hosts up in ${inst.startupMs} ms`);
       expect(inst.startupMs).toBeLessThan(8 * 1000);
-      expect(inst.hosts.map((h) => h.alias)).toEqual(['gpu-1', 'gpu-2', 'gpu-3', 'gpu-4', 'gpu-5', 'gpu-6', 'gpu-7', 'gpu-8']);
+      expect(inst.hosts.map((h) => h.alias)).toEqual([
+        'gpu-1',
+        'gpu-2',
+        'gpu-3',
+        'gpu-4',
+        'gpu-5',
+        'gpu-6',
+        'gpu-7',
+        'gpu-8',
+      ]);
       expect(new Set(inst.hosts.map((h) => h.address)).size).toBe(8);
       expect((await ssh(inst, 'gpu-8', 'hostname')).code).toBe(255); // not in known_hosts
       const ok = await ssh(inst, 'gpu-1', 'hostname');
@@ -383,7 +438,8 @@ describe.skipIf(!can.ok)('harness lifecycle', () => {
       expect(netns.stdout).not.toContain(`ty${inst.id}`);
       expect((await run('ip', ['link', 'show', inst.bridge!])).code).not.toBe(0);
       expect(fs.existsSync(inst.dir)).toBe(false);
-      for (const p of pids) expect(fs.existsSync(`/proc/${p}`) && !/\) [ZX] /.test(fs.readFileSync(`/proc/${p}/stat`, 'utf8'))).toBe(false);
+      for (const p of pids)
+        expect(fs.existsSync(`/proc/${p}`) && !/\) [ZX] /.test(fs.readFileSync(`/proc/${p}/stat`, 'utf8'))).toBe(false);
     }
   }, 60_000);
 

@@ -17,10 +17,9 @@
  * Only ever sends traffic to 127.0.0.1 or to the instance's own 10.231.X.0/24 addresses.
  * See /work/shared/TESTHOSTS.md for the recipe this follows.
  */
-import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -201,7 +200,8 @@ function which(cmd: string): string | null {
 /** Why this machine cannot run startTestHosts(), or ok. */
 export function canRunTestHosts(opts: { loopback?: boolean } = {}): { ok: boolean; reason?: string } {
   if (process.platform !== 'linux') return { ok: false, reason: 'test hosts need Linux' };
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { ok: false, reason: 'test hosts need root (creates users, namespaces, runs sshd)' };
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return { ok: false, reason: 'test hosts need root (creates users, namespaces, runs sshd)' };
   try {
     fs.accessSync(SSHD, fs.constants.X_OK);
   } catch {
@@ -430,7 +430,9 @@ function cleanupRecordSync(rec: RegRecord): void {
   }
   killSync([...pidsInNamespaces(uts, nets), ...anchorPids]);
   for (const t of rec.nftTables) {
-    const args = t.netns ? ['--net=/run/netns/' + t.netns, 'nft', 'delete', 'table', 'inet', t.table] : ['nft', 'delete', 'table', 'inet', t.table];
+    const args = t.netns
+      ? ['--net=/run/netns/' + t.netns, 'nft', 'delete', 'table', 'inet', t.table]
+      : ['nft', 'delete', 'table', 'inet', t.table];
     try {
       if (t.netns) execFileSync('nsenter', args, { stdio: 'ignore' });
       else execFileSync(args[0], args.slice(1), { stdio: 'ignore' });
@@ -452,7 +454,7 @@ function cleanupRecordSync(rec: RegRecord): void {
       /* gone */
     }
   }
-  if (rec.dir && rec.dir.startsWith('/tmp/trainyard-hosts-')) fs.rmSync(rec.dir, { recursive: true, force: true });
+  if (rec.dir?.startsWith('/tmp/trainyard-hosts-')) fs.rmSync(rec.dir, { recursive: true, force: true });
   if (rec.subnetX !== undefined) fs.rmSync(path.join(REG_DIR, `subnet-${rec.subnetX}`), { force: true });
   fs.rmSync(path.join(REG_DIR, `${rec.id}.json`), { force: true });
 }
@@ -515,8 +517,11 @@ async function ensureUser(user: string, shell = '/bin/bash'): Promise<{ uid: num
       if (!pw) throw new Error(`useradd ${user} did not create the user`);
       if (pw.shell !== shell) await execP('usermod', ['-s', shell, user]);
       // useradd leaves the account locked ('!'); with UsePAM no sshd refuses locked accounts
-      const shadow = fs.readFileSync('/etc/shadow', 'utf8').split('\n').find((l) => l.startsWith(user + ':'));
-      if (!shadow || shadow.split(':')[1] !== '*') await execP('usermod', ['-p', '*', user]);
+      const shadow = fs
+        .readFileSync('/etc/shadow', 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(user + ':'));
+      if (shadow?.split(':')[1] !== '*') await execP('usermod', ['-p', '*', user]);
       if (!fs.existsSync(pw.home)) {
         fs.mkdirSync(pw.home, { recursive: true, mode: 0o755 });
         fs.chownSync(pw.home, pw.uid, pw.gid);
@@ -599,9 +604,26 @@ class Host implements TestHost {
     const script = perHostHome
       ? 'hostname "$1" && mount --bind "$2" "$3" && echo ready && exec sleep infinity'
       : 'hostname "$1" && echo ready && exec sleep infinity';
-    const child = spawn('unshare', ['--uts', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', this.hostname, this.homeDir, this.inst.userHome], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'unshare',
+      [
+        '--uts',
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        'sh',
+        '-c',
+        script,
+        'sh',
+        this.hostname,
+        this.homeDir,
+        this.inst.userHome,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
     await new Promise<void>((resolve, reject) => {
@@ -647,11 +669,13 @@ class Host implements TestHost {
     const t0 = Date.now();
     let listening = false;
     for (;;) {
-      if (exited) throw new SshdStartError(`${exited}:\n${fs.readFileSync(this.logFile, 'utf8').slice(logStart).slice(-2000)}`);
+      if (exited)
+        throw new SshdStartError(`${exited}:\n${fs.readFileSync(this.logFile, 'utf8').slice(logStart).slice(-2000)}`);
       // "Server listening on" = our sshd bound the port; the TCP probe then proves the path to it
       if (!listening) listening = readFrom(this.logFile, logStart).includes('Server listening on');
       if (listening && (await tryConnect(this.address, this.port, 200))) return;
-      if (Date.now() - t0 > 10_000) throw new Error(`sshd for ${this.alias} did not accept TCP on ${this.address}:${this.port} in 10 s`);
+      if (Date.now() - t0 > 10_000)
+        throw new Error(`sshd for ${this.alias} did not accept TCP on ${this.address}:${this.port} in 10 s`);
       await sleep(5);
     }
   }
@@ -708,7 +732,10 @@ class Host implements TestHost {
 
   private async applyNft(mode: FirewallMode): Promise<void> {
     const t = this.nftTable;
-    const nft = (script: string) => (this.netns ? execP('nsenter', [`--net=/run/netns/${this.netns}`, 'nft', '-f', '-'], script) : execP('nft', ['-f', '-'], script));
+    const nft = (script: string) =>
+      this.netns
+        ? execP('nsenter', [`--net=/run/netns/${this.netns}`, 'nft', '-f', '-'], script)
+        : execP('nft', ['-f', '-'], script);
     const tableExists = this.inst.nftTables.some((x) => x.table === t);
     if (mode === 'open') {
       if (tableExists) {
@@ -744,7 +771,22 @@ class Host implements TestHost {
       'LANG=C.UTF-8',
       ...Object.entries(this.env).map(([k, v]) => `${k}=${v}`),
     ];
-    const args = [...this.nsArgs(), '--', 'runuser', '-u', inst.user, '--', 'env', '-i', ...env, '/bin/bash', '-c', 'cd "$HOME" && eval "$1"', 'bash', cmd];
+    const args = [
+      ...this.nsArgs(),
+      '--',
+      'runuser',
+      '-u',
+      inst.user,
+      '--',
+      'env',
+      '-i',
+      ...env,
+      '/bin/bash',
+      '-c',
+      'cd "$HOME" && eval "$1"',
+      'bash',
+      cmd,
+    ];
     return new Promise((resolve, reject) => {
       const child = spawn('nsenter', args, { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
@@ -825,7 +867,12 @@ class Instance implements TestHosts {
     if (entry === 'wrong' && !this.spareKey) {
       const f = path.join(this.dir, 'spare_host_key');
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'wrong-key', '-f', f]);
-      this.spareKey = fs.readFileSync(f + '.pub', 'utf8').trim().split(' ').slice(0, 2).join(' ');
+      this.spareKey = fs
+        .readFileSync(f + '.pub', 'utf8')
+        .trim()
+        .split(' ')
+        .slice(0, 2)
+        .join(' ');
     }
     this.knownState.set(alias, entry);
     this.writeKnownHosts();
@@ -861,7 +908,9 @@ class Instance implements TestHosts {
         ...extra.map((l) => `  ${l}`),
       ].join('\n'),
     );
-    fs.writeFileSync(this.sshConfigPath, `# trainyard test hosts ${this.id}\n` + blocks.join('\n\n') + '\n', { mode: 0o644 });
+    fs.writeFileSync(this.sshConfigPath, `# trainyard test hosts ${this.id}\n` + blocks.join('\n\n') + '\n', {
+      mode: 0o644,
+    });
   }
 
   writeSshdConfig(h: Host): void {
@@ -903,7 +952,9 @@ class Instance implements TestHosts {
       const id = h.netns ? netnsId(h.netns) : null;
       if (id) nets.add(id);
     }
-    const anchors = this.hosts.filter((h) => h.anchorPid && procStat(h.anchorPid)?.start === h.anchorStart).map((h) => h.anchorPid);
+    const anchors = this.hosts
+      .filter((h) => h.anchorPid && procStat(h.anchorPid)?.start === h.anchorStart)
+      .map((h) => h.anchorPid);
     return [...new Set([...pidsInNamespaces(uts, nets), ...anchors])];
   }
 
@@ -992,7 +1043,17 @@ export async function startTestHosts(opts: TestHostsOptions = {}): Promise<TestH
   try {
     inst.saveReg();
     const pwP = ensureUser(user, opts.shell);
-    const clientKeyP = execP('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `trainyard-test-${id}`, '-f', inst.identityFile]);
+    const clientKeyP = execP('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      `trainyard-test-${id}`,
+      '-f',
+      inst.identityFile,
+    ]);
 
     // fake nvidia-smi + the fixtures it replays, somewhere the test user can read
     fs.mkdirSync(inst.fakebin, { mode: 0o755 });
@@ -1028,7 +1089,11 @@ export async function startTestHosts(opts: TestHostsOptions = {}): Promise<TestH
 
     for (let i = 1; i <= count; i++) {
       const hostDir = path.join(dir, `${aliasPrefix}${i}`);
-      const homeDir = perHostHome ? (opts.sharedHome ? path.join(dir, 'shared-home') : path.join(hostDir, 'home')) : pw.home;
+      const homeDir = perHostHome
+        ? opts.sharedHome
+          ? path.join(dir, 'shared-home')
+          : path.join(hostDir, 'home')
+        : pw.home;
       const h = new Host(
         inst,
         i,
@@ -1060,17 +1125,35 @@ export async function startTestHosts(opts: TestHostsOptions = {}): Promise<TestH
     inst.saveReg();
 
     // host keys (parallel), network (namespace mode), anchors
-    const keysP = Promise.all(inst.hosts.map((h) => execP('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', h.hostname, '-f', h.hostKeyPath])));
+    const keysP = Promise.all(
+      inst.hosts.map((h) =>
+        execP('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', h.hostname, '-f', h.hostKeyPath]),
+      ),
+    );
     if (!loopback) {
       const b = inst.bridge!;
-      const lines = [`link add ${b} type bridge`, `addr add ${SUBNET_PREFIX}.${inst.subnetX}.1/24 dev ${b}`, `link set ${b} up`];
+      const lines = [
+        `link add ${b} type bridge`,
+        `addr add ${SUBNET_PREFIX}.${inst.subnetX}.1/24 dev ${b}`,
+        `link set ${b} up`,
+      ];
       for (const h of inst.hosts) {
-        lines.push(`netns add ${h.netns}`, `link add ${h.veth} type veth peer name eth0 netns ${h.netns}`, `link set ${h.veth} master ${b} up`);
+        lines.push(
+          `netns add ${h.netns}`,
+          `link add ${h.veth} type veth peer name eth0 netns ${h.netns}`,
+          `link set ${h.veth} master ${b} up`,
+        );
       }
       await execP('ip', ['-batch', '-'], lines.join('\n') + '\n');
       inst.saveReg();
       await Promise.all(
-        inst.hosts.map((h) => execP('ip', ['-n', h.netns!, '-batch', '-'], `addr add ${h.address}/24 dev eth0\nlink set eth0 up\nlink set lo up\n`)),
+        inst.hosts.map((h) =>
+          execP(
+            'ip',
+            ['-n', h.netns!, '-batch', '-'],
+            `addr add ${h.address}/24 dev eth0\nlink set eth0 up\nlink set lo up\n`,
+          ),
+        ),
       );
     }
     await Promise.all(inst.hosts.map((h) => h.startAnchor(perHostHome)));
@@ -1081,7 +1164,12 @@ export async function startTestHosts(opts: TestHostsOptions = {}): Promise<TestH
     fs.chmodSync(path.join(dir, 'authorized_keys'), 0o644);
     await keysP;
     for (const h of inst.hosts) {
-      h.hostPublicKey = fs.readFileSync(h.hostKeyPath + '.pub', 'utf8').trim().split(' ').slice(0, 2).join(' ');
+      h.hostPublicKey = fs
+        .readFileSync(h.hostKeyPath + '.pub', 'utf8')
+        .trim()
+        .split(' ')
+        .slice(0, 2)
+        .join(' ');
       inst.writeSshdConfig(h);
     }
     const kh = opts.knownHosts ?? 'all';
@@ -1098,7 +1186,13 @@ export async function startTestHosts(opts: TestHostsOptions = {}): Promise<TestH
             return await h.startSshd();
           } catch (e) {
             // loopback: a free port can be taken between probing and sshd binding it; pick another
-            if (!loopback || attempt >= 5 || !(e instanceof SshdStartError) || !/Bind to port|Cannot bind/.test(e.message)) throw e;
+            if (
+              !loopback ||
+              attempt >= 5 ||
+              !(e instanceof SshdStartError) ||
+              !/Bind to port|Cannot bind/.test(e.message)
+            )
+              throw e;
             h.port = await freePort();
             inst.writeSshdConfig(h);
           }

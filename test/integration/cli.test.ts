@@ -14,7 +14,9 @@ describe.skipIf(!can.ok)('trainyard status and doctor against real hosts', () =>
 
   beforeAll(async () => {
     hosts = await startTestHosts({ count: 2, gpu: [{ mode: 'load', count: 2 }, { mode: 'nodevices' }] });
-    await hosts.host('gpu-1').run(`tmux new-session -d -s 'train 01' 'sleep 0.2; exit 4' \\; set-option -t 'train 01' remain-on-exit on`);
+    await hosts
+      .host('gpu-1')
+      .run(`tmux new-session -d -s 'train 01' 'sleep 0.2; exit 4' \\; set-option -t 'train 01' remain-on-exit on`);
     config = path.join(hosts.dir, 'status.json');
     writeFileSync(config, JSON.stringify({ hosts: ['gpu-1', 'gpu-2'], sshConfig: hosts.sshConfigPath }));
     await new Promise((r) => setTimeout(r, 500));
@@ -30,7 +32,12 @@ describe.skipIf(!can.ok)('trainyard status and doctor against real hosts', () =>
       ['gpu-2', 'connected'],
     ]);
     expect(out[0].gpus).toHaveLength(2);
-    expect(out[0].gpus[0]).toMatchObject({ index: 0, name: 'NVIDIA H100 80GB HBM3', utilization: 99, memoryTotalMiB: 81559 });
+    expect(out[0].gpus[0]).toMatchObject({
+      index: 0,
+      name: 'NVIDIA H100 80GB HBM3',
+      utilization: 99,
+      memoryTotalMiB: 81559,
+    });
     expect(out[0].sessions).toEqual([expect.objectContaining({ name: 'train 01', running: false, exitStatus: 4 })]);
     expect(out[1].gpus).toEqual([]);
     expect(out[1].gpuError).toBe('No devices were found');
@@ -61,7 +68,9 @@ describe.skipIf(!can.ok)('trainyard status and doctor against real hosts', () =>
       expect(r.stdout).toMatch(/\[ok \] gpu-1 tmux: tmux \d/);
       expect(r.stdout).toMatch(/\[ok \] gpu-1 rsync: rsync\s+version/);
       expect(r.stdout).toMatch(/\[ok \] gpu-1 disk: [\d.]+ GiB free/);
-      expect(r.stdout).toMatch(/\[FAIL\] gpu-2 host key: HOST KEY CHANGED[^\n]*\n\s+fix: refused\. If the server was really reinstalled: ssh-keygen -R/);
+      expect(r.stdout).toMatch(
+        /\[FAIL\] gpu-2 host key: HOST KEY CHANGED[^\n]*\n\s+fix: refused\. If the server was really reinstalled: ssh-keygen -R/,
+      );
     } finally {
       hosts.setKnownHost('gpu-2', 'valid');
     }

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WATCHDOG_DIR } from '../../src/runs/layout.js';
+import { copySampleProject, removeDir, sampleProject, tempDir } from '../actions/helpers.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
-import { copySampleProject, sampleProject, tempDir, removeDir } from '../actions/helpers.js';
 
 const can = canRunTestHosts();
 if (!can.ok && process.env.CI) throw new Error(`integration tests cannot run in CI: ${can.reason}`);
@@ -44,7 +44,8 @@ describe.skipIf(!can.ok)('the CLI prints server text inert', () => {
   let fakebin: string;
   let config: string;
 
-  const cli = (...args: string[]) => execa('node', [BIN, ...args, '--config', config], { reject: false, stdin: 'ignore' });
+  const cli = (...args: string[]) =>
+    execa('node', [BIN, ...args, '--config', config], { reject: false, stdin: 'ignore' });
   const expectInert = (r: { stdout: string; stderr: string }) => {
     expect(r.stdout, r.stdout).not.toMatch(UNSAFE);
     expect(r.stderr, r.stderr).not.toMatch(UNSAFE);
@@ -57,12 +58,32 @@ describe.skipIf(!can.ok)('the CLI prints server text inert', () => {
     work = tempDir('ty-clitext-');
     const local = copySampleProject(path.join(work, 'sample'));
     config = path.join(work, 'config.json');
-    const smoke = "printf 'A\\033]52;c;ZXZpbA==\\007B\\n'; printf 'E\\033]0;title\\007R\\302\\233\\342\\200\\256\\n' >&2; echo 'step 1 loss 2.0'";
-    writeFileSync(config, JSON.stringify({ hosts: [host.alias], sshConfig: lab.sshConfigPath, projects: { sample: sampleProject(local, { smoke }) } }));
+    const smoke =
+      "printf 'A\\033]52;c;ZXZpbA==\\007B\\n'; printf 'E\\033]0;title\\007R\\302\\233\\342\\200\\256\\n' >&2; echo 'step 1 loss 2.0'";
+    writeFileSync(
+      config,
+      JSON.stringify({
+        hosts: [host.alias],
+        sshConfig: lab.sshConfigPath,
+        projects: { sample: sampleProject(local, { smoke }) },
+      }),
+    );
     await host.run(`tmux new-session -d -s "$(printf 'run\\342\\200\\256gpj-exe')" 'sleep 600'`);
-    const event = { time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), id: '1-1-1', host: host.hostname, session: 'run1', project: 'sample', kind: 'traceback', level: 'error', detail: EVENT_DETAIL, pushed: false };
+    const event = {
+      time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      id: '1-1-1',
+      host: host.hostname,
+      session: 'run1',
+      project: 'sample',
+      kind: 'traceback',
+      level: 'error',
+      detail: EVENT_DETAIL,
+      pushed: false,
+    };
     // written as the watchdog writes it (in this machine's directory): the escape is JSON text (\u001b) in the file
-    await host.run(`mkdir -p ~/${WATCHDOG_DIR}/"$(uname -n)" && cat > ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`, { input: `${JSON.stringify(event)}\n` });
+    await host.run(`mkdir -p ~/${WATCHDOG_DIR}/"$(uname -n)" && cat > ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`, {
+      input: `${JSON.stringify(event)}\n`,
+    });
   });
 
   afterAll(async () => {
@@ -103,7 +124,9 @@ describe.skipIf(!can.ok)('the CLI prints server text inert', () => {
   it('sync: the names --delete would remove, in the question', async () => {
     const first = await cli('sync', 'sample', '--yes');
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
-    await host.run(`cd ~/work/sample && touch "$(printf 'invoice\\342\\200\\256fdp.exe')" "$(printf 'x\\033]0;t\\007y')"`);
+    await host.run(
+      `cd ~/work/sample && touch "$(printf 'invoice\\342\\200\\256fdp.exe')" "$(printf 'x\\033]0;t\\007y')"`,
+    );
     const r = await cli('sync', 'sample');
     expect(r.stderr).toContain('--delete would remove 2 path(s)');
     expect(r.stderr).toMatch(/no terminal to ask: answering no/);

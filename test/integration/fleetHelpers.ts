@@ -1,6 +1,6 @@
-import type { Config } from '../../src/config/types.js';
 import { normalizeConfig } from '../../src/config/load.js';
-import type { TrainyardStore, HostState } from '../../src/state/store.js';
+import type { Config } from '../../src/config/types.js';
+import type { HostState, TrainyardStore } from '../../src/state/store.js';
 import type { TestHosts } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -22,12 +22,24 @@ export function testConfig(hosts: TestHosts, extra: Record<string, unknown> = {}
 export const FAST_BACKOFF = { baseMs: 300, capMs: 1500, jitter: 0 };
 
 /** Polls the store until the predicate holds for a host, or fails with what the host looked like. */
-export async function waitForHost(store: TrainyardStore, alias: string, predicate: (h: HostState) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<HostState> {
+export async function waitForHost(
+  store: TrainyardStore,
+  alias: string,
+  predicate: (h: HostState) => boolean,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<HostState> {
   return waitFor(() => store.getState().hosts[alias], {
     until: predicate,
     timeoutMs,
     intervalMs: 100,
     what: `${alias}: ${what}`,
-    show: (h) => JSON.stringify({ connection: h.connection, gpuError: h.gpuError, gpus: h.gpus.length, sessions: h.sessions.map((s) => s.name) }),
+    show: (h) =>
+      JSON.stringify({
+        connection: h.connection,
+        gpuError: h.gpuError,
+        gpus: h.gpus.length,
+        sessions: h.sessions.map((s) => s.name),
+      }),
   });
 }

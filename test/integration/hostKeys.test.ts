@@ -62,8 +62,16 @@ describe.skipIf(!can.ok)('host keys fail closed, global known_hosts, hashed entr
   }
 
   async function connectOnce(sshConfig: string, trustNewHostKeys: boolean) {
-    const c = new SshConnection({ alias: 'target', sshConfig, keepalive: { intervalSeconds: 1, countMax: 2 }, trustNewHostKeys, backoff: FAST_BACKOFF });
-    const settled = new Promise<string>((resolve) => c.on('state', (i) => i.state !== 'connecting' && resolve(i.state)));
+    const c = new SshConnection({
+      alias: 'target',
+      sshConfig,
+      keepalive: { intervalSeconds: 1, countMax: 2 },
+      trustNewHostKeys,
+      backoff: FAST_BACKOFF,
+    });
+    const settled = new Promise<string>((resolve) =>
+      c.on('state', (i) => i.state !== 'connecting' && resolve(i.state)),
+    );
     c.start();
     const state = await settled;
     const info = c.info;
@@ -128,8 +136,13 @@ describe.skipIf(!can.ok)('host keys fail closed, global known_hosts, hashed entr
     const text = readFileSync(userKh, 'utf8');
     expect(text).toMatch(/^\|1\|[^|\s]+\|[^|\s]+ ssh-ed25519 \S+\n$/);
     expect(text).not.toContain(host.address);
-    expect(execFileSync('ssh-keygen', ['-F', name(), '-f', userKh], { encoding: 'utf8' })).toContain(realKey().split(' ')[1]);
-    const ssh = spawnSync('ssh', ['-F', config, 'target', 'echo', 'via-openssh'], { encoding: 'utf8', timeout: 20_000 });
+    expect(execFileSync('ssh-keygen', ['-F', name(), '-f', userKh], { encoding: 'utf8' })).toContain(
+      realKey().split(' ')[1],
+    );
+    const ssh = spawnSync('ssh', ['-F', config, 'target', 'echo', 'via-openssh'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(ssh.stdout.trim()).toBe('via-openssh');
     expect((await connectOnce(config, false)).state).toBe('connected');
   });

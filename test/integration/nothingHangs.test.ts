@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argvCommand, shScript } from '../../src/commands/value.js';
 import { sessionsProbeCommand } from '../../src/commands/probes.js';
+import { argvCommand, shScript } from '../../src/commands/value.js';
 import { Fleet } from '../../src/hosts/fleet.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { connect, labConfig } from '../actions/helpers.js';
@@ -30,7 +30,6 @@ function processesWith(...needles: string[]): string[] {
   }
   return found;
 }
-
 
 describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidia-smi that hangs)', () => {
   let lab: TestHosts;
@@ -61,7 +60,12 @@ describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidi
         expect(r.signal).toBe('timeout');
         expect(r.stderr).toContain('timed out after 700 ms');
       }
-      await waitFor(fakeGpu, { until: (p) => p.length === 0, timeoutMs: 3000, what: 'no nvidia-smi left on the host', show: (p) => p.join('\n') });
+      await waitFor(fakeGpu, {
+        until: (p) => p.length === 0,
+        timeoutMs: 3000,
+        what: 'no nvidia-smi left on the host',
+        show: (p) => p.join('\n'),
+      });
     } finally {
       lab.hosts[0].setGpu({ mode: 'idle' });
     }
@@ -74,7 +78,11 @@ describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidi
     expect(r.signal).toBe('output-cap');
     expect(Buffer.byteLength(r.stdout)).toBe(1024 * 1024);
     expect(r.stderr).toContain('output cut at 1048576 bytes');
-    await waitFor(() => processesWith(`yes ${marker}`), { until: (p) => p.length === 0, timeoutMs: 3000, what: 'yes killed' });
+    await waitFor(() => processesWith(`yes ${marker}`), {
+      until: (p) => p.length === 0,
+      timeoutMs: 3000,
+      what: 'yes killed',
+    });
   });
 
   it('an exec given no time limit still has one', async () => {
@@ -85,7 +93,10 @@ describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidi
   });
 
   it('a silent GPU stream is reported as not answering, no second nvidia-smi starts, and it recovers', async () => {
-    const fleet = new Fleet(testConfig(lab, { refreshSeconds: 0.2, sessionsRefreshSeconds: 600 }), { backoff: FAST_BACKOFF, gpuStaleMs: 1500 });
+    const fleet = new Fleet(testConfig(lab, { refreshSeconds: 0.2, sessionsRefreshSeconds: 600 }), {
+      backoff: FAST_BACKOFF,
+      gpuStaleMs: 1500,
+    });
     fleet.start();
     const alias = lab.hosts[0].alias;
     const streams = () => fakeGpu().filter((p) => p.includes('loop=200'));
@@ -94,12 +105,24 @@ describe.skipIf(!can.ok)('nothing hangs, nothing piles up (real sshd, fake nvidi
       expect(streams()).toHaveLength(1);
       const pid = streams()[0].split(' ')[0];
       lab.hosts[0].setGpu({ mode: 'hang' });
-      const stale = await waitForHost(fleet.store, alias, (h) => /^nvidia-smi not answering for \d+ s$/.test(h.gpuError ?? ''), 10_000, 'not answering');
+      const stale = await waitForHost(
+        fleet.store,
+        alias,
+        (h) => /^nvidia-smi not answering for \d+ s$/.test(h.gpuError ?? ''),
+        10_000,
+        'not answering',
+      );
       expect(stale.connection.state).toBe('connected');
       await new Promise((r) => setTimeout(r, 2000));
       expect(streams().map((p) => p.split(' ')[0])).toEqual([pid]);
       lab.hosts[0].setGpu({ mode: 'load' });
-      const back = await waitForHost(fleet.store, alias, (h) => h.gpuError === null && h.gpus[0]?.utilization !== 0, 10_000, 'answering again');
+      const back = await waitForHost(
+        fleet.store,
+        alias,
+        (h) => h.gpuError === null && h.gpus[0]?.utilization !== 0,
+        10_000,
+        'answering again',
+      );
       expect(back.gpus).toHaveLength(1);
       expect(streams().map((p) => p.split(' ')[0])).toEqual([pid]);
     } finally {

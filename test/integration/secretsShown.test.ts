@@ -3,9 +3,10 @@
  * against a real host: the log pane's lines, the watchdog's events, summary and banner, the webhook
  * body the cockpit posts (to a local HTTP server), and `trainyard events` from the built binary.
  */
+
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +15,8 @@ import type { CockpitServices, OpenedLog } from '../../src/cockpit/controller.js
 import { normalizeConfig } from '../../src/config/load.js';
 import { Fleet } from '../../src/hosts/fleet.js';
 import { RUNS_DIR, WATCHDOG_DIR } from '../../src/runs/layout.js';
-import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { removeDir, tempDir } from '../actions/helpers.js';
+import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 
 const can = canRunTestHosts();
 if (!can.ok && process.env.CI) throw new Error(`integration tests cannot run in CI: ${can.reason}`);
@@ -66,14 +67,21 @@ describe.skipIf(!can.ok)('secrets are masked in what the cockpit shows and sends
       hosts: [host.alias],
       sshConfig: lab.sshConfigPath,
       alertWebhook: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
-      projects: { sample: { local: work, remote: '~/work/sample', train: 'python3 train.py', secretEnv: ['TY_TEST_TOKEN'] } },
+      projects: {
+        sample: { local: work, remote: '~/work/sample', train: 'python3 train.py', secretEnv: ['TY_TEST_TOKEN'] },
+      },
     };
     configFile = path.join(work, 'config.json');
     writeFileSync(configFile, JSON.stringify(raw));
     env = { ...process.env, TY_TEST_TOKEN: SECRET, XDG_DATA_HOME: path.join(work, 'data') };
     // the watchdog's files live in this machine's directory under WATCHDOG_DIR
-    await host.run(`mkdir -p ~/${WATCHDOG_DIR}/"$(uname -n)" ~/${RUNS_DIR} && cat > ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`, { input: eventLine('1-1-1', 'traceback', `wandb.errors.AuthError: key ${SECRET} rejected`, Date.now() - 60_000) });
-    await host.run(`printf '%s\\n' "{\\"log\\": \\"$HOME/${RUNS_DIR}/run1.log\\"}" > ~/${RUNS_DIR}/run1.json && printf 'step 1 loss 2.0\\nlogging in with ${SECRET}\\nstep 2 loss 1.5\\n' > ~/${RUNS_DIR}/run1.log`);
+    await host.run(
+      `mkdir -p ~/${WATCHDOG_DIR}/"$(uname -n)" ~/${RUNS_DIR} && cat > ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`,
+      { input: eventLine('1-1-1', 'traceback', `wandb.errors.AuthError: key ${SECRET} rejected`, Date.now() - 60_000) },
+    );
+    await host.run(
+      `printf '%s\\n' "{\\"log\\": \\"$HOME/${RUNS_DIR}/run1.log\\"}" > ~/${RUNS_DIR}/run1.json && printf 'step 1 loss 2.0\\nlogging in with ${SECRET}\\nstep 2 loss 1.5\\n' > ~/${RUNS_DIR}/run1.log`,
+    );
     fleet = new Fleet(normalizeConfig(raw, configFile), { interactive: false });
     fleet.start();
     await fleet.settled(20_000);
@@ -110,7 +118,9 @@ describe.skipIf(!can.ok)('secrets are masked in what the cockpit shows and sends
     const first = await until('the watchdog status', () => watchdog.store.getState().hosts[host.alias]?.status);
     expect(first.unread.map((e) => e.detail)).toEqual(['wandb.errors.AuthError: key ••• rejected']);
 
-    await host.run(`cat >> ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`, { input: eventLine('2-1-1', 'crashed', `exit code 1 after printing ${SECRET}`) });
+    await host.run(`cat >> ~/${WATCHDOG_DIR}/"$(uname -n)"/events.jsonl`, {
+      input: eventLine('2-1-1', 'crashed', `exit code 1 after printing ${SECRET}`),
+    });
     await watchdog.pollNow(host.alias);
     const body = await until('the webhook post', () => bodies.find((b) => b.includes('crashed')));
     expect(body).toContain('exit code 1 after printing •••');

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +26,10 @@ describe.skipIf(!can.ok)('ssh_config options ssh honours: ProxyCommand, Identiti
     for (let i = 0; i < 50 && !existsSync(agentSocket); i++) await new Promise((r) => setTimeout(r, 50));
     for (const name of ['wrong1', 'wrong2']) {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', path.join(dir, name)]);
-      execFileSync('ssh-add', ['-q', path.join(dir, name)], { env: { ...process.env, SSH_AUTH_SOCK: agentSocket }, stdio: 'ignore' });
+      execFileSync('ssh-add', ['-q', path.join(dir, name)], {
+        env: { ...process.env, SSH_AUTH_SOCK: agentSocket },
+        stdio: 'ignore',
+      });
     }
   });
   afterAll(async () => {
@@ -35,7 +38,17 @@ describe.skipIf(!can.ok)('ssh_config options ssh honours: ProxyCommand, Identiti
   });
 
   function hostBlock(alias: string, h: TestHost, lines: string[]): string {
-    return [`Host ${alias}`, `  HostName ${h.address}`, `  Port ${h.port}`, `  User ${lab.user}`, `  UserKnownHostsFile ${lab.knownHostsPath}`, '  GlobalKnownHostsFile /dev/null', '  StrictHostKeyChecking yes', '  BatchMode yes', ...lines.map((l) => `  ${l}`)].join('\n');
+    return [
+      `Host ${alias}`,
+      `  HostName ${h.address}`,
+      `  Port ${h.port}`,
+      `  User ${lab.user}`,
+      `  UserKnownHostsFile ${lab.knownHostsPath}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      ...lines.map((l) => `  ${l}`),
+    ].join('\n');
   }
   function writeConfig(blocks: string[]): string {
     const file = path.join(dir, `ssh_config_${++n}`);
@@ -44,8 +57,16 @@ describe.skipIf(!can.ok)('ssh_config options ssh honours: ProxyCommand, Identiti
   }
 
   async function connectOnce(sshConfig: string, whileConnected?: (c: SshConnection) => Promise<void>) {
-    const c = new SshConnection({ alias: 'target', sshConfig, keepalive: { intervalSeconds: 1, countMax: 2 }, trustNewHostKeys: false, backoff: FAST_BACKOFF });
-    const settled = new Promise<string>((resolve) => c.on('state', (i) => i.state !== 'connecting' && resolve(i.state)));
+    const c = new SshConnection({
+      alias: 'target',
+      sshConfig,
+      keepalive: { intervalSeconds: 1, countMax: 2 },
+      trustNewHostKeys: false,
+      backoff: FAST_BACKOFF,
+    });
+    const settled = new Promise<string>((resolve) =>
+      c.on('state', (i) => i.state !== 'connecting' && resolve(i.state)),
+    );
     c.start();
     const state = await settled;
     const info = c.info;
@@ -54,18 +75,33 @@ describe.skipIf(!can.ok)('ssh_config options ssh honours: ProxyCommand, Identiti
     return { state, info };
   }
 
-  const accepted = (h: TestHost) => readFileSync(h.logFile, 'utf8').split('\n').filter((l) => /Accepted publickey/.test(l));
+  const accepted = (h: TestHost) =>
+    readFileSync(h.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => /Accepted publickey/.test(l));
 
   describe('IdentitiesOnly yes', () => {
     it('offers only the IdentityFile, not every agent key: connects although the agent holds 2 wrong keys and MaxAuthTries is 2', async () => {
-      const config = writeConfig([hostBlock('target', lab.hosts[0], [`IdentityFile ${lab.identityFile}`, 'IdentitiesOnly yes', `IdentityAgent ${agentSocket}`])]);
+      const config = writeConfig([
+        hostBlock('target', lab.hosts[0], [
+          `IdentityFile ${lab.identityFile}`,
+          'IdentitiesOnly yes',
+          `IdentityAgent ${agentSocket}`,
+        ]),
+      ]);
       const { state, info } = await connectOnce(config);
       expect(info.error).toBeNull();
       expect(state).toBe('connected');
     });
 
     it('without it, the agent keys come first and use up the tries (as with OpenSSH)', async () => {
-      const config = writeConfig([hostBlock('target', lab.hosts[0], [`IdentityFile ${lab.identityFile}`, 'IdentitiesOnly no', `IdentityAgent ${agentSocket}`])]);
+      const config = writeConfig([
+        hostBlock('target', lab.hosts[0], [
+          `IdentityFile ${lab.identityFile}`,
+          'IdentitiesOnly no',
+          `IdentityAgent ${agentSocket}`,
+        ]),
+      ]);
       const { state, info } = await connectOnce(config);
       expect(state).not.toBe('connected');
       expect(info.error).toMatch(/too many authentication failures|authentication failed/i);
@@ -79,7 +115,13 @@ describe.skipIf(!can.ok)('ssh_config options ssh honours: ProxyCommand, Identiti
       const agentEnv = { ...process.env, SSH_AUTH_SOCK: agentSocket };
       execFileSync('ssh-add', ['-q', lab.identityFile], { env: agentEnv, stdio: 'ignore' });
       try {
-        const config = writeConfig([hostBlock('target', lab.hosts[0], [`IdentityFile ${encrypted}`, 'IdentitiesOnly yes', `IdentityAgent ${agentSocket}`])]);
+        const config = writeConfig([
+          hostBlock('target', lab.hosts[0], [
+            `IdentityFile ${encrypted}`,
+            'IdentitiesOnly yes',
+            `IdentityAgent ${agentSocket}`,
+          ]),
+        ]);
         const { state, info } = await connectOnce(config);
         expect(info.error).toBeNull();
         expect(state).toBe('connected');
@@ -95,7 +137,12 @@ describe.skipIf(!can.ok)('ssh_config options ssh honours: ProxyCommand, Identiti
       const pidFile = path.join(dir, 'proxy.pid');
       const config = writeConfig([
         hostBlock('jump', jump, [`IdentityFile ${lab.identityFile}`, 'IdentitiesOnly yes']),
-        hostBlock('target', target, [`IdentityFile ${lab.identityFile}`, 'IdentitiesOnly yes', 'IdentityAgent none', `ProxyCommand sh -c 'echo $$ > ${pidFile}; exec ssh -F %d -W %h:%p jump'`.replace('%d', '__CONFIG__')]),
+        hostBlock('target', target, [
+          `IdentityFile ${lab.identityFile}`,
+          'IdentitiesOnly yes',
+          'IdentityAgent none',
+          `ProxyCommand sh -c 'echo $$ > ${pidFile}; exec ssh -F %d -W %h:%p jump'`.replace('%d', '__CONFIG__'),
+        ]),
       ]);
       writeFileSync(config, readFileSync(config, 'utf8').replace('__CONFIG__', config));
       const before = accepted(target).length;
@@ -117,10 +164,19 @@ describe.skipIf(!can.ok)('ssh_config options ssh honours: ProxyCommand, Identiti
     });
 
     it('a ProxyCommand that fails is unreachable, with its exit status and stderr in the message', async () => {
-      const config = writeConfig([hostBlock('target', lab.hosts[1], [`IdentityFile ${lab.identityFile}`, `ProxyCommand sh -c 'echo "no route to %h port %p" >&2; exit 3'`])]);
+      const config = writeConfig([
+        hostBlock('target', lab.hosts[1], [
+          `IdentityFile ${lab.identityFile}`,
+          `ProxyCommand sh -c 'echo "no route to %h port %p" >&2; exit 3'`,
+        ]),
+      ]);
       const { state, info } = await connectOnce(config);
       expect(state).toBe('unreachable');
-      expect(info.error).toMatch(new RegExp(`ProxyCommand .* exited with 3: no route to ${lab.hosts[1].address.replace(/\./g, '\\.')} port ${lab.hosts[1].port}`));
+      expect(info.error).toMatch(
+        new RegExp(
+          `ProxyCommand .* exited with 3: no route to ${lab.hosts[1].address.replace(/\./g, '\\.')} port ${lab.hosts[1].port}`,
+        ),
+      );
     });
   });
 });

@@ -1,14 +1,14 @@
-import React from 'react';
 import chalk from 'chalk';
 import { render } from 'ink-testing-library';
+import type React from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { LogPane } from '../../components/LogPane.js';
 import { LossChart } from '../../components/LossChart.js';
 import { LogTail } from '../../src/logs/logTail.js';
 import { MetricsCollector } from '../../src/logs/metrics.js';
 import { RECORD_END } from '../../src/logs/tailCommand.js';
-import { sleep, waitFor } from './helpers.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
+import { sleep, waitFor } from './helpers.js';
 
 const ESC = '\u001b';
 const KEYS = { esc: ESC, enter: '\r', up: `${ESC}[A`, pgup: `${ESC}[5~` };
@@ -29,7 +29,13 @@ function setup() {
   const writeSteps = (count: number) => {
     for (let i = 0; i < count; i++, n++) write(stepLine(n));
   };
-  return { tail, transport, write, writeSteps, partial: (text: string) => stream.line(`P ${offset} ${text}${RECORD_END}`) };
+  return {
+    tail,
+    transport,
+    write,
+    writeSteps,
+    partial: (text: string) => stream.line(`P ${offset} ${text}${RECORD_END}`),
+  };
 }
 
 async function mount(node: React.ReactElement, columns = 50, rows = 25) {
@@ -60,7 +66,8 @@ afterAll(() => {
   chalk.level = level;
 });
 
-const stepLine = (n: number) => (n % 25 === 7 ? `step ${n} loss nan` : `step ${n} loss ${(2 / (1 + n / 50)).toFixed(4)}`);
+const stepLine = (n: number) =>
+  n % 25 === 7 ? `step ${n} loss nan` : `step ${n} loss ${(2 / (1 + n / 50)).toFixed(4)}`;
 /** Rows with text (a short log leaves blank rows under it). */
 const filled = (lines: string[]) => lines.filter((l) => l.trim() !== '');
 
@@ -175,7 +182,8 @@ describe('LogPane at 50x25', () => {
     expect(filled(ui.lines()).at(-1)).toBe('y'.repeat(50));
     await ui.press('l');
     expect(filled(ui.lines()).at(-1)).toBe('y'.repeat(25));
-    for (const l of ui.lines()) expect([...l].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)).toBeLessThanOrEqual(50);
+    for (const l of ui.lines())
+      expect([...l].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)).toBeLessThanOrEqual(50);
   });
 
   test('keys are ignored while the pane is not active', async () => {
@@ -211,8 +219,13 @@ describe('LossChart at 50 columns', () => {
     const ui = await mount(<LossChart metrics={metrics} width={50} height={12} />);
     mounted.push(ui);
     expect(ui.lines()[0]).toContain('no metrics');
-    for (let i = 0; i < 300; i++) s.write(i % 50 === 7 ? `step ${i} loss nan lr 1e-3` : `step ${i} loss ${(2 / (1 + i / 20)).toFixed(4)} lr 1e-3`);
-    await waitFor(() => ui.lines()[0], { until: (top) => /^loss 0\.125 .*6 nan\/inf/.test(top), what: 'the chart to draw all 300 steps', show: String });
+    for (let i = 0; i < 300; i++)
+      s.write(i % 50 === 7 ? `step ${i} loss nan lr 1e-3` : `step ${i} loss ${(2 / (1 + i / 20)).toFixed(4)} lr 1e-3`);
+    await waitFor(() => ui.lines()[0], {
+      until: (top) => /^loss 0\.125 .*6 nan\/inf/.test(top),
+      what: 'the chart to draw all 300 steps',
+      show: String,
+    });
     const lines = ui.lines();
     expect(lines).toHaveLength(12);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(50);

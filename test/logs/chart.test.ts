@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { formatNumber, MARKERS, renderChart, type ChartPoint } from '../../src/logs/chart.js';
+import { type ChartPoint, formatNumber, MARKERS, renderChart } from '../../src/logs/chart.js';
 import { MetricsCollector } from '../../src/logs/metrics.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,7 +31,8 @@ function brailleDots(lines: string[], plotLeft: number, plotRows: number): Map<n
   return dots;
 }
 
-const decreasing = (n: number): ChartPoint[] => Array.from({ length: n }, (_, i) => ({ x: i + 1, y: 3 * Math.exp(-i / (n / 5)) + 0.1 }));
+const decreasing = (n: number): ChartPoint[] =>
+  Array.from({ length: n }, (_, i) => ({ x: i + 1, y: 3 * Math.exp(-i / (n / 5)) + 0.1 }));
 
 describe('chart', () => {
   test('fits exactly: height lines of width columns, for a phone and a laptop', () => {
@@ -77,7 +78,8 @@ describe('chart', () => {
     const firstAtFloor = columns.find((x) => dots.get(x)!.includes(bottom))!;
     expect(firstAtFloor).toBeLessThan((chart.plotWidth * 2) / 3);
     // And it stays there to the end.
-    for (const x of columns.filter((c) => c > firstAtFloor + 4)) expect(Math.min(...dots.get(x)!)).toBeGreaterThanOrEqual(bottom - 1);
+    for (const x of columns.filter((c) => c > firstAtFloor + 4))
+      expect(Math.min(...dots.get(x)!)).toBeGreaterThanOrEqual(bottom - 1);
     expect(chart.lines.at(-1)!.trim().split(/\s+/)).toEqual(['1', '761']);
   });
 
@@ -121,7 +123,14 @@ describe('chart', () => {
   });
 
   test('downsampled buckets mixing finite and nan values are marked too', () => {
-    const chart = renderChart([{ x: 1, y: 2, nan: 0, posInf: 0, negInf: 0 }, { x: 2, y: 1.5, nan: 3, posInf: 1, negInf: 0 }, { x: 3, y: 1, nan: 0, posInf: 0, negInf: 0 }], { width: 30, height: 6 });
+    const chart = renderChart(
+      [
+        { x: 1, y: 2, nan: 0, posInf: 0, negInf: 0 },
+        { x: 2, y: 1.5, nan: 3, posInf: 1, negInf: 0 },
+        { x: 3, y: 1, nan: 0, posInf: 0, negInf: 0 },
+      ],
+      { width: 30, height: 6 },
+    );
     expect(chart.markerColumns).toHaveLength(1);
     expect(chart.lines[chart.axisRow][chart.markerColumns[0]]).toBe(MARKERS.mixed);
   });

@@ -16,7 +16,8 @@ function fixtureLines(): string[] {
   const lines: string[] = [];
   for (const dir of FIXTURE_DIRS) {
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.log'))) lines.push(...readFileSync(path.join(dir, f), 'utf8').split('\n'));
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.log')))
+      lines.push(...readFileSync(path.join(dir, f), 'utf8').split('\n'));
   }
   return lines;
 }
@@ -29,7 +30,10 @@ const TABLE: [string, Partial<LineFacts>][] = [
   ['hipErrorOutOfMemory / HIP error: out of memory', { oom: true }],
   ['RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`', { oom: true }],
   ['memory: 12.1 GiB used, out of 80', { oom: false }],
-  ['[rank3]:[E ProcessGroupNCCL.cpp:563] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE) ran for 600000 milliseconds before timing out.', { ncclTimeout: true }],
+  [
+    '[rank3]:[E ProcessGroupNCCL.cpp:563] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE) ran for 600000 milliseconds before timing out.',
+    { ncclTimeout: true },
+  ],
   ['NCCL WARN Timeout(ms)=1800000 exceeded', { ncclTimeout: true }],
   ['RCCL: operation timed out after 30 s', { ncclTimeout: true }],
   ['NCCL version 2.18.1+cuda12.1', { ncclTimeout: false }],
@@ -47,7 +51,10 @@ const TABLE: [string, Partial<LineFacts>][] = [
   ['loss 0.25 nan_count 0', { badLoss: false }],
   ['loss 0.25, grad_norm inf', { badLoss: false }],
   ['lossy compression: info', { badLoss: false }],
-  ['Epoch 3/10: 100%|██████████| 469/469 [00:12<00:00, 38.2it/s, loss=0.31]', { progress: { kind: 'tqdm', done: 469, total: 469 } }],
+  [
+    'Epoch 3/10: 100%|██████████| 469/469 [00:12<00:00, 38.2it/s, loss=0.31]',
+    { progress: { kind: 'tqdm', done: 469, total: 469 } },
+  ],
   ['  45%|████▌     | 450/1000 [00:12<00:15, 36.1it/s]', { progress: { kind: 'tqdm', done: 450, total: 1000 } }],
   ['step 120/5000 loss 1.23', { progress: { kind: 'step', done: 120, total: 5000 } }],
   ['[Step 7 / 30] loss 0.9', { progress: { kind: 'step', done: 7, total: 30 } }],
@@ -60,7 +67,8 @@ const TABLE: [string, Partial<LineFacts>][] = [
 const awks = availableAwks();
 const DRIVER = `{ grammar_line($0); grammar_progress($0); printf "%s %s %s %s %s|%s|%s|%s\\n", g_oom, g_nccl, g_tb, g_exc, g_bad, g_pkind, g_pdone, g_ptotal }`;
 
-const asAwk = (f: LineFacts) => `${+f.oom} ${+f.ncclTimeout} ${+f.tracebackStart} ${+f.exceptionLine} ${+f.badLoss}|${f.progress?.kind ?? ''}|${f.progress?.done ?? ''}|${f.progress?.total ?? ''}`;
+const asAwk = (f: LineFacts) =>
+  `${+f.oom} ${+f.ncclTimeout} ${+f.tracebackStart} ${+f.exceptionLine} ${+f.badLoss}|${f.progress?.kind ?? ''}|${f.progress?.done ?? ''}|${f.progress?.total ?? ''}`;
 
 describe('the training-log grammar in TypeScript', () => {
   it.each(TABLE)('%j', (line, want) => {
@@ -78,8 +86,12 @@ describe('the training-log grammar in TypeScript', () => {
 describe.each(awks)('the watchdog grammar under $name', (awk) => {
   it('answers like TypeScript on every fixture line and every table line', () => {
     const lines = [...fixtureLines(), ...TABLE.map(([l]) => l)].filter((l) => !l.includes('\n'));
-    const out = runAwk(awk, grammarAwk() + '\n' + DRIVER, { input: lines.join('\n') + '\n' }).toString('utf8').split('\n');
-    const wrong = lines.flatMap((l, i) => (out[i] === asAwk(classifyLine(l)) ? [] : [`${JSON.stringify(l)}: awk ${out[i]} ts ${asAwk(classifyLine(l))}`]));
+    const out = runAwk(awk, grammarAwk() + '\n' + DRIVER, { input: lines.join('\n') + '\n' })
+      .toString('utf8')
+      .split('\n');
+    const wrong = lines.flatMap((l, i) =>
+      out[i] === asAwk(classifyLine(l)) ? [] : [`${JSON.stringify(l)}: awk ${out[i]} ts ${asAwk(classifyLine(l))}`],
+    );
     expect(wrong).toEqual([]);
   });
 });

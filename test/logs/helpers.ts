@@ -1,12 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { afterAll } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll } from 'vitest';
+import type { ShellCommand } from '../../src/commands/value.js';
+import {
+  parseTailRecord,
+  type TailCommandOptions,
+  type TailPosition,
+  type TailRecord,
+  tailCommand,
+} from '../../src/logs/tailCommand.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { ExecResult, StreamHandle, StreamOptions, Transport } from '../../src/transport/types.js';
-import { parseTailRecord, tailCommand, type TailCommandOptions, type TailPosition, type TailRecord } from '../../src/logs/tailCommand.js';
-import type { ShellCommand } from '../../src/commands/value.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -28,7 +34,12 @@ export function tempDir(prefix = 'trainyard-logs-'): string {
 export const FAST: TailCommandOptions = { initialBytes: null, lineCap: 4096, pollSeconds: 0.05 };
 
 /** Runs the real remote tail script on this machine and collects its records. */
-export function runTail(file: string, position: TailPosition = { inode: null, offset: 0, skipFirst: false }, options: Partial<TailCommandOptions> = {}, env?: NodeJS.ProcessEnv) {
+export function runTail(
+  file: string,
+  position: TailPosition = { inode: null, offset: 0, skipFirst: false },
+  options: Partial<TailCommandOptions> = {},
+  env?: NodeJS.ProcessEnv,
+) {
   const records: TailRecord[] = [];
   const raw: string[] = [];
   const stderr: string[] = [];
@@ -62,13 +73,18 @@ export class FlakyTransport extends EventEmitter implements Transport {
   private live = new Set<{ cut: () => void }>();
 
   exec(command: ShellCommand) {
-    if (!this.isReady) return Promise.resolve<ExecResult>({ stdout: '', stderr: 'not connected', code: null, signal: 'not-connected' });
+    if (!this.isReady)
+      return Promise.resolve<ExecResult>({ stdout: '', stderr: 'not connected', code: null, signal: 'not-connected' });
     return this.inner.exec(command);
   }
 
   stream(command: ShellCommand, options: StreamOptions): StreamHandle {
     this.streams++;
-    if (!this.isReady) return { cancel() {}, done: Promise.resolve({ stdout: '', stderr: 'not connected', code: null, signal: 'not-connected' }) };
+    if (!this.isReady)
+      return {
+        cancel() {},
+        done: Promise.resolve({ stdout: '', stderr: 'not connected', code: null, signal: 'not-connected' }),
+      };
     let cut = false;
     const onLine = options.onLine;
     const h = this.inner.stream(command, { ...options, onLine: (l) => !cut && onLine(l) });

@@ -4,14 +4,14 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { afterEach, describe, expect, test } from 'vitest';
-import { MARKER_PREFIX } from '../../src/text/sanitise.js';
+import { commandLine } from '../../src/commands/value.js';
 import { LogTail, type LogTailState } from '../../src/logs/logTail.js';
 import { MetricsCollector } from '../../src/logs/metrics.js';
 import { RECORD_END } from '../../src/logs/tailCommand.js';
+import { MARKER_PREFIX } from '../../src/text/sanitise.js';
 import { LocalTransport } from '../../src/transport/local.js';
-import { FlakyTransport, sleep, tempDir, waitFor } from './helpers.js';
-import { commandLine } from '../../src/commands/value.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
+import { FlakyTransport, sleep, tempDir, waitFor } from './helpers.js';
 
 const tails: LogTail[] = [];
 afterEach(() => {
@@ -21,7 +21,6 @@ function track(t: LogTail): LogTail {
   tails.push(t);
   return t;
 }
-
 
 describe('LogTail', () => {
   test('lines reach the ring buffer and the store in batches, at most every flushMs', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { MARKER_PREFIX } from '../../src/text/sanitise.js';
 import { frame, handleKey, initialLogView, type LogViewState } from '../../src/logs/logView.js';
 import { LineRing } from '../../src/logs/ringBuffer.js';
 import { rowText } from '../../src/logs/textRows.js';
+import { MARKER_PREFIX } from '../../src/text/sanitise.js';
 
 const size = { width: 50, height: 5 };
 function buffer(n: number, capacity = 100, make = (i: number) => `line ${i}`) {
@@ -10,9 +10,11 @@ function buffer(n: number, capacity = 100, make = (i: number) => `line ${i}`) {
   for (let i = 0; i < n; i++) rb.push(make(i));
   return rb;
 }
-const texts = (state: LogViewState, rb: LineRing, partial: string | null = null) => frame(state, rb, partial, size).rows.map((r) => rowText(r.row));
+const texts = (state: LogViewState, rb: LineRing, partial: string | null = null) =>
+  frame(state, rb, partial, size).rows.map((r) => rowText(r.row));
 function press(state: LogViewState, rb: LineRing, ...keys: (string | Record<string, boolean>)[]) {
-  for (const k of keys) state = handleKey(state, typeof k === 'string' ? k : '', typeof k === 'string' ? {} : k, rb, size).state;
+  for (const k of keys)
+    state = handleKey(state, typeof k === 'string' ? k : '', typeof k === 'string' ? {} : k, rb, size).state;
   return state;
 }
 
@@ -47,7 +49,16 @@ describe('log view', () => {
     expect(texts(s, rb)).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
     s = press(s, rb, 'k', 'k', { pageUp: true });
     expect(texts(s, rb)[0]).toBe('line 0');
-    s = press(s, rb, { pageDown: true }, { pageDown: true }, { pageDown: true }, { pageDown: true }, { pageDown: true }, { pageDown: true });
+    s = press(
+      s,
+      rb,
+      { pageDown: true },
+      { pageDown: true },
+      { pageDown: true },
+      { pageDown: true },
+      { pageDown: true },
+      { pageDown: true },
+    );
     expect(texts(s, rb)[4]).toBe('line 19');
   });
 
@@ -127,7 +138,8 @@ describe('log view', () => {
 
   test('keys the pane does not use are left to the app', () => {
     const rb = buffer(3);
-    for (const k of ['q', '?', 'r', '1', '\t', 's']) expect(handleKey(initialLogView, k, {}, rb, size).consumed).toBe(false);
+    for (const k of ['q', '?', 'r', '1', '\t', 's'])
+      expect(handleKey(initialLogView, k, {}, rb, size).consumed).toBe(false);
     expect(handleKey(initialLogView, 'c', { ctrl: true }, rb, size).consumed).toBe(false);
     expect(handleKey(initialLogView, 'f', {}, rb, size).consumed).toBe(true);
   });

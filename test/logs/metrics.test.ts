@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { MetricsCollector } from '../../src/logs/metrics.js';
 import { MetricSeries } from '../../src/logs/metricSeries.js';
+import { MetricsCollector } from '../../src/logs/metrics.js';
 import { createMetricsParser, MetricsPatternError, parseMetricNumber } from '../../src/logs/metricsParse.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,9 +61,15 @@ describe('default scanner on the real logs', () => {
       x: 0.12,
       values: { loss: 0.4321, grad_norm: 1.25, learning_rate: 4.9e-5 },
     });
-    expect(parser.parse('iter 200: train/loss=1.23, val_loss=nan lr=1e-3')).toEqual({ x: 200, values: { 'train/loss': 1.23, val_loss: NaN, lr: 1e-3 } });
+    expect(parser.parse('iter 200: train/loss=1.23, val_loss=nan lr=1e-3')).toEqual({
+      x: 200,
+      values: { 'train/loss': 1.23, val_loss: NaN, lr: 1e-3 },
+    });
     expect(parser.parse('Epoch 3/10 | Loss: 0.75 | acc: 0.91')).toEqual({ x: null, values: { loss: 0.75, acc: 0.91 } });
-    expect(parser.parse('\u001b[32mstep 5\u001b[0m loss \u001b[1m2.5\u001b[0m')).toEqual({ x: 5, values: { loss: 2.5 } });
+    expect(parser.parse('\u001b[32mstep 5\u001b[0m loss \u001b[1m2.5\u001b[0m')).toEqual({
+      x: 5,
+      values: { loss: 2.5 },
+    });
     expect(parser.parse('Downloading shards: 100%|██████████| 4/4')).toBeNull();
     expect(parser.parse('lr scheduler: cosine')).toBeNull();
   });
@@ -83,7 +89,9 @@ describe('configured pattern (ProjectConfig.metrics)', () => {
   });
 
   test('against the real log', () => {
-    const collector = new MetricsCollector(String.raw`step (?<step>\d+) loss (?<loss>[^\s]+) lr (?<lr>[^\s]+)`, { publishMs: 0 });
+    const collector = new MetricsCollector(String.raw`step (?<step>\d+) loss (?<loss>[^\s]+) lr (?<lr>[^\s]+)`, {
+      publishMs: 0,
+    });
     collector.feed(fixture('train-loss-decreasing.log'));
     const s = collector.store.getState();
     expect(s.error).toBeNull();

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { commandLine } from '../../src/commands/value.js';
 import { parseTailRecord, RECORD_END, tailCommand } from '../../src/logs/tailCommand.js';
 import { lineEnds, runTail, sleep, tempDir, waitFor } from './helpers.js';
-import { commandLine } from '../../src/commands/value.js';
 
 const running: { stop(): void }[] = [];
 afterEach(() => {
@@ -17,10 +17,20 @@ function tail(...args: Parameters<typeof runTail>) {
 
 describe('tail records', () => {
   test('parses every kind and refuses records cut short', () => {
-    expect(parseTailRecord(`L 42 step 1 loss 2.3${RECORD_END}`)).toEqual({ kind: 'line', end: 42, text: 'step 1 loss 2.3' });
+    expect(parseTailRecord(`L 42 step 1 loss 2.3${RECORD_END}`)).toEqual({
+      kind: 'line',
+      end: 42,
+      text: 'step 1 loss 2.3',
+    });
     expect(parseTailRecord(`L 7 ${RECORD_END}`)).toEqual({ kind: 'line', end: 7, text: '' });
     expect(parseTailRecord(`P 42  50%|███${RECORD_END}`)).toEqual({ kind: 'partial', start: 42, text: ' 50%|███' });
-    expect(parseTailRecord(`F 1234 0 1 start${RECORD_END}`)).toEqual({ kind: 'follow', inode: '1234', offset: 0, skipFirst: true, why: 'start' });
+    expect(parseTailRecord(`F 1234 0 1 start${RECORD_END}`)).toEqual({
+      kind: 'follow',
+      inode: '1234',
+      offset: 0,
+      skipFirst: true,
+      why: 'start',
+    });
     expect(parseTailRecord(`M${RECORD_END}`)).toEqual({ kind: 'missing' });
     expect(parseTailRecord('L 42 step 1 lo')).toBeNull(); // the link dropped mid-record
     expect(parseTailRecord('L 4')).toBeNull();
@@ -28,10 +38,22 @@ describe('tail records', () => {
   });
 
   test('the command is one sh -c with every argument quoted by shJoin', () => {
-    const cmd = commandLine(tailCommand("/work/it's $HOME/`x`.log", { inode: '12', offset: 34, skipFirst: false }, { initialBytes: null, lineCap: 100, pollSeconds: 0.25 }));
+    const cmd = commandLine(
+      tailCommand(
+        "/work/it's $HOME/`x`.log",
+        { inode: '12', offset: 34, skipFirst: false },
+        { initialBytes: null, lineCap: 100, pollSeconds: 0.25 },
+      ),
+    );
     expect(cmd.startsWith("sh -c 'TY_F=$1;")).toBe(true);
     expect(cmd).toContain(`'/work/it'\\''s $HOME/\`x\`.log' 12 34 0 -1 100 0.25`);
-    expect(() => tailCommand('/x', { inode: '1; rm -rf /', offset: 0, skipFirst: false }, { initialBytes: null, lineCap: 100, pollSeconds: 1 })).toThrow();
+    expect(() =>
+      tailCommand(
+        '/x',
+        { inode: '1; rm -rf /', offset: 0, skipFirst: false },
+        { initialBytes: null, lineCap: 100, pollSeconds: 1 },
+      ),
+    ).toThrow();
   });
 });
 
@@ -40,7 +62,14 @@ describe('the remote tail script (run here with sh and awk)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'train.log');
     // CRLF, multi-byte UTF-8, an empty line, invalid UTF-8: offsets must still be exact bytes.
-    fs.writeFileSync(file, Buffer.concat([Buffer.from('step 1 loss 2.4\r\nunicode 損失 ok\n\nbad utf8 '), Buffer.from([0xff, 0xfe]), Buffer.from(' end\ntail without newline')]));
+    fs.writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('step 1 loss 2.4\r\nunicode 損失 ok\n\nbad utf8 '),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(' end\ntail without newline'),
+      ]),
+    );
     const buf = fs.readFileSync(file);
     const t = tail(file);
     await waitFor(() => t.records.some((r) => r.kind === 'partial'), 5000, 'partial');
@@ -49,8 +78,16 @@ describe('the remote tail script (run here with sh and awk)', () => {
     expect(lines[0].text).toBe('step 1 loss 2.4');
     expect(lines[1].text).toBe('unicode 損失 ok');
     expect(lines[2].text).toBe('');
-    expect(t.records.find((r) => r.kind === 'partial')).toMatchObject({ start: lineEnds(buf).at(-1), text: 'tail without newline' });
-    expect(t.records[0]).toMatchObject({ kind: 'follow', offset: 0, why: 'start', inode: String(fs.statSync(file).ino) });
+    expect(t.records.find((r) => r.kind === 'partial')).toMatchObject({
+      start: lineEnds(buf).at(-1),
+      text: 'tail without newline',
+    });
+    expect(t.records[0]).toMatchObject({
+      kind: 'follow',
+      offset: 0,
+      why: 'start',
+      inode: String(fs.statSync(file).ino),
+    });
   });
 
   test('follows appends, including a line written in pieces, and a \\r progress bar', async () => {
@@ -142,7 +179,12 @@ describe('the remote tail script (run here with sh and awk)', () => {
     // A restart that truncates with '>' and writes more than before, all within one poll.
     fs.writeFileSync(file, 'run 2 writes a much longer first line than before\n');
     await waitFor(() => t.lines().length === 4);
-    expect(t.lines().map((l) => l.text)).toEqual(['run 1 line 1', 'run 1 line 2', 'after truncate', 'run 2 writes a much longer first line than before']);
+    expect(t.lines().map((l) => l.text)).toEqual([
+      'run 1 line 1',
+      'run 1 line 2',
+      'after truncate',
+      'run 2 writes a much longer first line than before',
+    ]);
     expect(t.records.filter((r) => r.kind === 'follow' && r.why === 'truncated')).toHaveLength(2);
   });
 
@@ -172,7 +214,9 @@ describe('the remote tail script (run here with sh and awk)', () => {
     fs.writeFileSync(file, 'x\n');
     const bin = path.join(dir, 'bin');
     fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, 'stat'), '#!/bin/sh\necho "stat: illegal option -- c" >&2; exit 1\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'stat'), '#!/bin/sh\necho "stat: illegal option -- c" >&2; exit 1\n', {
+      mode: 0o755,
+    });
     const t = tail(file, undefined, {}, { ...process.env, PATH: `${bin}:${process.env.PATH}` });
     const result = await t.handle.done;
     expect(result.code).toBe(3);

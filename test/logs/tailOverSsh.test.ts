@@ -86,9 +86,18 @@ describe.skipIf(!can.ok)('log tail over a real sshd connection', () => {
     const home = (await host.run('echo "$HOME"')).stdout.trim();
     const name = `run-${process.pid}.log`;
     const file = `${home}/${name}`;
-    await host.run(`rm -f ${name} stop count; : > ${name}; nohup sh -c '${WRITER.replace(/run\.log/g, name).replace(/'/g, `'\\''`)}' >/dev/null 2>&1 &`);
+    await host.run(
+      `rm -f ${name} stop count; : > ${name}; nohup sh -c '${WRITER.replace(/run\.log/g, name).replace(/'/g, `'\\''`)}' >/dev/null 2>&1 &`,
+    );
 
-    tail = new LogTail({ transport: connection, link: connection, file, initialBytes: null, capacity: 100_000, flushMs: 100 });
+    tail = new LogTail({
+      transport: connection,
+      link: connection,
+      file,
+      initialBytes: null,
+      capacity: 100_000,
+      flushMs: 100,
+    });
     const seen: string[] = [];
     tail.onLines((batch) => seen.push(...batch));
     const statuses: string[] = [];
@@ -106,7 +115,11 @@ describe.skipIf(!can.ok)('log tail over a real sshd connection', () => {
     await sleep(CUT_SECONDS * 1000 - (Date.now() - cutAt));
     await host.linkUp();
     const upAt = Date.now();
-    await waitFor(() => tail!.store.getState().resumes === 1, 20_000, `resume (tail: ${JSON.stringify(tail!.store.getState())}, link: ${connection.info.state})`);
+    await waitFor(
+      () => tail!.store.getState().resumes === 1,
+      20_000,
+      `resume (tail: ${JSON.stringify(tail!.store.getState())}, link: ${connection.info.state})`,
+    );
     const resumedMs = Date.now() - upAt;
 
     await sleep(1500);
@@ -123,8 +136,14 @@ describe.skipIf(!can.ok)('log tail over a real sshd connection', () => {
     const expected = expectedLines(count);
     // Compare in one go but report the first difference readably.
     const firstDiff = expected.findIndex((l, i) => l !== seen[i]);
-    expect(firstDiff, `first difference at ${firstDiff}: got ${JSON.stringify(seen.slice(firstDiff - 2, firstDiff + 3))}, expected ${JSON.stringify(expected.slice(firstDiff - 2, firstDiff + 3))}`).toBe(-1);
-    expect(seen.length, `count ${count}, last seen ${JSON.stringify(seen.slice(-3))}, last expected ${JSON.stringify(expected.slice(-3))}`).toBe(expected.length);
+    expect(
+      firstDiff,
+      `first difference at ${firstDiff}: got ${JSON.stringify(seen.slice(firstDiff - 2, firstDiff + 3))}, expected ${JSON.stringify(expected.slice(firstDiff - 2, firstDiff + 3))}`,
+    ).toBe(-1);
+    expect(
+      seen.length,
+      `count ${count}, last seen ${JSON.stringify(seen.slice(-3))}, last expected ${JSON.stringify(expected.slice(-3))}`,
+    ).toBe(expected.length);
     const numbers = seen.filter((l) => l.startsWith('line ')).map((l) => Number(l.split(' ')[1]));
     expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1])).toBe(true); // none twice
 
@@ -148,7 +167,13 @@ describe.skipIf(!can.ok)('log tail over a real sshd connection', () => {
   it('a log rotated while the link was down: the rest of the old file, then the new one', async () => {
     const home = (await host.run('echo "$HOME"')).stdout.trim();
     await host.run('rm -f rot.log rot.log.1; for i in 1 2 3; do echo "old $i" >> rot.log; done');
-    const rot = new LogTail({ transport: connection, link: connection, file: `${home}/rot.log`, initialBytes: null, flushMs: 50 });
+    const rot = new LogTail({
+      transport: connection,
+      link: connection,
+      file: `${home}/rot.log`,
+      initialBytes: null,
+      flushMs: 50,
+    });
     const seen: string[] = [];
     rot.onLines((b) => seen.push(...b));
     rot.start();
@@ -156,7 +181,9 @@ describe.skipIf(!can.ok)('log tail over a real sshd connection', () => {
       await waitFor(() => seen.length === 3, 10_000, 'first lines');
       await host.linkDown();
       await waitFor(() => rot.store.getState().status === 'disconnected', 10_000, 'cut noticed');
-      await host.run('echo "old 4" >> rot.log; printf "old 5 unterminated" >> rot.log; mv rot.log rot.log.1; echo "new 1" > rot.log; echo "new 2" >> rot.log');
+      await host.run(
+        'echo "old 4" >> rot.log; printf "old 5 unterminated" >> rot.log; mv rot.log rot.log.1; echo "new 1" > rot.log; echo "new 2" >> rot.log',
+      );
       await host.linkUp();
       await waitFor(() => seen.length === 7, 20_000, `all lines, got ${JSON.stringify(seen)}`);
       expect(seen).toEqual(['old 1', 'old 2', 'old 3', 'old 4', 'old 5 unterminated', 'new 1', 'new 2']);

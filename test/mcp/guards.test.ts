@@ -4,7 +4,11 @@ import { ConfigError, normalizeConfig } from '../../src/config/load.js';
 import { checkAction, checkGpus, checkRuns, gpusTaken, Refusal } from '../../src/mcp/guards.js';
 
 const project = { local: '/tmp/p', remote: '~/p', train: 'python train.py' };
-const config = (agent?: unknown) => normalizeConfig({ hosts: ['gpu-a', 'gpu-b'], projects: { p: project, q: project }, ...(agent === undefined ? {} : { agent }) }, 'cfg.json');
+const config = (agent?: unknown) =>
+  normalizeConfig(
+    { hosts: ['gpu-a', 'gpu-b'], projects: { p: project, q: project }, ...(agent === undefined ? {} : { agent }) },
+    'cfg.json',
+  );
 
 function problems(agent: unknown): string[] {
   try {
@@ -36,7 +40,9 @@ describe('agent config', () => {
   it('is strict: unknown keys, unknown tools, hosts and projects not configured are errors with the fix', () => {
     expect(problems({ allows: ['sync'] }).join('\n')).toContain('allows');
     expect(problems({ allow: ['shell'] }).join('\n')).toMatch(/agent\.allow/);
-    expect(problems({ hosts: ['gpu-z'] })).toEqual(['agent.hosts names "gpu-z", which is not in "hosts" — fix: add it to "hosts" or remove it from agent.hosts']);
+    expect(problems({ hosts: ['gpu-z'] })).toEqual([
+      'agent.hosts names "gpu-z", which is not in "hosts" — fix: add it to "hosts" or remove it from agent.hosts',
+    ]);
     expect(problems({ projects: ['nope'] })[0]).toContain('fix: add the project or remove it from agent.projects');
     expect(problems({ maxGpus: 0 }).join('\n')).toMatch(/maxGpus/);
   });
@@ -46,16 +52,26 @@ describe('guard rails', () => {
   const req = { tool: 'launch' as const, host: 'gpu-a', project: 'p', confirm: true };
 
   it('refuses a tool not in agent.allow, naming the key', () => {
-    expect(refusal(() => checkAction(config(), req, { needConfirm: true }))).toContain('adding "launch" to "agent": {"allow": [...]} in cfg.json');
+    expect(refusal(() => checkAction(config(), req, { needConfirm: true }))).toContain(
+      'adding "launch" to "agent": {"allow": [...]} in cfg.json',
+    );
   });
 
   it('refuses hosts and projects outside the lists, and changes without confirm', () => {
     const c = config({ allow: ['launch'], hosts: ['gpu-a'], projects: ['p'] });
     expect(() => checkAction(c, req, { needConfirm: true })).not.toThrow();
-    expect(refusal(() => checkAction(c, { ...req, host: 'gpu-b' }, { needConfirm: true }))).toContain('"agent": {"hosts": [...]}');
-    expect(refusal(() => checkAction(c, { ...req, host: 'gpu-c' }, { needConfirm: true }))).toContain('not a configured host');
-    expect(refusal(() => checkAction(c, { ...req, project: 'q' }, { needConfirm: true }))).toContain('"agent": {"projects": [...]}');
-    expect(refusal(() => checkAction(c, { ...req, confirm: false }, { needConfirm: true }))).toContain('"confirm": true');
+    expect(refusal(() => checkAction(c, { ...req, host: 'gpu-b' }, { needConfirm: true }))).toContain(
+      '"agent": {"hosts": [...]}',
+    );
+    expect(refusal(() => checkAction(c, { ...req, host: 'gpu-c' }, { needConfirm: true }))).toContain(
+      'not a configured host',
+    );
+    expect(refusal(() => checkAction(c, { ...req, project: 'q' }, { needConfirm: true }))).toContain(
+      '"agent": {"projects": [...]}',
+    );
+    expect(refusal(() => checkAction(c, { ...req, confirm: false }, { needConfirm: true }))).toContain(
+      '"confirm": true',
+    );
     expect(() => checkAction(c, { ...req, confirm: false }, { needConfirm: false })).not.toThrow();
   });
 

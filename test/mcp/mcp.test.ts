@@ -8,14 +8,25 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canRunTestHosts, type TestHosts } from '../harness/testHosts.js';
-import { copySampleProject, removeDir, remoteHost, sampleProject, tempDir, waitOnHost, type RemoteHost } from '../actions/helpers.js';
-import { startTestHosts } from '../harness/testHosts.js';
+import {
+  copySampleProject,
+  type RemoteHost,
+  remoteHost,
+  removeDir,
+  sampleProject,
+  tempDir,
+  waitOnHost,
+} from '../actions/helpers.js';
+import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
 
 const can = canRunTestHosts();
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
-type ToolResult = { isError?: boolean; content: { type: string; text: string }[]; structuredContent?: Record<string, unknown> };
+type ToolResult = {
+  isError?: boolean;
+  content: { type: string; text: string }[];
+  structuredContent?: Record<string, unknown>;
+};
 
 describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
   let lab: TestHosts;
@@ -25,7 +36,10 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
   let stderr = '';
   let configFile: string;
 
-  async function call(name: string, args: Record<string, unknown>): Promise<ToolResult & { body: Record<string, unknown> }> {
+  async function call(
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<ToolResult & { body: Record<string, unknown> }> {
     const r = (await client.callTool({ name, arguments: args })) as ToolResult;
     const text = r.content[0]?.text ?? '';
     let body: Record<string, unknown> = {};
@@ -48,7 +62,10 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
       JSON.stringify({
         hosts: [h.alias],
         sshConfig: lab.sshConfigPath,
-        projects: { sample: sampleProject(local, { train: 'python3 train.py --steps 100000 --step-seconds 0.2' }), other: sampleProject(local) },
+        projects: {
+          sample: sampleProject(local, { train: 'python3 train.py --steps 100000 --step-seconds 0.2' }),
+          other: sampleProject(local),
+        },
         agent: { allow: ['sync', 'launch', 'stop_run'], projects: ['sample'], maxGpus: 1, maxRuns: 1 },
       }),
     );
@@ -73,11 +90,30 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
   it('lists its tools with typed schemas and honest annotations', async () => {
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
-    expect([...byName.keys()].sort()).toEqual(['dry_run', 'events', 'fleet_status', 'launch', 'list_runs', 'pull_results', 'restart_from_checkpoint', 'run_log', 'run_metrics', 'smoke_test', 'stop_run', 'sync'].sort());
-    for (const name of ['fleet_status', 'list_runs', 'run_log', 'run_metrics', 'events', 'dry_run']) expect(byName.get(name)?.annotations?.readOnlyHint, name).toBe(true);
+    expect([...byName.keys()].sort()).toEqual(
+      [
+        'dry_run',
+        'events',
+        'fleet_status',
+        'launch',
+        'list_runs',
+        'pull_results',
+        'restart_from_checkpoint',
+        'run_log',
+        'run_metrics',
+        'smoke_test',
+        'stop_run',
+        'sync',
+      ].sort(),
+    );
+    for (const name of ['fleet_status', 'list_runs', 'run_log', 'run_metrics', 'events', 'dry_run'])
+      expect(byName.get(name)?.annotations?.readOnlyHint, name).toBe(true);
     expect(byName.get('stop_run')?.annotations?.destructiveHint).toBe(true);
     expect(byName.get('launch')?.annotations?.readOnlyHint).toBe(false);
-    const launch = byName.get('launch')!.inputSchema as { properties: Record<string, { pattern?: string; type?: string }>; required: string[] };
+    const launch = byName.get('launch')!.inputSchema as {
+      properties: Record<string, { pattern?: string; type?: string }>;
+      required: string[];
+    };
     expect(Object.keys(launch.properties).sort()).toEqual(['confirm', 'host', 'params', 'project']);
     expect(launch.required.sort()).toEqual(['host', 'project']);
     expect(launch.properties.project.pattern).toBeTruthy();
@@ -87,7 +123,12 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
   it('fleet_status returns the real host figures from the held connection', async () => {
     const r = await call('fleet_status', {});
     expect(r.isError).toBeFalsy();
-    const [host] = r.body.hosts as { alias: string; state: string; gpus: { name: string; memoryTotalMiB: number }[]; freeGpus: number[] }[];
+    const [host] = r.body.hosts as {
+      alias: string;
+      state: string;
+      gpus: { name: string; memoryTotalMiB: number }[];
+      freeGpus: number[];
+    }[];
     expect(host.alias).toBe(h.alias);
     expect(host.state).toBe('connected');
     expect(host.gpus[0].name).toContain('H100');
@@ -97,9 +138,19 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
 
   it('two clients at once each get their own server and real answers', async () => {
     const second = new Client({ name: 'trainyard-test-2', version: '1' });
-    await second.connect(new StdioClientTransport({ command: process.execPath, args: [path.join(repo, 'bin/trainyard.js'), '--config', configFile, 'mcp'], env: { ...(process.env as Record<string, string>), TMUX: '' }, stderr: 'ignore' }));
+    await second.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [path.join(repo, 'bin/trainyard.js'), '--config', configFile, 'mcp'],
+        env: { ...(process.env as Record<string, string>), TMUX: '' },
+        stderr: 'ignore',
+      }),
+    );
     try {
-      const [a, b] = await Promise.all([client.callTool({ name: 'fleet_status', arguments: {} }), second.callTool({ name: 'fleet_status', arguments: {} })]);
+      const [a, b] = await Promise.all([
+        client.callTool({ name: 'fleet_status', arguments: {} }),
+        second.callTool({ name: 'fleet_status', arguments: {} }),
+      ]);
       for (const r of [a, b] as ToolResult[]) {
         expect(r.isError).toBeFalsy();
         expect(JSON.parse(r.content[0].text).hosts[0].gpus[0].name).toContain('H100');
@@ -132,25 +183,42 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
     expect((await h.run('ls ~/work/sample/train.py')).code).toBe(0);
     expect(stderr).toContain(`sync on ${h.alias} (sample) by agent`);
 
-    const tooMany = await call('launch', { project: 'sample', host: h.alias, params: { session: 'agent-big', gpus: '0,1' }, confirm: true });
+    const tooMany = await call('launch', {
+      project: 'sample',
+      host: h.alias,
+      params: { session: 'agent-big', gpus: '0,1' },
+      confirm: true,
+    });
     expect(tooMany.isError).toBe(true);
     expect(tooMany.body.error).toContain('"maxGpus"');
   });
 
   it('launch with confirm, then list_runs and run_log see the run', async () => {
-    const launch = await call('launch', { project: 'sample', host: h.alias, params: { session: 'agent-1', gpus: '0' }, confirm: true });
+    const launch = await call('launch', {
+      project: 'sample',
+      host: h.alias,
+      params: { session: 'agent-1', gpus: '0' },
+      confirm: true,
+    });
     expect(launch.isError, JSON.stringify(launch.body)).toBeFalsy();
     await waitOnHost(h, 'cat ~/.trainyard/runs/agent-1.log', /step 2 /);
     const runs = await call('list_runs', { host: h.alias });
     const listed = (runs.body.hosts as { runs: { run: string; state: string; project: string }[] }[])[0].runs;
     expect(listed).toContainEqual(expect.objectContaining({ run: 'agent-1', state: 'running', project: 'sample' }));
-    const second = await call('launch', { project: 'sample', host: h.alias, params: { session: 'agent-2', gpus: '0' }, confirm: true });
+    const second = await call('launch', {
+      project: 'sample',
+      host: h.alias,
+      params: { session: 'agent-2', gpus: '0' },
+      confirm: true,
+    });
     expect(second.isError).toBe(true);
     expect(second.body.error).toContain('"maxRuns"');
     await waitOnHost(h, 'cat ~/.trainyard/runs/agent-1.log', /step 8 /);
     const metrics = await call('run_metrics', { host: h.alias, run: 'agent-1', points: 3 });
     expect(metrics.isError, JSON.stringify(metrics.body)).toBeFalsy();
-    const loss = (metrics.body.series as { name: string; count: number; points: [number, number][]; last: number }[]).find((s) => s.name === 'loss');
+    const loss = (
+      metrics.body.series as { name: string; count: number; points: [number, number][]; last: number }[]
+    ).find((s) => s.name === 'loss');
     expect(loss?.count).toBeGreaterThanOrEqual(8);
     expect(loss?.points.length).toBeLessThanOrEqual(3);
     expect(loss?.points.at(-1)?.[1]).toBe(loss?.last);
@@ -164,7 +232,14 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
 
   it('hostile arguments are errors and run nothing', async () => {
     await h.run('rm -f ~/canary');
-    const hostile = ['$(touch ~/canary)', 'x; touch ~/canary', 'x\ntouch ~/canary', '../../../etc/passwd', '`touch ~/canary`', 'x|touch ~/canary'];
+    const hostile = [
+      '$(touch ~/canary)',
+      'x; touch ~/canary',
+      'x\ntouch ~/canary',
+      '../../../etc/passwd',
+      '`touch ~/canary`',
+      'x|touch ~/canary',
+    ];
     for (const bad of hostile) {
       for (const [tool, args] of [
         ['run_log', { host: h.alias, run: bad }],
@@ -193,7 +268,12 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
     expect(head.body.bytesReturned as number).toBeLessThanOrEqual(8192);
     expect(head.body.leftOutAfter as number).toBeGreaterThan(6_000_000);
     expect(head.content[0].text.length).toBeLessThan(8192 * 1.5); // JSON escapes each newline
-    const next = await call('run_log', { host: h.alias, run: 'agent-1', offset: head.body.nextOffset as number, maxBytes: 8192 });
+    const next = await call('run_log', {
+      host: h.alias,
+      run: 'agent-1',
+      offset: head.body.nextOffset as number,
+      maxBytes: 8192,
+    });
     expect(next.body.fromOffset).toBe(head.body.nextOffset);
     const whole = await h.run('head -c 16384 ~/.trainyard/runs/agent-1.log');
     const joined = `${head.body.text}\n${next.body.text}`;
@@ -212,7 +292,12 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
     const runs = await call('list_runs', {});
     expect(runs.isError).toBeFalsy();
     expect((runs.body.hosts as { error: string | null }[])[0].error).toBeTruthy();
-    const launch = await call('launch', { project: 'sample', host: h.alias, params: { session: 'agent-3', gpus: '0' }, confirm: true });
+    const launch = await call('launch', {
+      project: 'sample',
+      host: h.alias,
+      params: { session: 'agent-3', gpus: '0' },
+      confirm: true,
+    });
     expect(launch.isError).toBe(true);
     const status = await call('fleet_status', {});
     expect(status.isError).toBeFalsy();

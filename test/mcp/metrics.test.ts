@@ -18,7 +18,11 @@ describe('metricSeries', () => {
   });
 
   it("uses the project's pattern, and writes nan and inf as text (JSON has no NaN)", () => {
-    const [acc] = metricSeries(['it=1 acc=0.5', 'it=2 acc=nan', 'it=3 acc=inf'], 'it=(?<step>\\d+) acc=(?<acc>\\S+)', 50);
+    const [acc] = metricSeries(
+      ['it=1 acc=0.5', 'it=2 acc=nan', 'it=3 acc=inf'],
+      'it=(?<step>\\d+) acc=(?<acc>\\S+)',
+      50,
+    );
     expect(acc.points).toEqual([
       [1, 0.5],
       [2, 'nan'],

@@ -36,24 +36,51 @@ describe('configRedactor', () => {
 describe('redactDeep', () => {
   it('masks every string in nested data and leaves the rest as it is', () => {
     const r = configRedactor(config, env);
-    const status = { installed: true, pid: 4, summary: { runs: [{ lastError: 'KeyError: wandb-env-secret-9', exitCode: 1 }] }, unread: [{ detail: 'token=hf_file-secret-42', pushed: false }] };
-    expect(redactDeep(status, r)).toEqual({ installed: true, pid: 4, summary: { runs: [{ lastError: 'KeyError: •••', exitCode: 1 }] }, unread: [{ detail: 'token=•••', pushed: false }] });
+    const status = {
+      installed: true,
+      pid: 4,
+      summary: { runs: [{ lastError: 'KeyError: wandb-env-secret-9', exitCode: 1 }] },
+      unread: [{ detail: 'token=hf_file-secret-42', pushed: false }],
+    };
+    expect(redactDeep(status, r)).toEqual({
+      installed: true,
+      pid: 4,
+      summary: { runs: [{ lastError: 'KeyError: •••', exitCode: 1 }] },
+      unread: [{ detail: 'token=•••', pushed: false }],
+    });
     expect(status.unread[0].detail).toBe('token=hf_file-secret-42'); // a copy
   });
 });
 
 describe('action output', () => {
-  it("is masked from the first line, before an action added any secret of its own", async () => {
-    const transport: Transport = { exec: async () => ({ stdout: '', stderr: '', code: 0 }), stream: () => ({ cancel: () => {}, done: Promise.resolve({ stdout: '', stderr: '', code: 0 }) }) };
+  it('is masked from the first line, before an action added any secret of its own', async () => {
+    const transport: Transport = {
+      exec: async () => ({ stdout: '', stderr: '', code: 0 }),
+      stream: () => ({ cancel: () => {}, done: Promise.resolve({ stdout: '', stderr: '', code: 0 }) }),
+    };
     const leaky: ActionDefinition = {
-      id: 'sync', title: 'Test', help: '', needs: { project: true, session: false }, destructive: false, cancellable: false, terminal: false,
+      id: 'sync',
+      title: 'Test',
+      help: '',
+      needs: { project: true, session: false },
+      destructive: false,
+      cancellable: false,
+      terminal: false,
       run: async (ctx) => {
         ctx.output('rsync: cannot stat wandb-env-secret-9.txt', 'err');
         return { outcome: 'failed', summary: 'failed near config-pass-77', details: [], hint: null };
       },
     };
     const lines: string[] = [];
-    const runner = new ActionRunner({ config, env, registry: [leaky], transportFor: () => transport, dataDir: dir, flushMs: 5, onEvent: (e) => e.type === 'line' && lines.push(e.text) });
+    const runner = new ActionRunner({
+      config,
+      env,
+      registry: [leaky],
+      transportFor: () => transport,
+      dataDir: dir,
+      flushMs: 5,
+      onEvent: (e) => e.type === 'line' && lines.push(e.text),
+    });
     const v = await runner.start('sync', { host: 'gpu-a', project: 'a' }).done;
     expect(lines).toEqual(['rsync: cannot stat •••.txt']);
     expect(v.summary).toBe('failed near •••');

@@ -3,14 +3,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { completeWords, FILE_DIRECTIVE, type Candidate } from '../../src/cli/completion/candidates.js';
+import { type Candidate, completeWords, FILE_DIRECTIVE } from '../../src/cli/completion/candidates.js';
 import { TmuxTerminal } from '../e2e/terminal.js';
 
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'ty-completion-'));
 symlinkSync(BIN, path.join(dir, 'trainyard'));
 const config = path.join(dir, 'config.json');
-writeFileSync(config, JSON.stringify({ hosts: ['gpu-a', { alias: 'gpu-b', label: 'lab' }], projects: { mnist: { local: '~/m', remote: '/w/m', train: 'python t.py' }, 'bert-ft': { local: '~/b', remote: '/w/b', train: 'python t.py' } } }));
+writeFileSync(
+  config,
+  JSON.stringify({
+    hosts: ['gpu-a', { alias: 'gpu-b', label: 'lab' }],
+    projects: {
+      mnist: { local: '~/m', remote: '/w/m', train: 'python t.py' },
+      'bert-ft': { local: '~/b', remote: '/w/b', train: 'python t.py' },
+    },
+  }),
+);
 const env = { PATH: `${dir}:${process.env.PATH}`, HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'xdg') };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,7 +29,8 @@ async function script(shell: string): Promise<string> {
   return file;
 }
 
-const words = (answer: Candidate[] | typeof FILE_DIRECTIVE) => (answer === FILE_DIRECTIVE ? answer : answer.map((c) => c.word));
+const words = (answer: Candidate[] | typeof FILE_DIRECTIVE) =>
+  answer === FILE_DIRECTIVE ? answer : answer.map((c) => c.word);
 const fromConfig = () => ({ hosts: ['gpu-a', 'gpu-b'], projects: ['mnist', 'bert-ft'] });
 
 describe('what completes where', () => {
@@ -36,7 +46,15 @@ describe('what completes where', () => {
   });
 
   it("options are the command's own (plus --config, --help), and option values complete by kind", () => {
-    expect(words(completeWords(['launch', 'mnist', '--'], fromConfig))).toEqual(['--host', '--yes', '--dry-run', '--session', '--gpus', '--config', '--help']);
+    expect(words(completeWords(['launch', 'mnist', '--'], fromConfig))).toEqual([
+      '--host',
+      '--yes',
+      '--dry-run',
+      '--session',
+      '--gpus',
+      '--config',
+      '--help',
+    ]);
     expect(words(completeWords(['--'], fromConfig))).toEqual(['--version', '--config', '--help']);
     expect(words(completeWords(['launch', 'mnist', '--host', ''], fromConfig))).toEqual(['gpu-a', 'gpu-b']);
     expect(words(completeWords(['launch', '--gpus', 'l'], fromConfig))).toEqual(['least-used', 'least-used:2']);
@@ -57,7 +75,17 @@ describe('completion through each real shell', () => {
   it('bash: registered with complete -F, and COMPREPLY holds the words for the simulated line', async () => {
     const file = await script('bash');
     const run = (line: string[]) =>
-      execa('bash', ['-c', `source "$0"; complete -p trainyard; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _trainyard; printf '<%s>\\n' "\${COMPREPLY[@]}"`, file, 'trainyard', ...line], { env });
+      execa(
+        'bash',
+        [
+          '-c',
+          `source "$0"; complete -p trainyard; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _trainyard; printf '<%s>\\n' "\${COMPREPLY[@]}"`,
+          file,
+          'trainyard',
+          ...line,
+        ],
+        { env },
+      );
     const commands = await run(['st']);
     expect(commands.stdout.split('\n')).toEqual(['complete -F _trainyard trainyard', '<status>', '<stop>']);
     expect((await run(['--config', config, 'sync', ''])).stdout).toContain('<mnist>\n<bert-ft>');
@@ -70,7 +98,17 @@ describe('completion through each real shell', () => {
     const file = await script('zsh');
     const r = await execa(
       'zsh',
-      ['-f', '-c', `compdef() { :; }; source "$1"; _describe() { print -rl -- "\${(@P)4}"; }; shift; words=(trainyard "$@"); CURRENT=$#words; _trainyard`, 'zsh', file, '--config', config, 'stop', ''],
+      [
+        '-f',
+        '-c',
+        `compdef() { :; }; source "$1"; _describe() { print -rl -- "\${(@P)4}"; }; shift; words=(trainyard "$@"); CURRENT=$#words; _trainyard`,
+        'zsh',
+        file,
+        '--config',
+        config,
+        'stop',
+        '',
+      ],
       { env },
     );
     expect(r.stdout.split('\n')).toEqual(['gpu-a:host', 'gpu-b:host']);
@@ -94,8 +132,14 @@ describe('completion through each real shell', () => {
 
   it('fish: complete -C gives the words with their descriptions', async () => {
     const file = await script('fish');
-    const run = async (line: string) => (await execa('fish', ['--no-config', '-c', `source $argv[1]; complete -C $argv[2]`, file, line], { env })).stdout.split('\n');
-    expect(await run('trainyard st')).toEqual(["status\tprint every host's state, GPUs and tmux sessions once", 'stop\tCtrl-C, then kill a tmux session (asks first)']);
+    const run = async (line: string) =>
+      (
+        await execa('fish', ['--no-config', '-c', `source $argv[1]; complete -C $argv[2]`, file, line], { env })
+      ).stdout.split('\n');
+    expect(await run('trainyard st')).toEqual([
+      "status\tprint every host's state, GPUs and tmux sessions once",
+      'stop\tCtrl-C, then kill a tmux session (asks first)',
+    ]);
     expect(await run(`trainyard --config ${config} launch `)).toEqual(['bert-ft\tproject', 'mnist\tproject']);
     expect(await run(`trainyard --config ${config} launch mnist --host gpu-b`)).toEqual(['gpu-b\thost']);
     expect(await run('trainyard completion ')).toEqual(['bash', 'fish', 'zsh']);

@@ -21,7 +21,8 @@ describe('version and help for each command', () => {
     const viaFlag = await execa('node', [BIN, 'launch', '--help']);
     expect(viaFlag.stdout).toBe(viaHelp.stdout);
     expect(viaHelp.stdout).toMatch(/^Usage: trainyard launch PROJECT/);
-    for (const option of ['--host ALIAS', '--session NAME', '--gpus G', '--dry-run', '--config FILE']) expect(viaHelp.stdout).toContain(option);
+    for (const option of ['--host ALIAS', '--session NAME', '--gpus G', '--dry-run', '--config FILE'])
+      expect(viaHelp.stdout).toContain(option);
     expect(viaHelp.stdout).not.toContain('--webhook');
   });
 
@@ -35,7 +36,8 @@ describe('version and help for each command', () => {
     for (const command of COMMANDS) {
       const text = commandHelp(command.name);
       expect(text).toContain(`Usage: trainyard ${command.name}`);
-      for (const option of [...command.options, 'config', 'help']) expect(text).toMatch(new RegExp(`^ .*--${option}\\b`, 'm'));
+      for (const option of [...command.options, 'config', 'help'])
+        expect(text).toMatch(new RegExp(`^ .*--${option}\\b`, 'm'));
     }
   });
 
@@ -48,6 +50,10 @@ describe('version and help for each command', () => {
     }
     for (const command of COMMANDS) expect(USAGE).toMatch(new RegExp(`trainyard ${command.name}\\b`));
     // and every option the overview documents is in the table help and completion are made from
-    for (const [, name] of USAGE.matchAll(/--([a-z-]+)/g)) expect(OPTIONS.map((o) => o.name), `--${name}`).toContain(name);
+    for (const [, name] of USAGE.matchAll(/--([a-z-]+)/g))
+      expect(
+        OPTIONS.map((o) => o.name),
+        `--${name}`,
+      ).toContain(name);
   });
 });

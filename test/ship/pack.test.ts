@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -14,7 +14,9 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 describe('the npm package', () => {
@@ -34,12 +36,26 @@ describe('the npm package', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('holds the built code, schema, example, README and licence, and no tests, sources or source maps', () => {
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'bin/trainyard.js', 'config/schema.json', 'config/example.json', 'dist/src/cli/main.js', 'dist/components/App.js']) expect(files).toContain(needed);
+    for (const needed of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'bin/trainyard.js',
+      'config/schema.json',
+      'config/example.json',
+      'dist/src/cli/main.js',
+      'dist/components/App.js',
+    ])
+      expect(files).toContain(needed);
     // every module compiled: one .js in dist/ for each .ts/.tsx source
-    for (const source of [...walk(path.join(ROOT, 'src')), ...walk(path.join(ROOT, 'components'))].filter((f) => /\.tsx?$/.test(f))) {
+    for (const source of [...walk(path.join(ROOT, 'src')), ...walk(path.join(ROOT, 'components'))].filter((f) =>
+      /\.tsx?$/.test(f),
+    )) {
       expect(files).toContain(`dist/${path.relative(ROOT, source).replace(/\.tsx?$/, '.js')}`);
     }
-    expect(files.filter((f) => /^(test|bench|\.ci)\//.test(f) || /\.(ts|tsx|map)$/.test(f) || /^tsconfig/.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => /^(test|bench|\.ci)\//.test(f) || /\.(ts|tsx|map)$/.test(f) || /^tsconfig/.test(f)),
+    ).toEqual([]);
   });
 
   it('holds every asset the code reads at run time', () => {
@@ -48,7 +64,10 @@ describe('the npm package', () => {
       .filter((f) => !/\.tsx?$/.test(f))
       .map((f) => path.relative(ROOT, f));
     // … the parts the watchdog script is assembled from …
-    const parts = [...WATCHDOG_SH_PARTS.map((p) => `src/watchdog/sh/${p}.sh`), ...Object.values(WATCHDOG_AWK_PROGRAMS).map((p) => `src/watchdog/awk/${p}.awk`)];
+    const parts = [
+      ...WATCHDOG_SH_PARTS.map((p) => `src/watchdog/sh/${p}.sh`),
+      ...Object.values(WATCHDOG_AWK_PROGRAMS).map((p) => `src/watchdog/awk/${p}.awk`),
+    ];
     expect(parts.length).toBeGreaterThan(10);
     assets.push(...parts);
     for (const asset of assets) expect(files, asset).toContain(asset);
@@ -56,10 +75,15 @@ describe('the npm package', () => {
     const named: string[] = [];
     for (const js of files.filter((f) => f.endsWith('.js'))) {
       const text = readFileSync(path.join(ROOT, js), 'utf8');
-      for (const m of text.matchAll(/path\.join\(packageRoot\(\),\s*((?:'[^']*'\s*,?\s*)+)\)/g)) named.push([...m[1].matchAll(/'([^']*)'/g)].map((s) => s[1]).join('/'));
+      for (const m of text.matchAll(/path\.join\(packageRoot\(\),\s*((?:'[^']*'\s*,?\s*)+)\)/g))
+        named.push([...m[1].matchAll(/'([^']*)'/g)].map((s) => s[1]).join('/'));
     }
     expect(named).toContain('config/schema.json');
-    for (const name of named) expect(files.some((f) => f === name || f.startsWith(`${name}/`)), name).toBe(true);
+    for (const name of named)
+      expect(
+        files.some((f) => f === name || f.startsWith(`${name}/`)),
+        name,
+      ).toBe(true);
   });
 
   describe.skipIf(!can.ok)('installed with npm install -g', () => {
@@ -76,7 +100,11 @@ describe('the npm package', () => {
     afterAll(async () => hosts?.stop());
 
     it('installs with npm defaults (no install script of ours), then runs: --version, help, status --json and the watchdog against a host', async () => {
-      const install = await execa('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { env, reject: false });
+      const install = await execa(
+        'npm',
+        ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball],
+        { env, reject: false },
+      );
       expect(install.stderr).not.toMatch(/install-scripts\s+trainyard@/);
       expect(install.exitCode).toBe(0);
       // what runs is the installed copy, not this clone
@@ -98,9 +126,15 @@ describe('the npm package', () => {
       // the watchdog script ships and installs from the package
       const install2 = await run('watchdog', 'install', 'gpu-1', '--config', config);
       expect(install2.exitCode, install2.stdout + install2.stderr).toBe(0);
-      expect(install2.stdout).toMatch(new RegExp(`gpu-1: watchdog ${pkg.version.replace(/\./g, '\\.')}\\+\\w+ started`));
+      expect(install2.stdout).toMatch(
+        new RegExp(`gpu-1: watchdog ${pkg.version.replace(/\./g, '\\.')}\\+\\w+ started`),
+      );
       const after = await run('status', '--json', '--config', config);
-      expect(JSON.parse(after.stdout).hosts[0].watchdog).toMatchObject({ installed: true, running: true, upToDate: true });
+      expect(JSON.parse(after.stdout).hosts[0].watchdog).toMatchObject({
+        installed: true,
+        running: true,
+        upToDate: true,
+      });
     }, 240_000);
   });
 });

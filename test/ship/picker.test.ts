@@ -1,22 +1,35 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { KeyInput, splitKeys, type Key } from '../../src/cli/init/keyInput.js';
-import { pickerStep, renderPicker, runPicker, type PickerState } from '../../src/cli/init/picker.js';
+import { type Key, KeyInput, splitKeys } from '../../src/cli/init/keyInput.js';
+import { type PickerState, pickerStep, renderPicker, runPicker } from '../../src/cli/init/picker.js';
 import { askLine, askYesNo, Cancelled } from '../../src/cli/init/prompt.js';
 
 const chars = (s: string): Key[] => [...s].map((char) => ({ name: 'char', char }));
 
 function sink() {
   let text = '';
-  const out = { columns: 50, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream & { columns: number };
+  const out = { columns: 50, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream & {
+    columns: number;
+  };
   return { out, text: () => text };
 }
 
 describe('keys from a terminal', () => {
   it('splits a chunk into every key it holds, arrows and CRLF included', () => {
     expect(splitKeys('jj x\r')).toEqual([...chars('jj x'), { name: 'return' }]);
-    expect(splitKeys('\u001b[A\u001bOB\u001b[1;5C\u001b')).toEqual([{ name: 'up' }, { name: 'down' }, { name: 'escape' }]);
-    expect(splitKeys('ab\r\nc\u007f\u0003\t')).toEqual([...chars('ab'), { name: 'return' }, ...chars('c'), { name: 'backspace' }, { name: 'interrupt' }, { name: 'tab' }]);
+    expect(splitKeys('\u001b[A\u001bOB\u001b[1;5C\u001b')).toEqual([
+      { name: 'up' },
+      { name: 'down' },
+      { name: 'escape' },
+    ]);
+    expect(splitKeys('ab\r\nc\u007f\u0003\t')).toEqual([
+      ...chars('ab'),
+      { name: 'return' },
+      ...chars('c'),
+      { name: 'backspace' },
+      { name: 'interrupt' },
+      { name: 'tab' },
+    ]);
     expect(splitKeys('\u0007\u009b\u0000')).toEqual([]);
   });
 
@@ -55,15 +68,20 @@ describe('the host picker', () => {
 
   it('enter confirms; q, Esc and Ctrl-C cancel', () => {
     expect(pickerStep(start, { name: 'return' }).outcome).toBe('confirm');
-    for (const key of [...chars('q'), { name: 'escape' }, { name: 'interrupt' }] as Key[]) expect(pickerStep(start, key).outcome).toBe('cancel');
+    for (const key of [...chars('q'), { name: 'escape' }, { name: 'interrupt' }] as Key[])
+      expect(pickerStep(start, key).outcome).toBe('cancel');
   });
 
   it('draws every row within the terminal width, the cursor and the picks visible', () => {
-    const lines = renderPicker('Pick hosts', { ...start, items: start.items.map((i) => ({ ...i, detail: 'x'.repeat(200) })) }, 50);
+    const lines = renderPicker(
+      'Pick hosts',
+      { ...start, items: start.items.map((i) => ({ ...i, detail: 'x'.repeat(200) })) },
+      50,
+    );
     expect(lines).toHaveLength(5);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(49);
     expect(lines[1]).toMatch(/^> 1 \[x\] gpu-1/);
-    expect(lines[2]).toMatch(/^  2 \[ \] gpu-2/);
+    expect(lines[2]).toMatch(/^ {2}2 \[ \] gpu-2/);
     expect(lines[4]).toMatch(/^2 picked/);
   });
 

@@ -24,7 +24,18 @@ describe('the concrete Host aliases of an ssh_config', () => {
   it('lists concrete aliases in file order, once, and says why patterns, negations and option-like names are not hosts', () => {
     const file = write(
       'plain',
-      ['Host *', '  ServerAliveInterval 10', 'Host gpu-a gpu-b !gpu-c', '  HostName 10.0.0.1', 'Host *.lab gpu-?', 'Host gpu-a', 'Host -oProxyCommand=x local', 'Match host gpu-z', '  User me', 'Host gpu.example.com'].join('\n'),
+      [
+        'Host *',
+        '  ServerAliveInterval 10',
+        'Host gpu-a gpu-b !gpu-c',
+        '  HostName 10.0.0.1',
+        'Host *.lab gpu-?',
+        'Host gpu-a',
+        'Host -oProxyCommand=x local',
+        'Match host gpu-z',
+        '  User me',
+        'Host gpu.example.com',
+      ].join('\n'),
     );
     const r = listSshConfigHosts(file, home);
     expect(r.aliases).toEqual(['gpu-a', 'gpu-b', 'gpu.example.com']);
@@ -46,7 +57,12 @@ describe('the concrete Host aliases of an ssh_config', () => {
     const main = write('main', 'Host first\nInclude conf.d/*.conf /nonexistent/*.conf ~/missing.conf\nHost last\n');
     const r = listSshConfigHosts(main, home);
     expect(r.aliases).toEqual(['first', 'alpha', 'nested', 'beta', 'last']);
-    expect(r.files.map((f) => path.relative(home, f))).toEqual(['main', '.ssh/conf.d/10-a.conf', 'nested.conf', '.ssh/conf.d/20-b.conf']);
+    expect(r.files.map((f) => path.relative(home, f))).toEqual([
+      'main',
+      '.ssh/conf.d/10-a.conf',
+      'nested.conf',
+      '.ssh/conf.d/20-b.conf',
+    ]);
   });
 
   it('refuses an Include loop instead of recursing forever', () => {
@@ -59,6 +75,9 @@ describe('the concrete Host aliases of an ssh_config', () => {
     mkdirSync(path.join(home, 'g2', 'sub'), { recursive: true });
     write('g1/sub/c', '');
     write('g2/sub/c', '');
-    expect(expandGlob(path.join(home, 'g?', 'sub', '*')).map((f) => path.relative(home, f))).toEqual(['g1/sub/c', 'g2/sub/c']);
+    expect(expandGlob(path.join(home, 'g?', 'sub', '*')).map((f) => path.relative(home, f))).toEqual([
+      'g1/sub/c',
+      'g2/sub/c',
+    ]);
   });
 });

@@ -20,7 +20,9 @@ import type { ExecOptions, ExecResult, StreamHandle, StreamOptions, Transport } 
  */
 export type CommandMatch = string | RegExp | ((command: ShellCommand) => boolean);
 
-export type Answer = Partial<ExecResult> | ((command: ShellCommand, options: ExecOptions | undefined) => Partial<ExecResult> | Promise<Partial<ExecResult>>);
+export type Answer =
+  | Partial<ExecResult>
+  | ((command: ShellCommand, options: ExecOptions | undefined) => Partial<ExecResult> | Promise<Partial<ExecResult>>);
 
 /** A stream the test feeds by hand (live), or that plays its lines and ends. */
 export interface StreamScript {
@@ -93,7 +95,14 @@ export class ScriptedTransport implements Transport {
 
   /** The next command must be a stream matching `match`; it plays `script`. */
   expectStream(match: CommandMatch, script: StreamScript = {}): StreamFeed {
-    const state: FeedState = { options: null, finish: null, cancelled: false, pending: [], ended: null, opened: () => {} };
+    const state: FeedState = {
+      options: null,
+      finish: null,
+      cancelled: false,
+      pending: [],
+      ended: null,
+      opened: () => {},
+    };
     const opened = new Promise<void>((resolve) => (state.opened = resolve));
     this.expectations.push({ kind: 'stream', match, stream: script, feed: state });
     const push = (err: boolean, text: string) => {
@@ -124,7 +133,10 @@ export class ScriptedTransport implements Transport {
   verify(): void {
     const unused = this.expectations.map((e) => `expected ${e.kind} ${describeMatch(e.match)} was never run`);
     const all = [...this.problems, ...unused];
-    if (all.length) throw new Error(`scripted transport:\n  ${all.join('\n  ')}\nran:\n  ${this.calls.map((c) => commandLine(c).slice(0, 160)).join('\n  ') || '(nothing)'}`);
+    if (all.length)
+      throw new Error(
+        `scripted transport:\n  ${all.join('\n  ')}\nran:\n  ${this.calls.map((c) => commandLine(c).slice(0, 160)).join('\n  ') || '(nothing)'}`,
+      );
   }
 
   private next(kind: 'exec' | 'stream', command: ShellCommand): Expectation {

@@ -31,7 +31,11 @@ function defaultShow(value: unknown): string {
 
 export async function waitFor<T>(read: () => T | Promise<T>, timeoutMs?: number, what?: string): Promise<T>;
 export async function waitFor<T>(read: () => T | Promise<T>, options: WaitOptions<T>): Promise<T>;
-export async function waitFor<T>(read: () => T | Promise<T>, a: number | WaitOptions<T> = {}, what?: string): Promise<T> {
+export async function waitFor<T>(
+  read: () => T | Promise<T>,
+  a: number | WaitOptions<T> = {},
+  what?: string,
+): Promise<T> {
   const o: WaitOptions<T> = typeof a === 'number' ? { timeoutMs: a, what } : a;
   const until = o.until ?? ((v: T) => Boolean(v));
   const timeoutMs = o.timeoutMs ?? 5000;

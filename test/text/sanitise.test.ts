@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { lineRows, rowCount, rowText } from '../../src/logs/textRows.js';
 import { lastCarriageSegment, safeJson, safeLine, safeText, sanitizeLine, stripSgr } from '../../src/text/sanitise.js';
 import { displayWidth } from '../../src/text/width.js';
-import { lineRows, rowCount, rowText } from '../../src/logs/textRows.js';
 
 const ESC = '\u001b';
 /** Any escape that is not an SGR colour code. */
@@ -133,7 +133,9 @@ const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a
 describe('bidi controls', () => {
   test('overrides, embeddings, isolates and marks are removed (they reorder what the user reads)', () => {
     expect(sanitizeLine('invoice\u202Etxt.exe')).toBe('invoicetxt.exe');
-    expect(sanitizeLine('a\u2066b\u2067c\u2068d\u2069e\u202Af\u202Bg\u202Ch\u202Di\u200Ej\u200Fk\u061Cl')).toBe('abcdefghijkl');
+    expect(sanitizeLine('a\u2066b\u2067c\u2068d\u2069e\u202Af\u202Bg\u202Ch\u202Di\u200Ej\u200Fk\u061Cl')).toBe(
+      'abcdefghijkl',
+    );
   });
 });
 
@@ -147,7 +149,9 @@ describe('safeLine and safeText: server text outside the log pane', () => {
     expect(safeLine('first\nsecond\r\nthird')).toBe('first second third');
   });
   test('multi-line text keeps its lines, each sanitised', () => {
-    expect(safeText(`rsync: error\n${ESC}]8;;http://evil${ESC}\\click${ESC}]8;;${ESC}\\\nbell\u0007 done`)).toBe('rsync: error\nclick\nbell done');
+    expect(safeText(`rsync: error\n${ESC}]8;;http://evil${ESC}\\click${ESC}]8;;${ESC}\\\nbell\u0007 done`)).toBe(
+      'rsync: error\nclick\nbell done',
+    );
   });
   test('a lone carriage return cannot rewind the line over what was printed', () => {
     const out = safeText('all good\rFAKE');
@@ -156,7 +160,8 @@ describe('safeLine and safeText: server text outside the log pane', () => {
   });
   test('nothing unsafe survives, whatever the input', () => {
     const nasty = `a${ESC}]52;c;x\u0007b${ESC}P1$t${ESC}\\c\u009b2Jd\u009d0;t\u009ce\u202Ef\u0000g\u007f${ESC}`;
-    for (const f of [safeLine, safeText, (s: string) => sanitizeLine(s, { keepColors: false })]) expect(f(nasty)).not.toMatch(UNSAFE);
+    for (const f of [safeLine, safeText, (s: string) => sanitizeLine(s, { keepColors: false })])
+      expect(f(nasty)).not.toMatch(UNSAFE);
     expect(sanitizeLine(nasty)).not.toMatch(NON_SGR_ESCAPE);
   });
 });

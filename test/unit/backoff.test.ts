@@ -4,7 +4,9 @@ import { backoffDelay, DEFAULT_BACKOFF } from '../../src/ssh/backoff.js';
 describe('backoffDelay', () => {
   it('starts near 1 s, doubles, and stops at the 60 s cap', () => {
     const mid = () => 0.5; // no jitter
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((a) => backoffDelay(a, DEFAULT_BACKOFF, mid))).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((a) => backoffDelay(a, DEFAULT_BACKOFF, mid))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000,
+    ]);
   });
 
   it('jitters within ±20 % and never above the cap', () => {

@@ -22,7 +22,9 @@ function problems(raw: unknown): string[] {
 
 describe('config', () => {
   it('accepts the minimal shape from the issue and fills defaults', () => {
-    const config = loadConfig(write('min.json', JSON.stringify({ hosts: ['gpu-a', 'gpu-b'], sshConfig: '/path/to/ssh_config' })));
+    const config = loadConfig(
+      write('min.json', JSON.stringify({ hosts: ['gpu-a', 'gpu-b'], sshConfig: '/path/to/ssh_config' })),
+    );
     expect(config.hosts.map((h) => h.alias)).toEqual(['gpu-a', 'gpu-b']);
     expect(config.sshConfig).toBe('/path/to/ssh_config');
     expect(config.refreshSeconds).toBe(1);
@@ -35,7 +37,17 @@ describe('config', () => {
       {
         $schema: './schema.json',
         hosts: ['a'],
-        projects: { mnist: { local: '~/p', remote: '/work/mnist', train: 'python train.py', smoke: 'python train.py --epochs 1', checkpoints: 'outputs/checkpoint-*', resume: '--resume {checkpoint}', results: 'outputs' } },
+        projects: {
+          mnist: {
+            local: '~/p',
+            remote: '/work/mnist',
+            train: 'python train.py',
+            smoke: 'python train.py --epochs 1',
+            checkpoints: 'outputs/checkpoint-*',
+            resume: '--resume {checkpoint}',
+            results: 'outputs',
+          },
+        },
       },
       'x.json',
     );
@@ -82,16 +94,22 @@ describe('config', () => {
     try {
       loadConfig(file);
     } catch (error) {
-      expect((error as ConfigError).message).toMatch(new RegExp(`config error in ${file}:\\n  - the file is not valid JSON: .*(']'|line \\d+).* — fix:`));
+      expect((error as ConfigError).message).toMatch(
+        new RegExp(`config error in ${file}:\\n  - the file is not valid JSON: .*(']'|line \\d+).* — fix:`),
+      );
     }
   });
 
   it('explains a --config path that does not exist', () => {
-    expect(() => loadConfig(path.join(dir, 'nope.json'))).toThrow(/does not exist — fix: check the path given to --config/);
+    expect(() => loadConfig(path.join(dir, 'nope.json'))).toThrow(
+      /does not exist — fix: check the path given to --config/,
+    );
   });
 
   it('config/example.json is valid', () => {
-    expect(loadConfig(path.join(import.meta.dirname, '..', '..', 'config', 'example.json')).hosts.length).toBeGreaterThan(0);
+    expect(
+      loadConfig(path.join(import.meta.dirname, '..', '..', 'config', 'example.json')).hosts.length,
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -100,21 +118,37 @@ const project = { local: '/p', remote: '/w', train: 'python train.py' };
 describe('config: unknown keys are errors with the closest valid key', () => {
   it('at the top level', () => {
     expect(problems({ hots: ['gpu-a'] })).toEqual(['"hots" is not a key — did you mean "hosts"?']);
-    expect(problems({ hosts: ['a'], trustNewHostkeys: true })).toEqual(['"trustNewHostkeys" is not a key — did you mean "trustNewHostKeys"?']);
+    expect(problems({ hosts: ['a'], trustNewHostkeys: true })).toEqual([
+      '"trustNewHostkeys" is not a key — did you mean "trustNewHostKeys"?',
+    ]);
     expect(problems({ refreshSecond: 2 })).toEqual(['"refreshSecond" is not a key — did you mean "refreshSeconds"?']);
   });
 
   it('in a project, naming where', () => {
-    expect(problems({ projects: { mnist: { ...project, exclud: ['data/'] } } })).toEqual(['"exclud" is not a key of projects.mnist — did you mean "exclude"?']);
-    expect(problems({ projects: { mnist: { ...project, secretENV: ['WANDB_API_KEY'] } } })).toEqual(['"secretENV" is not a key of projects.mnist — did you mean "secretEnv"?']);
-    expect(problems({ projects: { mnist: { ...project, chekpoints: 'c-*' } } })).toEqual(['"chekpoints" is not a key of projects.mnist — did you mean "checkpoints"?']);
+    expect(problems({ projects: { mnist: { ...project, exclud: ['data/'] } } })).toEqual([
+      '"exclud" is not a key of projects.mnist — did you mean "exclude"?',
+    ]);
+    expect(problems({ projects: { mnist: { ...project, secretENV: ['WANDB_API_KEY'] } } })).toEqual([
+      '"secretENV" is not a key of projects.mnist — did you mean "secretEnv"?',
+    ]);
+    expect(problems({ projects: { mnist: { ...project, chekpoints: 'c-*' } } })).toEqual([
+      '"chekpoints" is not a key of projects.mnist — did you mean "checkpoints"?',
+    ]);
   });
 
   it('in nested objects: autoRestart, keepalive, per-host overrides, host objects', () => {
-    expect(problems({ projects: { mnist: { ...project, autoRestart: { enable: true } } } })).toEqual(['"enable" is not a key of projects.mnist.autoRestart — did you mean "enabled"?']);
-    expect(problems({ keepalive: { interval: 5 } })).toEqual(['"interval" is not a key of keepalive — did you mean "intervalSeconds"?']);
-    expect(problems({ projects: { mnist: { ...project, hosts: { 'gpu-b': { remot: '/scratch' } } } } })).toEqual(['"remot" is not a key of projects.mnist.hosts.gpu-b — did you mean "remote"?']);
-    expect(problems({ hosts: [{ alias: 'gpu-a', lable: 'box' }] })).toEqual(['"lable" is not a key of hosts[0] — did you mean "label"?']);
+    expect(problems({ projects: { mnist: { ...project, autoRestart: { enable: true } } } })).toEqual([
+      '"enable" is not a key of projects.mnist.autoRestart — did you mean "enabled"?',
+    ]);
+    expect(problems({ keepalive: { interval: 5 } })).toEqual([
+      '"interval" is not a key of keepalive — did you mean "intervalSeconds"?',
+    ]);
+    expect(problems({ projects: { mnist: { ...project, hosts: { 'gpu-b': { remot: '/scratch' } } } } })).toEqual([
+      '"remot" is not a key of projects.mnist.hosts.gpu-b — did you mean "remote"?',
+    ]);
+    expect(problems({ hosts: [{ alias: 'gpu-a', lable: 'box' }] })).toEqual([
+      '"lable" is not a key of hosts[0] — did you mean "label"?',
+    ]);
   });
 
   it('lists the valid keys when nothing is close', () => {
@@ -123,7 +157,11 @@ describe('config: unknown keys are errors with the closest valid key', () => {
   });
 
   it('reports every unknown key at once, with other problems', () => {
-    const list = problems({ hots: [], projects: { a: { ...project, exclud: [] }, b: { ...project, venvv: 'x' } }, refreshSeconds: 0 });
+    const list = problems({
+      hots: [],
+      projects: { a: { ...project, exclud: [] }, b: { ...project, venvv: 'x' } },
+      refreshSeconds: 0,
+    });
     expect(list).toHaveLength(4);
     expect(list.join('\n')).toMatch(/"venvv" is not a key of projects\.b — did you mean "venv"\?/);
   });
@@ -132,14 +170,24 @@ describe('config: unknown keys are errors with the closest valid key', () => {
 describe('config: host aliases as ssh would accept them', () => {
   const aliasProblem = (alias: unknown) => problems({ hosts: [alias] });
   it('refuses an alias ssh would read as an option', () => {
-    expect(aliasProblem('-V')).toEqual([expect.stringMatching(/^hosts\[0\] "-V" starts with "-", which ssh would read as an option — fix: list the Host alias from your ssh_config/)]);
-    expect(aliasProblem({ alias: '-oProxyCommand=x' })[0]).toMatch(/^hosts\[0\]\.alias "-oProxyCommand=x" starts with "-"/);
+    expect(aliasProblem('-V')).toEqual([
+      expect.stringMatching(
+        /^hosts\[0\] "-V" starts with "-", which ssh would read as an option — fix: list the Host alias from your ssh_config/,
+      ),
+    ]);
+    expect(aliasProblem({ alias: '-oProxyCommand=x' })[0]).toMatch(
+      /^hosts\[0\]\.alias "-oProxyCommand=x" starts with "-"/,
+    );
   });
   it('refuses gpu:a with a fix', () => {
-    expect(aliasProblem('gpu:a')).toEqual(['hosts[0] "gpu:a" contains ":", which rsync and scp read as host:path — fix: give the host an alias without ":" in your ssh_config (Host gpu-a) and list that']);
+    expect(aliasProblem('gpu:a')).toEqual([
+      'hosts[0] "gpu:a" contains ":", which rsync and scp read as host:path — fix: give the host an alias without ":" in your ssh_config (Host gpu-a) and list that',
+    ]);
   });
   it('refuses user@host, whitespace, control characters and shell characters', () => {
-    expect(aliasProblem('me@gpu')[0]).toMatch(/"me@gpu" contains "@", so ssh would take "me" as the login name — fix: put "User me"/);
+    expect(aliasProblem('me@gpu')[0]).toMatch(
+      /"me@gpu" contains "@", so ssh would take "me" as the login name — fix: put "User me"/,
+    );
     expect(aliasProblem('gpu a')[0]).toMatch(/contains whitespace or a control character/);
     expect(aliasProblem('gpu\u001b[31m')[0]).toMatch(/"gpu\\u001b\[31m" contains whitespace or a control character/);
     expect(aliasProblem("gpu'a")[0]).toMatch(/contains "'", which ssh does not accept in a host name/);
@@ -147,7 +195,9 @@ describe('config: host aliases as ssh would accept them', () => {
     expect(aliasProblem('')[0]).toMatch(/^hosts\[0\] is empty — fix:/);
   });
   it('accepts ordinary aliases', () => {
-    expect(normalizeConfig({ hosts: ['gpu-a', 'gpu_b.lab', 'node+1', 'local', { alias: 'A100x8' }] }, 'x').hosts).toHaveLength(5);
+    expect(
+      normalizeConfig({ hosts: ['gpu-a', 'gpu_b.lab', 'node+1', 'local', { alias: 'A100x8' }] }, 'x').hosts,
+    ).toHaveLength(5);
   });
 });
 
@@ -157,7 +207,11 @@ describe('config: ~user in paths', () => {
     expect(normalizeConfig({ sshConfig: '~root/.ssh/config' }, 'x').sshConfig).not.toContain('~');
   });
   it('refuses a user that does not exist, naming the field', () => {
-    expect(problems({ sshConfig: '~nobody-ty-x/.ssh/config' })).toEqual([expect.stringMatching(/^sshConfig "~nobody-ty-x\/\.ssh\/config" starts with ~nobody-ty-x, but this machine has no user "nobody-ty-x" — fix: write the full path/)]);
+    expect(problems({ sshConfig: '~nobody-ty-x/.ssh/config' })).toEqual([
+      expect.stringMatching(
+        /^sshConfig "~nobody-ty-x\/\.ssh\/config" starts with ~nobody-ty-x, but this machine has no user "nobody-ty-x" — fix: write the full path/,
+      ),
+    ]);
     expect(problems({ projects: { m: { ...project, local: '~ghost-ty/m', envFile: '~ghost-ty/.env' } } })).toEqual([
       expect.stringMatching(/^projects\.m\.local "~ghost-ty\/m" starts with ~ghost-ty/),
       expect.stringMatching(/^projects\.m\.envFile "~ghost-ty\/\.env"/),
@@ -167,18 +221,42 @@ describe('config: ~user in paths', () => {
 
 describe('config: schema messages in words', () => {
   it('a value of the wrong form says what the form is, not a regular expression', () => {
-    expect(problems({ alertWebhook: 'ntfy.sh/topic' })).toEqual([expect.stringMatching(/^alertWebhook "ntfy\.sh\/topic" is not valid here — fix: a URL .*e\.g\. "https:\/\/ntfy\.sh\/my-topic"/)]);
-    expect(problems({ projects: { m: { ...project, secretEnv: ['WANDB-KEY'] } } })).toEqual([expect.stringMatching(/^projects\.m\.secretEnv\[0\] "WANDB-KEY" is not valid here — fix: a variable name/)]);
-    expect(problems({ projects: { m: { ...project, gpus: 'some' } } })[0]).toMatch(/^projects\.m\.gpus "some" is not valid here — fix: which GPUs/);
-    expect(problems({ projects: { m: { ...project, train: '' } } })[0]).toMatch(/^projects\.m\.train is empty — fix: the training command/);
-    expect(problems({ projects: { m: { ...project, env: { A: 1 } } } })[0]).toMatch(/^projects\.m\.env\.A must be string — fix: each value is a string/);
+    expect(problems({ alertWebhook: 'ntfy.sh/topic' })).toEqual([
+      expect.stringMatching(
+        /^alertWebhook "ntfy\.sh\/topic" is not valid here — fix: a URL .*e\.g\. "https:\/\/ntfy\.sh\/my-topic"/,
+      ),
+    ]);
+    expect(problems({ projects: { m: { ...project, secretEnv: ['WANDB-KEY'] } } })).toEqual([
+      expect.stringMatching(/^projects\.m\.secretEnv\[0\] "WANDB-KEY" is not valid here — fix: a variable name/),
+    ]);
+    expect(problems({ projects: { m: { ...project, gpus: 'some' } } })[0]).toMatch(
+      /^projects\.m\.gpus "some" is not valid here — fix: which GPUs/,
+    );
+    expect(problems({ projects: { m: { ...project, train: '' } } })[0]).toMatch(
+      /^projects\.m\.train is empty — fix: the training command/,
+    );
+    expect(problems({ projects: { m: { ...project, env: { A: 1 } } } })[0]).toMatch(
+      /^projects\.m\.env\.A must be string — fix: each value is a string/,
+    );
   });
 });
 
 describe('config: per-host overrides name listed hosts', () => {
   it('an override for a host that is not in "hosts" is an error with the closest host', () => {
-    expect(problems({ hosts: ['gpu-a', 'gpu-b'], projects: { m: { ...project, hosts: { 'gpu-c': { remote: '/scratch/m' } } } } })).toEqual(['projects.m.hosts has "gpu-c", which is not in "hosts" — did you mean "gpu-a"?']);
-    expect(problems({ hosts: ['gpu-a'], projects: { m: { ...project, hosts: { 'cluster-login': { remote: '/s' } } } } })).toEqual(['projects.m.hosts has "cluster-login", which is not in "hosts" — fix: use one of: gpu-a']);
-    expect(normalizeConfig({ hosts: ['gpu-a', 'gpu-b'], projects: { m: { ...project, hosts: { 'gpu-b': { remote: '/s' } } } } }, 'x').projects.m.hosts).toEqual({ 'gpu-b': { remote: '/s' } });
+    expect(
+      problems({
+        hosts: ['gpu-a', 'gpu-b'],
+        projects: { m: { ...project, hosts: { 'gpu-c': { remote: '/scratch/m' } } } },
+      }),
+    ).toEqual(['projects.m.hosts has "gpu-c", which is not in "hosts" — did you mean "gpu-a"?']);
+    expect(
+      problems({ hosts: ['gpu-a'], projects: { m: { ...project, hosts: { 'cluster-login': { remote: '/s' } } } } }),
+    ).toEqual(['projects.m.hosts has "cluster-login", which is not in "hosts" — fix: use one of: gpu-a']);
+    expect(
+      normalizeConfig(
+        { hosts: ['gpu-a', 'gpu-b'], projects: { m: { ...project, hosts: { 'gpu-b': { remote: '/s' } } } } },
+        'x',
+      ).projects.m.hosts,
+    ).toEqual({ 'gpu-b': { remote: '/s' } });
   });
 });

@@ -3,7 +3,13 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendKnownHost, findKnownEntries, hashKnownHostsName, HostKeyLookupError, judgeHostKey } from '../../src/ssh/knownHosts.js';
+import {
+  appendKnownHost,
+  findKnownEntries,
+  HostKeyLookupError,
+  hashKnownHostsName,
+  judgeHostKey,
+} from '../../src/ssh/knownHosts.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ty-knownhosts-'));
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'k1', '-f', path.join(dir, 'k1')]);
@@ -47,9 +53,16 @@ describe('known_hosts lookups fail closed', () => {
   });
 
   it('refuses when ssh-keygen is not there, naming the fix', async () => {
-    const error = await lookupError(findKnownEntries(name, [userFile()], { sshKeygen: path.join(dir, 'no-ssh-keygen') }));
-    expect(error.message).toMatch(/^cannot check the host key of \[10\.9\.8\.7\]:2222: .*no-ssh-keygen could not be run .*— refused/);
-    expect(error.failure).toMatchObject({ state: 'hostkey-unknown', hint: expect.stringMatching(/ssh-keygen is on PATH/) });
+    const error = await lookupError(
+      findKnownEntries(name, [userFile()], { sshKeygen: path.join(dir, 'no-ssh-keygen') }),
+    );
+    expect(error.message).toMatch(
+      /^cannot check the host key of \[10\.9\.8\.7\]:2222: .*no-ssh-keygen could not be run .*— refused/,
+    );
+    expect(error.failure).toMatchObject({
+      state: 'hostkey-unknown',
+      hint: expect.stringMatching(/ssh-keygen is on PATH/),
+    });
   });
 
   it('refuses when ssh-keygen does not answer in time', async () => {
@@ -70,13 +83,17 @@ describe('known_hosts lookups fail closed', () => {
 
   it('refuses a "match" that printed no key', async () => {
     const liar = script('liar-keygen', 'echo "# Host x found: line 1"; exit 0');
-    expect((await lookupError(findKnownEntries(name, [userFile()], { sshKeygen: liar }))).message).toMatch(/printed no key/);
+    expect((await lookupError(findKnownEntries(name, [userFile()], { sshKeygen: liar }))).message).toMatch(
+      /printed no key/,
+    );
   });
 
   it('refuses a known_hosts path that cannot be read (ssh-keygen says "no match" for a directory)', async () => {
     const asDir = path.join(dir, 'kh-dir');
     mkdirSync(asDir, { recursive: true });
-    expect((await lookupError(findKnownEntries(name, [asDir]))).message).toMatch(/kh-dir is a directory, not a known_hosts file/);
+    expect((await lookupError(findKnownEntries(name, [asDir]))).message).toMatch(
+      /kh-dir is a directory, not a known_hosts file/,
+    );
     // and a readable file after it does not save the lookup: every file must be searched
     await lookupError(findKnownEntries(name, [userFile(), asDir]));
   });
@@ -113,14 +130,20 @@ describe('hashed known_hosts entries (HashKnownHosts yes)', () => {
     // ssh-keygen -H hashes with its own salt; check ours verifies the same way: HMAC-SHA1(salt, name)
     const ours = hashKnownHostsName('gpu.example', salt);
     writeFileSync(f, `${ours} ${key('k1').type} ${key('k1').base64}\n`);
-    expect(execFileSync('ssh-keygen', ['-F', 'gpu.example', '-f', f], { encoding: 'utf8' })).toContain(key('k1').base64);
+    expect(execFileSync('ssh-keygen', ['-F', 'gpu.example', '-f', f], { encoding: 'utf8' })).toContain(
+      key('k1').base64,
+    );
     expect(ours.startsWith(`|1|${salt.toString('base64')}|`)).toBe(true);
   });
 
   it('refuses to trust a key it cannot record, saying why', () => {
-    expect(() => appendKnownHost(undefined, name, key('k1'))).toThrow(/cannot be recorded: UserKnownHostsFile is none — refused; fix:/);
+    expect(() => appendKnownHost(undefined, name, key('k1'))).toThrow(
+      /cannot be recorded: UserKnownHostsFile is none — refused; fix:/,
+    );
     const notADir = file('plain-file', '');
-    expect(() => appendKnownHost(path.join(notADir, 'known_hosts'), name, key('k1'))).toThrow(/cannot be recorded in .*plain-file\/known_hosts \((ENOTDIR|EEXIST)\) — refused; fix: make/);
+    expect(() => appendKnownHost(path.join(notADir, 'known_hosts'), name, key('k1'))).toThrow(
+      /cannot be recorded in .*plain-file\/known_hosts \((ENOTDIR|EEXIST)\) — refused; fix: make/,
+    );
   });
 
   it('writes a plain entry without HashKnownHosts', () => {

@@ -31,7 +31,10 @@ describe('LineSplitter', () => {
   });
 
   it('hands the updates of an unfinished line to onProgress, once per chunk, not one line each', () => {
-    const updates = Array.from({ length: 30_000 }, (_, i) => `\r${String(i).padStart(5)}/30000 [00:01<00:00, 9000it/s]`);
+    const updates = Array.from(
+      { length: 30_000 },
+      (_, i) => `\r${String(i).padStart(5)}/30000 [00:01<00:00, 9000it/s]`,
+    );
     const chunks: string[] = [];
     for (let i = 0; i < updates.length; i += 1000) chunks.push(updates.slice(i, i + 1000).join(''));
     const { lines, progress } = split([...chunks, '\nnext line\n']);
@@ -43,7 +46,8 @@ describe('LineSplitter', () => {
 
   it('splitCr mode ends a line at every \\r, \\n or \\r\\n (rsync progress), however chunked', () => {
     const text = '  1,000  10%\r  5,000  50%\r\nfile\n\rtail';
-    for (const chunks of chunkings(text)) expect(split(chunks, true).lines).toEqual(['  1,000  10%', '  5,000  50%', 'file', '', 'tail']);
+    for (const chunks of chunkings(text))
+      expect(split(chunks, true).lines).toEqual(['  1,000  10%', '  5,000  50%', 'file', '', 'tail']);
   });
 
   it('cuts a line longer than the cap and says how much was cut', () => {

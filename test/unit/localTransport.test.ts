@@ -18,7 +18,10 @@ function running(marker: string): number {
 describe('LocalTransport limits', () => {
   it('a time limit kills the command and everything it started', async () => {
     const marker = `ty-local-limit-${process.pid}`;
-    const pending = new LocalTransport().exec(shScript(`sh -c 'sleep 30; :' ${marker} & sh -c 'sleep 30; :' ${marker}; :`), { timeoutMs: 1500 });
+    const pending = new LocalTransport().exec(
+      shScript(`sh -c 'sleep 30; :' ${marker} & sh -c 'sleep 30; :' ${marker}; :`),
+      { timeoutMs: 1500 },
+    );
     await new Promise((res) => setTimeout(res, 700));
     expect(running(marker)).toBeGreaterThanOrEqual(2);
     const r = await pending;

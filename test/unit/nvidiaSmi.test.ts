@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_QUERY_FIELDS, describeGpuFailure, GPU_QUERY_FIELDS, parseAppLines, parseGpuLine } from '../../src/parsers/nvidiaSmi.js';
+import {
+  APP_QUERY_FIELDS,
+  describeGpuFailure,
+  GPU_QUERY_FIELDS,
+  parseAppLines,
+  parseGpuLine,
+} from '../../src/parsers/nvidiaSmi.js';
 
 const h100 = path.join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'h100');
 const fixture = (name: string) => readFileSync(path.join(h100, name), 'utf8');
 
 /** The real value nvidia-smi printed for one field, from query-gpu.tsv (columns: field, header, header_nounits, idle, idle_nounits, load, load_nounits). */
 function realValue(field: string, state: 'idle' | 'load'): string {
-  const rows = fixture('query-gpu.tsv').split('\n').map((l) => l.split('\t'));
+  const rows = fixture('query-gpu.tsv')
+    .split('\n')
+    .map((l) => l.split('\t'));
   const row = rows.find((r) => r[0] === field);
   if (!row) throw new Error(`no field ${field} in fixture`);
   return state === 'idle' ? row[4] : row[6];
@@ -51,11 +59,18 @@ describe('parseGpuLine on real H100 output', () => {
 
 describe('parseAppLines on real compute-apps output', () => {
   it('reads the process under load, fields in the order we query them', () => {
-    const rows = fixture('query-compute-apps.tsv').split('\n').map((l) => l.split('\t'));
+    const rows = fixture('query-compute-apps.tsv')
+      .split('\n')
+      .map((l) => l.split('\t'));
     const value = (field: string) => rows.find((r) => r[0] === field)![4];
     const line = APP_QUERY_FIELDS.map(value).join(', ');
     expect(parseAppLines(line + '\n')).toEqual([
-      { gpuUuid: value('gpu_uuid'), pid: Number(value('pid')), name: value('process_name'), memoryMiB: Number(value('used_memory')) },
+      {
+        gpuUuid: value('gpu_uuid'),
+        pid: Number(value('pid')),
+        name: value('process_name'),
+        memoryMiB: Number(value('used_memory')),
+      },
     ]);
   });
 
@@ -69,7 +84,9 @@ describe('describeGpuFailure', () => {
     const noDev = fixture('err-no-such-index.txt');
     expect(describeGpuFailure(6, noDev)).toBe('No devices were found');
     expect(describeGpuFailure(127, 'sh: 1: nvidia-smi: not found')).toMatch(/no GPU/);
-    expect(describeGpuFailure(9, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.")).toMatch(/driver/);
+    expect(
+      describeGpuFailure(9, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."),
+    ).toMatch(/driver/);
     expect(describeGpuFailure(2, fixture('err-bad-field.txt'))).toMatch(/exit 2.*bogus\.field/);
   });
 });

@@ -9,7 +9,14 @@ describe('ssh -G output', () => {
   it('reads GlobalKnownHostsFile, HashKnownHosts and ProxyCommand', () => {
     const host = parseSshG(
       'gpu-a',
-      [...base.slice(0, 3), 'hashknownhosts yes', 'identitiesonly yes', 'globalknownhostsfile /etc/ssh/ssh_known_hosts /opt/pinned_hosts', 'userknownhostsfile /home/alice/.ssh/known_hosts', 'proxycommand ssh -W %h:%p bastion'].join('\n'),
+      [
+        ...base.slice(0, 3),
+        'hashknownhosts yes',
+        'identitiesonly yes',
+        'globalknownhostsfile /etc/ssh/ssh_known_hosts /opt/pinned_hosts',
+        'userknownhostsfile /home/alice/.ssh/known_hosts',
+        'proxycommand ssh -W %h:%p bastion',
+      ].join('\n'),
     );
     expect(host).toMatchObject({
       hostname: '10.0.0.5',
@@ -31,14 +38,20 @@ describe('ssh -G output', () => {
   });
 
   it('"none" means no known_hosts file, not a file named none', () => {
-    const host = parseSshG('gpu-a', [...base, 'userknownhostsfile none', 'globalknownhostsfile none', 'proxyusefdpass yes'].join('\n'));
+    const host = parseSshG(
+      'gpu-a',
+      [...base, 'userknownhostsfile none', 'globalknownhostsfile none', 'proxyusefdpass yes'].join('\n'),
+    );
     expect(host.knownHostsFiles).toEqual([]);
     expect(host.globalKnownHostsFiles).toEqual([]);
     expect(host.proxyUseFdpass).toBe(true);
   });
 
   it('expands ~ and ~user in IdentityFile the way ssh does', () => {
-    const host = parseSshG('gpu-a', [...base, 'identityfile ~/.ssh/id_ed25519', 'identityfile ~root/keys/lab'].join('\n'));
+    const host = parseSshG(
+      'gpu-a',
+      [...base, 'identityfile ~/.ssh/id_ed25519', 'identityfile ~root/keys/lab'].join('\n'),
+    );
     expect(host.identityFiles).toEqual([`${userInfo().homedir}/.ssh/id_ed25519`, `${homeOfUser('root')}/keys/lab`]);
   });
 });

@@ -11,7 +11,10 @@ describe('ScriptedTransport', () => {
       .expect('trainyard-probe', { stdout: 'one' })
       .expect('tmux', { code: 1 })
       .expect(/nvidia-smi --query/, { stdout: 'gpu' })
-      .expect((c) => c.argv[0] === 'mkdir', (c) => ({ stdout: c.argv.join(' ') }));
+      .expect(
+        (c) => c.argv[0] === 'mkdir',
+        (c) => ({ stdout: c.argv.join(' ') }),
+      );
     expect(await t.exec(probe)).toEqual({ stdout: 'one', stderr: '', code: 0 });
     expect((await t.exec(argvCommand(['tmux', 'ls']))).code).toBe(1);
     expect((await t.exec(argvCommand(['nvidia-smi', '--query-gpu=index']))).stdout).toBe('gpu');
@@ -37,7 +40,10 @@ describe('ScriptedTransport', () => {
     t.expectStream('trainyard-smoke', { lines: ['a', 'b'], errLines: ['e'], result: { code: 3 } });
     const live = t.expectStream('tail', { live: true });
     const seen: string[] = [];
-    const played = t.stream({ argv: ['bash', '-c', ':', 'trainyard-smoke'] }, { onLine: (l) => seen.push(l), onErrLine: (l) => seen.push(`err ${l}`) });
+    const played = t.stream(
+      { argv: ['bash', '-c', ':', 'trainyard-smoke'] },
+      { onLine: (l) => seen.push(l), onErrLine: (l) => seen.push(`err ${l}`) },
+    );
     expect((await played.done).code).toBe(3);
     expect(seen).toEqual(['a', 'b', 'err e']);
     live.line('queued before it opened');

@@ -7,7 +7,15 @@ const sh = (script: string) => execFileSync('sh', ['-c', script], { encoding: 'u
 
 describe('sectioned output', () => {
   it('fields and command sections round-trip through a real shell, exit statuses included', () => {
-    const out = sh([field('home', '"$HOME"'), field('empty'), section('ok', 'echo one; echo two >&2'), section('bad', 'echo three; exit 4'), field('end')].join('; '));
+    const out = sh(
+      [
+        field('home', '"$HOME"'),
+        field('empty'),
+        section('ok', 'echo one; echo two >&2'),
+        section('bad', 'echo three; exit 4'),
+        field('end'),
+      ].join('; '),
+    );
     const s = parseSections(out);
     expect(s.value('home')).toBe(process.env.HOME);
     expect(s.has('empty')).toBe(true);

@@ -1,9 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { loginShellLine, shJoin, shQuote } from '../../src/shell/quote.js';
 
-const hostile = ["it's", 'a b', '$(touch /tmp/ty-pwned)', '`touch /tmp/ty-pwned`', 'x; touch /tmp/ty-pwned', 'line1\nline2', '', '"dq"', '\\back', '*', '-n'];
+const hostile = [
+  "it's",
+  'a b',
+  '$(touch /tmp/ty-pwned)',
+  '`touch /tmp/ty-pwned`',
+  'x; touch /tmp/ty-pwned',
+  'line1\nline2',
+  '',
+  '"dq"',
+  '\\back',
+  '*',
+  '-n',
+];
 
 describe('shQuote', () => {
   it.each(hostile)('a real sh gets %j back unchanged', (value) => {
@@ -12,12 +24,16 @@ describe('shQuote', () => {
   });
 
   it('joins argv so that each element stays one argument', () => {
-    const out = execFileSync('sh', ['-c', `for a in ${shJoin(hostile)}; do printf '[%s]' "$a"; done`], { encoding: 'utf8' });
+    const out = execFileSync('sh', ['-c', `for a in ${shJoin(hostile)}; do printf '[%s]' "$a"; done`], {
+      encoding: 'utf8',
+    });
     expect(out).toBe(hostile.map((h) => `[${h}]`).join(''));
   });
 
   it('leaves plain words readable', () => {
-    expect(shJoin(['nvidia-smi', '--format=csv,noheader', '-lms', '1000'])).toBe('nvidia-smi --format=csv,noheader -lms 1000');
+    expect(shJoin(['nvidia-smi', '--format=csv,noheader', '-lms', '1000'])).toBe(
+      'nvidia-smi --format=csv,noheader -lms 1000',
+    );
   });
 });
 
@@ -31,7 +47,13 @@ describe('loginShellLine', () => {
     expect(inner).toMatch(/^(?:[A-Za-z0-9_./,:=+@ -]|\\[0-7]{3})*$/);
   });
 
-  it.each(['/bin/sh', '/bin/bash', '/usr/bin/dash', '/usr/bin/zsh', '/usr/bin/fish', '/usr/bin/tcsh'].filter((s) => existsSync(s)))('means the same as `%s -c LINE` (run here)', (shell) => {
-    expect(execFileSync(shell, ['-c', line], { encoding: 'utf8', cwd: '/' })).toBe(args.map((a) => `[${a}]\n`).join(''));
+  it.each(
+    ['/bin/sh', '/bin/bash', '/usr/bin/dash', '/usr/bin/zsh', '/usr/bin/fish', '/usr/bin/tcsh'].filter((s) =>
+      existsSync(s),
+    ),
+  )('means the same as `%s -c LINE` (run here)', (shell) => {
+    expect(execFileSync(shell, ['-c', line], { encoding: 'utf8', cwd: '/' })).toBe(
+      args.map((a) => `[${a}]\n`).join(''),
+    );
   });
 });

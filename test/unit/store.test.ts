@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTrainyardStore, HISTORY_LENGTH, recordGpuSample } from '../../src/state/store.js';
 import { parseGpuLine } from '../../src/parsers/nvidiaSmi.js';
+import { createTrainyardStore, HISTORY_LENGTH, recordGpuSample } from '../../src/state/store.js';
 
 const gpu = (util: number) => parseGpuLine(`0, GPU-1, NVIDIA H100 80GB HBM3, ${util}, 20085, 81559, 63, 697.65`)!;
 

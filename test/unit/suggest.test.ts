@@ -1,7 +1,7 @@
-import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { closest, editDistance } from '../../src/config/suggest.js';
 
@@ -25,7 +25,13 @@ describe('did-you-mean', () => {
 describe('the CLI with a mistyped config', () => {
   it('exits 2 with the did-you-mean, before connecting to anything', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'ty-typo-')), 'config.json');
-    writeFileSync(file, JSON.stringify({ hots: ['gpu-a'], projects: { m: { local: '/p', remote: '/w', train: 't', autoRestart: { enable: true } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        hots: ['gpu-a'],
+        projects: { m: { local: '/p', remote: '/w', train: 't', autoRestart: { enable: true } } },
+      }),
+    );
     const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
     const r = await execa('node', [bin, 'status', '--config', file, '--timeout', '2'], { reject: false });
     expect(r.exitCode).toBe(2);

@@ -39,7 +39,19 @@ describe('tmux sessions from real tmux', () => {
   it('reads running, finished and crashed sessions with their exit status', async () => {
     tmux('new-session', '-d', '-s', 'train01', 'sleep 30');
     tmux('new-session', '-d', '-s', 'done', 'true', ';', 'set-option', '-t', 'done', 'remain-on-exit', 'on');
-    tmux('new-session', '-d', '-s', 'crash; rm -rf x', 'sleep 0.3; exit 3', ';', 'set-option', '-t', 'crash; rm -rf x', 'remain-on-exit', 'on');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'crash; rm -rf x',
+      'sleep 0.3; exit 3',
+      ';',
+      'set-option',
+      '-t',
+      'crash; rm -rf x',
+      'remain-on-exit',
+      'on',
+    );
     await new Promise((r) => setTimeout(r, 700));
     const sessions = parseTmuxSessions(listSessions());
     const by = Object.fromEntries(sessions.map((s) => [s.name, s]));

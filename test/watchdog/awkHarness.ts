@@ -25,15 +25,30 @@ const CANDIDATES: Awk[] = [
 
 /** The awks found on this machine; under CI all three must be there. */
 export function availableAwks(): Awk[] {
-  const found = CANDIDATES.filter((a) => spawnSync(a.argv[0], a.argv[0] === 'busybox' ? ['awk', 'BEGIN{}'] : ['BEGIN{}'], { stdio: 'ignore' }).status === 0);
+  const found = CANDIDATES.filter(
+    (a) =>
+      spawnSync(a.argv[0], a.argv[0] === 'busybox' ? ['awk', 'BEGIN{}'] : ['BEGIN{}'], { stdio: 'ignore' }).status ===
+      0,
+  );
   if (process.env.CI && found.length < CANDIDATES.length) {
-    throw new Error(`the awk matrix needs mawk, gawk and busybox (found: ${found.map((a) => a.name).join(', ') || 'none'}); .ci/run installs them`);
+    throw new Error(
+      `the awk matrix needs mawk, gawk and busybox (found: ${found.map((a) => a.name).join(', ') || 'none'}); .ci/run installs them`,
+    );
   }
   return found;
 }
 
 /** Runs `program` (awk source) under `awk` with LC_ALL=C as the watchdog does; returns stdout as bytes. */
-export function runAwk(awk: Awk, program: string, options: { input?: string | Buffer; files?: string[]; env?: Record<string, string>; vars?: Record<string, string> } = {}): Buffer {
+export function runAwk(
+  awk: Awk,
+  program: string,
+  options: {
+    input?: string | Buffer;
+    files?: string[];
+    env?: Record<string, string>;
+    vars?: Record<string, string>;
+  } = {},
+): Buffer {
   const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['-v', `${k}=${v}`]);
   return execFileSync(awk.argv[0], [...awk.argv.slice(1), ...vars, program, ...(options.files ?? [])], {
     input: options.input ?? '',

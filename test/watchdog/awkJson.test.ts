@@ -55,7 +55,10 @@ describe.each(awks)('the watchdog JSON writer under $name', (awk) => {
   const program = awkProgram('json') + '\n' + DRIVER;
 
   it('writes every nasty string so that JSON.parse gives it back', () => {
-    const out = runAwk(awk, program, { vars: { mode: 'write' }, input: NASTY.map(([, v]) => hexPairs(v)).join('\n') + '\n' });
+    const out = runAwk(awk, program, {
+      vars: { mode: 'write' },
+      input: NASTY.map(([, v]) => hexPairs(v)).join('\n') + '\n',
+    });
     const lines = out.toString('utf8').split('\n');
     NASTY.forEach(([name, value], i) => {
       let parsed: unknown;
@@ -67,7 +70,10 @@ describe.each(awks)('the watchdog JSON writer under $name', (awk) => {
   });
 
   it('never lets an escape sequence through as a raw byte, nor a literal \\u become one', () => {
-    const out = runAwk(awk, program, { vars: { mode: 'write' }, input: NASTY.map(([, v]) => hexPairs(v)).join('\n') + '\n' });
+    const out = runAwk(awk, program, {
+      vars: { mode: 'write' },
+      input: NASTY.map(([, v]) => hexPairs(v)).join('\n') + '\n',
+    });
     // the JSON text itself carries no raw control byte (the events file stays one record per line)
     expect(out.toString('latin1').split('\n').slice(0, NASTY.length).join('')).not.toMatch(/[\u0000-\u001f\u007f]/);
     const osc = JSON.parse(out.toString('utf8').split('\n')[7]) as string;
@@ -76,8 +82,13 @@ describe.each(awks)('the watchdog JSON writer under $name', (awk) => {
   });
 
   it('reads back what it wrote, byte for byte', () => {
-    const written = runAwk(awk, program, { vars: { mode: 'write' }, input: NASTY.map(([, v]) => hexPairs(v)).join('\n') + '\n' }).toString('latin1');
-    const back = runAwk(awk, program, { vars: { mode: 'read' }, input: Buffer.from(written, 'latin1') }).toString('utf8').split('\n');
+    const written = runAwk(awk, program, {
+      vars: { mode: 'write' },
+      input: NASTY.map(([, v]) => hexPairs(v)).join('\n') + '\n',
+    }).toString('latin1');
+    const back = runAwk(awk, program, { vars: { mode: 'read' }, input: Buffer.from(written, 'latin1') })
+      .toString('utf8')
+      .split('\n');
     NASTY.forEach(([name, value], i) => {
       const got = back[i];
       if (got !== hex(value)) expect(got, name).toBe(hex(Buffer.from(value.filter((x) => x !== 0))));

@@ -19,7 +19,8 @@ function files(entries: Record<string, string | Buffer>): string {
   return dir;
 }
 
-const META = 'version=1.0+abc\nhost=gpu-node-1\npid=42\niso=2026-11-29T20:00:00Z\nepoch=1000\ninterval=30\nticks=3\nstall=600\nsilent=900\nidle=5\ndisk_pct=95\ndisk_mb=5120\nwebhook=\ngpu_err=\n';
+const META =
+  'version=1.0+abc\nhost=gpu-node-1\npid=42\niso=2026-11-29T20:00:00Z\nepoch=1000\ninterval=30\nticks=3\nstall=600\nsilent=900\nidle=5\ndisk_pct=95\ndisk_mb=5120\nwebhook=\ngpu_err=\n';
 
 describe.each(awks)('watchdog awk programs under $name', (awk) => {
   it('writes a summary for a state file without restart= (a run the watchdog just restarted)', () => {
@@ -30,7 +31,8 @@ describe.each(awks)('watchdog awk programs under $name', (awk) => {
       disk: '/\u001f40\u001f1048576\u001f0\n',
       // written by do_restart: four keys, no restart=, no m_ fields
       'fresh-ab12.st': 'status=new\nsince=990\noff=0\nhistoric=0\n',
-      'old-run.st': 'status=crashed\nsince=995\nexit=1\nerr=re.error: bad escape \\d "x" \u001b]52;c;eA==\u0007\nm_project=p\\q\nflags=oom traceback\nrestart=scheduled\nrestart_at=1020\n',
+      'old-run.st':
+        'status=crashed\nsince=995\nexit=1\nerr=re.error: bad escape \\d "x" \u001b]52;c;eA==\u0007\nm_project=p\\q\nflags=oom traceback\nrestart=scheduled\nrestart_at=1020\n',
     });
     const out = runAwk(awk, awkProgram('json') + '\n' + awkProgram('redact') + '\n' + awkProgram('summary'), {
       vars: { keep: '172800' },
@@ -48,20 +50,60 @@ describe.each(awks)('watchdog awk programs under $name', (awk) => {
   });
 
   it('masks the values of the secrets files in events and webhook bodies', () => {
-    const dir = files({ 'p.env': "export WANDB_API_KEY='k3y-$ecret'\\''s'\nexport HF_TOKEN=hf_abc123\nexport SHORT='ab'\n" });
-    const raw = ['2026-11-29T20:00:00Z', 'run-1', 'proj', 'crashed', 'error', "exit code 1: auth failed for k3y-$ecret's, token hf_abc123 (ab)"].join('\u001f') + '\n';
-    const env = { TY_HOST: 'h', TY_PUSH_KINDS: 'crashed', TY_PUSHED: '0', TY_EPOCH: '1', TY_PID: '2', TY_SEQ: '0', TY_SECRET_FILES: `${path.join(dir, 'p.env')}\n`, TY_FORMAT: 'text' };
-    const events = runAwk(awk, awkProgram('json') + '\n' + awkProgram('redact') + '\n' + awkProgram('events'), { input: raw, env }).toString('utf8');
+    const dir = files({
+      'p.env': "export WANDB_API_KEY='k3y-$ecret'\\''s'\nexport HF_TOKEN=hf_abc123\nexport SHORT='ab'\n",
+    });
+    const raw =
+      [
+        '2026-11-29T20:00:00Z',
+        'run-1',
+        'proj',
+        'crashed',
+        'error',
+        "exit code 1: auth failed for k3y-$ecret's, token hf_abc123 (ab)",
+      ].join('\u001f') + '\n';
+    const env = {
+      TY_HOST: 'h',
+      TY_PUSH_KINDS: 'crashed',
+      TY_PUSHED: '0',
+      TY_EPOCH: '1',
+      TY_PID: '2',
+      TY_SEQ: '0',
+      TY_SECRET_FILES: `${path.join(dir, 'p.env')}\n`,
+      TY_FORMAT: 'text',
+    };
+    const events = runAwk(awk, awkProgram('json') + '\n' + awkProgram('redact') + '\n' + awkProgram('events'), {
+      input: raw,
+      env,
+    }).toString('utf8');
     expect(parseEvents(events)[0].detail).toBe('exit code 1: auth failed for ***, token *** (ab)');
-    const body = runAwk(awk, awkProgram('json') + '\n' + awkProgram('redact') + '\n' + awkProgram('push-body'), { input: raw, env }).toString('utf8');
+    const body = runAwk(awk, awkProgram('json') + '\n' + awkProgram('redact') + '\n' + awkProgram('push-body'), {
+      input: raw,
+      env,
+    }).toString('utf8');
     expect(body).toBe('[h] run-1: crashed: exit code 1: auth failed for ***, token *** (ab)');
   });
 
   it('writes events whose details keep backslashes and quotes', () => {
-    const raw = ['2026-11-29T20:00:00Z', 'run-1', 'proj', 'crashed', 'error', 'exit code 1: re.error: bad escape \\d in "x\\y"'].join('\u001f') + '\n';
+    const raw =
+      [
+        '2026-11-29T20:00:00Z',
+        'run-1',
+        'proj',
+        'crashed',
+        'error',
+        'exit code 1: re.error: bad escape \\d in "x\\y"',
+      ].join('\u001f') + '\n';
     const out = runAwk(awk, awkProgram('json') + '\n' + awkProgram('redact') + '\n' + awkProgram('events'), {
       input: raw,
-      env: { TY_HOST: 'gpu\\node "1"', TY_PUSH_KINDS: 'crashed', TY_PUSHED: '1', TY_EPOCH: '1000', TY_PID: '42', TY_SEQ: '0' },
+      env: {
+        TY_HOST: 'gpu\\node "1"',
+        TY_PUSH_KINDS: 'crashed',
+        TY_PUSHED: '1',
+        TY_EPOCH: '1000',
+        TY_PID: '42',
+        TY_SEQ: '0',
+      },
     }).toString('utf8');
     const [e] = parseEvents(out);
     expect(e, out).toBeDefined();

@@ -1,6 +1,6 @@
-import { shScript } from '../../src/commands/value.js';
 import { launchCommand } from '../../src/backends/tmux/tmuxCommands.js';
-import { runFile, runScriptHeader, type RunManifest } from '../../src/runs/layout.js';
+import { shScript } from '../../src/commands/value.js';
+import { type RunManifest, runFile, runScriptHeader } from '../../src/runs/layout.js';
 import { shQuote } from '../../src/shell/quote.js';
 import type { Transport } from '../../src/transport/types.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
@@ -24,7 +24,13 @@ export interface RunSpec {
  * marker, a body that only uses the ty_ variables), shaped like launchScript()'s: cd, tee to the
  * log, the exit code in the .exit file.
  */
-export function contractLaunchScript(run: { session: string; log: string; exitFile: string; command: string; remoteDir: string }): string {
+export function contractLaunchScript(run: {
+  session: string;
+  log: string;
+  exitFile: string;
+  command: string;
+  remoteDir: string;
+}): string {
   return [
     '#!/usr/bin/env bash',
     `# trainyard test run ${JSON.stringify(run.session)}`,
@@ -49,7 +55,12 @@ export async function remoteHome(transport: Transport): Promise<string> {
 }
 
 /** Starts a run the way the launch action does (launchCommand: manifest, script, tmux with remain-on-exit). */
-export async function launchTestRun(transport: Transport, host: string, home: string, spec: RunSpec): Promise<RunManifest> {
+export async function launchTestRun(
+  transport: Transport,
+  host: string,
+  home: string,
+  spec: RunSpec,
+): Promise<RunManifest> {
   const remoteDir = `${home}/${spec.dir ?? 'proj'}`;
   await transport.exec(shScript(`mkdir -p -- ${shQuote(remoteDir)}`));
   const log = runFile(home, spec.session, 'log');
@@ -81,7 +92,13 @@ export async function launchTestRun(transport: Transport, host: string, home: st
     session: spec.session,
     home,
     manifestJson: JSON.stringify(manifest),
-    scriptText: contractLaunchScript({ session: spec.session, log, exitFile: runFile(home, spec.session, 'exit'), command: spec.command, remoteDir }),
+    scriptText: contractLaunchScript({
+      session: spec.session,
+      log,
+      exitFile: runFile(home, spec.session, 'exit'),
+      command: spec.command,
+      remoteDir,
+    }),
     secrets: null,
   });
   const r = await transport.exec(cmd, { stdin: cmd.stdin, timeoutMs: 20_000 });
@@ -90,10 +107,24 @@ export async function launchTestRun(transport: Transport, host: string, home: st
 }
 
 /** Polls the host's events until `done` holds; fails with the events seen so far. */
-export async function waitForEvents(transport: Transport, host: string, done: (events: WatchdogEvent[]) => boolean, timeoutMs = 30_000, what = 'events'): Promise<WatchdogEvent[]> {
-  return waitFor(() => readWatchdogEvents(transport, host), { until: done, timeoutMs, intervalMs: 400, what, show: (events) => events.map((e) => `${e.session}:${e.kind}:${e.detail}`).join(' | ') });
+export async function waitForEvents(
+  transport: Transport,
+  host: string,
+  done: (events: WatchdogEvent[]) => boolean,
+  timeoutMs = 30_000,
+  what = 'events',
+): Promise<WatchdogEvent[]> {
+  return waitFor(() => readWatchdogEvents(transport, host), {
+    until: done,
+    timeoutMs,
+    intervalMs: 400,
+    what,
+    show: (events) => events.map((e) => `${e.session}:${e.kind}:${e.detail}`).join(' | '),
+  });
 }
 
-export const has = (events: WatchdogEvent[], session: string | null, kind: string) => events.some((e) => e.session === session && e.kind === kind);
-export const count = (events: WatchdogEvent[], session: string | null, kind: string) => events.filter((e) => e.session === session && e.kind === kind).length;
+export const has = (events: WatchdogEvent[], session: string | null, kind: string) =>
+  events.some((e) => e.session === session && e.kind === kind);
+export const count = (events: WatchdogEvent[], session: string | null, kind: string) =>
+  events.filter((e) => e.session === session && e.kind === kind).length;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -58,7 +58,10 @@ describe('resume templates in TypeScript', () => {
     const ckpt = `out/ck-$(touch ${dir}/CANARY1)\`touch ${dir}/CANARY2\`;touch ${dir}/CANARY3 "x" 'y' \\ 999`;
     for (const [template] of ACCEPTED) {
       const command = buildResumeCommand('printf "<%s>\\n"', template, ckpt);
-      const script = [...runScriptHeader({ session: 's', log: '/dev/null', exitFile: '/dev/null', command, checkpoint: ckpt }), 'eval "$ty_command"'].join('\n');
+      const script = [
+        ...runScriptHeader({ session: 's', log: '/dev/null', exitFile: '/dev/null', command, checkpoint: ckpt }),
+        'eval "$ty_command"',
+      ].join('\n');
       const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
       const args = splitResumeTemplate(template).words!.map((w) => `<${w.split('{checkpoint}').join(ckpt)}>`);
       expect(out.trim().split('\n'), template).toEqual(args);
@@ -76,7 +79,13 @@ describe.each(availableAwks())('the watchdog splits resume templates the same wa
     const templates = [...ACCEPTED.map(([t]) => t), ...REFUSED];
     // one template per line; a line break inside one is written as \\n for the driver
     const input = templates.map((t) => t.replace(/\n/g, '\\n')).join('\n') + '\n';
-    const out = runAwk(awk, awkProgram('json') + '\n' + awkProgram('restart').replace(/^FNR == 1[\s\S]*/m, '') + '\n' + DRIVER, { input }).toString('utf8').split('\n');
+    const out = runAwk(
+      awk,
+      awkProgram('json') + '\n' + awkProgram('restart').replace(/^FNR == 1[\s\S]*/m, '') + '\n' + DRIVER,
+      { input },
+    )
+      .toString('utf8')
+      .split('\n');
     templates.forEach((t, i) => {
       if (resumeTemplateProblem(t) === null) expect(out[i], t).toBe(`OK ${resumeArgumentsText(t)}`);
       else expect(out[i], t).toMatch(/^REFUSED /);

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHostProbe } from '../../src/backends/tmux/tmuxBackend.js';
-import { openHostTransport } from '../../src/cli/hostTransport.js';
 import { hostProbeCommand } from '../../src/backends/tmux/tmuxCommands.js';
+import { openHostTransport } from '../../src/cli/hostTransport.js';
 import { shScript } from '../../src/commands/value.js';
 import type { Config } from '../../src/config/types.js';
 import type { Transport } from '../../src/transport/types.js';
@@ -67,7 +67,9 @@ describe.skipIf(!can.ok)('two servers sharing one home', () => {
     expect(pids).toHaveLength(1);
     const state = await readWatchdogState(t[0], 'gpu-1');
     expect(state).toMatchObject({ running: true, pid: pids[0], pane: 'alive' });
-    expect((await t[0].exec(shScript('tmux ls -F "#{session_name}" | grep -c "^trainyard-watchdog$"'))).stdout.trim()).toBe('1');
+    expect(
+      (await t[0].exec(shScript('tmux ls -F "#{session_name}" | grep -c "^trainyard-watchdog$"'))).stdout.trim(),
+    ).toBe('1');
   }, 60_000);
 
   it('each server watches its own runs only: no run of the other marked lost, no alert twice', async () => {
@@ -79,11 +81,19 @@ describe.skipIf(!can.ok)('two servers sharing one home', () => {
       launchTestRun(t[0], 'gpu-1', home, { session: 'one-live', project: 'p', command: 'sleep 300', gpus: '0' }),
       launchTestRun(t[2], 'gpu-2', home, { session: 'two-live', project: 'p', command: 'sleep 300', gpus: '0' }),
     ]);
-    const ev1 = await waitForEvents(t[0], 'gpu-1', (e) => has(e, 'one-crash', 'crashed') && has(e, 'one-live', 'running'), 30_000, 'gpu-1 runs');
+    const ev1 = await waitForEvents(
+      t[0],
+      'gpu-1',
+      (e) => has(e, 'one-crash', 'crashed') && has(e, 'one-live', 'running'),
+      30_000,
+      'gpu-1 runs',
+    );
     await waitForEvents(t[2], 'gpu-2', (e) => has(e, 'two-live', 'running'), 30_000, 'gpu-2 run');
     await sleep(4000); // beyond the lost grace (2 intervals): a foreign run would be "lost" by now
     const [s1, s2] = [await readWatchdogState(t[0], 'gpu-1'), await readWatchdogState(t[2], 'gpu-2')];
-    expect(s2.events.filter((e) => e.session !== null).map((e) => `${e.session}:${e.kind}`)).toEqual(['two-live:running']);
+    expect(s2.events.filter((e) => e.session !== null).map((e) => `${e.session}:${e.kind}`)).toEqual([
+      'two-live:running',
+    ]);
     expect(s1.events.filter((e) => e.session?.startsWith('two'))).toEqual([]);
     expect(ev1.filter((e) => e.session === 'one-crash').map((e) => e.kind)).toEqual(['running', 'crashed']);
     expect(new Set(s1.events.map((e) => e.host))).toEqual(new Set(['gpu-node-1']));
@@ -92,14 +102,18 @@ describe.skipIf(!can.ok)('two servers sharing one home', () => {
     expect(s2.summary!.runs.map((r) => r.session)).toEqual(['two-live']);
     expect(s1.summary!.host).toBe('gpu-node-1');
     // per-server state lives side by side in the shared home
-    expect((await t[0].exec(shScript('ls "$HOME"/.trainyard/watchdog'))).stdout.split('\n').filter(Boolean).sort()).toEqual(['gpu-node-1', 'gpu-node-2']);
+    expect(
+      (await t[0].exec(shScript('ls "$HOME"/.trainyard/watchdog'))).stdout.split('\n').filter(Boolean).sort(),
+    ).toEqual(['gpu-node-1', 'gpu-node-2']);
   }, 60_000);
 
   it("the launch action's probe (and so the duplicate-config question) lists only this server's runs", async () => {
     const probe = async (tr: Transport, alias: string) => {
       const cmd = hostProbeCommand(alias, '~');
       const r = await tr.exec(cmd, { timeoutMs: 20_000 });
-      return parseHostProbe(r.stdout, '~').runs.map((x) => `${x.manifest.session}:${x.state}`).sort();
+      return parseHostProbe(r.stdout, '~')
+        .runs.map((x) => `${x.manifest.session}:${x.state}`)
+        .sort();
     };
     expect(await probe(t[2], 'gpu-2')).toEqual(['two-live:running']);
     expect(await probe(t[0], 'gpu-1')).toEqual(['one-crash:exited', 'one-live:running']);

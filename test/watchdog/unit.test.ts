@@ -4,23 +4,50 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { remoteCommandLine } from '../../src/commands/value.js';
-import { runScriptHeader, RUN_SCRIPT_MARKER } from '../../src/runs/layout.js';
-import { DEFAULT_WATCHDOG_CONFIG, parseWatchdogConfig, renderWatchdogConfig, watchdogConfigProblems, webhookUrlProblem } from '../../src/watchdog/config.js';
-import { installCommand, readEventsCommand, statusCommand, uninstallCommand, writeConfigCommand } from '../../src/watchdog/commands.js';
-import { eventsAfter, eventTime, formatEvent, parseEvents, parseSince, type WatchdogEvent } from '../../src/watchdog/events.js';
+import { RUN_SCRIPT_MARKER, runScriptHeader } from '../../src/runs/layout.js';
+import {
+  installCommand,
+  readEventsCommand,
+  statusCommand,
+  uninstallCommand,
+  writeConfigCommand,
+} from '../../src/watchdog/commands.js';
+import {
+  DEFAULT_WATCHDOG_CONFIG,
+  parseWatchdogConfig,
+  renderWatchdogConfig,
+  watchdogConfigProblems,
+  webhookUrlProblem,
+} from '../../src/watchdog/config.js';
+import {
+  eventsAfter,
+  eventTime,
+  formatEvent,
+  parseEvents,
+  parseSince,
+  type WatchdogEvent,
+} from '../../src/watchdog/events.js';
 import { installCommands, parseStatusOutput } from '../../src/watchdog/operations.js';
 import { stampedWatchdogScript, watchdogScriptSource } from '../../src/watchdog/script.js';
-import { assembledWatchdogScript } from './awkHarness.js';
 import { loadSeen, markSeen, seenMarker } from '../../src/watchdog/seen.js';
 import { parseSummary } from '../../src/watchdog/summary.js';
+import { assembledWatchdogScript } from './awkHarness.js';
 
 const SCRIPT = assembledWatchdogScript();
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'logs', name), 'utf8');
 
 /** The watchdog's log scanner (the awk program the loop runs on the bytes a log grew by). */
 function scan(text: string, final = true): Record<string, string> {
-  const out = execFileSync('sh', [SCRIPT, 'scan', final ? '1' : '0', String(Buffer.byteLength(text))], { input: text, encoding: 'utf8' });
-  return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]));
+  const out = execFileSync('sh', [SCRIPT, 'scan', final ? '1' : '0', String(Buffer.byteLength(text))], {
+    input: text,
+    encoding: 'utf8',
+  });
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]),
+  );
 }
 
 describe('the log scanner', () => {
@@ -35,19 +62,33 @@ describe('the log scanner', () => {
   });
 
   it('finds out of memory on AMD GPUs (HIP) too, as the smoke verdict does (one grammar)', () => {
-    const line = 'torch.OutOfMemoryError: HIP out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 191.98 GiB';
+    const line =
+      'torch.OutOfMemoryError: HIP out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 191.98 GiB';
     expect(scan(`${line}\n`).oom).toBe(line);
   });
 
   it('finds the inf loss in the real log, and nothing in a healthy one', () => {
-    expect(scan(fixture('loss-inf.log'))).toEqual({ diverged: 'step 1 loss inf', consumed: String(Buffer.byteLength(fixture('loss-inf.log'))) });
+    expect(scan(fixture('loss-inf.log'))).toEqual({
+      diverged: 'step 1 loss inf',
+      consumed: String(Buffer.byteLength(fixture('loss-inf.log'))),
+    });
     expect(Object.keys(scan(fixture('train-loss-decreasing.log')))).toEqual(['consumed']);
   });
 
   it('knows the other ways a loss diverges, and what is not a divergence', () => {
-    for (const line of ["{'loss': nan, 'grad_norm': 1.2, 'epoch': 0.5}", 'train_loss=NaN', 'loss is nan, stopping', 'val loss: -inf', 'Loss: Infinity'])
+    for (const line of [
+      "{'loss': nan, 'grad_norm': 1.2, 'epoch': 0.5}",
+      'train_loss=NaN',
+      'loss is nan, stopping',
+      'val loss: -inf',
+      'Loss: Infinity',
+    ])
       expect(scan(`${line}\n`).diverged, line).toBe(line);
-    for (const line of ['loss: 0.5 | grad_norm: nan', 'loss information printed every 10 steps', 'nan loss handling enabled=False'])
+    for (const line of [
+      'loss: 0.5 | grad_norm: nan',
+      'loss information printed every 10 steps',
+      'nan loss handling enabled=False',
+    ])
       expect(scan(`${line}\n`).diverged, line).toBeUndefined();
   });
 
@@ -79,9 +120,18 @@ describe('the log scanner', () => {
 
 describe('the watchdog config', () => {
   it('round-trips, and reads hand-written minutes with fractions', () => {
-    const c = { ...DEFAULT_WATCHDOG_CONFIG, intervalSeconds: 1, stallSeconds: 3, webhookUrl: 'https://ntfy.sh/my-topic', pushKinds: ['crashed', 'oom'] };
+    const c = {
+      ...DEFAULT_WATCHDOG_CONFIG,
+      intervalSeconds: 1,
+      stallSeconds: 3,
+      webhookUrl: 'https://ntfy.sh/my-topic',
+      pushKinds: ['crashed', 'oom'],
+    };
     expect(parseWatchdogConfig(renderWatchdogConfig(c))).toEqual(c);
-    expect(parseWatchdogConfig('stall_minutes=0.05\nsilent_minutes=2\nbogus=1\n')).toMatchObject({ stallSeconds: 3, silentSeconds: 120 });
+    expect(parseWatchdogConfig('stall_minutes=0.05\nsilent_minutes=2\nbogus=1\n')).toMatchObject({
+      stallSeconds: 3,
+      silentSeconds: 120,
+    });
   });
 
   it('refuses webhook URLs the watchdog could not pass to curl safely', () => {
@@ -89,7 +139,9 @@ describe('the watchdog config', () => {
     expect(webhookUrlProblem('ftp://x')).toMatch(/http/);
     expect(webhookUrlProblem('https://x/a"b')).toMatch(/quotes/);
     expect(webhookUrlProblem('https://x/a b')).toMatch(/spaces/);
-    expect(watchdogConfigProblems({ ...DEFAULT_WATCHDOG_CONFIG, intervalSeconds: 0.5, gpuIdlePercent: 101 })).toHaveLength(2);
+    expect(
+      watchdogConfigProblems({ ...DEFAULT_WATCHDOG_CONFIG, intervalSeconds: 0.5, gpuIdlePercent: 101 }),
+    ).toHaveLength(2);
   });
 });
 
@@ -106,7 +158,10 @@ describe('watchdog commands as values', () => {
   });
 
   it('passes times as positional parameters', () => {
-    expect(readEventsCommand('h', '2026-11-23T08:00:00Z').argv.slice(-2)).toEqual(['trainyard-watchdog-events', '2026-11-23T08:00:00Z']);
+    expect(readEventsCommand('h', '2026-11-23T08:00:00Z').argv.slice(-2)).toEqual([
+      'trainyard-watchdog-events',
+      '2026-11-23T08:00:00Z',
+    ]);
     expect(statusCommand('h', null, 50).argv.slice(-2)).toEqual(['', '50']);
     expect(uninstallCommand('h').purpose).toMatch(/runs and their manifests stay/);
     expect(writeConfigCommand('h', 'x=1\n', false).stdinLabel).toBe('the config file');
@@ -122,12 +177,34 @@ describe('watchdog commands as values', () => {
 });
 
 describe('events', () => {
-  const e = (time: string, id: string, extra: Partial<WatchdogEvent> = {}): WatchdogEvent => ({ time, id, host: 'gpu-node-1', session: 's', project: 'p', kind: 'crashed', level: 'error', detail: 'exit code 1', pushed: false, ...extra });
+  const e = (time: string, id: string, extra: Partial<WatchdogEvent> = {}): WatchdogEvent => ({
+    time,
+    id,
+    host: 'gpu-node-1',
+    session: 's',
+    project: 'p',
+    kind: 'crashed',
+    level: 'error',
+    detail: 'exit code 1',
+    pushed: false,
+    ...extra,
+  });
 
   it('parses events.jsonl, skipping a torn line', () => {
-    const line = '{"time":"2026-11-23T03:00:00Z","id":"1-2-3","host":"h","session":null,"project":null,"kind":"disk-full","level":"warn","detail":"/: 97% used","pushed":true}';
+    const line =
+      '{"time":"2026-11-23T03:00:00Z","id":"1-2-3","host":"h","session":null,"project":null,"kind":"disk-full","level":"warn","detail":"/: 97% used","pushed":true}';
     expect(parseEvents(`${line}\n{"time":"2026-11-23T03:00:01Z","id":"1-2\n\n`)).toEqual([
-      { time: '2026-11-23T03:00:00Z', id: '1-2-3', host: 'h', session: null, project: null, kind: 'disk-full', level: 'warn', detail: '/: 97% used', pushed: true },
+      {
+        time: '2026-11-23T03:00:00Z',
+        id: '1-2-3',
+        host: 'h',
+        session: null,
+        project: null,
+        kind: 'disk-full',
+        level: 'warn',
+        detail: '/: 97% used',
+        pushed: true,
+      },
     ]);
   });
 
@@ -145,8 +222,13 @@ describe('events', () => {
     const list = [e('2026-11-23T03:00:00Z', 'a'), e('2026-11-23T03:00:00Z', 'b'), e('2026-11-23T03:00:05Z', 'c')];
     expect(eventsAfter(list, null).map((x) => x.id)).toEqual(['a', 'b', 'c']);
     expect(eventsAfter(list, { time: '2026-11-23T03:00:00Z', id: 'a' }).map((x) => x.id)).toEqual(['b', 'c']);
-    expect(eventsAfter(list.slice(1), { time: '2026-11-23T03:00:00Z', id: 'gone' }).map((x) => x.id)).toEqual(['b', 'c']);
-    expect(formatEvent(e('2026-11-23T03:00:00Z', 'a', { pushed: true }), 'gpu-a')).toMatch(/!! gpu-a +s +crashed +exit code 1  \(pushed\)$/);
+    expect(eventsAfter(list.slice(1), { time: '2026-11-23T03:00:00Z', id: 'gone' }).map((x) => x.id)).toEqual([
+      'b',
+      'c',
+    ]);
+    expect(formatEvent(e('2026-11-23T03:00:00Z', 'a', { pushed: true }), 'gpu-a')).toMatch(
+      /!! gpu-a +s +crashed +exit code 1 {2}\(pushed\)$/,
+    );
   });
 
   it('keeps the last-seen marker per host in a local file', () => {
@@ -154,23 +236,62 @@ describe('events', () => {
     expect(seenMarker('gpu-a', file)).toBeNull();
     markSeen('gpu-a', { time: '2026-11-23T03:00:00Z', id: 'x' }, file);
     markSeen('gpu-b', { time: '2026-11-23T04:00:00Z', id: 'y' }, file);
-    expect(loadSeen(file)).toEqual({ 'gpu-a': { time: '2026-11-23T03:00:00Z', id: 'x' }, 'gpu-b': { time: '2026-11-23T04:00:00Z', id: 'y' } });
+    expect(loadSeen(file)).toEqual({
+      'gpu-a': { time: '2026-11-23T03:00:00Z', id: 'x' },
+      'gpu-b': { time: '2026-11-23T04:00:00Z', id: 'y' },
+    });
   });
 });
 
 describe('status output', () => {
   it('parses the status command’s sections', () => {
-    const summary = { version: 'v', host: 'h', pid: 7, time: 't', epoch: 100, interval: 30, ticks: 3, cpuSeconds: 0.1, config: {}, gpus: [], gpuError: null, disks: [], runs: [] };
+    const summary = {
+      version: 'v',
+      host: 'h',
+      pid: 7,
+      time: 't',
+      epoch: 100,
+      interval: 30,
+      ticks: 3,
+      cpuSeconds: 0.1,
+      config: {},
+      gpus: [],
+      gpuError: null,
+      disks: [],
+      runs: [],
+    };
     const out = `@@now 110\n@@version 0.1.0+abc\n@@pid 7\n@@pane 0 7\n@@summary\n${JSON.stringify(summary, null, 2)}\n\n@@events\n{"time":"2026-11-23T03:00:00Z","id":"1","host":"h","session":null,"project":null,"kind":"watchdog-started","level":"info","detail":"d","pushed":false}\n@@end\n`;
-    expect(parseStatusOutput(out)).toMatchObject({ installed: true, running: true, version: '0.1.0+abc', pid: 7, pane: 'alive', now: 110, summary: { epoch: 100 }, events: [{ id: '1' }] });
-    expect(parseStatusOutput('@@now 5\n@@pid \n@@summary\n\n@@events\n@@end\n')).toMatchObject({ installed: false, running: false, pane: 'none', summary: null, events: [] });
+    expect(parseStatusOutput(out)).toMatchObject({
+      installed: true,
+      running: true,
+      version: '0.1.0+abc',
+      pid: 7,
+      pane: 'alive',
+      now: 110,
+      summary: { epoch: 100 },
+      events: [{ id: '1' }],
+    });
+    expect(parseStatusOutput('@@now 5\n@@pid \n@@summary\n\n@@events\n@@end\n')).toMatchObject({
+      installed: false,
+      running: false,
+      pane: 'none',
+      summary: null,
+      events: [],
+    });
     expect(parseSummary('{"broken"')).toBeNull();
   });
 });
 
 describe('the launch script layout shared with the launcher', () => {
   it('puts the run-specific assignments above the marker', () => {
-    expect(runScriptHeader({ session: 'mnist-3f2a', log: '/home/u/.trainyard/runs/mnist-3f2a.log', exitFile: '/home/u/.trainyard/runs/mnist-3f2a.exit', command: "python train.py --resume 'out/ck 1'" })).toEqual([
+    expect(
+      runScriptHeader({
+        session: 'mnist-3f2a',
+        log: '/home/u/.trainyard/runs/mnist-3f2a.log',
+        exitFile: '/home/u/.trainyard/runs/mnist-3f2a.exit',
+        command: "python train.py --resume 'out/ck 1'",
+      }),
+    ).toEqual([
       'ty_session=mnist-3f2a',
       'ty_log=/home/u/.trainyard/runs/mnist-3f2a.log',
       'ty_exit=/home/u/.trainyard/runs/mnist-3f2a.exit',

@@ -4,17 +4,17 @@
  * thresholds in seconds.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEventsCli } from '../../src/cli/events.js';
+import { stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import { parseCliArgs } from '../../src/cli/args.js';
+import { runEventsCli } from '../../src/cli/events.js';
 import { openHostTransport } from '../../src/cli/hostTransport.js';
 import { runWatchdogCli } from '../../src/cli/watchdog.js';
 import { shScript } from '../../src/commands/value.js';
-import { stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import type { Config } from '../../src/config/types.js';
 import type { RunManifest } from '../../src/runs/layout.js';
 import { shQuote } from '../../src/shell/quote.js';
@@ -90,11 +90,17 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     config = testConfig(hosts);
     ({ transport: t1, close: close1 } = await openHostTransport(config, 'gpu-1', 20_000));
     home1 = await remoteHome(t1);
-    await t1.exec(shScript('mkdir -p proj/outputs/checkpoint-50 proj/outputs/checkpoint-999 proj/outputs/checkpoint-1000 && touch -d "1 hour ago" proj/outputs/checkpoint-1000'));
+    await t1.exec(
+      shScript(
+        'mkdir -p proj/outputs/checkpoint-50 proj/outputs/checkpoint-999 proj/outputs/checkpoint-1000 && touch -d "1 hour ago" proj/outputs/checkpoint-1000',
+      ),
+    );
     await t1.exec(shScript('cat > proj/cuda-oom.log'), { stdin: fixture('cuda-oom.log') });
     await t1.exec(shScript('cat > proj/loss-inf.log'), { stdin: fixture('loss-inf.log') });
     await t1.exec(shScript('cat > proj/train.sh'), { stdin: 'echo "train args: $*"\nsleep 1\nexit 2\n' });
-    await t1.exec(shScript('mkdir -p qproj && cat > qproj/args.sh'), { stdin: 'for a in "$@"; do printf "<%s>\\n" "$a"; done\nsleep 1\nexit 2\n' });
+    await t1.exec(shScript('mkdir -p qproj && cat > qproj/args.sh'), {
+      stdin: 'for a in "$@"; do printf "<%s>\\n" "$a"; done\nsleep 1\nexit 2\n',
+    });
     await t1.exec(shScript(`cd qproj && mkdir -p -- ${shQuote(`outputs/${QCKPT}`)} outputs/ck-10`));
 
     const installed = await installWatchdog(t1, 'gpu-1', FAST);
@@ -104,10 +110,18 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     const ar = (max: number, backoffSeconds: number) => ({ enabled: true, max, backoffSeconds });
     // Runs that end last 6 s: long enough for a 1 s watchdog to see them running on a loaded CI machine.
     await Promise.all([
-      launchTestRun(t1, 'gpu-1', home1, { session: 'ok-run', command: 'echo step 1 loss 2.0; sleep 6; echo done', gpus: '1' }),
+      launchTestRun(t1, 'gpu-1', home1, {
+        session: 'ok-run',
+        command: 'echo step 1 loss 2.0; sleep 6; echo done',
+        gpus: '1',
+      }),
       launchTestRun(t1, 'gpu-1', home1, { session: 'crash-run', command: 'echo starting; sleep 6; exit 3', gpus: '1' }),
       launchTestRun(t1, 'gpu-1', home1, { session: 'stall-run', command: 'sleep 300', gpus: '0' }),
-      launchTestRun(t1, 'gpu-1', home1, { session: 'oom-run', command: 'sleep 1; cat cuda-oom.log; exit 1', gpus: '1' }),
+      launchTestRun(t1, 'gpu-1', home1, {
+        session: 'oom-run',
+        command: 'sleep 1; cat cuda-oom.log; exit 1',
+        gpus: '1',
+      }),
       launchTestRun(t1, 'gpu-1', home1, { session: 'inf-run', command: 'sleep 1; cat loss-inf.log', gpus: '1' }),
       launchTestRun(t1, 'gpu-1', home1, {
         session: 'resumer-a1b2',
@@ -129,8 +143,19 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
         gpus: '1',
         autoRestart: ar(1, 0),
       }),
-      launchTestRun(t1, 'gpu-1', home1, { session: 'stop-run', command: 'while :; do echo step; sleep 1; done', gpus: '1', autoRestart: ar(3, 0) }),
-      launchTestRun(t1, 'gpu-1', home1, { session: HOSTILE, project: `p'$(touch PWNED4)`, command: 'for i in 1 2 3 4 5 6; do echo tick; sleep 1; done; exit 4', gpus: '1', autoRestart: ar(1, 0) }),
+      launchTestRun(t1, 'gpu-1', home1, {
+        session: 'stop-run',
+        command: 'while :; do echo step; sleep 1; done',
+        gpus: '1',
+        autoRestart: ar(3, 0),
+      }),
+      launchTestRun(t1, 'gpu-1', home1, {
+        session: HOSTILE,
+        project: `p'$(touch PWNED4)`,
+        command: 'for i in 1 2 3 4 5 6; do echo tick; sleep 1; done; exit 4',
+        gpus: '1',
+        autoRestart: ar(1, 0),
+      }),
     ]);
   }, 60_000);
 
@@ -143,7 +168,9 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     const again = await installWatchdog(t1, 'gpu-1', FAST);
     expect(again).toMatchObject({ action: 'unchanged', pid: firstPid, configChanged: false });
     expect(watchdogProcesses(hosts.host('gpu-1'))).toEqual([firstPid]);
-    expect((await t1.exec(shScript('tmux ls -F "#{session_name}" | grep -c "^trainyard-watchdog$"'))).stdout.trim()).toBe('1');
+    expect(
+      (await t1.exec(shScript('tmux ls -F "#{session_name}" | grep -c "^trainyard-watchdog$"'))).stdout.trim(),
+    ).toBe('1');
 
     const restarted = await installWatchdog(t1, 'gpu-1', { ...FAST, gpuIdlePercent: 6 });
     expect(restarted.action).toBe('restarted');
@@ -160,7 +187,12 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
   it('reports a run that finishes, once', async () => {
     const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'ok-run', 'finished'), 20_000, 'ok-run finished');
     expect(events.find((e) => e.session === 'ok-run' && e.kind === 'running')).toBeDefined();
-    expect(events.find((e) => e.session === 'ok-run' && e.kind === 'finished')).toMatchObject({ level: 'info', detail: 'exit code 0', project: 'proj', pushed: false });
+    expect(events.find((e) => e.session === 'ok-run' && e.kind === 'finished')).toMatchObject({
+      level: 'info',
+      detail: 'exit code 0',
+      project: 'proj',
+      pushed: false,
+    });
   }, 30_000);
 
   it('reports a crash with its exit code, once per transition', async () => {
@@ -169,47 +201,98 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     const events = await waitForEvents(t1, 'gpu-1', () => true);
     expect(count(events, 'crash-run', 'crashed')).toBe(1);
     expect(count(events, 'crash-run', 'running')).toBe(1);
-    expect(events.find((e) => e.session === 'crash-run' && e.kind === 'crashed')).toMatchObject({ level: 'error', detail: 'exit code 3' });
+    expect(events.find((e) => e.session === 'crash-run' && e.kind === 'crashed')).toMatchObject({
+      level: 'error',
+      detail: 'exit code 3',
+    });
     expect(has(events, 'crash-run', 'restart-scheduled')).toBe(false); // autoRestart is off by default
   }, 30_000);
 
   it('finds the CUDA out-of-memory error and its traceback in the real log', async () => {
     const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'oom-run', 'crashed'), 20_000, 'oom-run crashed');
-    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'oom')?.detail).toMatch(/^torch\.OutOfMemoryError: CUDA out of memory\. Tried to allocate 186\.27 GiB/);
-    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'traceback')?.detail).toMatch(/^torch\.OutOfMemoryError/);
-    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'crashed')?.detail).toMatch(/^exit code 1: torch\.OutOfMemoryError: CUDA out of memory/);
+    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'oom')?.detail).toMatch(
+      /^torch\.OutOfMemoryError: CUDA out of memory\. Tried to allocate 186\.27 GiB/,
+    );
+    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'traceback')?.detail).toMatch(
+      /^torch\.OutOfMemoryError/,
+    );
+    expect(events.find((e) => e.session === 'oom-run' && e.kind === 'crashed')?.detail).toMatch(
+      /^exit code 1: torch\.OutOfMemoryError: CUDA out of memory/,
+    );
     const kinds = events.filter((e) => e.session === 'oom-run').map((e) => e.kind);
     expect(kinds.indexOf('oom')).toBeLessThan(kinds.indexOf('crashed'));
   }, 30_000);
 
   it('finds a loss that went to inf in a run that exits 0', async () => {
     const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'inf-run', 'finished'), 20_000, 'inf-run finished');
-    expect(events.find((e) => e.session === 'inf-run' && e.kind === 'diverged')).toMatchObject({ level: 'warn', detail: 'step 1 loss inf' });
+    expect(events.find((e) => e.session === 'inf-run' && e.kind === 'diverged')).toMatchObject({
+      level: 'warn',
+      detail: 'step 1 loss inf',
+    });
     expect(count(events, 'inf-run', 'diverged')).toBe(1);
   }, 30_000);
 
   it('calls a live run with idle GPUs stalled and a quiet log silent, and sees both recover', async () => {
-    const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'stall-run', 'stalled') && has(e, 'stall-run', 'silent'), 20_000, 'stall-run stalled and silent');
-    expect(events.find((e) => e.session === 'stall-run' && e.kind === 'stalled')?.detail).toMatch(/^GPU utilisation 0% \(under 5%\) for \d+ s/);
+    const events = await waitForEvents(
+      t1,
+      'gpu-1',
+      (e) => has(e, 'stall-run', 'stalled') && has(e, 'stall-run', 'silent'),
+      20_000,
+      'stall-run stalled and silent',
+    );
+    expect(events.find((e) => e.session === 'stall-run' && e.kind === 'stalled')?.detail).toMatch(
+      /^GPU utilisation 0% \(under 5%\) for \d+ s/,
+    );
     for (const busy of ['ok-run', 'crash-run', 'stop-run']) expect(has(events, busy, 'stalled')).toBe(false); // their GPU 1 is at 90 %
     const summary = (await readWatchdogState(t1, 'gpu-1')).summary!;
-    expect(summary.runs.find((r) => r.session === 'stall-run')).toMatchObject({ status: 'running', stalled: true, silent: true, gpuUtilization: 0 });
+    expect(summary.runs.find((r) => r.session === 'stall-run')).toMatchObject({
+      status: 'running',
+      stalled: true,
+      silent: true,
+      gpuUtilization: 0,
+    });
 
     hosts.host('gpu-1').setGpu({ mode: 'load', count: 2, util: [90, 90] });
     await t1.exec(shScript(`echo 'step 2 loss 1.9' >> ${home1}/.trainyard/runs/stall-run.log`));
-    const after = await waitForEvents(t1, 'gpu-1', (e) => count(e, 'stall-run', 'recovered') === 2, 15_000, 'stall-run recovered twice');
-    expect(after.filter((e) => e.session === 'stall-run' && e.kind === 'recovered').map((e) => e.detail).sort()).toEqual(['GPU busy again (90%)', 'the log is written again']);
+    const after = await waitForEvents(
+      t1,
+      'gpu-1',
+      (e) => count(e, 'stall-run', 'recovered') === 2,
+      15_000,
+      'stall-run recovered twice',
+    );
+    expect(
+      after
+        .filter((e) => e.session === 'stall-run' && e.kind === 'recovered')
+        .map((e) => e.detail)
+        .sort(),
+    ).toEqual(['GPU busy again (90%)', 'the log is written again']);
     hosts.host('gpu-1').setGpu({ mode: 'load', count: 2, util: [0, 90] });
   }, 40_000);
 
   it('restarts a crashed run from its newest checkpoint, at most autoRestart.max times', async () => {
-    const events = await waitForEvents(t1, 'gpu-1', (e) => e.some((x) => x.kind === 'restart-limit' && x.project === 'resumer'), 40_000, 'resumer chain to reach its limit');
+    const events = await waitForEvents(
+      t1,
+      'gpu-1',
+      (e) => e.some((x) => x.kind === 'restart-limit' && x.project === 'resumer'),
+      40_000,
+      'resumer chain to reach its limit',
+    );
     const chain = events.filter((e) => e.project === 'resumer' && e.kind !== 'running');
     const restarted = chain.filter((e) => e.kind === 'restarted');
     expect(restarted).toHaveLength(2);
     expect(restarted[0].detail).toMatch(/^restarted as resumer-[0-9a-f]{4} from outputs\/checkpoint-1000 \(1 of 2\)$/);
     expect(restarted[1].detail).toMatch(/ \(2 of 2\)$/);
-    expect(chain.map((e) => e.kind)).toEqual(['crashed', 'restart-scheduled', 'restarted', 'crashed', 'restart-scheduled', 'restarted', 'crashed', 'restart-limit']);
+    expect(chain.map((e) => e.kind)).toEqual([
+      'crashed',
+      'restart-scheduled',
+      'restarted',
+      'crashed',
+      'restart-scheduled',
+      'restarted',
+      'crashed',
+      'restart-limit',
+    ]);
     expect(chain[1].detail).toBe('restart 1 of 2 in 1 s');
     expect(chain[4].detail).toBe('restart 2 of 2 in 2 s'); // back-off doubles
 
@@ -235,12 +318,22 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     const log = (await t1.exec(shScript(`cat ${second.log}`))).stdout;
     expect(log).toContain('train args: --resume outputs/checkpoint-1000');
     const script = (await t1.exec(shScript(`cat ${second.script}`))).stdout;
-    expect(script).toContain(`ty_checkpoint=outputs/checkpoint-1000\nty_command='bash train.sh --resume "$ty_checkpoint"'`);
+    expect(script).toContain(
+      `ty_checkpoint=outputs/checkpoint-1000\nty_command='bash train.sh --resume "$ty_checkpoint"'`,
+    );
   }, 60_000);
 
   it('restarts with a checkpoint named like shell code as one argument, whatever quotes the template has', async () => {
-    const events = await waitForEvents(t1, 'gpu-1', (e) => e.some((x) => x.project === 'qresume' && x.kind === 'restarted'), 30_000, 'qresume restarted');
-    expect(events.find((e) => e.project === 'qresume' && e.kind === 'restarted')?.detail).toContain(`from outputs/${QCKPT}`);
+    const events = await waitForEvents(
+      t1,
+      'gpu-1',
+      (e) => e.some((x) => x.project === 'qresume' && x.kind === 'restarted'),
+      30_000,
+      'qresume restarted',
+    );
+    expect(events.find((e) => e.project === 'qresume' && e.kind === 'restarted')?.detail).toContain(
+      `from outputs/${QCKPT}`,
+    );
     const child = (await manifests(t1)).find((m) => m.parent === 'qresume-c0de')!;
     expect(child.resumedFrom).toBe(`outputs/${QCKPT}`);
     await waitForEvents(t1, 'gpu-1', (e) => has(e, child.session, 'crashed'), 20_000, 'qresume child ended');
@@ -262,22 +355,51 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
   }, 40_000);
 
   it('does not restart a run the cockpit restarted during the back-off', async () => {
-    await launchTestRun(t1, 'gpu-1', home1, { session: 'manual-run', command: 'sleep 4; exit 6', gpus: '1', autoRestart: { enabled: true, max: 3, backoffSeconds: 6 } });
-    await waitForEvents(t1, 'gpu-1', (e) => has(e, 'manual-run', 'restart-scheduled'), 15_000, 'manual-run restart scheduled');
+    await launchTestRun(t1, 'gpu-1', home1, {
+      session: 'manual-run',
+      command: 'sleep 4; exit 6',
+      gpus: '1',
+      autoRestart: { enabled: true, max: 3, backoffSeconds: 6 },
+    });
+    await waitForEvents(
+      t1,
+      'gpu-1',
+      (e) => has(e, 'manual-run', 'restart-scheduled'),
+      15_000,
+      'manual-run restart scheduled',
+    );
     await launchTestRun(t1, 'gpu-1', home1, { session: 'manual-run-2', command: 'sleep 300', gpus: '1' });
     // what a restart by the cockpit writes: a manifest naming its parent
     await t1.exec(shScript(`sed -i 's/"parent":null/"parent":"manual-run"/' .trainyard/runs/manual-run-2.json`));
     await sleep(8000); // past the back-off
     const events = await waitForEvents(t1, 'gpu-1', () => true);
-    expect(events.filter((e) => e.session === 'manual-run').map((e) => e.kind)).toEqual(['running', 'crashed', 'restart-scheduled']);
+    expect(events.filter((e) => e.session === 'manual-run').map((e) => e.kind)).toEqual([
+      'running',
+      'crashed',
+      'restart-scheduled',
+    ]);
     const summary = (await readWatchdogState(t1, 'gpu-1')).summary!;
-    expect(summary.runs.find((r) => r.session === 'manual-run')?.autoRestart).toMatchObject({ state: 'done', child: 'manual-run-2' });
+    expect(summary.runs.find((r) => r.session === 'manual-run')?.autoRestart).toMatchObject({
+      state: 'done',
+      child: 'manual-run-2',
+    });
     await t1.exec(shScript('tmux kill-session -t =manual-run-2'));
   }, 30_000);
 
   it('treats a hostile session name as data: reported, restarted, never run', async () => {
-    const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, HOSTILE, 'restarted'), 20_000, 'hostile run restarted');
-    expect(events.filter((e) => e.session === HOSTILE).map((e) => e.kind)).toEqual(['running', 'crashed', 'restart-scheduled', 'restarted']);
+    const events = await waitForEvents(
+      t1,
+      'gpu-1',
+      (e) => has(e, HOSTILE, 'restarted'),
+      20_000,
+      'hostile run restarted',
+    );
+    expect(events.filter((e) => e.session === HOSTILE).map((e) => e.kind)).toEqual([
+      'running',
+      'crashed',
+      'restart-scheduled',
+      'restarted',
+    ]);
     const child = (await manifests(t1)).find((m) => m.parent === HOSTILE)!;
     expect(child.session).toMatch(/^p-touch-PWNED4-[0-9a-f]{4}$/); // defaultSessionName() of the project
     expect(child.project).toBe(`p'$(touch PWNED4)`);
@@ -308,9 +430,16 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
   it('prints the timeline: trainyard events --json --since, and watchdog status', async () => {
     const out: string[] = [];
     const sink = { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream;
-    const code = await runEventsCli(config, parseCliArgs(['events', '--json', '--host', 'gpu-1', '--since', '1h']), sink);
+    const code = await runEventsCli(
+      config,
+      parseCliArgs(['events', '--json', '--host', 'gpu-1', '--since', '1h']),
+      sink,
+    );
     expect(code).toBe(0);
-    const { events, errors } = JSON.parse(out.join('')) as { events: { alias: string; kind: string; time: string }[]; errors: unknown[] };
+    const { events, errors } = JSON.parse(out.join('')) as {
+      events: { alias: string; kind: string; time: string }[];
+      errors: unknown[];
+    };
     expect(errors).toEqual([]);
     expect(events.length).toBeGreaterThan(10);
     expect(events.every((e) => e.alias === 'gpu-1')).toBe(true);
@@ -356,63 +485,101 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     });
 
     it('reports runs that predate its first start in the summary, without events for how they ended', async () => {
-      await launchTestRun(t2, 'gpu-2', home2, { session: 'before-run', command: 'exit 7', autoRestart: { enabled: true, max: 3, backoffSeconds: 0 } });
+      await launchTestRun(t2, 'gpu-2', home2, {
+        session: 'before-run',
+        command: 'exit 7',
+        autoRestart: { enabled: true, max: 3, backoffSeconds: 0 },
+      });
       await launchTestRun(t2, 'gpu-2', home2, { session: 'before-live', command: 'sleep 300' });
       await sleep(1500);
       await installWatchdog(t2, 'gpu-2', FAST);
-      const events = await waitForEvents(t2, 'gpu-2', (e) => has(e, 'before-live', 'running'), 15_000, 'before-live running');
+      const events = await waitForEvents(
+        t2,
+        'gpu-2',
+        (e) => has(e, 'before-live', 'running'),
+        15_000,
+        'before-live running',
+      );
       await sleep(2000);
       const summary = (await readWatchdogState(t2, 'gpu-2')).summary!;
-      expect(summary.runs.find((r) => r.session === 'before-run')).toMatchObject({ status: 'crashed', exitCode: 7, autoRestart: { state: 'off' } });
+      expect(summary.runs.find((r) => r.session === 'before-run')).toMatchObject({
+        status: 'crashed',
+        exitCode: 7,
+        autoRestart: { state: 'off' },
+      });
       expect(events.filter((e) => e.session === 'before-run')).toEqual([]);
       expect((await t2.exec(stopCommand('gpu-2', 'before-live', 1), { timeoutMs: 20_000 })).code).toBe(0);
       await waitForEvents(t2, 'gpu-2', (e) => has(e, 'before-live', 'stopped'), 15_000, 'before-live stopped');
     }, 40_000);
 
-    it.skipIf(!canPush)('pushes a crash as plain text (ntfy), keeps the URL out of every process list, and records pushed: true', async () => {
-      holdMs = 2500;
-      await installWatchdog(t2, 'gpu-2', { ...FAST, webhookUrl: `${base}/topic-SECRET-7f3a` });
-      expect((await t2.exec(shScript('stat -c %a "$HOME"/.trainyard/watchdog/gpu-node-2/config'))).stdout.trim()).toBe('600');
-      // the project's secret, as the launcher writes it; the run prints it in its exception line
-      await t2.exec(shScript('mkdir -p .trainyard/secrets && cat > .trainyard/secrets/proj.env'), { stdin: "export TOKEN='tok-SECRET-9a8b'\nexport SHORT='ab'\n" });
-      const crash = `sleep 1; printf 'Traceback (most recent call last):\\n  File "t.py"\\nRuntimeError: bad token tok-SECRET-9a8b (ab)\\n'; exit 9`;
-      await launchTestRun(t2, 'gpu-2', home2, { session: 'push-run', command: crash, gpus: '1' });
-      await waitFor(() => requests.length > 0, 20_000, 'the webhook request');
-      expect(requests.length).toBeGreaterThan(0);
-      // the request is held open: curl is running right now
-      const lines = cmdlines(hosts.host('gpu-2'));
-      expect(lines.some((l) => l.startsWith('curl'))).toBe(true);
-      expect(lines.filter((l) => l.includes('SECRET-7f3a'))).toEqual([]);
-      holdMs = 0;
-      const events = await waitForEvents(t2, 'gpu-2', (e) => has(e, 'push-run', 'crashed'), 20_000, 'push-run crashed');
-      expect(events.find((e) => e.session === 'push-run' && e.kind === 'crashed')?.pushed).toBe(true);
-      expect(events.find((e) => e.session === 'push-run' && e.kind === 'running')?.pushed).toBe(false); // not an alert
-      expect(requests[0]).toMatchObject({ url: '/topic-SECRET-7f3a', type: 'text/plain; charset=utf-8' });
-      const bodies = requests.map((r) => r.body).join('\n');
-      expect(bodies).toContain('[gpu-node-2] push-run: crashed: exit code 9: RuntimeError: bad token *** (ab)');
-      expect(bodies).not.toContain('tok-SECRET');
-      const ours = events.filter((e) => e.session === 'push-run');
-      expect(ours.find((e) => e.kind === 'crashed')?.detail).toBe('exit code 9: RuntimeError: bad token *** (ab)');
-      expect(JSON.stringify(ours)).not.toContain('tok-SECRET');
-      const summary = (await readWatchdogState(t2, 'gpu-2')).summary!;
-      expect(summary.runs.find((r) => r.session === 'push-run')?.lastError).toBe('RuntimeError: bad token *** (ab)');
-      await t2.exec(shScript('rm -f .trainyard/secrets/proj.env'));
-    }, 40_000);
+    it.skipIf(!canPush)(
+      'pushes a crash as plain text (ntfy), keeps the URL out of every process list, and records pushed: true',
+      async () => {
+        holdMs = 2500;
+        await installWatchdog(t2, 'gpu-2', { ...FAST, webhookUrl: `${base}/topic-SECRET-7f3a` });
+        expect(
+          (await t2.exec(shScript('stat -c %a "$HOME"/.trainyard/watchdog/gpu-node-2/config'))).stdout.trim(),
+        ).toBe('600');
+        // the project's secret, as the launcher writes it; the run prints it in its exception line
+        await t2.exec(shScript('mkdir -p .trainyard/secrets && cat > .trainyard/secrets/proj.env'), {
+          stdin: "export TOKEN='tok-SECRET-9a8b'\nexport SHORT='ab'\n",
+        });
+        const crash = `sleep 1; printf 'Traceback (most recent call last):\\n  File "t.py"\\nRuntimeError: bad token tok-SECRET-9a8b (ab)\\n'; exit 9`;
+        await launchTestRun(t2, 'gpu-2', home2, { session: 'push-run', command: crash, gpus: '1' });
+        await waitFor(() => requests.length > 0, 20_000, 'the webhook request');
+        expect(requests.length).toBeGreaterThan(0);
+        // the request is held open: curl is running right now
+        const lines = cmdlines(hosts.host('gpu-2'));
+        expect(lines.some((l) => l.startsWith('curl'))).toBe(true);
+        expect(lines.filter((l) => l.includes('SECRET-7f3a'))).toEqual([]);
+        holdMs = 0;
+        const events = await waitForEvents(
+          t2,
+          'gpu-2',
+          (e) => has(e, 'push-run', 'crashed'),
+          20_000,
+          'push-run crashed',
+        );
+        expect(events.find((e) => e.session === 'push-run' && e.kind === 'crashed')?.pushed).toBe(true);
+        expect(events.find((e) => e.session === 'push-run' && e.kind === 'running')?.pushed).toBe(false); // not an alert
+        expect(requests[0]).toMatchObject({ url: '/topic-SECRET-7f3a', type: 'text/plain; charset=utf-8' });
+        const bodies = requests.map((r) => r.body).join('\n');
+        expect(bodies).toContain('[gpu-node-2] push-run: crashed: exit code 9: RuntimeError: bad token *** (ab)');
+        expect(bodies).not.toContain('tok-SECRET');
+        const ours = events.filter((e) => e.session === 'push-run');
+        expect(ours.find((e) => e.kind === 'crashed')?.detail).toBe('exit code 9: RuntimeError: bad token *** (ab)');
+        expect(JSON.stringify(ours)).not.toContain('tok-SECRET');
+        const summary = (await readWatchdogState(t2, 'gpu-2')).summary!;
+        expect(summary.runs.find((r) => r.session === 'push-run')?.lastError).toBe('RuntimeError: bad token *** (ab)');
+        await t2.exec(shScript('rm -f .trainyard/secrets/proj.env'));
+      },
+      40_000,
+    );
 
-    it.skipIf(!canPush)('pushes Slack-style JSON, and records pushed: false when the webhook is down', async () => {
-      requests = [];
-      await installWatchdog(t2, 'gpu-2', { webhookUrl: `${base}/slack`, webhookFormat: 'slack' });
-      await launchTestRun(t2, 'gpu-2', home2, { session: 'slack-run', command: 'sleep 1; exit 0', gpus: '1' });
-      await waitForEvents(t2, 'gpu-2', (e) => has(e, 'slack-run', 'finished'), 20_000, 'slack-run finished');
-      expect(requests.at(-1)).toMatchObject({ url: '/slack', type: 'application/json' });
-      expect(JSON.parse(requests.at(-1)!.body)).toEqual({ text: '[gpu-node-2] slack-run: finished: exit code 0' });
+    it.skipIf(!canPush)(
+      'pushes Slack-style JSON, and records pushed: false when the webhook is down',
+      async () => {
+        requests = [];
+        await installWatchdog(t2, 'gpu-2', { webhookUrl: `${base}/slack`, webhookFormat: 'slack' });
+        await launchTestRun(t2, 'gpu-2', home2, { session: 'slack-run', command: 'sleep 1; exit 0', gpus: '1' });
+        await waitForEvents(t2, 'gpu-2', (e) => has(e, 'slack-run', 'finished'), 20_000, 'slack-run finished');
+        expect(requests.at(-1)).toMatchObject({ url: '/slack', type: 'application/json' });
+        expect(JSON.parse(requests.at(-1)!.body)).toEqual({ text: '[gpu-node-2] slack-run: finished: exit code 0' });
 
-      await installWatchdog(t2, 'gpu-2', { webhookUrl: 'http://127.0.0.1:9/nothing-listens', webhookFormat: 'text' });
-      await launchTestRun(t2, 'gpu-2', home2, { session: 'down-run', command: 'sleep 1; exit 5', gpus: '1' });
-      const events = await waitForEvents(t2, 'gpu-2', (e) => has(e, 'down-run', 'crashed'), 20_000, 'down-run crashed');
-      expect(events.find((e) => e.session === 'down-run' && e.kind === 'crashed')?.pushed).toBe(false);
-      expect((await readWatchdogState(t2, 'gpu-2')).running).toBe(true);
-    }, 60_000);
+        await installWatchdog(t2, 'gpu-2', { webhookUrl: 'http://127.0.0.1:9/nothing-listens', webhookFormat: 'text' });
+        await launchTestRun(t2, 'gpu-2', home2, { session: 'down-run', command: 'sleep 1; exit 5', gpus: '1' });
+        const events = await waitForEvents(
+          t2,
+          'gpu-2',
+          (e) => has(e, 'down-run', 'crashed'),
+          20_000,
+          'down-run crashed',
+        );
+        expect(events.find((e) => e.session === 'down-run' && e.kind === 'crashed')?.pushed).toBe(false);
+        expect((await readWatchdogState(t2, 'gpu-2')).running).toBe(true);
+      },
+      60_000,
+    );
 
     it('reports a nearly full disk once, and when it is fine again', async () => {
       await installWatchdog(t2, 'gpu-2', { webhookUrl: null, diskFullPercent: 1 });
@@ -433,7 +600,12 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       expect((await t2.exec(shScript('tmux has-session -t =trainyard-watchdog'))).code).not.toBe(0);
       expect((await t2.exec(shScript('test -e "$HOME"/.trainyard/watchdog/gpu-node-2'))).code).not.toBe(0);
       expect((await t2.exec(shScript('test -f "$HOME"/.trainyard/runs/push-run.json'))).code).toBe(0);
-      expect(await readWatchdogState(t2, 'gpu-2')).toMatchObject({ installed: false, running: false, summary: null, events: [] });
+      expect(await readWatchdogState(t2, 'gpu-2')).toMatchObject({
+        installed: false,
+        running: false,
+        summary: null,
+        events: [],
+      });
       expect((await uninstallWatchdog(t2, 'gpu-2')).removed).toBe(false);
     }, 30_000);
   });

@@ -13,7 +13,8 @@ export interface RsyncProgress {
   toCheck: { left: number; total: number } | null;
 }
 
-const PROGRESS = /^\s*([\d,]+)\s+(\d{1,3})%\s+(\S+\/s)\s+(\d+:\d{2}:\d{2})(?:\s+\((?:xfr#\d+,\s*)?(?:ir|to)-chk=(\d+)\/(\d+)\))?\s*$/;
+const PROGRESS =
+  /^\s*([\d,]+)\s+(\d{1,3})%\s+(\S+\/s)\s+(\d+:\d{2}:\d{2})(?:\s+\((?:xfr#\d+,\s*)?(?:ir|to)-chk=(\d+)\/(\d+)\))?\s*$/;
 
 /** One progress2 update (rsync separates them with \r: split the output on /[\r\n]/). */
 export function parseProgressLine(line: string): RsyncProgress | null {
@@ -46,7 +47,11 @@ export function parseItemizeLine(line: string): ItemizedChange | null {
   const m = /^([<>ch.][fdLDS][.+?cstpoguaxbn]{9}) (.+)$/.exec(line);
   if (!m) return null;
   const code = m[1];
-  const kind = code.slice(2).startsWith('+++++++++') ? 'created' : code[0] === '>' || code[0] === '<' ? 'updated' : 'other';
+  const kind = code.slice(2).startsWith('+++++++++')
+    ? 'created'
+    : code[0] === '>' || code[0] === '<'
+      ? 'updated'
+      : 'other';
   return { code, path: m[2], kind, isDir: code[1] === 'd' };
 }
 

@@ -36,7 +36,14 @@ function lossValue(text: string): number {
 
 /** Incremental: push lines as they arrive, read findings at any time. */
 export class TrainLogReader {
-  private readonly findings: LogFindings = { lines: 0, losses: [], badLoss: null, cudaOom: null, exception: null, tracebackSeen: false };
+  private readonly findings: LogFindings = {
+    lines: 0,
+    losses: [],
+    badLoss: null,
+    cudaOom: null,
+    exception: null,
+    tracebackSeen: false,
+  };
   private inTraceback = false;
   private readonly metrics: MetricsParser;
   private readonly reading = new MetricReading();
@@ -100,15 +107,36 @@ export interface LossTrend {
  */
 export function lossTrend(losses: readonly LossPoint[]): LossTrend {
   const finite = losses.map((l) => l.value).filter(Number.isFinite);
-  if (finite.length < 2) return { trend: 'unknown', first: finite[0] ?? null, last: finite[finite.length - 1] ?? null, count: finite.length };
+  if (finite.length < 2)
+    return {
+      trend: 'unknown',
+      first: finite[0] ?? null,
+      last: finite[finite.length - 1] ?? null,
+      count: finite.length,
+    };
   const k = Math.max(1, Math.floor(finite.length / 5));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const head = mean(finite.slice(0, k));
   const tail = mean(finite.slice(-k));
-  return { trend: tail < head - Math.abs(head) * 1e-3 ? 'down' : 'not-down', first: finite[0], last: finite[finite.length - 1], count: finite.length };
+  return {
+    trend: tail < head - Math.abs(head) * 1e-3 ? 'down' : 'not-down',
+    first: finite[0],
+    last: finite[finite.length - 1],
+    count: finite.length,
+  };
 }
 
-export type SmokeCause = 'passed' | 'time-limit' | 'cuda-oom' | 'nan-loss' | 'traceback' | 'exit-code' | 'killed' | 'timeout' | 'cancelled' | 'not-connected';
+export type SmokeCause =
+  | 'passed'
+  | 'time-limit'
+  | 'cuda-oom'
+  | 'nan-loss'
+  | 'traceback'
+  | 'exit-code'
+  | 'killed'
+  | 'timeout'
+  | 'cancelled'
+  | 'not-connected';
 
 export interface SmokeVerdict {
   ok: boolean;
@@ -135,32 +163,91 @@ function fmt(n: number | null): string {
 }
 
 export function describeTrend(t: LossTrend): string {
-  if (t.trend === 'unknown') return t.count === 0 ? 'no loss values seen in the output' : `one loss value seen (${fmt(t.first)})`;
-  return t.trend === 'down' ? `loss went down: ${fmt(t.first)} → ${fmt(t.last)} over ${t.count} values` : `loss did NOT go down: ${fmt(t.first)} → ${fmt(t.last)} over ${t.count} values`;
+  if (t.trend === 'unknown')
+    return t.count === 0 ? 'no loss values seen in the output' : `one loss value seen (${fmt(t.first)})`;
+  return t.trend === 'down'
+    ? `loss went down: ${fmt(t.first)} → ${fmt(t.last)} over ${t.count} values`
+    : `loss did NOT go down: ${fmt(t.first)} → ${fmt(t.last)} over ${t.count} values`;
 }
 
 /** The verdict of a smoke test from what its output showed and how it ended. */
 export function smokeVerdict(f: LogFindings, end: SmokeEnd): SmokeVerdict {
   const loss = lossTrend(f.losses);
   const details = [describeTrend(loss), `ran ${end.seconds.toFixed(1)} s, ${f.lines} output lines`];
-  const v = (ok: boolean, cause: SmokeCause, summary: string, hint: string | null): SmokeVerdict => ({ ok, cause, summary, hint, loss, details });
+  const v = (ok: boolean, cause: SmokeCause, summary: string, hint: string | null): SmokeVerdict => ({
+    ok,
+    cause,
+    summary,
+    hint,
+    loss,
+    details,
+  });
   if (end.cancelled) return v(false, 'cancelled', 'smoke test cancelled (the remote process was stopped)', null);
-  if (end.signal === 'not-connected' || end.signal === 'disconnected') return v(false, 'not-connected', `smoke test lost its connection (${end.signal})`, 'the host dropped: check the Hosts pane, then run it again');
-  if (f.cudaOom !== null) return v(false, 'cuda-oom', `CUDA out of memory: ${f.cudaOom}`, 'reduce the batch size (or sequence length), enable gradient checkpointing, or pick GPUs with free memory');
+  if (end.signal === 'not-connected' || end.signal === 'disconnected')
+    return v(
+      false,
+      'not-connected',
+      `smoke test lost its connection (${end.signal})`,
+      'the host dropped: check the Hosts pane, then run it again',
+    );
+  if (f.cudaOom !== null)
+    return v(
+      false,
+      'cuda-oom',
+      `CUDA out of memory: ${f.cudaOom}`,
+      'reduce the batch size (or sequence length), enable gradient checkpointing, or pick GPUs with free memory',
+    );
   if (f.badLoss !== null) {
-    return v(false, 'nan-loss', `loss became ${f.badLoss.text} (output line ${f.badLoss.line})`, 'lower the learning rate, clip gradients, or use bf16 / loss scaling instead of plain fp16');
+    return v(
+      false,
+      'nan-loss',
+      `loss became ${f.badLoss.text} (output line ${f.badLoss.line})`,
+      'lower the learning rate, clip gradients, or use bf16 / loss scaling instead of plain fp16',
+    );
   }
   if (f.exception !== null || (f.tracebackSeen && end.code !== 0)) {
-    return v(false, 'traceback', `Python error: ${f.exception ?? 'traceback (see the output)'}`, 'read the traceback above; fix it locally, sync, run the smoke test again');
+    return v(
+      false,
+      'traceback',
+      `Python error: ${f.exception ?? 'traceback (see the output)'}`,
+      'read the traceback above; fix it locally, sync, run the smoke test again',
+    );
   }
   if (end.timedOut) {
-    if (loss.count > 0) return v(true, 'time-limit', `no error in the first ${end.limitSeconds ?? Math.round(end.seconds)} s (stopped at the time limit)`, null);
-    return v(false, 'timeout', `no loss printed within the time limit of ${end.limitSeconds ?? Math.round(end.seconds)} s`, 'the run may hang (data loading?) — or raise smokeTimeoutSeconds, or make the smoke command shorter');
+    if (loss.count > 0)
+      return v(
+        true,
+        'time-limit',
+        `no error in the first ${end.limitSeconds ?? Math.round(end.seconds)} s (stopped at the time limit)`,
+        null,
+      );
+    return v(
+      false,
+      'timeout',
+      `no loss printed within the time limit of ${end.limitSeconds ?? Math.round(end.seconds)} s`,
+      'the run may hang (data loading?) — or raise smokeTimeoutSeconds, or make the smoke command shorter',
+    );
   }
-  if (end.code === null) return v(false, 'killed', `the smoke test was killed${end.signal ? ` (${end.signal})` : ''}`, 'out of host memory? check `dmesg` on the host');
+  if (end.code === null)
+    return v(
+      false,
+      'killed',
+      `the smoke test was killed${end.signal ? ` (${end.signal})` : ''}`,
+      'out of host memory? check `dmesg` on the host',
+    );
   if (end.code !== 0) {
-    const hint = end.code === 127 ? 'a command was not found on the host (python? conda?)' : end.code === 137 ? 'killed (out of host memory?)' : 'read the output above';
+    const hint =
+      end.code === 127
+        ? 'a command was not found on the host (python? conda?)'
+        : end.code === 137
+          ? 'killed (out of host memory?)'
+          : 'read the output above';
     return v(false, 'exit-code', `the smoke command exited with code ${end.code}`, hint);
   }
-  return v(true, 'passed', loss.trend === 'not-down' ? 'passed, but the loss did not go down' : 'passed', loss.trend === 'not-down' ? 'check the learning rate and the data' : null);
+  return v(
+    true,
+    'passed',
+    loss.trend === 'not-down' ? 'passed, but the loss did not go down' : 'passed',
+    loss.trend === 'not-down' ? 'check the learning rate and the data' : null,
+  );
 }

@@ -35,10 +35,13 @@ export function paneTarget(session: string): string {
  */
 export function sessionNameProblem(name: string): string | null {
   if (name === '') return 'the session name is empty';
-  if (Buffer.byteLength(name) > 200) return 'the session name is longer than 200 bytes (it is also a file name on the server)';
+  if (Buffer.byteLength(name) > 200)
+    return 'the session name is longer than 200 bytes (it is also a file name on the server)';
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'the session name contains a control character (newline, tab, …)';
-  if (/[:./\\]/.test(name)) return 'the session name contains ":", ".", "/" or "\\" (tmux changes them, or the runs directory cannot keep them)';
-  if (/^[-$@%=~]/.test(name)) return 'the session name starts with "-", "$", "@", "%", "=" or "~" (tmux would read it as an id or option)';
+  if (/[:./\\]/.test(name))
+    return 'the session name contains ":", ".", "/" or "\\" (tmux changes them, or the runs directory cannot keep them)';
+  if (/^[-$@%=~]/.test(name))
+    return 'the session name starts with "-", "$", "@", "%", "=" or "~" (tmux would read it as an id or option)';
   return null;
 }
 
@@ -49,5 +52,11 @@ export function attachArgv(sshConfig: string, alias: string, session: string): s
 
 /** The local argv that opens that attach in a new window of the local tmux (when $TMUX is set). */
 export function newWindowAttachArgv(sshConfig: string, alias: string, session: string): string[] {
-  return ['tmux', 'new-window', '-n', tmuxFormatLiteral(`${session}@${alias}`), tmuxArg(shJoin(attachArgv(sshConfig, alias, session)))];
+  return [
+    'tmux',
+    'new-window',
+    '-n',
+    tmuxFormatLiteral(`${session}@${alias}`),
+    tmuxArg(shJoin(attachArgv(sshConfig, alias, session))),
+  ];
 }

@@ -3,16 +3,39 @@
  * outlive the command) started from a script in ~/.trainyard/runs, with its manifest and exit
  * marker beside it (src/runs/layout.ts).
  */
-import { parseRunManifest } from '../../runs/manifest.js';
+
 import { launchScript } from '../../commands/runScript.js';
 import { parseSections } from '../../commands/sectioned.js';
 import type { LocalCommand } from '../../commands/value.js';
 import { LOCAL_HOST } from '../../config/load.js';
 import { isEmptyTmuxServer, parseTmuxSessions, type TmuxSession } from '../../parsers/tmux.js';
-import { DEFAULT_LOG_TEMPLATE, runFile, type RunManifest } from '../../runs/layout.js';
-import { resolveRemoteDir, RunBackendError, type CommandExec, type HostSnapshot, type LaunchRequest, type LaunchResult, type LiveState, type LogPathResult, type Run, type RunBackend, type RunFiles, type StopResult } from '../runBackend.js';
+import { DEFAULT_LOG_TEMPLATE, type RunManifest, runFile } from '../../runs/layout.js';
+import { parseRunManifest } from '../../runs/manifest.js';
+import {
+  type CommandExec,
+  type HostSnapshot,
+  type LaunchRequest,
+  type LaunchResult,
+  type LiveState,
+  type LogPathResult,
+  type Run,
+  type RunBackend,
+  RunBackendError,
+  type RunFiles,
+  resolveRemoteDir,
+  type StopResult,
+} from '../runBackend.js';
 import { attachArgv, newWindowAttachArgv, sessionNameProblem, sessionTarget } from './tmuxArgs.js';
-import { EXIT_COMMAND_NOT_FOUND, EXIT_NO_SUCH_SESSION, EXIT_SESSION_EXISTS, hostProbeCommand, launchCommand, paneStateCommand, readManifestCommand, stopCommand } from './tmuxCommands.js';
+import {
+  EXIT_COMMAND_NOT_FOUND,
+  EXIT_NO_SUCH_SESSION,
+  EXIT_SESSION_EXISTS,
+  hostProbeCommand,
+  launchCommand,
+  paneStateCommand,
+  readManifestCommand,
+  stopCommand,
+} from './tmuxCommands.js';
 
 /** The `log` field of a run manifest's text, or null. */
 export function manifestLog(text: string): string | null {
@@ -28,7 +51,12 @@ export function manifestLog(text: string): string | null {
   return null;
 }
 
-function runState(manifest: RunManifest, sessions: TmuxSession[], exitMarker: number | null, stopped: boolean): Pick<Run, 'state' | 'exitCode'> {
+function runState(
+  manifest: RunManifest,
+  sessions: TmuxSession[],
+  exitMarker: number | null,
+  stopped: boolean,
+): Pick<Run, 'state' | 'exitCode'> {
   const s = sessions.find((x) => x.name === manifest.session);
   if (s?.running) return { state: 'running', exitCode: null };
   const exitCode = exitMarker ?? s?.exitStatus ?? null;
@@ -55,13 +83,21 @@ function runOf(manifest: RunManifest, sessions: TmuxSession[], exit: number | nu
 export function parseHostProbe(output: string, rawRemoteDir: string): HostSnapshot {
   const out = parseSections(output);
   const home = out.value('home');
-  if (home === undefined) throw new RunBackendError('the host probe printed nothing usable', 'is bash installed on the host? try: trainyard doctor');
+  if (home === undefined)
+    throw new RunBackendError(
+      'the host probe printed nothing usable',
+      'is bash installed on the host? try: trainyard doctor',
+    );
   const tmux = out.first('tmux');
   const text = tmux?.lines.join('\n') ?? '';
   const tmuxCode = tmux?.exit ?? -1;
   const tmuxOk = tmuxCode === 0 || isEmptyTmuxServer(text);
   const sessions = tmuxCode === 0 ? parseTmuxSessions(text) : [];
-  const backendError = tmuxOk ? null : tmuxCode === EXIT_COMMAND_NOT_FOUND ? 'tmux is not installed on this host' : `tmux: ${text.trim().split('\n')[0] || `exit ${tmuxCode}`}`;
+  const backendError = tmuxOk
+    ? null
+    : tmuxCode === EXIT_COMMAND_NOT_FOUND
+      ? 'tmux is not installed on this host'
+      : `tmux: ${text.trim().split('\n')[0] || `exit ${tmuxCode}`}`;
   const runs: Run[] = [];
   for (const s of out.all('manifest')) {
     const exit = /exit=(\d+)/.exec(s.value);
@@ -80,7 +116,8 @@ export function parseHostProbe(output: string, rawRemoteDir: string): HostSnapsh
   };
 }
 
-const lastLines = (r: { stdout: string; stderr: string }) => (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ');
+const lastLines = (r: { stdout: string; stderr: string }) =>
+  (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ');
 
 export const tmuxBackend: RunBackend = {
   kind: 'tmux',
@@ -88,7 +125,11 @@ export const tmuxBackend: RunBackend = {
 
   async inspect(exec: CommandExec, host: string, rawRemoteDir: string): Promise<HostSnapshot> {
     const r = await exec(hostProbeCommand(host, rawRemoteDir), { timeoutMs: 20_000 });
-    if (r.code !== 0) throw new RunBackendError(`cannot look at ${host}: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`}`, 'check the host with: trainyard doctor');
+    if (r.code !== 0)
+      throw new RunBackendError(
+        `cannot look at ${host}: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`}`,
+        'check the host with: trainyard doctor',
+      );
     return parseHostProbe(r.stdout, rawRemoteDir);
   },
 
@@ -112,7 +153,16 @@ export const tmuxBackend: RunBackend = {
       command: q.command,
       checkpoint: q.manifest.resumedFrom,
     });
-    const r = await exec(launchCommand(q.host, { session: q.id, home: q.home, manifestJson: JSON.stringify(q.manifest), scriptText, secrets: q.secrets }), { timeoutMs: 30_000 });
+    const r = await exec(
+      launchCommand(q.host, {
+        session: q.id,
+        home: q.home,
+        manifestJson: JSON.stringify(q.manifest),
+        scriptText,
+        secrets: q.secrets,
+      }),
+      { timeoutMs: 30_000 },
+    );
     if (r.dry) return { kind: 'dry' };
     if (r.code === 0) return { kind: 'started' };
     if (r.code === EXIT_SESSION_EXISTS) return { kind: 'name-taken' };
@@ -146,10 +196,14 @@ export const tmuxBackend: RunBackend = {
 
   attachCommand(sshConfig: string, host: string, id: string, where: 'here' | 'new-window'): LocalCommand {
     if (where === 'new-window') {
-      const argv = host === LOCAL_HOST ? ['tmux', 'new-window', 'tmux', 'attach-session', '-t', sessionTarget(id)] : newWindowAttachArgv(sshConfig, host, id);
+      const argv =
+        host === LOCAL_HOST
+          ? ['tmux', 'new-window', 'tmux', 'attach-session', '-t', sessionTarget(id)]
+          : newWindowAttachArgv(sshConfig, host, id);
       return { where: 'local', argv, purpose: `open ${id} on ${host} in a new local tmux window` };
     }
-    const argv = host === LOCAL_HOST ? ['tmux', 'attach-session', '-t', sessionTarget(id)] : attachArgv(sshConfig, host, id);
+    const argv =
+      host === LOCAL_HOST ? ['tmux', 'attach-session', '-t', sessionTarget(id)] : attachArgv(sshConfig, host, id);
     return { where: 'local', argv, purpose: `attach to ${id} on ${host} (detach with Ctrl-b d)` };
   },
 };

@@ -7,7 +7,7 @@
 import { field, section } from '../../commands/sectioned.js';
 import type { RemoteCommand } from '../../commands/value.js';
 import { TMUX_SESSION_FORMAT } from '../../parsers/tmux.js';
-import { MACHINE_KEY_SH, runFile, RUNS_DIR } from '../../runs/layout.js';
+import { MACHINE_KEY_SH, RUNS_DIR, runFile } from '../../runs/layout.js';
 import { paneTarget, sessionTarget, tmuxFormatLiteral } from './tmuxArgs.js';
 
 /** launchCommand: a tmux session of that name already exists. */
@@ -17,7 +17,13 @@ export const EXIT_NO_SUCH_SESSION = 3;
 /** What a shell answers for a program it cannot find (tmux not installed). */
 export const EXIT_COMMAND_NOT_FOUND = 127;
 
-const script = (name: string, body: string[], ...args: string[]): string[] => ['bash', '-c', body.join('\n'), name, ...args];
+const script = (name: string, body: string[], ...args: string[]): string[] => [
+  'bash',
+  '-c',
+  body.join('\n'),
+  name,
+  ...args,
+];
 
 /**
  * One read-only look at the host before an action, in sectioned output: $HOME, whether the
@@ -46,8 +52,8 @@ export function hostProbeCommand(host: string, rawRemoteDir: string): RemoteComm
         // a run another server of a shared home started is not this host's
         '  if [ -f "$b.machine" ]; then IFS= read -r o < "$b.machine"; [ "$o" = "$machine" ] || continue; fi',
         "  printf '@@manifest'",
-        "  [ -f \"$b.exit\" ] && printf ' exit=%s' \"$(head -c 16 -- \"$b.exit\" | tr -dc 0-9)\"",
-        "  [ -e \"$b.stopped\" ] && printf ' stopped'",
+        '  [ -f "$b.exit" ] && printf \' exit=%s\' "$(head -c 16 -- "$b.exit" | tr -dc 0-9)"',
+        '  [ -e "$b.stopped" ] && printf \' stopped\'',
         "  printf '\\n'; head -c 1000000 -- \"$f\"; printf '\\n'",
         'done',
         field('end'),
@@ -111,7 +117,10 @@ export function launchCommand(host: string, payload: LaunchPayload): RemoteComma
       runs,
       payload.secrets?.file ?? '',
     ),
-    stdin: [b64(payload.manifestJson), b64(payload.scriptText), payload.secrets ? b64(payload.secrets.text) : ''].join('\n') + '\n',
+    stdin:
+      [b64(payload.manifestJson), b64(payload.scriptText), payload.secrets ? b64(payload.secrets.text) : ''].join(
+        '\n',
+      ) + '\n',
     stdinLabel: `the manifest and the launch script (below)${payload.secrets ? `, then ${payload.secrets.names.length} secret variable(s) ${payload.secrets.names.join(', ')} — values not shown` : ''}, each base64 on one line`,
     attachments: [
       { title: `manifest ${runFile(payload.home, payload.session, 'json')}`, text: payload.manifestJson },
@@ -158,7 +167,13 @@ export function stopCommand(host: string, session: string, graceSeconds: number)
 
 /** Prints one run's manifest (nothing when there is none). */
 export function readManifestCommand(host: string, session: string): RemoteCommand {
-  return { where: 'remote', host, purpose: 'read the run manifest', readOnly: true, argv: script('trainyard-manifest', [`cat -- "$HOME"/${RUNS_DIR}/"$1".json 2>/dev/null || true`], session) };
+  return {
+    where: 'remote',
+    host,
+    purpose: 'read the run manifest',
+    readOnly: true,
+    argv: script('trainyard-manifest', [`cat -- "$HOME"/${RUNS_DIR}/"$1".json 2>/dev/null || true`], session),
+  };
 }
 
 /** One session's pane state: "dead status" (used right after a launch). */

@@ -56,7 +56,10 @@ function wordsOf(kind: WordKind, config: () => ConfigWords): Candidate[] | typeo
  * Candidates for the last of `words` (the words after `trainyard`, the last one possibly empty).
  * `readConfig` is given the --config value found on the line.
  */
-export function completeWords(words: string[], readConfig: (path: string | undefined) => ConfigWords = configWords): Candidate[] | typeof FILE_DIRECTIVE {
+export function completeWords(
+  words: string[],
+  readConfig: (path: string | undefined) => ConfigWords = configWords,
+): Candidate[] | typeof FILE_DIRECTIVE {
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   let configPath: string | undefined;
@@ -70,7 +73,8 @@ export function completeWords(words: string[], readConfig: (path: string | undef
   }
   let cached: ConfigWords | undefined;
   const config = () => (cached ??= readConfig(configPath));
-  const byPrefix = (list: Candidate[] | typeof FILE_DIRECTIVE) => (list === FILE_DIRECTIVE ? list : list.filter((c) => c.word.startsWith(current)));
+  const byPrefix = (list: Candidate[] | typeof FILE_DIRECTIVE) =>
+    list === FILE_DIRECTIVE ? list : list.filter((c) => c.word.startsWith(current));
 
   const previous = optionFor(before.at(-1) ?? '');
   if (previous?.value && previous.complete) return byPrefix(wordsOf(previous.complete, config));

@@ -15,6 +15,8 @@ export function runCompleteWords(argv: string[], out: NodeJS.WritableStream = pr
   const answer = completeWords(words.length ? words : ['']);
   if (answer === FILE_DIRECTIVE) printText(out, FILE_DIRECTIVE);
   // A word with a control character would break the line protocol (or the terminal): left out.
-  else for (const c of answer.filter((c) => !/[\u0000-\u001f\u007f-\u009f]/.test(c.word))) printTabbed(out, c.description ? [c.word, c.description] : [c.word]);
+  else
+    for (const c of answer.filter((c) => !/[\u0000-\u001f\u007f-\u009f]/.test(c.word)))
+      printTabbed(out, c.description ? [c.word, c.description] : [c.word]);
   return 0;
 }

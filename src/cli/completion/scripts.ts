@@ -79,6 +79,8 @@ export function completionScript(shell: string | undefined): string {
     case 'fish':
       return FISH;
     default:
-      throw new UsageError(`usage: trainyard completion bash|zsh|fish${shell ? ` ("${shell}" is not one of them)` : ''}`);
+      throw new UsageError(
+        `usage: trainyard completion bash|zsh|fish${shell ? ` ("${shell}" is not one of them)` : ''}`,
+      );
   }
 }

@@ -13,7 +13,9 @@ export function readExistingConfig(file: string): RawConfig | null {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConfigError(file, [`the file cannot be read (${(error as NodeJS.ErrnoException).code}) — fix: check its permissions`]);
+    throw new ConfigError(file, [
+      `the file cannot be read (${(error as NodeJS.ErrnoException).code}) — fix: check its permissions`,
+    ]);
   }
   try {
     const value = JSON.parse(text) as unknown;
@@ -21,7 +23,9 @@ export function readExistingConfig(file: string): RawConfig | null {
   } catch {
     // reported below
   }
-  throw new ConfigError(file, ['it is not a JSON object, so init will not merge into it — fix: correct it, or move it away and run init again']);
+  throw new ConfigError(file, [
+    'it is not a JSON object, so init will not merge into it — fix: correct it, or move it away and run init again',
+  ]);
 }
 
 /** Whether the config would accept this alias (the same rules as a hand-written config). */
@@ -38,9 +42,15 @@ export function configRefuses(alias: string): string | null {
  * The new config: the existing one with its hosts replaced by the picked ones (a kept host keeps
  * its label), sshConfig set, and the project added.
  */
-export function buildConfig(existing: RawConfig | null, hosts: string[], sshConfig: string, project?: { name: string; config: ProjectConfig }): RawConfig {
+export function buildConfig(
+  existing: RawConfig | null,
+  hosts: string[],
+  sshConfig: string,
+  project?: { name: string; config: ProjectConfig },
+): RawConfig {
   const old = Array.isArray(existing?.hosts) ? (existing.hosts as unknown[]) : [];
-  const keep = (alias: string) => old.find((h) => h && typeof h === 'object' && (h as { alias?: unknown }).alias === alias) ?? alias;
+  const keep = (alias: string) =>
+    old.find((h) => h && typeof h === 'object' && (h as { alias?: unknown }).alias === alias) ?? alias;
   const next: RawConfig = { ...existing, hosts: hosts.map(keep), sshConfig };
   if (project) next.projects = { ...(existing?.projects as object | undefined), [project.name]: project.config };
   return next;

@@ -53,7 +53,8 @@ export function pickerStep(state: PickerState, key: Key): { state: PickerState; 
     case 'q':
       return { state, outcome: 'cancel' };
     default:
-      if (/^[1-9]$/.test(key.char) && Number(key.char) <= n) return { state: toggle(Number(key.char) - 1), outcome: null };
+      if (/^[1-9]$/.test(key.char) && Number(key.char) <= n)
+        return { state: toggle(Number(key.char) - 1), outcome: null };
       return { state, outcome: null };
   }
 }
@@ -64,14 +65,22 @@ export function renderPicker(title: string, state: PickerState, columns: number)
   const labelWidth = Math.min(24, Math.max(...state.items.map((item) => item.label.length), 4));
   const rows = state.items.map((item, i) => {
     const number = i < 9 ? `${i + 1}` : ' ';
-    return truncate(`${i === state.cursor ? '>' : ' '} ${number} [${item.selected ? 'x' : ' '}] ${item.label.padEnd(labelWidth)}  ${item.detail}`, width);
+    return truncate(
+      `${i === state.cursor ? '>' : ' '} ${number} [${item.selected ? 'x' : ' '}] ${item.label.padEnd(labelWidth)}  ${item.detail}`,
+      width,
+    );
   });
   const count = state.items.filter((item) => item.selected).length;
   return [truncate(title, width), ...rows, truncate(`${count} picked · ${PICKER_KEYS}`, width)];
 }
 
 /** Runs the picker on the terminal; the picked labels, or null when cancelled. */
-export async function runPicker(title: string, items: PickerItem[], keys: KeyInput, out: NodeJS.WritableStream & { columns?: number }): Promise<string[] | null> {
+export async function runPicker(
+  title: string,
+  items: PickerItem[],
+  keys: KeyInput,
+  out: NodeJS.WritableStream & { columns?: number },
+): Promise<string[] | null> {
   let state: PickerState = { items, cursor: 0 };
   let drawn = 0;
   const draw = () => {

@@ -22,10 +22,19 @@ export function tildePath(p: string, home = homedir()): string {
 
 /** A project name from a directory name: the letters a project key is easy to type with. */
 export function projectName(dir: string): string {
-  return path.basename(dir).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
+  return (
+    path
+      .basename(dir)
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'project'
+  );
 }
 
-export async function askProject(keys: KeyInput, out: Out, repo: string): Promise<{ name: string; config: ProjectConfig } | null> {
+export async function askProject(
+  keys: KeyInput,
+  out: Out,
+  repo: string,
+): Promise<{ name: string; config: ProjectConfig } | null> {
   if (!(await askYesNo(keys, out, `Add a project for the git repository ${repo}?`, true))) return null;
   const name = projectName(await askLine(keys, out, 'Project name', projectName(repo)));
   printText(out, `Where the code goes on the servers, e.g. ~/${name} or /work/${name}`);

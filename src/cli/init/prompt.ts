@@ -43,7 +43,14 @@ export async function askYesNo(keys: KeyInput, out: Out, question: string, fallb
       printText(out, '');
       throw new Cancelled();
     }
-    const yes = key.name === 'return' ? fallback : key.name === 'char' && /^[yY]$/.test(key.char) ? true : key.name === 'char' && /^[nN]$/.test(key.char) ? false : null;
+    const yes =
+      key.name === 'return'
+        ? fallback
+        : key.name === 'char' && /^[yY]$/.test(key.char)
+          ? true
+          : key.name === 'char' && /^[nN]$/.test(key.char)
+            ? false
+            : null;
     if (yes !== null) {
       printText(out, yes ? 'yes' : 'no');
       return yes;

@@ -32,7 +32,10 @@ export function splitConfigLine(line: string): { keyword: string; args: string[]
 }
 
 function globSegment(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }
 
@@ -80,7 +83,8 @@ export function listSshConfigHosts(file: string, home = userInfo().homedir): Ssh
       const parsed = splitConfigLine(line);
       if (!parsed) continue;
       if (parsed.keyword === 'include') {
-        if (depth >= MAX_INCLUDE_DEPTH) throw new Error(`${current}: Include nested more than ${MAX_INCLUDE_DEPTH} deep`);
+        if (depth >= MAX_INCLUDE_DEPTH)
+          throw new Error(`${current}: Include nested more than ${MAX_INCLUDE_DEPTH} deep`);
         for (const arg of parsed.args) {
           const expanded = expandSshPath(arg, home);
           const absolute = path.isAbsolute(expanded) ? expanded : path.join(home, '.ssh', expanded);
@@ -92,7 +96,8 @@ export function listSshConfigHosts(file: string, home = userInfo().homedir): Ssh
           seen.add(word);
           if (word.startsWith('!')) result.skipped.push({ word, why: 'a negation, not a host' });
           else if (/[*?]/.test(word)) result.skipped.push({ word, why: 'a pattern, not a host' });
-          else if (!CONCRETE_ALIAS.test(word)) result.skipped.push({ word, why: 'not a name trainyard can pass to ssh' });
+          else if (!CONCRETE_ALIAS.test(word))
+            result.skipped.push({ word, why: 'not a name trainyard can pass to ssh' });
           else if (word === 'local') result.skipped.push({ word, why: '"local" is this machine in trainyard' });
           else result.aliases.push(word);
         }

@@ -1,7 +1,7 @@
 /** Keys that work wherever the cockpit's panes are on screen (no modal open). */
 import type { ActionId } from '../../actions/types.js';
-import type { KeyTarget } from '../keyTarget.js';
 import type { Binding, KeyScope } from '../keys.js';
+import type { KeyTarget } from '../keyTarget.js';
 
 /** The research loop's actions, one key each (capitals for the heavier ones), with a short help line. */
 export const ACTION_KEYS: readonly { id: ActionId; key: string; help: string }[] = [
@@ -22,7 +22,13 @@ export const globalScope: KeyScope<KeyTarget> = {
   id: 'global',
   title: 'Everywhere',
   bindings: [
-    { id: 'nextPane', keys: [{ key: 'tab' }], help: 'next pane / tab', footer: 'tab pane', run: (ui) => ui.cyclePane(1) },
+    {
+      id: 'nextPane',
+      keys: [{ key: 'tab' }],
+      help: 'next pane / tab',
+      footer: 'tab pane',
+      run: (ui) => ui.cyclePane(1),
+    },
     { id: 'prevPane', keys: [{ key: 'tab', shift: true }], help: 'previous pane / tab', run: (ui) => ui.cyclePane(-1) },
     { id: 'paneHosts', keys: [{ input: '1' }], help: 'Hosts pane', run: (ui) => ui.focusPane('hosts') },
     { id: 'paneGpus', keys: [{ input: '2' }], help: 'GPUs pane', run: (ui) => ui.focusPane('gpus') },
@@ -34,7 +40,18 @@ export const globalScope: KeyScope<KeyTarget> = {
     { id: 'log', keys: [{ input: 'l' }], help: 'log of the selected session', run: (ui) => ui.toggleLog() },
     { id: 'watchdog', keys: [{ input: 'w' }], help: 'watchdog: runs and alerts', run: (ui) => ui.toggleWatchdog() },
     { id: 'help', keys: [{ input: '?' }], help: 'help: every key', footer: '? help', run: (ui) => ui.toggleHelp() },
-    { id: 'close', keys: [{ key: 'escape' }], help: 'close pane, else cancel the action', run: (ui) => ui.closeOverlay() },
-    { id: 'quit', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], help: 'quit', footer: 'q quit', run: (ui) => ui.quit() },
+    {
+      id: 'close',
+      keys: [{ key: 'escape' }],
+      help: 'close pane, else cancel the action',
+      run: (ui) => ui.closeOverlay(),
+    },
+    {
+      id: 'quit',
+      keys: [{ input: 'q' }, { input: 'c', ctrl: true }],
+      help: 'quit',
+      footer: 'q quit',
+      run: (ui) => ui.quit(),
+    },
   ],
 };

@@ -1,6 +1,7 @@
 /** Every key scope, and which of them take keys for what is on screen, in the order they are asked. */
-import type { KeyTarget } from '../keyTarget.js';
+
 import type { KeyScope } from '../keys.js';
+import type { KeyTarget } from '../keyTarget.js';
 import { globalScope } from './global.js';
 import { chartScope, logScope, logSearchScope } from './log.js';
 import { helpScope, passphraseScope, questionScope } from './modals.js';
@@ -9,7 +10,20 @@ import { actionScope, gpusScope, hostsScope, sessionsScope, watchdogScope } from
 export { ACTION_KEYS } from './global.js';
 
 /** All scopes, in the order help and the README list them. */
-export const ALL_SCOPES: readonly KeyScope<KeyTarget>[] = [globalScope, hostsScope, gpusScope, sessionsScope, actionScope, watchdogScope, logScope, logSearchScope, chartScope, questionScope, passphraseScope, helpScope];
+export const ALL_SCOPES: readonly KeyScope<KeyTarget>[] = [
+  globalScope,
+  hostsScope,
+  gpusScope,
+  sessionsScope,
+  actionScope,
+  watchdogScope,
+  logScope,
+  logSearchScope,
+  chartScope,
+  questionScope,
+  passphraseScope,
+  helpScope,
+];
 
 const PANE_SCOPES = { hosts: hostsScope, gpus: gpusScope, sessions: sessionsScope } as const;
 

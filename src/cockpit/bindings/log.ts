@@ -1,13 +1,19 @@
 /** The log pane's keys (they go to its view model first) and the loss chart's. */
-import type { KeyTarget } from '../keyTarget.js';
+
 import type { Binding, KeyMatch, KeyPress, KeyScope } from '../keys.js';
+import type { KeyTarget } from '../keyTarget.js';
 
 /** The open log's view takes the key; false (pass it on) when it does not use it. */
 const toLog = (ui: KeyTarget, press: KeyPress): boolean => ui.state.log?.view?.press(press) ?? false;
 const cut = (ui: KeyTarget) => ui.state.log?.view?.state.wrap === false;
 const searching = (ui: KeyTarget) => Boolean(ui.state.log?.view?.state.search);
 
-function logKey(id: string, keys: KeyMatch[], help: string, extra: Partial<Binding<KeyTarget>> = {}): Binding<KeyTarget> {
+function logKey(
+  id: string,
+  keys: KeyMatch[],
+  help: string,
+  extra: Partial<Binding<KeyTarget>> = {},
+): Binding<KeyTarget> {
   return { id, keys, help, run: toLog, ...extra };
 }
 
@@ -20,8 +26,16 @@ export const logScope: KeyScope<KeyTarget> = {
     logKey('oldest', [{ input: 'g' }, { key: 'home' }], 'oldest line kept'),
     logKey('lineUp', [{ input: 'k' }, { key: 'upArrow' }], 'a line up', { footer: 'j/k scroll' }),
     logKey('lineDown', [{ input: 'j' }, { key: 'downArrow' }], 'a line down'),
-    logKey('pageUp', [{ input: 'b' }, { key: 'pageUp' }, { input: 'u', ctrl: true }, { input: 'b', ctrl: true }], 'a page up'),
-    logKey('pageDown', [{ input: ' ' }, { key: 'pageDown' }, { input: 'd', ctrl: true }, { input: 'f', ctrl: true }], 'a page down'),
+    logKey(
+      'pageUp',
+      [{ input: 'b' }, { key: 'pageUp' }, { input: 'u', ctrl: true }, { input: 'b', ctrl: true }],
+      'a page up',
+    ),
+    logKey(
+      'pageDown',
+      [{ input: ' ' }, { key: 'pageDown' }, { input: 'd', ctrl: true }, { input: 'f', ctrl: true }],
+      'a page down',
+    ),
     logKey('search', [{ input: '/' }], 'search', { footer: '/ search' }),
     logKey('older', [{ input: 'n' }], 'older match', { when: searching }),
     logKey('newer', [{ input: 'N' }], 'newer match', { when: searching }),
@@ -51,7 +65,13 @@ export const chartScope: KeyScope<KeyTarget> = {
   id: 'chart',
   title: 'Loss chart',
   bindings: [
-    { id: 'metric', keys: [{ input: 'm' }], help: 'chart the next metric', footer: 'm metric', run: (ui) => ui.state.log?.chart?.nextMetric() },
+    {
+      id: 'metric',
+      keys: [{ input: 'm' }],
+      help: 'chart the next metric',
+      footer: 'm metric',
+      run: (ui) => ui.state.log?.chart?.nextMetric(),
+    },
     { id: 'logY', keys: [{ input: 'y' }], help: 'linear / log y axis', run: (ui) => ui.state.log?.chart?.toggleLogY() },
   ],
 };

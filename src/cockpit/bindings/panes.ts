@@ -1,10 +1,23 @@
 /** The three panes' own keys: moving through hosts, GPUs and sessions. */
-import type { KeyTarget } from '../keyTarget.js';
-import type { Binding, KeyScope } from '../keys.js';
 
-function movement(what: { down: string; up: string; top: string; bottom: string; footer: string }): Binding<KeyTarget>[] {
+import type { Binding, KeyScope } from '../keys.js';
+import type { KeyTarget } from '../keyTarget.js';
+
+function movement(what: {
+  down: string;
+  up: string;
+  top: string;
+  bottom: string;
+  footer: string;
+}): Binding<KeyTarget>[] {
   return [
-    { id: 'down', keys: [{ input: 'j' }, { key: 'downArrow' }], help: what.down, footer: what.footer, run: (ui) => ui.move(1) },
+    {
+      id: 'down',
+      keys: [{ input: 'j' }, { key: 'downArrow' }],
+      help: what.down,
+      footer: what.footer,
+      run: (ui) => ui.move(1),
+    },
     { id: 'up', keys: [{ input: 'k' }, { key: 'upArrow' }], help: what.up, run: (ui) => ui.move(-1) },
     { id: 'top', keys: [{ input: 'g' }], help: what.top, run: (ui) => ui.edge('top') },
     { id: 'bottom', keys: [{ input: 'G' }], help: what.bottom, run: (ui) => ui.edge('bottom') },
@@ -14,7 +27,13 @@ function movement(what: { down: string; up: string; top: string; bottom: string;
 export const hostsScope: KeyScope<KeyTarget> = {
   id: 'hosts',
   title: 'Hosts pane',
-  bindings: movement({ down: 'next host', up: 'previous host', top: 'first host', bottom: 'last host', footer: 'j/k host' }),
+  bindings: movement({
+    down: 'next host',
+    up: 'previous host',
+    top: 'first host',
+    bottom: 'last host',
+    footer: 'j/k host',
+  }),
   hints: ['r reconnect', 'w watchdog'],
 };
 
@@ -27,7 +46,13 @@ export const gpusScope: KeyScope<KeyTarget> = {
 export const sessionsScope: KeyScope<KeyTarget> = {
   id: 'sessions',
   title: 'Sessions pane',
-  bindings: movement({ down: 'next session', up: 'previous session', top: 'first session', bottom: 'last session', footer: 'j/k session' }),
+  bindings: movement({
+    down: 'next session',
+    up: 'previous session',
+    top: 'first session',
+    bottom: 'last session',
+    footer: 'j/k session',
+  }),
   hints: ['l log', 'a attach', 'x stop'],
 };
 
@@ -36,10 +61,31 @@ export const actionScope: KeyScope<KeyTarget> = {
   id: 'action',
   title: 'Action pane',
   bindings: [
-    { id: 'back', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'scroll back a row', footer: 'j/k scroll', run: (ui) => ui.scrollAction(1) },
-    { id: 'forward', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'scroll forward a row', run: (ui) => ui.scrollAction(-1) },
-    { id: 'pageBack', keys: [{ input: 'b' }, { key: 'pageUp' }], help: 'a page back', run: (ui) => ui.scrollAction(10) },
-    { id: 'pageForward', keys: [{ input: ' ' }, { key: 'pageDown' }], help: 'a page forward', run: (ui) => ui.scrollAction(-10) },
+    {
+      id: 'back',
+      keys: [{ input: 'k' }, { key: 'upArrow' }],
+      help: 'scroll back a row',
+      footer: 'j/k scroll',
+      run: (ui) => ui.scrollAction(1),
+    },
+    {
+      id: 'forward',
+      keys: [{ input: 'j' }, { key: 'downArrow' }],
+      help: 'scroll forward a row',
+      run: (ui) => ui.scrollAction(-1),
+    },
+    {
+      id: 'pageBack',
+      keys: [{ input: 'b' }, { key: 'pageUp' }],
+      help: 'a page back',
+      run: (ui) => ui.scrollAction(10),
+    },
+    {
+      id: 'pageForward',
+      keys: [{ input: ' ' }, { key: 'pageDown' }],
+      help: 'a page forward',
+      run: (ui) => ui.scrollAction(-10),
+    },
     { id: 'oldest', keys: [{ input: 'g' }], help: 'oldest output', run: (ui) => ui.scrollAction(1_000_000) },
     { id: 'newest', keys: [{ input: 'G' }], help: 'newest output (follow)', run: (ui) => ui.scrollAction(null) },
   ],
@@ -51,11 +97,28 @@ export const watchdogScope: KeyScope<KeyTarget> = {
   id: 'watchdog',
   title: 'Watchdog pane',
   bindings: [
-    { id: 'older', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'older event', footer: 'j/k event', run: (ui) => ui.moveWatchdogCursor(1) },
-    { id: 'newer', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'newer event', run: (ui) => ui.moveWatchdogCursor(-1) },
+    {
+      id: 'older',
+      keys: [{ input: 'j' }, { key: 'downArrow' }],
+      help: 'older event',
+      footer: 'j/k event',
+      run: (ui) => ui.moveWatchdogCursor(1),
+    },
+    {
+      id: 'newer',
+      keys: [{ input: 'k' }, { key: 'upArrow' }],
+      help: 'newer event',
+      run: (ui) => ui.moveWatchdogCursor(-1),
+    },
     { id: 'newest', keys: [{ input: 'g' }], help: 'newest event', run: (ui) => ui.moveWatchdogCursor(-1_000_000) },
     { id: 'oldest', keys: [{ input: 'G' }], help: 'oldest event', run: (ui) => ui.moveWatchdogCursor(null) },
-    { id: 'detail', keys: [{ key: 'return' }], help: 'the event in full / back to the list', footer: 'Enter detail', run: (ui) => ui.toggleWatchdogDetail() },
+    {
+      id: 'detail',
+      keys: [{ key: 'return' }],
+      help: 'the event in full / back to the list',
+      footer: 'Enter detail',
+      run: (ui) => ui.toggleWatchdogDetail(),
+    },
   ],
   hints: ['Esc close'],
 };

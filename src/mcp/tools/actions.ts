@@ -5,17 +5,24 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { printText } from '../../cli/print.js';
 import type { ActionTarget } from '../../actions/runner.js';
 import type { ActionId, Verdict } from '../../actions/types.js';
 import { tmuxBackend } from '../../backends/tmux/tmuxBackend.js';
+import { printText } from '../../cli/print.js';
 import { DRY_RUN_HEADER } from '../../commands/value.js';
 import type { McpContext } from '../context.js';
-import { ACTION_TOOLS, checkAction, checkGpus, checkRuns, Refusal, type ActionTool } from '../guards.js';
+import { ACTION_TOOLS, type ActionTool, checkAction, checkGpus, checkRuns, Refusal } from '../guards.js';
 import { errorResult, guarded, okResult } from '../result.js';
 import { confirmArg, hostArg, paramsArg, projectArg, runArg } from '../schemas.js';
 
-const ACTION_OF: Record<ActionTool, ActionId> = { sync: 'sync', smoke_test: 'smoke', launch: 'launch', restart_from_checkpoint: 'restart', stop_run: 'stop', pull_results: 'pull' };
+const ACTION_OF: Record<ActionTool, ActionId> = {
+  sync: 'sync',
+  smoke_test: 'smoke',
+  launch: 'launch',
+  restart_from_checkpoint: 'restart',
+  stop_run: 'stop',
+  pull_results: 'pull',
+};
 /** Output lines a result carries at most (the newest); the rest are counted. */
 const MAX_LINES = 60;
 
@@ -29,13 +36,33 @@ interface ToolArgs {
 
 function targetOf(tool: ActionTool, a: ToolArgs): ActionTarget {
   if (tool === 'stop_run') return { host: a.host, session: a.run ?? null, params: {} };
-  const params = { session: a.params?.session, gpus: a.params?.gpus, from: tool === 'restart_from_checkpoint' ? a.run : undefined };
+  const params = {
+    session: a.params?.session,
+    gpus: a.params?.gpus,
+    from: tool === 'restart_from_checkpoint' ? a.run : undefined,
+  };
   return { host: a.host, project: a.project ?? null, session: null, params };
 }
 
-function verdictResult(tool: string, v: Verdict, lines: { text: string; kind: string }[], extra: Record<string, unknown> = {}): CallToolResult {
+function verdictResult(
+  tool: string,
+  v: Verdict,
+  lines: { text: string; kind: string }[],
+  extra: Record<string, unknown> = {},
+): CallToolResult {
   const kept = lines.slice(-MAX_LINES);
-  const body = { tool, outcome: v.outcome, summary: v.summary, details: v.details, hint: v.hint, cause: v.cause ?? null, data: v.data ?? null, output: kept.map((l) => l.text), outputLeftOut: lines.length - kept.length, ...extra };
+  const body = {
+    tool,
+    outcome: v.outcome,
+    summary: v.summary,
+    details: v.details,
+    hint: v.hint,
+    cause: v.cause ?? null,
+    data: v.data ?? null,
+    output: kept.map((l) => l.text),
+    outputLeftOut: lines.length - kept.length,
+    ...extra,
+  };
   return v.outcome === 'ok' ? okResult(body) : errorResult(v.summary, body);
 }
 
@@ -53,16 +80,21 @@ async function checkCaps(ctx: McpContext, tool: ActionTool, a: ToolArgs): Promis
 }
 
 function validateShape(tool: ActionTool, a: ToolArgs): void {
-  if (tool === 'stop_run' && !a.run) throw new Refusal('stop_run needs "run": the run id to stop (list_runs shows them)');
-  if (tool !== 'stop_run' && !a.project) throw new Refusal(`${tool} needs "project": a project name from the config (${'see fleet_status / list_runs'})`);
+  if (tool === 'stop_run' && !a.run)
+    throw new Refusal('stop_run needs "run": the run id to stop (list_runs shows them)');
+  if (tool !== 'stop_run' && !a.project)
+    throw new Refusal(`${tool} needs "project": a project name from the config (${'see fleet_status / list_runs'})`);
 }
 
 const DESCRIPTIONS: Record<ActionTool, string> = {
   sync: 'Send the project code to the host (rsync). Deletes server files that are gone locally, except the outputs of live runs.',
-  smoke_test: "Run the project's smoke command in the foreground and judge it (ok, crash, CUDA OOM, loss not falling); returns the verdict and the output's tail.",
+  smoke_test:
+    "Run the project's smoke command in the foreground and judge it (ok, crash, CUDA OOM, loss not falling); returns the verdict and the output's tail.",
   launch: 'Start the training run in a new tmux session on the host (params.session, params.gpus).',
-  restart_from_checkpoint: "Relaunch a run from its newest checkpoint (run: the run to restart, default the project's newest on the host).",
-  stop_run: 'Stop a run: Ctrl-C, then kill its tmux session after the grace time. It is marked stopped and never restarted automatically.',
+  restart_from_checkpoint:
+    "Relaunch a run from its newest checkpoint (run: the run to restart, default the project's newest on the host).",
+  stop_run:
+    'Stop a run: Ctrl-C, then kill its tmux session after the grace time. It is marked stopped and never restarted automatically.',
   pull_results: "Fetch the project's results directory from the host (no checkpoints or weights).",
 };
 
@@ -82,19 +114,31 @@ export function registerActionTools(server: McpServer, ctx: McpContext): void {
         title: tool.replace(/_/g, ' '),
         description: `${DESCRIPTIONS[tool]} Needs "${tool}" in the config's agent.allow and "confirm": true; call dry_run first to see the exact commands.`,
         inputSchema: input,
-        annotations: { readOnlyHint: false, destructiveHint: isStop || tool === 'sync' || tool === 'restart_from_checkpoint', idempotentHint: false, openWorldHint: false },
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: isStop || tool === 'sync' || tool === 'restart_from_checkpoint',
+          idempotentHint: false,
+          openWorldHint: false,
+        },
       },
       guarded(async (args: Record<string, unknown>) => {
         const raw = args as unknown as ToolArgs;
         try {
           validateShape(tool, raw);
-          checkAction(ctx.config, { tool, host: raw.host, project: raw.project ?? null, confirm: raw.confirm === true }, { needConfirm: true });
+          checkAction(
+            ctx.config,
+            { tool, host: raw.host, project: raw.project ?? null, confirm: raw.confirm === true },
+            { needConfirm: true },
+          );
           await checkCaps(ctx, tool, raw);
         } catch (error) {
           if (error instanceof Refusal) return errorResult(error.message, { tool, refused: true });
           throw error;
         }
-        printText(process.stderr, `trainyard mcp: ${tool} on ${raw.host}${raw.project ? ` (${raw.project})` : ''}${raw.run ? ` run ${raw.run}` : ''} by agent`);
+        printText(
+          process.stderr,
+          `trainyard mcp: ${tool} on ${raw.host}${raw.project ? ` (${raw.project})` : ''}${raw.run ? ` run ${raw.run}` : ''} by agent`,
+        );
         const { verdict, lines } = await ctx.runAction(ACTION_OF[tool], targetOf(tool, raw), { assumeYes: true });
         return verdictResult(tool, verdict, lines);
       }),
@@ -105,8 +149,15 @@ export function registerActionTools(server: McpServer, ctx: McpContext): void {
     'dry_run',
     {
       title: 'Dry run of an action',
-      description: 'What an action tool would do, without doing it: exactly the commands the CLI\'s --dry-run prints (only read-only queries run). Needs no permission.',
-      inputSchema: { action: z.enum(ACTION_TOOLS), project: projectArg.optional(), host: hostArg, run: runArg.optional(), params: paramsArg },
+      description:
+        "What an action tool would do, without doing it: exactly the commands the CLI's --dry-run prints (only read-only queries run). Needs no permission.",
+      inputSchema: {
+        action: z.enum(ACTION_TOOLS),
+        project: projectArg.optional(),
+        host: hostArg,
+        run: runArg.optional(),
+        params: paramsArg,
+      },
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     guarded(async (raw: ToolArgs & { action: ActionTool }) => {
@@ -114,7 +165,10 @@ export function registerActionTools(server: McpServer, ctx: McpContext): void {
       try {
         validateShape(tool, raw);
         ctx.transport(raw.host);
-        if (raw.project !== undefined && !(raw.project in ctx.config.projects)) throw new Refusal(`"${raw.project}" is not a configured project (${Object.keys(ctx.config.projects).join(', ') || 'none'})`);
+        if (raw.project !== undefined && !(raw.project in ctx.config.projects))
+          throw new Refusal(
+            `"${raw.project}" is not a configured project (${Object.keys(ctx.config.projects).join(', ') || 'none'})`,
+          );
       } catch (error) {
         if (error instanceof Refusal) return errorResult(error.message, { tool: 'dry_run', refused: true });
         throw error;
@@ -123,11 +177,20 @@ export function registerActionTools(server: McpServer, ctx: McpContext): void {
       const commands = [DRY_RUN_HEADER, ...lines.filter((l) => l.kind === 'command').map((l) => l.text)];
       let allowed: string | null = null;
       try {
-        checkAction(ctx.config, { tool, host: raw.host, project: raw.project ?? null, confirm: true }, { needConfirm: false });
+        checkAction(
+          ctx.config,
+          { tool, host: raw.host, project: raw.project ?? null, confirm: true },
+          { needConfirm: false },
+        );
       } catch (error) {
         allowed = (error as Error).message;
       }
-      return verdictResult('dry_run', verdict, lines.filter((l) => l.kind !== 'command'), { action: tool, commands, notAllowed: allowed });
+      return verdictResult(
+        'dry_run',
+        verdict,
+        lines.filter((l) => l.kind !== 'command'),
+        { action: tool, commands, notAllowed: allowed },
+      );
     }),
   );
 }

@@ -29,10 +29,21 @@ export function registerMetricsTool(server: McpServer, ctx: McpContext): void {
       const snap = await tmuxBackend.inspect(ctx.exec(host), host, '~');
       const found = snap.runs.find((r) => r.id === run);
       if (!found) return errorResult(`there is no run "${run}" on ${host}`, { runs: snap.runs.map((r) => r.id) });
-      const slice = await readLogSlice(ctx.transport(host), host, found.manifest.log, { lines: Number.MAX_SAFE_INTEGER, capBytes: scanBytes ?? SCAN_DEFAULT });
+      const slice = await readLogSlice(ctx.transport(host), host, found.manifest.log, {
+        lines: Number.MAX_SAFE_INTEGER,
+        capBytes: scanBytes ?? SCAN_DEFAULT,
+      });
       const pattern = ctx.config.projects[found.project]?.metrics ?? null;
       const series = metricSeries(slice.text === '' ? [] : slice.text.split('\n'), pattern, points ?? 50);
-      return okResult({ run, host, state: found.state, log: slice.log, scannedBytes: slice.bytesReturned, notScannedBefore: slice.leftOutBefore, series });
+      return okResult({
+        run,
+        host,
+        state: found.state,
+        log: slice.log,
+        scannedBytes: slice.bytesReturned,
+        notScannedBefore: slice.leftOutBefore,
+        series,
+      });
     }),
   );
 }

@@ -1,9 +1,9 @@
 /** The tools that change nothing: fleet_status, list_runs, run_log, events. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { hostStatusJson } from '../../cli/status.js';
 import type { Run } from '../../backends/runBackend.js';
 import { tmuxBackend } from '../../backends/tmux/tmuxBackend.js';
+import { hostStatusJson } from '../../cli/status.js';
 import { parseSince } from '../../watchdog/events.js';
 import { readWatchdogEvents } from '../../watchdog/operations.js';
 import { watchdogStatusFor } from '../../watchdog/status.js';
@@ -18,7 +18,20 @@ export const LOG_CAP_MAX = 1024 * 1024;
 
 function runJson(r: Run) {
   const m = r.manifest;
-  return { run: r.id, project: r.project, host: r.host, state: r.state, exitCode: r.exitCode, stoppedByUser: r.stoppedMarker, gpus: r.gpus, startedAt: m.startedAt, parent: m.parent, resumedFrom: m.resumedFrom, log: m.log, command: m.effectiveCommand ?? m.command };
+  return {
+    run: r.id,
+    project: r.project,
+    host: r.host,
+    state: r.state,
+    exitCode: r.exitCode,
+    stoppedByUser: r.stoppedMarker,
+    gpus: r.gpus,
+    startedAt: m.startedAt,
+    parent: m.parent,
+    resumedFrom: m.resumedFrom,
+    log: m.log,
+    command: m.effectiveCommand ?? m.command,
+  };
 }
 
 function hostsFor(ctx: McpContext, host: string | undefined): string[] {
@@ -32,7 +45,8 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
     'fleet_status',
     {
       title: 'Fleet status',
-      description: 'Every host: connection, GPUs (utilisation, memory, temperature, power), which GPUs are free (no compute process), tmux sessions. From the connections trainyard holds; nothing is run.',
+      description:
+        'Every host: connection, GPUs (utilisation, memory, temperature, power), which GPUs are free (no compute process), tmux sessions. From the connections trainyard holds; nothing is run.',
       inputSchema: { host: hostArg.optional() },
       annotations: READ_ONLY,
     },
@@ -40,7 +54,8 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
       await ctx.fleet.settled(10_000);
       const state = ctx.fleet.store.getState();
       const aliases = host === undefined ? state.hostOrder : [host];
-      if (host !== undefined && !state.hosts[host]) return errorResult(`"${host}" is not a configured host (${state.hostOrder.join(', ')})`);
+      if (host !== undefined && !state.hosts[host])
+        return errorResult(`"${host}" is not a configured host (${state.hostOrder.join(', ')})`);
       return okResult({
         hosts: aliases.map((a) => {
           const h = state.hosts[a];
@@ -55,8 +70,13 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
     'list_runs',
     {
       title: 'List runs',
-      description: 'The runs trainyard launched on each host (state running/exited/stopped/gone, exit code, GPUs, log path, parent) and, where the server-side watchdog runs, its summary of each run (progress, latest loss, flags).',
-      inputSchema: { host: hostArg.optional(), project: projectArg.optional(), state: z.enum(['running', 'exited', 'stopped', 'gone']).optional() },
+      description:
+        'The runs trainyard launched on each host (state running/exited/stopped/gone, exit code, GPUs, log path, parent) and, where the server-side watchdog runs, its summary of each run (progress, latest loss, flags).',
+      inputSchema: {
+        host: hostArg.optional(),
+        project: projectArg.optional(),
+        state: z.enum(['running', 'exited', 'stopped', 'gone']).optional(),
+      },
       annotations: READ_ONLY,
     },
     guarded(async ({ host, project, state }) => {
@@ -64,12 +84,24 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
         hostsFor(ctx, host).map(async (alias) => {
           try {
             const exec = ctx.exec(alias);
-            const [snap, watchdog] = await Promise.all([tmuxBackend.inspect(exec, alias, '~'), watchdogStatusFor(ctx.transport(alias), alias, { maxUnread: 0 })]);
+            const [snap, watchdog] = await Promise.all([
+              tmuxBackend.inspect(exec, alias, '~'),
+              watchdogStatusFor(ctx.transport(alias), alias, { maxUnread: 0 }),
+            ]);
             const summaries = new Map((watchdog.summary?.runs ?? []).map((r) => [r.session, r]));
             const runs = snap.runs
-              .filter((r) => (project === undefined || r.project === project) && (state === undefined || r.state === state))
+              .filter(
+                (r) => (project === undefined || r.project === project) && (state === undefined || r.state === state),
+              )
               .map((r) => ({ ...runJson(r), watchdog: summaries.get(r.id) ?? null }));
-            return { host: alias, runs, watchdog: watchdog.installed ? { running: watchdog.running, stale: watchdog.stale, unreadEvents: watchdog.unreadCount } : null, error: null };
+            return {
+              host: alias,
+              runs,
+              watchdog: watchdog.installed
+                ? { running: watchdog.running, stale: watchdog.stale, unreadEvents: watchdog.unreadCount }
+                : null,
+              error: null,
+            };
           } catch (error) {
             return { host: alias, runs: [], watchdog: null, error: (error as Error).message };
           }
@@ -87,8 +119,19 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
       inputSchema: {
         host: hostArg,
         run: runArg,
-        lines: z.number().int().min(1).max(10_000).optional().describe('how many last lines (default 100; ignored with offset)'),
-        offset: z.number().int().min(0).optional().describe('a byte offset (nextOffset of an earlier call): read what follows it'),
+        lines: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000)
+          .optional()
+          .describe('how many last lines (default 100; ignored with offset)'),
+        offset: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe('a byte offset (nextOffset of an earlier call): read what follows it'),
         maxBytes: z.number().int().min(1024).max(LOG_CAP_MAX).optional(),
       },
       annotations: READ_ONLY,
@@ -97,8 +140,15 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
       const snap = await tmuxBackend.inspect(ctx.exec(host), host, '~');
       const found = snap.runs.find((r) => r.id === run);
       if (!found) return errorResult(`there is no run "${run}" on ${host}`, { runs: snap.runs.map((r) => r.id) });
-      const slice = await readLogSlice(ctx.transport(host), host, found.manifest.log, { lines: lines ?? 100, offset, capBytes: maxBytes ?? LOG_CAP_DEFAULT });
-      const more = slice.leftOutAfter > 0 ? `${slice.leftOutAfter} more bytes: call again with offset ${slice.nextOffset}` : `up to date: call again with offset ${slice.nextOffset} for new output`;
+      const slice = await readLogSlice(ctx.transport(host), host, found.manifest.log, {
+        lines: lines ?? 100,
+        offset,
+        capBytes: maxBytes ?? LOG_CAP_DEFAULT,
+      });
+      const more =
+        slice.leftOutAfter > 0
+          ? `${slice.leftOutAfter} more bytes: call again with offset ${slice.nextOffset}`
+          : `up to date: call again with offset ${slice.nextOffset} for new output`;
       return okResult({ run, host, state: found.state, ...slice, more });
     }),
   );
@@ -107,7 +157,8 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
     'events',
     {
       title: 'Watchdog events',
-      description: "The server-side watchdogs' timeline (crashes, stalls, divergence, OOM, restarts, finishes), oldest first, from every host or one.",
+      description:
+        "The server-side watchdogs' timeline (crashes, stalls, divergence, OOM, restarts, finishes), oldest first, from every host or one.",
       inputSchema: {
         host: hostArg.optional(),
         since: z.string().max(40).optional().describe('a time (2026-11-23T08:00:00Z) or a duration back (8h, 30m, 2d)'),
@@ -117,7 +168,8 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
     },
     guarded(async ({ host, since, limit }) => {
       const from = since === undefined ? null : parseSince(since);
-      if (since !== undefined && from === null) return errorResult(`since takes a time (2026-11-23T08:00:00Z) or a duration (8h, 30m, 2d), not "${since}"`);
+      if (since !== undefined && from === null)
+        return errorResult(`since takes a time (2026-11-23T08:00:00Z) or a duration (8h, 30m, 2d), not "${since}"`);
       const perHost = await Promise.all(
         hostsFor(ctx, host).map(async (alias) => {
           try {
@@ -127,10 +179,16 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
           }
         }),
       );
-      const merged = perHost.flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias }))).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+      const merged = perHost
+        .flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias })))
+        .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
       const max = limit ?? 200;
       const kept = merged.slice(-max);
-      return okResult({ events: kept, leftOut: merged.length - kept.length, errors: perHost.filter((h) => h.error !== null).map((h) => ({ host: h.alias, error: h.error })) });
+      return okResult({
+        events: kept,
+        leftOut: merged.length - kept.length,
+        errors: perHost.filter((h) => h.error !== null).map((h) => ({ host: h.alias, error: h.error })),
+      });
     }),
   );
 }
