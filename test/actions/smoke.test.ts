@@ -104,7 +104,9 @@ sys.stderr.write("\\n"); print("step 1 loss 2.0"); print("step 2 loss 1.0")'`;
     expect(r.verdict.outcome, r.text).toBe('ok');
     expect(lines.filter((l) => /^\s*\d+%\|/.test(l))).toEqual([`100%|${'#'.repeat(40)}| 40000/40000 [00:01<00:00]`]);
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress.length).toBeLessThan(2000);
+    // progress arrives once per chunk the channel delivers, and chunks shrink on a loaded machine: the
+    // bound says "not one per update" (40 000 would be one each) with room for small chunks
+    expect(progress.length).toBeLessThan(10_000);
     expect(progress.filter((p) => !/^\s*\d+%\|#*\s*\| \d+\/40000/.test(p))).toEqual([]);
   });
 
