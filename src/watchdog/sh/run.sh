@@ -7,8 +7,6 @@ classify() {
     IFS=' 	' read -r c_exit < "$RUNS/$name.exit"
     is_uint "$c_exit" || c_exit=''
   fi
-  stopped=0
-  [ -e "$RUNS/$name.stopped" ] && stopped=1
   if [ -z "$c_exit" ]; then
     tmux_lookup || { c_status=unknown; return 0; }
     if [ "$t_found" = 1 ] && [ "$t_dead" != 1 ]; then c_status=running; return 0; fi
@@ -16,6 +14,10 @@ classify() {
       if is_uint "$t_signal" && [ "$t_signal" != 0 ]; then c_signal=$t_signal; else c_exit=$t_status; is_uint "$c_exit" || c_exit=''; fi
     fi
   fi
+  # Looked for only once the run is seen ended: stop writes the marker before its Ctrl-C, so a run
+  # that died of that Ctrl-C always has it by now, even when the stop raced this interval.
+  stopped=0
+  [ -e "$RUNS/$name.stopped" ] && stopped=1
   if [ -z "$c_exit" ] && [ -z "$c_signal" ]; then
     if [ "$stopped" = 1 ]; then c_status=stopped; else c_status=absent; fi
   elif [ "$stopped" = 1 ]; then c_status=stopped
