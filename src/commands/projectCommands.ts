@@ -5,15 +5,7 @@
  * parameters, so no value is parsed as shell code; payloads (secrets) arrive on stdin.
  */
 import { GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
-import type { RemoteCommand } from './value.js';
-
-const script = (name: string, body: string[], ...args: string[]): string[] => [
-  'bash',
-  '-c',
-  body.join('\n'),
-  name,
-  ...args,
-];
+import { bashScriptArgv, type RemoteCommand } from './value.js';
 
 export function mkdirCommand(host: string, dir: string): RemoteCommand {
   return {
@@ -32,7 +24,7 @@ export function writeSecretsCommand(host: string, file: string, fileText: string
     host,
     purpose: 'write the project secrets to a 0600 file on the host',
     idempotent: true,
-    argv: script(
+    argv: bashScriptArgv(
       'trainyard-secrets',
       [
         'set -e',
@@ -59,7 +51,7 @@ export function listCheckpointsCommand(host: string, remoteDir: string, glob: st
     host,
     purpose: `find checkpoints matching ${glob}`,
     readOnly: true,
-    argv: script(
+    argv: bashScriptArgv(
       'trainyard-checkpoints',
       [
         'cd -- "$1" 2>/dev/null || exit 0',

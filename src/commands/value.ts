@@ -28,6 +28,11 @@ export function shScript(script: string, args: readonly string[] = [], purpose?:
 }
 
 /** The readable command line of a value: what a POSIX shell would need typed to run it. */
+/** argv of a bash script: its lines, the name it runs as ($0), then its arguments ($1 …) as data. */
+export function bashScriptArgv(name: string, body: readonly string[], ...args: string[]): string[] {
+  return ['bash', '-c', body.join('\n'), name, ...args];
+}
+
 export function commandLine(command: ShellCommand): string {
   return shJoin(command.argv);
 }

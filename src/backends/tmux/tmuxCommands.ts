@@ -5,7 +5,7 @@
  * The exit codes the scripts use to say something are named here, beside them.
  */
 import { field, section } from '../../commands/sectioned.js';
-import type { RemoteCommand } from '../../commands/value.js';
+import { bashScriptArgv, type RemoteCommand } from '../../commands/value.js';
 import { TMUX_SESSION_FORMAT } from '../../parsers/tmux.js';
 import { MACHINE_KEY_SH, RUNS_DIR, runFile } from '../../runs/layout.js';
 import { paneTarget, sessionTarget, tmuxFormatLiteral } from './tmuxArgs.js';
@@ -16,14 +16,6 @@ export const EXIT_SESSION_EXISTS = 17;
 export const EXIT_NO_SUCH_SESSION = 3;
 /** What a shell answers for a program it cannot find (tmux not installed). */
 export const EXIT_COMMAND_NOT_FOUND = 127;
-
-const script = (name: string, body: string[], ...args: string[]): string[] => [
-  'bash',
-  '-c',
-  body.join('\n'),
-  name,
-  ...args,
-];
 
 /**
  * One read-only look at the host before an action, in sectioned output: $HOME, whether the
@@ -36,7 +28,7 @@ export function hostProbeCommand(host: string, rawRemoteDir: string): RemoteComm
     host,
     purpose: 'look at the host: $HOME, the project directory, tmux sessions, run manifests',
     readOnly: true,
-    argv: script(
+    argv: bashScriptArgv(
       'trainyard-probe',
       [
         'd=$1',
@@ -88,7 +80,7 @@ export function launchCommand(host: string, payload: LaunchPayload): RemoteComma
     where: 'remote',
     host,
     purpose: `write the run manifest and script, start tmux session ${JSON.stringify(payload.session)}`,
-    argv: script(
+    argv: bashScriptArgv(
       'trainyard-launch',
       [
         'set -e',
@@ -139,7 +131,7 @@ export function stopCommand(host: string, session: string, graceSeconds: number)
     where: 'remote',
     host,
     purpose: `stop tmux session ${JSON.stringify(session)}: Ctrl-C, wait up to ${graceSeconds} s, kill the session, mark it stopped`,
-    argv: script(
+    argv: bashScriptArgv(
       'trainyard-stop',
       [
         's=$1; runs="$HOME"/' + RUNS_DIR,
@@ -172,7 +164,7 @@ export function readManifestCommand(host: string, session: string): RemoteComman
     host,
     purpose: 'read the run manifest',
     readOnly: true,
-    argv: script('trainyard-manifest', [`cat -- "$HOME"/${RUNS_DIR}/"$1".json 2>/dev/null || true`], session),
+    argv: bashScriptArgv('trainyard-manifest', [`cat -- "$HOME"/${RUNS_DIR}/"$1".json 2>/dev/null || true`], session),
   };
 }
 
