@@ -3,25 +3,13 @@
  * pane scrolls through them after they were read, so a crash's reason can be read again.
  */
 import type { WatchdogEvent, WatchdogEventKind } from '../watchdog/events.js';
-import type { WatchdogViewState } from '../watchdog/poller.js';
+import { ALERT_KINDS, type WatchdogViewState } from '../watchdog/poller.js';
 
 /** Events kept per host. */
 export const HISTORY_KEPT = 500;
 
 /** What needs a person: the ⚠ count and the alert tone. A finish, a start or a stop by the user is not one. */
-export const NEEDS_A_PERSON: ReadonlySet<WatchdogEventKind> = new Set<WatchdogEventKind>([
-  'crashed',
-  'lost',
-  'stalled',
-  'silent',
-  'diverged',
-  'oom',
-  'traceback',
-  'nccl-timeout',
-  'disk-full',
-  'restart-failed',
-  'restart-limit',
-]);
+export const NEEDS_A_PERSON: ReadonlySet<WatchdogEventKind> = ALERT_KINDS;
 
 export function isAlert(e: WatchdogEvent): boolean {
   return NEEDS_A_PERSON.has(e.kind);

@@ -1,7 +1,8 @@
 /**
  * Polls each connected host's watchdog (summary and unread events) every 30 s for the cockpit,
- * into a small store of its own. A NEW alarming event (crashed, stalled, diverged, oom,
- * finished) rings the terminal bell once and raises a one-line banner until the next key.
+ * into a small store of its own. A NEW event that needs a person (crash, OOM, NaN, stall, silence,
+ * full disk, restart limit...) rings the terminal bell once and raises a one-line banner until the
+ * next key. A finish, a start or a stop by the user is good news or expected, and does neither.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Transport } from '../transport/types.js';
@@ -11,13 +12,19 @@ import { type WatchdogStatus, watchdogStatusFor } from './status.js';
 
 export const WATCHDOG_POLL_MS = 30_000;
 
-/** Kinds that ring the bell when they arrive. */
+/** What needs a person: these ring the bell, raise the banner and count in the header's ⚠. */
 export const ALERT_KINDS: ReadonlySet<WatchdogEventKind> = new Set<WatchdogEventKind>([
   'crashed',
+  'lost',
   'stalled',
+  'silent',
   'diverged',
   'oom',
-  'finished',
+  'traceback',
+  'nccl-timeout',
+  'disk-full',
+  'restart-failed',
+  'restart-limit',
 ]);
 
 export interface WatchdogHostView {

@@ -427,6 +427,32 @@ describe('watchdog alerts', () => {
     expect(stripAnsi(wide.frame())).not.toContain('train03 crashed —');
   });
 
+  test('a finish, a start or a stop by the user rings no bell and raises no banner; a full disk or the restart limit does', async () => {
+    const { p, bell } = poller();
+    p.record('alpha', status([event(1, 'running')]));
+    const t = await renderAt(120, 40, fleet(), { services: { watchdog: p } });
+    p.record(
+      'alpha',
+      status([event(1, 'running'), event(2, 'finished'), event(3, 'stopped'), event(4, 'watchdog-started', 'x')]),
+    );
+    await tick();
+    expect(bell).not.toHaveBeenCalled();
+    expect(p.store.getState().banner).toBeNull();
+    expect(lines(t.frame())[0]).not.toContain('⚠');
+    expect(stripAnsi(t.frame())).not.toContain('train03 finished');
+
+    for (const [n, kind] of [
+      [5, 'disk-full'],
+      [6, 'restart-limit'],
+    ] as const) {
+      p.record('alpha', status([event(1, 'running'), event(n, kind)]));
+      await tick();
+      expect(stripAnsi(t.frame())).toContain(`alpha: train03 ${kind}`);
+      await t.press('j');
+    }
+    expect(bell).toHaveBeenCalledTimes(2);
+  });
+
   test('w opens the watchdog pane, lists the unread events and marks them seen', async () => {
     const { p, statusFor } = poller();
     p.record('alpha', status([event(1, 'running'), event(2, 'crashed')]));
