@@ -1,4 +1,8 @@
-/** Stop: asks, then the run backend marks the run stopped, sends Ctrl-C, waits, then ends it. */
+/**
+ * Stop: asks, then the run backend marks the run stopped, sends Ctrl-C, waits, then ends it.
+ * A run that already ended has nothing to stop: the question says so and offers to remove its
+ * leftover session instead (its log and manifest stay).
+ */
 import { backendExec } from './execute.js';
 import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
 
@@ -6,6 +10,8 @@ export async function runStop(ctx: ActionContext): Promise<Verdict> {
   const session = ctx.session;
   if (!session) throw new ActionFailure('stop needs a session', 'select a session first');
   const grace = ctx.project?.stopGraceSeconds ?? 10;
+  const live = ctx.dryRun ? null : await ctx.backend.liveState(backendExec(ctx), ctx.host, session);
+  if (live?.kind === 'ended') return removeEnded(ctx, session, live.exitCode);
   if (!ctx.dryRun) {
     const yes = await ctx.confirm({
       title: 'Stop the run?',
@@ -36,5 +42,26 @@ export async function runStop(ctx: ActionContext): Promise<Verdict> {
     {
       graceful,
     },
+  );
+}
+
+async function removeEnded(ctx: ActionContext, session: string, exitCode: number | null): Promise<Verdict> {
+  const how = exitCode === null ? 'already ended' : `already ended (exit ${exitCode})`;
+  const yes = await ctx.confirm({
+    title: 'Remove the ended session?',
+    message: `${session} on ${ctx.host} has ${how}: there is nothing to stop. Remove its tmux session? Its log and manifest stay; it will not be restarted automatically.`,
+    details: [],
+    destructive: true,
+  });
+  if (!yes) throw new ActionCancelled(`${session} is kept`, true);
+  ctx.output(`› removing the ended session ${session} on ${ctx.host}`, 'step');
+  const r = await ctx.backend.stop(backendExec(ctx), ctx.host, session, 0);
+  if (r.kind === 'failed')
+    throw new ActionFailure(`removing ${session} failed (exit ${r.code}): ${r.output}`, 'attach to it (a) and look');
+  return verdict.ok(
+    r.kind === 'not-found'
+      ? `${session} on ${ctx.host} is already gone`
+      : `removed the ended session ${session} on ${ctx.host}`,
+    ['marked stopped: it will not be restarted automatically'],
   );
 }

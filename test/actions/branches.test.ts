@@ -179,25 +179,51 @@ describe('launch', () => {
 
 describe('stop', () => {
   const target = { host: 'gpu-a', session: 'r1' };
+  const alive = { stdout: '0 \n' };
   it(`says so when the session is gone (exit ${EXIT_NO_SUCH_SESSION})`, async () => {
-    transport = new ScriptedTransport().expect('trainyard-stop', { code: EXIT_NO_SUCH_SESSION });
+    transport = new ScriptedTransport()
+      .expect(/pane_dead/, { code: 1 })
+      .expect('trainyard-stop', { code: EXIT_NO_SUCH_SESSION });
     const r = await run('stop', target, { answerer: answers(true).answerer });
     expect(r.verdict).toMatchObject({ outcome: 'failed', summary: 'there is no tmux session named r1 on gpu-a' });
   });
 
   it('tells a graceful exit from a kill, and does nothing when the answer is no', async () => {
-    transport = new ScriptedTransport().expect('trainyard-stop', { stdout: '@@graceful 1\n' });
+    transport = new ScriptedTransport()
+      .expect(/pane_dead/, alive)
+      .expect('trainyard-stop', { stdout: '@@graceful 1\n' });
     expect((await run('stop', target, { answerer: answers(true).answerer })).verdict.summary).toBe(
       'stopped r1 on gpu-a (it exited after Ctrl-C)',
     );
     transport.verify();
-    transport = new ScriptedTransport().expect('trainyard-stop', { stdout: '@@graceful 0\n' });
+    transport = new ScriptedTransport()
+      .expect(/pane_dead/, alive)
+      .expect('trainyard-stop', { stdout: '@@graceful 0\n' });
     expect((await run('stop', target, { answerer: answers(true).answerer })).verdict.summary).toBe(
       'killed r1 on gpu-a (still running 10 s after Ctrl-C)',
     );
     transport.verify();
-    transport = new ScriptedTransport();
+    transport = new ScriptedTransport().expect(/pane_dead/, alive);
     expect((await run('stop', target)).verdict.outcome).toBe('declined');
+  });
+
+  it('a run that already ended is not offered Ctrl-C: the question offers to remove its session', async () => {
+    const asked: string[] = [];
+    transport = new ScriptedTransport().expect(/pane_dead/, { stdout: '1 3\n' });
+    const no = await run('stop', target, {
+      answerer: async (q) => (asked.push(q.kind === 'confirm' ? `${q.title} ${q.message}` : q.title), false),
+    });
+    expect(no.verdict).toMatchObject({ outcome: 'declined', summary: 'not done: r1 is kept' });
+    expect(asked).toEqual([
+      'Remove the ended session? r1 on gpu-a has already ended (exit 3): there is nothing to stop. Remove its tmux session? Its log and manifest stay; it will not be restarted automatically.',
+    ]);
+    transport.verify();
+    transport = new ScriptedTransport()
+      .expect(/pane_dead/, { stdout: '1 3\n' })
+      .expect('trainyard-stop', { stdout: '@@graceful 1\n' });
+    const yes = await run('stop', target, { answerer: answers(true).answerer });
+    expect(yes.verdict.summary).toBe('removed the ended session r1 on gpu-a');
+    transport.verify();
   });
 });
 

@@ -89,6 +89,42 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     expect((await h.run('cat ~/.trainyard/runs/stop-1.log')).stdout).toContain('KeyboardInterrupt');
   });
 
+  it('x on a run that already ended says so and offers to remove its session (no Ctrl-C)', async () => {
+    const c = await launch('stop-3', 'echo done; exit 3');
+    await waitOnHost(h, 'cat ~/.trainyard/runs/stop-3.exit', /^3\s*$/);
+    const asked: string[] = [];
+    const no = await runAction(
+      c,
+      conn,
+      'stop',
+      { host: h.alias, session: 'stop-3' },
+      {
+        dataDir,
+        env,
+        answerer: async (q) => (asked.push(`${q.title}: ${q.kind === 'confirm' ? q.message : ''}`), false),
+      },
+    );
+    expect(no.verdict.outcome).toBe('declined');
+    expect(asked).toHaveLength(1);
+    // tmux keeps the pane's status only on some versions: the exit code is shown when it is known
+    expect(asked[0]).toMatch(
+      /^Remove the ended session\?: stop-3 on gpu-1 has already ended( \(exit 3\))?: there is nothing to stop\. Remove its tmux session\? Its log and manifest stay; it will not be restarted automatically\.$/,
+    );
+    expect((await h.run("tmux has-session -t '=stop-3'")).code).toBe(0);
+
+    const yes = await runAction(
+      c,
+      conn,
+      'stop',
+      { host: h.alias, session: 'stop-3' },
+      { dataDir, env, answerer: async (q) => q.kind === 'confirm' && q.destructive },
+    );
+    expect(yes.verdict).toMatchObject({ outcome: 'ok', summary: 'removed the ended session stop-3 on gpu-1' });
+    expect(yes.text).not.toContain('Ctrl-C');
+    expect((await h.run("tmux has-session -t '=stop-3'")).code).not.toBe(0);
+    expect((await h.run('cat ~/.trainyard/runs/stop-3.log')).stdout).toContain('done');
+  });
+
   it('kills a run that ignores Ctrl-C after the grace period', async () => {
     const c = await launch('stop-2', "trap '' INT; echo ignoring; sleep 600");
     await waitOnHost(h, 'cat ~/.trainyard/runs/stop-2.log', /ignoring/);
