@@ -186,6 +186,7 @@ export async function launchRun(
     git,
     autoRestart: p.autoRestart,
     restartCount: plan.restartCount,
+    ...(plan.parent ? { restartedBy: 'user' as const } : {}),
     effectiveCommand: command,
     results: p.results,
     script: files.script,

@@ -140,6 +140,8 @@ export interface RunManifest {
   autoRestart: { enabled: boolean; max: number; backoffSeconds: number };
   /** How many automatic restarts led to this run (0 for a launch by hand). */
   restartCount: number;
+  /** Who restarted it from its parent: the watchdog (automatic) or the user (R, trainyard restart); absent for a launch. */
+  restartedBy?: 'watchdog' | 'user';
   /** The command line that really ran: command plus the resume arguments (see src/runs/restart.ts). */
   effectiveCommand?: string;
   /** Results directory relative to remoteDir (never deleted by a sync while the run is alive), or null. */

@@ -82,5 +82,6 @@ export function restartManifest(
     resumedFrom: next.checkpoint,
     effectiveCommand: restartCommand(parent, next.checkpoint),
     restartCount: parent.restartCount + (next.automatic ? 1 : 0),
+    restartedBy: next.automatic ? 'watchdog' : 'user',
   };
 }

@@ -394,7 +394,13 @@ describe('restart contract (mirrored by the watchdog)', () => {
       parent: 'a',
       resumedFrom: 'o/checkpoint-5',
       restartCount: 2,
+      restartedBy: 'watchdog',
       effectiveCommand: 'python t.py --resume "$ty_checkpoint"',
+    });
+    // a restart by the user does not count towards autoRestart.max, and says who did it
+    expect(restartManifest(parent, { session: 'c', checkpoint: null, startedAt: 'T', log: '/l' })).toMatchObject({
+      restartCount: 1,
+      restartedBy: 'user',
     });
   });
 });

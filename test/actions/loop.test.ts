@@ -111,6 +111,7 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
     const manifest2 = JSON.parse((await h.run('cat ~/.trainyard/runs/loop-2.json')).stdout) as RunManifest;
     expect(manifest2).toMatchObject({
       parent: 'loop-1',
+      restartedBy: 'user',
       resumedFrom: 'outputs/checkpoint-10',
       gpus: null,
       configHash: manifest1.configHash,

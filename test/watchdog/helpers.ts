@@ -17,6 +17,8 @@ export interface RunSpec {
   resume?: string | null;
   checkpoints?: string | null;
   autoRestart?: { enabled: boolean; max: number; backoffSeconds: number };
+  /** Manifest fields to set (a restart's parent, restartedBy, resumedFrom). */
+  manifest?: Partial<RunManifest>;
 }
 
 /**
@@ -87,6 +89,7 @@ export async function launchTestRun(
     secretsFile: null,
     localDir: '/tmp/proj',
     writer: 'trainyard-test',
+    ...spec.manifest,
   };
   const cmd = launchCommand(host, {
     session: spec.session,

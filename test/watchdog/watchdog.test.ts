@@ -314,7 +314,8 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       autoRestart: first.autoRestart,
     });
     expect(third.restartCount).toBe(2);
-    expect(Object.keys(second)).toEqual(Object.keys(first)); // every field kept, in order
+    expect(Object.keys(second)).toEqual([...Object.keys(first), 'restartedBy']); // every field kept, in order
+    expect([second.restartedBy, third.restartedBy]).toEqual(['watchdog', 'watchdog']);
     const log = (await t1.exec(shScript(`cat ${second.log}`))).stdout;
     expect(log).toContain('train args: --resume outputs/checkpoint-1000');
     const script = (await t1.exec(shScript(`cat ${second.script}`))).stdout;
@@ -384,6 +385,20 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       child: 'manual-run-2',
     });
     await t1.exec(shScript('tmux kill-session -t =manual-run-2'));
+  }, 30_000);
+
+  it('words a restart by the user as one, never as "automatic restart 0 of 3"', async () => {
+    await launchTestRun(t1, 'gpu-1', home1, {
+      session: 'by-hand-2',
+      command: 'sleep 300',
+      gpus: '1',
+      autoRestart: { enabled: true, max: 3, backoffSeconds: 60 },
+      manifest: { parent: 'by-hand', restartedBy: 'user', resumedFrom: 'out/ckpt-20', restartCount: 1 },
+    });
+    const events = await waitForEvents(t1, 'gpu-1', (e) => has(e, 'by-hand-2', 'running'), 15_000, 'by-hand-2 running');
+    const detail = events.find((e) => e.session === 'by-hand-2' && e.kind === 'running')?.detail;
+    expect(detail).toBe('running (restarted by you from out/ckpt-20, after by-hand)');
+    await t1.exec(shScript('tmux kill-session -t =by-hand-2'));
   }, 30_000);
 
   it('treats a hostile session name as data: reported, restarted, never run', async () => {

@@ -71,7 +71,7 @@ END {
   jset("session", jenc(new)); jset("log", jenc(log_path)); jset("script", jenc(ENVIRON["TY_SCRIPT"]))
   jset("startedAt", jenc(ENVIRON["TY_ISO"])); jset("parent", jenc(old)); jset("resumedFrom", jstr_or_null(resumed))
   jset("effectiveCommand", jenc(cmd)); jset("writer", jenc(ENVIRON["TY_WRITER"]))
-  jset("restartCount", (K["restartCount"] == "d" ? int(J["restartCount"]) : 0) + 1)
+  jset("restartCount", (K["restartCount"] == "d" ? int(J["restartCount"]) : 0) + 1); jset("restartedBy", jenc("watchdog"))
   m = ENVIRON["TY_MANIFEST_OUT"]
   print jser("") > m
   close(m)

@@ -142,7 +142,11 @@ watch_run() {
       if [ "$s_status" != running ]; then
         set_status running
         s_historic=0
-        if [ -n "$m_parent" ]; then run_ev running "running (automatic restart $m_rc of $m_ar_max, after $m_parent)"; else run_ev running "running"; fi
+        if [ -z "$m_parent" ]; then run_ev running "running"
+        # a manifest from before restartedBy: only an automatic restart counts one
+        elif [ "$m_by" = user ] || { [ -z "$m_by" ] && [ "$m_rc" = 0 ]; }; then
+          run_ev running "running (restarted by you from ${m_from:-the start}, after $m_parent)"
+        else run_ev running "running (automatic restart $m_rc of $m_ar_max, after $m_parent)"; fi
       fi
       live_dirs="$live_dirs$m_remote$NL"
       scan_log 0
