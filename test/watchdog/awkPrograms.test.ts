@@ -2,10 +2,10 @@
  * The watchdog's summary, events and manifest programs under mawk, gawk and busybox awk, fed
  * the files the loop gives them: every output parses, whatever a state file lacks or a log said.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseEvents } from '../../src/watchdog/events.js';
 import { awkProgram } from '../../src/watchdog/script.js';
 import { parseSummary } from '../../src/watchdog/summary.js';
@@ -13,8 +13,14 @@ import { availableAwks, runAwk } from './awkHarness.js';
 
 const awks = availableAwks();
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function files(entries: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ty-awk-'));
+  made.push(dir);
   for (const [name, text] of Object.entries(entries)) writeFileSync(path.join(dir, name), text);
   return dir;
 }
