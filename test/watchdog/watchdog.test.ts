@@ -240,8 +240,9 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       20_000,
       'stall-run stalled and silent',
     );
+    // the first test runs the watchdog for a moment with gpuIdlePercent 6: the stall may be seen then
     expect(events.find((e) => e.session === 'stall-run' && e.kind === 'stalled')?.detail).toMatch(
-      /^GPU utilisation 0% \(under 5%\) for \d+ s/,
+      /^GPU utilisation 0% \(under [56]%\) for \d+ s/,
     );
     for (const busy of ['ok-run', 'crash-run', 'stop-run']) expect(has(events, busy, 'stalled')).toBe(false); // their GPU 1 is at 90 %
     const summary = (await readWatchdogState(t1, 'gpu-1')).summary!;
