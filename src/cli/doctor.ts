@@ -62,30 +62,17 @@ function remoteChecks(host: string, stdout: string): Check[] {
           fix: 'install the NVIDIA driver, or ignore this on a CPU-only host',
         },
   );
-  const tmux = r.get('tmux');
-  checks.push(
-    tmux && tmux.code === 0
-      ? { host, name: 'tmux', ok: true, detail: tmux.text.split('\n')[0] }
-      : {
-          host,
-          name: 'tmux',
-          ok: false,
-          detail: tmux?.text || 'not found',
-          fix: 'install tmux on the host (apt-get install tmux)',
-        },
-  );
-  const rsync = r.get('rsync');
-  checks.push(
-    rsync && rsync.code === 0
-      ? { host, name: 'rsync', ok: true, detail: rsync.text.split('\n')[0] }
-      : {
-          host,
-          name: 'rsync',
-          ok: false,
-          detail: rsync?.text || 'not found',
-          fix: 'install rsync on the host (apt-get install rsync)',
-        },
-  );
+  for (const [name, fix] of [
+    ['tmux', 'install tmux on the host (apt-get install tmux)'],
+    ['rsync', 'install rsync on the host (apt-get install rsync)'],
+  ] as const) {
+    const tool = r.get(name);
+    checks.push(
+      tool && tool.code === 0
+        ? { host, name, ok: true, detail: tool.text.split('\n')[0] }
+        : { host, name, ok: false, detail: tool?.text || 'not found', fix },
+    );
+  }
   const disk = r.get('disk');
   const fields = disk?.text.split('\n').pop()?.split(/\s+/) ?? [];
   const availKiB = Number(fields[3]);
