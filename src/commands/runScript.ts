@@ -17,9 +17,16 @@ export interface RunEnvironment {
   /** Absolute path of the secrets file to source, or null. */
   secretsFile: string | null;
   activation: Activation;
-  /** CUDA_VISIBLE_DEVICES, or null to leave every GPU visible. */
-  gpus: string | null;
+  /** CUDA_VISIBLE_DEVICES, null to leave every GPU visible, or GPUS_FROM_WATCHDOG for a queued run. */
+  gpus: string | null | typeof GPUS_FROM_WATCHDOG;
 }
+
+/**
+ * A queued run's GPUs are known only when the watchdog starts it: the script reads them from
+ * "$ty_gpus", which the watchdog sets right below RUN_SCRIPT_MARKER (so a restart, which copies
+ * the script from the marker on, keeps them). Unset, the run refuses to start on every GPU.
+ */
+export const GPUS_FROM_WATCHDOG = { assignedBy: 'watchdog' } as const;
 
 /** Where conda usually lives when it is not on a non-interactive shell's PATH. */
 export const CONDA_LOCATIONS = [
@@ -90,7 +97,12 @@ export function preludeLines(spec: RunEnvironment): string[] {
   }
   if (!('PYTHONUNBUFFERED' in spec.env)) lines.push('export PYTHONUNBUFFERED=1');
   for (const [name, value] of Object.entries(spec.env)) lines.push(`export ${name}=${shQuote(value)}`);
-  if (spec.gpus !== null) lines.push(`export CUDA_VISIBLE_DEVICES=${shQuote(spec.gpus)}`);
+  if (typeof spec.gpus === 'object' && spec.gpus !== null)
+    lines.push(
+      `[ -n "\${ty_gpus:-}" ] || ${fail(1, 'no GPUs assigned ($ty_gpus is unset): a queued run is started by the watchdog')}`,
+      'export CUDA_VISIBLE_DEVICES="$ty_gpus"',
+    );
+  else if (spec.gpus !== null) lines.push(`export CUDA_VISIBLE_DEVICES=${shQuote(spec.gpus)}`);
   if (spec.activation.kind === 'conda') lines.push(...condaLines(spec.activation.env));
   if (spec.activation.kind === 'venv') lines.push(...venvLines(spec.activation.path));
   return lines;
