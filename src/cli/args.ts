@@ -20,6 +20,7 @@ Usage:
   trainyard watchdog status [HOST]     is it running, its summary, unread events
   trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog/<hostname>
   trainyard events [--since 8h] [--host H]   the watchdogs' timeline (crashes, stalls, restarts)
+  trainyard runs [--sweep NAME] [--json]     every run on every host: state, progress, loss, ETA
   trainyard completion bash|zsh|fish   print the shell completion script
   trainyard mcp                 serve AI agents over MCP (stdio): typed tools, guard rails in "agent"
   trainyard help [COMMAND]      this text, or one command in detail (also: COMMAND --help)
@@ -42,7 +43,8 @@ Options:
   --silent MIN      (watchdog install) minutes without log output before "silent", default 15
   --webhook URL     (watchdog install) push alerts (ntfy topic or Slack webhook); "none" removes;
                     or set TRAINYARD_WEBHOOK_URL to keep the URL off the command line
-  --ssh-config FILE (init) the ssh_config to read hosts from, default ~/.ssh/config`;
+  --ssh-config FILE (init) the ssh_config to read hosts from, default ~/.ssh/config
+  --sweep NAME      (runs) only the runs of this sweep`;
 
 export interface ParsedArgs {
   command: string;
@@ -81,6 +83,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
         silent: { type: 'string' },
         webhook: { type: 'string' },
         'ssh-config': { type: 'string' },
+        sweep: { type: 'string' },
       },
     });
   } catch (error) {

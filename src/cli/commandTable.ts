@@ -76,6 +76,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     complete: 'file',
     help: 'the ssh_config to read hosts from, default ~/.ssh/config',
   },
+  { name: 'sweep', value: 'NAME', complete: 'none', help: 'only the runs of this sweep' },
 ];
 
 const LOOP_OPTIONS = ['host', 'yes', 'dry-run'];
@@ -168,6 +169,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "the watchdogs' timeline (crashes, stalls, restarts)",
     args: [],
     options: ['since', 'host', 'json', 'timeout'],
+  },
+  {
+    name: 'runs',
+    usage: 'trainyard runs [--sweep NAME] [--host H] [--json]',
+    summary: 'every run on every host: state, progress, latest loss, ETA, runtime',
+    args: [],
+    options: ['sweep', 'host', 'json', 'timeout'],
+    details:
+      'States: queued, running, finished, crashed, restarted (ended, and a restart continues it), stopped. Progress (step or epoch x/y) and the latest loss come from the end of each log, read with the same grammar as the log pane and the watchdog. Exit code 1 when a host could not be read.',
   },
   {
     name: 'mcp',
