@@ -10,10 +10,8 @@
  */
 import { bashScriptArgv, type RemoteCommand } from '../commands/value.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
-import { MACHINE_KEY_SH, REMOTE_HOME_DIR, RUNS_DIR } from './layout.js';
-
-/** Where queued runs wait, per machine key (the contract's layout). */
-export const QUEUE_DIR = `${REMOTE_HOME_DIR}/queue`;
+import { QUEUE_DIR } from '../sweeps/queueEntry.js';
+import { MACHINE_KEY_SH, RUNS_DIR } from './layout.js';
 
 /** Bytes of each log's end that are read for progress and the latest loss. */
 export const TAIL_BYTES = 4096;
