@@ -3,6 +3,7 @@
  * monitors), GPU choices read the store's newest sample, and attach suspends the UI around the
  * terminal hand-over (the cockpit passes Ink's suspendTerminal as withTerminal).
  */
+import { backendForHost } from '../backends/select.js';
 import type { Fleet } from '../hosts/fleet.js';
 import { NotConnectedError } from '../ssh/connection.js';
 import type { ActionsStore } from '../state/actionsStore.js';
@@ -30,6 +31,7 @@ export function createCockpitRunner(fleet: Fleet, options: CockpitRunnerOptions 
         throw new NotConnectedError(`${c.info.error ?? c.info.state}${c.info.hint ? ` — ${c.info.hint}` : ''}`);
       return monitor.transport;
     },
+    backendFor: (host, transport) => backendForHost(fleet.config, host, transport),
     gpuSamples: (host) => {
       const h = fleet.store.getState().hosts[host];
       return h?.gpus.length ? h.gpus : null;

@@ -26,6 +26,22 @@ export interface GpuDecision {
   why: string;
 }
 
+/**
+ * A GPU choice on a Slurm host, where Slurm picks the GPUs: only how many (--gres=gpu:N) —
+ * least-used[:N] asks for N, a list asks for as many as it names. "all" cannot be known here.
+ */
+export function slurmGpuRequest(choice: string): GpuDecision & { count: number } {
+  const problem = gpuChoiceProblem(choice);
+  if (problem) throw new ActionFailure(problem, 'pass --gpus least-used:N for N GPUs');
+  if (choice === 'all')
+    throw new ActionFailure(
+      'on a Slurm cluster "all GPUs" is not a number Slurm can grant',
+      'ask for a number: --gpus least-used:N (gives --gres=gpu:N)',
+    );
+  const count = /^\d+(,\d+)*$/.test(choice) ? choice.split(',').length : Number(choice.split(':')[1] ?? '1');
+  return { visible: null, count, why: `${count} GPU${count === 1 ? '' : 's'} from Slurm (--gres=gpu:${count})` };
+}
+
 export async function chooseGpus(
   io: ActionIo,
   host: string,

@@ -13,7 +13,7 @@ import { defaultSessionName, requireProject, sleep } from './common.js';
 import { configHash } from './configHash.js';
 import { backendExec, runCommand } from './execute.js';
 import { readGitInfo } from './gitInfo.js';
-import { chooseGpus, leastUsed } from './gpuChoice.js';
+import { chooseGpus, leastUsed, slurmGpuRequest } from './gpuChoice.js';
 import { type HostSnapshot, probeHost } from './hostState.js';
 import { readLocalManifests, writeLocalManifest } from './localManifests.js';
 import { absoluteOnServer, logPathFor, type ResolvedProject } from './project.js';
@@ -128,7 +128,11 @@ export async function launchRun(
       `sync the code first: trainyard sync ${p.name} --host ${host}`,
     );
   const { session, gpuChoice } = await chooseSessionAndGpus(ctx, p, snap);
-  const [gpus, git] = await Promise.all([chooseGpus(ctx, host, gpuChoice, ctx.gpuSamples()), readGitInfo(p.localDir)]);
+  const slurm = ctx.backend.kind === 'slurm';
+  const [gpus, git] = await Promise.all([
+    slurm ? slurmGpuRequest(gpuChoice) : chooseGpus(ctx, host, gpuChoice, ctx.gpuSamples()),
+    readGitInfo(p.localDir),
+  ]);
   const secrets = collectSecrets({
     name: p.name,
     project: { env: ctx.config.projects[p.name]?.env, secretNames: p.secretNames, envFile: p.envFile },
@@ -210,6 +214,7 @@ export async function launchRun(
     gpus: gpus.visible,
     secrets: secretsFilePath ? { file: secretsFilePath, text: secretsFileText(secrets), names: secretNames } : null,
     manifest,
+    ...(slurm ? { gpuCount: 'count' in gpus ? gpus.count : 1, slurm: ctx.config.projects[p.name]?.slurm } : {}),
   };
   let started: LaunchResult;
   try {
@@ -220,6 +225,7 @@ export async function launchRun(
     if ((await ctx.backend.liveState(exec, host, session)).kind === 'absent') throw error;
     started = { kind: 'started' };
   }
+  if (started.kind === 'started' && started.jobId) ctx.output(`  Slurm job ${started.jobId}`, 'step');
   if (started.kind === 'dry')
     return verdict.ok(`dry run: the commands above would launch ${session}`, [], { session, manifest });
   if (started.kind === 'name-taken')

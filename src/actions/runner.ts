@@ -5,6 +5,7 @@
  * masked in everything it stores or reports. Errors end a run with a verdict; they never throw.
  */
 import { type RunBackend, RunBackendError } from '../backends/runBackend.js';
+import { configuredBackend } from '../backends/select.js';
 import { tmuxBackend } from '../backends/tmux/tmuxBackend.js';
 import { RsyncArgumentError } from '../commands/rsync.js';
 import { ConfigError } from '../config/load.js';
@@ -60,7 +61,7 @@ export interface RunnerOptions {
   /** The host's transport: the cockpit passes its monitors' held connections. Rejects when the host cannot be reached. */
   transportFor(host: string): Transport | Promise<Transport>;
   /** How a host holds runs. Default: tmux sessions on every host. */
-  backendFor?(host: string): RunBackend;
+  backendFor?(host: string, transport: Transport): RunBackend | Promise<RunBackend>;
   /** The store's newest GPU sample for a host. */
   gpuSamples?(host: string): GpuSample[] | null;
   /** Suspends the UI around fn (the cockpit: Ink's suspendTerminal). Default: just fn(). */
@@ -286,7 +287,9 @@ export class ActionRunner {
         config: this.options.config,
         host: target.host,
         transport,
-        backend: this.options.backendFor?.(target.host) ?? tmuxBackend,
+        backend: this.options.backendFor
+          ? await this.options.backendFor(target.host, transport)
+          : (configuredBackend(this.options.config, target.host) ?? tmuxBackend),
         project,
         session: target.session ?? null,
         params: target.params ?? {},

@@ -48,6 +48,19 @@ export interface Run {
   exitCode: number | null;
   /** The user stopped it: never restarted automatically. */
   stoppedMarker: boolean;
+  /** A Slurm run's job as the queue shows it (state and reason null once the queue forgot it). */
+  slurm?: SlurmRunInfo;
+}
+
+export interface SlurmRunInfo {
+  jobId: string;
+  /** PENDING, RUNNING, TIMEOUT, … or null. */
+  state: string | null;
+  /** Why it is pending (Priority, Resources, …), or null. */
+  reason: string | null;
+  /** Seconds run, and the time limit in seconds (null: unlimited or unknown). */
+  elapsed: number | null;
+  limit: number | null;
 }
 
 /** What an action learns about a host before it acts: one read-only look. */
@@ -84,10 +97,15 @@ export interface LaunchRequest {
   secrets: { file: string; text: string; names: string[] } | null;
   /** Written next to the run (one line of JSON) before it starts. */
   manifest: RunManifest;
+  /** Slurm: how many GPUs the job asks for (--gres=gpu:N; default 1). */
+  gpuCount?: number;
+  /** Slurm: the project's time limit and checkpoint signal. */
+  slurm?: { time?: string; signalSeconds?: number };
 }
 
 export type LaunchResult =
-  | { kind: 'started' }
+  /** jobId: the Slurm job id, when the backend has one. */
+  | { kind: 'started'; jobId?: string }
   | { kind: 'dry' }
   /** Another run or session already holds that name. */
   | { kind: 'name-taken' }
@@ -115,7 +133,7 @@ export interface RunFiles {
 }
 
 export interface RunBackend {
-  /** 'tmux' today; 'slurm' and the sweep queue later. */
+  /** 'tmux' (src/backends/tmux/) or 'slurm' (src/backends/slurm/). */
   readonly kind: string;
   /** One read-only look at the host: $HOME, the project directory, every run and its state. */
   inspect(exec: CommandExec, host: string, rawRemoteDir: string): Promise<HostSnapshot>;

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { formatBytes } from '../actions/parsers/rsync.js';
 import { ActionRunner, type Answerer, type RunnerEvent } from '../actions/runner.js';
 import type { ActionId, ActionParams, ActionProgress, Question, Verdict } from '../actions/types.js';
+import { backendForHost } from '../backends/select.js';
 import { DRY_RUN_HEADER } from '../commands/value.js';
 import type { Config } from '../config/types.js';
 import type { Transport } from '../transport/types.js';
@@ -150,6 +151,7 @@ export async function runActionCli(
       connection = await openHostTransport(config, host, args.timeoutSeconds * 1000);
       return connection.transport;
     },
+    backendFor: (host, transport) => backendForHost(config, host, transport),
   });
   if (dryRun) out(DRY_RUN_HEADER);
   const { runId, done } = runner.start(

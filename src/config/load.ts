@@ -53,7 +53,7 @@ function parseJson(text: string, file: string): unknown {
 export function normalizeConfig(raw: unknown, file: string): Config {
   if (!validate(raw)) throw new ConfigError(file, explain(validate.errors ?? []));
   const data = raw as {
-    hosts?: (string | { alias: string; label?: string })[];
+    hosts?: (string | HostConfig)[];
     sshConfig?: string;
     refreshSeconds?: number;
     sessionsRefreshSeconds?: number;
@@ -63,9 +63,7 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     projects?: Record<string, ProjectConfig>;
     agent?: { allow?: string[]; hosts?: string[]; projects?: string[]; maxGpus?: number; maxRuns?: number };
   };
-  const hosts: HostConfig[] = (data.hosts ?? []).map((h) =>
-    typeof h === 'string' ? { alias: h } : { alias: h.alias, label: h.label },
-  );
+  const hosts: HostConfig[] = (data.hosts ?? []).map((h) => (typeof h === 'string' ? { alias: h } : { ...h }));
   const seen = new Set<string>();
   const problems: string[] = [];
   hosts.forEach((h, i) => {

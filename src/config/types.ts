@@ -2,6 +2,24 @@ export interface HostConfig {
   /** The ssh_config alias (or "local" for this machine). */
   alias: string;
   label?: string;
+  /** "slurm": a Slurm login node (jobs by sbatch); "none": plain SSH (tmux) even where sbatch exists; absent: detected. */
+  scheduler?: 'slurm' | 'none';
+  /** Slurm: the partition, account and QOS every job of this host asks for (absent: the cluster's defaults). */
+  partition?: string;
+  account?: string;
+  qos?: string;
+  /** Slurm: seconds between squeue/sinfo polls of this cluster (default 10, never below 5). */
+  pollSeconds?: number;
+}
+
+/** How a project's jobs ask Slurm for time. */
+export interface ProjectSlurmConfig {
+  /** sbatch --time of a launch, e.g. "1-00:00:00" (absent: the partition's default). */
+  time?: string;
+  /** srun --time of a smoke test (default "10:00"). */
+  smokeTime?: string;
+  /** Seconds before the time limit the run gets SIGUSR1 to save a checkpoint (default 120). */
+  signalSeconds?: number;
 }
 
 export interface ProjectConfig {
@@ -28,6 +46,8 @@ export interface ProjectConfig {
   gpus?: string;
   /** Seconds stop waits after Ctrl-C before it kills the session. */
   stopGraceSeconds?: number;
+  /** Time limits for jobs on Slurm hosts. */
+  slurm?: ProjectSlurmConfig;
 }
 
 /** What an agent may do through `trainyard mcp`. No allow list: read-only tools only. */

@@ -8,6 +8,7 @@ import { backendExec } from '../actions/execute.js';
 import { defaultDataDir } from '../actions/localManifests.js';
 import { ActionRunner, type RunnerEvent } from '../actions/runner.js';
 import type { CommandExec } from '../backends/runBackend.js';
+import { backendForHost } from '../backends/select.js';
 import type { Config } from '../config/types.js';
 import { Fleet } from '../hosts/fleet.js';
 import { NotConnectedError } from '../ssh/connection.js';
@@ -32,6 +33,7 @@ export class McpContext {
       env,
       dataDir: defaultDataDir(env),
       transportFor: (host) => this.transport(host),
+      backendFor: (host, transport) => backendForHost(config, host, transport),
       gpuSamples: (host) => {
         const h = this.fleet.store.getState().hosts[host];
         return h?.gpus.length ? h.gpus : null;
