@@ -8,17 +8,11 @@ import { SshConnection } from '../ssh/connection.js';
 import { resolveHost } from '../ssh/resolve.js';
 import { LocalTransport } from '../transport/local.js';
 import type { Transport } from '../transport/types.js';
+import type { Check } from './check.js';
 import { printText } from './print.js';
+import { slurmHostChecks } from './slurmDoctor.js';
 
-export interface Check {
-  host: string;
-  name: string;
-  ok: boolean;
-  /** warn: not fatal (e.g. no GPU on a CPU box). */
-  warn?: boolean;
-  detail: string;
-  fix?: string;
-}
+export type { Check } from './check.js';
 
 /** One exec on the host answers every remote question, each in its own section of the output. */
 export function remoteChecksCommand(): ShellCommand {
@@ -191,7 +185,17 @@ async function hostChecks(config: Config, alias: string, timeoutMs: number): Pro
   }
   try {
     const result = await transport.exec(remoteChecksCommand(), { timeoutMs });
-    checks.push(...remoteChecks(alias, result.stdout));
+    const slurm = alias === LOCAL_HOST ? [] : await slurmHostChecks(config, alias, transport);
+    // on a login node the GPUs are the compute nodes': no nvidia-smi there is expected, and tmux is not needed
+    const notOnLoginNode = new Set(slurm.length ? ['nvidia-smi', 'tmux'] : []);
+    checks.push(
+      ...remoteChecks(alias, result.stdout).map((c) =>
+        notOnLoginNode.has(c.name) && !c.ok
+          ? { ...c, ok: true, warn: false, detail: `${c.detail} (not needed on a Slurm login node)` }
+          : c,
+      ),
+      ...slurm,
+    );
   } finally {
     connection?.close();
   }

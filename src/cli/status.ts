@@ -6,6 +6,7 @@ import type { HostState } from '../state/store.js';
 import { safeText } from '../text/sanitise.js';
 import { watchdogStatusFor } from '../watchdog/status.js';
 import { printJson, printText } from './print.js';
+import { type SlurmStatusJson, slurmGpuText, slurmJobsText, slurmStatusFor } from './slurmStatus.js';
 
 /** The JSON shape of `trainyard status --json` (stable: scripts read it). */
 export function hostStatusJson(h: HostState) {
@@ -48,13 +49,20 @@ function sessionWord(s: HostState['sessions'][number]): string {
   return s.exitStatus === 0 ? `${s.name} finished` : `${s.name} CRASHED (exit ${s.exitStatus})`;
 }
 
-export function renderStatusTable(hosts: HostState[]): string {
+export function renderStatusTable(hosts: HostState[], slurm: (SlurmStatusJson | null)[] = []): string {
   const table = new Table({
     head: ['host', 'state', 'GPUs', 'sessions'],
     style: { head: [], border: [] },
     wordWrap: true,
   });
-  for (const h of hosts) {
+  hosts.forEach((h, i) => {
+    const cluster = slurm[i];
+    if (cluster) {
+      table.push(
+        [h.alias, `${h.connection.state} (Slurm)`, slurmGpuText(cluster), slurmJobsText(cluster)].map(safeText),
+      );
+      return;
+    }
     const gpus = h.gpuError
       ? h.gpuError
       : h.gpus
@@ -68,7 +76,7 @@ export function renderStatusTable(hosts: HostState[]): string {
     table.push(
       [h.alias, h.connection.state, isHealthy(h) ? gpus || '—' : '', isHealthy(h) ? sessions : ''].map(safeText),
     );
-  }
+  });
   return table.toString();
 }
 
@@ -83,6 +91,12 @@ export async function runStatus(
   await fleet.settled(opts.timeoutSeconds * 1000);
   const state = fleet.store.getState();
   const hosts = state.hostOrder.map((a) => state.hosts[a]);
+  // A Slurm login node's partitions and jobs, from one poll of its cluster.
+  const slurm = await Promise.all(
+    fleet.monitors.map((m) =>
+      isHealthy(state.hosts[m.alias]) ? slurmStatusFor(config, m.alias, m.transport).catch(() => null) : null,
+    ),
+  );
   // The watchdog's summary and the events not yet seen, one exec per reachable host.
   const watchdogs = opts.json
     ? await Promise.all(
@@ -94,11 +108,12 @@ export async function runStatus(
     printJson(out, {
       hosts: hosts.map((h, i) => ({
         ...hostStatusJson(h),
+        slurm: slurm[i] ?? null,
         watchdog: redactDeep(watchdogs[i] ?? null, configRedactor(config)),
       })),
     });
   else {
-    printText(out, renderStatusTable(hosts));
+    printText(out, renderStatusTable(hosts, slurm));
     for (const h of hosts) {
       if (h.connection.error) printText(out, `${h.alias}: ${h.connection.error}`);
       if (h.connection.hint) printText(out, `${h.alias}: ${h.connection.hint}`);

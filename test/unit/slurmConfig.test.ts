@@ -17,7 +17,9 @@ const problems = (raw: unknown) => {
 describe('Slurm config', () => {
   it('takes scheduler, partition, account, qos and pollSeconds on a host, and slurm limits on a project', () => {
     const c = load({
-      hosts: [{ alias: 'cluster', scheduler: 'slurm', partition: 'gpu', account: 'lab', qos: 'normal', pollSeconds: 7 }],
+      hosts: [
+        { alias: 'cluster', scheduler: 'slurm', partition: 'gpu', account: 'lab', qos: 'normal', pollSeconds: 7 },
+      ],
       projects: { p: { ...base, slurm: { time: '1-00:00:00', smokeTime: '10:00', signalSeconds: 300 } } },
     });
     expect(c.hosts[0]).toEqual({
