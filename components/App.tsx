@@ -136,7 +136,9 @@ function Cockpit() {
         ? 'Log'
         : s.detail === 'watchdog'
           ? 'Alerts'
-          : 'Run'
+          : s.detail === 'runs'
+            ? 'Runs'
+            : 'Run'
       : undefined;
   return (
     <Box width={columns} height={rows} overflow="hidden" flexDirection="column">

@@ -6,6 +6,7 @@ import { sessionStatus } from '../src/format/sessions.js';
 import { LogPane } from './LogPane.js';
 import { LossChart } from './LossChart.js';
 import { Line } from './Row.js';
+import { RunsPane } from './RunsPane.js';
 import { useTrainyard } from './storeContext.js';
 import { useUi } from './uiContext.js';
 import { WatchdogPane } from './WatchdogPane.js';
@@ -30,6 +31,7 @@ export function DetailContent({
     const run = log ? s.hosts[log.alias]?.sessions.find((x) => x.name === log.session) : undefined;
     return run && !run.running ? sessionStatus(run).text : null;
   });
+  if (detail === 'runs') return <RunsPane width={width} height={height} />;
   if (detail === 'watchdog')
     return (
       <WatchdogPane

@@ -6,7 +6,7 @@ import { headerCounts } from '../src/cockpit/selectors.js';
 import { unreadAlerts } from '../src/cockpit/watchdogHistory.js';
 import { fit, textWidth } from '../src/format/text.js';
 import { safeLine } from '../src/text/sanitise.js';
-import { useWatchdog } from './servicesContext.js';
+import { useRuns, useWatchdog } from './servicesContext.js';
 import { useTrainyard } from './storeContext.js';
 import { useTheme } from './theme.js';
 
@@ -15,7 +15,8 @@ export function Header({ width }: { width: number }) {
   const unread = useWatchdog(unreadAlerts);
   const banner = useWatchdog((s) => s.banner);
   const theme = useTheme();
-  const counts = `  ${total} host${total === 1 ? '' : 's'} · ${up} connected`;
+  const runs = useRuns((s) => (s.updatedAt === null ? '' : s.summary));
+  const counts = `  ${total} host${total === 1 ? '' : 's'} · ${up} connected${runs ? `  ${runs}` : ''}`;
   const alert = unread > 0 ? `⚠ ${unread}  ` : '';
   const right = alert + '? help';
   const bannerText = banner ? `  ${safeLine(banner.text)}` : '';

@@ -41,7 +41,11 @@ export function WideBody({
   );
   if (ui.detail !== 'none') {
     const title =
-      ui.detail === 'log' ? `Log · ${ui.log?.alias ?? ''} ${ui.log?.session ?? ''}` : `Watchdog · ${alias ?? ''}`;
+      ui.detail === 'log'
+        ? `Log · ${ui.log?.alias ?? ''} ${ui.log?.session ?? ''}`
+        : ui.detail === 'runs'
+          ? 'Runs · every host'
+          : `Watchdog · ${alias ?? ''}`;
     return (
       <Box flexDirection="row" height={layout.bodyHeight} overflow="hidden" flexShrink={0}>
         {hosts}

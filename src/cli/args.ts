@@ -21,6 +21,7 @@ Usage:
   trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog/<hostname>
   trainyard events [--since 8h] [--host H]   the watchdogs' timeline (crashes, stalls, restarts)
   trainyard runs [--sweep NAME] [--json]     every run on every host: state, progress, loss, ETA
+  trainyard compare NAME [--json|--csv|--md] a sweep's runs side by side: differing params, metrics
   trainyard completion bash|zsh|fish   print the shell completion script
   trainyard mcp                 serve AI agents over MCP (stdio): typed tools, guard rails in "agent"
   trainyard help [COMMAND]      this text, or one command in detail (also: COMMAND --help)
@@ -44,7 +45,8 @@ Options:
   --webhook URL     (watchdog install) push alerts (ntfy topic or Slack webhook); "none" removes;
                     or set TRAINYARD_WEBHOOK_URL to keep the URL off the command line
   --ssh-config FILE (init) the ssh_config to read hosts from, default ~/.ssh/config
-  --sweep NAME      (runs) only the runs of this sweep`;
+  --sweep NAME      (runs) only the runs of this sweep
+  --csv, --md       (compare) the table as CSV or Markdown`;
 
 export interface ParsedArgs {
   command: string;
@@ -84,6 +86,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
         webhook: { type: 'string' },
         'ssh-config': { type: 'string' },
         sweep: { type: 'string' },
+        csv: { type: 'boolean' },
+        md: { type: 'boolean' },
       },
     });
   } catch (error) {

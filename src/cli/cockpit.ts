@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js';
 import { isUp } from '../format/connection.js';
 import { Fleet } from '../hosts/fleet.js';
 import { openSessionLog } from '../logs/sessionLog.js';
+import { RunsPoller } from '../runs/runsPoller.js';
 import { configRedactor, redactDeep } from '../secrets/redact.js';
 import { WatchdogPoller } from '../watchdog/poller.js';
 import { defaultSeenFile } from '../watchdog/seen.js';
@@ -44,6 +45,11 @@ export function cockpitServices(
       ? (text) => void postAlert(fleet.config.alertWebhook!, redactor.redact(text))
       : undefined,
   });
+  const runs = new RunsPoller({
+    config: fleet.config,
+    hosts: fleet.store,
+    transportFor: (alias) => (connected(alias) ? (fleet.monitor(alias)?.transport ?? null) : null),
+  });
   const services: CockpitServices = {
     actions: runner,
     openLog: async (alias, session) => {
@@ -55,16 +61,19 @@ export function cockpitServices(
       });
     },
     watchdog,
+    runs,
     gpuIntervalMs: fleet.config.refreshSeconds * 1000,
     bindTerminal: (fn) => {
       suspend = fn;
     },
   };
   watchdog.start();
+  runs.start();
   return {
     services,
     stop: () => {
       watchdog.stop();
+      runs.stop();
       runner.cancelAll();
     },
   };

@@ -77,6 +77,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'the ssh_config to read hosts from, default ~/.ssh/config',
   },
   { name: 'sweep', value: 'NAME', complete: 'none', help: 'only the runs of this sweep' },
+  { name: 'csv', help: 'the table as CSV' },
+  { name: 'md', help: 'the table as Markdown' },
 ];
 
 const LOOP_OPTIONS = ['host', 'yes', 'dry-run'];
@@ -178,6 +180,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: ['sweep', 'host', 'json', 'timeout'],
     details:
       'States: queued, running, finished, crashed, restarted (ended, and a restart continues it), stopped. Progress (step or epoch x/y) and the latest loss come from the end of each log, read with the same grammar as the log pane and the watchdog. Exit code 1 when a host could not be read.',
+  },
+  {
+    name: 'compare',
+    usage: 'trainyard compare NAME [--json|--csv|--md] [--host H]',
+    summary: "a sweep's runs side by side: the params that differ, final/min/best of each metric",
+    args: ['none'],
+    options: ['json', 'csv', 'md', 'host', 'timeout'],
+    details:
+      'NAME is a sweep; when no run belongs to a sweep of that name, the runs of the project NAME. Metrics come from the log and from the metrics files the run wrote in its run directory (metrics.json, *.jsonl). Rows are sorted by the project\'s "metric" ({"name": "val_loss", "goal": "min"}), the best marked with *. Finished runs are added once to results.jsonl in the data directory, with their manifest (git commit, host, GPUs, params).',
   },
   {
     name: 'mcp',

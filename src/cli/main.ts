@@ -57,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./events.js')).runEventsCli(config, args);
       case 'runs':
         return await (await import('./runs.js')).runRunsCli(config, args);
+      case 'compare':
+        return await (await import('./compare.js')).runCompareCli(config, args);
       case 'mcp':
         return await (await import('../mcp/server.js')).runMcpServer(config, version());
       default:

@@ -74,7 +74,7 @@ export function renderRunsTable(rows: readonly RunRow[]): string {
   const table = new Table({ head: RUN_COLUMNS.map((c) => c.title), style: { head: [], border: [] } });
   for (const r of rows) {
     const cells = runCells(r);
-    table.push(RUN_COLUMNS.map((c) => cells[c.id]));
+    table.push(RUN_COLUMNS.map((c) => cells[c.key]));
   }
   return table.toString();
 }

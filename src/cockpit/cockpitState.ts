@@ -3,6 +3,7 @@ import type { OpenLogResult } from './controller.js';
 import type { DetailView } from './frame.js';
 import type { ChartModel, LogViewModel } from './paneModels.js';
 import type { QuestionForm } from './questionForm.js';
+import { initialRunsView, type RunsViewState } from './runsView.js';
 import { initialUiState, type UiState } from './uiState.js';
 import type { WatchdogHistory } from './watchdogHistory.js';
 
@@ -36,6 +37,10 @@ export interface CockpitUiState extends UiState {
   watchdogCursor: number;
   watchdogDetail: boolean;
   form: QuestionForm | null;
+  /** The Runs pane: cursor, sort, filter, comparison. */
+  runsView: RunsViewState;
+  /** The open log was opened from the Runs pane: closing it goes back there. */
+  logFromRuns: boolean;
 }
 
 export const initialState: CockpitUiState = {
@@ -53,4 +58,6 @@ export const initialState: CockpitUiState = {
   watchdogCursor: 0,
   watchdogDetail: false,
   form: null,
+  runsView: initialRunsView,
+  logFromRuns: false,
 };

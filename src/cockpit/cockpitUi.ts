@@ -18,6 +18,8 @@ import { type KeyFlags, type KeyPress, routeKey, splitKeys } from './keys.js';
 import type { KeyTarget } from './keyTarget.js';
 import { LogOpener } from './logOpener.js';
 import { listHeight } from './questionForm.js';
+import { RunsPane } from './runsPane.js';
+import type { RunsViewState } from './runsView.js';
 import { paneCounts, runSessions } from './selectors.js';
 import { PANES, type PaneId, type UiAction, uiReducer } from './uiState.js';
 import { mergeHistory } from './watchdogHistory.js';
@@ -35,6 +37,7 @@ export class CockpitUi implements KeyTarget {
   private exitApp: () => void = () => {};
   /** Answers to the question or passphrase prompt on screen. */
   readonly answers: Answers;
+  readonly runs: RunsPane;
 
   constructor(
     readonly hosts: TrainyardStore,
@@ -49,6 +52,14 @@ export class CockpitUi implements KeyTarget {
       height: (q) => listHeight(q.question, this.rows, this.columns),
       answerQuestion: (id, value) => this.services.actions?.answer(id, value),
       answerPrompt: (id, value) => this.controller.answerPrompt(id, value),
+    });
+    this.runs = new RunsPane({
+      view: () => this.state.runsView,
+      setView: (patch: Partial<RunsViewState>) => this.set({ runsView: { ...this.state.runsView, ...patch } }),
+      rows: () => this.services.runs?.store.getState().rows ?? [],
+      openLog: (alias, session) => this.openLogOf(alias, session, true),
+      notify: (text) => this.notify(text),
+      compare: this.services.runs ? (sweep) => void this.services.runs?.compare(sweep) : undefined,
     });
     const wd = this.services.watchdog;
     if (wd) {
@@ -256,10 +267,12 @@ export class CockpitUi implements KeyTarget {
   }
 
   closeDetail(): void {
-    const { detail, runTabBeforeDetail } = this.state;
+    const { detail, runTabBeforeDetail, logFromRuns } = this.state;
     if (detail === 'none') return;
     if (detail === 'log') this.logs?.close();
-    this.set({ detail: 'none', log: null, runTab: runTabBeforeDetail });
+    // a log opened from the Runs pane goes back to it
+    if (detail === 'log' && logFromRuns) return this.set({ detail: 'runs', log: null, logFromRuns: false });
+    this.set({ detail: 'none', log: null, runTab: runTabBeforeDetail, logFromRuns: false });
   }
 
   toggleLog(): void {
@@ -268,8 +281,26 @@ export class CockpitUi implements KeyTarget {
     if (!this.logs || host === undefined) return this.notify('logs are not available here');
     const session = this.selectedSession();
     if (!session) return this.notify('log: select a session (3, j/k) first');
-    this.openDetail('log');
+    this.openLogOf(host, session, false);
+  }
+
+  private openLogOf(host: string, session: string, fromRuns: boolean): void {
+    if (!this.logs) return this.notify('logs are not available here');
+    if (fromRuns) {
+      // the Runs pane stays where it was: closing the log comes back to it
+      this.logs.close();
+      this.set({ detail: 'log', logFromRuns: true, runTab: true });
+    } else this.openDetail('log');
     this.logs.open(host, session, (log) => this.set({ log }));
+  }
+
+  /** The Runs pane (every run on every host) in the detail area / back. */
+  toggleRuns(): void {
+    if (this.state.detail === 'runs') return this.closeDetail();
+    const runs = this.services.runs;
+    if (!runs) return this.notify('the runs view is not available here');
+    this.openDetail('runs');
+    void runs.pollNow();
   }
 
   toggleWatchdog(): void {

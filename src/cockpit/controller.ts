@@ -2,6 +2,7 @@ import type { ActionTarget } from '../actions/runner.js';
 import type { ActionId } from '../actions/types.js';
 import type { LogTail } from '../logs/logTail.js';
 import type { MetricsCollector } from '../logs/metrics.js';
+import type { RunsPollerApi } from '../runs/runsPoller.js';
 import type { ActionsStore } from '../state/actionsStore.js';
 import type { WatchdogPollerApi } from '../watchdog/poller.js';
 
@@ -43,6 +44,8 @@ export interface CockpitServices {
   /** Opens the trainyard log of a session (one exec for its run manifest, then a live tail). */
   openLog?(alias: string, session: string): Promise<OpenLogResult>;
   watchdog?: WatchdogPollerApi;
+  /** Every run on every host (the Runs pane and the header's summary). */
+  runs?: RunsPollerApi;
   /** How often GPUs are sampled: figures older than a few intervals are shown as stale. */
   gpuIntervalMs?: number;
   /** The App hands over Ink's suspendTerminal once mounted (null when it goes). */

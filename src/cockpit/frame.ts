@@ -5,8 +5,8 @@
 import { computeLayout, helpRows, type Layout, PANE_CHROME, type PaneCounts } from './layout.js';
 import type { Limits } from './uiState.js';
 
-/** What the detail area shows instead of GPUs and sessions: a session's log or the watchdog. */
-export type DetailView = 'none' | 'log' | 'watchdog';
+/** What the detail area shows instead of GPUs and sessions: a session's log, the watchdog, or every run. */
+export type DetailView = 'none' | 'log' | 'watchdog' | 'runs';
 
 export interface FrameInput {
   columns: number;

@@ -8,11 +8,14 @@ import type { PendingPrompt } from '../state/store.js';
 import type { Answers } from './answers.js';
 import type { CockpitUiState } from './cockpitState.js';
 import type { Frame } from './frame.js';
+import type { RunsKeys } from './runsPane.js';
 import type { PaneId } from './uiState.js';
 
 export interface KeyTarget {
   readonly state: CockpitUiState;
   readonly answers: Answers;
+  /** The Runs pane's keys. */
+  readonly runs: RunsKeys;
   question(): PendingQuestion | null;
   prompt(): PendingPrompt | null;
   frame(): Frame;
@@ -28,6 +31,7 @@ export interface KeyTarget {
   runAction(id: ActionId): void;
   toggleLog(): void;
   toggleWatchdog(): void;
+  toggleRuns(): void;
   scrollAction(delta: number | null): void;
   moveWatchdogCursor(delta: number | null): void;
   toggleWatchdogDetail(): void;

@@ -42,6 +42,8 @@ export interface ProjectConfig {
   hosts?: Record<string, { remote?: string }>;
   autoRestart?: { enabled?: boolean; max?: number; backoffSeconds?: number };
   metrics?: string;
+  /** The primary metric: what `trainyard compare` sorts by and marks the best run of. */
+  metric?: { name: string; goal?: 'min' | 'max' };
   /** Default GPU choice for launches: "all", "least-used", "least-used:N" or "0,1". */
   gpus?: string;
   /** Seconds stop waits after Ctrl-C before it kills the session. */

@@ -1,5 +1,6 @@
 /** Pure formatting of Runs model rows, shared by the cockpit's Runs pane and `trainyard runs`. */
 import type { RunRow } from '../runs/runsModel.js';
+import type { ColumnSpec } from './columns.js';
 
 /** "42s", "5m", "1h05m", "2d03h": short, and at most minute resolution past an hour. */
 export function formatDuration(seconds: number | null): string {
@@ -55,14 +56,17 @@ export function runCells(r: RunRow): Record<RunColumn, string> {
 
 export type RunColumn = 'name' | 'state' | 'progress' | 'place' | 'loss' | 'eta' | 'runtime' | 'sweep';
 
-/** Columns in the order they appear as width allows: name, state and progress first. */
-export const RUN_COLUMNS: readonly { id: RunColumn; title: string; width: number; align?: 'right' }[] = [
-  { id: 'name', title: 'run', width: 14 },
-  { id: 'state', title: 'state', width: 10 },
-  { id: 'progress', title: 'progress', width: 18 },
-  { id: 'place', title: 'host:GPU', width: 14 },
-  { id: 'loss', title: 'loss', width: 9, align: 'right' },
-  { id: 'eta', title: 'ETA', width: 7, align: 'right' },
-  { id: 'runtime', title: 'runtime', width: 8, align: 'right' },
-  { id: 'sweep', title: 'sweep', width: 12 },
+/**
+ * Columns in the order they are shown; as width allows (name, state and progress always, then
+ * host:GPU, loss, ETA, runtime, sweep: the drop ranks remove them from the end first).
+ */
+export const RUN_COLUMNS: readonly (ColumnSpec<RunColumn> & { title: string })[] = [
+  { key: 'name', title: 'run', width: 10, grow: 1, max: 32 },
+  { key: 'state', title: 'state', width: 10 },
+  { key: 'progress', title: 'progress', width: 12, grow: 2, max: 20 },
+  { key: 'place', title: 'host:GPU', width: 14, drop: 2, grow: 3, max: 20 },
+  { key: 'loss', title: 'loss', width: 8, align: 'right', drop: 3 },
+  { key: 'eta', title: 'ETA', width: 6, align: 'right', drop: 4 },
+  { key: 'runtime', title: 'runtime', width: 7, align: 'right', drop: 5 },
+  { key: 'sweep', title: 'sweep', width: 10, drop: 6, grow: 4, max: 24 },
 ];

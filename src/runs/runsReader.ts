@@ -6,7 +6,7 @@
 import type { CommandExec } from '../backends/runBackend.js';
 import type { Config } from '../config/types.js';
 import { type HostRuns, hostRows, type RunRow } from './runsModel.js';
-import { parseRunsProbe, runsProbeCommand, type TailRequest } from './runsProbe.js';
+import { parseRunsProbe, runsProbeCommand, TAIL_BYTES, type TailRequest } from './runsProbe.js';
 import { type TailFacts, tailFacts } from './tailFacts.js';
 
 export class HostRunsReader {
@@ -62,7 +62,9 @@ export class HostRunsReader {
       const row = states.get(t.id);
       if (row && row.state !== 'running') this.settled.add(t.id); // a missing log is not asked for again
       const tail = probe.tails.get(i);
-      if (tail) this.facts.set(t.id, tailFacts(tail.text, this.config.projects[row?.project ?? '']?.metrics));
+      if (!tail) return;
+      const cut = Buffer.byteLength(tail.text) >= TAIL_BYTES;
+      this.facts.set(t.id, tailFacts(tail.text, this.config.projects[row?.project ?? '']?.metrics, cut));
     });
     return { alias: this.alias, probe, facts: this.facts, receivedAt };
   }

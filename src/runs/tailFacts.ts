@@ -33,12 +33,12 @@ function parserFor(pattern: string | null | undefined): MetricsParser {
 }
 
 /**
- * Facts from the last KB of a log. The first line may be cut in the middle (the tail starts at a
- * byte offset), so it is left out unless it is the only one.
+ * Facts from the last KB of a log. When the tail was `cut` from a longer log its first line may
+ * start in the middle, so it is left out (unless it is the only one).
  */
-export function tailFacts(text: string, metricsPattern?: string | null): TailFacts {
+export function tailFacts(text: string, metricsPattern?: string | null, cut = true): TailFacts {
   const raw = text.split('\n');
-  const lines = (raw.length > 1 ? raw.slice(1) : raw).map(lastCarriageSegment);
+  const lines = (cut && raw.length > 1 ? raw.slice(1) : raw).map(lastCarriageSegment);
   let progress: Progress | null = null;
   let loss: TailFacts['loss'] = null;
   let anyLoss: TailFacts['loss'] = null;

@@ -33,6 +33,12 @@ export const globalScope: KeyScope<KeyTarget> = {
     { id: 'paneHosts', keys: [{ input: '1' }], help: 'Hosts pane', run: (ui) => ui.focusPane('hosts') },
     { id: 'paneGpus', keys: [{ input: '2' }], help: 'GPUs pane', run: (ui) => ui.focusPane('gpus') },
     { id: 'paneSessions', keys: [{ input: '3' }], help: 'Sessions pane', run: (ui) => ui.focusPane('sessions') },
+    {
+      id: 'runs',
+      keys: [{ input: '4' }],
+      help: 'Runs: every run on every host / back',
+      run: (ui) => ui.toggleRuns(),
+    },
     { id: 'prevHost', keys: [{ input: '[' }], help: 'previous host, from any pane', run: (ui) => ui.selectHost(-1) },
     { id: 'nextHost', keys: [{ input: ']' }], help: 'next host, from any pane', run: (ui) => ui.selectHost(1) },
     { id: 'reconnect', keys: [{ input: 'r' }], help: 'reconnect the selected host now', run: (ui) => ui.reconnect() },

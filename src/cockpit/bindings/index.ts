@@ -6,6 +6,7 @@ import { globalScope } from './global.js';
 import { chartScope, logScope, logSearchScope } from './log.js';
 import { helpScope, passphraseScope, questionScope } from './modals.js';
 import { actionScope, gpusScope, hostsScope, sessionsScope, watchdogScope } from './panes.js';
+import { runsFilterScope, runsScope } from './runs.js';
 
 export { ACTION_KEYS } from './global.js';
 
@@ -17,6 +18,8 @@ export const ALL_SCOPES: readonly KeyScope<KeyTarget>[] = [
   sessionsScope,
   actionScope,
   watchdogScope,
+  runsScope,
+  runsFilterScope,
   logScope,
   logSearchScope,
   chartScope,
@@ -41,6 +44,7 @@ export function activeScopes(ui: KeyTarget): KeyScope<KeyTarget>[] {
     return [globalScope];
   }
   if (s.detail === 'watchdog' && frame.detailShown) return [watchdogScope, globalScope];
+  if (s.detail === 'runs' && frame.detailShown) return ui.runs.typing ? [runsFilterScope] : [runsScope, globalScope];
   if (frame.actionShown && (frame.runTabShown || ui.actionFocused())) return [actionScope, globalScope];
   if (frame.runTabShown) return [globalScope];
   return [PANE_SCOPES[s.focus], globalScope];
