@@ -85,7 +85,7 @@ describe.skipIf(!can.ok)('the Runs pane in a real terminal (tmux)', () => {
     // the header's one-line fleet summary, without opening the pane
     await t.waitFor((x) => x.split('\n')[0].includes(SUMMARY), 20_000, 'summary in the header');
     t.send('4');
-    const s = await t.waitFor((x) => /Runs · every host/.test(x) && /gamma-run/.test(x), 10_000, 'the Runs pane');
+    const s = await t.waitFor((x) => /Runs · every host/.test(x) && /4 runs/.test(x), 10_000, 'the Runs pane');
     expect(s).toMatch(/RUN\s+STATE\s+PROGRESS\s+HOST:GPU\s+LOSS\s+ETA\s+RUNTIME\s+SWEEP/);
     expect(s).toMatch(/alpha-run\s+running\s+epoch 3\/10 30%\s+gpu-1:0\s+0\.75\s+\d+m\s+2m\s+lr/);
     expect(s).toMatch(/delta-run\s+queued\s+gpu-2 \(wants 1\)/);
@@ -117,7 +117,11 @@ describe.skipIf(!can.ok)('the Runs pane in a real terminal (tmux)', () => {
     const t = open(50, 25);
     await t.waitFor((x) => /gpu-2/.test(x), 20_000, 'hosts');
     t.send('4');
-    const s = await t.waitFor((x) => /\[Runs\]/.test(x) && /beta-run/.test(x), 15_000, 'the Runs tab');
+    const s = await t.waitFor(
+      (x) => /\[Runs\]/.test(x) && x.includes(SUMMARY),
+      15_000,
+      'the Runs tab, both hosts read',
+    );
     expect(s).toContain(SUMMARY);
     // progress in its short form where the long one does not fit
     expect(s).toMatch(/alpha-run\s+running\s+ep 3\/10 30%/);
