@@ -191,6 +191,7 @@ export async function launchRun(
     autoRestart: p.autoRestart,
     restartCount: plan.restartCount,
     ...(plan.parent ? { restartedBy: 'user' as const } : {}),
+    ...(ctx.params.by ? { by: ctx.params.by } : {}),
     effectiveCommand: command,
     results: p.results,
     script: files.script,

@@ -74,6 +74,8 @@ export interface ActionParams {
   where?: 'here' | 'new-window';
   /** launch: milliseconds to wait before checking that the session still runs (0: do not check). */
   verifyMs?: number;
+  /** launch/restart: who starts the run, recorded in its manifest (the MCP server passes 'agent'). */
+  by?: 'user' | 'agent' | 'queue';
 }
 
 export interface ActionContext {

@@ -1,8 +1,11 @@
 /**
  * `trainyard events [--since T] [--json] [--host H]`: the watchdogs' timeline from every host
- * (or one), merged by time. Reads events.jsonl over SSH; marks nothing as seen.
+ * (or one), merged by time, with the actions agents ran over MCP from this machine's record.
+ * Reads events.jsonl over SSH; marks nothing as seen.
  */
+import { defaultDataDir } from '../actions/localManifests.js';
 import type { Config } from '../config/types.js';
+import { agentActionEvent, readAgentActions } from '../mcp/agentActions.js';
 import { configRedactor, redactDeep } from '../secrets/redact.js';
 import { formatEvent, parseSince, type WatchdogEvent } from '../watchdog/events.js';
 import { readWatchdogEvents } from '../watchdog/operations.js';
@@ -16,6 +19,7 @@ export async function runEventsCli(
   args: ParsedArgs,
   out: NodeJS.WritableStream = process.stdout,
   now: Date = new Date(),
+  dataDir: string = defaultDataDir(),
 ): Promise<number> {
   if (args.positionals.length)
     throw new UsageError('usage: trainyard events [--since 8h|ISO-TIME] [--json] [--host H]');
@@ -41,8 +45,9 @@ export async function runEventsCli(
       }
     }),
   );
+  const agent = (await readAgentActions(dataDir, since)).map(agentActionEvent).filter((e) => hosts.includes(e.alias));
   const merged = redactDeep(
-    perHost.flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias }))),
+    [...perHost.flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias }))), ...agent],
     configRedactor(config),
   );
   merged.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));

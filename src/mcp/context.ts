@@ -21,6 +21,10 @@ const LOOK_TIMEOUT_MS = 30_000;
 export class McpContext {
   readonly fleet: Fleet;
   readonly runner: ActionRunner;
+  /** Where local manifests and the agent-actions record go. */
+  readonly dataDir: string;
+  /** The connected client's name, as it introduced itself (set by the server). */
+  clientName: () => string | null = () => null;
   private readonly listeners = new Map<number, (e: RunnerEvent) => void>();
 
   constructor(
@@ -28,10 +32,11 @@ export class McpContext {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.fleet = new Fleet(config, { interactive: false });
+    this.dataDir = defaultDataDir(env);
     this.runner = new ActionRunner({
       config,
       env,
-      dataDir: defaultDataDir(env),
+      dataDir: this.dataDir,
       transportFor: (host) => this.transport(host),
       backendFor: (host, transport) => backendForHost(config, host, transport),
       gpuSamples: (host) => {

@@ -57,11 +57,13 @@ export function checkAction(config: Config, req: ActionRequest, opts: { needConf
       );
     }
   }
-  if (opts.needConfirm && !req.confirm) {
-    throw new Refusal(
-      `${req.tool} changes things on ${req.host}: call dry_run with the same arguments to see exactly what it would do, then call ${req.tool} again with "confirm": true`,
-    );
-  }
+  if (opts.needConfirm && !req.confirm) throw confirmRefusal(req.tool, req.host);
+}
+
+export function confirmRefusal(tool: ActionTool, host: string): Refusal {
+  return new Refusal(
+    `${tool} changes things on ${host}: call dry_run with the same arguments to see exactly what it would do, then call ${tool} again with "confirm": true`,
+  );
 }
 
 /**

@@ -37,7 +37,7 @@ export interface LogSlice {
   fromOffset: number;
   /** Pass this as `offset` to read what follows. */
   nextOffset: number;
-  /** The lines, sanitised, joined with newlines. */
+  /** The lines, sanitised (unless asked not to), joined with newlines. */
   text: string;
   lineCount: number;
   bytesReturned: number;
@@ -56,7 +56,7 @@ export async function readLogSlice(
   transport: Transport,
   host: string,
   file: string,
-  opts: { lines: number; offset?: number; capBytes: number },
+  opts: { lines: number; offset?: number; capBytes: number; sanitise?: boolean },
 ): Promise<LogSlice> {
   const from = opts.offset ?? 'end';
   const r = await transport.exec(logSliceCommand(host, file, from, opts.capBytes), { timeoutMs: 30_000 });
@@ -115,7 +115,8 @@ export async function readLogSlice(
     size,
     fromOffset: start,
     nextOffset: end,
-    text: lines.map((l) => safeText(l)).join('\n'),
+    // unsanitised only for a caller that needs exact byte offsets per line and sanitises what it sends
+    text: opts.sanitise === false ? lines.join('\n') : lines.map((l) => safeText(l)).join('\n'),
     lineCount: lines.length,
     bytesReturned: end - start,
     leftOutBefore: start,

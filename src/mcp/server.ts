@@ -8,7 +8,10 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { printText } from '../cli/print.js';
 import type { Config } from '../config/types.js';
 import { McpContext } from './context.js';
+import { registerPrompts } from './prompts.js';
+import { registerRunResources } from './resources.js';
 import { registerActionTools } from './tools/actions.js';
+import { registerExplainTool } from './tools/explain.js';
 import { registerMetricsTool } from './tools/metrics.js';
 import { registerReadOnlyTools } from './tools/readOnly.js';
 
@@ -17,12 +20,16 @@ export function createMcpServer(ctx: McpContext, version: string): McpServer {
     { name: 'trainyard', version },
     {
       instructions:
-        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log, run_metrics and events; preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results) need the config to allow them and "confirm": true.',
+        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log, run_metrics, events and explain_failure (why a run crashed); runs\' logs and manifests are resources too; the morning_report prompt tells the night. Preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results) need the config to allow them and "confirm": true (or, where the client can ask its person, their yes).',
     },
   );
+  ctx.clientName = () => server.server.getClientVersion()?.name ?? null;
   registerReadOnlyTools(server, ctx);
   registerMetricsTool(server, ctx);
+  registerExplainTool(server, ctx);
   registerActionTools(server, ctx);
+  registerRunResources(server, ctx);
+  registerPrompts(server, ctx);
   return server;
 }
 

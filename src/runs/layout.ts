@@ -154,4 +154,6 @@ export interface RunManifest {
   localDir?: string;
   /** Which trainyard wrote it. */
   writer?: string;
+  /** Who started it: a person, an agent over MCP, or the watchdog's queue runner; absent in older runs. */
+  by?: 'user' | 'agent' | 'queue';
 }

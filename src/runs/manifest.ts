@@ -55,5 +55,6 @@ export function parseRunManifest(
     restartCount: int(o.restartCount, 0),
     results: strOrNull(o.results),
   };
+  if (o.by !== 'user' && o.by !== 'agent' && o.by !== 'queue') delete manifest.by;
   return { manifest, problem: null };
 }

@@ -24,7 +24,9 @@ export type WatchdogEventKind =
   | 'restarted'
   | 'restart-failed'
   | 'restart-limit'
-  | 'restart-cancelled';
+  | 'restart-cancelled'
+  /** Not the watchdog's: an action an agent ran over MCP, from this machine's record (src/mcp/agentActions.ts). */
+  | 'agent-action';
 
 export type WatchdogEventLevel = 'info' | 'warn' | 'error';
 

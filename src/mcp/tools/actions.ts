@@ -5,13 +5,25 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { defaultSessionName } from '../../actions/common.js';
 import type { ActionTarget } from '../../actions/runner.js';
 import type { ActionId, Verdict } from '../../actions/types.js';
 import { tmuxBackend } from '../../backends/tmux/tmuxBackend.js';
 import { printText } from '../../cli/print.js';
 import { DRY_RUN_HEADER } from '../../commands/value.js';
+import { safeText } from '../../text/sanitise.js';
+import { recordAgentAction } from '../agentActions.js';
 import type { McpContext } from '../context.js';
-import { ACTION_TOOLS, type ActionTool, checkAction, checkGpus, checkRuns, Refusal } from '../guards.js';
+import { askPerson, canAskPerson } from '../elicit.js';
+import {
+  ACTION_TOOLS,
+  type ActionTool,
+  checkAction,
+  checkGpus,
+  checkRuns,
+  confirmRefusal,
+  Refusal,
+} from '../guards.js';
 import { errorResult, guarded, okResult } from '../result.js';
 import { confirmArg, hostArg, paramsArg, projectArg, runArg } from '../schemas.js';
 
@@ -40,6 +52,7 @@ function targetOf(tool: ActionTool, a: ToolArgs): ActionTarget {
     session: a.params?.session,
     gpus: a.params?.gpus,
     from: tool === 'restart_from_checkpoint' ? a.run : undefined,
+    by: 'agent' as const,
   };
   return { host: a.host, project: a.project ?? null, session: null, params };
 }
@@ -98,6 +111,33 @@ const DESCRIPTIONS: Record<ActionTool, string> = {
   pull_results: "Fetch the project's results directory from the host (no checkpoints or weights).",
 };
 
+/**
+ * The person is asked with the dry run's commands; what runs then is pinned to what was shown
+ * (the session name and GPUs a launch or restart picked), so the approval covers exactly it.
+ */
+async function askFirst(
+  server: McpServer,
+  ctx: McpContext,
+  tool: ActionTool,
+  a: ToolArgs,
+): Promise<{ allowed: true; target: ActionTarget } | { allowed: false; why: string }> {
+  const starts = tool === 'launch' || tool === 'restart_from_checkpoint';
+  const pinned: ToolArgs =
+    starts && a.project
+      ? { ...a, params: { ...a.params, session: a.params?.session ?? defaultSessionName(a.project) } }
+      : a;
+  const dry = await ctx.runAction(ACTION_OF[tool], targetOf(tool, pinned), { dryRun: true, assumeYes: true });
+  if (dry.verdict.outcome !== 'ok') return { allowed: false, why: `its dry run failed: ${dry.verdict.summary}` };
+  const commands = dry.lines.filter((l) => l.kind === 'command').map((l) => safeText(l.text));
+  const what = `${tool.replace(/_/g, ' ')} on ${a.host}${a.project ? ` (project ${a.project})` : ''}${a.run ? ` (run ${a.run})` : ''}`;
+  const answer = await askPerson(server.server, safeText(what), commands);
+  if (!answer.allowed) return answer;
+  const target = targetOf(tool, pinned);
+  const gpus = (dry.verdict.data?.manifest as { gpus?: string | null } | undefined)?.gpus;
+  if (starts && target.params && gpus !== undefined) target.params.gpus = gpus ?? 'all';
+  return { allowed: true, target };
+}
+
 export function registerActionTools(server: McpServer, ctx: McpContext): void {
   for (const tool of ACTION_TOOLS) {
     const isStop = tool === 'stop_run';
@@ -128,18 +168,39 @@ export function registerActionTools(server: McpServer, ctx: McpContext): void {
           checkAction(
             ctx.config,
             { tool, host: raw.host, project: raw.project ?? null, confirm: raw.confirm === true },
-            { needConfirm: true },
+            { needConfirm: false },
           );
           await checkCaps(ctx, tool, raw);
         } catch (error) {
           if (error instanceof Refusal) return errorResult(error.message, { tool, refused: true });
           throw error;
         }
+        let target = targetOf(tool, raw);
+        if (raw.confirm !== true) {
+          if (!canAskPerson(server.server))
+            return errorResult(confirmRefusal(tool, raw.host).message, { tool, refused: true });
+          const asked = await askFirst(server, ctx, tool, raw);
+          if (!asked.allowed)
+            return errorResult(`${tool} not done: ${asked.why}`, { tool, refused: true, askedPerson: true });
+          target = asked.target;
+        }
         printText(
           process.stderr,
           `trainyard mcp: ${tool} on ${raw.host}${raw.project ? ` (${raw.project})` : ''}${raw.run ? ` run ${raw.run}` : ''} by agent`,
         );
-        const { verdict, lines } = await ctx.runAction(ACTION_OF[tool], targetOf(tool, raw), { assumeYes: true });
+        const { verdict, lines } = await ctx.runAction(ACTION_OF[tool], target, { assumeYes: true });
+        const session = typeof verdict.data?.session === 'string' ? verdict.data.session : null;
+        await recordAgentAction(ctx.dataDir, {
+          tool,
+          host: raw.host,
+          project: raw.project ?? null,
+          run: session ?? raw.run ?? null,
+          outcome: verdict.outcome,
+          summary: verdict.summary,
+          client: ctx.clientName(),
+        }).catch((e: Error) =>
+          printText(process.stderr, `trainyard mcp: cannot record the agent action: ${e.message}`),
+        );
         return verdictResult(tool, verdict, lines);
       }),
     );

@@ -7,6 +7,7 @@ import { hostStatusJson } from '../../cli/status.js';
 import { parseSince } from '../../watchdog/events.js';
 import { readWatchdogEvents } from '../../watchdog/operations.js';
 import { watchdogStatusFor } from '../../watchdog/status.js';
+import { agentActionEvent, readAgentActions } from '../agentActions.js';
 import type { McpContext } from '../context.js';
 import { errorResult, guarded, okResult } from '../result.js';
 import { readLogSlice } from '../runLog.js';
@@ -158,7 +159,7 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
     {
       title: 'Watchdog events',
       description:
-        "The server-side watchdogs' timeline (crashes, stalls, divergence, OOM, restarts, finishes), oldest first, from every host or one.",
+        "The server-side watchdogs' timeline (crashes, stalls, divergence, OOM, restarts, finishes), oldest first, from every host or one, with the actions agents ran over MCP from this machine (kind agent-action).",
       inputSchema: {
         host: hostArg.optional(),
         since: z.string().max(40).optional().describe('a time (2026-11-23T08:00:00Z) or a duration back (8h, 30m, 2d)'),
@@ -179,9 +180,13 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
           }
         }),
       );
-      const merged = perHost
-        .flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias })))
-        .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+      const aliases = new Set(perHost.map((h) => h.alias));
+      const agent = (await readAgentActions(ctx.dataDir, from))
+        .map(agentActionEvent)
+        .filter((e) => aliases.has(e.alias));
+      const merged = [...perHost.flatMap((h) => h.events.map((e) => ({ ...e, alias: h.alias }))), ...agent].sort(
+        (a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0),
+      );
       const max = limit ?? 200;
       const kept = merged.slice(-max);
       return okResult({
