@@ -17,6 +17,8 @@ import { Refusal } from './guards.js';
 
 /** How long one read-only look at a host may take. */
 const LOOK_TIMEOUT_MS = 30_000;
+/** How long a tool waits for a host's first connection after the server started. */
+const FIRST_LOOK_MS = 15_000;
 
 export class McpContext {
   readonly fleet: Fleet;
@@ -54,6 +56,18 @@ export class McpContext {
 
   hostAliases(): string[] {
     return this.config.hosts.map((h) => h.alias);
+  }
+
+  /**
+   * Waits (at most FIRST_LOOK_MS) for the host's first answer after the server started, so a
+   * tool called at once does not find it still connecting; returns at once after that.
+   */
+  async ready(host: string): Promise<void> {
+    const monitor = this.fleet.monitor(host);
+    if (!monitor) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([monitor.settled(), new Promise((resolve) => (timer = setTimeout(resolve, FIRST_LOOK_MS)))]);
+    clearTimeout(timer);
   }
 
   /** The host's held connection; an error in words when it is not configured or not up. */

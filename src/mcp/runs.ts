@@ -5,6 +5,7 @@ import type { McpContext } from './context.js';
 import { Refusal } from './guards.js';
 
 export async function runsOn(ctx: McpContext, host: string): Promise<Run[]> {
+  await ctx.ready(host);
   return (await tmuxBackend.inspect(ctx.exec(host), host, '~')).runs;
 }
 

@@ -94,6 +94,7 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
       [
         'dry_run',
         'events',
+        'explain_failure',
         'fleet_status',
         'launch',
         'list_runs',
@@ -106,7 +107,7 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
         'sync',
       ].sort(),
     );
-    for (const name of ['fleet_status', 'list_runs', 'run_log', 'run_metrics', 'events', 'dry_run'])
+    for (const name of ['fleet_status', 'list_runs', 'run_log', 'run_metrics', 'events', 'explain_failure', 'dry_run'])
       expect(byName.get(name)?.annotations?.readOnlyHint, name).toBe(true);
     expect(byName.get('stop_run')?.annotations?.destructiveHint).toBe(true);
     expect(byName.get('launch')?.annotations?.readOnlyHint).toBe(false);

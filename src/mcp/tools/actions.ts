@@ -163,6 +163,7 @@ export function registerActionTools(server: McpServer, ctx: McpContext): void {
       },
       guarded(async (args: Record<string, unknown>) => {
         const raw = args as unknown as ToolArgs;
+        await ctx.ready(raw.host);
         try {
           validateShape(tool, raw);
           checkAction(
@@ -223,6 +224,7 @@ export function registerActionTools(server: McpServer, ctx: McpContext): void {
     },
     guarded(async (raw: ToolArgs & { action: ActionTool }) => {
       const tool = raw.action;
+      await ctx.ready(raw.host);
       try {
         validateShape(tool, raw);
         ctx.transport(raw.host);

@@ -26,6 +26,7 @@ export function registerMetricsTool(server: McpServer, ctx: McpContext): void {
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     guarded(async ({ host, run, points, scanBytes }) => {
+      await ctx.ready(host);
       const snap = await tmuxBackend.inspect(ctx.exec(host), host, '~');
       const found = snap.runs.find((r) => r.id === run);
       if (!found) return errorResult(`there is no run "${run}" on ${host}`, { runs: snap.runs.map((r) => r.id) });

@@ -35,10 +35,11 @@ function runJson(r: Run) {
   };
 }
 
-function hostsFor(ctx: McpContext, host: string | undefined): string[] {
-  if (host === undefined) return ctx.hostAliases();
-  ctx.transport(host); // names the configured hosts when it is not one
-  return [host];
+async function hostsFor(ctx: McpContext, host: string | undefined): Promise<string[]> {
+  if (host !== undefined) ctx.transport(host); // names the configured hosts when it is not one
+  const aliases = host === undefined ? ctx.hostAliases() : [host];
+  await Promise.all(aliases.map((a) => ctx.ready(a)));
+  return aliases;
 }
 
 export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void {
@@ -82,7 +83,7 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
     },
     guarded(async ({ host, project, state }) => {
       const perHost = await Promise.all(
-        hostsFor(ctx, host).map(async (alias) => {
+        (await hostsFor(ctx, host)).map(async (alias) => {
           try {
             const exec = ctx.exec(alias);
             const [snap, watchdog] = await Promise.all([
@@ -138,6 +139,7 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
       annotations: READ_ONLY,
     },
     guarded(async ({ host, run, lines, offset, maxBytes }) => {
+      await ctx.ready(host);
       const snap = await tmuxBackend.inspect(ctx.exec(host), host, '~');
       const found = snap.runs.find((r) => r.id === run);
       if (!found) return errorResult(`there is no run "${run}" on ${host}`, { runs: snap.runs.map((r) => r.id) });
@@ -172,7 +174,7 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
       if (since !== undefined && from === null)
         return errorResult(`since takes a time (2026-11-23T08:00:00Z) or a duration (8h, 30m, 2d), not "${since}"`);
       const perHost = await Promise.all(
-        hostsFor(ctx, host).map(async (alias) => {
+        (await hostsFor(ctx, host)).map(async (alias) => {
           try {
             return { alias, events: await readWatchdogEvents(ctx.transport(alias), alias, from), error: null };
           } catch (error) {
