@@ -11,6 +11,8 @@ import type { CommandExec } from '../backends/runBackend.js';
 import { backendForHost } from '../backends/select.js';
 import type { Config } from '../config/types.js';
 import { Fleet } from '../hosts/fleet.js';
+import { hostRows, type RunRow } from '../runs/runsModel.js';
+import { HostRunsReader } from '../runs/runsReader.js';
 import { NotConnectedError } from '../ssh/connection.js';
 import type { Transport } from '../transport/types.js';
 import { Refusal } from './guards.js';
@@ -28,6 +30,8 @@ export class McpContext {
   /** The connected client's name, as it introduced itself (set by the server). */
   clientName: () => string | null = () => null;
   private readonly listeners = new Map<number, (e: RunnerEvent) => void>();
+  /** One Runs-model reader per host for the server's life: it learns each run's pace (the ETA) across calls. */
+  private readonly readers = new Map<string, HostRunsReader>();
 
   constructor(
     readonly config: Config,
@@ -90,6 +94,15 @@ export class McpContext {
       signal: AbortSignal.timeout(LOOK_TIMEOUT_MS),
       output: () => {},
     });
+  }
+
+  /** The host's runs as the Runs model has them (trainyard runs, the cockpit's Runs pane). */
+  async runRows(host: string): Promise<RunRow[]> {
+    await this.ready(host);
+    let reader = this.readers.get(host);
+    if (!reader) this.readers.set(host, (reader = new HostRunsReader(host, this.config)));
+    const read = await reader.read(this.exec(host));
+    return hostRows(read, reader.pace);
   }
 
   /** Runs an action to its verdict, with the lines it printed. */

@@ -2,39 +2,14 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { readLog } from '../actions/parsers/trainLog.js';
-import type { Run } from '../backends/runBackend.js';
-import { classifyLine, type Progress } from '../logs/grammar.js';
-import { lastCarriageSegment } from '../text/sanitise.js';
 import { parseSince, type WatchdogEvent } from '../watchdog/events.js';
 import { readWatchdogEvents } from '../watchdog/operations.js';
 import { watchdogStatusFor } from '../watchdog/status.js';
 import { agentActionEvent, readAgentActions } from './agentActions.js';
 import type { McpContext } from './context.js';
 import { Refusal } from './guards.js';
-import { type HostReportInput, morningReport, nightRuns, type RunFacts } from './report.js';
-import { readLogSlice } from './runLog.js';
-import { runsOn } from './runs.js';
+import { type HostReportInput, morningReport } from './report.js';
 import { hostArg } from './schemas.js';
-
-/** The end of each run's log read for its progress and loss. */
-const FACT_BYTES = 8 * 1024;
-
-async function runFacts(ctx: McpContext, r: Run): Promise<RunFacts> {
-  try {
-    const slice = await readLogSlice(ctx.transport(r.host), r.host, r.manifest.log, {
-      lines: Number.MAX_SAFE_INTEGER,
-      capBytes: FACT_BYTES,
-    });
-    const lines = slice.text === '' ? [] : slice.text.split('\n');
-    let progress: Progress | null = null;
-    for (const l of lines) progress = classifyLine(lastCarriageSegment(l)).progress ?? progress;
-    const losses = readLog(lines, ctx.config.projects[r.project]?.metrics).losses;
-    return { progress, loss: losses.at(-1)?.value ?? null };
-  } catch {
-    return { progress: null, loss: null };
-  }
-}
 
 async function hostInput(ctx: McpContext, alias: string, since: Date): Promise<HostReportInput> {
   const host = ctx.fleet.store.getState().hosts[alias];
@@ -44,16 +19,12 @@ async function hostInput(ctx: McpContext, alias: string, since: Date): Promise<H
     const [watchdog, events, runs] = await Promise.all([
       watchdogStatusFor(transport, alias, { maxUnread: 0 }),
       readWatchdogEvents(transport, alias, since).catch(() => [] as WatchdogEvent[]),
-      runsOn(ctx, alias),
+      ctx.runRows(alias),
     ]);
     const all = [...events, ...agent].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-    const input: HostReportInput = { alias, host, watchdog, events: all, runs, facts: new Map(), error: null };
-    const night = nightRuns(input, since).slice(-100);
-    const facts = await Promise.all(night.map((r) => runFacts(ctx, r)));
-    night.forEach((r, i) => input.facts.set(r.id, facts[i]));
-    return input;
+    return { alias, host, watchdog, events: all, runs, error: null };
   } catch (error) {
-    return { alias, host, watchdog: null, events: agent, runs: [], facts: new Map(), error: (error as Error).message };
+    return { alias, host, watchdog: null, events: agent, runs: [], error: (error as Error).message };
   }
 }
 

@@ -2,20 +2,14 @@
  * The morning report: two lines for every host (connection, GPUs, watchdog; what happened since)
  * and two for every run of the night (state, progress, loss, who started it; how it ended or what
  * the watchdog last said). Built from what `trainyard status --json` and `trainyard events` read:
- * the fleet's host state, the watchdog's summary and events, the runs' manifests and log ends.
+ * the fleet's host state, the watchdog's summary and events, and the Runs model (`trainyard runs`).
  */
-import type { Run } from '../backends/runBackend.js';
-import type { Progress } from '../logs/grammar.js';
+import type { RunRow } from '../runs/runsModel.js';
 import type { HostState } from '../state/store.js';
 import { safeText } from '../text/sanitise.js';
 import type { WatchdogEvent } from '../watchdog/events.js';
 import type { WatchdogStatus } from '../watchdog/status.js';
 import type { WatchdogRunSummary } from '../watchdog/summary.js';
-
-export interface RunFacts {
-  progress: Progress | null;
-  loss: number | null;
-}
 
 export interface HostReportInput {
   alias: string;
@@ -23,8 +17,7 @@ export interface HostReportInput {
   /** Null when the host could not be asked. */
   watchdog: WatchdogStatus | null;
   events: WatchdogEvent[];
-  runs: Run[];
-  facts: Map<string, RunFacts>;
+  runs: RunRow[];
   /** Why the runs or events could not be read, or null. */
   error: string | null;
 }
@@ -53,42 +46,37 @@ function watchdogWord(w: WatchdogStatus | null): string {
 }
 
 /** The runs worth a morning line: running now, or started or heard of since `since`. */
-export function nightRuns(h: HostReportInput, since: Date): Run[] {
+export function nightRuns(h: HostReportInput, since: Date): RunRow[] {
   const heard = new Set(h.events.map((e) => e.session).filter((s): s is string => s !== null));
-  const from = since.toISOString();
+  const from = since.getTime();
   return h.runs
-    .filter((r) => r.state === 'running' || r.manifest.startedAt >= from || heard.has(r.id))
-    .sort((a, b) => (a.manifest.startedAt < b.manifest.startedAt ? -1 : 1));
+    .filter((r) => r.state === 'running' || r.state === 'queued' || (r.startedAt ?? 0) >= from || heard.has(r.id))
+    .sort((a, b) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity));
 }
 
-function stateLine(r: Run, wd: WatchdogRunSummary | undefined, child: string | null): string {
-  if (r.state === 'running') return 'running';
-  if (r.state === 'stopped' || r.stoppedMarker) return 'stopped by the user';
-  const exit = wd?.exitCode ?? r.exitCode;
-  const how = wd?.signal
-    ? `killed (signal ${wd.signal})`
-    : exit === 0
-      ? 'finished'
-      : exit !== null
-        ? `CRASHED (exit ${exit})`
-        : 'ended';
-  return child ? `${how}, restarted as ${child}` : how;
-}
-
-function runLines(r: Run, h: HostReportInput, runs: readonly Run[]): [string, string] {
-  const wd = h.watchdog?.summary?.runs.find((s) => s.session === r.id);
-  const child = wd?.autoRestart.child ?? runs.find((o) => o.manifest.parent === r.id)?.id ?? null;
-  const f = h.facts.get(r.id);
-  const bits = [`${r.id} (${r.project}) ${stateLine(r, wd, child)}`];
-  if (f?.progress) {
-    const pct = f.progress.total > 0 ? ` (${Math.round((100 * f.progress.done) / f.progress.total)}%)` : '';
-    bits.push(`${f.progress.kind} ${f.progress.done}/${f.progress.total}${pct}`);
+function stateWords(r: RunRow, wd: WatchdogRunSummary | undefined): string {
+  if (r.state === 'crashed' || r.state === 'restarted') {
+    const how = wd?.signal
+      ? `killed (signal ${wd.signal})`
+      : `CRASHED${r.exitCode !== null ? ` (exit ${r.exitCode})` : ''}`;
+    return r.child ? `${how}, restarted as ${r.child}` : how;
   }
-  if (f?.loss !== null && f?.loss !== undefined) bits.push(`loss ${num(f.loss)}`);
-  bits.push(`GPUs ${r.gpus ?? 'all'}`);
-  const by = r.manifest.by ? ` by ${r.manifest.by}` : '';
-  const from = r.manifest.parent ? `, continues ${r.manifest.parent}` : '';
-  bits.push(`started ${clock(r.manifest.startedAt)}${by}${from}`);
+  if (r.state === 'stopped') return `stopped by the user${r.child ? `, restarted as ${r.child}` : ''}`;
+  if (r.state === 'queued') return `queued (wants ${r.wantGpus ?? 1} GPU(s))`;
+  return r.state;
+}
+
+function runLines(r: RunRow, h: HostReportInput): [string, string] {
+  const wd = h.watchdog?.summary?.runs.find((s) => s.session === r.id);
+  const bits = [`${r.id} (${r.project}${r.sweep ? `, sweep ${r.sweep}` : ''}) ${stateWords(r, wd)}`];
+  if (r.progress)
+    bits.push(`${r.progress.kind} ${r.progress.done}/${r.progress.total} (${Math.round(r.progress.percent)}%)`);
+  if (r.loss) bits.push(`${r.loss.name} ${num(r.loss.value)}`);
+  if (r.state !== 'queued') bits.push(`GPUs ${r.gpus ?? 'all'}`);
+  const started = r.startedAt === null ? '' : `started ${clock(new Date(r.startedAt).toISOString())}`;
+  const who = r.by ? ` by ${r.by}` : '';
+  const from = r.parent ? `, continues ${r.parent}` : '';
+  if (started || who || from) bits.push(`${started}${who}${from}`.trim());
   const mine = h.events.filter((e) => e.session === r.id);
   const notable = [...mine].reverse().find((e) => e.level !== 'info') ?? mine.at(-1);
   const flags = wd?.flags.length ? `flags ${wd.flags.join(', ')}; ` : '';
@@ -117,7 +105,7 @@ function hostLines(h: HostReportInput, since: Date, sinceWords: string): string[
     : `  since ${sinceWords}: ${count('running')} started, ${count('finished')} finished, ${count('crashed', 'lost')} crashed, ${count('restarted')} restarted, ${count('stopped')} stopped; ${running} running now; ${warnings} warning(s)${agent ? `; ${agent} agent action(s)` : ''}`;
   const lines = [first, second];
   const runs = nightRuns(h, since);
-  for (const r of runs.slice(-MAX_RUNS)) lines.push(...runLines(r, h, h.runs));
+  for (const r of runs.slice(-MAX_RUNS)) lines.push(...runLines(r, h));
   if (runs.length > MAX_RUNS)
     lines.push(`  (${runs.length - MAX_RUNS} earlier runs of the night left out: list_runs shows them)`);
   return lines;

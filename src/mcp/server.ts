@@ -38,6 +38,13 @@ export async function runMcpServer(config: Config, version: string): Promise<num
   // a stray console.log would corrupt the protocol stream
   console.log = console.error;
   console.info = console.error;
+  // the server outlives any one call: a stray rejection is logged, never the end of every client's tools
+  process.on('unhandledRejection', (reason) =>
+    printText(
+      process.stderr,
+      `trainyard mcp: unexpected error: ${reason instanceof Error ? reason.message : String(reason)}`,
+    ),
+  );
   const ctx = new McpContext(config);
   ctx.start();
   const server = createMcpServer(ctx, version);

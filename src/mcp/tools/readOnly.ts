@@ -1,9 +1,11 @@
 /** The tools that change nothing: fleet_status, list_runs, run_log, events. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { Run } from '../../backends/runBackend.js';
 import { tmuxBackend } from '../../backends/tmux/tmuxBackend.js';
+import { runJsonRow } from '../../cli/runs.js';
 import { hostStatusJson } from '../../cli/status.js';
+import { DISPLAY_STATES, fleetSummary, type RunDisplayState } from '../../runs/runsModel.js';
+import { sortRuns } from '../../runs/runsOrder.js';
 import { parseSince } from '../../watchdog/events.js';
 import { readWatchdogEvents } from '../../watchdog/operations.js';
 import { watchdogStatusFor } from '../../watchdog/status.js';
@@ -16,24 +18,6 @@ import { hostArg, projectArg, runArg } from '../schemas.js';
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 export const LOG_CAP_DEFAULT = 32 * 1024;
 export const LOG_CAP_MAX = 1024 * 1024;
-
-function runJson(r: Run) {
-  const m = r.manifest;
-  return {
-    run: r.id,
-    project: r.project,
-    host: r.host,
-    state: r.state,
-    exitCode: r.exitCode,
-    stoppedByUser: r.stoppedMarker,
-    gpus: r.gpus,
-    startedAt: m.startedAt,
-    parent: m.parent,
-    resumedFrom: m.resumedFrom,
-    log: m.log,
-    command: m.effectiveCommand ?? m.command,
-  };
-}
 
 async function hostsFor(ctx: McpContext, host: string | undefined): Promise<string[]> {
   if (host !== undefined) ctx.transport(host); // names the configured hosts when it is not one
@@ -73,31 +57,36 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
     {
       title: 'List runs',
       description:
-        'The runs trainyard launched on each host (state running/exited/stopped/gone, exit code, GPUs, log path, parent) and, where the server-side watchdog runs, its summary of each run (progress, latest loss, flags).',
+        "Every run on each host, as `trainyard runs` shows them: state (queued, running, finished, crashed, restarted, stopped), exit code, progress, latest loss, ETA, runtime, GPUs, params, sweep, parent and child, who started it (by); with the server-side watchdog's summary of each run where it runs (flags, last error, restarts).",
       inputSchema: {
         host: hostArg.optional(),
         project: projectArg.optional(),
-        state: z.enum(['running', 'exited', 'stopped', 'gone']).optional(),
+        sweep: projectArg.optional().describe('only the runs of this sweep'),
+        state: z.enum(DISPLAY_STATES as [RunDisplayState, ...RunDisplayState[]]).optional(),
       },
       annotations: READ_ONLY,
     },
-    guarded(async ({ host, project, state }) => {
+    guarded(async ({ host, project, sweep, state }) => {
       const perHost = await Promise.all(
         (await hostsFor(ctx, host)).map(async (alias) => {
           try {
-            const exec = ctx.exec(alias);
-            const [snap, watchdog] = await Promise.all([
-              tmuxBackend.inspect(exec, alias, '~'),
-              watchdogStatusFor(ctx.transport(alias), alias, { maxUnread: 0 }),
+            const transport = ctx.transport(alias);
+            const [rows, watchdog] = await Promise.all([
+              ctx.runRows(alias),
+              watchdogStatusFor(transport, alias, { maxUnread: 0 }),
             ]);
             const summaries = new Map((watchdog.summary?.runs ?? []).map((r) => [r.session, r]));
-            const runs = snap.runs
+            const runs = sortRuns(rows, 'state')
               .filter(
-                (r) => (project === undefined || r.project === project) && (state === undefined || r.state === state),
+                (r) =>
+                  (project === undefined || r.project === project) &&
+                  (sweep === undefined || r.sweep === sweep) &&
+                  (state === undefined || r.state === state),
               )
-              .map((r) => ({ ...runJson(r), watchdog: summaries.get(r.id) ?? null }));
+              .map((r) => ({ run: r.id, ...runJsonRow(r), watchdog: summaries.get(r.id) ?? null }));
             return {
               host: alias,
+              summary: fleetSummary(runs),
               runs,
               watchdog: watchdog.installed
                 ? { running: watchdog.running, stale: watchdog.stale, unreadEvents: watchdog.unreadCount }
@@ -105,11 +94,11 @@ export function registerReadOnlyTools(server: McpServer, ctx: McpContext): void 
               error: null,
             };
           } catch (error) {
-            return { host: alias, runs: [], watchdog: null, error: (error as Error).message };
+            return { host: alias, summary: null, runs: [], watchdog: null, error: (error as Error).message };
           }
         }),
       );
-      return okResult({ hosts: perHost });
+      return okResult({ summary: fleetSummary(perHost.flatMap((h) => h.runs)), hosts: perHost });
     }),
   );
 
