@@ -168,7 +168,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'events',
     usage: 'trainyard events [--since 8h] [--host H] [--json]',
-    summary: "the watchdogs' timeline (crashes, stalls, restarts)",
+    summary: "the watchdogs' timeline (crashes, stalls, restarts) and the agents' actions",
     args: [],
     options: ['since', 'host', 'json', 'timeout'],
   },
@@ -197,7 +197,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [],
     options: [],
     details:
-      'Register it with `claude mcp add trainyard -- npx trainyard mcp`. Read-only tools always; the actions only those listed in the config\'s "agent": {"allow": [...]}, and only with "confirm": true. Writes only protocol to stdout, logs to stderr.',
+      'Register it with `claude mcp add trainyard -- npx trainyard mcp`. Read-only tools always; the actions only those listed in the config\'s "agent": {"allow": [...]}, and only with "confirm": true (or, where the client can ask its person, their yes). Runs\' logs and manifests are resources; the prompt morning_report tells the night. Every agent action is recorded (trainyard events shows it). Writes only protocol to stdout, logs to stderr.',
   },
   {
     name: 'completion',

@@ -100,11 +100,13 @@ function hostLines(h: HostReportInput, since: Date, sinceWords: string): string[
   const running = h.runs.filter((r) => r.state === 'running').length;
   const warnings = h.events.filter((e) => e.level !== 'info').length;
   const agent = count('agent-action');
+  const runs = nightRuns(h, since);
+  // a restart by a person or an agent is a new launch to the watchdog: the Runs model knows it (a child)
+  const restarted = runs.filter((r) => r.child !== null).length;
   const second = h.error
     ? `  since ${sinceWords}: cannot tell (${h.error})`
-    : `  since ${sinceWords}: ${count('running')} started, ${count('finished')} finished, ${count('crashed', 'lost')} crashed, ${count('restarted')} restarted, ${count('stopped')} stopped; ${running} running now; ${warnings} warning(s)${agent ? `; ${agent} agent action(s)` : ''}`;
+    : `  since ${sinceWords}: ${count('running')} started, ${count('finished')} finished, ${count('crashed', 'lost')} crashed, ${restarted} restarted, ${count('stopped')} stopped; ${running} running now; ${warnings} warning(s)${agent ? `; ${agent} agent action(s)` : ''}`;
   const lines = [first, second];
-  const runs = nightRuns(h, since);
   for (const r of runs.slice(-MAX_RUNS)) lines.push(...runLines(r, h));
   if (runs.length > MAX_RUNS)
     lines.push(`  (${runs.length - MAX_RUNS} earlier runs of the night left out: list_runs shows them)`);

@@ -212,7 +212,7 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
     expect(hostLine, text).toBeGreaterThan(-1);
     expect(lines[hostLine]).toContain('watchdog running');
     expect(lines[hostLine + 1]).toMatch(
-      /since 1h .*: 2 started, 0 finished, 1 crashed, 0 restarted, 0 stopped; 1 running now/,
+      /since 1h .*: 2 started, 0 finished, 1 crashed, 1 restarted, 0 stopped; 1 running now/,
     );
     expect(lines[hostLine + 1]).toContain('3 agent action(s)');
     const crashedLine = lines.findIndex((l) =>
