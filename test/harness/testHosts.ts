@@ -36,6 +36,8 @@ export interface GpuState {
   count?: number;
   /** override utilization.gpu: one value for all GPUs or one per GPU index; null = fixture value */
   util?: number | number[] | null;
+  /** GPU indices that show a compute process (a colleague's job), whatever the mode; unset: all under load, none idle */
+  apps?: number[];
   /** override any --query-gpu field (unitless value; unit added by the fake when asked), e.g. {'memory.used': 79000} */
   set?: Record<string, string | number | Array<string | number>>;
 }
@@ -324,6 +326,7 @@ function netnsId(name: string): string | null {
 function gpuStateText(s: GpuState): string {
   const lines = [`mode=${s.mode ?? 'idle'}`, `count=${s.count ?? 1}`];
   if (s.util !== undefined && s.util !== null) lines.push(`util=${Array.isArray(s.util) ? s.util.join(',') : s.util}`);
+  if (s.apps !== undefined) lines.push(`apps=${s.apps.join(',')}`);
   for (const [k, v] of Object.entries(s.set ?? {})) lines.push(`set.${k}=${Array.isArray(v) ? v.join(',') : v}`);
   return lines.join('\n') + '\n';
 }
