@@ -21,6 +21,10 @@ export interface WatchdogConfig {
   webhookFormat: WebhookFormat;
   /** Event kinds pushed to the webhook; null = the watchdog's default list. */
   pushKinds: string[] | null;
+  /** The queue counts a GPU free only when its memory use is under this (MiB); 0 = no limit. */
+  gpuFreeBelowMiB: number;
+  /** nvidia-smi and df are given this long before the watchdog gives up on them for the interval. */
+  commandTimeoutSeconds: number;
 }
 
 export const DEFAULT_WATCHDOG_CONFIG: WatchdogConfig = {
@@ -33,6 +37,8 @@ export const DEFAULT_WATCHDOG_CONFIG: WatchdogConfig = {
   webhookUrl: null,
   webhookFormat: 'auto',
   pushKinds: null,
+  gpuFreeBelowMiB: 0,
+  commandTimeoutSeconds: 30,
 };
 
 const KEYS: Record<string, keyof WatchdogConfig> = {
@@ -45,6 +51,8 @@ const KEYS: Record<string, keyof WatchdogConfig> = {
   webhook_url: 'webhookUrl',
   webhook_format: 'webhookFormat',
   push_kinds: 'pushKinds',
+  gpu_free_below_mb: 'gpuFreeBelowMiB',
+  command_timeout_seconds: 'commandTimeoutSeconds',
 };
 
 /** Why a webhook URL cannot be used, or null. The watchdog passes it to curl inside a quoted config line. */
@@ -69,6 +77,7 @@ export function watchdogConfigProblems(c: WatchdogConfig): string[] {
     ['the stall time', c.stallSeconds],
     ['the silent time', c.silentSeconds],
     ['the disk minimum', c.diskMinFreeMiB],
+    ['the free-GPU memory limit', c.gpuFreeBelowMiB],
   ] as const) {
     if (!Number.isInteger(v) || v < 0) problems.push(`${name} must be a whole number, 0 or more`);
   }
@@ -78,6 +87,8 @@ export function watchdogConfigProblems(c: WatchdogConfig): string[] {
   ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 100) problems.push(`${name} must be a whole number from 0 to 100`);
   }
+  if (!Number.isInteger(c.commandTimeoutSeconds) || c.commandTimeoutSeconds < 1)
+    problems.push('the command timeout must be a whole number of seconds, at least 1');
   if (c.webhookUrl !== null) {
     const p = webhookUrlProblem(c.webhookUrl);
     if (p) problems.push(p);
@@ -99,6 +110,8 @@ export function renderWatchdogConfig(c: WatchdogConfig): string {
     `disk_min_free_mb=${c.diskMinFreeMiB}`,
     `webhook_url=${c.webhookUrl ?? ''}`,
     `webhook_format=${c.webhookFormat}`,
+    `gpu_free_below_mb=${c.gpuFreeBelowMiB}`,
+    `command_timeout_seconds=${c.commandTimeoutSeconds}`,
   ];
   if (c.pushKinds) lines.push(`push_kinds=${c.pushKinds.join(' ')}`);
   return lines.join('\n') + '\n';

@@ -25,6 +25,12 @@ export type WatchdogEventKind =
   | 'restart-failed'
   | 'restart-limit'
   | 'restart-cancelled'
+  /** The queue (src/watchdog/sh/queue.sh): a queued run started, dropped (its sweep stopped) or could not start. */
+  | 'queue-start'
+  | 'queue-dropped'
+  | 'queue-failed'
+  /** A sweep's runs failed N times in a row: its queued runs do not start. */
+  | 'sweep-failing'
   /** Not the watchdog's: an action an agent ran over MCP, from this machine's record (src/mcp/agentActions.ts). */
   | 'agent-action';
 

@@ -25,6 +25,8 @@ export const ALERT_KINDS: ReadonlySet<WatchdogEventKind> = new Set<WatchdogEvent
   'disk-full',
   'restart-failed',
   'restart-limit',
+  'queue-failed',
+  'sweep-failing',
 ]);
 
 export interface WatchdogHostView {

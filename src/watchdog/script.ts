@@ -20,6 +20,7 @@ export const WATCHDOG_SH_PARTS = [
   'observe',
   'run',
   'restart',
+  'queue',
   'host',
   'loop',
 ] as const;
@@ -34,6 +35,7 @@ export const WATCHDOG_AWK_PROGRAMS = {
   AWK_PUSH_BODY: 'push-body',
   AWK_SUMMARY: 'summary',
   AWK_REDACT: 'redact',
+  AWK_QUEUE: 'queue',
 } as const;
 
 export function watchdogAssetDir(): string {

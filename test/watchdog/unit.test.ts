@@ -126,7 +126,10 @@ describe('the watchdog config', () => {
       stallSeconds: 3,
       webhookUrl: 'https://ntfy.sh/my-topic',
       pushKinds: ['crashed', 'oom'],
+      gpuFreeBelowMiB: 2048,
+      commandTimeoutSeconds: 5,
     };
+    expect(renderWatchdogConfig(c)).toContain('\ngpu_free_below_mb=2048\ncommand_timeout_seconds=5\n');
     expect(parseWatchdogConfig(renderWatchdogConfig(c))).toEqual(c);
     expect(parseWatchdogConfig('stall_minutes=0.05\nsilent_minutes=2\nbogus=1\n')).toMatchObject({
       stallSeconds: 3,
@@ -142,6 +145,12 @@ describe('the watchdog config', () => {
     expect(
       watchdogConfigProblems({ ...DEFAULT_WATCHDOG_CONFIG, intervalSeconds: 0.5, gpuIdlePercent: 101 }),
     ).toHaveLength(2);
+    expect(
+      watchdogConfigProblems({ ...DEFAULT_WATCHDOG_CONFIG, commandTimeoutSeconds: 0, gpuFreeBelowMiB: -1 }),
+    ).toEqual([
+      'the free-GPU memory limit must be a whole number, 0 or more',
+      'the command timeout must be a whole number of seconds, at least 1',
+    ]);
   });
 });
 

@@ -103,6 +103,8 @@ function jjoin(parts, lo, hi, r,   mid) {
   mid = int((lo + hi) / 2)
   return jjoin(parts, lo, mid, r) r jjoin(parts, mid + 1, hi, r)
 }
+# a shell word for s: bare when it is plain, else single-quoted
+function sq(s) { if (s != "" && s ~ /^[A-Za-z0-9_@%+=:,.\/-]+$/) return s; gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" }
 function jstr_or_null(s) { return s == "" ? "null" : jenc(s) }
 function clean(s) { gsub(/[\001-\037\177]/, " ", s); return s }
 function str(p) { return K[p] == "s" ? clean(J[p]) : "" }

@@ -1,7 +1,7 @@
 # Manifest -> one value per line, in the order read_manifest reads them (control characters
 # become spaces: a path with a newline in it is not a path this watchdog can follow). The last
 # lines are the base of a restart's session name, as defaultSessionName() makes it, who restarted
-# the run (watchdog, user, or empty) and the checkpoint it resumed from.
+# the run (watchdog, user, or empty), the checkpoint it resumed from and the sweep it belongs to.
 { text = text $0 "\n" }
 END {
   jinit()
@@ -18,5 +18,5 @@ END {
   b = K["project"] == "s" ? J["project"] : ""
   gsub(/[^A-Za-z0-9_-]+/, "-", b); sub(/^[-_]+/, "", b); sub(/[-_]+$/, "", b); b = substr(b, 1, 24)
   print (b == "" ? "run" : b)
-  print str("restartedBy"); print str("resumedFrom")
+  print str("restartedBy"); print str("resumedFrom"); print str("sweep")
 }

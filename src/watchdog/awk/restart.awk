@@ -1,7 +1,6 @@
 # Restart: reads the parent manifest and the parent launch script; writes the child's launch
 # script (new header, the parent's run-independent part) and manifest. Prints "ok LOG" or
 # "error WHY".
-function sq(s) { if (s != "" && s ~ /^[A-Za-z0-9_@%+=:,.\/-]+$/) return s; gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" }
 function replace_all(s, a, b,   out, i) { if (a == "") return s; out = ""; while ((i = index(s, a)) > 0) { out = out substr(s, 1, i - 1) b; s = substr(s, i + length(a)) } return out s }
 # The resume template as arguments, as src/runs/resumeTemplate.ts makes them (a table test holds
 # the two to the same answers): words quoted again, {checkpoint} as "$ty_checkpoint", which the

@@ -1,7 +1,7 @@
 
 tick() {
   now_time
-  tmux_state=unknown gpu_state=unknown sizes_state=unknown gpu_err='' live_dirs=''
+  tmux_state=unknown gpu_state=unknown sizes_state=unknown gpu_err='' live_dirs='' live_gpus='' live_all=0
   : > "$T/gpu"
   : > "$T/logs.$((tick_no % 2))"
   secret_files='' # the values in them are masked in events, pushes and the summary
@@ -18,6 +18,7 @@ tick() {
     fi
     watch_run
   done
+  run_queue
   check_disks
   [ $((tick_no % 20)) -eq 19 ] && prune_state
   flush_events
@@ -47,13 +48,13 @@ run_loop() {
   trap 'stopping=1' INT TERM
   trap 'exit 0' HUP
   HOST=$(uname -n 2> /dev/null | tr -d '\000-\037"\\')
-  TIMEOUT=''
-  command -v timeout > /dev/null 2>&1 && TIMEOUT='timeout 30'
   cd "$HOME" || exit 1
   tick_no=0 seq=0 disk_full=''
   [ -r "$ST/disks" ] && while IFS= read -r l; do [ -n "$l" ] && disk_full="${disk_full:+$disk_full$NL}$l"; done < "$ST/disks"
   now_time
   load_config
+  TIMEOUT='' # nvidia-smi and df may hang (a wedged driver, a dead NFS server): never the loop
+  command -v timeout > /dev/null 2>&1 && TIMEOUT="timeout $cmd_timeout"
   # events a previous copy recorded but was stopped before sending: they go out with the first tick
   [ -f "$T/ev.raw" ] || : > "$T/ev.raw"
   : > "$T/logs.1"

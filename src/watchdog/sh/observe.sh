@@ -37,11 +37,12 @@ gpu_query() {
   [ "$gpu_state" = unknown ] || return 0
   gpu_err=''
   if ! command -v nvidia-smi > /dev/null 2>&1; then gpu_state=none; gpu_err='nvidia-smi not found'; return 0; fi
-  if $TIMEOUT nvidia-smi --query-gpu=index,uuid,utilization.gpu --format=csv,noheader,nounits > "$T/gpu" 2>&1; then
+  if $TIMEOUT nvidia-smi --query-gpu=index,uuid,utilization.gpu,memory.used --format=csv,noheader,nounits > "$T/gpu" 2>&1; then
     gpu_state=ok
   else
     gpu_state=failed
     IFS= read -r gpu_err < "$T/gpu"
+    [ -n "$gpu_err" ] || gpu_err="nvidia-smi did not answer within $cmd_timeout s"
     : > "$T/gpu"
   fi
 }

@@ -52,6 +52,34 @@ find_child() {
   R=${fcf##*/}; R=${R%.json}
 }
 
+# tmux_words NAME -> tw_name (for new-session -s, where formats are expanded: every # doubled) and
+# R (the -t target); an argument ending in ";" would end tmux's command there, so it ends in "\;"
+tmux_words() {
+  tw_name=$1 R="=$1"
+  case $tw_name in *'#'*) tw_name=$(printf '%s' "$tw_name" | sed 's/#/##/g') ;; esac
+  case $1 in *\;) tw_name="${tw_name%?}\\;" R="${R%?}\\;" ;; esac
+}
+
+# start_run ID LOG: with $RUNS/ID.sh.tmp and ID.json.tmp written, puts the run's files in place
+# (its state new: ours from the start, a shared log read from where it stands now) and starts
+# its tmux session as the launch does; on failure removes them again, R = why, returns 1
+start_run() {
+  sr_off=0
+  [ -f "$2" ] && { sr_off=$(wc -c < "$2"); sr_off=${sr_off##*[!0-9]}; }
+  rm -f "$RUNS/$1.exit" "$RUNS/$1.stopped"
+  printf '%s\n' "$machine" > "$RUNS/$1.machine"
+  mv -f "$RUNS/$1.sh.tmp" "$RUNS/$1.sh"
+  printf 'status=new\nsince=%s\noff=%s\nhistoric=0\n' "$now" "${sr_off:-0}" > "$ST/$1.st"
+  mv -f "$RUNS/$1.json.tmp" "$RUNS/$1.json"
+  tmux_words "$1"
+  if ! tmux new-session -d -s "$tw_name" -- bash "$RUNS/$1.sh" \; set-option -t "=$1:" remain-on-exit on > "$T/start" 2>&1; then
+    IFS= read -r R < "$T/start"
+    R="tmux: $R"
+    rm -f "$RUNS/$1.json" "$RUNS/$1.sh" "$RUNS/$1.machine" "$ST/$1.st"
+    return 1
+  fi
+}
+
 do_restart() {
   if [ -e "$RUNS/$name.stopped" ]; then s_restart=cancelled; run_ev restart-cancelled "the run was stopped"; return 0; fi
   if find_child; then s_restart=done s_child=$R; return 0; fi
@@ -76,19 +104,7 @@ do_restart() {
     [ "$dr_ok" = ok ] || dr_fail=${dr_log:-awk failed}
   fi
   if [ -z "$dr_fail" ]; then
-    dr_off=0
-    [ -f "$dr_log" ] && { dr_off=$(wc -c < "$dr_log"); dr_off=${dr_off##*[!0-9]}; }
-    rm -f "$RUNS/$dr_new.exit" "$RUNS/$dr_new.stopped"
-    printf '%s\n' "$machine" > "$RUNS/$dr_new.machine"
-    mv -f "$RUNS/$dr_new.sh.tmp" "$RUNS/$dr_new.sh"
-    # the new run is ours from the start; a shared log is read from where it stands now
-    printf 'status=new\nsince=%s\noff=%s\nhistoric=0\n' "$now" "${dr_off:-0}" > "$ST/$dr_new.st"
-    mv -f "$RUNS/$dr_new.json.tmp" "$RUNS/$dr_new.json"
-    if ! tmux new-session -d -s "$dr_new" -- bash "$RUNS/$dr_new.sh" \; set-option -t "=$dr_new:" remain-on-exit on > "$T/restart" 2>&1; then
-      IFS= read -r dr_fail < "$T/restart"
-      dr_fail="tmux: $dr_fail"
-      rm -f "$RUNS/$dr_new.json" "$RUNS/$dr_new.sh" "$RUNS/$dr_new.machine" "$ST/$dr_new.st"
-    fi
+    start_run "$dr_new" "$dr_log" || dr_fail=$R
   fi
   rm -f "$RUNS/$dr_new.sh.tmp" "$RUNS/$dr_new.json.tmp"
   if [ -n "$dr_fail" ]; then

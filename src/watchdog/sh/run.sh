@@ -99,7 +99,7 @@ check_health() {
   s_util=''
   [ "$gpu_state" = ok ] || return 0
   ch_util=-1
-  while IFS=', ' read -r gi gu gp; do
+  while IFS=', ' read -r gi gu gp gm; do
     if [ -n "$m_gpus" ]; then case ",$m_gpus," in *",$gi,"* | *",$gu,"*) ;; *) continue ;; esac; fi
     is_uint "$gp" || continue
     [ "$gp" -gt "$ch_util" ] && ch_util=$gp
@@ -125,6 +125,11 @@ ended_detail() {
 }
 
 
+# the run's GPUs are not free for the queue (a run without GPUs in its manifest sees them all)
+hold_gpus() {
+  if [ -n "$m_gpus" ]; then live_gpus="$live_gpus,$m_gpus"; else live_all=1; fi
+}
+
 watch_run() {
   sf="$ST/$name.st"
   load_state
@@ -149,6 +154,7 @@ watch_run() {
         else run_ev running "running (automatic restart $m_rc of $m_ar_max, after $m_parent)"; fi
       fi
       live_dirs="$live_dirs$m_remote$NL"
+      hold_gpus
       scan_log 0
       check_health
       ;;
@@ -159,8 +165,8 @@ watch_run() {
         set_status "$c_status"
         case $c_status in
           stopped) run_ev stopped "stopped by the user" ;;
-          finished) ended_detail; run_ev finished "$R" ;;
-          crashed) ended_detail; run_ev crashed "$R"; schedule_restart ;;
+          finished) ended_detail; run_ev finished "$R"; sweep_result ok ;;
+          crashed) ended_detail; run_ev crashed "$R"; sweep_result failed; schedule_restart ;;
         esac
       fi
       [ "$s_scanned" = 1 ] || scan_log 1
@@ -174,7 +180,10 @@ watch_run() {
       fi
       ;;
   esac
-  [ "$s_status" = crashed ] && [ "$s_restart" = scheduled ] && [ "$now" -ge "$s_restart_at" ] && do_restart
+  if [ "$s_status" = crashed ] && [ "$s_restart" = scheduled ]; then
+    hold_gpus # its restart gets them back: the queue must not give them away meanwhile
+    [ "$now" -ge "$s_restart_at" ] && do_restart
+  fi
   save_state
 }
 

@@ -31,7 +31,7 @@ signame() {
 
 level_of() {
   case $1 in
-    crashed | lost | oom | nccl-timeout | restart-failed) R=error ;;
+    crashed | lost | oom | nccl-timeout | restart-failed | sweep-failing | queue-failed) R=error ;;
     stalled | silent | diverged | traceback | disk-full | restart-limit | restart-cancelled | restarted) R=warn ;;
     *) R=info ;;
   esac
