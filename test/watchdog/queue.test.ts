@@ -80,7 +80,15 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
   /** Queues a run the way the laptop does; its command runs the recorder with `tag`. */
   async function enqueue(
     id: string,
-    opts: { tag?: string; secs?: number; code?: number; sweep?: string; before?: string; restarts?: number } = {},
+    opts: {
+      tag?: string;
+      secs?: number;
+      code?: number;
+      sweep?: string;
+      before?: string;
+      restarts?: number;
+      want?: number;
+    } = {},
   ) {
     const command = `${opts.before ?? ''}bash rec.sh ${shQuote(opts.tag ?? id)} ${opts.secs ?? 2} ${opts.code ?? 0}`;
     const manifest = {
@@ -117,7 +125,7 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
       secrets: null,
       manifest,
     };
-    const entry = buildQueueEntry({ launch, want: 1, share: false, queuedAt: at++ });
+    const entry = buildQueueEntry({ launch, want: opts.want ?? 1, share: false, queuedAt: at++ });
     const cmd = writeQueueEntryCommand(host.alias, entry);
     const r = await t.exec(cmd, { stdin: cmd.stdin, timeoutMs: 20_000 });
     if (r.code !== 0) throw new Error(`queueing ${id} failed (${r.code}): ${r.stderr}`);
@@ -283,6 +291,18 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
     expect(events().find((e) => e.kind === 'queue-start' && e.session === id)).toBeDefined();
     for (const f of ['PWNED', 'PWNED2', 'PWNED3', 'PWNED4', 'PWNED5'])
       for (const dir of ['', 'proj']) expect(existsSync(local(path.join(dir, f))), `${dir}/${f}`).toBe(false);
+  }, 40_000);
+
+  it('an entry wanting more GPUs than the host has is set aside, and does not hold up the queue', async () => {
+    host.setGpu({ mode: 'idle', count: 2, apps: [] });
+    const big = await enqueue('too-big', { want: 3, secs: 1 });
+    await enqueue('fits', { secs: 1 });
+    await waitUntil('fits ran', records, (r) => r.some((x) => x.tag === 'fits'));
+    expect(queued()).toEqual([`.failed-${big.entry}`]);
+    expect(events().find((e) => e.kind === 'queue-failed' && e.session === 'too-big')?.detail).toBe(
+      'too-big wants 3 GPUs and this host has 2: it never fits here',
+    );
+    expect(records().some((r) => r.tag === 'too-big')).toBe(false);
   }, 40_000);
 
   it('a wedged nvidia-smi does not wedge the watchdog: nothing starts until it answers', async () => {

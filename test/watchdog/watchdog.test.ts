@@ -563,8 +563,13 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
         const ours = events.filter((e) => e.session === 'push-run');
         expect(ours.find((e) => e.kind === 'crashed')?.detail).toBe('exit code 9: RuntimeError: bad token *** (ab)');
         expect(JSON.stringify(ours)).not.toContain('tok-SECRET');
-        const summary = (await readWatchdogState(t2, 'gpu-2')).summary!;
-        expect(summary.runs.find((r) => r.session === 'push-run')?.lastError).toBe('RuntimeError: bad token *** (ab)');
+        // the summary is written just after the interval's events: it may be one write behind them
+        const summary = await waitFor(async () => (await readWatchdogState(t2, 'gpu-2')).summary, {
+          until: (s) => s?.runs.find((r) => r.session === 'push-run')?.lastError != null,
+          timeoutMs: 10_000,
+          what: 'the summary with push-run crashed',
+        });
+        expect(summary?.runs.find((r) => r.session === 'push-run')?.lastError).toBe('RuntimeError: bad token *** (ab)');
         await t2.exec(shScript('rm -f .trainyard/secrets/proj.env'));
       },
       40_000,

@@ -15,7 +15,7 @@ SW="$HOME/.trainyard/sweeps"
 # first; qg_state ok, or failed when nvidia-smi could not tell (then nothing starts)
 queue_gpus() {
   [ "$qg_state" = unknown ] || return 0
-  qg_state=failed qg_free='' qg_mem=''
+  qg_state=failed qg_free='' qg_mem='' qg_count=0
   gpu_query
   [ "$gpu_state" = ok ] || return 0
   $TIMEOUT nvidia-smi --query-compute-apps=gpu_uuid,pid --format=csv,noheader > "$T/apps" 2> /dev/null || return 0
@@ -23,6 +23,7 @@ queue_gpus() {
   while IFS=', ' read -r qa_u qa_p; do qg_apps="$qg_apps $qa_u"; done < "$T/apps"
   while IFS=', ' read -r gi gu gp gm; do
     is_uint "$gi" || continue
+    qg_count=$((qg_count + 1))
     if [ "$gpu_free_mb" -gt 0 ]; then is_uint "$gm" && [ "$gm" -lt "$gpu_free_mb" ] || continue; fi
     qg_mem="$qg_mem $gi"
     [ "$live_all" = 1 ] && continue
@@ -117,6 +118,10 @@ queue_entry() {
   fi
   queue_gpus
   [ "$qg_state" = ok ] || { q_block=1; return 0; }
+  if [ "$q_want" -gt "$qg_count" ]; then
+    queue_drop keep queue-failed "$q_id wants $q_want GPUs and this host has $qg_count: it never fits here"
+    return 0
+  fi
   q_share=0
   [ -e "$qe/share" ] && q_share=1
   pick_gpus "$q_want" "$q_share"
