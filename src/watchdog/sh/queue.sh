@@ -1,12 +1,12 @@
 # ---------------------------------------------------------------------------------------------
 # The queue (layout: src/sweeps/queueEntry.ts): runs waiting on this machine for free GPUs,
-# started in FIFO order through start_run (sh/restart.sh), as an automatic restart is. A GPU is free when no
-# process of anyone runs on it (compute apps), its memory use is under gpu_free_below_mb (when
-# set), and no live trainyard run of this machine names it in its manifest (a run that just
-# started has no CUDA context yet; a live run without GPUs in its manifest sees them all, so it
-# holds them all). An entry that does not fit waits, and so do the entries behind it: no run
-# is passed over forever by smaller ones. An entry with `share` may use GPUs that are taken,
-# under the memory limit, free ones first.
+# started in FIFO order through start_run (sh/restart.sh), as an automatic restart is. A GPU
+# is free when no process of anyone runs on it (compute apps), its memory use is under
+# gpu_free_below_mb (when set), and no live trainyard run of this machine names it in its
+# manifest (a run that just started has no CUDA context yet; a live run without GPUs in its
+# manifest sees them all, so it holds them all). An entry that does not fit waits, and so do
+# the entries behind it: no run is passed over forever by smaller ones. An entry with `share`
+# may use GPUs that are taken, under the memory limit, free ones first.
 
 QD="$HOME/.trainyard/queue/$machine"
 SW="$HOME/.trainyard/sweeps"
