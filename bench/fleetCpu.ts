@@ -1,7 +1,8 @@
 /**
- * Idle CPU of the cockpit watching 8 hosts x 8 GPUs at a 1 s refresh, beside the naive way
+ * Idle CPU of the cockpit watching N hosts x 8 GPUs at a 1 s refresh, beside the naive way
  * (a fresh `ssh host nvidia-smi …` per host per second), and start-up times — all against
  * real sshd hosts in network namespaces (test/harness), measured in the same run.
+ * BENCH_BASELINE_BIN=/path/to/other/bin/trainyard.js measures that build too, on the same hosts.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,10 +10,11 @@ import path from 'node:path';
 import { gpuStreamCommand } from '../src/commands/probes.js';
 import { commandLine } from '../src/commands/value.js';
 import { TmuxTerminal } from '../test/e2e/terminal.js';
-import { startTestHosts } from '../test/harness/testHosts.js';
+import { startTestHosts, type TestHosts } from '../test/harness/testHosts.js';
 
 const HZ = 100; // USER_HZ on Linux
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -20,36 +22,46 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
 
-export async function fleetCpuBench(seconds: number): Promise<string[]> {
-  const hosts = await startTestHosts({ count: 8, gpu: { mode: 'load', count: 8 } });
-  const lines: string[] = [];
-  try {
-    const config = path.join(hosts.dir, 'bench.json');
-    writeFileSync(
-      config,
-      JSON.stringify({ hosts: hosts.hosts.map((h) => h.alias), sshConfig: hosts.sshConfigPath, refreshSeconds: 1 }),
-    );
+const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-    // --- the cockpit, in a real terminal
-    const term = new TmuxTerminal(200, 50);
-    const t0 = Date.now();
-    term.start(`exec node ${BIN} --config ${config}`, { PATH: process.env.PATH! });
-    let firstFrame = 0;
-    let allConnected = 0;
-    while (!allConnected && Date.now() - t0 < 30_000) {
-      const text = term.text();
-      if (!firstFrame && /trainyard/.test(text)) firstFrame = Date.now() - t0;
-      if (/8 hosts · 8 connected/.test(text)) allConnected = Date.now() - t0;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+export interface CockpitFigures {
+  steadyPct: number;
+  busyPct: number;
+  firstFrameMs: number;
+  allConnectedMs: number;
+  rssMiB: number;
+}
+
+/** The built CLI in a real 200x50 terminal (tmux), CPU of its process from /proc/PID/stat. */
+async function measureCockpit(bin: string, hosts: TestHosts, seconds: number): Promise<CockpitFigures> {
+  const count = hosts.hosts.length;
+  for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8 });
+  const config = path.join(hosts.dir, 'bench.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ hosts: hosts.hosts.map((h) => h.alias), sshConfig: hosts.sshConfigPath, refreshSeconds: 1 }),
+  );
+  const term = new TmuxTerminal(200, 50);
+  const t0 = Date.now();
+  term.start(`exec node ${bin} --config ${config}`, { PATH: process.env.PATH! });
+  let firstFrameMs = 0;
+  let allConnectedMs = 0;
+  const connected = new RegExp(`${count} hosts · ${count} connected`);
+  while (!allConnectedMs && Date.now() - t0 < 60_000) {
+    const text = term.text();
+    if (!firstFrameMs && /trainyard/.test(text)) firstFrameMs = Date.now() - t0;
+    if (connected.test(text)) allConnectedMs = Date.now() - t0;
+    await sleep(10);
+  }
+  try {
     const pid = Number(term.tmux('list-panes', '-t', 'e2e', '-F', '#{pane_pid}').trim());
-    await new Promise((r) => setTimeout(r, 3000)); // settle: first samples, sparklines filling
+    await sleep(3000); // settle: first samples, sparklines filling
     const measureCpu = async (during?: (second: number) => void) => {
       const c0 = cpuTicks(pid);
       const w0 = Date.now();
       for (let second = 0; second < seconds; second++) {
         during?.(second);
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(1000);
       }
       return ((cpuTicks(pid) - c0) / HZ / ((Date.now() - w0) / 1000)) * 100;
     };
@@ -64,46 +76,63 @@ export async function fleetCpuBench(seconds: number): Promise<string[]> {
           util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)),
         });
     });
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+    const rss = rssMiB(pid);
     term.send('q');
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
+    return { steadyPct, busyPct, firstFrameMs, allConnectedMs, rssMiB: rss };
+  } finally {
     term.stop();
+  }
+}
 
-    // --- the naive way: every second, a fresh ssh per host running nvidia-smi once
-    const script = [
-      `end=$(( $(date +%s) + ${seconds} ))`,
-      `while [ "$(date +%s)" -lt "$end" ]; do`,
-      ...hosts.hosts.map(
-        (h) =>
-          `  ssh -F '${hosts.sshConfigPath}' ${h.alias} ${JSON.stringify(commandLine(gpuStreamCommand(1000)).replace(/ -lms \d+$/, ''))} >/dev/null &`,
-      ),
-      `  sleep 1; wait`,
-      `done`,
-    ].join('\n');
-    const naive = spawn('bash', ['-c', `TIMEFORMAT='%U %S %R'; time ( ${script} )`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    naive.stderr.on('data', (d) => (err += d));
-    await new Promise((r) => naive.on('close', r));
-    const [u, s, real] = err.trim().split('\n').pop()!.split(' ').map(Number);
-    const naivePct = ((u + s) / real) * 100;
+/** CPU share of a bash loop starting, every second, one fresh `ssh host nvidia-smi …` per host. */
+async function naiveLoopPct(hosts: TestHosts, seconds: number): Promise<number> {
+  const script = [
+    `end=$(( $(date +%s) + ${seconds} ))`,
+    `while [ "$(date +%s)" -lt "$end" ]; do`,
+    ...hosts.hosts.map(
+      (h) =>
+        `  ssh -F '${hosts.sshConfigPath}' ${h.alias} ${JSON.stringify(commandLine(gpuStreamCommand(1000)).replace(/ -lms \d+$/, ''))} >/dev/null &`,
+    ),
+    `  sleep 1; wait`,
+    `done`,
+  ].join('\n');
+  const naive = spawn('bash', ['-c', `TIMEFORMAT='%U %S %R'; time ( ${script} )`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  naive.stderr.on('data', (d) => (err += d));
+  await new Promise((r) => naive.on('close', r));
+  const [u, s, real] = err.trim().split('\n').pop()!.split(' ').map(Number);
+  return ((u + s) / real) * 100;
+}
 
-    lines.push(
-      '| what | trainyard (held connections, one nvidia-smi stream per host) | naive (fresh `ssh host nvidia-smi` per host per second) |',
-      '| --- | --- | --- |',
-    );
-    lines.push(
-      `| client CPU, 8 hosts x 8 GPUs, 1 s refresh, steady GPUs, over ${seconds} s | ${steadyPct.toFixed(2)} % of one core | ${naivePct.toFixed(1)} % of one core |`,
-    );
-    lines.push(
-      `| client CPU, same, every GPU's utilisation changing every second | ${busyPct.toFixed(2)} % of one core | (same as above: the naive way does not care) |`,
-    );
-    lines.push(`| start to first frame (200x50, in tmux) | ${firstFrame} ms | — |`);
-    lines.push(`| start to all 8 hosts connected (namespaces on this machine) | ${allConnected} ms | — |`);
-    lines.push(`| cockpit RSS after the run | ${rss.toFixed(0)} MiB | — |`);
+export async function fleetCpuBench(seconds: number, count = 8, naive = true): Promise<string[]> {
+  const hosts = await startTestHosts({ count, gpu: { mode: 'load', count: 8 } });
+  try {
+    const baselineBin = process.env.BENCH_BASELINE_BIN;
+    const ours = await measureCockpit(BIN, hosts, seconds);
+    const base = baselineBin ? await measureCockpit(baselineBin, hosts, seconds) : null;
+    const naivePct = naive ? await naiveLoopPct(hosts, seconds) : null;
+    const other = (f: (c: CockpitFigures) => string) => (base ? ` ${f(base)} |` : '');
+    const pct = (x: number) => `${x.toFixed(2)} %`;
+    return [
+      `| ${count} hosts x 8 GPUs, 1 s refresh, 200x50 | this build |${base ? ' baseline build (same hosts, same run) |' : ''} naive (fresh \`ssh host nvidia-smi\` per host per second) |`,
+      `| --- | --- |${base ? ' --- |' : ''} --- |`,
+      `| client CPU, steady GPUs, over ${seconds} s | **${pct(ours.steadyPct)}** |${other((c) => pct(c.steadyPct))} ${naivePct === null ? '—' : `${naivePct.toFixed(1)} %`} |`,
+      `| client CPU, every GPU's utilisation changing every second | **${pct(ours.busyPct)}** |${other((c) => pct(c.busyPct))} — |`,
+      `| start to first frame (in tmux) | ${ours.firstFrameMs} ms |${other((c) => `${c.firstFrameMs} ms`)} — |`,
+      `| start to all ${count} hosts connected | ${ours.allConnectedMs} ms |${other((c) => `${c.allConnectedMs} ms`)} — |`,
+      `| cockpit RSS after the run | ${ours.rssMiB.toFixed(0)} MiB |${other((c) => `${c.rssMiB.toFixed(0)} MiB`)} — |`,
+    ];
   } finally {
     await hosts.stop();
   }
-  return lines;
+}
+
+if (import.meta.main) {
+  // node --import tsx bench/fleetCpu.ts [seconds=60] [hosts=8] [naive=1]
+  const [seconds, count, naive] = process.argv.slice(2).map(Number);
+  console.log((await fleetCpuBench(seconds || 60, count || 8, naive !== 0)).join('\n'));
+  process.exit(0);
 }

@@ -1,0 +1,115 @@
+/**
+ * A CPU profile of the built cockpit watching N real hosts x 8 GPUs at a 1 s refresh in a real
+ * terminal: `node --import tsx bench/cockpitProfile.ts [hosts=8] [seconds=30] [outDir]`.
+ * Prints the CPU share over the window and the functions with the most self time.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { TmuxTerminal } from '../test/e2e/terminal.js';
+import { startTestHosts } from '../test/harness/testHosts.js';
+
+const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
+const count = Number(process.argv[2] ?? 8);
+const seconds = Number(process.argv[3] ?? 30);
+const outDir = process.argv[4] ?? '/tmp/trainyard-profile';
+
+function cpuTicks(pid: number): [number, number] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [Number(fields[11]), Number(fields[12])]; // utime, stime
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** Self and inclusive time of the samples taken between fromMs and toMs after the process started. */
+function topSelf(file: string, n: number, fromMs: number, toMs: number): string[] {
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(prof.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of prof.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const name = (node: ProfileNode) => {
+    const f = node.callFrame;
+    return `${f.functionName || '(anon)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^.*\/(perf|dist)\//, '')}:${f.lineNumber + 1}`;
+  };
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let total = 0;
+  let at = 0;
+  prof.samples.forEach((id, i) => {
+    const dt = prof.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at < fromMs * 1000 || at > toMs * 1000) return;
+    const node = byId.get(id)!;
+    const key = name(node);
+    self.set(key, (self.get(key) ?? 0) + dt);
+    if (key.startsWith('(idle)') || key.startsWith('(program)')) return;
+    total += dt;
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const k = name(byId.get(n)!);
+      if (!seen.has(k)) inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
+      seen.add(k);
+    }
+  });
+  const top = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`);
+  return [
+    `busy (not idle/program) ${(total / 1000).toFixed(0)} ms`,
+    '-- self',
+    ...top(self),
+    '-- inclusive',
+    ...top(inclusive),
+  ];
+}
+
+const hosts = await startTestHosts({ count, gpu: { mode: 'load', count: 8 } });
+try {
+  mkdirSync(outDir, { recursive: true });
+  const config = path.join(hosts.dir, 'bench.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ hosts: hosts.hosts.map((h) => h.alias), sshConfig: hosts.sshConfigPath, refreshSeconds: 1 }),
+  );
+  const term = new TmuxTerminal(200, 50);
+  const t0 = Date.now();
+  const flags = process.env.NO_PROF ? '' : `--cpu-prof --cpu-prof-dir=${outDir}`;
+  term.start(`exec ${process.env.CMD_PREFIX ?? ''} node ${flags} ${BIN} --config ${config}`, {
+    PATH: process.env.PATH!,
+  });
+  let connected = 0;
+  while (!connected && Date.now() - t0 < 30_000) {
+    if (new RegExp(`${count} hosts · ${count} connected`).test(term.text())) connected = Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const pid = Number(term.tmux('list-panes', '-t', 'e2e', '-F', '#{pane_pid}').trim());
+  await new Promise((r) => setTimeout(r, Number(process.env.SETTLE ?? 3) * 1000));
+  const c0 = cpuTicks(pid);
+  const w0 = Date.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const c1 = cpuTicks(pid);
+  const wall = (Date.now() - w0) / 1000;
+  const share = (ticks: number) => ((ticks / 100 / wall) * 100).toFixed(2);
+  const pct = `${share(c1[0] + c1[1] - c0[0] - c0[1])} % (user ${share(c1[0] - c0[0])}, system ${share(c1[1] - c0[1])})`;
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  const before = new Set(readdirSync(outDir));
+  term.send('q');
+  await new Promise((r) => setTimeout(r, 1500));
+  term.stop();
+  console.log(`${count} hosts: connected ${connected} ms, CPU ${pct} over ${seconds} s, RSS ${rss.toFixed(0)} MiB`);
+  const prof = readdirSync(outDir).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+  if (prof) console.log(topSelf(path.join(outDir, prof), 40, w0 - t0, w0 - t0 + seconds * 1000).join('\n'));
+} finally {
+  await hosts.stop();
+}
+process.exit(0);

@@ -1,0 +1,93 @@
+/**
+ * CPU per frame of the real cockpit (React + Ink + the write) rendering 8 hosts x 8 GPUs into a
+ * fake 200x50 TTY, in this process: `node --import tsx bench/frameCost.ts [frames=200]`.
+ * Each update changes every GPU's utilisation on every host (the busy case: every sample is news).
+ */
+import { execFileSync } from 'node:child_process';
+import { PassThrough, Writable } from 'node:stream';
+import { HISTORY_LENGTH, recordGpuSample, type TrainyardStore } from '../src/state/store.js';
+import { bigFleet } from '../test/components/fixtures.js';
+
+// As bin/trainyard.js does, before Ink is loaded (FAST_WIDTH=0 measures Ink with its own string-width).
+if (process.env.FAST_WIDTH !== '0') await import(new URL('../dist/src/text/inkWidthHook.js', import.meta.url).href);
+const { mountCockpit } = await import('../components/runCockpit.js');
+
+class FrameTty extends Writable {
+  writes = 0;
+  isTTY = true;
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+  ) {
+    super();
+  }
+  _write(_chunk: Buffer, _enc: string, done: () => void) {
+    this.writes++;
+    done();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function frameCost(columns: number, rows: number, frames: number): Promise<{ msPerFrame: number }> {
+  const store: TrainyardStore = bigFleet();
+  for (const alias of store.getState().hostOrder)
+    for (let i = 0; i < HISTORY_LENGTH; i++) recordGpuSample(store, alias, store.getState().hosts[alias].gpus);
+  const stdout = new FrameTty(columns, rows);
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {}, ref: () => {}, unref: () => {} });
+  const controller = { retryNow() {}, answerPrompt() {}, shutdown: async () => {} };
+  const app = mountCockpit(store, controller, { stdout: stdout as never, stdin: stdin as never });
+  await sleep(500);
+  const update = (i: number) => {
+    for (const alias of store.getState().hostOrder)
+      recordGpuSample(
+        store,
+        alias,
+        store.getState().hosts[alias].gpus.map((g) => ({ ...g, utilization: (i * 7 + g.index * 13) % 100 })),
+      );
+  };
+  for (let i = 0; i < 20; i++) {
+    update(i);
+    await sleep(40);
+  }
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < frames; i++) {
+    update(i + 20);
+    await sleep(40); // past Ink's 30 fps cap: one frame per update
+  }
+  const c = process.cpuUsage(c0);
+  app.unmount();
+  return { msPerFrame: (c.user + c.system) / 1000 / frames };
+}
+
+/** Rows of a markdown table: this tree's cockpit, and Ink's own string-width as the baseline, each in its own process. */
+export function frameCostBench(frames: number): string[] {
+  const run = (fastWidth: string) =>
+    execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', String(frames)], {
+      env: { ...process.env, NODE_ENV: 'production', FAST_WIDTH: fastWidth },
+      encoding: 'utf8',
+    })
+      .trim()
+      .split(' ');
+  const [ours, inks] = [run('1'), run('0')];
+  return [
+    '| screen | CPU per frame, every GPU changing | same, Ink with its own string-width |',
+    '| --- | --- | --- |',
+    `| 200x50 | **${ours[0]} ms** | ${inks[0]} ms |`,
+    `| 50x25 | **${ours[1]} ms** | ${inks[1]} ms |`,
+  ];
+}
+
+if (import.meta.main) {
+  const frames = Number(process.argv.at(-1) ?? 200) || 200;
+  if (process.argv.includes('--child')) {
+    const figures: string[] = [];
+    for (const [c, r] of [
+      [200, 50],
+      [50, 25],
+    ])
+      figures.push((await frameCost(c, r, frames)).msPerFrame.toFixed(2));
+    process.stdout.write(figures.join(' '));
+  } else console.log(frameCostBench(frames).join('\n'));
+  process.exit(0);
+}
