@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,11 @@ describe.skipIf(!can.ok)('the cockpit in a real terminal (tmux)', () => {
     expect(text).toMatch(/train02.*(crashed|exit).*3/);
     expect(t.alternateOn()).toBe(true);
     expectFits(t, /trainyard/);
+    // the bin restarted itself with a smaller young generation (the cockpit's RSS)
+    const shell = t.tmux('list-panes', '-t', 'e2e', '-F', '#{pane_pid}').trim();
+    expect(execFileSync('ps', ['-o', 'args=', '--ppid', shell], { encoding: 'utf8' })).toMatch(
+      /node --max-semi-space-size=8 .*trainyard\.js --config/,
+    );
     expect(t.tmux('capture-pane', '-p', '-e', '-t', 'e2e')).toMatch(COLOUR); // colours, unless NO_COLOR
 
     // a GPU that goes idle on the server shows up without a key press
