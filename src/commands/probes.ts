@@ -19,14 +19,10 @@ export function gpuStreamCommand(intervalMs: number): ShellCommand {
   );
 }
 
-/**
- * The batched probe run every few seconds over the held connection: the server's clock,
- * tmux sessions and GPU compute processes in one exec, each section followed by its exit code.
- */
-export function sessionsProbeCommand(): ShellCommand {
+/** The sessions probe's sections: tmux sessions, run exit files, GPU compute processes. */
+function sessionSections(): string[] {
   const list = shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT]);
-  const script = [
-    field('now', '"$(date +%s)"'),
+  return [
     // tmux 3.3 sometimes reaps a dead pane only when another of its children exits, leaving
     // pane_dead_status empty (":1:::"): a run-shell makes one exit, then the list is read again.
     section(
@@ -42,8 +38,29 @@ export function sessionsProbeCommand(): ShellCommand {
       'apps',
       `command -v nvidia-smi >/dev/null 2>&1 || exit 127; ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])}`,
     ),
-  ].join('; ');
-  return shScript(script, [], 'sessions probe');
+  ];
+}
+
+/** The sessions probe once: the server's clock, then each section followed by its exit code. */
+export function sessionsProbeCommand(): ShellCommand {
+  return shScript([field('now', '"$(date +%s)"'), ...sessionSections()].join('; '), [], 'sessions probe');
+}
+
+/**
+ * The sessions probe as one long-lived stream per host: the server runs it every `intervalSeconds`
+ * and prints a frame (the clock, the sections, then the line `end`) only when the sections changed,
+ * so a quiet host costs the cockpit nothing — no exec, no channel, no bytes — between changes.
+ */
+export function sessionsStreamCommand(intervalSeconds: number, end: string): ShellCommand {
+  const script = [
+    'last=',
+    'while :; do',
+    `  out=$(${sessionSections().join('; ')})`,
+    `  if [ "$out" != "$last" ]; then last=$out; ${field('now', '"$(date +%s)"')}; printf '%s\\n%s\\n' "$out" "$1"; fi`,
+    '  sleep "$2"',
+    'done',
+  ].join('\n');
+  return shScript(script, [end, String(intervalSeconds)], 'sessions stream');
 }
 
 export interface ProbeSections {

@@ -1,13 +1,13 @@
-import { gpuStreamCommand, parseProbeOutput, sessionsProbeCommand } from '../commands/probes.js';
+import { gpuStreamCommand } from '../commands/probes.js';
 import { LOCAL_HOST } from '../config/load.js';
 import type { Config, HostConfig } from '../config/types.js';
-import { describeGpuFailure, type GpuSample, parseAppLines, parseGpuLine } from '../parsers/nvidiaSmi.js';
-import { isEmptyTmuxServer, parseTmuxSessions } from '../parsers/tmux.js';
+import { describeGpuFailure, type GpuSample, parseGpuLine } from '../parsers/nvidiaSmi.js';
 import type { AskPassphrase } from '../ssh/auth.js';
 import { SshConnection } from '../ssh/connection.js';
 import { patchHost, recordGpuSample, setConnection, type TrainyardStore } from '../state/store.js';
 import { LocalTransport } from '../transport/local.js';
 import type { StreamHandle, Transport } from '../transport/types.js';
+import { SessionsWatch } from './sessionsWatch.js';
 
 /** Lines of one nvidia-smi interval arrive together; this gap closes a sample. */
 const SAMPLE_GAP_MS = 40;
@@ -28,17 +28,16 @@ export interface HostMonitorOptions {
 }
 
 /**
- * Watches one host: its connection state, one streaming GPU source and one batched probe for
- * sessions and compute processes, all written to the store. Streams restart when the connection
- * comes back.
+ * Watches one host: its connection state, one streaming GPU source and one sessions stream
+ * (sessions and compute processes, see SessionsWatch), all written to the store. Streams restart
+ * when the connection comes back.
  */
 export class HostMonitor {
   readonly transport: Transport;
   readonly connection: SshConnection | null;
   private gpuStream: StreamHandle | null = null;
   private gpuRetry: NodeJS.Timeout | null = null;
-  private probeTimer: NodeJS.Timeout | null = null;
-  private probing = false;
+  private readonly sessions: SessionsWatch;
   private stopped = false;
   private firstProbeDone = false;
   private firstGpuDone = false;
@@ -69,6 +68,10 @@ export class HostMonitor {
       });
       this.transport = this.connection;
     }
+    this.sessions = new SessionsWatch(this.transport, store, host.alias, config.sessionsRefreshSeconds, () => {
+      this.firstProbeDone = true;
+      this.notifySettled();
+    });
   }
 
   get alias(): string {
@@ -111,14 +114,11 @@ export class HostMonitor {
     if (this.stopped) return;
     this.stopProbes();
     this.startGpuStream();
-    void this.probe();
-    const every = this.config.sessionsRefreshSeconds * 1000;
-    this.probeTimer = setInterval(() => void this.probe(), every);
+    this.sessions.start();
   }
 
   private stopProbes(): void {
-    if (this.probeTimer) clearInterval(this.probeTimer);
-    this.probeTimer = null;
+    this.sessions.stop();
     if (this.gpuRetry) clearTimeout(this.gpuRetry);
     this.gpuRetry = null;
     this.clearStaleWatch();
@@ -201,50 +201,6 @@ export class HostMonitor {
       this.notifySettled();
       this.gpuRetry = setTimeout(() => this.startGpuStream(), GPU_RETRY_MS);
     });
-  }
-
-  private async probe(): Promise<void> {
-    if (this.probing || this.stopped) return;
-    this.probing = true;
-    try {
-      const result = await this.transport.exec(sessionsProbeCommand(), { timeoutMs: 15_000 });
-      const sections = parseProbeOutput(result.stdout);
-      const skew = sections.now !== null ? sections.now - Math.round(Date.now() / 1000) : 0;
-      const tmuxOk = sections.tmux.code === 0 || isEmptyTmuxServer(sections.tmux.text);
-      const sessions = (sections.tmux.code === 0 ? parseTmuxSessions(sections.tmux.text) : []).map((s) =>
-        !s.running && s.exitStatus === null && s.exitSignal === null && sections.exits.has(s.name)
-          ? { ...s, exitStatus: sections.exits.get(s.name)! }
-          : s,
-      );
-      const sessionsError = tmuxOk
-        ? null
-        : sections.tmux.code === 127
-          ? 'tmux is not installed on this host'
-          : `tmux: ${sections.tmux.text.trim().split('\n')[0] || `exit ${sections.tmux.code}`}`;
-      const processes = sections.apps.code === 0 ? parseAppLines(sections.apps.text) : [];
-      const before = this.store.getState().hosts[this.alias];
-      const changed =
-        !before ||
-        // the first answer counts even when it is "no sessions": the view stops waiting for one
-        before.sessionsUpdatedAt === null ||
-        JSON.stringify([before.sessions, before.sessionsError, before.processes]) !==
-          JSON.stringify([sessions, sessionsError, processes]) ||
-        Math.abs(before.clockSkewSeconds - skew) > 2;
-      if (changed)
-        patchHost(this.store, this.alias, {
-          sessions,
-          sessionsError,
-          processes,
-          clockSkewSeconds: skew,
-          sessionsUpdatedAt: Date.now(),
-        });
-    } catch {
-      // Not connected: the connection state already says so, and probes restart when it is back.
-    } finally {
-      this.probing = false;
-      this.firstProbeDone = true;
-      this.notifySettled();
-    }
   }
 
   stop(): void {

@@ -86,7 +86,14 @@ export function watchdogScriptSource(): string {
  * The script as installed: its WATCHDOG_VERSION line stamped with the package version and a hash
  * of the script, so any change of the script is a new version and `install` upgrades in place.
  */
-export function stampedWatchdogScript(source = watchdogScriptSource()): { text: string; version: string } {
+export function stampedWatchdogScript(source?: string): { text: string; version: string } {
+  // The shipped script cannot change while the process runs; the status poll asks every host for it.
+  if (source === undefined) return (shipped ??= stamp(watchdogScriptSource()));
+  return stamp(source);
+}
+let shipped: { text: string; version: string } | undefined;
+
+function stamp(source: string): { text: string; version: string } {
   const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   const version = `${pkg.version}+${createHash('sha256').update(source).digest('hex').slice(0, 10)}`;
   if (!/^WATCHDOG_VERSION=dev$/m.test(source))

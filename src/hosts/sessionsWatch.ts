@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { type ProbeSections, parseProbeOutput, sessionsStreamCommand } from '../commands/probes.js';
+import { parseAppLines } from '../parsers/nvidiaSmi.js';
+import { isEmptyTmuxServer, parseTmuxSessions } from '../parsers/tmux.js';
+import { patchHost, type TrainyardStore } from '../state/store.js';
+import type { StreamHandle, Transport } from '../transport/types.js';
+
+/** A frame longer than this is cut (a server that never ends one must not fill our memory). */
+const MAX_FRAME_LINES = 20_000;
+
+/**
+ * One host's tmux sessions, run exit codes and GPU compute processes, from one long-lived stream
+ * (sessionsStreamCommand) that only speaks when they changed: no exec every few seconds, so a
+ * quiet fleet costs the cockpit nothing between changes. It restarts with the connection; if the
+ * stream itself ends, it is started again after one interval.
+ */
+export class SessionsWatch {
+  private handle: StreamHandle | null = null;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly store: TrainyardStore,
+    private readonly alias: string,
+    private readonly intervalSeconds: number,
+    /** Called after each answer, and when the stream ends (the host has said what it will say). */
+    private readonly onAnswer: () => void,
+  ) {}
+
+  start(): void {
+    this.stop();
+    // The frame's end line carries a nonce: no session name or process name can end a frame early.
+    const end = `@@probe-end ${randomBytes(6).toString('hex')}`;
+    let lines: string[] = [];
+    const handle = this.transport.stream(sessionsStreamCommand(this.intervalSeconds, end), {
+      onLine: (line) => {
+        if (line !== end) {
+          if (lines.length < MAX_FRAME_LINES) lines.push(line);
+          return;
+        }
+        const frame = lines;
+        lines = [];
+        this.apply(parseProbeOutput(frame.join('\n')));
+        this.onAnswer();
+      },
+      onErrLine: () => {},
+    });
+    this.handle = handle;
+    void handle.done.then((result) => {
+      if (this.handle !== handle) return; // stopped or restarted on purpose
+      this.handle = null;
+      this.onAnswer();
+      if (result.signal === 'disconnected' || result.signal === 'not-connected') return; // the connection restarts it
+      this.retry = setTimeout(() => this.start(), this.intervalSeconds * 1000);
+      this.retry.unref?.();
+    });
+  }
+
+  stop(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    const handle = this.handle;
+    this.handle = null;
+    handle?.cancel();
+  }
+
+  private apply(sections: ProbeSections): void {
+    const skew = sections.now !== null ? sections.now - Math.round(Date.now() / 1000) : 0;
+    const tmuxOk = sections.tmux.code === 0 || isEmptyTmuxServer(sections.tmux.text);
+    const sessions = (sections.tmux.code === 0 ? parseTmuxSessions(sections.tmux.text) : []).map((s) =>
+      !s.running && s.exitStatus === null && s.exitSignal === null && sections.exits.has(s.name)
+        ? { ...s, exitStatus: sections.exits.get(s.name)! }
+        : s,
+    );
+    const sessionsError = tmuxOk
+      ? null
+      : sections.tmux.code === 127
+        ? 'tmux is not installed on this host'
+        : `tmux: ${sections.tmux.text.trim().split('\n')[0] || `exit ${sections.tmux.code}`}`;
+    const processes = sections.apps.code === 0 ? parseAppLines(sections.apps.text) : [];
+    const before = this.store.getState().hosts[this.alias];
+    const changed =
+      !before ||
+      // the first answer counts even when it is "no sessions": the view stops waiting for one
+      before.sessionsUpdatedAt === null ||
+      JSON.stringify([before.sessions, before.sessionsError, before.processes]) !==
+        JSON.stringify([sessions, sessionsError, processes]) ||
+      Math.abs(before.clockSkewSeconds - skew) > 2;
+    if (changed)
+      patchHost(this.store, this.alias, {
+        sessions,
+        sessionsError,
+        processes,
+        clockSkewSeconds: skew,
+        sessionsUpdatedAt: Date.now(),
+      });
+  }
+}

@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ShellCommand } from '../../src/commands/value.js';
+import { SessionsWatch } from '../../src/hosts/sessionsWatch.js';
+import { createTrainyardStore } from '../../src/state/store.js';
+import { LocalTransport } from '../../src/transport/local.js';
+import { ScriptedTransport } from '../support/scriptedTransport.js';
+import { waitFor } from '../support/waitFor.js';
+
+const now = () => Math.round(Date.now() / 1000);
+const session = (name: string, dead = '0:::') => `${now() - 60}:0:1:${dead}:${name}`;
+
+/** One frame as the server prints it, ended with the stream's end line. */
+function frame(end: string, tmuxLines: string[], apps: string[] = []): string[] {
+  return [
+    `@@now ${now()}`,
+    '@@tmux',
+    ...tmuxLines,
+    '@@/tmux 0',
+    '@@exits',
+    '@@/exits 0',
+    '@@apps',
+    ...apps,
+    '@@/apps 0',
+    end,
+  ];
+}
+
+describe('SessionsWatch (one sessions stream per host)', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+
+  function watch(transport: ScriptedTransport | LocalTransport, intervalSeconds = 0.05) {
+    const store = createTrainyardStore([{ alias: 'h' }]);
+    let answers = 0;
+    const w = new SessionsWatch(transport, store, 'h', intervalSeconds, () => answers++);
+    cleanups.push(() => w.stop());
+    return { store, w, answers: () => answers };
+  }
+
+  it('writes each frame to the store; a line that only looks like the end does not end a frame', async () => {
+    const t = new ScriptedTransport();
+    let command: ShellCommand | null = null;
+    const feed = t.expectStream(
+      (c) => {
+        command = c;
+        return c.purpose === 'sessions stream';
+      },
+      { live: true },
+    );
+    const { store, w, answers } = watch(t);
+    w.start();
+    await feed.opened;
+    const end = command!.argv[4]!;
+    expect(end).toMatch(/^@@probe-end [0-9a-f]{12}$/);
+    for (const l of frame(end, [session('train01'), '@@probe-end', session('eval02', '1:3::')])) feed.line(l);
+    const h = store.getState().hosts.h;
+    expect(h.sessions.map((s) => [s.name, s.running, s.exitStatus])).toEqual([
+      ['train01', true, null],
+      ['eval02', false, 3],
+    ]);
+    expect(answers()).toBe(1);
+    // the next frame replaces the list
+    for (const l of frame(end, [])) feed.line(l);
+    expect(store.getState().hosts.h.sessions).toEqual([]);
+    expect(answers()).toBe(2);
+    feed.end({ code: null, signal: 'disconnected' });
+    t.verify();
+  });
+
+  it('starts the stream again one interval after it ended, but not after the connection went', async () => {
+    const t = new ScriptedTransport();
+    t.expectStream('sh', { result: { code: 2 } });
+    const second = t.expectStream('sh', { live: true });
+    const { w, answers } = watch(t);
+    w.start();
+    await second.opened; // after ~50 ms
+    expect(answers()).toBe(1); // the end counts as an answer: the host is not waited for
+    second.end({ code: null, signal: 'disconnected' });
+    await new Promise((r) => setTimeout(r, 200));
+    t.verify(); // no third stream
+  });
+
+  it('on a real shell and tmux, prints one frame while nothing changes and the next when a session starts', async () => {
+    const tmuxDir = mkdtempSync(path.join(os.tmpdir(), 'ty-sessions-'));
+    const env = { ...process.env, TMUX_TMPDIR: tmuxDir, TMUX: '' };
+    const tmux = (...args: string[]) => execFileSync('tmux', args, { env, stdio: 'ignore' });
+    cleanups.push(() => {
+      try {
+        tmux('kill-server');
+      } catch {}
+      rmSync(tmuxDir, { recursive: true, force: true });
+    });
+    const { store, w, answers } = watch(new LocalTransport(env), 0.1);
+    w.start();
+    await waitFor(() => answers(), { until: (n) => n >= 1, timeoutMs: 10_000, what: 'the first frame' });
+    await new Promise((r) => setTimeout(r, 1000)); // ten intervals, nothing changes
+    expect(answers()).toBe(1);
+    tmux('new-session', '-d', '-s', 'quiet-check', 'sleep 60');
+    await waitFor(() => store.getState().hosts.h.sessions, {
+      until: (s) => s.some((x) => x.name === 'quiet-check'),
+      timeoutMs: 10_000,
+      what: 'the new session',
+    });
+    expect(answers()).toBe(2);
+  });
+});
