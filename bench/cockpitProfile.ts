@@ -3,7 +3,7 @@
  * terminal: `node --import tsx bench/cockpitProfile.ts [hosts=8] [seconds=30] [outDir]`.
  * Prints the CPU share over the window and the functions with the most self time.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TmuxTerminal } from '../test/e2e/terminal.js';
 import { startTestHosts } from '../test/harness/testHosts.js';
@@ -104,7 +104,7 @@ try {
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
   const before = new Set(readdirSync(outDir));
   term.send('q');
-  await new Promise((r) => setTimeout(r, 1500));
+  for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
   term.stop();
   console.log(`${count} hosts: connected ${connected} ms, CPU ${pct} over ${seconds} s, RSS ${rss.toFixed(0)} MiB`);
   const prof = readdirSync(outDir).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
