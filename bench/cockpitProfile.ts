@@ -1,14 +1,16 @@
 /**
  * A CPU profile of the built cockpit watching N real hosts x 8 GPUs at a 1 s refresh in a real
  * terminal: `node --import tsx bench/cockpitProfile.ts [hosts=8] [seconds=30] [outDir]`.
- * Prints the CPU share over the window and the functions with the most self time.
+ * Prints the CPU share over the window and the functions with the most self and inclusive time.
+ * NO_PROF=1: no profiler (its own cost is several times the cockpit's); SETTLE=s waits longer first
+ * (HISTORY_LENGTH s fill the sparklines); BENCH_BIN: another build's bin.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TmuxTerminal } from '../test/e2e/terminal.js';
 import { startTestHosts } from '../test/harness/testHosts.js';
+import { openCockpit } from './fleetCpu.js';
 
-const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
+const BIN = process.env.BENCH_BIN ?? path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const count = Number(process.argv[2] ?? 8);
 const seconds = Number(process.argv[3] ?? 30);
 const outDir = process.argv[4] ?? '/tmp/trainyard-profile';
@@ -76,23 +78,9 @@ function topSelf(file: string, n: number, fromMs: number, toMs: number): string[
 const hosts = await startTestHosts({ count, gpu: { mode: 'load', count: 8 } });
 try {
   mkdirSync(outDir, { recursive: true });
-  const config = path.join(hosts.dir, 'bench.json');
-  writeFileSync(
-    config,
-    JSON.stringify({ hosts: hosts.hosts.map((h) => h.alias), sshConfig: hosts.sshConfigPath, refreshSeconds: 1 }),
-  );
-  const term = new TmuxTerminal(200, 50);
-  const t0 = Date.now();
   const flags = process.env.NO_PROF ? '' : `--cpu-prof --cpu-prof-dir=${outDir}`;
-  term.start(`exec ${process.env.CMD_PREFIX ?? ''} node ${flags} ${BIN} --config ${config}`, {
-    PATH: process.env.PATH!,
-  });
-  let connected = 0;
-  while (!connected && Date.now() - t0 < 30_000) {
-    if (new RegExp(`${count} hosts · ${count} connected`).test(term.text())) connected = Date.now() - t0;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  const pid = Number(term.tmux('list-panes', '-t', 'e2e', '-F', '#{pane_pid}').trim());
+  const t0 = Date.now();
+  const { term, pid, allConnectedMs: connected } = await openCockpit(BIN, hosts, flags);
   await new Promise((r) => setTimeout(r, Number(process.env.SETTLE ?? 3) * 1000));
   const c0 = cpuTicks(pid);
   const w0 = Date.now();

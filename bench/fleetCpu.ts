@@ -32,10 +32,17 @@ export interface CockpitFigures {
   rssMiB: number;
 }
 
-/** The built CLI in a real 200x50 terminal (tmux), CPU of its process from /proc/PID/stat. */
-async function measureCockpit(bin: string, hosts: TestHosts, seconds: number): Promise<CockpitFigures> {
+export interface OpenCockpit {
+  term: TmuxTerminal;
+  /** The cockpit's process. */
+  pid: number;
+  firstFrameMs: number;
+  allConnectedMs: number;
+}
+
+/** The built CLI (`bin`, with node flags) in a real 200x50 terminal (tmux), watching every test host at a 1 s refresh. */
+export async function openCockpit(bin: string, hosts: TestHosts, nodeFlags = ''): Promise<OpenCockpit> {
   const count = hosts.hosts.length;
-  for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8 });
   const config = path.join(hosts.dir, 'bench.json');
   writeFileSync(
     config,
@@ -43,7 +50,7 @@ async function measureCockpit(bin: string, hosts: TestHosts, seconds: number): P
   );
   const term = new TmuxTerminal(200, 50);
   const t0 = Date.now();
-  term.start(`exec node ${bin} --config ${config}`, { PATH: process.env.PATH! });
+  term.start(`exec node ${nodeFlags} ${bin} --config ${config}`, { PATH: process.env.PATH! });
   let firstFrameMs = 0;
   let allConnectedMs = 0;
   const connected = new RegExp(`${count} hosts · ${count} connected`);
@@ -53,8 +60,15 @@ async function measureCockpit(bin: string, hosts: TestHosts, seconds: number): P
     if (connected.test(text)) allConnectedMs = Date.now() - t0;
     await sleep(10);
   }
+  const pid = Number(term.tmux('list-panes', '-t', 'e2e', '-F', '#{pane_pid}').trim());
+  return { term, pid, firstFrameMs, allConnectedMs };
+}
+
+/** CPU of the cockpit's process from /proc/PID/stat, steady and with every GPU changing, and its RSS. */
+async function measureCockpit(bin: string, hosts: TestHosts, seconds: number): Promise<CockpitFigures> {
+  for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8 });
+  const { term, pid, firstFrameMs, allConnectedMs } = await openCockpit(bin, hosts);
   try {
-    const pid = Number(term.tmux('list-panes', '-t', 'e2e', '-F', '#{pane_pid}').trim());
     await sleep(3000); // settle: first samples, sparklines filling
     const measureCpu = async (during?: (second: number) => void) => {
       const c0 = cpuTicks(pid);

@@ -4,28 +4,13 @@
  * Each update changes every GPU's utilisation on every host (the busy case: every sample is news).
  */
 import { execFileSync } from 'node:child_process';
-import { PassThrough, Writable } from 'node:stream';
 import { HISTORY_LENGTH, recordGpuSample, type TrainyardStore } from '../src/state/store.js';
 import { bigFleet } from '../test/components/fixtures.js';
+import { CountingTty, fakeStdin, idleController } from './fakeTerminal.js';
 
 // As bin/trainyard.js does, before Ink is loaded (FAST_WIDTH=0 measures Ink with its own string-width).
 if (process.env.FAST_WIDTH !== '0') await import(new URL('../dist/src/text/inkWidthHook.js', import.meta.url).href);
 const { mountCockpit } = await import('../components/runCockpit.js');
-
-class FrameTty extends Writable {
-  writes = 0;
-  isTTY = true;
-  constructor(
-    readonly columns: number,
-    readonly rows: number,
-  ) {
-    super();
-  }
-  _write(_chunk: Buffer, _enc: string, done: () => void) {
-    this.writes++;
-    done();
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -33,9 +18,9 @@ export async function frameCost(columns: number, rows: number, frames: number): 
   const store: TrainyardStore = bigFleet();
   for (const alias of store.getState().hostOrder)
     for (let i = 0; i < HISTORY_LENGTH; i++) recordGpuSample(store, alias, store.getState().hosts[alias].gpus);
-  const stdout = new FrameTty(columns, rows);
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {}, ref: () => {}, unref: () => {} });
-  const controller = { retryNow() {}, answerPrompt() {}, shutdown: async () => {} };
+  const stdout = new CountingTty(columns, rows);
+  const stdin = fakeStdin();
+  const controller = idleController;
   const app = mountCockpit(store, controller, { stdout: stdout as never, stdin: stdin as never });
   await sleep(500);
   const update = (i: number) => {

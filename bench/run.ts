@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fleetCpuBench } from './fleetCpu.js';
+import { frameCostBench } from './frameCost.js';
 import { terminalBytesBench } from './terminalBytes.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
@@ -18,8 +19,11 @@ console.log(
 );
 console.log('## Bytes written to the terminal per update\n');
 console.log((await terminalBytesBench()).join('\n') + '\n');
+console.log('## CPU per frame (in process)\n');
+console.log(frameCostBench(200).join('\n') + '\n');
 console.log('## Fleet: idle CPU and start-up\n');
 console.log((await fleetCpuBench(seconds)).join('\n') + '\n');
+console.log((await fleetCpuBench(seconds, 32, false)).join('\n') + '\n');
 for (const file of readdirSync(import.meta.dirname)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort()) {

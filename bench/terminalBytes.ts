@@ -2,25 +2,10 @@
  * Bytes written to the terminal per update: the real cockpit rendered by Ink into a fake
  * 200x50 TTY, one GPU value changed on the selected host, bytes counted until the frame is out.
  */
-import { PassThrough, Writable } from 'node:stream';
 import { mountCockpit } from '../components/runCockpit.js';
 import { HISTORY_LENGTH, recordGpuSample, type TrainyardStore } from '../src/state/store.js';
 import { bigFleet } from '../test/components/fixtures.js';
-
-class CountingTty extends Writable {
-  bytes = 0;
-  isTTY = true;
-  constructor(
-    readonly columns: number,
-    readonly rows: number,
-  ) {
-    super();
-  }
-  _write(chunk: Buffer, _enc: string, done: () => void) {
-    this.bytes += chunk.length;
-    done();
-  }
-}
+import { CountingTty, fakeStdin, idleController } from './fakeTerminal.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,8 +21,8 @@ async function measure(
     for (let i = 0; i < HISTORY_LENGTH; i++) recordGpuSample(store, alias, store.getState().hosts[alias].gpus);
   }
   const stdout = new CountingTty(columns, rows);
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {}, ref: () => {}, unref: () => {} });
-  const controller = { retryNow() {}, answerPrompt() {}, shutdown: async () => {} };
+  const stdin = fakeStdin();
+  const controller = idleController;
   const app = mountCockpit(store, controller, {
     stdout: stdout as never,
     stdin: stdin as never,

@@ -4,25 +4,26 @@
  * interval however fast a smoke test prints), cancellation through an AbortSignal, secrets
  * masked in everything it stores or reports. Errors end a run with a verdict; they never throw.
  */
-import { type RunBackend, RunBackendError } from '../backends/runBackend.js';
+import type { RunBackend } from '../backends/runBackend.js';
 import { configuredBackend } from '../backends/select.js';
 import { tmuxBackend } from '../backends/tmux/tmuxBackend.js';
-import { RsyncArgumentError } from '../commands/rsync.js';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import { configRedactor } from '../secrets/redact.js';
-import { type Redactor, SecretsError } from '../secrets/secrets.js';
-import { type ActionsStore, addRun, appendLines, createActionsStore, patchRun } from '../state/actionsStore.js';
+import type { Redactor } from '../secrets/secrets.js';
+import { type ActionsStore, addRun, createActionsStore, patchRun } from '../state/actionsStore.js';
 import type { Transport } from '../transport/types.js';
+import { verdictForError } from './errorVerdict.js';
 import { defaultDataDir } from './localManifests.js';
+import { OutputBatch } from './outputBatch.js';
 import { type ResolvedProject, resolveProject } from './project.js';
+import { QuestionQueue } from './questionQueue.js';
 import { ACTIONS, findAction } from './registry.js';
 import {
   ActionCancelled,
   type ActionContext,
   type ActionDefinition,
-  ActionFailure,
   type ActionId,
   type ActionParams,
   type ActionProgress,
@@ -81,29 +82,20 @@ export interface RunnerOptions {
 interface ActiveRun {
   controller: AbortController;
   redactor: Redactor;
-  pending: { text: string; kind: OutputKind }[];
-  flushTimer: NodeJS.Timeout | null;
-  progress: ActionProgress | null | undefined;
-}
-
-interface Waiting {
-  id: number;
-  runId: number;
-  question: Question;
-  resolve: (value: boolean | string | null) => void;
+  output: OutputBatch;
 }
 
 export class ActionRunner {
   readonly store: ActionsStore;
   private nextRunId = 0;
-  private nextQuestionId = 0;
   private readonly active = new Map<number, ActiveRun>();
-  private readonly questions: Waiting[] = [];
+  private readonly questions: QuestionQueue;
   private readonly registry: readonly ActionDefinition[];
 
   constructor(private readonly options: RunnerOptions) {
     this.store = options.store ?? createActionsStore();
     this.registry = options.registry ?? ACTIONS;
+    this.questions = new QuestionQueue(this.store, (runId) => this.active.has(runId));
   }
 
   /** The actions that make sense for a selection: session actions only with a session selected. */
@@ -129,9 +121,7 @@ export class ActionRunner {
     const run: ActiveRun = {
       controller: new AbortController(),
       redactor: configRedactor(this.options.config, this.options.env ?? process.env),
-      pending: [],
-      flushTimer: null,
-      progress: undefined,
+      output: new OutputBatch(this.store, runId, this.options.flushMs ?? 50),
     };
     this.active.set(runId, run);
     addRun(this.store, {
@@ -161,12 +151,12 @@ export class ActionRunner {
     const run = this.active.get(runId);
     if (!run) return;
     run.controller.abort();
-    for (const q of this.questions.filter((w) => w.runId === runId)) this.settleQuestion(q.id, null);
+    this.questions.dismissRun(runId);
   }
 
   /** Answers the question on screen: true/false for confirm, text or choice value (null = dismissed). */
   answer(questionId: number, value: boolean | string | null): void {
-    this.settleQuestion(questionId, value);
+    this.questions.answer(questionId, value);
   }
 
   /** Cancels everything (on quit). */
@@ -174,51 +164,19 @@ export class ActionRunner {
     for (const id of [...this.active.keys()]) this.cancel(id);
   }
 
-  private settleQuestion(id: number, value: boolean | string | null): void {
-    const i = this.questions.findIndex((q) => q.id === id);
-    if (i < 0) return;
-    const [q] = this.questions.splice(i, 1);
-    q.resolve(value);
-    const next = this.questions[0];
-    this.store.setState({ question: next ? { id: next.id, runId: next.runId, question: next.question } : null });
-    if (this.active.has(q.runId) && !this.questions.some((w) => w.runId === q.runId))
-      patchRun(this.store, q.runId, { status: 'running' });
-  }
-
   private questionFor(runId: number, question: Question): Promise<boolean | string | null> {
-    if (this.options.answerer) return this.options.answerer(question, runId);
-    return new Promise((resolve) => {
-      const id = ++this.nextQuestionId;
-      this.questions.push({ id, runId, question, resolve });
-      patchRun(this.store, runId, { status: 'waiting' });
-      if (!this.store.getState().question) this.store.setState({ question: { id, runId, question } });
-    });
+    return this.options.answerer ? this.options.answerer(question, runId) : this.questions.ask(runId, question);
   }
 
   private line(runId: number, run: ActiveRun, text: string, kind: OutputKind): void {
     const clean = run.redactor.redact(text);
-    run.pending.push({ text: clean, kind });
+    run.output.line(clean, kind);
     this.options.onEvent?.({ type: 'line', runId, text: clean, kind });
-    if (!run.flushTimer) run.flushTimer = setTimeout(() => this.flush(runId, run), this.options.flushMs ?? 50);
-  }
-
-  private flush(runId: number, run: ActiveRun): void {
-    if (run.flushTimer) clearTimeout(run.flushTimer);
-    run.flushTimer = null;
-    const lines = run.pending.splice(0);
-    const progress = run.progress;
-    run.progress = undefined;
-    if (lines.length && progress !== undefined) {
-      appendLines(this.store, runId, lines);
-      patchRun(this.store, runId, { progress });
-    } else if (lines.length) appendLines(this.store, runId, lines);
-    else if (progress !== undefined) patchRun(this.store, runId, { progress });
   }
 
   private setProgress(runId: number, run: ActiveRun, progress: ActionProgress | null): void {
-    run.progress = progress;
+    run.output.setProgress(progress);
     this.options.onEvent?.({ type: 'progress', runId, progress });
-    if (!run.flushTimer) run.flushTimer = setTimeout(() => this.flush(runId, run), this.options.flushMs ?? 50);
   }
 
   /** The project last picked, offered first next time. */
@@ -335,37 +293,7 @@ export class ActionRunner {
       if (ctx.dryRun) output('(dry run: only read-only queries run; everything else is printed)', 'step');
       return await def.run(ctx);
     } catch (error) {
-      if (error instanceof ActionCancelled || run.controller.signal.aborted) {
-        const declined = error instanceof ActionCancelled && error.declined;
-        return {
-          outcome: declined ? 'declined' : 'cancelled',
-          summary: declined ? `not done: ${(error as Error).message}` : 'cancelled',
-          details: [],
-          hint: null,
-        };
-      }
-      if (error instanceof ActionFailure)
-        return { outcome: 'failed', summary: error.message, details: [], hint: error.hint, cause: error.cause_ };
-      if (error instanceof ConfigError)
-        return {
-          outcome: 'failed',
-          summary: `config problem in ${error.file}`,
-          details: error.problems,
-          hint: 'fix the config file, then try again',
-          cause: 'config',
-        };
-      if (error instanceof RunBackendError)
-        return { outcome: 'failed', summary: error.message, details: [], hint: error.hint };
-      if (error instanceof RsyncArgumentError)
-        return { outcome: 'failed', summary: error.message, details: [], hint: null, cause: 'config' };
-      if (error instanceof SecretsError)
-        return { outcome: 'failed', summary: error.message, details: [], hint: error.hint, cause: 'secrets' };
-      return {
-        outcome: 'failed',
-        summary: `internal error: ${(error as Error)?.message ?? String(error)}`,
-        details: [],
-        hint: 'please report this with the output above',
-      };
+      return verdictForError(error, run.controller.signal.aborted);
     }
   }
 
@@ -376,9 +304,9 @@ export class ActionRunner {
       details: v.details.map((d) => run.redactor.redact(d)),
       hint: v.hint === null ? null : run.redactor.redact(v.hint),
     };
-    this.flush(runId, run);
+    run.output.flush();
     this.active.delete(runId);
-    for (const q of this.questions.filter((w) => w.runId === runId)) this.settleQuestion(q.id, null);
+    this.questions.dismissRun(runId);
     patchRun(this.store, runId, {
       status: clean.outcome,
       verdict: clean,

@@ -3,7 +3,8 @@
  * with the key handling that changes it, so a router (or a test) drives it one key at a time.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { handleKey, initialLogView, type Lines, type LogViewState, type ViewSize } from '../logs/logView.js';
+import { initialLogView, type Lines, type LogViewState, type ViewSize } from '../logs/logView.js';
+import { handleKey } from '../logs/logViewKeys.js';
 import type { MetricsState } from '../logs/metrics.js';
 import type { KeyPress } from './keys.js';
 

@@ -1,62 +1,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { MARKER_PREFIX, sanitizeLine } from '../text/sanitise.js';
-import type { ExecResult, StreamHandle, Transport } from '../transport/types.js';
+import type { ExecResult, StreamHandle } from '../transport/types.js';
+import { LineFanout, type LinesListener } from './lineFanout.js';
+import type { LogTailOptions, LogTailState, LogTailStatus } from './logTailState.js';
 import { LineRing } from './ringBuffer.js';
 import { parseTailRecord, type TailPosition, type TailRecord, tailCommand } from './tailCommand.js';
 
-/** What LogTail needs from a connection to know when to resume: SshConnection fits. */
-export interface LinkEvents {
-  on(event: 'state', listener: (info: { state: string }) => void): unknown;
-  off(event: 'state', listener: (info: { state: string }) => void): unknown;
-  readonly isReady?: boolean;
-}
-
-export type LogTailStatus = 'starting' | 'following' | 'waiting-for-file' | 'disconnected' | 'error' | 'stopped';
-
-export interface LogTailState {
-  status: LogTailStatus;
-  /** Why the tail is in 'error' (the command's complaint or exit status). */
-  error: string | null;
-  /** Bumps on every store update; a view re-reads the buffer when it changes. */
-  version: number;
-  /** Lines added to the buffer since start(), markers included (it keeps the last `capacity`). */
-  received: number;
-  /** The unterminated last line (a progress bar in flight), sanitised; null when none. */
-  partial: string | null;
-  position: TailPosition;
-  /** Times the tail resumed from a saved offset (after a lost connection or a failed command). */
-  resumes: number;
-}
-
-export interface LogTailOptions {
-  transport: Transport;
-  /** Absolute path of the log on that host (RunManifest.log). */
-  file: string;
-  /** The host's connection, to resume as soon as it is back; without it, retries run on a timer. */
-  link?: LinkEvents;
-  /** Lines kept for scrolling back (default 10 000)... */
-  capacity?: number;
-  /** ... and at most this many bytes of them (default 4 MiB). */
-  capacityBytes?: number;
-  /** A fresh tail starts this many bytes before the end (default 512 KiB); null = the whole file. */
-  initialBytes?: number | null;
-  /** Where to start instead of a fresh tail (e.g. a position saved earlier). */
-  from?: TailPosition;
-  /** The store (status, counts, the progress line) is updated at most this often (default 100 ms). */
-  flushMs?: number;
-  /** Longest line kept, in bytes (default 4096). */
-  lineCap?: number;
-  /** Server poll period while the log is idle (default 0.25 s). */
-  pollSeconds?: number;
-  /** Keep SGR colours (default true). */
-  keepColors?: boolean;
-  /** Longest wait between retries when the stream keeps failing (default 5 s). */
-  maxRetryMs?: number;
-  /** Masks secrets in each line before it is kept (default: none). */
-  redact?: (text: string) => string;
-}
-
-export type LinesListener = (lines: readonly string[]) => void;
+export type { LinesListener } from './lineFanout.js';
+export type { LinkEvents, LogTailOptions, LogTailState, LogTailStatus } from './logTailState.js';
 
 const FIRST_RETRY_MS = 200;
 
@@ -72,8 +23,7 @@ export class LogTail {
   private readonly options: Required<Omit<LogTailOptions, 'link' | 'from'>> & Pick<LogTailOptions, 'link'>;
   private position: TailPosition;
   private handle: StreamHandle | null = null;
-  /** Lines for listeners, handed over when the current chunk of stream data is done. */
-  private batch: string[] = [];
+  private readonly fanout = new LineFanout();
   private partial: string | null = null;
   private status: LogTailStatus = 'starting';
   private error: string | null = null;
@@ -86,7 +36,6 @@ export class LogTail {
   private gotRecord = false;
   private started = false;
   private stopped = false;
-  private readonly listeners = new Set<LinesListener>();
   private readonly onLinkState = (info: { state: string }) => {
     if (info.state === 'connected' && !this.handle && !this.stopped && this.status === 'disconnected') this.resume();
   };
@@ -126,8 +75,7 @@ export class LogTail {
    * die young; see LineRing).
    */
   onLines(listener: LinesListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.fanout.add(listener);
   }
 
   start(): void {
@@ -203,8 +151,7 @@ export class LogTail {
       case 'line': {
         const text = sanitizeLine(this.options.redact(record.text), { keepColors: this.options.keepColors });
         this.push(text);
-        if (this.batch.length === 0 && this.listeners.size) queueMicrotask(() => this.deliver());
-        if (this.listeners.size) this.batch.push(text);
+        this.fanout.push(text);
         this.position.offset = record.end;
         this.position.skipFirst = false;
         this.partial = null;
@@ -235,19 +182,6 @@ export class LogTail {
   private push(line: string): void {
     this.lines.push(line);
     this.received++;
-  }
-
-  private deliver(): void {
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    for (const listener of this.listeners) {
-      try {
-        listener(batch);
-      } catch {
-        // A broken consumer (chart, parser) must not stop the tail.
-      }
-    }
   }
 
   private ended(result: ExecResult): void {
@@ -295,7 +229,7 @@ export class LogTail {
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    this.deliver();
+    this.fanout.deliver();
     const before = this.store.getState();
     const next = this.snapshot(before.version + 1);
     if (

@@ -4,10 +4,10 @@
  *
  * Following: the newest line (and the unterminated progress line under it) sits at the bottom.
  * Paused: the view is anchored on a line's sequence number, so new lines arriving below do not
- * move it; "+N new" says how far behind it is.
+ * move it; "+N new" says how far behind it is. Keys: logViewKeys.ts; finding text: logSearch.ts.
  */
 import { MARKER_PREFIX, stripSgr } from '../text/sanitise.js';
-import type { LineRing } from './ringBuffer.js';
+import { findMatch, type Lines, matchRanges } from './logSearch.js';
 import { lineRows, type Row, rowCount } from './textRows.js';
 
 export interface LogViewState {
@@ -52,7 +52,7 @@ export interface ViewFrame {
   bottomSeq: number;
 }
 
-export type Lines = Pick<LineRing, 'get' | 'startSeq' | 'endSeq'>;
+export type { Lines };
 
 export interface ViewSize {
   width: number;
@@ -67,32 +67,6 @@ function textOf(line: string): string {
 function rowsOf(lines: Lines, seq: number, size: ViewSize, wrap: boolean): number {
   const line = lines.get(seq);
   return line === undefined ? 1 : rowCount(textOf(line), size.width, wrap);
-}
-
-/** Smart case: a query with a capital letter matches case-sensitively. */
-export function matchRanges(text: string, query: string): [number, number][] {
-  if (!query) return [];
-  const sensitive = query !== query.toLowerCase();
-  const hay = sensitive ? text : text.toLowerCase();
-  const needle = sensitive ? query : query.toLowerCase();
-  const out: [number, number][] = [];
-  for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + needle.length))
-    out.push([i, i + needle.length]);
-  return out;
-}
-
-/** The nearest line from `fromSeq` (included) in direction dir holding the query, or null. */
-export function findMatch(lines: Lines, query: string, fromSeq: number, dir: -1 | 1): number | null {
-  if (!query) return null;
-  const sensitive = query !== query.toLowerCase();
-  const needle = sensitive ? query : query.toLowerCase();
-  for (let seq = fromSeq; seq >= lines.startSeq && seq < lines.endSeq; seq += dir) {
-    const line = lines.get(seq);
-    if (line === undefined || line.startsWith(MARKER_PREFIX)) continue;
-    const plain = stripSgr(line);
-    if ((sensitive ? plain : plain.toLowerCase()).includes(needle)) return seq;
-  }
-  return null;
 }
 
 /** The paused anchor that shows the oldest lines at the top. */
@@ -135,7 +109,7 @@ export function clampView(state: LogViewState, lines: Lines, size: ViewSize): Lo
 }
 
 /** The anchor a paused view gets when it leaves follow mode: exactly what follow showed. */
-function pauseHere(state: LogViewState, lines: Lines): LogViewState {
+export function pauseHere(state: LogViewState, lines: Lines): LogViewState {
   if (!state.follow) return state;
   return { ...state, follow: false, bottomSeq: Math.max(lines.startSeq, lines.endSeq - 1), bottomSkip: 0 };
 }
@@ -246,81 +220,4 @@ export function frame(state: LogViewState, lines: Lines, partial: string | null,
   }
   const bottomSeq = viewBottom(s, lines);
   return { rows: out, newBelow: s.follow ? 0 : Math.max(0, lines.endSeq - 1 - s.bottomSeq), bottomSeq };
-}
-
-export interface KeyInput {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  home?: boolean;
-  end?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  ctrl?: boolean;
-  meta?: boolean;
-}
-
-/**
- * One key press. Returns the next state and whether the pane used the key (keys it does not use
- * are left to the rest of the app; while typing a search every key is used).
- *
- *   f toggle follow · G / End follow · g / Home oldest · k ↑ / j ↓ one row
- *   b PgUp ctrl-u / space PgDn ctrl-d a page · w wrap/cut · h / l sideways (cut) · 0 left edge
- *   / search (Enter runs it from the bottom of the view upwards) · n older match · N newer match
- *   Esc clears the search
- */
-export function handleKey(
-  state: LogViewState,
-  input: string,
-  key: KeyInput,
-  lines: Lines,
-  size: ViewSize,
-): { state: LogViewState; consumed: boolean } {
-  const page = Math.max(1, size.height - 1);
-  const done = (next: LogViewState) => ({ state: next, consumed: true });
-  if (state.input !== null) {
-    if (key.escape) return done({ ...state, input: null });
-    if (key.return) {
-      const query = state.input;
-      const s = { ...state, input: null };
-      if (!query) return done(s);
-      return done(searchFrom(s, query, viewBottom(state, lines), -1, lines, size));
-    }
-    if (key.backspace || key.delete) return done({ ...state, input: state.input.slice(0, -1) });
-    if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.pageUp || key.pageDown) return done(state);
-    const printable = input.replace(/[\x00-\x1f\x7f]/g, '');
-    return done({ ...state, input: state.input + printable });
-  }
-  if (key.upArrow || (input === 'k' && !key.ctrl)) return done(scrollRows(state, -1, lines, size));
-  if (key.downArrow || (input === 'j' && !key.ctrl)) return done(scrollRows(state, 1, lines, size));
-  if (key.pageUp || input === 'b' || (key.ctrl && input === 'u') || (key.ctrl && input === 'b'))
-    return done(scrollRows(state, -page, lines, size));
-  if (key.pageDown || input === ' ' || (key.ctrl && input === 'd') || (key.ctrl && input === 'f'))
-    return done(scrollRows(state, page, lines, size));
-  if (key.ctrl || key.meta) return { state, consumed: false };
-  if (key.end || input === 'G') return done(followNow(state));
-  if (key.home || input === 'g') return done(toTop(state, lines, size));
-  if (input === 'f') return done(state.follow ? pauseHere(state, lines) : followNow(state));
-  if (input === 'w') return done(clampView({ ...state, wrap: !state.wrap, hscroll: 0 }, lines, size));
-  if (input === 'h' && !state.wrap)
-    return done({ ...state, hscroll: Math.max(0, state.hscroll - Math.max(1, Math.floor(size.width / 2))) });
-  if (input === 'l' && !state.wrap)
-    return done({ ...state, hscroll: state.hscroll + Math.max(1, Math.floor(size.width / 2)) });
-  if (input === '0' && !state.wrap) return done({ ...state, hscroll: 0 });
-  if (input === '/') return done({ ...state, input: '' });
-  if ((input === 'n' || input === 'N') && state.search) {
-    const { query, matchSeq } = state.search;
-    const dir = input === 'n' ? -1 : 1;
-    const from = matchSeq === null ? viewBottom(state, lines) : matchSeq + dir;
-    const next = searchFrom(state, query, from, dir, lines, size);
-    // No further match: stay on the current one and say so.
-    if (next.search?.matchSeq === null && matchSeq !== null)
-      return done({ ...state, search: { query, matchSeq, note: dir < 0 ? 'no older match' : 'no newer match' } });
-    return done(next);
-  }
-  if (key.escape && state.search) return done({ ...state, search: null });
-  return { state, consumed: false };
 }

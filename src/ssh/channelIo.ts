@@ -3,7 +3,12 @@
  * the remote process group) or a stream of lines.
  */
 import type { ClientChannel } from 'ssh2';
-import { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES } from '../transport/limits.js';
+import {
+  DEFAULT_EXEC_TIMEOUT_MS,
+  MAX_EXEC_OUTPUT_BYTES,
+  stopForOutputCap,
+  watchExecLimits,
+} from '../transport/limits.js';
 import { type ExecOptions, type ExecResult, LineSplitter, type StreamOptions } from '../transport/types.js';
 
 /** Exit statuses seen as soon as a channel opened, before exec()/stream() listen. */
@@ -74,23 +79,16 @@ export function collectExec(channel: ClientChannel, stdin: string, options: Exec
       why = { signal, reason };
       killRemote(channel);
     };
-    const capped = () => stop('output-cap', `output cut at ${cap} bytes: the command was killed`);
+    const capped = () => stopForOutputCap(stop, cap);
     channel.on('data', (d: Buffer) => out.add(d) || capped());
     channel.stderr.on('data', (d: Buffer) => err.add(d) || capped());
     channel.on('exit', (c: number | null, s?: string) => {
       code = c;
       signal = s ?? undefined;
     });
-    const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => stop('timeout', `timed out after ${timeoutMs} ms: the command was killed`), timeoutMs)
-        : undefined;
-    const onAbort = () => stop('cancelled', 'cancelled: the command was killed');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const unwatch = watchExecLimits(options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS, options.signal, stop);
     channel.once('close', () => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      unwatch();
       const early = exitStatus.get(channel);
       const stopped = why as { reason: string; signal: string } | null;
       const stderr = err.text() + (stopped ? `\n(${stopped.reason})` : '');
@@ -100,7 +98,6 @@ export function collectExec(channel: ClientChannel, stdin: string, options: Exec
       if (out.truncated || err.truncated) result.truncated = true;
       resolve(result);
     });
-    if (options.signal?.aborted) onAbort();
     channel.end(stdin);
   });
 }

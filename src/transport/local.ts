@@ -1,6 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
 import { commandLine } from '../commands/value.js';
-import { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES } from './limits.js';
+import { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES, stopForOutputCap, watchExecLimits } from './limits.js';
 import {
   type ExecOptions,
   type ExecResult,
@@ -42,17 +42,10 @@ export class LocalTransport implements Transport {
       stopped ??= { signal, reason };
       killGroup(child.pid, 'SIGKILL');
     };
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => stop('timeout', `timed out after ${timeoutMs} ms: the command was killed`), timeoutMs)
-        : undefined;
-    const onAbort = () => stop('cancelled', 'cancelled: the command was killed');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) onAbort();
+    const unwatch = watchExecLimits(timeoutMs, options.signal, stop);
     const result = await child;
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-    if (result.isMaxBuffer) stop('output-cap', `output cut at ${cap} bytes: the command was killed`);
+    unwatch();
+    if (result.isMaxBuffer) stopForOutputCap(stop, cap);
     const stdout = String(result.stdout ?? '');
     const stderr = String(result.stderr ?? '');
     const s = stopped as { signal: string; reason: string } | null;

@@ -9,7 +9,6 @@ import type { ActionId, Question } from '../../src/actions/types.js';
 import type { ActionsController, CockpitServices } from '../../src/cockpit/controller.js';
 import { helpLines } from '../../src/cockpit/help.js';
 import { helpRows } from '../../src/cockpit/layout.js';
-import { commandLine, type ShellCommand } from '../../src/commands/value.js';
 import { NO_LOG_MESSAGE, openSessionLog } from '../../src/logs/sessionLog.js';
 import { RECORD_END } from '../../src/logs/tailCommand.js';
 import {
@@ -19,10 +18,10 @@ import {
   createActionsStore,
   patchRun,
 } from '../../src/state/actionsStore.js';
-import type { ExecResult, StreamHandle, StreamOptions, Transport } from '../../src/transport/types.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
 import { WatchdogPoller } from '../../src/watchdog/poller.js';
 import type { WatchdogStatus } from '../../src/watchdog/status.js';
+import { ScriptedTransport } from '../support/scriptedTransport.js';
 import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi, tick, width } from './render.js';
 
@@ -258,30 +257,25 @@ describe('action pane', () => {
   });
 });
 
-/** exec prints the run manifest; stream hands the test the tail's records. */
-class LogTransport implements Transport {
-  onLine: (line: string) => void = () => {};
-  cancelled = 0;
-  constructor(private readonly manifest: string) {}
-  async exec(command: ShellCommand): Promise<ExecResult> {
-    expect(commandLine(command)).toContain('.trainyard/runs/');
-    return { stdout: this.manifest, stderr: '', code: 0 };
-  }
-  stream(_command: ShellCommand, options: StreamOptions): StreamHandle {
-    this.onLine = options.onLine;
-    return { cancel: () => void this.cancelled++, done: new Promise<ExecResult>(() => {}) };
-  }
-  feed(texts: string[]) {
-    this.onLine(`F 9 0 0 start${RECORD_END}`);
+/**
+ * The scripted transport as a session's log sees it: one exec that prints the run manifest, then
+ * (when there is a manifest) the tail stream, which the test feeds with the tail's records.
+ */
+function logTransport(manifest: string) {
+  const transport = new ScriptedTransport().expect(/\.trainyard\/runs\//, { stdout: manifest });
+  const tail = manifest ? transport.expectStream('trainyard-tail', { live: true }) : null;
+  const feed = (texts: string[]) => {
+    tail!.line(`F 9 0 0 start${RECORD_END}`);
     let offset = 0;
     for (const text of texts) {
       offset += text.length + 1;
-      this.onLine(`L ${offset} ${text}${RECORD_END}`);
+      tail!.line(`L ${offset} ${text}${RECORD_END}`);
     }
-  }
+  };
+  return { transport, tail, feed };
 }
 
-function logServices(transport: LogTransport): CockpitServices {
+function logServices(transport: ScriptedTransport): CockpitServices {
   return { openLog: (_alias, session) => openSessionLog(transport, session, { tail: { flushMs: 10 } }) };
 }
 
@@ -293,11 +287,11 @@ describe('session log', () => {
     [50, 25],
   ] as const) {
     test(`${columns}x${rows}: 3 then l opens the selected session's log; j belongs to it; Esc closes and stops the tail`, async () => {
-      const transport = new LogTransport(manifest);
+      const { transport, tail, feed } = logTransport(manifest);
       const t = await renderAt(columns, rows, fleet(), { services: logServices(transport) });
       await t.press('3', 'l');
       await tick(30);
-      transport.feed(Array.from({ length: 40 }, (_, i) => `step ${i} loss ${(2 / (i + 1)).toFixed(3)}`));
+      feed(Array.from({ length: 40 }, (_, i) => `step ${i} loss ${(2 / (i + 1)).toFixed(3)}`));
       await tick(60);
       let f = stripAnsi(t.frame());
       expect(f).toContain('step 39 loss 0.050');
@@ -310,19 +304,18 @@ describe('session log', () => {
       await t.press(KEYS.esc);
       f = stripAnsi(t.frame());
       expect(f).not.toContain('step 39');
-      expect(transport.cancelled).toBe(1);
+      expect(tail!.cancelled).toBe(true);
+      transport.verify();
       expectFits(t.frame(), columns, rows, 'closed');
     });
   }
 
   test('a search typed in one chunk ("/step 7\\r") is typed whole and run; the chart takes m and y at 200x50', async () => {
-    const transport = new LogTransport(manifest);
+    const { transport, feed } = logTransport(manifest);
     const t = await renderAt(200, 50, fleet(), { services: logServices(transport) });
     await t.press('3l');
     await tick(30);
-    transport.feed(
-      Array.from({ length: 40 }, (_, i) => `step ${i} loss ${(2 / (i + 1)).toFixed(3)} acc ${(i / 40).toFixed(2)}`),
-    );
+    feed(Array.from({ length: 40 }, (_, i) => `step ${i} loss ${(2 / (i + 1)).toFixed(3)} acc ${(i / 40).toFixed(2)}`));
     await tick(60);
     await t.press('/step 7\r');
     expect(stripAnsi(t.frame())).toContain('/step 7');
@@ -335,11 +328,11 @@ describe('session log', () => {
   });
 
   test('the log of a run that ended says how it ended, not "following"', async () => {
-    const transport = new LogTransport(manifest);
+    const { transport, feed } = logTransport(manifest);
     const t = await renderAt(200, 50, fleet(), { services: logServices(transport) });
     await t.press('3', 'j', 'j', 'l'); // train03: crashed exit 1
     await tick(30);
-    transport.feed(['step 1 loss 2.0', 'Traceback (most recent call last):']);
+    feed(['step 1 loss 2.0', 'Traceback (most recent call last):']);
     await tick(60);
     const status = lineWith(t.frame(), 'lines');
     expect(status).toMatch(/run crashed exit 1 · at the end/);
@@ -347,19 +340,22 @@ describe('session log', () => {
   });
 
   test('l again closes it; a session without a manifest says so', async () => {
-    const transport = new LogTransport('');
+    const { transport } = logTransport('');
     const t = await renderAt(120, 40, fleet(), { services: logServices(transport) });
     await t.press('3', 'l');
     await tick(30);
     expect(stripAnsi(t.frame())).toContain(NO_LOG_MESSAGE);
     await t.press('l');
     expect(stripAnsi(t.frame())).not.toContain(NO_LOG_MESSAGE);
+    transport.verify(); // no tail was started
   });
 
   test('l without a selected session asks for one', async () => {
-    const t = await renderAt(120, 40, fleet(), { services: logServices(new LogTransport(manifest)) });
+    const transport = new ScriptedTransport(); // nothing may be run
+    const t = await renderAt(120, 40, fleet(), { services: logServices(transport) });
     await t.press('l');
     expect(stripAnsi(t.frame())).toContain('select a session');
+    transport.verify();
   });
 });
 
@@ -393,7 +389,7 @@ describe('watchdog alerts', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'trainyard-wd-'));
     dirs.push(dir);
     const bell = vi.fn();
-    const transport = { exec: vi.fn(), stream: vi.fn() } as unknown as Transport;
+    const transport = new ScriptedTransport(); // statusFor answers: nothing reaches the host
     const statusFor = vi.fn(async () => status([event(1, 'running'), event(2, 'crashed')]));
     const p = new WatchdogPoller({
       aliases: ['alpha', 'bravo'],

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { frame, handleKey, initialLogView, type LogViewState } from '../../src/logs/logView.js';
+import { frame, initialLogView, type LogViewState } from '../../src/logs/logView.js';
+import { handleKey } from '../../src/logs/logViewKeys.js';
 import { LineRing } from '../../src/logs/ringBuffer.js';
 import { rowText } from '../../src/logs/textRows.js';
 import { MARKER_PREFIX } from '../../src/text/sanitise.js';
