@@ -14,6 +14,8 @@ export interface HashedConfig {
   env: Record<string, string>;
   secretNames: string[];
   activation: Activation;
+  /** The run's parameters: the same command with other values is another experiment. */
+  params: Record<string, string>;
   git: GitInfo;
 }
 
@@ -30,8 +32,11 @@ function canonical(value: unknown): string {
 }
 
 export function configHash(c: HashedConfig): string {
+  // without parameters the material is what it was before there were any: older runs' hashes still match
+  const { params, ...rest } = c;
   const material = {
-    ...c,
+    ...rest,
+    ...(Object.keys(params).length ? { params } : {}),
     secretNames: [...c.secretNames].sort(),
     git: { commit: c.git.commit, diffHash: c.git.diffHash },
   };

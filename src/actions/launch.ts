@@ -7,7 +7,9 @@ import type { LaunchRequest, LaunchResult } from '../backends/runBackend.js';
 import { logEndCommand } from '../commands/projectCommands.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import { type RunManifest, secretsFile } from '../runs/layout.js';
+import { expandCommandPlaceholders, missingParams, paramsJson } from '../runs/params.js';
 import { buildResumeCommand } from '../runs/restart.js';
+import { ConfigError } from '../config/load.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { defaultSessionName, requireProject, sleep } from './common.js';
 import { configHash } from './configHash.js';
@@ -25,6 +27,10 @@ export interface LaunchPlan {
   /** null: a fresh start. */
   parent: string | null;
   resumedFrom: string | null;
+  /** The resume template that takes resumedFrom (null when it is null). */
+  resume: string | null;
+  /** The lineage a restart continues: its run directory and parameters; null for a new run. */
+  lineage: { runDir: string; params: Record<string, string> } | null;
   restartCount: number;
   /** Ask before launching a config that already ran (a restart resumes its own config: no). */
   checkDuplicates: boolean;
@@ -111,14 +117,33 @@ async function chooseSessionAndGpus(
   return { session, gpuChoice };
 }
 
-/** Launches `command` for project p on the host probed in snap. Shared by launch and restart. */
+/** The parameters of a new run: the project's defaults, then --param; placeholders without a value are a config error. */
+function runParams(ctx: ActionContext, p: ResolvedProject, plan: LaunchPlan): Record<string, string> {
+  const params = plan.lineage?.params ?? { ...p.params, ...(ctx.params.runParams ?? {}) };
+  const fields: [string, string][] = [
+    ['train', p.train],
+    ['resume', plan.resume ?? ''],
+  ];
+  const problems = fields.flatMap(([field, text]) =>
+    missingParams(text, params).map(
+      (n) =>
+        `projects.${p.name}.${field} uses {${n}}, which has no value — fix: give it with --param ${n}=VALUE, or a default in projects.${p.name}.params`,
+    ),
+  );
+  if (problems.length) throw new ConfigError(ctx.config.file, problems);
+  return params;
+}
+
+/** Launches project p's train command on the host probed in snap. Shared by launch and restart. */
 export async function launchRun(
   ctx: ActionContext,
   p: ResolvedProject,
   snap: HostSnapshot,
-  command: string,
   plan: LaunchPlan,
 ): Promise<Verdict> {
+  const params = runParams(ctx, p, plan);
+  const train = expandCommandPlaceholders(p.train).text;
+  const command = buildResumeCommand(train, plan.resume, plan.resumedFrom);
   const host = ctx.host;
   if (snap.backendError)
     throw new ActionFailure(`${host}: ${snap.backendError}`, 'install tmux on the host (apt-get install tmux)');
@@ -146,6 +171,7 @@ export async function launchRun(
     env: p.env,
     secretNames,
     activation: p.activation,
+    params,
     git,
   });
 
@@ -172,6 +198,7 @@ export async function launchRun(
 
   const log = absoluteOnServer(logPathFor(p.logTemplate, p.name, session), snap.remoteDir, snap.home);
   const files = ctx.backend.files(snap.home, session);
+  const runDir = plan.lineage?.runDir ?? `${snap.remoteDir}/${p.results}/${session}`;
   const secretsFilePath = secretNames.length ? secretsFile(snap.home, p.name) : null;
   const manifest: RunManifest = {
     session,
@@ -179,7 +206,7 @@ export async function launchRun(
     host,
     remoteDir: snap.remoteDir,
     log,
-    command: p.train,
+    command: train,
     resume: p.resume,
     checkpoints: p.checkpoints,
     gpus: gpus.visible,
@@ -198,9 +225,12 @@ export async function launchRun(
     secretsFile: secretsFilePath,
     localDir: p.localDir,
     writer: WRITER,
+    runDir,
+    params,
+    sweep: ctx.params.sweep ?? null,
   };
   ctx.output(`› starting ${ctx.backend.kind} session ${session} on ${host}: ${command}`, 'step');
-  ctx.output(`  ${gpus.why}; log ${log}`, 'step');
+  ctx.output(`  ${gpus.why}; log ${log}; run directory ${runDir}`, 'step');
   const exec = backendExec(ctx);
   const request: LaunchRequest = {
     host,
@@ -210,6 +240,8 @@ export async function launchRun(
     remoteDir: snap.remoteDir,
     log,
     command,
+    runDir,
+    params,
     env: p.env,
     activation: p.activation,
     gpus: gpus.visible,
@@ -270,6 +302,8 @@ export async function launchRun(
     `launched ${session} on ${host} (${gpus.why})`,
     [
       `command: ${command}`,
+      ...(Object.keys(params).length ? [`params: ${paramsJson(params)}`] : []),
+      `run directory: ${runDir}`,
       `log: ${log}`,
       `manifest: ${files.manifest}${localFile ? ` and ${localFile}` : ''}`,
       `config ${hash}, git ${git.commit ? git.commit.slice(0, 12) : 'none'}${git.dirty ? ` + uncommitted changes (${git.diffHash})` : ''}`,
@@ -283,9 +317,11 @@ export async function runLaunch(ctx: ActionContext): Promise<Verdict> {
   const p = requireProject(ctx);
   ctx.output(`› looking at ${ctx.host}`, 'step');
   const snap = await probeHost(ctx, ctx.host, p.remoteDir);
-  return launchRun(ctx, p, snap, buildResumeCommand(p.train, null, null), {
+  return launchRun(ctx, p, snap, {
     parent: null,
     resumedFrom: null,
+    resume: null,
+    lineage: null,
     restartCount: 0,
     checkDuplicates: true,
   });

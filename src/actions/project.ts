@@ -9,7 +9,11 @@ import { ConfigError } from '../config/load.js';
 import { expandHome } from '../config/paths.js';
 import type { Config, ProjectConfig } from '../config/types.js';
 import { DEFAULT_LOG_TEMPLATE } from '../runs/layout.js';
+import { paramNameProblem } from '../runs/params.js';
 import { resumeTemplateProblem } from '../runs/resumeTemplate.js';
+
+/** Checkpoints inside a run's directory when the project names none. */
+export const DEFAULT_CHECKPOINTS = 'checkpoint-*';
 
 export interface ResolvedProject {
   name: string;
@@ -20,11 +24,13 @@ export interface ResolvedProject {
   train: string;
   smoke: string | null;
   smokeTimeoutSeconds: number;
-  /** Glob relative to the remote dir. */
+  /** Glob relative to each run's directory. */
   checkpoints: string;
   resume: string | null;
-  /** Relative to the remote dir (and to the local dir when pulled). */
+  /** Relative to the remote dir (and to the local dir when pulled): one directory per run below it. */
   results: string;
+  /** Default values of the {name} placeholders ({} when none). */
+  params: Record<string, string>;
   /** Log path template with {session} and {project}: relative to the remote dir, ~/…, or absolute. */
   logTemplate: string;
   activation: Activation;
@@ -85,8 +91,17 @@ export function resolveProject(config: Config, name: string, host: string): Reso
   ) {
     problems.push(`${f('results')} must be a directory inside the project, relative to "remote" — fix: e.g. "outputs"`);
   }
-  if (problems.length) throw new ConfigError(config.file, problems);
   const results = (p.results ?? 'outputs').replace(/\/+$/, '');
+  for (const key of Object.keys(p.params ?? {})) {
+    const problem = paramNameProblem(key);
+    if (problem) problems.push(`${f(`params.${key}`)}: ${problem} — fix: rename it`);
+  }
+  const checkpoints = p.checkpoints ?? DEFAULT_CHECKPOINTS;
+  if (checkpoints.startsWith(`${results}/`) || checkpoints.startsWith(`./${results}/`))
+    problems.push(
+      `${f('checkpoints')} "${checkpoints}" starts with the results directory "${results}", but checkpoints are looked for inside each run's own directory (${results}/<run>/) — fix: "${checkpoints.slice(checkpoints.indexOf(`${results}/`) + results.length + 1) || DEFAULT_CHECKPOINTS}"`,
+    );
+  if (problems.length) throw new ConfigError(config.file, problems);
   const secretNames = [...new Set(p.secretEnv ?? [])];
   // A variable listed in secretEnv that also has a value in "env" is a secret with that value.
   const env = Object.fromEntries(Object.entries(p.env ?? {}).filter(([k]) => !secretNames.includes(k)));
@@ -97,9 +112,10 @@ export function resolveProject(config: Config, name: string, host: string): Reso
     train: p.train,
     smoke: p.smoke ?? null,
     smokeTimeoutSeconds: p.smokeTimeoutSeconds ?? 300,
-    checkpoints: p.checkpoints ?? `${results}/checkpoint-*`,
+    checkpoints,
     resume: p.resume && p.resume.trim() !== '' ? p.resume : null,
     results,
+    params: { ...(p.params ?? {}) },
     logTemplate: p.log ?? DEFAULT_LOG_TEMPLATE,
     activation: p.conda ? { kind: 'conda', env: p.conda } : p.venv ? { kind: 'venv', path: p.venv } : { kind: 'none' },
     env,

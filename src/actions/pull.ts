@@ -9,10 +9,38 @@ import type { LocalCommand } from '../commands/value.js';
 import { LOCAL_HOST } from '../config/load.js';
 import { requireProject } from './common.js';
 import { runLocal } from './execute.js';
-import { probeHost } from './hostState.js';
+import { type HostSnapshot, probeHost } from './hostState.js';
+import type { ResolvedProject } from './project.js';
 import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats } from './parsers/rsync.js';
 import { controlPathFor, prepareSharedConnection } from './sshMux.js';
 import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
+
+/**
+ * What is pulled: the whole results directory (every run's directory), or with params.run one
+ * run's: its manifest's runDir (a restarted run shares its first run's), into the same place
+ * under the local results directory.
+ */
+function pullPaths(ctx: ActionContext, p: ResolvedProject, snap: HostSnapshot): { remote: string; local: string } {
+  const all = { remote: `${snap.remoteDir}/${p.results}`, local: path.join(p.localDir, p.results) };
+  const id = ctx.params.run;
+  if (id === undefined) return all;
+  const problem = ctx.backend.nameProblem(id);
+  if (problem) throw new ActionFailure(`--run ${JSON.stringify(id)}: ${problem}`, 'give the run id (its session name)');
+  const run = snap.runs.find((r) => r.id === id && r.project === p.name);
+  if (!run)
+    throw new ActionFailure(
+      `no run ${id} of ${p.name} on ${ctx.host}`,
+      `list the runs: trainyard status; or pull every run: trainyard pull ${p.name} --host ${ctx.host}`,
+    );
+  const prefix = `${snap.remoteDir}/${p.results}/`;
+  if (!run.runDir.startsWith(prefix) || run.runDir.slice(prefix.length).includes('/'))
+    throw new ActionFailure(
+      `run ${id} has no directory of its own in ${prefix} (it ran before runs had one, in ${run.runDir})`,
+      `pull every run: trainyard pull ${p.name} --host ${ctx.host}`,
+    );
+  const dir = run.runDir.slice(prefix.length);
+  return { remote: run.runDir, local: path.join(all.local, dir) };
+}
 
 export async function runPull(ctx: ActionContext): Promise<Verdict> {
   const p = requireProject(ctx);
@@ -28,8 +56,7 @@ export async function runPull(ctx: ActionContext): Promise<Verdict> {
       `${snap.remoteDir} does not exist on ${ctx.host}`,
       `nothing to pull; sync and launch first`,
     );
-  const remote = `${snap.remoteDir}/${p.results}`;
-  const local = path.join(p.localDir, p.results);
+  const { remote, local } = pullPaths(ctx, p, snap);
   const command: LocalCommand = {
     where: 'local',
     argv: pullArgv({

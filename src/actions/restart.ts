@@ -6,7 +6,8 @@
  */
 import { listCheckpointsCommand } from '../commands/projectCommands.js';
 import { ConfigError } from '../config/load.js';
-import { buildResumeCommand, type CheckpointEntry, newestCheckpoint } from '../runs/restart.js';
+import { expandCommandPlaceholders } from '../runs/params.js';
+import { type CheckpointEntry, checkpointPath, newestCheckpoint } from '../runs/restart.js';
 import { resumeTemplateProblem } from '../runs/resumeTemplate.js';
 import { runCommand } from './execute.js';
 import { type HostSnapshot, probeHost, type RunOnHost, resolveRemoteDir } from './hostState.js';
@@ -70,9 +71,11 @@ export async function runRestart(ctx: ActionContext): Promise<Verdict> {
       destructive: false,
     });
     if (!fresh) throw new ActionCancelled('nothing to restart', true);
-    return launchRun(ctxWithProject, p, snap, p.train, {
+    return launchRun(ctxWithProject, p, snap, {
       parent: null,
       resumedFrom: null,
+      resume: null,
+      lineage: null,
       restartCount: 0,
       checkDuplicates: false,
     });
@@ -88,20 +91,27 @@ export async function runRestart(ctx: ActionContext): Promise<Verdict> {
     `parent run ${m.session}: ${parent.state}${parent.exitCode !== null ? ` (exit ${parent.exitCode})` : ''}, started ${m.startedAt}`,
     'step',
   );
+  // only the run's own directory: a sibling's newer checkpoint is never this run's
+  const runDir = m.runDir ?? m.remoteDir;
   const glob = m.checkpoints ?? p.checkpoints;
-  const listed = await runCommand(ctx, listCheckpointsCommand(ctx.host, m.remoteDir, glob), { timeoutMs: 30_000 });
+  const listed = await runCommand(ctx, listCheckpointsCommand(ctx.host, runDir, glob), { timeoutMs: 30_000 });
   const entries = parseCheckpointList(listed.stdout);
   const newest = newestCheckpoint(entries);
-  const base = { parent: m.session, restartCount: m.restartCount, checkDuplicates: false };
+  const base = {
+    parent: m.session,
+    restartCount: m.restartCount,
+    checkDuplicates: false,
+    lineage: { runDir, params: m.params ?? {} },
+  };
   if (!newest) {
     const fresh = await ctx.confirm({
       title: 'No checkpoint',
-      message: `No checkpoint matches ${glob} in ${m.remoteDir} on ${ctx.host}. Start ${p.name} fresh instead?`,
+      message: `No checkpoint matches ${glob} in ${runDir} on ${ctx.host}. Start ${p.name} fresh instead (in the same run directory)?`,
       details: [],
       destructive: false,
     });
     if (!fresh) throw new ActionCancelled('no checkpoint to resume from', true);
-    return launchRun(ctxWithProject, p, snap, p.train, { ...base, resumedFrom: null });
+    return launchRun(ctxWithProject, p, snap, { ...base, resumedFrom: null, resume: null });
   }
   const resume = p.resume ?? m.resume;
   if (!resume) {
@@ -118,8 +128,10 @@ export async function runRestart(ctx: ActionContext): Promise<Verdict> {
       `set "resume" in projects.${p.name} of your config; it is used instead`,
     );
   }
-  ctx.output(`newest of ${entries.length} checkpoint(s): ${newest.path}`, 'step');
-  if (p.train !== m.command) ctx.output(`the train command changed since ${m.session} (was: ${m.command})`, 'warn');
-  const command = buildResumeCommand(p.train, resume, newest.path);
-  return launchRun(ctxWithProject, p, snap, command, { ...base, resumedFrom: newest.path });
+  // a manifest with a run directory of its own lists paths inside it; older ones, relative to remoteDir
+  const checkpoint = checkpointPath(m, newest.path);
+  ctx.output(`newest of ${entries.length} checkpoint(s) in ${runDir}: ${newest.path}`, 'step');
+  if (expandCommandPlaceholders(p.train).text !== m.command)
+    ctx.output(`the train command changed since ${m.session} (was: ${m.command})`, 'warn');
+  return launchRun(ctxWithProject, p, snap, { ...base, resumedFrom: checkpoint, resume });
 }

@@ -6,7 +6,8 @@
 import { smokeCommand, writeSecretsCommand } from '../commands/projectCommands.js';
 import { smokeScript } from '../commands/runScript.js';
 import { ConfigError } from '../config/load.js';
-import { secretsFile } from '../runs/layout.js';
+import { projectFileSlug, secretsFile } from '../runs/layout.js';
+import { expandCommandPlaceholders, missingParams } from '../runs/params.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { requireProject } from './common.js';
 import { runCommand, streamCommand } from './execute.js';
@@ -51,6 +52,16 @@ export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
       `${snap.remoteDir} does not exist on ${ctx.host}`,
       `sync the code first: trainyard sync ${p.name} --host ${ctx.host}`,
     );
+  const params = { ...p.params, ...(ctx.params.runParams ?? {}) };
+  const missing = missingParams(p.smoke, params);
+  if (missing.length)
+    throw new ConfigError(
+      ctx.config.file,
+      missing.map(
+        (n) =>
+          `projects.${p.name}.smoke uses {${n}}, which has no value — fix: add a default in projects.${p.name}.params`,
+      ),
+    );
   const secretsPath = await ensureSecrets(ctx, snap.home);
   const gpus = ctx.params.gpus ? await chooseGpus(ctx, ctx.host, ctx.params.gpus, ctx.gpuSamples()) : null;
   const script = smokeScript(
@@ -61,7 +72,8 @@ export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
       activation: p.activation,
       gpus: gpus?.visible ?? null,
     },
-    p.smoke,
+    expandCommandPlaceholders(p.smoke).text,
+    { slug: projectFileSlug(p.name), params },
   );
   const limitSeconds = p.smokeTimeoutSeconds;
   ctx.output(`› ${p.smoke}   (in ${snap.remoteDir}, limit ${limitSeconds} s${gpus ? `, ${gpus.why}` : ''})`, 'step');

@@ -72,6 +72,12 @@ export interface ActionParams {
   from?: string;
   /** attach: "here" or "new-window" (inside a local tmux only; asked when not given). */
   where?: 'here' | 'new-window';
+  /** launch: parameter values (--param NAME=VALUE), over the project's "params" defaults. */
+  runParams?: Record<string, string>;
+  /** launch: the sweep the run belongs to. */
+  sweep?: string | null;
+  /** pull: only this run's directory. */
+  run?: string;
   /** launch: milliseconds to wait before checking that the session still runs (0: do not check). */
   verifyMs?: number;
   /** launch/restart: who starts the run, recorded in its manifest (the MCP server passes 'agent'). */

@@ -38,7 +38,7 @@ export interface Run {
   host: string;
   /** CUDA_VISIBLE_DEVICES, or null for every GPU. */
   gpus: string | null;
-  /** The directory it works in (today the project's remote directory). */
+  /** Its own directory (<remoteDir>/<results>/<run>; the project directory for runs from before run directories). */
   runDir: string;
   /** Parameters it was launched with ({} for a plain launch). */
   params: Record<string, string>;
@@ -88,8 +88,12 @@ export interface LaunchRequest {
   remoteDir: string;
   /** Absolute log path, appended to. */
   log: string;
-  /** The command line to run, resume arguments included. */
+  /** The command line to run, resume arguments included (placeholders already references: src/runs/params.ts). */
   command: string;
+  /** The run's directory, absolute (the script makes it); the command's cwd stays remoteDir. */
+  runDir: string;
+  /** Parameter values behind the command's {name} references. */
+  params: Record<string, string>;
   env: Record<string, string>;
   activation: Activation;
   gpus: string | null;

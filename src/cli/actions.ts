@@ -11,6 +11,7 @@ import { backendForHost } from '../backends/select.js';
 import { DRY_RUN_HEADER } from '../commands/value.js';
 import type { Config } from '../config/types.js';
 import type { Transport } from '../transport/types.js';
+import { parseParamAssignments } from '../runs/params.js';
 import { type ParsedArgs, UsageError } from './args.js';
 import { openHostTransport } from './hostTransport.js';
 import { clearProgressLine, printProgress, printText } from './print.js';
@@ -66,8 +67,23 @@ function parse(config: Config, args: ParsedArgs): Parsed {
     host,
     project,
     session: null,
-    params: { session: flag('session'), gpus: flag('gpus'), from: flag('from') },
+    params: {
+      session: flag('session'),
+      gpus: flag('gpus'),
+      from: flag('from'),
+      run: flag('run'),
+      runParams: runParamsFlag(args.flags.param),
+    },
   };
+}
+
+function runParamsFlag(values: ParsedArgs['flags'][string]): Record<string, string> | undefined {
+  if (!Array.isArray(values)) return undefined;
+  try {
+    return parseParamAssignments(values);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function progressBar(p: ActionProgress, width: number): string {

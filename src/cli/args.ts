@@ -11,9 +11,9 @@ Usage:
   trainyard init [--ssh-config FILE] [--yes]   write a config from the hosts in your ssh_config
   trainyard sync PROJECT --host H      send the code (asks before deleting on the server)
   trainyard smoke PROJECT --host H     run the smoke test in the foreground, judge it
-  trainyard launch PROJECT --host H    start the training run in a new tmux session
+  trainyard launch PROJECT --host H [--param NAME=VALUE]   start the training run in a new tmux session
   trainyard restart PROJECT --host H   relaunch the newest run from its newest checkpoint
-  trainyard pull PROJECT --host H      fetch the results (no checkpoints or weights)
+  trainyard pull PROJECT --host H [--run RUN]   fetch the results (no checkpoints or weights)
   trainyard stop HOST SESSION          Ctrl-C, then kill a tmux session (asks first)
   trainyard attach HOST SESSION        attach to a tmux session (detach: Ctrl-b d)
   trainyard watchdog install HOST      install/upgrade the server-side watchdog, start it in tmux
@@ -37,6 +37,8 @@ Options:
   --session NAME    (launch, restart) the new tmux session's name, default PROJECT-xxxx
   --gpus G          (launch, restart, smoke) all | least-used[:N] | 0,1 (default: the project's "gpus")
   --from SESSION    (restart) the run to restart, default the project's newest run on the host
+  --param N=V       (launch, smoke) a value for {N} in train (repeatable), over the project's "params"
+  --run RUN         (pull) only that run's directory, RESULTS/RUN
   --new-window      (attach) open it in a new window of your local tmux
   --since T         (events) from a time (2026-11-23T08:00Z) or a duration back (8h, 30m, 2d)
   --interval SEC    (watchdog install) seconds between looks, default 30
@@ -56,7 +58,7 @@ export interface ParsedArgs {
   timeoutSeconds: number;
   version: boolean;
   help: boolean;
-  flags: Record<string, string | boolean | undefined>;
+  flags: Record<string, string | boolean | string[] | undefined>;
 }
 
 export function parseCliArgs(argv: string[]): ParsedArgs {
@@ -79,6 +81,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
         session: { type: 'string' },
         gpus: { type: 'string' },
         from: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        run: { type: 'string' },
         'new-window': { type: 'boolean' },
         interval: { type: 'string' },
         stall: { type: 'string' },
@@ -105,6 +109,6 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     timeoutSeconds,
     version: values.version ?? false,
     help: values.help ?? false,
-    flags: values as Record<string, string | boolean | undefined>,
+    flags: values as Record<string, string | boolean | string[] | undefined>,
   };
 }

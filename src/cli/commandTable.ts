@@ -54,6 +54,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     complete: 'none',
     help: "the run to restart, default the project's newest run on the host",
   },
+  {
+    name: 'param',
+    value: 'NAME=VALUE',
+    complete: 'none',
+    help: 'a value for {NAME} in train (repeatable), over the project\'s "params"',
+  },
+  { name: 'run', value: 'RUN', complete: 'none', help: "only this run's directory (results/RUN)" },
   { name: 'new-window', help: 'open it in a new window of your local tmux' },
   {
     name: 'since',
@@ -125,10 +132,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'launch',
-    usage: 'trainyard launch PROJECT [--host H] [--session NAME] [--gpus G]',
+    usage: 'trainyard launch PROJECT [--host H] [--session NAME] [--gpus G] [--param NAME=VALUE]...',
     summary: 'start the training run in a new tmux session',
     args: ['project'],
-    options: [...LOOP_OPTIONS, 'session', 'gpus'],
+    options: [...LOOP_OPTIONS, 'session', 'gpus', 'param'],
+    details:
+      'The run gets its own directory, REMOTE/RESULTS/SESSION ({run_dir} in train, $TRAINYARD_RUN_DIR), and its parameters as {NAME} placeholders (each one argument, never shell code) and $TRAINYARD_PARAMS (JSON). The command runs in the project directory.',
   },
   {
     name: 'restart',
@@ -139,10 +148,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'pull',
-    usage: 'trainyard pull PROJECT [--host H]',
+    usage: 'trainyard pull PROJECT [--host H] [--run RUN]',
     summary: 'fetch the results (no checkpoints or weights)',
     args: ['project'],
-    options: LOOP_OPTIONS,
+    options: [...LOOP_OPTIONS, 'run'],
+    details:
+      "Brings RESULTS/ back (every run's directory), or with --run only that run's directory RESULTS/RUN (a restarted run shares its first run's directory).",
   },
   {
     name: 'stop',

@@ -5,6 +5,7 @@
  * Every value is a shQuote'd literal; the user's command is evaluated exactly once, by eval.
  */
 import { runScriptHeader } from '../runs/layout.js';
+import { paramLines, runLineageLines } from '../runs/params.js';
 import { shQuote } from '../shell/quote.js';
 
 export type Activation = { kind: 'none' } | { kind: 'conda'; env: string } | { kind: 'venv'; path: string };
@@ -108,19 +109,33 @@ export function preludeLines(spec: RunEnvironment): string[] {
   return lines;
 }
 
+/** Where smoke tests run, under $HOME: a scratch run directory each, removed when the test ends. */
+export const SMOKE_DIR = '.trainyard/smoke';
+
 /**
  * The smoke test: runs in the foreground over an exec channel. The command runs in the
  * background of this shell so the TERM that dieWithChannel sends when the channel closes is
  * handled at once, and handed to the whole process group: python and its data-loader workers
- * die too, not only this shell.
+ * die too, not only this shell. Its run directory is a fresh scratch directory under
+ * ~/.trainyard/smoke (TRAINYARD_RUN_DIR, {run_dir}), removed at the end, so nothing the smoke
+ * test writes is ever taken for a run's results.
  */
-export function smokeScript(spec: RunEnvironment, command: string): string {
+export function smokeScript(
+  spec: RunEnvironment,
+  command: string,
+  run: { slug: string; params: Record<string, string> },
+): string {
   return [
     ...preludeLines(spec),
-    "trap 'trap - TERM INT HUP; kill -TERM 0 2>/dev/null; exit 143' TERM INT HUP",
+    `mkdir -p -- "$HOME"/${SMOKE_DIR} && ty_run_dir=$(mktemp -d "$HOME"/${SMOKE_DIR}/${shQuote(`${run.slug}.XXXXXX`)}) || ${fail(1, `cannot make a scratch directory in ~/${SMOKE_DIR}`)}`,
+    'ty_session=smoke',
+    ...paramLines(run.params),
+    "trap 'trap - TERM INT HUP; rm -rf -- \"$ty_run_dir\"; kill -TERM 0 2>/dev/null; exit 143' TERM INT HUP",
     `eval ${shQuote(command)} &`,
     'wait "$!"',
-    'exit "$?"',
+    'ty_status=$?',
+    'rm -rf -- "$ty_run_dir"',
+    'exit "$ty_status"',
     '',
   ].join('\n');
 }
@@ -136,6 +151,9 @@ export interface LaunchScriptSpec extends RunEnvironment {
   command: string;
   /** The checkpoint a resumed run starts from: the command refers to it as "$ty_checkpoint". */
   checkpoint?: string | null;
+  /** The run's directory (absolute, made by the script) and its parameters. */
+  runDir: string;
+  params: Record<string, string>;
 }
 
 /**
@@ -156,11 +174,13 @@ export function launchScript(spec: LaunchScriptSpec): string {
       command: spec.command,
       checkpoint: spec.checkpoint,
     }),
+    ...runLineageLines(spec),
     'mkdir -p -- "$(dirname -- "$ty_log")"',
     "trap 'ty_interrupted=1' INT",
     `printf '[trainyard] %s start %s on %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$ty_session" "$(hostname)" >> "$ty_log"`,
     '{',
     ...preludeLines(spec).map((l) => `  ${l}`),
+    `  mkdir -p -- "$ty_run_dir" || ${fail(1, 'cannot make the run directory')}`,
     '  eval "$ty_command"',
     '} 2>&1 | tee -i -a -- "$ty_log"',
     'ty_status=${PIPESTATUS[0]}',

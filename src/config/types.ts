@@ -31,6 +31,8 @@ export interface ProjectConfig {
   checkpoints?: string;
   resume?: string;
   results?: string;
+  /** Default values of the {name} placeholders in train and resume. */
+  params?: Record<string, string>;
   log?: string;
   conda?: string;
   venv?: string;

@@ -75,12 +75,15 @@ export function projectFileSlug(project: string): string {
  * automatic restart (src/watchdog/sh/restart.sh, src/watchdog/awk/restart.awk): above RUN_SCRIPT_MARKER only the shebang,
  * comments and runScriptHeader()'s assignments; from the marker on, the script names the run
  * only through "$ty_session", "$ty_log", "$ty_exit" and "$ty_command" (e.g. eval "$ty_command"),
- * and the command may refer to "$ty_checkpoint".
+ * and the command may refer to "$ty_checkpoint". Right below the marker come the lines of the
+ * run's lineage (runLineageLines() in src/runs/params.ts: ty_run_dir, the parameters as ty_p_*,
+ * the TRAINYARD_* exports), so a restart keeps its parent's run directory and parameters.
  * A restart then writes new assignments above a copy of the parent's script from the marker on.
  *
  * What the watchdog does on an automatic restart, mirroring src/runs/restart.ts and the
- * launch action: checkpoint = newestCheckpoint() of manifest.checkpoints in remoteDir (last
- * integer of the base name, then mtime, then path); command = buildResumeCommand(command,
+ * launch action: checkpoint = newestCheckpoint() of manifest.checkpoints in the run's runDir
+ * (last integer of the base name, then mtime, then path; runDir/path when the manifest has a
+ * runDir of its own, else the path relative to remoteDir as older manifests had it); command = buildResumeCommand(command,
  * resume, checkpoint); session = defaultSessionName(project) (base + "-" + 4 hex digits); log =
  * the parent's log with every occurrence of the parent session replaced by the new one; exit
  * file = runFile(home, session, 'exit'); manifest = the parent's (every field kept, one line)
@@ -121,11 +124,14 @@ export interface RunManifest {
   remoteDir: string;
   /** Absolute path of the log the run appends to. */
   log: string;
-  /** The training command as configured (without secrets and without resume arguments). */
+  /**
+   * The training command as configured, its placeholders as references to the run's variables
+   * ("${ty_p_lr}", "${ty_run_dir}": src/runs/params.ts); without secrets and resume arguments.
+   */
   command: string;
   /** Resume template, e.g. "--resume {checkpoint}", or null. */
   resume: string | null;
-  /** Checkpoint glob relative to remoteDir, e.g. "outputs/checkpoint-*", or null. */
+  /** Checkpoint glob relative to runDir, e.g. "checkpoint-*" (relative to remoteDir in manifests without runDir), or null. */
   checkpoints: string | null;
   /** CUDA_VISIBLE_DEVICES value, or null for all GPUs. */
   gpus: string | null;
@@ -154,6 +160,15 @@ export interface RunManifest {
   localDir?: string;
   /** Which trainyard wrote it. */
   writer?: string;
+  /**
+   * The run's own directory, absolute: <remoteDir>/<results>/<first run of the lineage>. A
+   * restart keeps its parent's. parseRunManifest() fills in remoteDir for manifests without it.
+   */
+  runDir?: string;
+  /** The parameters ({name} placeholders, TRAINYARD_PARAMS); {} when none. */
+  params?: Record<string, string>;
+  /** The sweep the run belongs to, or null. */
+  sweep?: string | null;
   /** Who started it: a person, an agent over MCP, or the watchdog's queue runner; absent in older runs. */
   by?: 'user' | 'agent' | 'queue';
 }

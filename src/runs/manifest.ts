@@ -4,11 +4,20 @@
  * what a run can do without (log: the default next to the manifest), and refuses what it cannot.
  */
 import { type RunManifest, runFile } from './layout.js';
+import { paramNameProblem } from './params.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const int = (v: unknown, fallback: number): number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback;
+
+/** Only string values under parameter names: anything else in a foreign manifest is dropped. */
+function paramsOf(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
+  return Object.fromEntries(
+    Object.entries(v).filter(([k, x]) => typeof x === 'string' && paramNameProblem(k) === null),
+  ) as Record<string, string>;
+}
 
 /** Why a manifest cannot be used, or null; `home` is the server's $HOME (for the default log). */
 export function parseRunManifest(
@@ -54,6 +63,9 @@ export function parseRunManifest(
     autoRestart: { enabled: ar.enabled === true, max: int(ar.max, 3), backoffSeconds: int(ar.backoffSeconds, 60) },
     restartCount: int(o.restartCount, 0),
     results: strOrNull(o.results),
+    runDir: str(o.runDir)?.startsWith('/') ? (o.runDir as string) : remoteDir,
+    params: paramsOf(o.params),
+    sweep: strOrNull(o.sweep),
   };
   if (o.by !== 'user' && o.by !== 'agent' && o.by !== 'queue') delete manifest.by;
   return { manifest, problem: null };

@@ -2,7 +2,8 @@
  * How a run is restarted from its newest checkpoint. Pure functions over the manifest, written
  * so the server-side watchdog can mirror them line for line (in sh: `ls`, `sort`, `sed`):
  *
- *   1. list the paths matching manifest.checkpoints, relative to manifest.remoteDir, with mtimes;
+ *   1. list the paths matching manifest.checkpoints, relative to manifest.runDir (remoteDir for
+ *      manifests without one), with mtimes; the path is then checkpointPath() of the newest;
  *   2. the newest is the one with the highest step number (the last integer in its base name:
  *      checkpoint-1000 after checkpoint-999), ties and numberless names by newest mtime;
  *   3. the command is manifest.command, then a space, then the words of manifest.resume quoted
@@ -18,6 +19,16 @@ export interface CheckpointEntry {
   path: string;
   /** Seconds since the epoch. */
   mtime: number;
+}
+
+/**
+ * The checkpoint path a restarted run gets, from a path the glob printed: inside the run's own
+ * directory (absolute) when the manifest has one, else as printed (relative to remoteDir, the
+ * command's cwd, as manifests from before run directories had it).
+ */
+export function checkpointPath(m: Pick<RunManifest, 'runDir' | 'remoteDir'>, printed: string): string {
+  if (printed.startsWith('/') || !m.runDir || m.runDir === m.remoteDir) return printed;
+  return `${m.runDir}/${printed}`;
 }
 
 /** The last integer in the base name, or null when there is none. */

@@ -11,6 +11,7 @@
  * test holds the two to the same answers.
  */
 import { shQuote } from '../shell/quote.js';
+import { placeholderVariable } from './params.js';
 
 export const CHECKPOINT_PLACEHOLDER = '{checkpoint}';
 /** The shell variable the launch script sets to the checkpoint path (src/runs/layout.ts). */
@@ -76,13 +77,20 @@ export function resumeTemplateProblem(template: string): string | null {
   return null;
 }
 
-/** One word as shell text, with {checkpoint} as "$ty_checkpoint". */
+/**
+ * One word as shell text: {checkpoint} as "$ty_checkpoint", {run_dir} as "$ty_run_dir", any
+ * other {name} as the parameter's "$ty_p_name" (src/runs/params.ts).
+ */
 function wordText(word: string): string {
   if (word === '') return "''";
-  return word
-    .split(CHECKPOINT_PLACEHOLDER)
-    .map((piece) => (piece === '' ? '' : shQuote(piece)))
-    .join(`"$${CHECKPOINT_VARIABLE}"`);
+  let out = '';
+  let last = 0;
+  for (const m of word.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+    if (m.index > last) out += shQuote(word.slice(last, m.index));
+    out += `"$${placeholderVariable(m[1])}"`;
+    last = m.index + m[0].length;
+  }
+  return last < word.length ? out + shQuote(word.slice(last)) : out;
 }
 
 /** The resume arguments as shell text (the words quoted again); throws on a template resumeTemplateProblem refuses. */

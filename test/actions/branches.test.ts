@@ -24,7 +24,7 @@ const project = {
   remote: '/w/p',
   train: 'python train.py',
   smoke: 'python train.py --smoke',
-  checkpoints: 'outputs/checkpoint-*',
+  checkpoints: 'checkpoint-*',
   resume: '--resume {checkpoint}',
 };
 const config = normalizeConfig({ hosts: ['gpu-a'], projects: { p: project } }, '/cfg.json');

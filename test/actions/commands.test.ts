@@ -303,10 +303,15 @@ describe('run scripts', () => {
     );
   });
 
-  it('smoke: the command evaluated once, in the background, TERM handed to the group', () => {
-    const text = smokeScript(spec, "python train.py --tag 'a b'");
+  it('smoke: the command evaluated once, in the background, TERM handed to the group, in a scratch run dir', () => {
+    const text = smokeScript(spec, "python train.py --tag 'a b'", { slug: 'p', params: { lr: '1e-3' } });
     expect(text).toContain(`eval 'python train.py --tag '\\''a b'\\''' &`);
-    expect(text).toContain("trap 'trap - TERM INT HUP; kill -TERM 0 2>/dev/null; exit 143' TERM INT HUP");
+    expect(text).toContain(
+      `trap 'trap - TERM INT HUP; rm -rf -- "$ty_run_dir"; kill -TERM 0 2>/dev/null; exit 143' TERM INT HUP`,
+    );
+    expect(text).toContain('ty_run_dir=$(mktemp -d "$HOME"/.trainyard/smoke/p.XXXXXX)');
+    expect(text).toContain("ty_p_lr=1e-3");
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual(['rm -rf -- "$ty_run_dir"', 'exit "$ty_status"']);
   });
 
   it('launch: tee to the log, exit code to the marker, no secret value', () => {
@@ -317,6 +322,8 @@ describe('run scripts', () => {
       log: '/h/.trainyard/runs/r1.log',
       exitFile: '/h/.trainyard/runs/r1.exit',
       command: 'python train.py',
+      runDir: '/w/outputs/first-run',
+      params: { lr: '1e-3', tag: "it's" },
     });
     expect(text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
     expect(text).toContain('} 2>&1 | tee -i -a -- "$ty_log"');
@@ -331,6 +338,15 @@ describe('run scripts', () => {
       "ty_command='python train.py'",
     ]);
     expect(body).not.toContain('r1');
+    // the lineage's lines, kept by a restart: run dir, parameters, the environment the program gets
+    expect(body.split('\n').slice(0, 5)).toEqual([
+      'ty_run_dir=/w/outputs/first-run',
+      `ty_params='{"lr":"1e-3","tag":"it'\\''s"}'`,
+      'ty_p_lr=1e-3',
+      `ty_p_tag='it'\\''s'`,
+      'export TRAINYARD_RUN_DIR="$ty_run_dir" TRAINYARD_RUN="$ty_session" TRAINYARD_PARAMS="$ty_params"',
+    ]);
+    expect(body).toContain('  mkdir -p -- "$ty_run_dir" ||');
   });
 });
 

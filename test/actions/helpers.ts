@@ -183,9 +183,9 @@ export function sampleProject(local: string, overrides: Record<string, unknown> 
   return {
     local,
     remote: '~/work/sample',
-    train: 'python3 train.py --steps 30 --save-every 5 --step-seconds 0.08',
-    smoke: 'python3 train.py --epochs 1 --step-seconds 0.01',
-    checkpoints: 'outputs/checkpoint-*',
+    train: 'python3 train.py --output {run_dir} --steps 30 --save-every 5 --step-seconds 0.08',
+    smoke: 'python3 train.py --output {run_dir} --epochs 1 --step-seconds 0.01',
+    checkpoints: 'checkpoint-*',
     resume: '--resume {checkpoint}',
     results: 'outputs',
     ...overrides,

@@ -50,6 +50,10 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
     expect(smoke.verdict.cause).toBe('passed');
     expect(smoke.verdict.details.join('\n')).toMatch(/loss went down: 2\.\d+ → /);
     expect(smoke.text).toContain('step 10 loss');
+    // it ran in a scratch run directory, removed afterwards: nothing of it is ever pulled
+    expect((await h.run('ls -A ~/.trainyard/smoke; ls -A ~/work/sample/outputs 2>&1 || true')).stdout).toMatch(
+      /^ls: cannot access .*outputs.*No such file/,
+    );
 
     // 3. launch on the least-used GPU; it crashes at step 13 (the flag file on the server)
     await h.run('rm -rf ~/work/sample/outputs && echo 13 > ~/work/sample/crash-at-step');
@@ -75,6 +79,8 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
       gpus: '1',
       parent: null,
       remoteDir: '/home/tytest/work/sample',
+      runDir: '/home/tytest/work/sample/outputs/loop-1',
+      params: {},
       log: '/home/tytest/.trainyard/runs/loop-1.log',
     });
     expect(manifest1.git.commit).toMatch(/^[0-9a-f]{40}$/);
@@ -90,7 +96,7 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
 
     // a newer-by-mtime but lower-step checkpoint must not win
     await h.run(
-      'sleep 1; mkdir -p ~/work/sample/outputs/checkpoint-9 && echo \'{"step": 9}\' > ~/work/sample/outputs/checkpoint-9/state.json',
+      'sleep 1; mkdir -p ~/work/sample/outputs/loop-1/checkpoint-9 && echo \'{"step": 9}\' > ~/work/sample/outputs/loop-1/checkpoint-9/state.json',
     );
 
     // 4. restart: newest checkpoint by step (checkpoint-10), parent named, runs to the end
@@ -102,30 +108,33 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
       { dataDir },
     );
     expect(restart.verdict.outcome, restart.text).toBe('ok');
-    expect(restart.text).toContain('newest of 3 checkpoint(s): outputs/checkpoint-10');
+    expect(restart.text).toContain('newest of 3 checkpoint(s) in /home/tytest/work/sample/outputs/loop-1: checkpoint-10');
     const exit2 = await waitOnHost(h, 'cat ~/.trainyard/runs/loop-2.exit 2>/dev/null', /^\d+/, 30_000);
     expect(exit2.trim()).toBe('0');
     const log2 = (await h.run('cat ~/.trainyard/runs/loop-2.log')).stdout;
-    expect(log2).toContain('resumed from outputs/checkpoint-10 at step 11');
+    expect(log2).toContain('resumed from /home/tytest/work/sample/outputs/loop-1/checkpoint-10 at step 11');
     expect(log2).toContain('step 30 loss');
     const manifest2 = JSON.parse((await h.run('cat ~/.trainyard/runs/loop-2.json')).stdout) as RunManifest;
     expect(manifest2).toMatchObject({
       parent: 'loop-1',
       restartedBy: 'user',
-      resumedFrom: 'outputs/checkpoint-10',
+      resumedFrom: '/home/tytest/work/sample/outputs/loop-1/checkpoint-10',
+      runDir: '/home/tytest/work/sample/outputs/loop-1',
       gpus: null,
       configHash: manifest1.configHash,
     });
     expect(manifest2.effectiveCommand).toBe(
-      'python3 train.py --steps 30 --save-every 5 --step-seconds 0.08 --resume "$ty_checkpoint"',
+      'python3 train.py --output "${ty_run_dir}" --steps 30 --save-every 5 --step-seconds 0.08 --resume "$ty_checkpoint"',
     );
 
     // 5. pull: results arrive, checkpoints and weights do not
     const pull = await runAction(config, conn, 'pull', target, { dataDir });
     expect(pull.verdict.outcome, pull.text).toBe('ok');
-    const arrived = readdirSync(path.join(local, 'outputs')).sort();
+    // the lineage's one directory: the restart wrote on in its parent's
+    expect(readdirSync(path.join(local, 'outputs'))).toEqual(['loop-1']);
+    const arrived = readdirSync(path.join(local, 'outputs', 'loop-1')).sort();
     expect(arrived).toEqual(['final.json', 'metrics.jsonl']);
-    expect(existsSync(path.join(local, 'outputs', 'model.pt'))).toBe(false);
+    expect(existsSync(path.join(local, 'outputs', 'loop-1', 'model.pt'))).toBe(false);
     expect(pull.verdict.summary).toMatch(/pulled 2 new and 0 updated file/);
 
     // launching the same config again asks first (and is not launched when the answer is no)

@@ -91,7 +91,7 @@ describe('project resolution', () => {
     expect(a).toMatchObject({
       remoteDir: '/w/p',
       results: 'outputs',
-      checkpoints: 'outputs/checkpoint-*',
+      checkpoints: 'checkpoint-*',
       resume: null,
       smokeTimeoutSeconds: 300,
       gpus: 'all',
@@ -100,6 +100,7 @@ describe('project resolution', () => {
       activation: { kind: 'none' },
     });
     expect(a.logTemplate).toBe('~/.trainyard/runs/{session}.log');
+    expect(a.params).toEqual({});
     expect(resolveProject(cfg, 'p', 'gpu-b').remoteDir).toBe('/scratch/p');
   });
 
@@ -121,6 +122,25 @@ describe('project resolution', () => {
         'projects.p.env.BAD-NAME is not a variable name — fix: letters, digits and _ only, not starting with a digit',
         'projects.p.resume has no {checkpoint} — fix: e.g. "--resume {checkpoint}" (it is replaced by the checkpoint path)',
         'projects.p.results must be a directory inside the project, relative to "remote" — fix: e.g. "outputs"',
+      ]);
+    }
+    // checkpoints are inside each run's directory now: a glob through the results directory is an old config
+    const old = normalizeConfig(
+      {
+        projects: {
+          p: { ...project, checkpoints: 'outputs/checkpoint-*', params: { lr: '1', run_dir: 'x', '2x': 'y' } },
+        },
+      },
+      '/cfg.json',
+    );
+    expect(() => resolveProject(old, 'p', 'local')).toThrow(ConfigError);
+    try {
+      resolveProject(old, 'p', 'local');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'projects.p.params.run_dir: "run_dir" is reserved ({run_dir} is filled in by trainyard) — fix: rename it',
+        'projects.p.params.2x: "2x" is not a parameter name (letters, digits and _, not starting with a digit) — fix: rename it',
+        'projects.p.checkpoints "outputs/checkpoint-*" starts with the results directory "outputs", but checkpoints are looked for inside each run\'s own directory (outputs/<run>/) — fix: "checkpoint-*"',
       ]);
     }
     expect(() => normalizeConfig({ projects: { p: { ...project, gpus: 'most' } } }, '/cfg.json')).toThrow(

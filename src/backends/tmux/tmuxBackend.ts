@@ -71,8 +71,8 @@ function runOf(manifest: RunManifest, sessions: TmuxSession[], exit: number | nu
     project: manifest.project,
     host: manifest.host,
     gpus: manifest.gpus ?? null,
-    runDir: manifest.remoteDir,
-    params: {},
+    runDir: manifest.runDir ?? manifest.remoteDir,
+    params: manifest.params ?? {},
     manifest,
     stoppedMarker: stopped,
     ...runState(manifest, sessions, exit, stopped),
@@ -152,6 +152,8 @@ export const tmuxBackend: RunBackend = {
       exitFile: runFile(q.home, q.id, 'exit'),
       command: q.command,
       checkpoint: q.manifest.resumedFrom,
+      runDir: q.runDir,
+      params: q.params,
     });
     const r = await exec(
       launchCommand(q.host, {

@@ -1,7 +1,8 @@
 # Manifest -> one value per line, in the order read_manifest reads them (control characters
 # become spaces: a path with a newline in it is not a path this watchdog can follow). The last
 # lines are the base of a restart's session name, as defaultSessionName() makes it, who restarted
-# the run (watchdog, user, or empty), the checkpoint it resumed from and the sweep it belongs to.
+# the run (watchdog, user, or empty), the checkpoint it resumed from, the sweep it belongs to, and
+# its run directory (remoteDir for manifests from before run directories).
 { text = text $0 "\n" }
 END {
   jinit()
@@ -19,4 +20,5 @@ END {
   gsub(/[^A-Za-z0-9_-]+/, "-", b); sub(/^[-_]+/, "", b); sub(/[-_]+$/, "", b); b = substr(b, 1, 24)
   print (b == "" ? "run" : b)
   print str("restartedBy"); print str("resumedFrom"); print str("sweep")
+  r = str("runDir"); print (r ~ /^\// ? r : str("remoteDir"))
 }

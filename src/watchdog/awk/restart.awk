@@ -4,7 +4,7 @@
 function replace_all(s, a, b,   out, i) { if (a == "") return s; out = ""; while ((i = index(s, a)) > 0) { out = out substr(s, 1, i - 1) b; s = substr(s, i + length(a)) } return out s }
 # The resume template as arguments, as src/runs/resumeTemplate.ts makes them (a table test holds
 # the two to the same answers): words quoted again, {checkpoint} as "$ty_checkpoint", which the
-# new script sets. Refused templates return "" with RERR saying why.
+# new script sets, {run_dir} as "$ty_run_dir" and {name} as "$ty_p_name" (set below the marker). Refused templates return "" with RERR saying why.
 function resume_text(t,   i, n, c, w, inw, out, j, d, e) {
   RERR = ""; out = ""; w = ""; inw = 0; n = length(t)
   for (i = 1; i <= n; i++) {
@@ -37,10 +37,15 @@ function resume_text(t,   i, n, c, w, inw, out, j, d, e) {
   return out
 }
 function refuse(why) { RERR = why " is not allowed in a resume template (it is split into arguments, never run by a shell)"; return "" }
-function resume_word(w,   out, i) {
+function resume_word(w,   out, v) {
   if (w == "") return "\047\047"
   out = ""
-  while ((i = index(w, "{checkpoint}")) > 0) { if (i > 1) out = out sq(substr(w, 1, i - 1)); out = out "\"$ty_checkpoint\""; w = substr(w, i + 12) }
+  while (match(w, /[{][A-Za-z_][A-Za-z0-9_]*[}]/)) {
+    if (RSTART > 1) out = out sq(substr(w, 1, RSTART - 1))
+    v = substr(w, RSTART + 1, RLENGTH - 2)
+    out = out "\"$" (v == "checkpoint" ? "ty_checkpoint" : v == "run_dir" ? "ty_run_dir" : "ty_p_" v) "\""
+    w = substr(w, RSTART + RLENGTH)
+  }
   return w == "" ? out : out sq(w)
 }
 FNR == 1 { file++ }

@@ -13,12 +13,15 @@ schedule_restart() {
   dur "$sr_delay"; run_ev restart-scheduled "restart $((m_rc + 1)) of $m_ar_max in $R"
 }
 
-# newest checkpoint by the glob, relative to remoteDir (src/runs/restart.ts): highest step
-# number (the last integer in the base name; none or beyond 2^53 ranks lowest), then newest
-# mtime, then the greater path -> R (as the glob matched it), or empty
+# newest checkpoint by the glob, relative to the run's own directory (src/runs/restart.ts): highest
+# step number (the last integer in the base name; none or beyond 2^53 ranks lowest), then newest
+# mtime, then the greater path -> R: runDir/path, or the path as the glob matched it relative to
+# remoteDir for a manifest from before run directories; or empty. A sibling's checkpoints are
+# never looked at.
 find_checkpoint() {
   R=''
-  [ -n "$m_ckpt" ] && cd "$m_remote" 2> /dev/null || return 0
+  fc_dir=${m_rundir:-$m_remote}
+  [ -n "$m_ckpt" ] && cd "$fc_dir" 2> /dev/null || return 0
   fc_best='' fc_best_n=-1 fc_ifs=$IFS
   IFS=''
   for fc in $m_ckpt; do
@@ -35,6 +38,7 @@ find_checkpoint() {
   IFS=$fc_ifs
   cd "$HOME" || :
   R=$fc_best
+  case $R in '' | /*) ;; *) [ "$fc_dir" = "$m_remote" ] || R=$fc_dir/$R ;; esac
 }
 
 # a run restarted from $name already (by the cockpit, or before this watchdog restarted) -> R

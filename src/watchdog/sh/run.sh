@@ -135,7 +135,8 @@ watch_run() {
   load_state
   # runs older than the watchdog's first start are history: no events for how they ended
   if [ ! -f "$sf" ] && [ "$ST/.epoch" -nt "$mf" ]; then s_historic=1; fi
-  if [ "$m_ok" != 1 ] || [ "$mf" -nt "$sf" ]; then read_manifest || return 0; fi
+  # (a state saved by a watchdog from before run directories has no m_rundir: read it again)
+  if [ "$m_ok" != 1 ] || [ "$mf" -nt "$sf" ] || [ -z "$m_rundir" ]; then read_manifest || return 0; fi
   case $s_status in
     finished | stopped | lost) [ "$s_scanned" = 1 ] && { save_state; return 0; } ;;
     crashed) [ "$s_scanned" = 1 ] && [ "$s_restart" != scheduled ] && { save_state; return 0; } ;;

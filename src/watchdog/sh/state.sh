@@ -6,7 +6,7 @@ reset_state() {
   s_stalled=0 s_silent=0 s_flags='' s_err='' s_restart='' s_restart_at=0 s_child='' s_historic=0
   s_absent=0 s_scanned=0
   m_ok=0 m_project='' m_log='' m_remote='' m_gpus='' m_ckpt='' m_resume='' m_ar=false m_ar_max=3
-  m_backoff=60 m_rc=0 m_parent='' m_started='' m_base=run m_by='' m_from='' m_sweep=''
+  m_backoff=60 m_rc=0 m_parent='' m_started='' m_base=run m_by='' m_from='' m_sweep='' m_rundir=''
 }
 
 state_text() {
@@ -16,7 +16,7 @@ state_text() {
   R="$R${NL}absent=$s_absent${NL}scanned=$s_scanned${NL}m_ok=$m_ok${NL}m_project=$m_project${NL}m_log=$m_log"
   R="$R${NL}m_remote=$m_remote${NL}m_gpus=$m_gpus${NL}m_ckpt=$m_ckpt${NL}m_resume=$m_resume${NL}m_ar=$m_ar"
   R="$R${NL}m_ar_max=$m_ar_max${NL}m_backoff=$m_backoff${NL}m_rc=$m_rc${NL}m_parent=$m_parent${NL}m_started=$m_started"
-  R="$R${NL}m_base=$m_base${NL}m_by=$m_by${NL}m_from=$m_from${NL}m_sweep=$m_sweep"
+  R="$R${NL}m_base=$m_base${NL}m_by=$m_by${NL}m_from=$m_from${NL}m_sweep=$m_sweep${NL}m_rundir=$m_rundir"
 }
 
 load_state() {
@@ -34,7 +34,7 @@ load_state() {
       m_gpus) m_gpus=$v ;; m_ckpt) m_ckpt=$v ;; m_resume) m_resume=$v ;; m_ar) m_ar=$v ;;
       m_ar_max) m_ar_max=$v ;; m_backoff) m_backoff=$v ;; m_rc) m_rc=$v ;; m_parent) m_parent=$v ;;
       m_started) m_started=$v ;; m_base) m_base=$v ;; m_by) m_by=$v ;; m_from) m_from=$v ;;
-      m_sweep) m_sweep=$v ;;
+      m_sweep) m_sweep=$v ;; m_rundir) m_rundir=$v ;;
     esac
   done < "$sf"
   state_text
@@ -54,7 +54,7 @@ read_manifest() {
     IFS= read -r m_project; IFS= read -r m_log; IFS= read -r m_remote; IFS= read -r m_gpus
     IFS= read -r m_ckpt; IFS= read -r m_resume; IFS= read -r m_ar; IFS= read -r m_ar_max
     IFS= read -r m_backoff; IFS= read -r m_rc; IFS= read -r m_parent; IFS= read -r m_started
-    IFS= read -r m_base; IFS= read -r m_by; IFS= read -r m_from; IFS= read -r m_sweep
+    IFS= read -r m_base; IFS= read -r m_by; IFS= read -r m_from; IFS= read -r m_sweep; IFS= read -r m_rundir
   } < "$T/manifest"
   [ "$ok" = ok ] || return 1
   case $m_log in '' | /*) ;; "~/"*) m_log="$HOME/${m_log#??}" ;; *) m_log="$m_remote/$m_log" ;; esac
