@@ -5,11 +5,11 @@
  */
 import type { LaunchRequest, LaunchResult } from '../backends/runBackend.js';
 import { logEndCommand } from '../commands/projectCommands.js';
+import { ConfigError } from '../config/load.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import { type RunManifest, secretsFile } from '../runs/layout.js';
 import { expandCommandPlaceholders, missingParams, paramsJson } from '../runs/params.js';
 import { buildResumeCommand } from '../runs/restart.js';
-import { ConfigError } from '../config/load.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { defaultSessionName, requireProject, sleep } from './common.js';
 import { configHash } from './configHash.js';

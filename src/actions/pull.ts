@@ -10,8 +10,8 @@ import { LOCAL_HOST } from '../config/load.js';
 import { requireProject } from './common.js';
 import { runLocal } from './execute.js';
 import { type HostSnapshot, probeHost } from './hostState.js';
-import type { ResolvedProject } from './project.js';
 import { describeRsyncExit, formatBytes, parseItemizeLine, parseProgressLine, parseStats } from './parsers/rsync.js';
+import type { ResolvedProject } from './project.js';
 import { controlPathFor, prepareSharedConnection } from './sshMux.js';
 import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
 

@@ -48,8 +48,8 @@ function inside(dir: string, p: string): string | null {
 }
 
 /**
- * What a live run needs kept: its results directory, its checkpoints and its log (when they
- * lie inside the project directory), each anchored at the transfer root.
+ * What a live run needs kept: its results directory, its own run directory, its checkpoints and
+ * its log (when they lie inside the project directory), each anchored at the transfer root.
  */
 export function protectionFor(
   remoteDir: string,
@@ -67,10 +67,17 @@ export function protectionFor(
       patterns.add(`/${results}/***`);
       mine.push(`${results}/`);
     }
+    // checkpoints lie in the run's own directory (the project directory for runs from before run directories)
+    const runDir = inside(remoteDir, run.runDir);
+    if (runDir && !(results && `${runDir}/`.startsWith(`${results}/`))) {
+      patterns.add(`/${runDir}/***`);
+      mine.push(`${runDir}/`);
+    }
     if (checkpoints && !checkpoints.startsWith('/')) {
-      patterns.add(`/${checkpoints}`);
-      patterns.add(`/${checkpoints}/***`);
-      mine.push(checkpoints);
+      const rel = runDir ? `${runDir}/${checkpoints}` : checkpoints;
+      patterns.add(`/${rel}`);
+      patterns.add(`/${rel}/***`);
+      mine.push(rel);
     }
     const logRel = inside(remoteDir, m.log);
     if (logRel) {

@@ -10,8 +10,8 @@ import type { ActionId, ActionParams, ActionProgress, Question, Verdict } from '
 import { backendForHost } from '../backends/select.js';
 import { DRY_RUN_HEADER } from '../commands/value.js';
 import type { Config } from '../config/types.js';
-import type { Transport } from '../transport/types.js';
 import { parseParamAssignments } from '../runs/params.js';
+import type { Transport } from '../transport/types.js';
 import { type ParsedArgs, UsageError } from './args.js';
 import { openHostTransport } from './hostTransport.js';
 import { clearProgressLine, printProgress, printText } from './print.js';

@@ -4,7 +4,7 @@
  * smoke test runs it in the foreground; a launch writes it to .trainyard/runs/<session>.sh for tmux.
  * Every value is a shQuote'd literal; the user's command is evaluated exactly once, by eval.
  */
-import { runScriptHeader } from '../runs/layout.js';
+import { runScriptHeader, SMOKE_DIR } from '../runs/layout.js';
 import { paramLines, runLineageLines } from '../runs/params.js';
 import { shQuote } from '../shell/quote.js';
 
@@ -109,9 +109,6 @@ export function preludeLines(spec: RunEnvironment): string[] {
   return lines;
 }
 
-/** Where smoke tests run, under $HOME: a scratch run directory each, removed when the test ends. */
-export const SMOKE_DIR = '.trainyard/smoke';
-
 /**
  * The smoke test: runs in the foreground over an exec channel. The command runs in the
  * background of this shell so the TERM that dieWithChannel sends when the channel closes is
@@ -130,7 +127,7 @@ export function smokeScript(
     `mkdir -p -- "$HOME"/${SMOKE_DIR} && ty_run_dir=$(mktemp -d "$HOME"/${SMOKE_DIR}/${shQuote(`${run.slug}.XXXXXX`)}) || ${fail(1, `cannot make a scratch directory in ~/${SMOKE_DIR}`)}`,
     'ty_session=smoke',
     ...paramLines(run.params),
-    "trap 'trap - TERM INT HUP; rm -rf -- \"$ty_run_dir\"; kill -TERM 0 2>/dev/null; exit 143' TERM INT HUP",
+    'trap \'trap - TERM INT HUP; rm -rf -- "$ty_run_dir"; kill -TERM 0 2>/dev/null; exit 143\' TERM INT HUP',
     `eval ${shQuote(command)} &`,
     'wait "$!"',
     'ty_status=$?',

@@ -10,6 +10,7 @@
  *   .trainyard/runs/<session>.stopped   present when the user stopped the run: never auto-restarted
  *   .trainyard/runs/<session>.machine   the machine key of the server that started it (below)
  *   .trainyard/secrets/<project>.env    0600 KEY=value lines sourced by launch scripts
+ *   .trainyard/smoke/<project>.XXXXXX/  a smoke test's scratch run directory, removed when it ends
  *   .trainyard/watchdog/<machine>/      watchdog.sh, config, summary.json, events.jsonl, its state
  *
  * Homes are often shared over NFS between the servers of a cluster, so everything that belongs to
@@ -28,6 +29,7 @@ export const RUNS_DIR = `${REMOTE_HOME_DIR}/runs`;
 export const SECRETS_DIR = `${REMOTE_HOME_DIR}/secrets`;
 export const WATCHDOG_DIR = `${REMOTE_HOME_DIR}/watchdog`;
 export const WATCHDOG_SESSION = 'trainyard-watchdog';
+export const SMOKE_DIR = `${REMOTE_HOME_DIR}/smoke`;
 
 /**
  * POSIX sh that sets $machine to this server's machine key: uname -n with every character outside

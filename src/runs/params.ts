@@ -22,8 +22,7 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
 
 /** Why `name` cannot name a parameter, or null. */
 export function paramNameProblem(name: string): string | null {
-  if (!NAME.test(name))
-    return `"${name}" is not a parameter name (letters, digits and _, not starting with a digit)`;
+  if (!NAME.test(name)) return `"${name}" is not a parameter name (letters, digits and _, not starting with a digit)`;
   if (RESERVED_PLACEHOLDERS.includes(name)) return `"${name}" is reserved ({${name}} is filled in by trainyard)`;
   return null;
 }
@@ -97,7 +96,13 @@ export function missingParams(command: string, params: Record<string, string>): 
 
 /** Parameters as the one-line JSON object TRAINYARD_PARAMS holds, keys sorted. */
 export function paramsJson(params: Record<string, string>): string {
-  return JSON.stringify(Object.fromEntries(Object.keys(params).sort().map((k) => [k, params[k]])));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(params)
+        .sort()
+        .map((k) => [k, params[k]]),
+    ),
+  );
 }
 
 /** The parameters as shell variables, and the TRAINYARD_* exports (ty_run_dir and ty_session set before). */

@@ -1,6 +1,6 @@
 /** The CLI commands against a real host: exit codes, dry runs that print exactly what would run, Ctrl-C. */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { DEFAULT_SYNC_EXCLUDES, syncArgv } from '../../src/commands/rsync.js';
 import { DRY_RUN_HEADER } from '../../src/commands/value.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
+import type { RunManifest } from '../../src/runs/layout.js';
 import { shJoin } from '../../src/shell/quote.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
@@ -147,7 +148,18 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
 
   it('runs launch, restart and pull from the real CLI process', async () => {
     await h.run('echo 16 > ~/work/sample/crash-at-step');
-    const launch = spawnCli(['launch', 'sample', '--host', h.alias, '--session', 'cli-1', '--gpus', 'all']);
+    const launch = spawnCli([
+      'launch',
+      'sample',
+      '--host',
+      h.alias,
+      '--session',
+      'cli-1',
+      '--gpus',
+      'all',
+      '--param',
+      'seed=7',
+    ]);
     const l = await launch.done;
     expect(l.code, l.stdout).toBe(0);
     expect(l.stdout).toContain('ok: launched cli-1 on gpu-1 (all GPUs)');
@@ -155,11 +167,20 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
     const restart = await spawnCli(['restart', 'sample', '--host', h.alias, '--session', 'cli-2', '--gpus', 'all'])
       .done;
     expect(restart.code, restart.stdout).toBe(0);
-    expect(restart.stdout).toContain('newest of 3 checkpoint(s): outputs/checkpoint-15');
+    expect(restart.stdout).toMatch(/newest of 3 checkpoint\(s\) in \/\S+\/work\/sample\/outputs\/cli-1: checkpoint-15/);
     await waitOnHost(h, 'cat ~/.trainyard/runs/cli-2.exit 2>/dev/null', /^0$/m, 30_000);
-    const pull = await spawnCli(['pull', 'sample', '--host', h.alias]).done;
+    // the restart kept its parent's parameters and directory: pulling it brings that directory
+    const child = JSON.parse((await h.run('cat ~/.trainyard/runs/cli-2.json')).stdout) as RunManifest;
+    expect(child).toMatchObject({ parent: 'cli-1', params: { seed: '7' } });
+    expect(child.runDir).toMatch(/\/work\/sample\/outputs\/cli-1$/);
+    const pull = await spawnCli(['pull', 'sample', '--host', h.alias, '--run', 'cli-2']).done;
     expect(pull.code, pull.stdout).toBe(0);
     expect(pull.stdout).toMatch(/ok: pulled 2 new and 0 updated file\(s\)/);
+    expect(readdirSync(path.join(local, 'outputs'))).toEqual(['cli-1']);
+    expect(readdirSync(path.join(local, 'outputs', 'cli-1')).sort()).toEqual(['final.json', 'metrics.jsonl']);
+    const bad = await spawnCli(['launch', 'sample', '--host', h.alias, '--param', 'no-dash=1']).done;
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain('--param "no-dash" is not a parameter name');
   });
 
   it('Ctrl-C cancels a smoke test: exit 130 and the remote process is gone', async () => {

@@ -310,7 +310,7 @@ describe('run scripts', () => {
       `trap 'trap - TERM INT HUP; rm -rf -- "$ty_run_dir"; kill -TERM 0 2>/dev/null; exit 143' TERM INT HUP`,
     );
     expect(text).toContain('ty_run_dir=$(mktemp -d "$HOME"/.trainyard/smoke/p.XXXXXX)');
-    expect(text).toContain("ty_p_lr=1e-3");
+    expect(text).toContain('ty_p_lr=1e-3');
     expect(text.trimEnd().split('\n').slice(-2)).toEqual(['rm -rf -- "$ty_run_dir"', 'exit "$ty_status"']);
   });
 
@@ -473,5 +473,17 @@ describe('the --delete guard', () => {
       { results: 'o', checkpoints: 'o/c' },
     );
     expect(outside.patterns.some((x) => x.includes('r1.log'))).toBe(false);
+    // a run with a directory of its own: its checkpoints are there; a run dir outside the results dir is kept whole
+    const own = { ...live[0], runDir: '/w/p/run-out/r1', manifest: { ...manifest, checkpoints: 'ckpt-*' } };
+    expect(protectionFor('/w/p', [own], { results: 'o', checkpoints: 'c' }).described).toEqual([
+      'run-out/, run-out/r1/ckpt-*, logs/x/r1.log (run r1 is alive)',
+    ]);
+    const moved = protectionFor('/w/p', [{ ...own, runDir: '/w/p/old-out/r1' }], { results: 'o', checkpoints: 'c' });
+    expect(moved.patterns.slice(0, 4)).toEqual([
+      '/run-out/***',
+      '/old-out/r1/***',
+      '/old-out/r1/ckpt-*',
+      '/old-out/r1/ckpt-*/***',
+    ]);
   });
 });

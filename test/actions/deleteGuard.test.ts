@@ -38,9 +38,9 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
       prefix: 'ty-guard-',
       projects: (local) => ({
         sample: sampleProject(local, {
-          train: 'python3 train.py --steps 400 --save-every 5 --step-seconds 0.05 --output run-out',
+          train: 'python3 train.py --steps 400 --save-every 5 --step-seconds 0.05 --output {run_dir}',
           results: 'run-out',
-          checkpoints: 'run-out/checkpoint-*',
+          checkpoints: 'checkpoint-*',
           log: 'logs/{session}.log',
         }),
       }),
@@ -125,18 +125,18 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
       { dataDir },
     );
     expect(launch.verdict.outcome, launch.text).toBe('ok');
-    await waitOnHost(h, 'ls ~/work/sample/run-out 2>/dev/null', /checkpoint-10/);
+    await waitOnHost(h, 'ls ~/work/sample/run-out/guarded 2>/dev/null', /checkpoint-10/);
     await h.run('cd ~/work/sample && echo x > leftover.py');
 
     // the classic accident: sync with --delete (answered yes) while the run writes into the project
     const sync = await runAction(config, conn, 'sync', target, { dataDir, assumeYes: true });
     expect(sync.verdict.outcome, sync.text).toBe('ok');
     expect(sync.text).toContain(
-      'protected from --delete: run-out/, run-out/checkpoint-*, logs/guarded.log (run guarded is alive)',
+      'protected from --delete: run-out/, run-out/guarded/checkpoint-*, logs/guarded.log (run guarded is alive)',
     );
     expect(sync.verdict.details.join('\n')).toContain('protected: run-out/');
     expect(sync.verdict.data?.deletions).toEqual(['leftover.py']);
-    const after = await h.run('cd ~/work/sample && ls run-out logs && ls leftover.py 2>&1');
+    const after = await h.run('cd ~/work/sample && ls run-out/guarded logs && ls leftover.py 2>&1');
     expect(after.stdout).toContain('checkpoint-5');
     expect(after.stdout).toContain('checkpoint-10');
     expect(after.stdout).toContain('metrics.jsonl');
@@ -158,6 +158,9 @@ describe.skipIf(!can.ok)('sync --delete on a real host', () => {
     writeFileSync(path.join(local, 'new.py'), 'print(1)\n');
     const asked: Question[] = [];
     await runAction(config, conn, 'sync', target, { dataDir, answerer: async (q) => (asked.push(q), false) });
-    expect(asked[0]?.kind === 'confirm' && asked[0].details).toEqual(['run-out/metrics.jsonl']);
+    expect(asked[0]?.kind === 'confirm' && asked[0].details).toEqual([
+      'run-out/guarded/',
+      'run-out/guarded/metrics.jsonl',
+    ]);
   });
 });

@@ -25,6 +25,7 @@ const SESSION = `s ${hostile('s').replace(/\\/g, '')}`;
 const SESSION2 = `r ${hostile('r').replace(/\\/g, '')}`;
 const SESSION3 = `k ${hostile('k').replace(/\\/g, '')}`;
 const ENV_VALUE = `${hostile('e')}\nsecond line with a lone ' and a lone "`;
+const PARAM_VALUE = `${hostile('v')}\n$HOME \${HOME} {tag} a lone ' and a lone "`;
 
 describe.skipIf(!can.ok)('hostile values are inert', () => {
   let fixture: ActionLab;
@@ -43,7 +44,9 @@ describe.skipIf(!can.ok)('hostile values are inert', () => {
         [PROJECT]: {
           local,
           remote: `~/${remoteRel}`,
-          train: 'python3 train.py --steps 12 --save-every 4 --step-seconds 0.02 --print-env HOSTILE',
+          // a parameter full of shell syntax, in plain text, in double and in single quotes: one argument each time
+          train: `python3 train.py --output {run_dir} --steps 12 --save-every 4 --step-seconds 0.02 --print-env HOSTILE --show-run --tag {tag} --tag "{tag}" --tag '{tag}'`,
+          params: { tag: PARAM_VALUE },
           smoke: `python3 train.py --epochs 1 --step-seconds 0 --print-env HOSTILE --output 'out $(touch ty-canary-c1)'`,
           // double quotes are natural to write: the checkpoint must still arrive as one inert argument
           resume: '--resume "{checkpoint}"',
@@ -83,12 +86,19 @@ describe.skipIf(!can.ok)('hostile values are inert', () => {
     const names = (await h.run("tmux list-sessions -F '#{session_name}'")).stdout.split('\n');
     expect(names).toContain(SESSION);
     await waitOnHost(h, `cat -- ${shQuote(`.trainyard/runs/${SESSION}.exit`)} 2>/dev/null`, /^0$/m);
+    // the parameter and the run's directory arrived exactly, as data
+    const runDir = `${remoteDir}/outputs/${SESSION}`;
+    const log1 = (await h.run(`cat -- ${shQuote(`.trainyard/runs/${SESSION}.log`)}`)).stdout;
+    expect(log1.split(`tag=${JSON.stringify(PARAM_VALUE)}\n`).length).toBe(4);
+    expect(log1).toContain(`params=${JSON.stringify({ tag: PARAM_VALUE })}\n`);
+    expect(log1).toContain(`run=${SESSION}\n`);
+    expect(log1).toContain(`run_dir=${runDir}\n`);
+    expect((await h.run(`ls -- ${shQuote(`${runDir}/metrics.jsonl`)}`)).code).toBe(0);
 
     // a checkpoint whose name is shell syntax, with the highest step (999)
-    const ckpt = 'outputs/checkpoint-$(touch ty-canary-n1)`touch ty-canary-n2`;touch ty-canary-n3 &999';
-    await h.run(
-      `cd -- ${shQuote(remoteDir)} && mkdir -p -- ${shQuote(ckpt)} && echo '{"step": 6}' > ${shQuote(`${ckpt}/state.json`)}`,
-    );
+    const ckptName = 'checkpoint-$(touch ty-canary-n1)`touch ty-canary-n2`;touch ty-canary-n3 &999';
+    const ckpt = `${runDir}/${ckptName}`;
+    await h.run(`mkdir -p -- ${shQuote(ckpt)} && echo '{"step": 6}' > ${shQuote(`${ckpt}/state.json`)}`);
     const restart = await runAction(
       config,
       conn,
@@ -107,11 +117,15 @@ describe.skipIf(!can.ok)('hostile values are inert', () => {
       parent: SESSION,
       resumedFrom: ckpt,
       remoteDir,
+      runDir,
+      params: { tag: PARAM_VALUE },
     });
 
     const pull = await runAction(config, conn, 'pull', target, { dataDir, env });
     expect(pull.verdict.outcome, pull.text).toBe('ok');
-    expect(pull.verdict.data?.files).toEqual(expect.arrayContaining(['metrics.jsonl', 'final.json']));
+    expect(pull.verdict.data?.files).toEqual(
+      expect.arrayContaining([`${SESSION}/metrics.jsonl`, `${SESSION}/final.json`]),
+    );
 
     const long = {
       ...config,

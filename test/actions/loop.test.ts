@@ -108,7 +108,9 @@ describe.skipIf(!can.ok)('research loop on a real host', () => {
       { dataDir },
     );
     expect(restart.verdict.outcome, restart.text).toBe('ok');
-    expect(restart.text).toContain('newest of 3 checkpoint(s) in /home/tytest/work/sample/outputs/loop-1: checkpoint-10');
+    expect(restart.text).toContain(
+      'newest of 3 checkpoint(s) in /home/tytest/work/sample/outputs/loop-1: checkpoint-10',
+    );
     const exit2 = await waitOnHost(h, 'cat ~/.trainyard/runs/loop-2.exit 2>/dev/null', /^\d+/, 30_000);
     expect(exit2.trim()).toBe('0');
     const log2 = (await h.run('cat ~/.trainyard/runs/loop-2.log')).stdout;

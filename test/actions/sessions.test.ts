@@ -153,8 +153,8 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
   it('restart from a selected session finds the project in its manifest; without a checkpoint it offers a fresh start', async () => {
     const c = labConfig(lab, {
       sample: sampleProject(local, {
-        train: 'python3 train.py --steps 3 --step-seconds 0 --output fresh-out',
-        checkpoints: 'fresh-out/checkpoint-*',
+        train: 'python3 train.py --steps 3 --step-seconds 0 --output {run_dir}',
+        checkpoints: 'checkpoint-*',
       }),
     });
     const first = await runAction(
@@ -176,7 +176,7 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     );
     expect(declined.verdict.outcome).toBe('declined');
     expect(asked).toEqual([
-      'No checkpoint matches fresh-out/checkpoint-* in /home/tytest/work/sample on gpu-1. Start sample fresh instead?',
+      'No checkpoint matches checkpoint-* in /home/tytest/work/sample/outputs/fresh-1 on gpu-1. Start sample fresh instead (in the same run directory)?',
     ]);
     const fresh = await runAction(
       c,
@@ -191,7 +191,8 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
       project: 'sample',
       parent: 'fresh-1',
       resumedFrom: null,
-      effectiveCommand: 'python3 train.py --steps 3 --step-seconds 0 --output fresh-out',
+      runDir: '/home/tytest/work/sample/outputs/fresh-1',
+      effectiveCommand: 'python3 train.py --steps 3 --step-seconds 0 --output "${ty_run_dir}"',
     });
   });
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """A stand-in for a real training script (standard library only), for trainyard's tests.
 
-It prints `step N loss X`, saves numbered checkpoints outputs/checkpoint-N/ (a state.json and a
-fake model.safetensors), resumes from --resume PATH, and can fail on demand:
+It prints `step N loss X`, saves numbered checkpoints OUTPUT/checkpoint-N/ (a state.json and a
+fake model.safetensors; OUTPUT is --output, trainyard's {run_dir}), resumes from --resume PATH,
+and can fail on demand:
   - a file named crash-at-step in the working directory holding N: crash (traceback, exit 1)
     when step N is reached; the file is removed first, so the restarted run goes on;
-  - CRASH_AT_STEP=N in the environment: the same, every time;
+  - CRASH_AT_STEP=N in the environment, or --crash-at N: the same, every time;
   - --fail oom|nan|exit: a CUDA-OOM-like traceback, a NaN loss, or exit code 3 at the first step.
 """
 import argparse
@@ -24,7 +25,10 @@ def parse_args():
     p.add_argument("--subset", type=int, default=None, help="accepted like a real script's; only printed")
     p.add_argument("--step-seconds", type=float, default=0.05)
     p.add_argument("--save-every", type=int, default=10)
-    p.add_argument("--output", default="outputs")
+    p.add_argument("--output", default="outputs", help="where metrics and checkpoints go: trainyard passes {run_dir}")
+    p.add_argument("--tag", action="append", default=[], help="any text; each printed as JSON (tests of parameters as data)")
+    p.add_argument("--crash-at", type=int, default=0, help="crash when this step is reached, every time (0: never)")
+    p.add_argument("--show-run", action="store_true", help="print TRAINYARD_RUN_DIR, TRAINYARD_RUN and TRAINYARD_PARAMS")
     p.add_argument("--resume", default=None, help="a checkpoint directory to resume from")
     p.add_argument("--fail", choices=["none", "oom", "nan", "exit"], default="none")
     p.add_argument("--print-env", action="append", default=[], help="print this variable's value (tests of secret masking)")
@@ -59,6 +63,12 @@ def main():
     for name in args.check_env:
         value = os.environ.get(name)
         print(f"{name} is {'set (%d chars)' % len(value) if value else 'NOT set'}")
+    for tag in args.tag:
+        print("tag=" + json.dumps(tag))
+    if args.show_run:
+        print("run_dir=" + os.environ.get("TRAINYARD_RUN_DIR", ""))
+        print("run=" + os.environ.get("TRAINYARD_RUN", ""))
+        print("params=" + json.dumps(json.loads(os.environ.get("TRAINYARD_PARAMS", "null")), sort_keys=True, separators=(",", ":")))
     start = 1
     if args.resume:
         with open(os.path.join(args.resume, "state.json")) as f:
@@ -73,6 +83,8 @@ def main():
         if args.fail == "exit":
             print("giving up", file=sys.stderr)
             sys.exit(3)
+        if args.crash_at and step >= args.crash_at:
+            raise RuntimeError(f"simulated crash at step {step} (--crash-at)")
         if at is not None and step >= at:
             if from_file:
                 os.remove("crash-at-step")

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScriptHeader } from '../../src/runs/layout.js';
+import { runLineageLines } from '../../src/runs/params.js';
 import { buildResumeCommand } from '../../src/runs/restart.js';
 import { resumeArgumentsText, resumeTemplateProblem, splitResumeTemplate } from '../../src/runs/resumeTemplate.js';
 import { awkProgram } from '../../src/watchdog/script.js';
@@ -24,6 +25,15 @@ const ACCEPTED: [string, string[]][] = [
   ['  --x   {checkpoint}{checkpoint}  ', ['--x', '{checkpoint}{checkpoint}']],
   ['--from "dir with \\"q\\" and \\\\"/{checkpoint} \'\'', ['--from', 'dir with "q" and \\/{checkpoint}', '']],
   ['--resume "{checkpoint}" --note it\\\'s', ['--resume', '{checkpoint}', '--note', "it's"]],
+  // the run's directory and parameters: references to the variables below the script's marker
+  [
+    '--resume {checkpoint} --out {run_dir}/x --lr={lr}',
+    ['--resume', '{checkpoint}', '--out', '{run_dir}/x', '--lr={lr}'],
+  ],
+  [
+    '--r \'{lr}{checkpoint}\' x{seed}y "{run_dir}" {a b}',
+    ['--r', '{lr}{checkpoint}', 'x{seed}y', '{run_dir}', '{a', 'b}'],
+  ],
 ];
 const REFUSED = [
   '--resume "$(cat x)/{checkpoint}"',
@@ -56,17 +66,30 @@ describe('resume templates in TypeScript', () => {
   it('runs a checkpoint named like shell code as one argument, whatever the quotes (bash)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ty-resume-'));
     const ckpt = `out/ck-$(touch ${dir}/CANARY1)\`touch ${dir}/CANARY2\`;touch ${dir}/CANARY3 "x" 'y' \\ 999`;
+    const runDir = `/w/outputs/r $(touch ${dir}/CANARY4)`;
     for (const [template] of ACCEPTED) {
       const command = buildResumeCommand('printf "<%s>\\n"', template, ckpt);
       const script = [
         ...runScriptHeader({ session: 's', log: '/dev/null', exitFile: '/dev/null', command, checkpoint: ckpt }),
+        ...runLineageLines({ runDir, params: { lr: ckpt.replace('ck-', 'lr-'), seed: ' 7 $x ' } }),
         'eval "$ty_command"',
       ].join('\n');
       const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
-      const args = splitResumeTemplate(template).words!.map((w) => `<${w.split('{checkpoint}').join(ckpt)}>`);
+      const args = splitResumeTemplate(template).words!.map(
+        (w) =>
+          `<${w
+            .split('{checkpoint}')
+            .join(ckpt)
+            .split('{run_dir}')
+            .join(runDir)
+            .split('{lr}')
+            .join(ckpt.replace('ck-', 'lr-'))
+            .split('{seed}')
+            .join(' 7 $x ')}>`,
+      );
       expect(out.trim().split('\n'), template).toEqual(args);
     }
-    for (const n of [1, 2, 3]) expect(existsSync(path.join(dir, `CANARY${n}`))).toBe(false);
+    for (const n of [1, 2, 3, 4]) expect(existsSync(path.join(dir, `CANARY${n}`))).toBe(false);
   });
 });
 
