@@ -110,6 +110,8 @@ export function buildQueueEntry(spec: QueueEntrySpec): QueueEntry {
     exitFile: runFile(q.home, q.id, 'exit'),
     command: q.command,
     checkpoint: q.manifest.resumedFrom,
+    runDir: q.runDir,
+    params: q.params,
   });
   return {
     entry,

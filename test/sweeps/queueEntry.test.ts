@@ -60,6 +60,8 @@ function request(id: string, extra: Partial<RunManifest> & Record<string, unknow
     remoteDir: `${HOME}/proj`,
     log: manifest.log,
     command: 'python train.py --lr 1e-3',
+    runDir: `${HOME}/proj/outputs/${id}`,
+    params: { lr: '1e-3' },
     env: { A: 'b c' },
     activation: { kind: 'none' },
     gpus: '0',
