@@ -125,10 +125,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'smoke',
-    usage: 'trainyard smoke PROJECT [--host H] [--gpus G]',
+    usage: 'trainyard smoke PROJECT [--host H] [--gpus G] [--param NAME=VALUE]...',
     summary: 'run the smoke test in the foreground, judge it',
     args: ['project'],
-    options: [...LOOP_OPTIONS, 'gpus'],
+    options: [...LOOP_OPTIONS, 'gpus', 'param'],
   },
   {
     name: 'launch',

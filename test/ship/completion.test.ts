@@ -52,6 +52,7 @@ describe('what completes where', () => {
       '--dry-run',
       '--session',
       '--gpus',
+      '--param',
       '--config',
       '--help',
     ]);
