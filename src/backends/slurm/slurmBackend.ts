@@ -102,8 +102,8 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
       project: manifest.project,
       host: manifest.host,
       gpus: manifest.gpus ?? null,
-      runDir: manifest.remoteDir,
-      params: {},
+      runDir: manifest.runDir ?? manifest.remoteDir,
+      params: manifest.params ?? {},
       manifest,
       state: state === 'running' ? 'running' : state,
       exitCode: state === 'running' ? null : exitCode,
@@ -181,6 +181,8 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
         exitFile: runFile(q.home, q.id, 'exit'),
         command: q.command,
         checkpoint: q.manifest.resumedFrom,
+        runDir: q.runDir,
+        params: q.params,
       });
       const sbatchText = sbatchScript({
         jobName: q.id,
