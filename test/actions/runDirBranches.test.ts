@@ -69,8 +69,9 @@ describe('launch with parameters', () => {
       command: 'python train.py --out "${ty_run_dir}" --lr "${ty_p_lr}" --seed "${ty_p_seed}"',
       effectiveCommand: 'python train.py --out "${ty_run_dir}" --lr "${ty_p_lr}" --seed "${ty_p_seed}"',
       sweep: null,
-      by: 'user',
     });
+    // a person's launch: no "by" (an agent's says agent)
+    expect(manifest).not.toHaveProperty('by');
     expect(script).toContain('\nty_run_dir=/w/p/outputs/r1\nty_params=\'{"lr":"3e-4","seed":"7"}\'\n');
     expect(script).toContain('\nty_p_lr=3e-4\nty_p_seed=7\n');
     expect(r.verdict.details).toContain('params: {"lr":"3e-4","seed":"7"}');
