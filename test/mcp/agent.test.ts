@@ -60,7 +60,9 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
         hosts: [h.alias],
         sshConfig: lab.sshConfigPath,
         projects: {
-          sample: sampleProject(local, { train: 'python3 train.py --steps 2000 --save-every 5 --step-seconds 0.15' }),
+          sample: sampleProject(local, {
+            train: 'python3 train.py --output {run_dir} --steps 2000 --save-every 5 --step-seconds 0.15',
+          }),
         },
         agent: { allow: ['sync', 'launch', 'restart_from_checkpoint', 'stop_run'] },
       }),
