@@ -46,6 +46,7 @@ try {
     const launch: LaunchRequest = {
       ...{ host: host.alias, id, project: 'bench', home, remoteDir: manifest.remoteDir, log: manifest.log, command },
       ...{ env: {}, activation: { kind: 'none' }, gpus: null, secrets: null, manifest },
+      ...{ runDir: `${manifest.remoteDir}/outputs/${id}`, params: {} },
     };
     const cmd = writeQueueEntryCommand(host.alias, buildQueueEntry({ launch, want: 1, share: false, queuedAt: at++ }));
     const r = await transport.exec(cmd, { stdin: cmd.stdin });

@@ -123,6 +123,8 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
       activation: { kind: 'none' },
       gpus: null,
       secrets: null,
+      runDir: `${home}/proj/outputs/${id}`,
+      params: {},
       manifest,
     };
     const entry = buildQueueEntry({ launch, want: opts.want ?? 1, share: false, queuedAt: at++ });

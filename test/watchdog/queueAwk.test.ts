@@ -57,6 +57,8 @@ function entryIn(dir: string) {
     activation: { kind: 'none' },
     gpus: null,
     secrets: null,
+    runDir: `${dir}/outputs/${id}`,
+    params: manifest.params ?? {},
     manifest,
   };
   const e = buildQueueEntry({ launch, want: 2, share: false, queuedAt: 1000 });

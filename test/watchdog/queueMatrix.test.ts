@@ -92,6 +92,7 @@ describe.each(variants.map((v) => ({ ...v, name: `${v.shell.join(' ')} + ${v.awk
         const launch: LaunchRequest = {
           ...{ host: 'local', id, project: 'p', home, remoteDir: manifest.remoteDir, log: manifest.log, command },
           ...{ env: {}, activation: { kind: 'none' }, gpus: null, secrets: null, manifest },
+          ...{ runDir: `${manifest.remoteDir}/outputs/${id}`, params: {} },
         };
         const cmd = writeQueueEntryCommand('local', buildQueueEntry({ launch, want: 1, share: false, queuedAt: i }));
         const w = spawnSync(cmd.argv[0], cmd.argv.slice(1), { input: cmd.stdin, env, encoding: 'utf8' });
