@@ -6,6 +6,7 @@
 import type { LaunchRequest, LaunchResult } from '../backends/runBackend.js';
 import { logEndCommand } from '../commands/projectCommands.js';
 import { ConfigError } from '../config/load.js';
+import type { Config } from '../config/types.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import { type RunManifest, secretsFile } from '../runs/layout.js';
 import { expandCommandPlaceholders, missingParams, paramsJson } from '../runs/params.js';
@@ -14,7 +15,7 @@ import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { defaultSessionName, requireProject, sleep } from './common.js';
 import { configHash } from './configHash.js';
 import { backendExec, runCommand } from './execute.js';
-import { readGitInfo } from './gitInfo.js';
+import { type GitInfo, readGitInfo } from './gitInfo.js';
 import { chooseGpus, leastUsed, slurmGpuRequest } from './gpuChoice.js';
 import { type HostSnapshot, probeHost } from './hostState.js';
 import { readLocalManifests, writeLocalManifest } from './localManifests.js';
@@ -134,6 +135,35 @@ function runParams(ctx: ActionContext, p: ResolvedProject, plan: LaunchPlan): Re
   return params;
 }
 
+/** The config hash of a run of p with these parameters (what a launch writes in its manifest). */
+function runConfigHash(
+  p: ResolvedProject,
+  secretNames: string[],
+  params: Record<string, string>,
+  git: GitInfo,
+): string {
+  return configHash({ project: p.name, command: p.train, env: p.env, secretNames, activation: p.activation, params, git });
+}
+
+/**
+ * The config hashes new runs of p would get, one per set of --param values (over the project's
+ * defaults), with the code and secrets as they are now: a sweep's dedupe compares them with the runs'.
+ */
+export async function runConfigHashes(
+  config: Config,
+  p: ResolvedProject,
+  env: NodeJS.ProcessEnv,
+  runParams: readonly Record<string, string>[],
+): Promise<string[]> {
+  const git = await readGitInfo(p.localDir);
+  const secrets = collectSecrets({
+    name: p.name,
+    project: { env: config.projects[p.name]?.env, secretNames: p.secretNames, envFile: p.envFile },
+    env,
+  });
+  return runParams.map((rp) => runConfigHash(p, Object.keys(secrets), { ...p.params, ...rp }, git));
+}
+
 /** Launches project p's train command on the host probed in snap. Shared by launch and restart. */
 export async function launchRun(
   ctx: ActionContext,
@@ -165,15 +195,7 @@ export async function launchRun(
   });
   const secretNames = Object.keys(secrets);
   ctx.addSecrets(Object.values(secrets));
-  const hash = configHash({
-    project: p.name,
-    command: p.train,
-    env: p.env,
-    secretNames,
-    activation: p.activation,
-    params,
-    git,
-  });
+  const hash = runConfigHash(p, secretNames, params, git);
 
   if (plan.checkDuplicates) {
     const here = snap.runs.filter((r) => r.manifest.configHash === hash);

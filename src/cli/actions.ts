@@ -98,7 +98,7 @@ function progressBar(p: ActionProgress, width: number): string {
 }
 
 /** Confirmations from the terminal (y/N); without one, only --yes says yes. Inputs and choices take their default. */
-function terminalAnswerer(io: CliIo, print: (text: string) => void): Answerer {
+export function terminalAnswerer(io: CliIo, print: (text: string) => void): Answerer {
   return async (q: Question) => {
     if (q.kind !== 'confirm') return q.defaultValue;
     print(`\n${q.message}`);

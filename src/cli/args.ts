@@ -16,6 +16,9 @@ Usage:
   trainyard pull PROJECT --host H [--run RUN]   fetch the results (no checkpoints or weights)
   trainyard stop HOST SESSION          Ctrl-C, then kill a tmux session (asks first)
   trainyard attach HOST SESSION        attach to a tmux session (detach: Ctrl-b d)
+  trainyard sweep PROJECT --grid lr=1e-3,3e-4 [--grid seed=1,2]   start a sweep: every free GPU, the rest queued
+  trainyard sweep stop NAME [--kill]   drain a sweep (queued runs dropped, running ones finish)
+  trainyard sweep list [--json]        every sweep on the hosts: running, queued, done, failed
   trainyard watchdog install HOST      install/upgrade the server-side watchdog, start it in tmux
   trainyard watchdog status [HOST]     is it running, its summary, unread events
   trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog/<hostname>
@@ -39,6 +42,12 @@ Options:
   --from SESSION    (restart) the run to restart, default the project's newest run on the host
   --param N=V       (launch, smoke) a value for {N} in train (repeatable), over the project's "params"
   --run RUN         (pull) only that run's directory, RESULTS/RUN
+  --grid N=V1,V2    (sweep) a parameter and its values; several --grid make every combination
+  --name NAME       (sweep) the sweep's name, default PROJECT-xxxx
+  --hosts A,B       (sweep) the hosts to use, in order of preference (default: every host)
+  --gpus-per-run N  (sweep) GPUs each run gets, default 1
+  --max-parallel N  (sweep) the most runs of the sweep running at once
+  --kill            (sweep stop) stop the sweep's running runs too (asks first)
   --new-window      (attach) open it in a new window of your local tmux
   --since T         (events) from a time (2026-11-23T08:00Z) or a duration back (8h, 30m, 2d)
   --interval SEC    (watchdog install) seconds between looks, default 30
@@ -84,6 +93,12 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
         param: { type: 'string', multiple: true },
         run: { type: 'string' },
         'new-window': { type: 'boolean' },
+        grid: { type: 'string', multiple: true },
+        name: { type: 'string' },
+        hosts: { type: 'string' },
+        'gpus-per-run': { type: 'string' },
+        'max-parallel': { type: 'string' },
+        kill: { type: 'boolean' },
         interval: { type: 'string' },
         stall: { type: 'string' },
         silent: { type: 'string' },

@@ -63,6 +63,22 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'run', value: 'RUN', complete: 'none', help: "only this run's directory (results/RUN)" },
   { name: 'new-window', help: 'open it in a new window of your local tmux' },
   {
+    name: 'grid',
+    value: 'N=V1,V2',
+    complete: 'none',
+    help: 'a parameter and its values (repeatable): every combination is one run',
+  },
+  { name: 'name', value: 'NAME', complete: 'none', help: "the sweep's name, default PROJECT-xxxx" },
+  {
+    name: 'hosts',
+    value: 'A,B',
+    complete: 'none',
+    help: 'the hosts to use, in order of preference (default: every host)',
+  },
+  { name: 'gpus-per-run', value: 'N', complete: 'none', help: 'GPUs each run gets, default 1' },
+  { name: 'max-parallel', value: 'N', complete: 'none', help: 'the most runs of the sweep running at once' },
+  { name: 'kill', help: "(sweep stop) stop the sweep's running runs too (asks first)" },
+  {
     name: 'since',
     value: 'T',
     complete: ['1h', '8h', '12h', '2d'],
@@ -168,6 +184,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'attach to a tmux session (detach: Ctrl-b d)',
     args: ['host', 'session'],
     options: ['new-window'],
+  },
+  {
+    name: 'sweep',
+    usage:
+      'trainyard sweep PROJECT --grid N=V1,V2 [--grid …] [--param N=V] [--name NAME] [--hosts A,B] [--gpus-per-run N] [--max-parallel N] | sweep NAME | sweep stop NAME [--kill] | sweep list | sweep rebalance',
+    summary: 'run a project once per parameter set on every free GPU, the rest queued on the servers',
+    args: ['project'],
+    options: [
+      'grid',
+      'param',
+      'name',
+      'hosts',
+      'gpus-per-run',
+      'max-parallel',
+      'kill',
+      'yes',
+      'dry-run',
+      'json',
+      'timeout',
+    ],
+    details:
+      'Every combination of the --grid values (or the parameter sets of a "sweeps" entry of the config, started by its name) is one run, named NAME-1, NAME-2, …. A parameter set whose config hash (project, command, parameters, code) already ran, runs or is queued on any host is skipped. Runs start now on free GPUs (no compute process, not held by another run), in the order of --hosts; the rest wait in the hosts\' queues, which the watchdog starts as GPUs free up, with the laptop closed. Asks once (--yes answers yes); --dry-run prints the placement and every command. `sweep stop NAME` drains: queued runs are dropped, running ones finish (--kill stops them too, asking first). `sweep list` shows each sweep\'s runs by state; list and rebalance move queued runs from hosts whose GPUs are busy to hosts with free GPUs.',
   },
   {
     name: 'watchdog',

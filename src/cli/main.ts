@@ -51,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'stop':
       case 'attach':
         return await (await import('./actions.js')).runActionCli(config, args);
+      case 'sweep':
+        return await (await import('./sweep.js')).runSweepCli(config, args);
       case 'watchdog':
         return await (await import('./watchdog.js')).runWatchdogCli(config, args);
       case 'events':

@@ -6,7 +6,8 @@ import { packageRoot } from '../packageRoot.js';
 import { explain } from './explain.js';
 import { expandHome, UnknownUserError } from './paths.js';
 import { closest } from './suggest.js';
-import type { Config, HostConfig, ProjectConfig } from './types.js';
+import { sweepConfigProblems } from './sweeps.js';
+import type { Config, HostConfig, ProjectConfig, SweepConfig } from './types.js';
 
 const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'config', 'schema.json'), 'utf8')) as Record<
   string,
@@ -61,6 +62,7 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     alertWebhook?: string;
     keepalive?: { intervalSeconds?: number; countMax?: number };
     projects?: Record<string, ProjectConfig>;
+    sweeps?: Record<string, SweepConfig>;
     agent?: { allow?: string[]; hosts?: string[]; projects?: string[]; maxGpus?: number; maxRuns?: number };
   };
   const hosts: HostConfig[] = (data.hosts ?? []).map((h) => (typeof h === 'string' ? { alias: h } : { ...h }));
@@ -104,6 +106,7 @@ export function normalizeConfig(raw: unknown, file: string): Config {
         `agent.projects names "${name}", which is not in "projects" — fix: add the project or remove it from agent.projects`,
       );
   }
+  problems.push(...sweepConfigProblems(data.sweeps, Object.keys(data.projects ?? {}), aliases));
   if (problems.length) throw new ConfigError(file, problems);
   return {
     file,
@@ -115,6 +118,7 @@ export function normalizeConfig(raw: unknown, file: string): Config {
     alertWebhook: data.alertWebhook ?? null,
     keepalive: { intervalSeconds: data.keepalive?.intervalSeconds ?? 10, countMax: data.keepalive?.countMax ?? 3 },
     projects: data.projects ?? {},
+    sweeps: data.sweeps ?? {},
     agent: {
       allow: data.agent?.allow ?? [],
       hosts: data.agent?.hosts ?? null,

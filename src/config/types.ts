@@ -50,6 +50,8 @@ export interface ProjectConfig {
   gpus?: string;
   /** Seconds stop waits after Ctrl-C before it kills the session. */
   stopGraceSeconds?: number;
+  /** Sweeps may put more than one run on a GPU (default false: never two runs on one GPU). */
+  shareGpus?: boolean;
   /** Time limits for jobs on Slurm hosts. */
   slurm?: ProjectSlurmConfig;
 }
@@ -77,5 +79,23 @@ export interface Config {
   alertWebhook: string | null;
   keepalive: { intervalSeconds: number; countMax: number };
   projects: Record<string, ProjectConfig>;
+  sweeps: Record<string, SweepConfig>;
   agent: AgentConfig;
+}
+
+/** A sweep kept in the config: `trainyard sweep NAME` starts it. Values are strings (numbers become strings). */
+export interface SweepConfig {
+  project: string;
+  /** Every combination of these values (the first key outermost). Exactly one of grid and runs. */
+  grid?: Record<string, (string | number)[]>;
+  /** An explicit list of parameter sets. */
+  runs?: Record<string, string | number>[];
+  /** Preference order of hosts (default: every host, in the order of "hosts"). */
+  hosts?: string[];
+  gpusPerRun?: number;
+  maxParallel?: number;
+  /** Consecutive failed runs after which the sweep starts no more (default 3). */
+  failLimit?: number;
+  /** A GPU using at least this much memory (MiB) is not free, even with no process on it. */
+  freeMemoryMiB?: number;
 }

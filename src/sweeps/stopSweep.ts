@@ -1,0 +1,86 @@
+/**
+ * `trainyard sweep stop NAME [--kill]`: drains a sweep on every host. The `stopped` marker goes
+ * first (so no watchdog starts another of its queued runs), then its queued entries are dropped;
+ * running runs finish, or with --kill are stopped like `trainyard stop` (Ctrl-C, then kill).
+ * Asks once; does exactly what it listed.
+ */
+
+import type { HostLook } from './fleetLook.js';
+import { parseRemoved, removeQueueEntriesCommand } from './queueCommands.js';
+import { askOnce, hostExec, runAction, type SweepSession } from './session.js';
+import { lookAtHosts } from './startSweep.js';
+import { stopSweepCommand } from './sweepFiles.js';
+
+export interface StopOutcome {
+  ok: boolean;
+  summary: string;
+  dropped: string[];
+  killed: string[];
+  stillRunning: string[];
+  unreachable: string[];
+  declined?: boolean;
+}
+
+/** A look at every configured host for one sweep: its queued entries and its live runs. */
+export function sweepPresence(looks: readonly HostLook[], name: string) {
+  return looks.map((l) => ({
+    host: l.host,
+    error: l.error,
+    queued: l.queue.filter((e) => e.state === 'queued' && e.manifest?.sweep === name).map((e) => e.entry),
+    running: (l.snapshot?.runs ?? [])
+      .filter((r) => r.state === 'running' && r.manifest.sweep === name)
+      .map((r) => ({ id: r.id, project: r.project })),
+  }));
+}
+
+export async function stopSweep(s: SweepSession, name: string, opts: { kill: boolean }): Promise<StopOutcome> {
+  const hosts = s.config.hosts.map((h) => h.alias);
+  s.output(`› looking at ${hosts.join(', ')}`, 'step');
+  const looks = await lookAtHosts(s, hosts, s.config.sweeps[name]?.project ?? null);
+  const presence = sweepPresence(looks, name);
+  const out: StopOutcome = { ok: true, summary: '', dropped: [], killed: [], stillRunning: [], unreachable: [] };
+  out.unreachable = presence.filter((p) => p.error).map((p) => p.host);
+  const queued = presence.flatMap((p) => p.queued.map((e) => `${e} on ${p.host}`));
+  const running = presence.flatMap((p) => p.running.map((r) => `${r.id} on ${p.host}`));
+  const details = [
+    ...queued.map((q) => `drop queued ${q}`),
+    ...running.map((r) => (opts.kill ? `stop running ${r} (Ctrl-C, then kill)` : `let ${r} finish`)),
+    ...out.unreachable.map((h) => `${h} cannot be reached: its queue is not drained — run this again when it is back`),
+  ];
+  for (const d of details) s.output(`  ${d}`, 'out');
+  const question = opts.kill
+    ? `Stop sweep ${name}: drop ${queued.length} queued run(s) and STOP ${running.length} running run(s)?`
+    : `Drain sweep ${name}: drop ${queued.length} queued run(s); ${running.length} running run(s) finish?`;
+  if (!(await askOnce(s, question, details, opts.kill && running.length > 0)))
+    return { ...out, ok: false, declined: true, summary: `sweep ${name} not stopped` };
+
+  for (const p of presence) {
+    if (p.error) continue;
+    const exec = await hostExec(s, p.host);
+    const marked = await exec(stopSweepCommand(p.host, name), { timeoutMs: 20_000 });
+    if (marked.code !== 0) {
+      out.ok = false;
+      s.output(`${p.host}: could not mark ${name} stopped: ${marked.stderr.trim()}`, 'warn');
+      continue;
+    }
+    if (p.queued.length) {
+      const r = await exec(removeQueueEntriesCommand(p.host, p.queued), { timeoutMs: 30_000 });
+      out.dropped.push(...(r.dry ? p.queued : parseRemoved(r.stdout).removed));
+    }
+    for (const run of p.running) {
+      if (!opts.kill) {
+        out.stillRunning.push(`${run.id} on ${p.host}`);
+        continue;
+      }
+      const v = await runAction(s, 'stop', { host: p.host, project: run.project, session: run.id });
+      if (v.outcome === 'ok') out.killed.push(run.id);
+      else {
+        out.ok = false;
+        s.output(`${run.id} on ${p.host}: ${v.summary}`, 'warn');
+      }
+    }
+  }
+  if (out.unreachable.length) out.ok = false;
+  out.summary = `sweep ${name} ${opts.kill ? 'stopped' : 'draining'}: ${out.dropped.length} queued run(s) dropped${opts.kill ? `, ${out.killed.length} stopped` : `, ${out.stillRunning.length} running to the end`}${out.unreachable.length ? `; not reached: ${out.unreachable.join(', ')}` : ''}`;
+  return out;
+}
