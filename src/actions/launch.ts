@@ -142,7 +142,15 @@ function runConfigHash(
   params: Record<string, string>,
   git: GitInfo,
 ): string {
-  return configHash({ project: p.name, command: p.train, env: p.env, secretNames, activation: p.activation, params, git });
+  return configHash({
+    project: p.name,
+    command: p.train,
+    env: p.env,
+    secretNames,
+    activation: p.activation,
+    params,
+    git,
+  });
 }
 
 /**

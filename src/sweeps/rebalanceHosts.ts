@@ -52,7 +52,7 @@ export async function rebalance(s: SweepSession, looks: readonly HostLook[]): Pr
       s.output(`could not claim ${listed.runId} on ${m.from}: ${claim.stderr.trim()}`, 'warn');
       continue;
     }
-    const backend = queueBackend(backendOf(s, m.to), {
+    const backend = queueBackend(await backendOf(s, m.to), {
       want: listed.want ?? 1,
       share: listed.share,
       clock: () => listed.queuedAt,

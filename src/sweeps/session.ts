@@ -8,7 +8,7 @@ import { runCommand } from '../actions/execute.js';
 import { ActionRunner, type RunnerEvent } from '../actions/runner.js';
 import type { ActionId, ActionParams, OutputKind, Verdict } from '../actions/types.js';
 import type { CommandExec, RunBackend } from '../backends/runBackend.js';
-import { tmuxBackend } from '../backends/tmux/tmuxBackend.js';
+import { backendForHost } from '../backends/select.js';
 import type { RemoteCommand } from '../commands/value.js';
 import type { Config } from '../config/types.js';
 import type { Transport } from '../transport/types.js';
@@ -33,8 +33,10 @@ export interface SweepSession {
 
 const NEVER = new AbortController().signal;
 
-export function backendOf(s: SweepSession, host: string): RunBackend {
-  return s.backendFor?.(host) ?? tmuxBackend;
+/** The host's run backend: the session's choice, else the config's or the detected one (tmux or Slurm). */
+export async function backendOf(s: SweepSession, host: string): Promise<RunBackend> {
+  if (s.backendFor) return s.backendFor(host);
+  return backendForHost(s.config, host, await s.transportFor(host));
 }
 
 /** A CommandExec on a host with the dry-run rules of the actions: read-only commands run, others print. */

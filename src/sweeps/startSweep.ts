@@ -42,7 +42,12 @@ export async function lookAtHosts(
       try {
         const exec = await hostExec(s, host);
         const dir = project ? resolveProject(s.config, project, host).remoteDir : '~';
-        return await lookAtHost(exec, backendOf(s, host), host, dir);
+        const backend = await backendOf(s, host);
+        if (backend.kind !== 'tmux')
+          throw new Error(
+            `a ${backend.kind} host: its scheduler queues jobs itself, and sweeps place runs on GPUs of SSH hosts only`,
+          );
+        return await lookAtHost(exec, backend, host, dir);
       } catch (error) {
         return { host, error: (error as Error).message, snapshot: null, look: null, queue: [] };
       }
@@ -130,7 +135,7 @@ export async function startSweep(s: SweepSession, spec: SweepSpec): Promise<Swee
   }
   const byHost = new Map<string, boolean>();
   for (const q of plan.queue) {
-    const backend = queueBackend(backendOf(s, q.host), {
+    const backend = queueBackend(await backendOf(s, q.host), {
       want: spec.gpusPerRun,
       share: spec.share,
       onQueued: (host, _entry, watchdog) => byHost.set(host, watchdog),
