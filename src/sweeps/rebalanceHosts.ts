@@ -68,7 +68,7 @@ export async function rebalance(s: SweepSession, looks: readonly HostLook[]): Pr
           gpus: 'all',
           runParams: manifest.params ?? {},
           sweep: manifest.sweep ?? null,
-          by: s.by ?? 'user',
+          by: s.by === 'agent' ? ('agent' as const) : undefined,
           verifyMs: 0,
         },
       },

@@ -121,7 +121,7 @@ export async function startSweep(s: SweepSession, spec: SweepSpec): Promise<Swee
     if (r.code !== 0) s.output(`could not record sweep ${spec.name} on ${host}: ${r.stderr.trim()}`, 'warn');
   }
 
-  const base = { sweep: spec.name, by: s.by ?? 'user', verifyMs: 0 } as const;
+  const base = { sweep: spec.name, by: s.by === 'agent' ? ('agent' as const) : undefined, verifyMs: 0 };
   for (const l of plan.launch) {
     const v = await runAction(s, 'launch', {
       host: l.host,
