@@ -135,9 +135,9 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
         '--dry-run',
       );
       expect(r.exitCode, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/start now +foreign-1 on gpu-1 GPU 1: lr=7 seed=9/);
-      expect(r.stdout).toMatch(/queue +foreign-2 on gpu-1: lr=8 seed=9/);
-      expect(r.stdout).not.toMatch(/GPU 0/);
+      expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/start now +foreign-1 on gpu-1 GPU 1: lr=7 seed=9/);
+      expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/queue +foreign-2 on gpu-1: lr=8 seed=9/);
+      expect(r.stdout, `${r.stdout}\n${r.stderr}`).not.toMatch(/GPU 0/);
     } finally {
       g1.setGpu({ count: 2 });
     }
@@ -146,16 +146,16 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
   it('a 6-run sweep starts 3 on the 3 free GPUs and queues 3, spread by GPU count; a dry run showed the same plan', async () => {
     const dry = await cli('sweep', 'sweepy', '--grid', 'lr=1,2', '--grid', 'seed=1,2,3', '--name', 'grid', '--dry-run');
     expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/start now +grid-1 on gpu-1 GPU 0: lr=1 seed=1/);
-    expect(dry.stdout).toMatch(/start now +grid-2 on gpu-1 GPU 1: lr=1 seed=2/);
-    expect(dry.stdout).toMatch(/start now +grid-3 on gpu-2 GPU 0: lr=1 seed=3/);
-    expect(dry.stdout).toMatch(/queue +grid-6 on gpu-2: lr=2 seed=3/);
-    expect(dry.stdout).toMatch(/trainyard-queue-write/);
+    expect(dry.stdout, `${dry.stdout}\n${dry.stderr}`).toMatch(/start now +grid-1 on gpu-1 GPU 0: lr=1 seed=1/);
+    expect(dry.stdout, `${dry.stdout}\n${dry.stderr}`).toMatch(/start now +grid-2 on gpu-1 GPU 1: lr=1 seed=2/);
+    expect(dry.stdout, `${dry.stdout}\n${dry.stderr}`).toMatch(/start now +grid-3 on gpu-2 GPU 0: lr=1 seed=3/);
+    expect(dry.stdout, `${dry.stdout}\n${dry.stderr}`).toMatch(/queue +grid-6 on gpu-2: lr=2 seed=3/);
+    expect(dry.stdout, `${dry.stdout}\n${dry.stderr}`).toMatch(/trainyard-queue-write/);
     expect(await queued(g1)).toEqual([]);
 
     const r = await cli('sweep', 'sweepy', '--grid', 'lr=1,2', '--grid', 'seed=1,2,3', '--name', 'grid', '--yes');
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(/ok: sweep grid: started 3, queued 3/);
+    expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/ok: sweep grid: started 3, queued 3/);
     expect((await queued(g1)).map((e) => e.replace(/^\d+-/, ''))).toEqual(['grid-4', 'grid-5']);
     expect((await queued(g2)).map((e) => e.replace(/^\d+-/, ''))).toEqual(['grid-6']);
     const manifest = JSON.parse((await g1.run('cat ~/.trainyard/runs/grid-1.json')).stdout);
@@ -165,7 +165,7 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
   it('resubmitting the same grid skips all 6 as duplicates, under any sweep name', async () => {
     const r = await cli('sweep', 'sweepy', '--grid', 'lr=1,2', '--grid', 'seed=1,2,3', '--yes');
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(/nothing to start .*6 skipped: already ran or queued/);
+    expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/nothing to start .*6 skipped: already ran or queued/);
     expect(await queued(g1)).toHaveLength(2);
   });
 
@@ -221,7 +221,7 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
         '--yes',
       );
       expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/started 1, queued 2/);
+      expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/started 1, queued 2/);
       const before = [...(await queued(g1)), ...(await queued(g2))].filter(
         (e) => e.endsWith('-drain-2') || e.endsWith('-drain-3'),
       );
@@ -229,7 +229,9 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
 
       const stop = await cli('sweep', 'stop', 'drain', '--yes');
       expect(stop.exitCode, `${stop.stdout}\n${stop.stderr}`).toBe(0);
-      expect(stop.stdout).toMatch(/sweep drain draining: [0-2] queued run\(s\) dropped, 1 running to the end/);
+      expect(stop.stdout, `${stop.stdout}\n${stop.stderr}`).toMatch(
+        /sweep drain draining: [0-2] queued run\(s\) dropped, 1 running to the end/,
+      );
       expect([...(await queued(g1)), ...(await queued(g2))].filter((e) => /-drain-/.test(e))).toEqual([]);
       for (const h of lab.hosts)
         expect((await h.run('test -e ~/.trainyard/sweeps/drain/stopped && echo yes')).stdout).toMatch(/yes/);
@@ -237,7 +239,9 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
 
       const kill = await cli('sweep', 'stop', 'drain', '--kill', '--yes');
       expect(kill.exitCode, `${kill.stdout}\n${kill.stderr}`).toBe(0);
-      expect(kill.stdout).toMatch(/sweep drain stopped: 0 queued run\(s\) dropped, 1 stopped/);
+      expect(kill.stdout, `${kill.stdout}\n${kill.stderr}`).toMatch(
+        /sweep drain stopped: 0 queued run\(s\) dropped, 1 stopped/,
+      );
       expect((await g2.run('test -e ~/.trainyard/runs/drain-1.stopped && echo yes')).stdout).toMatch(/yes/);
     } finally {
       g1.setGpu({ count: 2 });
@@ -265,17 +269,17 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
         '--yes',
       );
       expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/started 0, queued 2/);
+      expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/started 0, queued 2/);
       expect((await queued(g1)).filter((e) => /-move-/.test(e))).toHaveLength(2);
 
       g2.setGpu({ count: 1 });
       const b = await cli('sweep', 'rebalance');
       expect(b.exitCode, `${b.stdout}\n${b.stderr}`).toBe(0);
-      expect(b.stdout).toMatch(/1 queued run\(s\) moved\n {2}move-1: gpu-1 → gpu-2/);
+      expect(b.stdout, `${b.stdout}\n${b.stderr}`).toMatch(/1 queued run\(s\) moved\n {2}move-1: gpu-1 → gpu-2/);
       expect((await queued(g1)).filter((e) => /-move-/.test(e)).map((e) => e.replace(/^\d+-/, ''))).toEqual(['move-2']);
       // on gpu-2 it waits in the queue, or its watchdog has started it already
       const there = await g2.run('ls ~/.trainyard/queue/*/ ~/.trainyard/runs/ 2>/dev/null');
-      expect(there.stdout).toMatch(/-move-1\b|move-1\.json/);
+      expect(there.stdout, `${there.stdout}\n${there.stderr}`).toMatch(/-move-1\b|move-1\.json/);
 
       const list = await cli('sweep', 'list', '--json');
       expect(list.exitCode, list.stderr).toBe(0);
