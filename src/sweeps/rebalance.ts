@@ -3,8 +3,9 @@
  * host whose GPUs are all busy moves to a host that has GPUs free beyond what its own queue will
  * take. Pure: each host's free GPUs and queue come in, the moves come out.
  *
- * Each host's own watchdog would start its queue in FIFO order, so that is simulated first: the
- * entries a host starts itself stay; GPUs left over after its own queue are spare. Then the
+ * Each host's own watchdog starts its queue in strict FIFO order (an entry that does not fit holds
+ * up the ones behind it), so that is simulated first: the entries a host starts itself stay; GPUs
+ * left over after its own queue are spare. Then the
  * oldest entries still waiting anywhere move to the first host (preference order) with enough
  * spare GPUs. An entry keeps its name (queued-at time first), so it keeps its place in FIFO order.
  */
@@ -37,11 +38,16 @@ export function planRebalance(hosts: readonly HostQueue[], stopped: ReadonlySet<
   for (const h of hosts) {
     if (h.free === null) continue;
     let free = h.free;
+    let blocked = false;
     const sorted = [...h.entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of sorted) {
       if (e.sweep !== null && stopped.has(e.sweep)) continue;
-      if (e.want <= free) free -= e.want;
-      else waiting.push({ entry: e, host: h.host });
+      // strict FIFO, as the watchdog runs it: behind an entry that does not fit, every entry waits
+      if (!blocked && e.want <= free) free -= e.want;
+      else {
+        blocked = true;
+        waiting.push({ entry: e, host: h.host });
+      }
     }
     spare.set(h.host, free);
   }

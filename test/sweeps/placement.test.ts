@@ -132,4 +132,12 @@ describe('rebalance plan', () => {
       ]),
     ).toEqual([]);
   });
+
+  it('an entry held up behind one that does not fit can move, as the watchdog would not start it', () => {
+    const moves = planRebalance([
+      { host: 'a', free: 1, entries: [entry(1, 2), entry(2, 1)] },
+      { host: 'b', free: 1, entries: [] },
+    ]);
+    expect(moves.map((m) => [m.entry.name.slice(-3), m.from, m.to])).toEqual([['s-2', 'a', 'b']]);
+  });
 });
