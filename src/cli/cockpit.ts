@@ -1,11 +1,16 @@
 import { createCockpitRunner } from '../actions/cockpitRunner.js';
+import { defaultDataDir } from '../actions/localManifests.js';
 import { postAlert } from '../alerts/webhook.js';
 import type { CockpitServices, SuspendTerminal } from '../cockpit/controller.js';
 import type { Config } from '../config/types.js';
+import { topRows } from '../format/compare.js';
 import { isUp } from '../format/connection.js';
 import { Fleet } from '../hosts/fleet.js';
 import { openSessionLog } from '../logs/sessionLog.js';
+import { primaryMetricOf, runsToCompare } from '../runs/compareRead.js';
+import { recordResults } from '../runs/results.js';
 import { RunsPoller } from '../runs/runsPoller.js';
+import { sweepAlerter } from '../runs/sweepWatch.js';
 import { configRedactor, redactDeep } from '../secrets/redact.js';
 import { WatchdogPoller } from '../watchdog/poller.js';
 import { defaultSeenFile } from '../watchdog/seen.js';
@@ -45,10 +50,33 @@ export function cockpitServices(
       ? (text) => void postAlert(fleet.config.alertWebhook!, redactor.redact(text))
       : undefined,
   });
+  const bell = () => process.stdout.write('\x07');
+  // When every run of a sweep has ended: one alert (bell, banner, webhook) with its top three rows.
+  const onRows = sweepAlerter({
+    compare: async (sweep) => {
+      const rows = runs.store.getState().rows;
+      const { table, metrics } = await runs.readComparison(sweep);
+      return {
+        top: topRows(table).map((l) => redactor.redact(l)),
+        record: () =>
+          recordResults(
+            defaultDataDir(env),
+            runsToCompare(rows, sweep).map((row) => ({ row, metrics: metrics.get(row.key) ?? {} })),
+            (project) => primaryMetricOf(fleet.config, project),
+          ),
+      };
+    },
+    announce: (banner, text) => {
+      bell();
+      watchdog.store.setState({ banner: { alias: '', text: redactor.redact(banner) } });
+      if (fleet.config.alertWebhook) void postAlert(fleet.config.alertWebhook, redactor.redact(text));
+    },
+  });
   const runs = new RunsPoller({
     config: fleet.config,
     hosts: fleet.store,
     transportFor: (alias) => (connected(alias) ? (fleet.monitor(alias)?.transport ?? null) : null),
+    onRows,
   });
   const services: CockpitServices = {
     actions: runner,

@@ -52,8 +52,8 @@ export interface RunsPollerOptions {
   /** The host's transport when it is connected, else null (not polled). */
   transportFor(alias: string): Transport | null;
   intervalMs?: number;
-  /** Called with every host's rows after each look (results, sweep alerts). */
-  onRows?(rows: readonly RunRow[], changedHost: string): void;
+  /** Called with every host's rows after each look; `complete`: every connected host has been read. */
+  onRows?(rows: readonly RunRow[], complete: boolean): void;
 }
 
 export class RunsPoller implements RunsPollerApi {
@@ -93,6 +93,14 @@ export class RunsPoller implements RunsPollerApi {
     for (const t of this.soon.values()) clearTimeout(t);
     this.soon.clear();
     this.unsubscribe();
+  }
+
+  /** A comparison read now, for whoever needs one besides the pane (the sweep's end alert). */
+  readComparison(name: string) {
+    return compareFromHosts(this.options.config, name, this.store.getState().rows, (host) => {
+      const t = this.options.transportFor(host);
+      return t ? transportExec(t) : null;
+    });
   }
 
   async compare(name: string): Promise<void> {
@@ -155,6 +163,7 @@ export class RunsPoller implements RunsPollerApi {
     if (error === null) delete errors[alias];
     else errors[alias] = error;
     this.store.setState({ rows, summary: fleetSummary(rows), errors, updatedAt: now });
-    this.options.onRows?.(rows, alias);
+    const complete = order.every((a) => this.latest.has(a) || this.options.transportFor(a) === null);
+    this.options.onRows?.(rows, complete);
   }
 }

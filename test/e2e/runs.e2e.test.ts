@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
@@ -10,7 +11,11 @@ if (!can.ok && process.env.CI) throw new Error(`end-to-end tests cannot run in C
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
 
 /** A run as trainyard leaves it on a host: manifest, log, and a real tmux session that ran its script. */
-async function run(h: TestHost, id: string, o: { lines: string[]; exit?: number; sweep?: string }): Promise<void> {
+async function run(
+  h: TestHost,
+  id: string,
+  o: { lines: string[]; exit?: number; sweep?: string; after?: number },
+): Promise<void> {
   const home = `/home/tytest`;
   const manifest = JSON.stringify({
     session: id,
@@ -26,6 +31,7 @@ async function run(h: TestHost, id: string, o: { lines: string[]; exit?: number;
   });
   const script = [
     ...o.lines.map((l) => `echo '${l}' >> ~/.trainyard/runs/${id}.log`),
+    o.after ? `sleep ${o.after}` : '',
     o.exit === undefined ? 'sleep 900' : `echo ${o.exit} > ~/.trainyard/runs/${id}.exit; exit ${o.exit}`,
   ].join('\n');
   const r = await h.run(
@@ -39,8 +45,19 @@ describe.skipIf(!can.ok)('the Runs pane in a real terminal (tmux)', () => {
   let hosts: TestHosts;
   let config: string;
   let term: TmuxTerminal | null = null;
+  let webhook: Server;
+  const pushed: string[] = [];
 
   beforeAll(async () => {
+    webhook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        pushed.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
     hosts = await startTestHosts({ count: 2, gpu: { mode: 'load', count: 2 } });
     const [a, b] = [hosts.host('gpu-1'), hosts.host('gpu-2')];
     await run(a, 'alpha-run', { lines: ['epoch 2/10 loss 0.9', 'epoch 3/10 loss 0.75'], sweep: 'lr' });
@@ -62,7 +79,15 @@ describe.skipIf(!can.ok)('the Runs pane in a real terminal (tmux)', () => {
       `d=~/.trainyard/queue/${b.hostname}/1765000000000-delta-run && mkdir -p $d && printf '%s\\n' '${queued}' > $d/manifest.json && echo 1 > $d/want`,
     );
     config = path.join(hosts.dir, 'runs.json');
-    writeFileSync(config, JSON.stringify({ hosts: ['gpu-1', 'gpu-2'], sshConfig: hosts.sshConfigPath }));
+    const port = (webhook.address() as { port: number }).port;
+    writeFileSync(
+      config,
+      JSON.stringify({
+        hosts: ['gpu-1', 'gpu-2'],
+        sshConfig: hosts.sshConfigPath,
+        alertWebhook: `http://127.0.0.1:${port}/topic`,
+      }),
+    );
   });
 
   afterEach(() => {
@@ -70,11 +95,18 @@ describe.skipIf(!can.ok)('the Runs pane in a real terminal (tmux)', () => {
     term = null;
   });
 
-  afterAll(async () => hosts?.stop());
+  afterAll(async () => {
+    await hosts?.stop();
+    webhook?.close();
+  });
 
   function open(columns: number, rows: number): TmuxTerminal {
     term = new TmuxTerminal(columns, rows);
-    term.start(`node ${BIN} --config ${config}`, { PATH: process.env.PATH!, TERM: 'tmux-256color' });
+    term.start(`node ${BIN} --config ${config}`, {
+      PATH: process.env.PATH!,
+      TERM: 'tmux-256color',
+      XDG_DATA_HOME: path.join(hosts.dir, 'data'),
+    });
     return term;
   }
 
@@ -83,7 +115,7 @@ describe.skipIf(!can.ok)('the Runs pane in a real terminal (tmux)', () => {
   it('200x50: every run with state, progress, host:GPU, loss; sort and filter keys; Enter opens the log', async () => {
     const t = open(200, 50);
     // the header's one-line fleet summary, without opening the pane
-    await t.waitFor((x) => x.split('\n')[0].includes(SUMMARY), 20_000, 'summary in the header');
+    await t.waitFor((x) => x.split('\n')[0].includes(SUMMARY), 40_000, 'summary in the header');
     t.send('4');
     const s = await t.waitFor((x) => /Runs · every host/.test(x) && /4 runs/.test(x), 10_000, 'the Runs pane');
     expect(s).toMatch(/RUN\s+STATE\s+PROGRESS\s+HOST:GPU\s+LOSS\s+ETA\s+RUNTIME\s+SWEEP/);
@@ -135,6 +167,45 @@ describe.skipIf(!can.ok)('the Runs pane in a real terminal (tmux)', () => {
     await t.waitFor((x) => /alpha-run/.test(x), 5_000, 'filter cleared');
     t.send('Escape');
     await t.waitFor((x) => /\[Hosts\]/.test(x), 5_000, 'back to the tabs');
+    t.send('q');
+    await t.waitFor((x) => /\[exit 0\]/.test(x), 10_000, 'exit 0');
+  });
+
+  it('200x50: when every run of a sweep has ended, one alert (banner and webhook) carries its top rows', async () => {
+    const b = hosts.host('gpu-2');
+    const t = open(200, 50);
+    await t.waitFor((x) => /2 connected/.test(x), 20_000, 'connected');
+    // two runs of sweep "quick": one already ended, one ends a few seconds after the cockpit saw it live
+    await run(b, 'quick-1', { lines: ['epoch 1/1 val_loss 0.5'], exit: 0, sweep: 'quick' });
+    await run(b, 'quick-2', { lines: ['epoch 1/1 val_loss 0.25'], exit: 0, sweep: 'quick', after: 6 });
+    t.send('4');
+    await t.waitFor((x) => /quick-2\s+running/.test(x), 20_000, 'quick-2 seen running');
+    const s = await t.waitFor((x) => /sweep quick ended/.test(x), 30_000, 'the banner');
+    expect(s.split('\n')[0]).toMatch(/sweep quick ended: 2 of 2 runs finished — best: quick-2 val_loss 0\.25/);
+    await t.waitFor(() => pushed.some((p) => p.includes('sweep quick ended')), 10_000, 'the webhook');
+    const body = pushed.find((p) => p.includes('sweep quick ended'))!;
+    expect(body.split('\n')).toEqual([
+      'sweep quick ended: 2 of 2 runs finished',
+      '1. quick-2 val_loss 0.25 (best)',
+      '2. quick-1 val_loss 0.5',
+    ]);
+    expect(pushed.filter((p) => p.includes('sweep quick ended'))).toHaveLength(1);
+    // both finished runs are in results.jsonl once, with their manifest's story and metrics
+    const results = path.join(hosts.dir, 'data', 'trainyard', 'results.jsonl');
+    await t.waitFor(
+      () => existsSync(results) && readFileSync(results, 'utf8').split('\n').length > 2,
+      10_000,
+      'results.jsonl',
+    );
+    const recorded = readFileSync(results, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(recorded.map((r) => [r.run, r.host, r.sweep, r.gpus, r.metrics.val_loss?.final]).sort()).toEqual([
+      ['quick-1', 'gpu-2', 'quick', '0', 0.5],
+      ['quick-2', 'gpu-2', 'quick', '0', 0.25],
+    ]);
+    expect(recorded[0]).toHaveProperty('git');
     t.send('q');
     await t.waitFor((x) => /\[exit 0\]/.test(x), 10_000, 'exit 0');
   });
