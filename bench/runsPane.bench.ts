@@ -86,7 +86,7 @@ try {
     `| 30 live runs (a log line each per second), Runs pane open, over ${seconds} s | ${runs.toFixed(2)} % of one core |`,
   );
   console.log(`| difference (target ≤ 0.5) | ${(runs - idle).toFixed(2)} % of one core |`);
-  if (!/epoch \d+\/100/.test(screen)) console.log('\n(warning: the Runs pane showed no progress at the end)');
+  if (!/step \d+\/100000/.test(screen)) console.log('\n(warning: the Runs pane showed no progress at the end)');
 } finally {
   await hosts.stop();
 }

@@ -4,6 +4,7 @@
  * Plain data: the cockpit's Runs pane, `trainyard runs` and the MCP tools all draw from it.
  */
 import type { Progress } from '../logs/grammar.js';
+import type { SlurmJob } from '../parsers/slurm.js';
 import { isEmptyTmuxServer, parseTmuxSessions } from '../parsers/tmux.js';
 import type { RunManifest } from './layout.js';
 import { parseRunManifest } from './manifest.js';
@@ -61,7 +62,13 @@ export interface HostRuns {
   facts: ReadonlyMap<string, TailFacts>;
   /** Our clock when the probe's answer arrived (ms). */
   receivedAt: number;
+  /** The Slurm queue of this login node, when some of its runs are batch jobs. */
+  jobs?: readonly SlurmJob[];
 }
+
+/** Slurm job states of a job waiting for a node, and of one holding a node. */
+const JOB_WAITING = new Set(['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'SUSPENDED']);
+const JOB_ALIVE = new Set(['RUNNING', 'CONFIGURING', 'COMPLETING', 'RESIZING', 'STAGE_OUT', 'SIGNALING']);
 
 /** Pace seen between two looks at a running run (the cockpit keeps these; the CLI has none). */
 export type PaceHistory = ReadonlyMap<string, { at: number; done: number; total: number }>;
@@ -123,19 +130,33 @@ export function hostRows(h: HostRuns, history: PaceHistory = new Map(), now = Da
   const skewMs = probe.now !== null ? probe.now * 1000 - h.receivedAt : 0;
   const tmuxOk = probe.tmux.code === 0 || isEmptyTmuxServer(probe.tmux.text);
   const sessions = probe.tmux.code === 0 ? parseTmuxSessions(probe.tmux.text) : [];
-  const manifests: { m: RunManifest; exitCode: number | null; endedAt: number | null; stopped: boolean }[] = [];
+  const manifests: {
+    m: RunManifest;
+    exitCode: number | null;
+    endedAt: number | null;
+    stopped: boolean;
+    job: SlurmJob | null;
+    jobId: string | null;
+  }[] = [];
   for (const r of probe.runs) {
     const { manifest } = parseRunManifest(r.manifestLine, home);
-    if (manifest) manifests.push({ m: manifest, exitCode: r.exitCode, endedAt: r.endedAt, stopped: r.stopped });
+    const job = r.jobId === null ? null : (h.jobs?.find((j) => j.id === r.jobId || j.jobId === r.jobId) ?? null);
+    if (manifest) manifests.push({ m: manifest, ...r, job, jobId: r.jobId });
   }
   const childOf = new Map<string, string>();
   for (const { m } of manifests) if (m.parent) childOf.set(m.parent, m.session);
   const rows: RunRow[] = [];
-  for (const { m, exitCode: marker, endedAt, stopped } of manifests) {
-    const s = sessions.find((x) => x.name === m.session);
-    // no answer from tmux: a run without an exit marker is not known to have ended
-    const running = s?.running === true || (!tmuxOk && marker === null && !stopped);
-    const exitCode = running ? null : (marker ?? s?.exitStatus ?? null);
+  for (const { m, exitCode: marker, endedAt, stopped, job, jobId } of manifests) {
+    // a batch job's session is its Slurm job; a tmux run's, its tmux session
+    const s = jobId === null ? sessions.find((x) => x.name === m.session) : undefined;
+    const waiting = job !== null && JOB_WAITING.has(job.state) && marker === null;
+    const running =
+      (job !== null && JOB_ALIVE.has(job.state) && marker === null) ||
+      s?.running === true ||
+      (jobId === null && !tmuxOk && marker === null && !stopped) ||
+      (jobId !== null && h.jobs === undefined && marker === null && !stopped);
+    const jobExit = job?.state === 'COMPLETED' ? 0 : null;
+    const exitCode = running || waiting ? null : (marker ?? s?.exitStatus ?? jobExit);
     const backend = running ? 'running' : stopped ? 'stopped' : exitCode !== null ? 'exited' : 'gone';
     const child = childOf.get(m.session) ?? null;
     const started = Date.parse(m.startedAt);
@@ -154,7 +175,7 @@ export function hostRows(h: HostRuns, history: PaceHistory = new Map(), now = Da
       project: m.project,
       sweep: stringField(m, 'sweep'),
       gpus: m.gpus,
-      state: displayState(backend, exitCode, child),
+      state: waiting ? 'queued' : displayState(backend, exitCode, child),
       exitCode,
       progress,
       loss: facts?.loss ?? null,

@@ -55,6 +55,8 @@ export function runsProbeCommand(host: string, tails: readonly TailRequest[]): R
         '  printf \'@@run %s\' "$i"',
         '  if [ -f "$b.exit" ]; then e=; IFS= read -r e < "$b.exit"; e=${e//[!0-9]/}; printf \' exit=%s\' "${e:0:9}"; ends+=("$b.exit"); fi',
         '  [ -e "$b.stopped" ] && printf \' stopped\'',
+        // a Slurm run (a batch job submitted from this login node) has its job id beside it
+        '  if [ -f "$b.jobid" ]; then j=; IFS= read -r j < "$b.jobid"; j=${j//[!0-9_]/}; printf \' job=%s\' "${j:0:32}"; fi',
         '  printf \'\\n%s\\n\' "$m"',
         '  i=$((i + 1))',
         'done',
@@ -90,6 +92,8 @@ export interface ProbedRun {
   /** When the exit marker was written (server clock, seconds), when known. */
   endedAt: number | null;
   stopped: boolean;
+  /** The Slurm job id of a run submitted with sbatch, else null. */
+  jobId: string | null;
 }
 
 export interface ProbedQueued {
@@ -140,6 +144,7 @@ export function parseRunsProbe(output: string): RunsProbeResult {
         exitCode: exit ? int(exit[1]) : null,
         endedAt: null,
         stopped: value.split(' ').includes('stopped'),
+        jobId: /(?:^| )job=([0-9_]+)/.exec(value)?.[1] ?? null,
       };
       result.runs.push(run);
       if (exit) exitRuns.push(run);

@@ -4,6 +4,7 @@
  * has its log end read by one more exec in the same look; after that a look is one exec.
  */
 import type { CommandExec } from '../backends/runBackend.js';
+import { slurmPoll } from '../backends/slurm/pollCache.js';
 import type { Config } from '../config/types.js';
 import { type HostRuns, hostRows, type RunRow } from './runsModel.js';
 import { parseRunsProbe, runsProbeCommand, TAIL_BYTES, type TailRequest } from './runsProbe.js';
@@ -51,9 +52,16 @@ export class HostRunsReader {
         `cannot list the runs on ${this.alias}: ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit ${r.code}`}`,
       );
     const probe = parseRunsProbe(r.stdout);
+    // batch jobs: the cluster's queue from the shared poll cache (no poll of our own while it is fresh)
+    const jobs = probe.runs.some((x) => x.jobId !== null)
+      ? await slurmPoll.view(this.alias, exec).then(
+          (v) => v.jobs,
+          () => undefined,
+        )
+      : undefined;
     const receivedAt = Date.now();
     const states = new Map(
-      hostRows({ alias: this.alias, probe, facts: new Map(), receivedAt }, new Map(), receivedAt).map((row) => [
+      hostRows({ alias: this.alias, probe, facts: new Map(), receivedAt, jobs }, new Map(), receivedAt).map((row) => [
         row.id,
         row,
       ]),
@@ -66,7 +74,7 @@ export class HostRunsReader {
       const cut = Buffer.byteLength(tail.text) >= TAIL_BYTES;
       this.facts.set(t.id, tailFacts(tail.text, this.config.projects[row?.project ?? '']?.metrics, cut));
     });
-    return { alias: this.alias, probe, facts: this.facts, receivedAt };
+    return { alias: this.alias, probe, facts: this.facts, receivedAt, jobs };
   }
 
   private notePace(rows: readonly RunRow[], at: number): void {

@@ -181,7 +181,7 @@ describe('log tails and probe output are data', () => {
     const probe = parseRunsProbe(
       `@@now 5\n@@run 0 exit=3 stopped\n@@tmux 0\n@@ends\n@@tail 0 9 ${Buffer.from('a\n@@tmux 1\nepoch 1/2\n').toString('base64')}\n@@tmux 1\nno server running on /tmp/x\n`,
     );
-    expect(probe.runs).toEqual([{ manifestLine: '@@tmux 0', exitCode: 3, endedAt: null, stopped: true }]);
+    expect(probe.runs).toEqual([{ manifestLine: '@@tmux 0', exitCode: 3, endedAt: null, stopped: true, jobId: null }]);
     expect(probe.tails.get(0)?.text).toContain('@@tmux 1');
     expect(probe.tmux.code).toBe(1);
   });
@@ -195,5 +195,44 @@ describe('log tails and probe output are data', () => {
     expect(tailFacts('x\nit 5 l=0.25\n', 'l=(?<loss>[0-9.]+)').loss).toEqual({ name: 'loss', value: 0.25 });
     // val_loss only: that is the loss there is
     expect(tailFacts('x\nval_loss 0.5\n').loss).toEqual({ name: 'val_loss', value: 0.5 });
+  });
+});
+
+describe('Slurm batch jobs in the Runs model', () => {
+  const m = (session: string) =>
+    JSON.stringify({
+      session,
+      project: 'p',
+      remoteDir: '/home/u/p',
+      command: 'train',
+      startedAt: new Date(Date.now() - 5000).toISOString(),
+    });
+  const probe = (runs: string) =>
+    parseRunsProbe(
+      `@@now ${Math.round(Date.now() / 1000)}\n@@home /home/u\n${runs}@@ends\n@@tmux 1\nno server running on /tmp/x\n`,
+    );
+  const job = (id: string, name: string, state: string) =>
+    ({ id, jobId: id, arrayTask: null, name, state, reason: 'None', elapsed: 3, limit: null }) as never;
+
+  it("takes a job's state from the cluster's queue: pending is queued, running is running, gone is ended", () => {
+    const p = probe(
+      `@@run 0 job=11\n${m('wait')}\n@@run 1 job=12\n${m('go')}\n@@run 2 exit=0 job=13\n${m('done')}\n@@run 3 job=14\n${m('vanished')}\n`,
+    );
+    const rows = fleetRows([
+      {
+        alias: 'login',
+        probe: p,
+        facts: new Map(),
+        receivedAt: Date.now(),
+        jobs: [job('11', 'wait', 'PENDING'), job('12', 'go', 'RUNNING'), job('13', 'done', 'COMPLETING')],
+      },
+    ]);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.state]))).toEqual({
+      wait: 'queued',
+      go: 'running',
+      done: 'finished',
+      vanished: 'crashed',
+    });
+    expect(rows.find((r) => r.id === 'wait')?.runtimeSeconds).toBeNull();
   });
 });
