@@ -15,7 +15,7 @@ import { configRedactor, redactDeep } from '../secrets/redact.js';
 import { WatchdogPoller } from '../watchdog/poller.js';
 import { defaultSeenFile } from '../watchdog/seen.js';
 import { watchdogStatusFor } from '../watchdog/status.js';
-import { printText } from './print.js';
+import { printBell, printText } from './print.js';
 
 /** Actions, logs and the watchdog over the Fleet's held connections, for the cockpit's views. */
 export function cockpitServices(
@@ -50,7 +50,7 @@ export function cockpitServices(
       ? (text) => void postAlert(fleet.config.alertWebhook!, redactor.redact(text))
       : undefined,
   });
-  const bell = () => process.stdout.write('\x07');
+  const bell = () => printBell(process.stdout);
   // When every run of a sweep has ended: one alert (bell, banner, webhook) with its top three rows.
   const onRows = sweepAlerter({
     compare: async (sweep) => {

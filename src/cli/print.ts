@@ -22,6 +22,11 @@ export function printProgress(out: Out, text: string): void {
   out.write(`\r\x1b[K${safeLine(text)}`);
 }
 
+/** The terminal bell (an alert). */
+export function printBell(out: Out): void {
+  out.write('\x07');
+}
+
 /** Erases the progress line. */
 export function clearProgressLine(out: Out): void {
   out.write('\r\x1b[K');
