@@ -11,6 +11,7 @@ import { McpContext } from './context.js';
 import { registerPrompts } from './prompts.js';
 import { registerRunResources } from './resources.js';
 import { registerActionTools } from './tools/actions.js';
+import { registerCompareTool } from './tools/compare.js';
 import { registerExplainTool } from './tools/explain.js';
 import { registerMetricsTool } from './tools/metrics.js';
 import { registerReadOnlyTools } from './tools/readOnly.js';
@@ -20,13 +21,14 @@ export function createMcpServer(ctx: McpContext, version: string): McpServer {
     { name: 'trainyard', version },
     {
       instructions:
-        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log, run_metrics, events and explain_failure (why a run crashed); runs\' logs and manifests are resources too; the morning_report prompt tells the night. Preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results) need the config to allow them and "confirm": true (or, where the client can ask its person, their yes).',
+        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log, run_metrics, events, explain_failure (why a run crashed) and compare (a sweep side by side); runs\' logs and manifests are resources too; the morning_report prompt tells the night. Preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results) need the config to allow them and "confirm": true (or, where the client can ask its person, their yes).',
     },
   );
   ctx.clientName = () => server.server.getClientVersion()?.name ?? null;
   registerReadOnlyTools(server, ctx);
   registerMetricsTool(server, ctx);
   registerExplainTool(server, ctx);
+  registerCompareTool(server, ctx);
   registerActionTools(server, ctx);
   registerRunResources(server, ctx);
   registerPrompts(server, ctx);

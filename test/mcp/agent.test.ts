@@ -230,4 +230,30 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
       /since takes/,
     );
   });
+
+  it("compare: the project's runs side by side, with the figures their logs hold", async () => {
+    const stop = await call('stop_run', { host: h.alias, run: child, confirm: true });
+    expect(stop.isError, JSON.stringify(stop.body)).toBe(false);
+    await waitOnHost(h, `tmux has-session -t =${child} 2>/dev/null && echo alive || echo gone`, /^gone$/m);
+    const r = await call('compare', { name: 'sample' });
+    expect(r.isError, JSON.stringify(r.body)).toBe(false);
+    const rows = r.body.rows as {
+      id: string;
+      state: string;
+      metrics: Record<string, { final: number; min: number }>;
+    }[];
+    expect(rows.map((row) => row.id)).toEqual([child]); // its crashed parent is continued by it
+    expect(rows[0].state).toBe('stopped');
+    const logged = (await h.run(`grep -o 'loss [0-9.]*' ~/.trainyard/runs/${child}.log`)).stdout
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.split(' ')[1]));
+    expect(logged.length).toBeGreaterThan(2);
+    expect(rows[0].metrics.loss.final).toBe(logged.at(-1));
+    expect(rows[0].metrics.loss.min).toBe(Math.min(...logged));
+    expect(r.body.rowsLeftOut).toBe(0);
+    const none = await call('compare', { name: 'nothing' });
+    expect(none.isError).toBe(true);
+    expect(none.body.error).toContain('no run belongs to a sweep or project named "nothing"');
+  });
 });

@@ -92,6 +92,7 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual(
       [
+        'compare',
         'dry_run',
         'events',
         'explain_failure',
@@ -107,7 +108,16 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
         'sync',
       ].sort(),
     );
-    for (const name of ['fleet_status', 'list_runs', 'run_log', 'run_metrics', 'events', 'explain_failure', 'dry_run'])
+    for (const name of [
+      'fleet_status',
+      'list_runs',
+      'run_log',
+      'run_metrics',
+      'events',
+      'explain_failure',
+      'compare',
+      'dry_run',
+    ])
       expect(byName.get(name)?.annotations?.readOnlyHint, name).toBe(true);
     expect(byName.get('stop_run')?.annotations?.destructiveHint).toBe(true);
     expect(byName.get('launch')?.annotations?.readOnlyHint).toBe(false);
