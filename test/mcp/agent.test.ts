@@ -6,7 +6,7 @@
  * resources; the morning report tells the story.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -35,6 +35,7 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
   let lab: TestHosts;
   let h: RemoteHost;
   let work: string;
+  let local: string;
   let configFile: string;
   let env: Record<string, string>;
   let client: Client;
@@ -52,7 +53,7 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
     lab = await startTestHosts({ count: 1 });
     h = remoteHost(lab, lab.hosts[0]);
     work = tempDir('ty-mcp-agent-');
-    const local = copySampleProject(path.join(work, 'sample'));
+    local = copySampleProject(path.join(work, 'sample'));
     configFile = path.join(work, 'config.json');
     writeFileSync(
       configFile,
@@ -64,7 +65,7 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
             train: 'python3 train.py --output {run_dir} --steps 2000 --save-every 5 --step-seconds 0.15',
           }),
         },
-        agent: { allow: ['sync', 'launch', 'restart_from_checkpoint', 'stop_run'] },
+        agent: { allow: ['sync', 'launch', 'restart_from_checkpoint', 'stop_run', 'smoke_test', 'pull_results'] },
       }),
     );
     env = { ...(process.env as Record<string, string>), TMUX: '', XDG_DATA_HOME: path.join(work, 'data') };
@@ -255,5 +256,18 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
     const none = await call('compare', { name: 'nothing' });
     expect(none.isError).toBe(true);
     expect(none.body.error).toContain('no run belongs to a sweep or project named "nothing"');
+  });
+
+  it('smoke_test returns the verdict and the tail of its output; pull_results brings the results back', async () => {
+    const smoke = await call('smoke_test', { project: 'sample', host: h.alias, params: { gpus: '0' }, confirm: true });
+    expect(smoke.isError, JSON.stringify(smoke.body)).toBe(false);
+    expect(smoke.body.outcome).toBe('ok');
+    expect((smoke.body.output as string[]).some((l) => /^step 10 loss/.test(l))).toBe(true);
+    expect((smoke.body.details as string[]).join('\n')).toContain('loss went down');
+    expect(existsSync(path.join(local, 'outputs', 'metrics.jsonl'))).toBe(false);
+    const pull = await call('pull_results', { project: 'sample', host: h.alias, confirm: true });
+    expect(pull.isError, JSON.stringify(pull.body)).toBe(false);
+    const remote = (await h.run('cat ~/work/sample/outputs/metrics.jsonl')).stdout;
+    expect(readFileSync(path.join(local, 'outputs', 'metrics.jsonl'), 'utf8')).toBe(remote);
   });
 });
