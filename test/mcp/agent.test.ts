@@ -232,7 +232,7 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
     );
   });
 
-  it("compare: the project's runs side by side, with the figures their logs hold", async () => {
+  it("compare: the project's runs side by side, with the figures their metrics files hold", async () => {
     const stop = await call('stop_run', { host: h.alias, run: child, confirm: true });
     expect(stop.isError, JSON.stringify(stop.body)).toBe(false);
     await waitOnHost(h, `tmux has-session -t =${child} 2>/dev/null && echo alive || echo gone`, /^gone$/m);
@@ -245,10 +245,13 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
     }[];
     expect(rows.map((row) => row.id)).toEqual([child]); // its crashed parent is continued by it
     expect(rows[0].state).toBe('stopped');
-    const logged = (await h.run(`grep -o 'loss [0-9.]*' ~/.trainyard/runs/${child}.log`)).stdout
+    // the metrics file the run wrote in its run directory (the parent's steps, then the child's)
+    const runDir = (JSON.parse((await h.run(`cat ~/.trainyard/runs/${child}.json`)).stdout) as { runDir: string })
+      .runDir;
+    const logged = (await h.run(`cat '${runDir}/metrics.jsonl'`)).stdout
       .trim()
       .split('\n')
-      .map((l) => Number(l.split(' ')[1]));
+      .map((l) => (JSON.parse(l) as { loss: number }).loss);
     expect(logged.length).toBeGreaterThan(2);
     expect(rows[0].metrics.loss.final).toBe(logged.at(-1));
     expect(rows[0].metrics.loss.min).toBe(Math.min(...logged));
@@ -264,10 +267,15 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
     expect(smoke.body.outcome).toBe('ok');
     expect((smoke.body.output as string[]).some((l) => /^step 10 loss/.test(l))).toBe(true);
     expect((smoke.body.details as string[]).join('\n')).toContain('loss went down');
-    expect(existsSync(path.join(local, 'outputs', 'metrics.jsonl'))).toBe(false);
+    const m = JSON.parse((await h.run(`cat ~/.trainyard/runs/${child}.json`)).stdout) as {
+      remoteDir: string;
+      runDir: string;
+    };
+    const here = path.join(local, path.relative(m.remoteDir, m.runDir), 'metrics.jsonl');
+    expect(existsSync(here)).toBe(false);
     const pull = await call('pull_results', { project: 'sample', host: h.alias, confirm: true });
     expect(pull.isError, JSON.stringify(pull.body)).toBe(false);
-    const remote = (await h.run('cat ~/work/sample/outputs/metrics.jsonl')).stdout;
-    expect(readFileSync(path.join(local, 'outputs', 'metrics.jsonl'), 'utf8')).toBe(remote);
+    const remote = (await h.run(`cat '${m.runDir}/metrics.jsonl'`)).stdout;
+    expect(readFileSync(here, 'utf8')).toBe(remote);
   });
 });
