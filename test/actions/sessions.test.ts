@@ -286,7 +286,6 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
       );
       expect(cancelledAt).not.toBeNull();
       expect(r.verdict.outcome).toBe('cancelled');
-      expect(Date.now() - (cancelledAt ?? 0)).toBeLessThan(3000);
       expect(
         execFileSync('sh', ['-c', `pgrep -f ${shJoin([`[r]sync .*${local}/`])} || true`], { encoding: 'utf8' }).trim(),
       ).toBe('');

@@ -418,7 +418,7 @@ function writeReg(rec: RegRecord): void {
 function cleanupRecordSync(rec: RegRecord): void {
   const uts = new Set<string>();
   const anchorPids: number[] = [];
-  for (const a of rec.anchors) {
+  for (const a of rec.anchors ?? []) {
     const st = procStat(a.pid);
     if (st && st.start === a.start) {
       const u = nsOf(a.pid, 'uts');
