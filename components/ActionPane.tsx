@@ -83,8 +83,11 @@ export function ActionPane({
   const running = run.status === 'running' || run.status === 'waiting';
   const footer: { text: string; tone?: string }[] = [];
   if (run.verdict) {
-    footer.push({ text: run.verdict.summary, tone: st.tone });
-    if (run.verdict.hint) footer.push({ text: `→ ${run.verdict.hint}`, tone: 'muted' });
+    // the verdict and its hint wrap like the output (never cut), in at most half the pane
+    for (const text of wrapRows(run.verdict.summary, width)) footer.push({ text, tone: st.tone });
+    if (run.verdict.hint)
+      for (const text of wrapRows(`→ ${run.verdict.hint}`, width)) footer.push({ text, tone: 'muted' });
+    footer.splice(Math.max(1, Math.floor(height / 2)));
   } else if (running && run.cancellable) {
     footer.push({ text: 'Esc cancels', tone: 'muted' });
   }

@@ -4,7 +4,14 @@
  */
 
 import { Box, Text } from 'ink';
-import { formFor, messageRows, type QuestionForm, questionRows } from '../src/cockpit/questionForm.js';
+import {
+  formFor,
+  messageRows,
+  type QuestionForm,
+  questionCut,
+  questionRows,
+  wholeRows,
+} from '../src/cockpit/questionForm.js';
 import type { PendingQuestion } from '../src/state/actionsStore.js';
 import { Line } from './Row.js';
 import { useTheme } from './theme.js';
@@ -20,7 +27,7 @@ export interface QuestionModalProps {
 export function QuestionModal({ pending, form: current, width, height }: QuestionModalProps) {
   const theme = useTheme();
   const q = pending.question;
-  const { text, choice, detailTop, error } = formFor(current, pending);
+  const { text, choice, detailTop, error, whole, wholeTop } = formFor(current, pending);
   const boxWidth = Math.max(10, Math.min(width, 72));
   const inner = boxWidth - 4;
   const details = q.kind === 'confirm' ? q.details : [];
@@ -28,10 +35,17 @@ export function QuestionModal({ pending, form: current, width, height }: Questio
   const { detailRows, choiceRows } = questionRows(q, Math.max(0, height - (message.length - 1)));
 
   const destructive = q.kind === 'confirm' && q.destructive;
+  const cut = questionCut(q, width);
   let hint: string;
-  if (q.kind === 'confirm') hint = destructive ? 'y yes · N/Enter no · Esc no' : 'y yes · n no · Esc no';
-  else if (q.kind === 'input') hint = 'Enter accept · Esc dismiss';
-  else hint = 'j/k choose · Enter accept · Esc dismiss';
+  if (q.kind === 'confirm')
+    hint = cut
+      ? 'y yes · n/Esc no · Enter whole text'
+      : destructive
+        ? 'y yes · N/Enter no · Esc no'
+        : 'y yes · n no · Esc no';
+  else if (q.kind === 'input') hint = `Enter accept · Esc dismiss${cut ? ' · tab whole text' : ''}`;
+  else hint = `j/k choose · Enter accept · ${cut ? 'tab whole text' : 'Esc dismiss'}`;
+  if (whole) return <WholeQuestion q={q} top={wholeTop} width={width} height={height} destructive={destructive} />;
   const choiceTop =
     q.kind === 'choice' ? Math.max(0, Math.min(choice - choiceRows + 1, q.choices.length - choiceRows)) : 0;
 
@@ -86,6 +100,51 @@ export function QuestionModal({ pending, form: current, width, height }: Questio
       <Line width={inner} tone="muted">
         {details.length > detailRows ? `j/k ${detailTop + detailRows}/${details.length} · ` : ''}
         {hint}
+      </Line>
+    </Box>
+  );
+}
+
+/** The whole question, every line wrapped (nothing cut), scrolled with j/k; Enter or tab goes back. */
+function WholeQuestion({
+  q,
+  top,
+  width,
+  height,
+  destructive,
+}: {
+  q: PendingQuestion['question'];
+  top: number;
+  width: number;
+  height: number;
+  destructive: boolean;
+}) {
+  const theme = useTheme();
+  const boxWidth = Math.max(10, Math.min(width, 72));
+  const inner = boxWidth - 4;
+  const rows = wholeRows(q, width);
+  const shown = Math.max(1, height - 4);
+  const answer = q.kind === 'confirm' ? ' · y yes · n no' : '';
+  return (
+    <Box
+      flexDirection="column"
+      width={boxWidth}
+      borderStyle="round"
+      borderColor={destructive && !theme.noColor ? 'red' : theme.border(true)}
+      paddingX={1}
+      flexShrink={0}
+      overflow="hidden"
+    >
+      <Line width={inner} bold tone={destructive ? 'bad' : 'accent'}>
+        {q.title} (whole text)
+      </Line>
+      {rows.slice(top, top + shown).map((r, i) => (
+        <Line key={top + i} width={inner}>
+          {r}
+        </Line>
+      ))}
+      <Line width={inner} tone="muted">
+        {rows.length > shown ? `j/k ${Math.min(rows.length, top + shown)}/${rows.length} · ` : ''}Enter back{answer}
       </Line>
     </Box>
   );

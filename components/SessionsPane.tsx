@@ -5,19 +5,32 @@ import { runSessions } from '../src/cockpit/selectors.js';
 import { type ColumnSpec, type PlannedColumn, planColumns } from '../src/format/columns.js';
 import { isUp } from '../src/format/connection.js';
 import { formatAge, type SessionKind, sessionAgeSeconds, sessionStatus } from '../src/format/sessions.js';
+import type { RunFacts } from '../src/hosts/runFacts.js';
 import type { TmuxSession } from '../src/parsers/tmux.js';
 import { useMinuteClock } from './clocks.js';
 import { Line, Row } from './Row.js';
 import { noteRender } from './renderProbe.js';
 import { useTrainyard } from './storeContext.js';
 
+/** Columns earn the width: age, then a live run's progress, its loss and its GPUs appear as the pane widens. */
 export const SESSION_COLUMNS: readonly ColumnSpec[] = [
   { key: 'attached', width: 1, drop: 1 },
-  { key: 'name', width: 10, grow: 1, max: 40 },
-  { key: 'age', width: 4, align: 'right' },
+  { key: 'name', width: 16, grow: 1, max: 40 },
+  { key: 'age', width: 4, align: 'right', drop: 2 },
   { key: 'status', width: 16 },
+  { key: 'progress', width: 13, drop: 3 },
+  { key: 'loss', width: 7, align: 'right', drop: 4 },
+  { key: 'gpus', width: 5, drop: 5 },
 ];
-const SESSION_HEADER = { attached: '', name: 'SESSION', age: 'AGE', status: 'STATUS' };
+const SESSION_HEADER = {
+  attached: '',
+  name: 'SESSION',
+  age: 'AGE',
+  status: 'STATUS',
+  progress: 'PROGRESS',
+  loss: 'LOSS',
+  gpus: 'GPUS',
+};
 
 const STATUS_TONE: Record<SessionKind, string> = {
   running: 'ok',
@@ -25,10 +38,12 @@ const STATUS_TONE: Record<SessionKind, string> = {
   exited: 'muted',
   crashed: 'bad',
   killed: 'bad',
+  stopped: 'muted',
 };
 
 const SessionRow = memo(function SessionRow({
   session,
+  facts,
   now,
   skew,
   columns,
@@ -36,6 +51,8 @@ const SessionRow = memo(function SessionRow({
   selected,
 }: {
   session: TmuxSession;
+  /** A live trainyard run's GPUs, progress and loss (the same object while they do not change). */
+  facts: RunFacts | undefined;
   now: number;
   skew: number;
   columns: readonly PlannedColumn[];
@@ -54,6 +71,9 @@ const SessionRow = memo(function SessionRow({
         name: session.name,
         age: formatAge(sessionAgeSeconds(session, now, skew)),
         status: { text: status.text, tone: STATUS_TONE[status.kind] },
+        progress: session.running ? (facts?.progress ?? '') : '',
+        loss: session.running ? (facts?.loss ?? '') : '',
+        gpus: facts?.gpus ?? '',
       }}
     />
   );
@@ -83,6 +103,7 @@ export function SessionsPane({ alias, width, visible, scroll, cursor }: Sessions
       return h
         ? {
             sessions: runSessions(h),
+            facts: h.runFacts,
             error: h.sessionsError,
             skew: h.clockSkewSeconds,
             up: isUp(h.connection.state),
@@ -123,6 +144,7 @@ export function SessionsPane({ alias, width, visible, scroll, cursor }: Sessions
         <SessionRow
           key={session.name}
           session={session}
+          facts={host.facts[session.name]}
           now={now}
           skew={host.skew}
           columns={columns}

@@ -11,6 +11,7 @@ import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import { type RunManifest, secretsFile } from '../runs/layout.js';
 import { expandCommandPlaceholders, missingParams, paramsJson } from '../runs/params.js';
 import { buildResumeCommand } from '../runs/restart.js';
+import { restartName } from '../runs/restartName.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
 import { defaultSessionName, requireProject, sleep } from './common.js';
 import { configHash } from './configHash.js';
@@ -76,10 +77,14 @@ async function chooseSessionAndGpus(
   ctx: ActionContext,
   p: ResolvedProject,
   snap: HostSnapshot,
+  parent: string | null,
 ): Promise<{ session: string; gpuChoice: string }> {
   let session = ctx.params.session;
   if (session === undefined) {
-    const suggested = defaultSessionName(p.name);
+    // a restart's name says which run it continues (train01 → train01-r1)
+    const suggested = parent
+      ? restartName(parent, (n) => snap.takenNames.includes(n) || snap.runs.some((r) => r.id === n))
+      : defaultSessionName(p.name);
     const answer = await ctx.ask({
       kind: 'input',
       title: 'Session name',
@@ -190,7 +195,7 @@ export async function launchRun(
       `${snap.remoteDir} does not exist on ${host}`,
       `sync the code first: trainyard sync ${p.name} --host ${host}`,
     );
-  const { session, gpuChoice } = await chooseSessionAndGpus(ctx, p, snap);
+  const { session, gpuChoice } = await chooseSessionAndGpus(ctx, p, snap, plan.parent);
   const slurm = ctx.backend.kind === 'slurm';
   const [gpus, git] = await Promise.all([
     slurm ? slurmGpuRequest(gpuChoice) : chooseGpus(ctx, host, gpuChoice, ctx.gpuSamples()),

@@ -3,6 +3,7 @@
  * cockpit binds a key to each (src/cockpit/bindings/global.ts).
  */
 import { runAttach } from './attach.js';
+import { runClear } from './clear.js';
 import { runLaunch } from './launch.js';
 import { runPull } from './pull.js';
 import { runRestart } from './restart.js';
@@ -75,12 +76,22 @@ export const ACTIONS: readonly ActionDefinition[] = [
   {
     id: 'stop',
     title: 'Stop',
-    help: 'stop the selected session: Ctrl-C, then kill (asks first)',
+    help: 'stop the selected session: Ctrl-C, then kill (asks first); it stays listed as stopped',
     needs: { project: false, session: true },
     destructive: true,
     cancellable: false,
     terminal: false,
     run: runStop,
+  },
+  {
+    id: 'clear',
+    title: 'Clear ended runs',
+    help: "remove the host's ended sessions from the list (asks first; logs and manifests stay)",
+    needs: { project: false, session: false },
+    destructive: true,
+    cancellable: false,
+    terminal: false,
+    run: runClear,
   },
 ];
 

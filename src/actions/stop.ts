@@ -1,5 +1,6 @@
 /**
- * Stop: asks, then the run backend marks the run stopped, sends Ctrl-C, waits, then ends it.
+ * Stop: asks, then the run backend marks the run stopped, sends Ctrl-C, waits, then ends it. A
+ * stopped run stays listed (state "stopped", its log openable) like a crashed or finished one.
  * A run that already ended has nothing to stop: the question says so and offers to remove its
  * leftover session instead (its log and manifest stay).
  */
@@ -15,7 +16,7 @@ export async function runStop(ctx: ActionContext): Promise<Verdict> {
   if (!ctx.dryRun) {
     const yes = await ctx.confirm({
       title: 'Stop the run?',
-      message: `Stop ${session} on ${ctx.host}? It gets Ctrl-C, then the session is killed after ${grace} s if it has not exited. It will not be restarted automatically.`,
+      message: `Stop ${session} on ${ctx.host}? It gets Ctrl-C, then its processes are killed after ${grace} s if it has not exited. It will not be restarted automatically; it stays listed as stopped.`,
       details: [],
       destructive: true,
     });
@@ -55,13 +56,18 @@ async function removeEnded(ctx: ActionContext, session: string, exitCode: number
   });
   if (!yes) throw new ActionCancelled(`${session} is kept`, true);
   ctx.output(`› removing the ended session ${session} on ${ctx.host}`, 'step');
-  const r = await ctx.backend.stop(backendExec(ctx), ctx.host, session, 0);
+  if (!ctx.backend.removeEnded)
+    return verdict.ok(`${session} on ${ctx.host} has ended; ${ctx.backend.kind} keeps nothing of it to remove`);
+  const r = await ctx.backend.removeEnded(backendExec(ctx), ctx.host, [session], true);
+  if (r.kind === 'dry') return verdict.ok(`dry run: the command above would remove ${session}`);
   if (r.kind === 'failed')
     throw new ActionFailure(`removing ${session} failed (exit ${r.code}): ${r.output}`, 'attach to it (a) and look');
+  if (r.alive.length)
+    throw new ActionFailure(`${session} on ${ctx.host} is running again: nothing was removed`, 'x stops it');
   return verdict.ok(
-    r.kind === 'not-found'
-      ? `${session} on ${ctx.host} is already gone`
-      : `removed the ended session ${session} on ${ctx.host}`,
+    r.removed.length
+      ? `removed the ended session ${session} on ${ctx.host}`
+      : `${session} on ${ctx.host} is already gone`,
     ['marked stopped: it will not be restarted automatically'],
   );
 }

@@ -2,8 +2,9 @@
  * Sync: code up to the server with rsync over ssh (the app's ssh_config), .gitignore honoured,
  * outputs/checkpoints/weights/caches excluded. Nothing is deleted on the server before the
  * user has seen the list, and then exactly that list: a file that appears after the question
- * stays and is shown on the next sync. While a run of the project is alive, its outputs,
- * checkpoints and log are protected from --delete whatever the excludes say.
+ * stays and is shown on the next sync. While a run of the project is alive, the sync asks first
+ * (the code changes under the run), and its outputs, checkpoints and log are protected from
+ * --delete whatever the excludes say.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ import type { LocalCommand } from '../commands/value.js';
 import { ConfigError, LOCAL_HOST } from '../config/load.js';
 import { requireProject } from './common.js';
 import { runCommand, runLocal } from './execute.js';
-import { type HostSnapshot, liveRunsOf, probeHost, type RunOnHost } from './hostState.js';
+import { type HostSnapshot, liveRunsOf, probeHost } from './hostState.js';
 import {
   describeRsyncExit,
   formatBytes,
@@ -32,64 +33,8 @@ import {
 } from './parsers/rsync.js';
 import type { ResolvedProject } from './project.js';
 import { controlPathFor, prepareSharedConnection } from './sshMux.js';
+import { askAboutLiveRuns, type Protection, protectionFor } from './syncLiveRuns.js';
 import { ActionCancelled, type ActionContext, ActionFailure, type Verdict, verdict } from './types.js';
-
-export interface Protection {
-  /** rsync patterns for --filter='P …'. */
-  patterns: string[];
-  /** What is protected, in words. */
-  described: string[];
-}
-
-/** A path relative to dir when it lies inside it, else null. */
-function inside(dir: string, p: string): string | null {
-  const rel = path.posix.relative(dir, p);
-  return rel !== '' && !rel.startsWith('..') && !path.posix.isAbsolute(rel) ? rel : null;
-}
-
-/**
- * What a live run needs kept: its results directory, its own run directory, its checkpoints and
- * its log (when they lie inside the project directory), each anchored at the transfer root.
- */
-export function protectionFor(
-  remoteDir: string,
-  live: readonly RunOnHost[],
-  fallback: { results: string; checkpoints: string },
-): Protection {
-  const patterns = new Set<string>();
-  const described: string[] = [];
-  for (const run of live) {
-    const m = run.manifest;
-    const results = m.results ?? fallback.results;
-    const checkpoints = m.checkpoints ?? fallback.checkpoints;
-    const mine: string[] = [];
-    if (results) {
-      patterns.add(`/${results}/***`);
-      mine.push(`${results}/`);
-    }
-    // checkpoints lie in the run's own directory (the project directory for runs from before run directories)
-    const runDir = inside(remoteDir, run.runDir);
-    if (runDir && !(results && `${runDir}/`.startsWith(`${results}/`))) {
-      patterns.add(`/${runDir}/***`);
-      mine.push(`${runDir}/`);
-    }
-    if (checkpoints && !checkpoints.startsWith('/')) {
-      const rel = runDir ? `${runDir}/${checkpoints}` : checkpoints;
-      patterns.add(`/${rel}`);
-      patterns.add(`/${rel}/***`);
-      mine.push(rel);
-    }
-    const logRel = inside(remoteDir, m.log);
-    if (logRel) {
-      const parts = logRel.split('/');
-      for (let i = 1; i < parts.length; i++) patterns.add(`/${parts.slice(0, i).join('/')}/`);
-      patterns.add(`/${logRel}`);
-      mine.push(logRel);
-    }
-    described.push(`${mine.join(', ')} (run ${m.session} is alive)`);
-  }
-  return { patterns: [...patterns], described };
-}
 
 export async function runSync(ctx: ActionContext): Promise<Verdict> {
   const p = requireProject(ctx);
@@ -112,6 +57,7 @@ export async function runSync(ctx: ActionContext): Promise<Verdict> {
   ]);
   if (sharedState === 'replaced') ctx.output('(the shared ssh connection for rsync had gone stale: replaced)', 'step');
   const live = liveRunsOf(snap, p.name).filter((r) => r.manifest.remoteDir === snap.remoteDir);
+  await askAboutLiveRuns(ctx, p, snap.remoteDir, live);
   const protection = protectionFor(snap.remoteDir, live, { results: p.results, checkpoints: p.checkpoints });
   for (const d of protection.described) ctx.output(`protected from --delete: ${d}`, 'warn');
   if (!snap.remoteDirExists) {

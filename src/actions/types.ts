@@ -10,7 +10,7 @@ import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import type { Transport } from '../transport/types.js';
 import type { ResolvedProject } from './project.js';
 
-export type ActionId = 'sync' | 'smoke' | 'launch' | 'restart' | 'pull' | 'attach' | 'stop';
+export type ActionId = 'sync' | 'smoke' | 'launch' | 'restart' | 'pull' | 'attach' | 'stop' | 'clear';
 
 /** What one output line is, so a pane can colour it: command output, a step, a warning, a dry-run command. */
 export type OutputKind = 'out' | 'err' | 'step' | 'warn' | 'command';

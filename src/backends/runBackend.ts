@@ -129,6 +129,12 @@ export type StopResult =
   | { kind: 'not-found' }
   | { kind: 'failed'; code: number | null; output: string };
 
+/** What removing ended runs' leftovers did, by id: removed, alive again (left alone) or not there. */
+export type RemoveEndedResult =
+  | { kind: 'dry' }
+  | { kind: 'done'; removed: string[]; alive: string[]; missing: string[] }
+  | { kind: 'failed'; code: number | null; output: string };
+
 /** The server paths of a run's own files. */
 export interface RunFiles {
   manifest: string;
@@ -154,6 +160,17 @@ export interface RunBackend {
   liveState(exec: CommandExec, host: string, id: string): Promise<LiveState>;
   /** Stops a run: marks it stopped (no automatic restart), asks it to end, ends it after the grace time. */
   stop(exec: CommandExec, host: string, id: string, graceSeconds: number): Promise<StopResult>;
+  /**
+   * Removes what the backend keeps of ended runs (tmux: the dead session) so they leave the list;
+   * a run alive again is never touched; logs and manifests stay. markStopped: never restarted
+   * automatically. Absent where ended runs leave nothing behind.
+   */
+  removeEnded?(
+    exec: CommandExec,
+    host: string,
+    ids: readonly string[],
+    markStopped: boolean,
+  ): Promise<RemoveEndedResult>;
   /** The local command that hands this terminal to the run (here) or opens it in a new local tmux window. */
   attachCommand(sshConfig: string, host: string, id: string, where: 'here' | 'new-window'): LocalCommand;
 }

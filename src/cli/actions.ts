@@ -1,5 +1,5 @@
 /**
- * The research-loop CLI commands: sync, smoke, launch, restart, pull, stop, attach. They run the
+ * The research-loop CLI commands: sync, smoke, launch, restart, pull, stop, attach, clear. They run the
  * same action definitions as the cockpit, through the same runner; the exit code says how it
  * went (0 ok, 1 failed or not confirmed, 2 usage/config, 130 cancelled with Ctrl-C).
  */
@@ -16,7 +16,16 @@ import { type ParsedArgs, UsageError } from './args.js';
 import { openHostTransport } from './hostTransport.js';
 import { clearProgressLine, printProgress, printText } from './print.js';
 
-export const ACTION_COMMANDS: readonly string[] = ['sync', 'smoke', 'launch', 'restart', 'pull', 'stop', 'attach'];
+export const ACTION_COMMANDS: readonly string[] = [
+  'sync',
+  'smoke',
+  'launch',
+  'restart',
+  'pull',
+  'stop',
+  'attach',
+  'clear',
+];
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -49,6 +58,12 @@ function parse(config: Config, args: ParsedArgs): Parsed {
       session,
       params: action === 'attach' ? { where: args.flags['new-window'] ? 'new-window' : 'here' } : {},
     };
+  }
+  if (action === 'clear') {
+    const [host, ...rest] = args.positionals;
+    if (!host || rest.length) throw new UsageError('usage: trainyard clear HOST [--yes]');
+    if (!ALIAS.test(host)) throw new UsageError(`"${host}" is not an ssh_config alias`);
+    return { action, host, project: null, session: null, params: {} };
   }
   const [project, ...rest] = args.positionals;
   if (!project || rest.length)

@@ -19,6 +19,7 @@ Usage:
   trainyard sweep PROJECT --grid lr=1e-3,3e-4 [--grid seed=1,2]   start a sweep: every free GPU, the rest queued
   trainyard sweep stop NAME [--kill]   drain a sweep (queued runs dropped, running ones finish)
   trainyard sweep list [--json]        every sweep on the hosts: running, queued, done, failed
+  trainyard clear HOST                 remove the ended runs' sessions (asks first; logs stay)
   trainyard watchdog install HOST      install/upgrade the server-side watchdog, start it in tmux
   trainyard watchdog status [HOST]     is it running, its summary, unread events
   trainyard watchdog uninstall HOST    stop it and remove ~/.trainyard/watchdog/<hostname>

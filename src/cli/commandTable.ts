@@ -208,6 +208,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Every combination of the --grid values (or the parameter sets of a "sweeps" entry of the config, started by its name) is one run, named NAME-1, NAME-2, …. A parameter set whose config hash (project, command, parameters, code) already ran, runs or is queued on any host is skipped. Runs start now on free GPUs (no compute process, not held by another run), in the order of --hosts; the rest wait in the hosts\' queues, which the watchdog starts as GPUs free up, with the laptop closed. Asks once (--yes answers yes); --dry-run prints the placement and every command. `sweep stop NAME` drains: queued runs are dropped, running ones finish (--kill stops them too, asking first). `sweep list` shows each sweep\'s runs by state; list and rebalance move queued runs from hosts whose GPUs are busy to hosts with free GPUs.',
   },
   {
+    name: 'clear',
+    usage: 'trainyard clear HOST [--yes]',
+    summary: "remove the ended runs' sessions (asks first; logs stay)",
+    args: ['host'],
+    options: ['yes', 'dry-run'],
+  },
+  {
     name: 'watchdog',
     usage: 'trainyard watchdog install|status|uninstall [HOST]',
     summary: 'the server-side watchdog: install/upgrade, status, uninstall',

@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'pull':
       case 'stop':
       case 'attach':
+      case 'clear':
         return await (await import('./actions.js')).runActionCli(config, args);
       case 'sweep':
         return await (await import('./sweep.js')).runSweepCli(config, args);

@@ -33,6 +33,7 @@ export function hostStatusJson(h: HostState) {
       running: s.running,
       exitStatus: s.exitStatus,
       exitSignal: s.exitSignal,
+      stopped: s.stopped === true,
       createdAt: s.createdAt,
       attached: s.attached,
     })),
@@ -45,6 +46,7 @@ export function isHealthy(h: HostState): boolean {
 
 function sessionWord(s: HostState['sessions'][number]): string {
   if (s.running) return `${s.name} running`;
+  if (s.stopped) return `${s.name} stopped`;
   if (s.exitSignal) return `${s.name} killed (signal ${s.exitSignal})`;
   return s.exitStatus === 0 ? `${s.name} finished` : `${s.name} CRASHED (exit ${s.exitStatus})`;
 }

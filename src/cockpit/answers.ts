@@ -6,7 +6,15 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { PendingQuestion } from '../state/actionsStore.js';
 import type { PendingPrompt } from '../state/store.js';
 import type { CockpitUiState } from './cockpitState.js';
-import { formFor, moveChoice, type QuestionForm, scrollDetails } from './questionForm.js';
+import {
+  formFor,
+  moveChoice,
+  type QuestionForm,
+  questionCut,
+  scrollDetails,
+  scrollWhole,
+  toggleWhole,
+} from './questionForm.js';
 
 export interface AnswersDeps {
   store: StoreApi<CockpitUiState>;
@@ -14,6 +22,8 @@ export interface AnswersDeps {
   prompt(): PendingPrompt | null;
   /** The height the question's lists share now. */
   height(q: PendingQuestion): number;
+  /** The terminal's size now. */
+  screen(): { rows: number; columns: number };
   answerQuestion(id: number, value: boolean | string | null): void;
   answerPrompt(id: number, value: string | null): void;
 }
@@ -38,6 +48,28 @@ export class Answers {
   scrollQuestion(delta: number): void {
     const q = this.deps.question()?.question;
     if (q) this.updateForm((f, h) => scrollDetails(f, q, h, delta));
+  }
+
+  /** Whether the question on screen has a line cut short (then Enter or tab shows it whole). */
+  cut(): boolean {
+    const q = this.deps.question()?.question;
+    return q !== undefined && questionCut(q, this.deps.screen().columns);
+  }
+
+  /** Whether the whole question is on screen. */
+  whole(): boolean {
+    const pending = this.deps.question();
+    return pending !== null && formFor(this.deps.store.getState().form, pending).whole;
+  }
+
+  showWhole(on: boolean): void {
+    this.updateForm((f) => toggleWhole(f, on));
+  }
+
+  scrollWhole(delta: number): void {
+    const q = this.deps.question()?.question;
+    const { rows, columns } = this.deps.screen();
+    if (q) this.updateForm((f) => scrollWhole(f, q, rows, columns, delta));
   }
 
   moveChoice(delta: number): void {

@@ -50,6 +50,7 @@ export class CockpitUi implements KeyTarget {
       question: () => this.question(),
       prompt: () => this.prompt(),
       height: (q) => listHeight(q.question, this.rows, this.columns),
+      screen: () => ({ rows: this.rows, columns: this.columns }),
       answerQuestion: (id, value) => this.services.actions?.answer(id, value),
       answerPrompt: (id, value) => this.controller.answerPrompt(id, value),
     });

@@ -2,7 +2,7 @@
  * What the frame shows for a size and a view: the pane layout, the Action pane's share, which
  * detail is on screen. One function, so the views and the key router agree on what is visible.
  */
-import { computeLayout, helpRows, type Layout, PANE_CHROME, type PaneCounts } from './layout.js';
+import { computeLayout, helpRows, type Layout, PANE_CHROME, type PaneCounts, type WideLayout } from './layout.js';
 import type { Limits } from './uiState.js';
 
 /** What the detail area shows instead of GPUs and sessions: a session's log, the watchdog, or every run. */
@@ -45,6 +45,18 @@ function splitSessions(sessionsHeight: number): { sessions: number; action: numb
   return { sessions: sessionsHeight - action, action };
 }
 
+/**
+ * Beside an action's output the sessions keep a header and a row in sight: the rows they lack
+ * come from the GPU pane (it scrolls), down to its own header and a row.
+ */
+function roomForSessions(layout: WideLayout): WideLayout {
+  const wanted = PANE_CHROME + 2 + PANE_CHROME + 3;
+  const take = Math.min(wanted - layout.sessionsHeight, layout.gpuHeight - (PANE_CHROME + 2));
+  if (take <= 0) return layout;
+  const gpuHeight = layout.gpuHeight - take;
+  return { ...layout, gpuHeight, gpuRows: gpuHeight - PANE_CHROME - 1, sessionsHeight: layout.sessionsHeight + take };
+}
+
 /** The log's chart goes beside the log from this width, below it from CHART_BELOW_ROWS rows. */
 export const CHART_BESIDE_COLUMNS = 100;
 export const CHART_BELOW_ROWS = 24;
@@ -53,6 +65,7 @@ export function computeFrame(input: FrameInput): Frame {
   let layout = computeLayout(input.columns, input.rows, input.counts);
   let actionHeight = 0;
   if (layout.mode === 'wide' && input.hasRun && input.detail === 'none') {
+    if (!input.actionFocus) layout = roomForSessions(layout);
     const split = input.actionFocus
       ? { sessions: 0, action: layout.sessionsHeight }
       : splitSessions(layout.sessionsHeight);

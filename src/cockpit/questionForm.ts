@@ -4,6 +4,7 @@
  */
 import type { Question } from '../actions/types.js';
 import type { PendingQuestion } from '../state/actionsStore.js';
+import { charWidth, displayWidth } from '../text/width.js';
 
 export interface QuestionForm {
   questionId: number;
@@ -11,6 +12,9 @@ export interface QuestionForm {
   choice: number;
   detailTop: number;
   error: string | null;
+  /** The whole question is shown (every line wrapped, nothing cut), scrolled to wholeTop. */
+  whole: boolean;
+  wholeTop: number;
 }
 
 export function initialForm(pending: PendingQuestion): QuestionForm {
@@ -27,6 +31,8 @@ export function initialForm(pending: PendingQuestion): QuestionForm {
         : 0,
     detailTop: 0,
     error: null,
+    whole: false,
+    wholeTop: 0,
   };
 }
 
@@ -104,4 +110,64 @@ export function moveChoice(form: QuestionForm, q: Question, delta: number): Ques
   if (q.kind !== 'choice') return form;
   const choice = Math.max(0, Math.min(q.choices.length - 1, form.choice + delta));
   return choice === form.choice ? form : { ...form, choice };
+}
+
+/** Text cut into rows of at most `width` columns, every character kept (spaces too). */
+export function wrapChars(text: string, width: number): string[] {
+  const rows: string[] = [];
+  let row = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = charWidth(ch);
+    if (used + w > width && row) {
+      rows.push(row);
+      row = '';
+      used = 0;
+    }
+    row += ch;
+    used += w;
+  }
+  rows.push(row);
+  return rows;
+}
+
+/** Whether the modal cuts something of `q` at this width: a long message, a detail line or a choice wider than the box. */
+export function questionCut(q: Question, columns: number): boolean {
+  const inner = modalInnerWidth(columns);
+  if (wrapWords(q.message, inner).length > MESSAGE_ROWS_MAX) return true;
+  if (q.kind === 'confirm') return q.details.some((d) => displayWidth(d) > inner);
+  if (q.kind === 'choice') return q.choices.some((c) => displayWidth(c.label) + 2 > inner);
+  return false;
+}
+
+/** The whole question in rows of the modal's width: the message, then every detail line or choice, nothing cut. */
+export function wholeRows(q: Question, columns: number): string[] {
+  const inner = modalInnerWidth(columns);
+  const rows = wrapWords(q.message, inner);
+  if (q.kind === 'confirm') for (const d of q.details) rows.push(...wrapChars(d, inner));
+  if (q.kind === 'choice')
+    for (const c of q.choices) rows.push(...wrapChars(c.label, inner - 2).map((r, i) => (i ? '  ' : '· ') + r));
+  return rows;
+}
+
+/** Rows of the whole question on screen at once: the modal less its border, title and hint. */
+export function wholeHeight(rows: number): number {
+  return Math.max(1, modalHeight(rows) - 4);
+}
+
+/** Shows or leaves the whole question. */
+export function toggleWhole(form: QuestionForm, whole: boolean): QuestionForm {
+  return form.whole === whole ? form : { ...form, whole, wholeTop: 0 };
+}
+
+export function scrollWhole(
+  form: QuestionForm,
+  q: Question,
+  rows: number,
+  columns: number,
+  delta: number,
+): QuestionForm {
+  const max = Math.max(0, wholeRows(q, columns).length - wholeHeight(rows));
+  const wholeTop = Math.max(0, Math.min(max, form.wholeTop + delta));
+  return wholeTop === form.wholeTop ? form : { ...form, wholeTop };
 }

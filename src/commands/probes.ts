@@ -19,7 +19,17 @@ export function gpuStreamCommand(intervalMs: number): ShellCommand {
   );
 }
 
-/** The sessions probe's sections: tmux sessions, run exit files, GPU compute processes. */
+/** At most this many live runs' logs are read per look. */
+export const MAX_FACT_TAILS = 32;
+
+/** Bytes read from the end of each live run's log. */
+export const FACT_TAIL_BYTES = 2048;
+
+/**
+ * The sessions probe's sections: tmux sessions, run exit files (and stop markers), GPU compute
+ * processes, the manifests of live sessions and the ends of their logs (base64: no log line can
+ * forge a marker).
+ */
 function sessionSections(): string[] {
   const list = shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT]);
   return [
@@ -30,9 +40,20 @@ function sessionSections(): string[] {
       `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"; exit "$rc"`,
     ),
     // tmux 3.3 can lose a dead pane's exit status; trainyard's run scripts also write it to a file.
+    // A run the user stopped has a .stopped marker: "code:1:name" (code may be empty).
     section(
       'exits',
-      `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n.exit"; [ -f "$f" ] && printf '%s:%s\n' "$(head -c 12 "$f" | tr -dc 0-9)" "$n";; esac; done; true`,
+      `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n"; c=; st=0; [ -f "$f.exit" ] && c=$(head -c 12 "$f.exit" | tr -dc 0-9); [ -e "$f.stopped" ] && st=1; [ -n "$c" ] || [ "$st" = 1 ] && printf '%s:%s:%s\n' "$c" "$st" "$n";; esac; done; true`,
+    ),
+    // builtins only per live session: the manifest is one line of JSON
+    section(
+      'runs',
+      `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 0:*) f="$HOME/${RUNS_DIR}/\${l#0:}.json"; m=; [ -f "$f" ] && { IFS= read -r m < "$f" || [ -n "$m" ]; } && printf '%s\n' "$m";; esac; done; true`,
+    ),
+    // the default log of each live session (~/.trainyard/runs/NAME.log), keyed by the name in base64
+    section(
+      'tails',
+      `k=0; tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 0:*) n=\${l#0:}; f="$HOME/${RUNS_DIR}/$n.log"; [ -f "$f" ] && [ "$k" -lt ${MAX_FACT_TAILS} ] && { k=$((k + 1)); printf '%s ' "$(printf '%s' "$n" | base64 | tr -d '\n')"; tail -c ${FACT_TAIL_BYTES} -- "$f" | base64 | tr -d '\n'; printf '\n'; };; esac; done; true`,
     ),
     section(
       'apps',
@@ -67,6 +88,12 @@ export interface ProbeSections {
   now: number | null;
   /** Exit codes from run scripts' .exit files, for dead panes, by session name. */
   exits: Map<string, number>;
+  /** Dead panes of runs the user stopped. */
+  stopped: Set<string>;
+  /** The manifest lines of live sessions. */
+  manifests: string[];
+  /** The ends of live sessions' default logs, by session name. */
+  tails: Map<string, string>;
   tmux: { text: string; code: number };
   apps: { text: string; code: number };
 }
@@ -76,9 +103,17 @@ export function parseProbeOutput(output: string): ProbeSections {
   const out = parseSections(output);
   const part = (name: string) => ({ text: out.text(name), code: out.first(name)?.exit ?? -1 });
   const exits = new Map<string, number>();
+  const stopped = new Set<string>();
   for (const l of out.first('exits')?.lines ?? []) {
-    const m = /^(\d+):(.+)$/.exec(l);
-    if (m) exits.set(m[2], Number(m[1]));
+    const m = /^(\d*):([01]):(.+)$/.exec(l);
+    if (m?.[1]) exits.set(m[3], Number(m[1]));
+    if (m?.[2] === '1') stopped.add(m[3]);
   }
-  return { now: out.number('now'), exits, tmux: part('tmux'), apps: part('apps') };
+  const tails = new Map<string, string>();
+  for (const l of out.first('tails')?.lines ?? []) {
+    const m = /^([A-Za-z0-9+/=]+) ([A-Za-z0-9+/=]*)$/.exec(l);
+    if (m) tails.set(Buffer.from(m[1], 'base64').toString('utf8'), Buffer.from(m[2], 'base64').toString('utf8'));
+  }
+  const manifests = (out.first('runs')?.lines ?? []).filter((l) => l.startsWith('{'));
+  return { now: out.number('now'), exits, stopped, manifests, tails, tmux: part('tmux'), apps: part('apps') };
 }

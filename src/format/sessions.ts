@@ -1,26 +1,32 @@
 /** Pure formatting of tmux session state and age. */
 import type { TmuxSession } from '../parsers/tmux.js';
 
-export type SessionKind = 'running' | 'finished' | 'crashed' | 'killed' | 'exited';
+export type SessionKind = 'running' | 'finished' | 'crashed' | 'killed' | 'stopped' | 'exited';
 
 export interface SessionStatus {
   kind: SessionKind;
-  /** "running", "finished" (exit 0, as the watchdog says), "crashed exit 1", "killed signal 15". */
+  /** "running", "finished" (exit 0, as the watchdog says), "crashed exit 1", "killed signal 15", "stopped". */
   text: string;
+}
+
+/** How an ended run reads: stopped by the user whatever its exit, else by its exit status or signal. */
+export function endedStatus(exitStatus: number | null, exitSignal: number | null, stopped = false): SessionStatus {
+  if (stopped) return { kind: 'stopped', text: 'stopped' };
+  if (exitSignal !== null) return { kind: 'killed', text: `killed signal ${exitSignal}` };
+  if (exitStatus === 0) return { kind: 'finished', text: 'finished' };
+  if (exitStatus !== null) return { kind: 'crashed', text: `crashed exit ${exitStatus}` };
+  return { kind: 'exited', text: 'exited' };
 }
 
 export function sessionStatus(s: TmuxSession): SessionStatus {
   if (s.running) return { kind: 'running', text: 'running' };
-  if (s.exitSignal !== null) return { kind: 'killed', text: `killed signal ${s.exitSignal}` };
-  if (s.exitStatus === 0) return { kind: 'finished', text: 'finished' };
-  if (s.exitStatus !== null) return { kind: 'crashed', text: `crashed exit ${s.exitStatus}` };
-  return { kind: 'exited', text: 'exited' };
+  return endedStatus(s.exitStatus, s.exitSignal, s.stopped);
 }
 
 export interface SessionCounts {
   running: number;
   finished: number;
-  /** Non-zero exits and kills. */
+  /** Non-zero exits and kills (not runs the user stopped). */
   crashed: number;
 }
 
@@ -30,7 +36,7 @@ export function countSessions(sessions: readonly TmuxSession[]): SessionCounts {
     const { kind } = sessionStatus(s);
     if (kind === 'running') counts.running++;
     else if (kind === 'crashed' || kind === 'killed') counts.crashed++;
-    else counts.finished++;
+    else counts.finished++; // finished, stopped by the user, or an unknown end
   }
   return counts;
 }

@@ -4,6 +4,7 @@ import { parseAppLines } from '../parsers/nvidiaSmi.js';
 import { isEmptyTmuxServer, parseTmuxSessions } from '../parsers/tmux.js';
 import { patchHost, type TrainyardStore } from '../state/store.js';
 import type { StreamHandle, Transport } from '../transport/types.js';
+import { readRunFacts } from './runFacts.js';
 
 /** A frame longer than this is cut (a server that never ends one must not fill our memory). */
 const MAX_FRAME_LINES = 20_000;
@@ -67,10 +68,18 @@ export class SessionsWatch {
   private apply(sections: ProbeSections): void {
     const skew = sections.now !== null ? sections.now - Math.round(Date.now() / 1000) : 0;
     const tmuxOk = sections.tmux.code === 0 || isEmptyTmuxServer(sections.tmux.text);
-    const sessions = (sections.tmux.code === 0 ? parseTmuxSessions(sections.tmux.text) : []).map((s) =>
-      !s.running && s.exitStatus === null && s.exitSignal === null && sections.exits.has(s.name)
-        ? { ...s, exitStatus: sections.exits.get(s.name)! }
-        : s,
+    const sessions = (sections.tmux.code === 0 ? parseTmuxSessions(sections.tmux.text) : []).map((s) => {
+      if (s.running) return s;
+      const lost = s.exitStatus === null && s.exitSignal === null && sections.exits.has(s.name);
+      const stopped = sections.stopped.has(s.name);
+      return lost || stopped
+        ? { ...s, ...(lost ? { exitStatus: sections.exits.get(s.name)! } : {}), ...(stopped ? { stopped } : {}) }
+        : s;
+    });
+    const runFacts = readRunFacts(
+      sections.manifests,
+      sections.tails,
+      this.store.getState().hosts[this.alias]?.runFacts,
     );
     const sessionsError = tmuxOk
       ? null
@@ -83,12 +92,13 @@ export class SessionsWatch {
       !before ||
       // the first answer counts even when it is "no sessions": the view stops waiting for one
       before.sessionsUpdatedAt === null ||
-      JSON.stringify([before.sessions, before.sessionsError, before.processes]) !==
-        JSON.stringify([sessions, sessionsError, processes]) ||
+      JSON.stringify([before.sessions, before.sessionsError, before.processes, before.runFacts]) !==
+        JSON.stringify([sessions, sessionsError, processes, runFacts]) ||
       Math.abs(before.clockSkewSeconds - skew) > 2;
     if (changed)
       patchHost(this.store, this.alias, {
         sessions,
+        runFacts,
         sessionsError,
         processes,
         clockSkewSeconds: skew,

@@ -14,6 +14,8 @@ export interface TmuxSession {
   exitSignal: number | null;
   /** Unix seconds when the pane died. */
   deadAt: number | null;
+  /** The user stopped it (trainyard's .stopped marker; filled in by the sessions probe). */
+  stopped?: boolean;
 }
 
 const FIELDS = [

@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import type { RunFacts } from '../hosts/runFacts.js';
 import type { GpuProcess, GpuSample } from '../parsers/nvidiaSmi.js';
 import type { TmuxSession } from '../parsers/tmux.js';
 
@@ -39,6 +40,8 @@ export interface HostState {
   gpuHistory: Record<number, number[]>;
   processes: GpuProcess[];
   sessions: TmuxSession[];
+  /** GPUs, progress and latest loss of live trainyard runs, by session name. */
+  runFacts: Record<string, RunFacts>;
   sessionsError: string | null;
   /** Server clock minus ours, in seconds, so session ages are right on a skewed clock. */
   clockSkewSeconds: number;
@@ -69,6 +72,7 @@ export function emptyHost(alias: string, label?: string): HostState {
     gpuHistory: {},
     processes: [],
     sessions: [],
+    runFacts: {},
     sessionsError: null,
     clockSkewSeconds: 0,
     gpuUpdatedAt: null,

@@ -220,9 +220,19 @@ describe('stop', () => {
     transport.verify();
     transport = new ScriptedTransport()
       .expect(/pane_dead/, { stdout: '1 3\n' })
-      .expect('trainyard-stop', { stdout: '@@graceful 1\n' });
+      .expect('trainyard-remove-ended', { stdout: 'removed 0\n' });
     const yes = await run('stop', target, { answerer: answers(true).answerer });
     expect(yes.verdict.summary).toBe('removed the ended session r1 on gpu-a');
+    transport.verify();
+    // started again between the question and the removal: left alone
+    transport = new ScriptedTransport()
+      .expect(/pane_dead/, { stdout: '1 3\n' })
+      .expect('trainyard-remove-ended', { stdout: 'alive 0\n' });
+    const again = await run('stop', target, { answerer: answers(true).answerer });
+    expect(again.verdict).toMatchObject({
+      outcome: 'failed',
+      summary: 'r1 on gpu-a is running again: nothing was removed',
+    });
     transport.verify();
   });
 });
@@ -276,6 +286,35 @@ describe('restart', () => {
       });
     const r = await run('restart', target);
     expect(r.verdict.outcome, r.text).toBe('ok');
+  });
+
+  it('a restart without a name is named after the run it continues: old1-r1, or old1-r2 when that is taken', async () => {
+    const offered: string[] = [];
+    transport = new ScriptedTransport()
+      .expect('trainyard-probe', {
+        stdout: probeOutput({
+          home: HOME,
+          sessions: [{ name: 'old1', dead: true, status: 1 }, { name: 'old1-r1' }],
+          manifests: [{ manifest: parentManifest(), exit: 1 }],
+        }),
+      })
+      .expect('trainyard-checkpoints', { stdout: '1700000300\toutputs/checkpoint-5\x00' })
+      .expect('trainyard-launch', (c) => {
+        expect(launchedManifest(c)).toMatchObject({ session: 'old1-r2', parent: 'old1' });
+        return {};
+      });
+    const r = await run(
+      'restart',
+      { host: 'gpu-a', session: 'old1', params: { gpus: 'all', verifyMs: 0 } },
+      {
+        answerer: async (q) => {
+          if (q.kind === 'input') offered.push(q.defaultValue);
+          return q.kind === 'confirm' ? false : q.defaultValue;
+        },
+      },
+    );
+    expect(r.verdict.outcome, r.text).toBe('ok');
+    expect(offered).toEqual(['old1-r2']);
   });
 
   it("checks a resume template taken from the run's manifest like one from the config: shell code is refused before anything runs", async () => {
@@ -451,9 +490,10 @@ describe('the --delete guard (host "local": real rsync between two directories, 
     writeFileSync(path.join(remote, 'run-out', 'metrics.jsonl'), '{}\n');
     writeFileSync(path.join(remote, 'logs', 'live1.log'), 'step 1\n');
     writeFileSync(path.join(remote, 'leftover.py'), 'x\n');
-    const yes = answers(true);
+    const yes = answers(true, true);
     const r = await sync({ live: true, answerer: yes.answerer });
     expect(r.verdict.outcome, r.text).toBe('ok');
+    expect(yes.asked).toEqual(['Sync under a live run?', 'Delete on the server?']);
     expect(r.text).toContain(
       'protected from --delete: run-out/, run-out/checkpoint-*, logs/live1.log (run live1 is alive)',
     );
@@ -462,11 +502,30 @@ describe('the --delete guard (host "local": real rsync between two directories, 
     expect(exists('run-out/metrics.jsonl') && exists('run-out/checkpoint-5') && exists('logs/live1.log')).toBe(true);
     transport.verify();
 
-    // the same files without a live run: the guard was what kept them
+    // the same files without a live run: the guard was what kept them (and nothing asks about live runs)
     const after = answers(false);
     const unguarded = await sync({ live: false, answerer: after.answerer });
     expect(unguarded.verdict.data?.deletions).toEqual(
       expect.arrayContaining(['run-out/metrics.jsonl', 'logs/live1.log']),
     );
+    expect(after.asked).toEqual(['Delete on the server?']);
+  });
+
+  it('a sync under a live run names it and sends nothing when the answer is no', async () => {
+    writeFileSync(path.join(local, 'model.py'), 'changed = True\n');
+    const messages: string[] = [];
+    const r = await sync({
+      live: true,
+      answerer: async (q) => (q.kind === 'confirm' && messages.push(q.message, ...q.details), false),
+    });
+    expect(r.verdict).toMatchObject({
+      outcome: 'declined',
+      summary: 'not done: nothing sent: live1 keeps the code it started with',
+    });
+    expect(messages[0]).toBe(
+      `live1 is running from local:${remote}: the sync changes the code under it (a module imported later, a new worker or a restart reads the new code). Sync anyway?`,
+    );
+    expect(messages[1]).toMatch(/^live1 {2}p, started 2026-01-01T00:00:00Z$/);
+    expect(exists('model.py')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /** Pure unit tests of the command builders: argv values and dry-run text, nothing runs. */
 import { describe, expect, it } from 'vitest';
-import { protectionFor } from '../../src/actions/sync.js';
+import { protectionFor } from '../../src/actions/syncLiveRuns.js';
 import type { Run } from '../../src/backends/runBackend.js';
 import {
   attachArgv,

@@ -150,7 +150,12 @@ describe.skipIf(!can.ok)('hostile values are inert', () => {
     );
     expect(stop.verdict.outcome, stop.text).toBe('ok');
     expect((await h.run(`ls -- ${shQuote(`.trainyard/runs/${SESSION3}.stopped`)}`)).code).toBe(0);
-    expect((await h.run("tmux list-sessions -F '#{session_name}'")).stdout.split('\n')).not.toContain(SESSION3);
+    // a stopped run stays listed, ended; clearing the ended runs removes it (and the others) by name
+    expect((await h.run("tmux list-sessions -F '#{session_name}'")).stdout.split('\n')).toContain(SESSION3);
+    const clear = await runAction(long, conn, 'clear', { host: h.alias }, { dataDir, env, assumeYes: true });
+    expect(clear.verdict.outcome, clear.text).toBe('ok');
+    const left = (await h.run("tmux list-sessions -F '#{session_name}' 2>/dev/null")).stdout.split('\n');
+    for (const s of [SESSION, SESSION2, SESSION3]) expect(left).not.toContain(s);
 
     // nothing extra ran, here or there
     // find's exit code is ignored: another test file may remove its temporary directory mid-scan

@@ -53,8 +53,8 @@ const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
 describe('registry', () => {
   it('lists the actions, the destructive one and the ones that need a session', () => {
-    expect(ACTIONS.map((a) => a.id)).toEqual(['sync', 'smoke', 'launch', 'restart', 'pull', 'attach', 'stop']);
-    expect(ACTIONS.filter((a) => a.destructive).map((a) => a.id)).toEqual(['stop']);
+    expect(ACTIONS.map((a) => a.id)).toEqual(['sync', 'smoke', 'launch', 'restart', 'pull', 'attach', 'stop', 'clear']);
+    expect(ACTIONS.filter((a) => a.destructive).map((a) => a.id)).toEqual(['stop', 'clear']);
     expect(ACTIONS.filter((a) => a.needs.session).map((a) => a.id)).toEqual(['attach', 'stop']);
   });
 
@@ -66,6 +66,7 @@ describe('registry', () => {
       'launch',
       'restart',
       'pull',
+      'clear',
     ]);
     expect(runner.available({ session: 'train01' }).map((a) => a.id)).toContain('stop');
   });

@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPathFor } from '../../src/actions/sshMux.js';
+import type { Question } from '../../src/actions/types.js';
+import { transportExec } from '../../src/backends/runBackend.js';
 import { tmuxBackend } from '../../src/backends/tmux/tmuxBackend.js';
 import type { Config } from '../../src/config/types.js';
 import { shJoin } from '../../src/shell/quote.js';
@@ -30,6 +32,9 @@ function procName(pid: number): string {
     return '';
   }
 }
+
+/** Yes to syncing under a live run, no to anything else (deleting on the server). */
+const yesUnderLive = async (q: Question) => q.kind === 'confirm' && q.title === 'Sync under a live run?';
 
 describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
   let fixture: ActionLab;
@@ -62,7 +67,7 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
 
   afterAll(() => fixture?.stop());
 
-  it('stop asks first, sends Ctrl-C, and marks the run stopped', async () => {
+  it('stop asks first, sends Ctrl-C, marks the run stopped, and the stopped run stays listed with its log', async () => {
     const c = await launch('stop-1', 'python3 train.py --steps 100000 --step-seconds 0.05');
     await waitOnHost(h, 'cat ~/.trainyard/runs/stop-1.log', /step 3 loss/);
     const no = await runAction(
@@ -83,10 +88,14 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
       { dataDir, env, answerer: async (q) => q.kind === 'confirm' && q.destructive },
     );
     expect(yes.verdict).toMatchObject({ outcome: 'ok', summary: 'stopped stop-1 on gpu-1 (it exited after Ctrl-C)' });
-    expect((await h.run("tmux has-session -t '=stop-1'")).code).not.toBe(0);
+    // like a crashed or finished run, it stays: its pane is dead, the session is still listed
+    expect((await h.run("tmux display-message -p -t '=stop-1:' '#{pane_dead}'")).stdout.trim()).toBe('1');
     expect((await h.run('cat ~/.trainyard/runs/stop-1.stopped')).stdout).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect((await h.run('cat ~/.trainyard/runs/stop-1.exit')).stdout.trim()).toMatch(/^(1|130)$/);
     expect((await h.run('cat ~/.trainyard/runs/stop-1.log')).stdout).toContain('KeyboardInterrupt');
+    const snap = await tmuxBackend.inspect(transportExec(conn), h.alias, '~');
+    expect(snap.runs.find((r) => r.id === 'stop-1')?.state).toBe('stopped');
+    expect(snap.takenNames).toContain('stop-1');
   });
 
   it('x on a run that already ended says so and offers to remove its session (no Ctrl-C)', async () => {
@@ -126,7 +135,7 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
   });
 
   it('kills a run that ignores Ctrl-C after the grace period', async () => {
-    const c = await launch('stop-2', "trap '' INT; echo ignoring; sleep 600");
+    const c = await launch('stop-2', "trap '' INT; echo ignoring; sleep 600.125");
     await waitOnHost(h, 'cat ~/.trainyard/runs/stop-2.log', /ignoring/);
     const r = await runAction(
       c,
@@ -136,6 +145,17 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
       { dataDir, env, assumeYes: true },
     );
     expect(r.verdict.summary).toBe('killed stop-2 on gpu-1 (still running 1.5 s after Ctrl-C)');
+    // its processes are gone (the sleep too), its session stays, ended
+    expect((await h.run("tmux display-message -p -t '=stop-2:' '#{pane_dead}'")).stdout.trim()).toBe('1');
+    expect((await h.run('pgrep -f "[s]leep 600[.]125" || true')).stdout.trim()).toBe('');
+    const removed = await runAction(
+      c,
+      conn,
+      'stop',
+      { host: h.alias, session: 'stop-2' },
+      { dataDir, env, assumeYes: true },
+    );
+    expect(removed.verdict.summary).toBe('removed the ended session stop-2 on gpu-1');
     expect((await h.run("tmux has-session -t '=stop-2'")).code).not.toBe(0);
     const gone = await runAction(
       c,
@@ -148,6 +168,46 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
       outcome: 'failed',
       summary: 'there is no tmux session named stop-2 on gpu-1',
     });
+  });
+
+  it('clear asks with the list of ended runs, removes exactly those, and leaves live runs and every log alone', async () => {
+    const c = await launch('clr-live', 'sleep 600');
+    await launch('clr-ok', 'echo fine; exit 0');
+    await launch('clr-bad', 'echo broke; exit 4');
+    await waitOnHost(h, 'cat ~/.trainyard/runs/clr-ok.exit ~/.trainyard/runs/clr-bad.exit', /^0\n4\s*$/);
+    const dead = async () =>
+      (await h.run("tmux list-sessions -F '#{pane_dead} #{session_name}'")).stdout
+        .split('\n')
+        .filter((l) => l.startsWith('1 '))
+        .map((l) => l.slice(2))
+        .sort();
+    const ended = await dead();
+    expect(ended).toEqual(expect.arrayContaining(['clr-bad', 'clr-ok']));
+    let details: string[] = [];
+    const no = await runAction(
+      c,
+      conn,
+      'clear',
+      { host: h.alias },
+      { dataDir, env, answerer: async (q) => ((details = q.kind === 'confirm' ? q.details : []), false) },
+    );
+    expect(no.verdict.outcome).toBe('declined');
+    expect(details).toContain('clr-ok  finished');
+    expect(details).toContain('clr-bad  crashed exit 4');
+    expect(details.some((d) => d.startsWith('clr-live'))).toBe(false);
+    expect(await dead()).toEqual(ended);
+
+    const yes = await runAction(c, conn, 'clear', { host: h.alias }, { dataDir, env, assumeYes: true });
+    expect(yes.verdict.outcome, yes.text).toBe('ok');
+    expect(yes.verdict.summary).toBe(`cleared ${details.length} ended session(s) on gpu-1`);
+    expect(await dead()).toEqual([]);
+    expect((await h.run("tmux display-message -p -t '=clr-live:' '#{pane_dead}'")).stdout.trim()).toBe('0');
+    expect((await h.run('cat ~/.trainyard/runs/clr-bad.log ~/.trainyard/runs/clr-bad.exit')).stdout).toMatch(
+      /broke[\s\S]*4/,
+    );
+    // cleared is not stopped: a crashed run stays crashed
+    expect((await h.run('ls ~/.trainyard/runs/clr-bad.stopped 2>&1 || true')).stdout).toMatch(/No such file/);
+    await runAction(c, conn, 'stop', { host: h.alias, session: 'clr-live' }, { dataDir, env, assumeYes: true });
   });
 
   it('restart from a selected session finds the project in its manifest; without a checkpoint it offers a fresh start', async () => {
@@ -245,13 +305,28 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     const sshdPids = () => new Set(host.pids().filter((pid) => /^sshd/.test(procName(pid))));
     spawnSync('ssh', ['-F', lab.sshConfigPath, '-o', `ControlPath=${controlPathFor(env)}`, '-O', 'exit', h.alias]); // start without one
     const before = sshdPids();
-    expectOk(await runAction(config, conn, 'sync', { host: h.alias, project: 'sample' }, { dataDir, env }));
+    // att-1 still runs: the question about syncing under it is answered yes
+    expectOk(
+      await runAction(
+        config,
+        conn,
+        'sync',
+        { host: h.alias, project: 'sample' },
+        { dataDir, env, answerer: yesUnderLive },
+      ),
+    );
     const master = [...sshdPids()].filter((pid) => !before.has(pid));
     expect(master.length).toBeGreaterThan(0); // the shared connection outlives the sync
     for (const pid of master) process.kill(pid, 'SIGSTOP'); // its link goes silent, as after a sleep or roaming
     try {
       const t0 = Date.now();
-      const r = await runAction(config, conn, 'sync', { host: h.alias, project: 'sample' }, { dataDir, env });
+      const r = await runAction(
+        config,
+        conn,
+        'sync',
+        { host: h.alias, project: 'sample' },
+        { dataDir, env, answerer: yesUnderLive },
+      );
       expect(r.verdict.outcome, r.text).toBe('ok');
       expect(r.text).toContain('(the shared ssh connection for rsync had gone stale: replaced)');
       expect(Date.now() - t0).toBeLessThan(10_000);
@@ -272,6 +347,7 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
         {
           dataDir,
           env,
+          answerer: yesUnderLive,
           onStart: (runner, runId) => {
             const unsub = runner.store.subscribe((s) => {
               const p = s.runs[runId]?.progress;

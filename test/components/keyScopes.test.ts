@@ -37,7 +37,7 @@ describe('key scopes', () => {
     expect(id('c')).toBeUndefined();
     expect(id('q', { meta: true })).toBeUndefined();
     for (const a of ACTION_KEYS) expect(id(a.key), a.key).toBe(a.id);
-    expect(ACTION_KEYS.map((a) => a.key)).toEqual(['s', 't', 'L', 'R', 'p', 'a', 'x']);
+    expect(ACTION_KEYS.map((a) => a.key)).toEqual(['s', 't', 'L', 'R', 'p', 'a', 'x', 'X']);
     expect(findBinding(hostsScope, press('', { downArrow: true }))?.id).toBe('down');
   });
 

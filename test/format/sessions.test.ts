@@ -13,6 +13,17 @@ describe('session formatting', () => {
     expect(sessionStatus(killed)).toEqual({ kind: 'killed', text: 'killed signal 15' });
   });
 
+  test('a run the user stopped reads "stopped" whatever its exit, and is no crash', () => {
+    const stopped = [
+      { ...crashed, stopped: true },
+      { ...killed, stopped: true },
+    ];
+    for (const s of stopped) expect(sessionStatus(s)).toEqual({ kind: 'stopped', text: 'stopped' });
+    // a live run is running, whatever a stale marker says
+    expect(sessionStatus({ ...running, stopped: true }).kind).toBe('running');
+    expect(countSessions(stopped)).toEqual({ running: 0, finished: 2, crashed: 0 });
+  });
+
   test('counts: kills count as crashes', () => {
     expect(countSessions([running, finished, crashed, killed])).toEqual({ running: 1, finished: 1, crashed: 2 });
   });

@@ -295,7 +295,9 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
   it('stop_run stops the run; a cut host is an error result and the server lives on', async () => {
     const stop = await call('stop_run', { host: h.alias, run: 'agent-1', confirm: true });
     expect(stop.isError, JSON.stringify(stop.body)).toBeFalsy();
-    await waitOnHost(h, 'tmux has-session -t =agent-1 2>/dev/null && echo alive || echo gone', /^gone$/m);
+    // ended, and still listed (stopped) with its log, like a crashed or finished run
+    await waitOnHost(h, "tmux display-message -p -t '=agent-1:' '#{pane_dead}'", /^1$/m);
+    expect((await h.run('test -e ~/.trainyard/runs/agent-1.stopped && echo marked')).stdout).toContain('marked');
 
     await lab.hosts[0].stopSshd();
     const log = await call('run_log', { host: h.alias, run: 'agent-1' });

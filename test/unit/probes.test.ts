@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gpuStreamCommand, parseProbeOutput, sessionsProbeCommand } from '../../src/commands/probes.js';
 import { commandLine } from '../../src/commands/value.js';
 import { parseTmuxSessions } from '../../src/parsers/tmux.js';
+import { waitFor } from '../support/waitFor.js';
 
 describe('probe commands', () => {
   it('asks nvidia-smi for the streaming CSV form', () => {
@@ -28,11 +29,63 @@ describe('probe commands', () => {
     expect(parseTmuxSessions(sections.tmux.text)).toEqual([]);
   });
 
-  it('reads exit codes that run scripts left in .exit files', () => {
+  it('reads exit codes that run scripts left in .exit files, and which runs the user stopped', () => {
     const sections = parseProbeOutput(
-      '@@now 5\n@@tmux\n@@/tmux 1\n@@exits\n3:mnist-a1b2\n0:odd:name\n@@/exits 0\n@@apps\n@@/apps 127\n',
+      '@@now 5\n@@tmux\n@@/tmux 1\n@@exits\n3:0:mnist-a1b2\n0:0:odd:name\n:1:halted\n130:1:both\n@@/exits 0\n@@apps\n@@/apps 127\n',
     );
     expect(sections.exits.get('mnist-a1b2')).toBe(3);
     expect(sections.exits.get('odd:name')).toBe(0);
+    expect(sections.exits.has('halted')).toBe(false);
+    expect(sections.exits.get('both')).toBe(130);
+    expect([...sections.stopped].sort()).toEqual(['both', 'halted']);
+  });
+
+  it("the probe's exits section reports a dead pane's .exit file and .stopped marker, from a real tmux", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'ty-probe-home-'));
+    const env = { PATH: '/usr/bin:/bin', TMUX_TMPDIR: home, HOME: home };
+    const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8', env });
+    try {
+      mkdirSync(path.join(home, '.trainyard', 'runs'), { recursive: true });
+      for (const name of ['crashed1', 'stopped1', 'live1'])
+        tmux(
+          'new-session',
+          '-d',
+          '-s',
+          name,
+          name === 'live1' ? 'sleep 30' : 'sleep 0.2; exit 3',
+          ';',
+          'set-option',
+          '-t',
+          name,
+          'remain-on-exit',
+          'on',
+        );
+      writeFileSync(path.join(home, '.trainyard', 'runs', 'crashed1.exit'), '3\n');
+      writeFileSync(path.join(home, '.trainyard', 'runs', 'stopped1.stopped'), '2026-01-01T00:00:00Z\n');
+      writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.stopped'), '2026-01-01T00:00:00Z\n');
+      await waitFor(
+        () =>
+          tmux('list-sessions', '-F', '#{pane_dead}')
+            .split('\n')
+            .filter((l) => l === '1').length,
+        {
+          until: (n) => n === 2,
+          what: 'two dead panes',
+        },
+      );
+      const sections = parseProbeOutput(
+        execFileSync('sh', ['-c', commandLine(sessionsProbeCommand())], { encoding: 'utf8', env }),
+      );
+      expect(Object.fromEntries(sections.exits)).toEqual({ crashed1: 3 });
+      // a live run is not "stopped" yet, whatever its marker says
+      expect([...sections.stopped]).toEqual(['stopped1']);
+    } finally {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -278,7 +278,7 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
     expect([child.gpus, waiter.gpus]).toEqual(['0', '0']);
     expect(waiter.start).toBeGreaterThanOrEqual(child.end);
     const restarted = events().find((e) => e.kind === 'restarted' && e.session === 'restarts');
-    expect(restarted?.detail).toMatch(/^restarted as proj-[0-9a-f]{4}/);
+    expect(restarted?.detail).toMatch(/^restarted as restarts-r1 /); // named after the run it continues
   }, 50_000);
 
   it('a hostile run id and values stay data (shell, tmux formats, a trailing ;)', async () => {

@@ -17,6 +17,7 @@ import { runWatchdogCli } from '../../src/cli/watchdog.js';
 import { shScript } from '../../src/commands/value.js';
 import type { Config } from '../../src/config/types.js';
 import type { RunManifest } from '../../src/runs/layout.js';
+import { restartName } from '../../src/runs/restartName.js';
 import { shQuote } from '../../src/shell/quote.js';
 import type { Transport } from '../../src/transport/types.js';
 import { installCommand } from '../../src/watchdog/commands.js';
@@ -282,8 +283,9 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
     const chain = events.filter((e) => e.project === 'resumer' && e.kind !== 'running');
     const restarted = chain.filter((e) => e.kind === 'restarted');
     expect(restarted).toHaveLength(2);
-    expect(restarted[0].detail).toMatch(/^restarted as resumer-[0-9a-f]{4} from outputs\/checkpoint-1000 \(1 of 2\)$/);
-    expect(restarted[1].detail).toMatch(/ \(2 of 2\)$/);
+    // each name says which run it continues: the lineage's first name and the restart number
+    expect(restarted[0].detail).toBe('restarted as resumer-a1b2-r1 from outputs/checkpoint-1000 (1 of 2)');
+    expect(restarted[1].detail).toMatch(/^restarted as resumer-a1b2-r2 .* \(2 of 2\)$/);
     expect(chain.map((e) => e.kind)).toEqual([
       'crashed',
       'restart-scheduled',
@@ -415,7 +417,8 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
       'restarted',
     ]);
     const child = (await manifests(t1)).find((m) => m.parent === HOSTILE)!;
-    expect(child.session).toMatch(/^p-touch-PWNED4-[0-9a-f]{4}$/); // defaultSessionName() of the project
+    expect(child.session).toBe(restartName(HOSTILE, () => false)); // the same rule as a restart by the user
+    expect(child.session).toMatch(/^evil-[A-Za-z0-9_-]*-x-r1$/);
     expect(child.project).toBe(`p'$(touch PWNED4)`);
     const found = await t1.exec(shScript('find "$HOME" /tmp -name "PWNED*" 2>/dev/null'));
     expect(found.stdout).toBe('');

@@ -18,6 +18,7 @@ import {
   type LaunchResult,
   type LiveState,
   type LogPathResult,
+  type RemoveEndedResult,
   type Run,
   type RunBackend,
   RunBackendError,
@@ -34,6 +35,7 @@ import {
   launchCommand,
   paneStateCommand,
   readManifestCommand,
+  removeEndedCommand,
   stopCommand,
 } from './tmuxCommands.js';
 
@@ -194,6 +196,24 @@ export const tmuxBackend: RunBackend = {
     if (r.code === EXIT_NO_SUCH_SESSION) return { kind: 'not-found' };
     if (r.code !== 0) return { kind: 'failed', code: r.code, output: r.stderr.trim() };
     return { kind: 'stopped', graceful: parseSections(r.stdout).value('graceful') === '1' };
+  },
+
+  async removeEnded(
+    exec: CommandExec,
+    host: string,
+    ids: readonly string[],
+    markStopped: boolean,
+  ): Promise<RemoveEndedResult> {
+    const r = await exec(removeEndedCommand(host, ids, markStopped), { timeoutMs: 20_000 + ids.length * 1000 });
+    if (r.dry) return { kind: 'dry' };
+    if (r.code !== 0) return { kind: 'failed', code: r.code, output: lastLines(r) };
+    const out = { removed: [] as string[], alive: [] as string[], missing: [] as string[] };
+    for (const line of r.stdout.split('\n')) {
+      const m = /^(removed|alive|missing) (\d+)$/.exec(line.trim());
+      const id = m ? ids[Number(m[2])] : undefined;
+      if (m && id !== undefined) out[m[1] as keyof typeof out].push(id);
+    }
+    return { kind: 'done', ...out };
   },
 
   attachCommand(sshConfig: string, host: string, id: string, where: 'here' | 'new-window'): LocalCommand {

@@ -123,14 +123,17 @@ export function launchCommand(host: string, payload: LaunchPayload): RemoteComma
 
 /**
  * Stops a session: writes the .stopped marker first (so a watchdog never restarts what the
- * user stopped), sends Ctrl-C, waits up to graceSeconds for the command to exit, then kills
- * the session. Prints the field "graceful 1" when Ctrl-C was enough. EXIT_NO_SUCH_SESSION: no such session.
+ * user stopped), sends Ctrl-C and waits up to graceSeconds for the command to exit; if it has
+ * not, its processes (the pane's process group) are killed. The dead pane stays, like a crashed
+ * or finished run's, so the stopped run stays listed and its log openable until it is removed
+ * (removeEndedCommand). Prints the field "graceful 1" when Ctrl-C was enough.
+ * EXIT_NO_SUCH_SESSION: no such session.
  */
 export function stopCommand(host: string, session: string, graceSeconds: number): RemoteCommand {
   return {
     where: 'remote',
     host,
-    purpose: `stop tmux session ${JSON.stringify(session)}: Ctrl-C, wait up to ${graceSeconds} s, kill the session, mark it stopped`,
+    purpose: `stop tmux session ${JSON.stringify(session)}: mark it stopped, Ctrl-C, wait up to ${graceSeconds} s, then kill its processes (the ended session stays listed)`,
     argv: bashScriptArgv(
       'trainyard-stop',
       [
@@ -140,19 +143,52 @@ export function stopCommand(host: string, session: string, graceSeconds: number)
         'fi',
         'mkdir -p -- "$runs" && date -u +%Y-%m-%dT%H:%M:%SZ > "$runs/$s.stopped"',
         'tmux send-keys -t "$3" C-c',
-        'i=0; graceful=0; n=$4',
-        'while [ "$i" -lt "$n" ]; do',
-        '  dead=$(tmux display-message -p -t "$3" "#{pane_dead}" 2>/dev/null) || { graceful=1; break; }',
-        '  [ "$dead" = 1 ] && { graceful=1; break; }',
-        '  sleep 0.1; i=$((i + 1))',
-        'done',
+        'pt=$3',
+        // waits up to $1 tenths of a second for the pane to die; true when it did (or is gone)
+        'wait_dead() { w=0; while [ "$w" -lt "$1" ]; do d=$(tmux display-message -p -t "$pt" "#{pane_dead}" 2>/dev/null) || return 0; [ "$d" = 1 ] && return 0; sleep 0.1; w=$((w + 1)); done; return 1; }',
+        'graceful=0',
+        'if wait_dead "$4"; then graceful=1; else',
+        // the pane's command leads its process group: the whole group goes, the pane stays
+        '  p=$(tmux display-message -p -t "$3" "#{pane_pid}" 2>/dev/null)',
+        '  case $p in "" | *[!0-9]*) ;; *) kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null ;; esac',
+        '  wait_dead 30 || tmux kill-session -t "$2" 2>/dev/null || true',
+        'fi',
         field('graceful', '"$graceful"'),
-        'tmux kill-session -t "$2" 2>/dev/null || true',
       ],
       session,
       sessionTarget(session),
       paneTarget(session),
       String(Math.max(0, Math.round(graceSeconds * 10))), // in tenths: the loop polls every 0.1 s
+    ),
+  };
+}
+
+/**
+ * Removes the sessions of ended runs, each only if its pane is dead at that moment (a session
+ * alive again is never touched). Logs, manifests and exit markers stay. With markStopped, each
+ * also gets the .stopped marker (the watchdog then never restarts it). Prints "removed I",
+ * "alive I" or "missing I" per session, I its index in `sessions`.
+ */
+export function removeEndedCommand(host: string, sessions: readonly string[], markStopped: boolean): RemoteCommand {
+  return {
+    where: 'remote',
+    host,
+    purpose: `remove the ended tmux session(s) ${sessions.map((s) => JSON.stringify(s)).join(', ')} (only those whose command has exited; logs and manifests stay)${markStopped ? ', marked stopped' : ''}`,
+    argv: bashScriptArgv(
+      'trainyard-remove-ended',
+      [
+        'mark=$1; shift; runs="$HOME"/' + RUNS_DIR + '; i=0',
+        'while [ $# -ge 3 ]; do',
+        '  s=$1; st=$2; pt=$3; shift 3',
+        '  d=$(tmux display-message -p -t "$pt" "#{pane_dead}" 2>/dev/null) || { echo "missing $i"; i=$((i + 1)); continue; }',
+        '  if [ "$d" != 1 ]; then echo "alive $i"; i=$((i + 1)); continue; fi',
+        '  if [ "$mark" = 1 ]; then case $s in */*) ;; *) mkdir -p -- "$runs" && date -u +%Y-%m-%dT%H:%M:%SZ > "$runs/$s.stopped" ;; esac; fi',
+        '  if tmux kill-session -t "$st" 2>/dev/null; then echo "removed $i"; else echo "missing $i"; fi',
+        '  i=$((i + 1))',
+        'done',
+      ],
+      markStopped ? '1' : '0',
+      ...sessions.flatMap((s) => [s, sessionTarget(s), paneTarget(s)]),
     ),
   };
 }

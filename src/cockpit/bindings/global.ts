@@ -11,7 +11,8 @@ export const ACTION_KEYS: readonly { id: ActionId; key: string; help: string }[]
   { id: 'restart', key: 'R', help: 'restart from checkpoint' },
   { id: 'pull', key: 'p', help: 'pull results' },
   { id: 'attach', key: 'a', help: 'attach to the session' },
-  { id: 'stop', key: 'x', help: 'stop the session' },
+  { id: 'stop', key: 'x', help: 'stop the session (an ended one: remove it)' },
+  { id: 'clear', key: 'X', help: "clear the host's ended sessions (asks first)" },
 ];
 
 const actionBindings = ACTION_KEYS.map(

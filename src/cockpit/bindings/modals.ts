@@ -42,6 +42,27 @@ export const questionScope: KeyScope<KeyTarget> = {
   title: 'Questions',
   bindings: [
     {
+      id: 'wholeBack',
+      keys: [{ key: 'return' }, { key: 'tab' }],
+      help: 'back from the whole text',
+      when: (ui) => ui.answers.whole(),
+      run: (ui) => ui.answers.showWhole(false),
+    },
+    {
+      id: 'whole',
+      keys: [{ key: 'return' }],
+      help: 'whole text of a cut (…) confirm',
+      when: (ui) => kind(ui) === 'confirm' && ui.answers.cut(),
+      run: (ui) => ui.answers.showWhole(true),
+    },
+    {
+      id: 'wholeAny',
+      keys: [{ key: 'tab' }],
+      help: 'whole text of any cut (…) question',
+      when: (ui) => ui.answers.cut(),
+      run: (ui) => ui.answers.showWhole(true),
+    },
+    {
       id: 'yes',
       keys: [{ input: 'y' }, { input: 'Y' }],
       help: 'yes',
@@ -59,15 +80,25 @@ export const questionScope: KeyScope<KeyTarget> = {
       id: 'detailsDown',
       keys: [{ input: 'j' }, { key: 'downArrow' }],
       help: 'scroll the list / next choice',
-      when: (ui) => kind(ui) !== 'input',
-      run: (ui) => (kind(ui) === 'choice' ? ui.answers.moveChoice(1) : ui.answers.scrollQuestion(1)),
+      when: (ui) => kind(ui) !== 'input' || ui.answers.whole(),
+      run: (ui) =>
+        ui.answers.whole()
+          ? ui.answers.scrollWhole(1)
+          : kind(ui) === 'choice'
+            ? ui.answers.moveChoice(1)
+            : ui.answers.scrollQuestion(1),
     },
     {
       id: 'detailsUp',
       keys: [{ input: 'k' }, { key: 'upArrow' }],
       help: 'scroll the list / previous choice',
-      when: (ui) => kind(ui) !== 'input',
-      run: (ui) => (kind(ui) === 'choice' ? ui.answers.moveChoice(-1) : ui.answers.scrollQuestion(-1)),
+      when: (ui) => kind(ui) !== 'input' || ui.answers.whole(),
+      run: (ui) =>
+        ui.answers.whole()
+          ? ui.answers.scrollWhole(-1)
+          : kind(ui) === 'choice'
+            ? ui.answers.moveChoice(-1)
+            : ui.answers.scrollQuestion(-1),
     },
     {
       id: 'accept',

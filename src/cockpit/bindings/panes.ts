@@ -53,7 +53,7 @@ export const sessionsScope: KeyScope<KeyTarget> = {
     bottom: 'last session',
     footer: 'j/k session',
   }),
-  hints: ['l log', 'a attach', 'x stop'],
+  hints: ['l log', 'a attach', 'x stop', 'X clear ended'],
 };
 
 /** The latest action's output (wide: focused with tab; narrow: the Run tab). */

@@ -107,7 +107,7 @@ const DESCRIPTIONS: Record<ActionTool, string> = {
   restart_from_checkpoint:
     "Relaunch a run from its newest checkpoint (run: the run to restart, default the project's newest on the host).",
   stop_run:
-    'Stop a run: Ctrl-C, then kill its tmux session after the grace time. It is marked stopped and never restarted automatically.',
+    'Stop a run: Ctrl-C, then kill its processes after the grace time. It is marked stopped and never restarted automatically; it stays listed (state stopped) with its log.',
   pull_results: "Fetch the project's results directory from the host (no checkpoints or weights).",
 };
 

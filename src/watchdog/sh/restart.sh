@@ -88,13 +88,23 @@ do_restart() {
   if [ -e "$RUNS/$name.stopped" ]; then s_restart=cancelled; run_ev restart-cancelled "the run was stopped"; return 0; fi
   if find_child; then s_restart=done s_child=$R; return 0; fi
   find_checkpoint; dr_ckpt=$R
-  dr_i=0
-  while :; do # defaultSessionName(): the project base, then 4 hex digits
-    dr_id=$(od -An -N2 -tx1 /dev/urandom 2> /dev/null | tr -d ' \n')
-    dr_i=$((dr_i + 1))
-    [ -n "$dr_id" ] && [ "$dr_i" -lt 20 ] || dr_id=$now$dr_i
-    dr_new="$m_base-$dr_id"
+  # restartName() (src/runs/restartName.ts): the lineage's first name, "-r", the restart number
+  dr_root=$name dr_n=1
+  case ${name##*-r} in
+    "$name" | '' | 0* | *[!0-9]* | ???????*) ;;
+    *) dr_root=${name%-r*} dr_n=$((${name##*-r} + 1)) ;;
+  esac
+  # plain bytes only: tmux would run "#(…)" in a new session's name
+  dr_root=$(printf '%s' "$dr_root" | tr -c 'A-Za-z0-9_-' '-')
+  while :; do
+    case $dr_root in [-_]*) dr_root=${dr_root#?} ;; *[-_]) dr_root=${dr_root%?} ;; *) break ;; esac
+  done
+  dr_root=$(printf '%s' "$dr_root" | cut -c 1-60)
+  [ -n "$dr_root" ] || dr_root=run
+  while :; do
+    dr_new="$dr_root-r$dr_n"
     [ -e "$RUNS/$dr_new.json" ] || tmux has-session -t "=$dr_new" 2> /dev/null || break
+    dr_n=$((dr_n + 1))
   done
   dr_fail=''
   if [ ! -r "$RUNS/$name.sh" ]; then
