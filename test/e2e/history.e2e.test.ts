@@ -151,7 +151,11 @@ describe.skipIf(!can.ok)('run history and questions, in a real terminal (tmux)',
     await t.waitFor((s) => /train01\s+\S+\s+crashed exit 3/.test(s), 20_000, 'train01 crashed');
     // the Sessions pane and restart, in one chunk
     t.send('-l', '3R');
-    await t.waitFor((s) => /Start crash fresh instead\?/.test(flat(s)), 20_000, 'no checkpoint: start fresh?');
+    await t.waitFor(
+      (s) => /No checkpoint matches/.test(flat(s)) && /Start crash fresh/.test(flat(s)),
+      20_000,
+      'no checkpoint: start fresh?',
+    );
     t.send('y');
     const named = await t.waitFor((s) => /Session name/.test(s), 15_000, 'session name question');
     expect(named).toMatch(/> train01-r1_/);
