@@ -15,6 +15,11 @@ export const ACTION_TOOLS = [
   'pull_results',
 ] as const;
 export type ActionTool = (typeof ACTION_TOOLS)[number];
+/** The sweep tools: the same guards, over every host of the sweep. */
+export const SWEEP_TOOLS = ['start_sweep', 'stop_sweep'] as const;
+/** Everything agent.allow may name. */
+export const AGENT_TOOLS = [...ACTION_TOOLS, ...SWEEP_TOOLS] as const;
+export type AgentTool = (typeof AGENT_TOOLS)[number];
 
 export class Refusal extends Error {
   constructor(message: string) {
@@ -24,7 +29,7 @@ export class Refusal extends Error {
 }
 
 export interface ActionRequest {
-  tool: ActionTool;
+  tool: AgentTool;
   host: string;
   project: string | null;
   confirm: boolean;
@@ -60,7 +65,7 @@ export function checkAction(config: Config, req: ActionRequest, opts: { needConf
   if (opts.needConfirm && !req.confirm) throw confirmRefusal(req.tool, req.host);
 }
 
-export function confirmRefusal(tool: ActionTool, host: string): Refusal {
+export function confirmRefusal(tool: AgentTool, host: string): Refusal {
   return new Refusal(
     `${tool} changes things on ${host}: call dry_run with the same arguments to see exactly what it would do, then call ${tool} again with "confirm": true`,
   );

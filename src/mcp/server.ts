@@ -15,13 +15,14 @@ import { registerCompareTool } from './tools/compare.js';
 import { registerExplainTool } from './tools/explain.js';
 import { registerMetricsTool } from './tools/metrics.js';
 import { registerReadOnlyTools } from './tools/readOnly.js';
+import { registerSweepTools } from './tools/sweeps.js';
 
 export function createMcpServer(ctx: McpContext, version: string): McpServer {
   const server = new McpServer(
     { name: 'trainyard', version },
     {
       instructions:
-        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log, run_metrics, events, explain_failure (why a run crashed) and compare (a sweep side by side); runs\' logs and manifests are resources too; the morning_report prompt tells the night. Preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results) need the config to allow them and "confirm": true (or, where the client can ask its person, their yes).',
+        'trainyard runs training on remote GPU servers. Read with fleet_status, list_runs, run_log, run_metrics, events, explain_failure (why a run crashed) and compare (a sweep side by side); runs\' logs and manifests are resources too; the morning_report prompt tells the night. Preview any action with dry_run; actions (sync, smoke_test, launch, restart_from_checkpoint, stop_run, pull_results, start_sweep, stop_sweep) need the config to allow them and "confirm": true (or, where the client can ask its person, their yes).',
     },
   );
   ctx.clientName = () => server.server.getClientVersion()?.name ?? null;
@@ -30,6 +31,7 @@ export function createMcpServer(ctx: McpContext, version: string): McpServer {
   registerExplainTool(server, ctx);
   registerCompareTool(server, ctx);
   registerActionTools(server, ctx);
+  registerSweepTools(server, ctx);
   registerRunResources(server, ctx);
   registerPrompts(server, ctx);
   return server;
