@@ -164,7 +164,7 @@ describe.skipIf(!can.ok)('run directories on a real host', () => {
     );
     const restarted = events.find((e) => e.kind === 'restarted' && e.session === 'run-c')!;
     expect(restarted.detail).toMatch(
-      new RegExp(`^restarted as (auto-[0-9a-f]{4}) from ${REMOTE}/outputs/run-c/checkpoint-10 \\(1 of 1\\)$`),
+      new RegExp(`^restarted as (run-c-r1) from ${REMOTE}/outputs/run-c/checkpoint-10 \\(1 of 1\\)$`),
     );
     const child = /restarted as (\S+)/.exec(restarted.detail)![1];
     expect(await manifest(child)).toMatchObject({

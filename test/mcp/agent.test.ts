@@ -235,7 +235,8 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
   it("compare: the project's runs side by side, with the figures their metrics files hold", async () => {
     const stop = await call('stop_run', { host: h.alias, run: child, confirm: true });
     expect(stop.isError, JSON.stringify(stop.body)).toBe(false);
-    await waitOnHost(h, `tmux has-session -t =${child} 2>/dev/null && echo alive || echo gone`, /^gone$/m);
+    // a stopped run keeps its dead pane (listed as stopped, log readable) or is gone: either way nothing runs
+    await waitOnHost(h, `tmux display-message -p -t =${child} '#{pane_dead}' 2>/dev/null || echo 1`, /^1$/m);
     const r = await call('compare', { name: 'sample' });
     expect(r.isError, JSON.stringify(r.body)).toBe(false);
     const rows = r.body.rows as {

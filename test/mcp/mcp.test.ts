@@ -104,7 +104,9 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
         'run_log',
         'run_metrics',
         'smoke_test',
+        'start_sweep',
         'stop_run',
+        'stop_sweep',
         'sync',
       ].sort(),
     );

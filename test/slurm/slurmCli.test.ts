@@ -57,14 +57,19 @@ describe.skipIf(!can)('status and doctor on a Slurm login node', () => {
     expect(
       (await cluster.admin(['scontrol', 'update', `nodename=${cluster.nodeName}`, 'state=drain', 'reason=disk'])).code,
     ).toBe(0);
-    const r = await cli('status');
+    // Slurm gives the pending job its new reason at its next scheduling pass: look until it has
+    let r = await cli('status');
+    for (let i = 0; i < 30 && !/Nodes required for job are DOWN, DRAINED/.test(r.stdout); i++) {
+      await new Promise((done) => setTimeout(done, 1000));
+      r = await cli('status');
+    }
     expect(r.stdout).toContain('gpu: 2 GPUs, 2 used, 0 free');
     expect(r.stdout).toContain(`${cluster.nodeName} DRAINING`);
     // Slurm's own reason once the only node drains
     expect(r.stdout).toMatch(/\d+ waits PENDING \(Nodes required for job are DOWN, DRAINED/);
     expect(r.stdout).toMatch(/\d+ a RUNNING \d+:\d\d\/5:00 1 GPU/);
     await cluster.admin(['scontrol', 'update', `nodename=${cluster.nodeName}`, 'state=resume']);
-  });
+  }, 60_000);
 
   it('doctor checks the Slurm commands; sacct without accounting is a warning, not a failure', async () => {
     const r = await cli('doctor', '--timeout', '15');
