@@ -236,7 +236,7 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
     const stop = await call('stop_run', { host: h.alias, run: child, confirm: true });
     expect(stop.isError, JSON.stringify(stop.body)).toBe(false);
     // a stopped run keeps its dead pane (listed as stopped, log readable) or is gone: either way nothing runs
-    await waitOnHost(h, `tmux display-message -p -t =${child} '#{pane_dead}' 2>/dev/null || echo 1`, /^1$/m);
+    await waitOnHost(h, `tmux list-panes -s -t =${child} -F '#{pane_dead}' 2>/dev/null || echo 1`, /^1$/m);
     const r = await call('compare', { name: 'sample' });
     expect(r.isError, JSON.stringify(r.body)).toBe(false);
     const rows = r.body.rows as {
