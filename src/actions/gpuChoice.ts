@@ -28,16 +28,14 @@ export interface GpuDecision {
 
 /**
  * A GPU choice on a Slurm host, where Slurm picks the GPUs: only how many (--gres=gpu:N) —
- * least-used[:N] asks for N, a list asks for as many as it names. "all" cannot be known here.
+ * least-used[:N] asks for N, a list for as many as it names. "all" (the default when a project
+ * names none) is not a number Slurm can grant: one GPU, and the output says how to ask for more.
  */
 export function slurmGpuRequest(choice: string): GpuDecision & { count: number } {
   const problem = gpuChoiceProblem(choice);
   if (problem) throw new ActionFailure(problem, 'pass --gpus least-used:N for N GPUs');
   if (choice === 'all')
-    throw new ActionFailure(
-      'on a Slurm cluster "all GPUs" is not a number Slurm can grant',
-      'ask for a number: --gpus least-used:N (gives --gres=gpu:N)',
-    );
+    return { visible: null, count: 1, why: '1 GPU from Slurm (--gres=gpu:1; ask --gpus least-used:N for N)' };
   const count = /^\d+(,\d+)*$/.test(choice) ? choice.split(',').length : Number(choice.split(':')[1] ?? '1');
   return { visible: null, count, why: `${count} GPU${count === 1 ? '' : 's'} from Slurm (--gres=gpu:${count})` };
 }

@@ -3,15 +3,18 @@
  * remote directory with the environment activated, output streamed into the pane, a time
  * limit, cancellable (the remote process group dies with the channel), and a verdict.
  */
+import { hostConfig } from '../backends/select.js';
+import { DEFAULT_SMOKE_TIME } from '../backends/slurm/slurmBackend.js';
+import { slurmSmokeCommand } from '../backends/slurm/slurmCommands.js';
 import { smokeCommand, writeSecretsCommand } from '../commands/projectCommands.js';
 import { smokeScript } from '../commands/runScript.js';
 import { ConfigError } from '../config/load.js';
 import { projectFileSlug, secretsFile } from '../runs/layout.js';
 import { expandCommandPlaceholders, missingParams } from '../runs/params.js';
 import { collectSecrets, secretsFileText } from '../secrets/secrets.js';
-import { requireProject } from './common.js';
+import { defaultSessionName, requireProject } from './common.js';
 import { runCommand, streamCommand } from './execute.js';
-import { chooseGpus } from './gpuChoice.js';
+import { chooseGpus, slurmGpuRequest } from './gpuChoice.js';
 import { probeHost } from './hostState.js';
 import { smokeVerdict, TrainLogReader } from './parsers/trainLog.js';
 import { type ActionContext, ActionFailure, type Verdict } from './types.js';
@@ -63,7 +66,12 @@ export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
       ),
     );
   const secretsPath = await ensureSecrets(ctx, snap.home);
-  const gpus = ctx.params.gpus ? await chooseGpus(ctx, ctx.host, ctx.params.gpus, ctx.gpuSamples()) : null;
+  const slurm = ctx.backend.kind === 'slurm';
+  const gpus = slurm
+    ? slurmGpuRequest(ctx.params.gpus ?? 'least-used')
+    : ctx.params.gpus
+      ? await chooseGpus(ctx, ctx.host, ctx.params.gpus, ctx.gpuSamples())
+      : null;
   const script = smokeScript(
     {
       remoteDir: snap.remoteDir,
@@ -85,7 +93,14 @@ export async function runSmoke(ctx: ActionContext): Promise<Verdict> {
   let cancelled = false;
   const handle = streamCommand(
     ctx,
-    smokeCommand(ctx.host, script),
+    slurm
+      ? slurmSmokeCommand(ctx.host, script, {
+          ...hostConfig(ctx.config, ctx.host),
+          jobName: `${defaultSessionName(p.name)}-smoke`,
+          gpus: gpus && 'count' in gpus ? Number(gpus.count) : 1,
+          time: ctx.config.projects[p.name]?.slurm?.smokeTime ?? DEFAULT_SMOKE_TIME,
+        })
+      : smokeCommand(ctx.host, script),
     (line, kind) => {
       ctx.output(line, kind);
       reader.push(line);

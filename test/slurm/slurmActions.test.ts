@@ -22,6 +22,8 @@ import { canRunTestHosts } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
+const USR1_PROGRAM =
+  "import signal, time; signal.signal(signal.SIGUSR1, lambda *a: print('got USR1: saving a checkpoint', flush=True)); print('program ready', flush=True); [time.sleep(0.1) for _ in iter(int, 1)]";
 
 describe.skipIf(!can)('Slurm login node: launch, pending reason, stop, poll ceiling', () => {
   let fixture: ActionLab;
@@ -29,6 +31,12 @@ describe.skipIf(!can)('Slurm login node: launch, pending reason, stop, poll ceil
   let h: RemoteHost;
   let config: Config;
   const target = () => ({ host: h.alias, project: 'sample' });
+  const configRaw = () => ({
+    hosts: [{ alias: h.alias, scheduler: 'slurm', partition: cluster.partition }],
+    sshConfig: fixture.lab.sshConfigPath,
+    keepalive: { intervalSeconds: 5, countMax: 6 },
+    projects: fixture.config.projects,
+  });
 
   beforeAll(async () => {
     fixture = await startActionLab({
@@ -36,19 +44,18 @@ describe.skipIf(!can)('Slurm login node: launch, pending reason, stop, poll ceil
       projects: (local) => ({
         sample: sampleProject(local, {
           train: 'python3 train.py --steps 3000 --save-every 5 --step-seconds 0.1',
-          slurm: { time: '10:00' },
+          slurm: { time: '10:00', signalSeconds: 120 },
+        }),
+        // a program that saves a checkpoint on SIGUSR1, the way --signal is meant to be used
+        sig: sampleProject(local, {
+          train: `python3 -c ${JSON.stringify(USR1_PROGRAM)}`,
+          slurm: { time: '10:00', signalSeconds: 120 },
         }),
       }),
     });
     h = fixture.h;
     cluster = await startSlurmCluster(fixture.lab.hosts[0], { gpus: 2 });
-    const raw = {
-      hosts: [{ alias: h.alias, scheduler: 'slurm', partition: cluster.partition }],
-      sshConfig: fixture.lab.sshConfigPath,
-      keepalive: { intervalSeconds: 5, countMax: 6 },
-      projects: fixture.config.projects,
-    };
-    config = normalizeConfig(raw, '/tmp/trainyard-test-config.json');
+    config = normalizeConfig(configRaw(), '/tmp/trainyard-test-config.json');
     const sync = await runAction(config, fixture.conn, 'sync', target(), { dataDir: fixture.dataDir });
     expect(sync.verdict.outcome, sync.text).toBe('ok');
   });
@@ -142,6 +149,66 @@ describe.skipIf(!can)('Slurm login node: launch, pending reason, stop, poll ceil
     expect((await h.run('test -e ~/.trainyard/runs/sl-two.stopped && echo yes')).stdout.trim()).toBe('yes');
     const threeId = (await h.run('cat ~/.trainyard/runs/sl-three.jobid')).stdout.trim();
     await waitOnHost(h, `squeue -h -j ${threeId} -o %T`, /RUNNING/, 30_000);
+  });
+
+  it('SIGUSR1 before the time limit reaches the training program, not the shells around it', async () => {
+    await h.run('scancel -n sl-one; scancel -n sl-three'); // GPUs free for it
+    const r = await runAction(
+      config,
+      fixture.conn,
+      'launch',
+      { host: h.alias, project: 'sig', params: { session: 'sl-sig', gpus: 'least-used', verifyMs: 0 } },
+      { dataDir: fixture.dataDir, assumeYes: true },
+    );
+    expect(r.verdict.outcome, r.text).toBe('ok');
+    const jobId = (await h.run('cat ~/.trainyard/runs/sl-sig.jobid')).stdout.trim();
+    await waitOnHost(h, 'cat ~/.trainyard/runs/sl-sig.log', /program ready/, 30_000);
+    // what Slurm does at limit - signalSeconds with --signal=B:USR1: the signal to the batch shell
+    const sig = await h.run(`scancel --batch -s USR1 ${jobId}`);
+    expect(sig.code, sig.stderr).toBe(0);
+    await waitOnHost(h, 'cat ~/.trainyard/runs/sl-sig.log', /got USR1: saving a checkpoint/, 20_000);
+    expect((await h.run(`squeue -h -j ${jobId} -o %T`)).stdout.trim()).toBe('RUNNING');
+    await h.run(`scancel ${jobId}`);
+  });
+
+  it('smoke runs on a GPU node with srun, streamed, with the same verdict', async () => {
+    const r = await runAction(config, fixture.conn, 'smoke', target(), { dataDir: fixture.dataDir });
+    expect(r.verdict.outcome, r.text).toBe('ok');
+    expect(r.verdict.cause).toBe('passed');
+    expect(r.text).toContain('step 10 loss');
+    expect(r.text).toMatch(/run the smoke test|srun|smoke/);
+    const jobs = await h.run("squeue -h -t all -o '%j %T %b' | grep -- '-smoke '");
+    expect(jobs.stdout.trim()).toMatch(/^sample-[0-9a-f]+-smoke COMPLETED gres:gpu:1$/);
+  });
+
+  it('cancelling a smoke test ends its job and the program on the node', async () => {
+    const long = normalizeConfig(
+      {
+        ...configRaw(),
+        projects: {
+          sample: { ...config.projects.sample, smoke: 'python3 train.py --steps 100000 --step-seconds 0.05' },
+        },
+      },
+      '/tmp/trainyard-test-config.json',
+    );
+    let started = false;
+    const r = await runAction(long, fixture.conn, 'smoke', target(), {
+      dataDir: fixture.dataDir,
+      onStart: (runner, runId) => {
+        const unsub = runner.store.subscribe((s) => {
+          if (!started && s.runs[runId]?.lines.some((l) => l.text.startsWith('step 3 '))) {
+            started = true;
+            unsub();
+            runner.cancel(runId);
+          }
+        });
+      },
+    });
+    expect(started).toBe(true);
+    expect(r.verdict.outcome, r.text).toBe('cancelled');
+    // nothing of it is left: no smoke job holds a GPU, the program is gone from the node
+    await waitOnHost(h, "echo jobs=$(squeue -h -t R,PD,CG -o '%j' | grep -c -- '-smoke$')", /jobs=0/, 20_000);
+    await waitOnHost(h, "echo procs=$(pgrep -fc 'train[.]py --steps 100000 --step-seconds 0[.]05')", /procs=0/, 20_000);
   });
 
   it('many readers within one interval cost the controller one squeue and one sinfo', async () => {

@@ -29,6 +29,7 @@ import {
 import { manifestLog } from '../tmux/tmuxBackend.js';
 import { readManifestCommand } from '../tmux/tmuxCommands.js';
 import { type SlurmPollCache, slurmPoll } from './pollCache.js';
+import { guardScript, guardSubmitScript } from './restartGuard.js';
 import {
   attachRemoteLine,
   EXIT_COMMAND_NOT_FOUND,
@@ -41,7 +42,6 @@ import {
   slurmStopCommand,
 } from './slurmCommands.js';
 
-export const DEFAULT_SIGNAL_SECONDS = 120;
 export const DEFAULT_SMOKE_TIME = '10:00';
 
 /** Why a name cannot name a Slurm job (and the run's files), or null. */
@@ -192,7 +192,7 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
         qos: o.host.qos,
         gpus: q.gpuCount ?? 1,
         time: q.slurm?.time,
-        signalSeconds: q.slurm?.signalSeconds ?? DEFAULT_SIGNAL_SECONDS,
+        signalSeconds: q.slurm?.signalSeconds,
         runScript: runFile(q.home, q.id, 'sh'),
       });
       const r = await exec(
@@ -202,6 +202,8 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
           manifestJson: JSON.stringify(q.manifest),
           scriptText,
           sbatchText,
+          guardText: guardScript(),
+          guardSubmitText: guardSubmitScript(o.host),
           secrets: q.secrets,
         }),
         { timeoutMs: 60_000 },
@@ -215,7 +217,8 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
           code: r.code,
           output: (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / '),
         };
-      return { kind: 'started', jobId: parseSections(r.stdout).value('jobid') };
+      const out = parseSections(r.stdout);
+      return { kind: 'started', jobId: out.value('jobid') };
     },
 
     async logPath(exec: CommandExec, host: string, id: string): Promise<LogPathResult> {

@@ -10,8 +10,9 @@
 import { field, section } from '../../commands/sectioned.js';
 import { bashScriptArgv, type RemoteCommand } from '../../commands/value.js';
 import { SACCT_ARGS, SINFO_ARGS, SQUEUE_ARGS } from '../../parsers/slurm.js';
-import { RUNS_DIR, runFile } from '../../runs/layout.js';
+import { MACHINE_KEY_SH, RUNS_DIR, runFile } from '../../runs/layout.js';
 import { shJoin, shQuote } from '../../shell/quote.js';
+import { GUARD_SCRIPT, GUARD_SUBMIT_SCRIPT } from './restartGuard.js';
 
 /** launchCommand: a job of that name is pending or running. */
 export const EXIT_JOB_NAME_TAKEN = 17;
@@ -127,8 +128,8 @@ export interface SbatchOptions {
   gpus: number;
   /** sbatch --time, or undefined for the partition's default. */
   time?: string;
-  /** SIGUSR1 this many seconds before the limit. */
-  signalSeconds: number;
+  /** SIGUSR1 this many seconds before the limit (passed on to the program), or undefined for none. */
+  signalSeconds?: number;
   /** The run script to start (absolute). */
   runScript: string;
   /** --dependency value, e.g. afterok:12. */
@@ -160,7 +161,7 @@ export function sbatchScript(o: SbatchOptions): string {
     ...(o.qos ? [sbatchLine('--qos', o.qos)] : []),
     ...(o.gpus > 0 ? [`#SBATCH --gres=gpu:${Math.floor(o.gpus)}`] : []),
     ...(o.time ? [sbatchLine('--time', o.time)] : []),
-    `#SBATCH --signal=B:USR1@${Math.floor(o.signalSeconds)}`,
+    ...(o.signalSeconds ? [`#SBATCH --signal=B:USR1@${Math.floor(o.signalSeconds)}`] : []),
     ...(o.dependency ? [sbatchLine('--dependency', o.dependency)] : []),
     ...(o.array ? [sbatchLine('--array', o.array)] : []),
     `ty_script=${shQuote(o.runScript)}`,
@@ -186,6 +187,9 @@ export interface SlurmLaunchPayload {
   manifestJson: string;
   scriptText: string;
   sbatchText: string;
+  /** The restart guard and the script that submits it (restartGuard.ts), rewritten at every launch. */
+  guardText: string;
+  guardSubmitText: string;
   secrets: { file: string; text: string; names: string[] } | null;
 }
 
@@ -213,12 +217,15 @@ export function slurmLaunchCommand(host: string, p: SlurmLaunchPayload): RemoteC
         `  printf 'trainyard: a Slurm job named %s is pending or running — pick another name\\n' "$s" >&2; exit ${EXIT_JOB_NAME_TAKEN}`,
         'fi',
         'mkdir -p -- "$runs"',
-        'IFS= read -r ty_m; IFS= read -r ty_s; IFS= read -r ty_b; IFS= read -r ty_k || true',
+        'IFS= read -r ty_m; IFS= read -r ty_s; IFS= read -r ty_b; IFS= read -r ty_g; IFS= read -r ty_gs; IFS= read -r ty_k || true',
+        MACHINE_KEY_SH,
         `printf '%s\\n' ${SLURM_MACHINE} > "$runs/$s.machine"`,
         'rm -f -- "$runs/$s.exit" "$runs/$s.stopped" "$runs/$s.jobid"',
         'printf %s "$ty_m" | base64 -d > "$runs/$s.json.tmp"; mv -f -- "$runs/$s.json.tmp" "$runs/$s.json"',
         'printf %s "$ty_s" | base64 -d > "$runs/$s.sh"',
         'printf %s "$ty_b" | base64 -d > "$runs/$s.sbatch"',
+        `printf %s "$ty_g" | base64 -d > "$runs/slurm-guard.sh.tmp"; mv -f -- "$runs/slurm-guard.sh.tmp" "$HOME"/${GUARD_SCRIPT}`,
+        `printf %s "$ty_gs" | base64 -d > "$runs/slurm-guard-submit.sh.tmp"; mv -f -- "$runs/slurm-guard-submit.sh.tmp" "$HOME"/${GUARD_SUBMIT_SCRIPT}`,
         'if [ -n "$secrets" ]; then',
         '  mkdir -p -- "${secrets%/*}"; printf %s "$ty_k" | base64 -d > "$secrets.tmp"; chmod 600 -- "$secrets.tmp"; mv -f -- "$secrets.tmp" "$secrets"',
         'fi',
@@ -229,12 +236,14 @@ export function slurmLaunchCommand(host: string, p: SlurmLaunchPayload): RemoteC
         'job=${out%%;*}',
         'printf \'%s\\n\' "$job" > "$runs/$s.jobid"',
         field('jobid', '"$job"'),
+        // the guard that reports a bad end and restarts (restartGuard.ts); a refused guard does not undo the launch
+        `guard=$(bash "$HOME"/${GUARD_SUBMIT_SCRIPT} "$s" "$machine" "$job" 2>&1) && ${field('guard', '"${guard%%;*}"')} || ${field('guard-refused', '"$(printf %s "$guard" | head -n 1)"')}`,
       ],
       p.id,
       runs,
       p.secrets?.file ?? '',
     ),
-    stdin: `${[b64(p.manifestJson), b64(p.scriptText), b64(p.sbatchText), p.secrets ? b64(p.secrets.text) : ''].join('\n')}\n`,
+    stdin: `${[b64(p.manifestJson), b64(p.scriptText), b64(p.sbatchText), b64(p.guardText), b64(p.guardSubmitText), p.secrets ? b64(p.secrets.text) : ''].join('\n')}\n`,
     stdinLabel: `the manifest, the run script and the batch script (below)${p.secrets ? `, then ${p.secrets.names.length} secret variable(s) ${p.secrets.names.join(', ')} — values not shown` : ''}, each base64 on one line`,
     attachments: [
       { title: `manifest ${runFile(p.home, p.id, 'json')}`, text: p.manifestJson },
@@ -286,6 +295,49 @@ export function jobFilesCommand(host: string, id: string): RemoteCommand {
         field('end'),
       ],
       id,
+    ),
+  };
+}
+
+export interface SlurmSmokeOptions {
+  /** The job's name (unique: cancelling finds the job by it). */
+  jobName: string;
+  partition?: string;
+  account?: string;
+  qos?: string;
+  gpus: number;
+  time: string;
+}
+
+/**
+ * A smoke test on a GPU node: srun of the smoke script, output streamed back line by line. A
+ * cancel kills this command's process group over SSH (SIGKILL: nothing here can clean up), so a
+ * watcher in its own session scancels the job by its name once this shell is gone.
+ */
+export function slurmSmokeCommand(host: string, scriptText: string, o: SlurmSmokeOptions): RemoteCommand {
+  const opts = [
+    `--job-name=${o.jobName}`,
+    ...(o.partition ? [`--partition=${o.partition}`] : []),
+    ...(o.account ? [`--account=${o.account}`] : []),
+    ...(o.qos ? [`--qos=${o.qos}`] : []),
+    ...(o.gpus > 0 ? [`--gres=gpu:${Math.floor(o.gpus)}`] : []),
+    `--time=${o.time}`,
+  ];
+  return {
+    where: 'remote',
+    host,
+    purpose: `run the smoke test on a GPU node with srun (job ${o.jobName}; output streamed here)`,
+    argv: bashScriptArgv(
+      'trainyard-slurm-smoke',
+      [
+        'script=$1; name=$2; shift 2',
+        'command -v srun >/dev/null 2>&1 || { echo "trainyard: srun is not on PATH on this login node" >&2; exit 127; }',
+        `setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; scancel --name="$2" --user="$(id -un)" 2>/dev/null' trainyard-smoke-watch "$$" "$name" < /dev/null > /dev/null 2>&1 &`,
+        'srun --unbuffered "$@" bash -c "$script" trainyard-smoke',
+      ],
+      scriptText,
+      o.jobName,
+      ...opts,
     ),
   };
 }
