@@ -32,8 +32,9 @@ const config = labConfig(lab, {});
 const conn = await connect(config, h.alias);
 const exec = transportExec(conn);
 const rows: string[][] = [];
+// squeue --me asks REQUEST_JOB_USER_INFO, a plain squeue REQUEST_JOB_INFO
 const counts = async () => ({
-  squeue: await cluster.rpcCount('REQUEST_JOB_USER_INFO'),
+  squeue: (await cluster.rpcCount('REQUEST_JOB_USER_INFO')) + (await cluster.rpcCount('REQUEST_JOB_INFO')),
   sinfo: await cluster.rpcCount('REQUEST_NODE_INFO'),
 });
 try {
