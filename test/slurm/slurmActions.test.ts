@@ -176,9 +176,9 @@ describe.skipIf(!can)('Slurm login node: launch, pending reason, stop, poll ceil
     expect(r.verdict.outcome, r.text).toBe('ok');
     expect(r.verdict.cause).toBe('passed');
     expect(r.text).toContain('step 10 loss');
-    expect(r.text).toMatch(/run the smoke test|srun|smoke/);
-    const jobs = await h.run("squeue -h -t all -o '%j %T %b' | grep -- '-smoke '");
-    expect(jobs.stdout.trim()).toMatch(/^sample-[0-9a-f]+-smoke COMPLETED gres:gpu:1$/);
+    // the job srun made for it, on the GPU node (COMPLETING for a moment first)
+    const jobs = await waitOnHost(h, "squeue -h -t all -o '%j %T %b' | grep -- '-smoke '", /COMPLETED/, 20_000);
+    expect(jobs.trim()).toMatch(/^sample-[0-9a-f]+-smoke COMPLETED gres:gpu:1$/);
   });
 
   it('cancelling a smoke test ends its job and the program on the node', async () => {
