@@ -37,7 +37,7 @@ describe.skipIf(!can)('Slurm nights: TIMEOUT → event → restart from the newe
       prefix: 'ty-slurm-night-',
       projects: (local) => ({
         sample: sampleProject(local, {
-          train: 'python3 train.py --steps 100000 --save-every 5 --step-seconds 0.1',
+          train: 'python3 train.py --output {run_dir} --steps 100000 --save-every 5 --step-seconds 0.1',
           autoRestart: { enabled: true, max: 2 },
           slurm: { time: '1' },
         }),
@@ -97,11 +97,13 @@ describe.skipIf(!can)('Slurm nights: TIMEOUT → event → restart from the newe
     expect(lines[0]).toMatchObject({ session: 'night', project: 'sample', kind: 'crashed', level: 'error' });
     expect(lines[0].detail).toBe(`Slurm job ${job}: TIMEOUT (it reached its time limit)`);
     const restarted = lines.find((l) => l.kind === 'restarted');
-    expect(restarted.detail).toMatch(/^restarted as night-r1 from outputs\/checkpoint-\d+ \(1 of 2\), Slurm job \d+$/);
+    expect(restarted.detail).toMatch(
+      /^restarted as night-r1 from \/\S+\/outputs\/night\/checkpoint-\d+ \(1 of 2\), Slurm job \d+$/,
+    );
 
     const child = JSON.parse((await h.run('cat ~/.trainyard/runs/night-r1.json')).stdout);
     expect(child).toMatchObject({ session: 'night-r1', parent: 'night', restartCount: 1, restartedBy: 'watchdog' });
-    expect(child.resumedFrom).toMatch(/^outputs\/checkpoint-\d+$/);
+    expect(child.resumedFrom).toMatch(/^\/\S+\/outputs\/night\/checkpoint-\d+$/);
     // the newest checkpoint the parent wrote (it saves every 5 steps; the child writes more at once)
     const parentLog = (await h.run('cat ~/.trainyard/runs/night.log')).stdout;
     const lastStep = Math.max(...[...parentLog.matchAll(/^step (\d+) loss/gm)].map((m) => Number(m[1])));
