@@ -91,6 +91,8 @@ try {
       project: 'bench',
       home: snap.home,
       remoteDir: snap.home,
+      runDir: `${snap.home}/outputs/${id}`,
+      params: {},
       log: `${snap.home}/.trainyard/runs/${id}.log`,
       command: 'true',
       env: {},

@@ -6,9 +6,9 @@
  * prints them instead in a dry run), so a backend never needs the action machinery.
  */
 
-import type { Activation } from '../commands/runScript.js';
+import { type Activation, type LaunchScriptSpec, launchScript } from '../commands/runScript.js';
 import type { LocalCommand, RemoteCommand } from '../commands/value.js';
-import type { RunManifest } from '../runs/layout.js';
+import { type RunManifest, runFile } from '../runs/layout.js';
 import type { Transport } from '../transport/types.js';
 
 /** A remote command's result as an action sees it; `dry` when a dry run printed it instead. */
@@ -199,4 +199,27 @@ export function resolveRemoteDir(raw: string, home: string): string {
 /** Runs of a project that are alive now (their outputs must not be touched). */
 export function liveRunsOf(snapshot: HostSnapshot, project: string): Run[] {
   return snapshot.runs.filter((r) => r.manifest.project === project && r.state === 'running');
+}
+
+/**
+ * The script a launch request runs, whichever backend holds the run. `gpus` is what the script
+ * exports as CUDA_VISIBLE_DEVICES: the request's choice (tmux), null where the scheduler sets it
+ * (Slurm), or GPUS_FROM_WATCHDOG for a queued run.
+ */
+export function launchScriptFor(q: LaunchRequest, gpus: LaunchScriptSpec['gpus']): string {
+  return launchScript({
+    remoteDir: q.remoteDir,
+    env: q.env,
+    secretsFile: q.secrets?.file ?? null,
+    activation: q.activation,
+    gpus,
+    session: q.id,
+    project: q.project,
+    log: q.log,
+    exitFile: runFile(q.home, q.id, 'exit'),
+    command: q.command,
+    checkpoint: q.manifest.resumedFrom,
+    runDir: q.runDir,
+    params: q.params,
+  });
 }

@@ -17,7 +17,7 @@
  * `.removing-<entry>` (dropped). Whoever's mv fails lost the race. Names starting with a dot are
  * never queued entries. The list, remove and move commands are in ./queueCommands.ts.
  */
-import type { LaunchRequest } from '../backends/runBackend.js';
+import { type LaunchRequest, launchScriptFor } from '../backends/runBackend.js';
 import { GPUS_FROM_WATCHDOG, launchScript } from '../commands/runScript.js';
 import { field } from '../commands/sectioned.js';
 import { bashScriptArgv, type RemoteCommand } from '../commands/value.js';
@@ -98,21 +98,7 @@ export function buildQueueEntry(spec: QueueEntrySpec): QueueEntry {
     by: 'queue',
     script: runFile(q.home, q.id, 'sh'),
   };
-  const script = launchScript({
-    remoteDir: q.remoteDir,
-    env: q.env,
-    secretsFile: q.secrets?.file ?? null,
-    activation: q.activation,
-    gpus: GPUS_FROM_WATCHDOG,
-    session: q.id,
-    project: q.project,
-    log: q.log,
-    exitFile: runFile(q.home, q.id, 'exit'),
-    command: q.command,
-    checkpoint: q.manifest.resumedFrom,
-    runDir: q.runDir,
-    params: q.params,
-  });
+  const script = launchScriptFor(q, GPUS_FROM_WATCHDOG);
   return {
     entry,
     manifest,

@@ -19,6 +19,7 @@ import {
   type LaunchResult,
   type LiveState,
   type LogPathResult,
+  launchScriptFor,
   type Run,
   type RunBackend,
   RunBackendError,
@@ -168,22 +169,8 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
     },
 
     async launch(exec: CommandExec, q: LaunchRequest): Promise<LaunchResult> {
-      const scriptText = launchScript({
-        remoteDir: q.remoteDir,
-        env: q.env,
-        secretsFile: q.secrets?.file ?? null,
-        activation: q.activation,
-        // Slurm sets CUDA_VISIBLE_DEVICES to the GPUs it gave the job
-        gpus: null,
-        session: q.id,
-        project: q.project,
-        log: q.log,
-        exitFile: runFile(q.home, q.id, 'exit'),
-        command: q.command,
-        checkpoint: q.manifest.resumedFrom,
-        runDir: q.runDir,
-        params: q.params,
-      });
+      // Slurm sets CUDA_VISIBLE_DEVICES to the GPUs it gave the job
+      const scriptText = launchScriptFor(q, null);
       const sbatchText = sbatchScript({
         jobName: q.id,
         output: q.log,

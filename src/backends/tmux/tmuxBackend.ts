@@ -18,6 +18,7 @@ import {
   type LaunchResult,
   type LiveState,
   type LogPathResult,
+  launchScriptFor,
   type RemoveEndedResult,
   type Run,
   type RunBackend,
@@ -142,21 +143,7 @@ export const tmuxBackend: RunBackend = {
   },
 
   async launch(exec: CommandExec, q: LaunchRequest): Promise<LaunchResult> {
-    const scriptText = launchScript({
-      remoteDir: q.remoteDir,
-      env: q.env,
-      secretsFile: q.secrets?.file ?? null,
-      activation: q.activation,
-      gpus: q.gpus,
-      session: q.id,
-      project: q.project,
-      log: q.log,
-      exitFile: runFile(q.home, q.id, 'exit'),
-      command: q.command,
-      checkpoint: q.manifest.resumedFrom,
-      runDir: q.runDir,
-      params: q.params,
-    });
+    const scriptText = launchScriptFor(q, q.gpus);
     const r = await exec(
       launchCommand(q.host, {
         session: q.id,
