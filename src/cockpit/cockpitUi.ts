@@ -12,7 +12,8 @@ import { Answers } from './answers.js';
 import { activeScopes } from './bindings/index.js';
 import { type CockpitUiState, initialState } from './cockpitState.js';
 import type { CockpitController, CockpitServices } from './controller.js';
-import { computeFrame, type DetailView, type Frame, frameLimits } from './frame.js';
+import { DetailViews } from './detailViews.js';
+import { computeFrame, type Frame, frameLimits } from './frame.js';
 import { helpLineCount } from './help.js';
 import { type KeyFlags, type KeyPress, routeKey, splitKeys } from './keys.js';
 import type { KeyTarget } from './keyTarget.js';
@@ -38,6 +39,7 @@ export class CockpitUi implements KeyTarget {
   /** Answers to the question or passphrase prompt on screen. */
   readonly answers: Answers;
   readonly runs: RunsPane;
+  readonly details: DetailViews;
 
   constructor(
     readonly hosts: TrainyardStore,
@@ -54,11 +56,19 @@ export class CockpitUi implements KeyTarget {
       answerQuestion: (id, value) => this.services.actions?.answer(id, value),
       answerPrompt: (id, value) => this.controller.answerPrompt(id, value),
     });
+    this.details = new DetailViews({
+      store: this.store,
+      services,
+      logs: this.logs,
+      selectedAlias: () => this.selectedAlias(),
+      selectedSession: () => this.selectedSession(),
+      notify: (text) => this.notify(text),
+    });
     this.runs = new RunsPane({
       view: () => this.state.runsView,
       setView: (patch: Partial<RunsViewState>) => this.set({ runsView: { ...this.state.runsView, ...patch } }),
       rows: () => this.services.runs?.store.getState().rows ?? [],
-      openLog: (alias, session) => this.openLogOf(alias, session, true),
+      openLog: (alias, session) => this.details.openLogOf(alias, session, true),
       notify: (text) => this.notify(text),
       compare: this.services.runs ? (sweep) => void this.services.runs?.compare(sweep) : undefined,
     });
@@ -189,7 +199,7 @@ export class CockpitUi implements KeyTarget {
   /** Narrow: tab keys leave the Run tab for the panes. */
   private leaveRunTab(): void {
     if (this.frame().layout.mode === 'narrow' && this.state.runTab) {
-      this.closeDetail();
+      this.details.close();
       this.set({ runTab: false });
     }
   }
@@ -233,7 +243,7 @@ export class CockpitUi implements KeyTarget {
   /** Esc: closes help, else the log or watchdog, else cancels the action shown running, else leaves the Run tab. */
   closeOverlay(): void {
     if (this.state.help) return this.apply({ type: 'closeOverlay' });
-    if (this.state.detail !== 'none') return this.closeDetail();
+    if (this.state.detail !== 'none') return this.details.close();
     const alias = this.selectedAlias();
     const run =
       alias === undefined || !this.services.actions ? null : latestRunOf(this.services.actions.store.getState(), alias);
@@ -254,65 +264,9 @@ export class CockpitUi implements KeyTarget {
     if (host === undefined || !def) return;
     const session = this.selectedSession();
     if (def.needs.session && !session) return this.notify(`${def.title}: select a session (3, j/k) first`);
-    this.closeDetail();
+    this.details.close();
     this.set({ runTab: true, actionScroll: 0 });
     this.services.actions.start(id, { host, session: session ?? null });
-  }
-
-  // ---- log and watchdog --------------------------------------------------------------------
-
-  private openDetail(detail: DetailView): void {
-    const before = this.state.detail === 'none' ? this.state.runTab : this.state.runTabBeforeDetail;
-    this.closeDetail();
-    this.set({ detail, runTab: true, runTabBeforeDetail: before });
-  }
-
-  closeDetail(): void {
-    const { detail, runTabBeforeDetail, logFromRuns } = this.state;
-    if (detail === 'none') return;
-    if (detail === 'log') this.logs?.close();
-    // a log opened from the Runs pane goes back to it
-    if (detail === 'log' && logFromRuns) return this.set({ detail: 'runs', log: null, logFromRuns: false });
-    this.set({ detail: 'none', log: null, runTab: runTabBeforeDetail, logFromRuns: false });
-  }
-
-  toggleLog(): void {
-    if (this.state.detail === 'log') return this.closeDetail();
-    const host = this.selectedAlias();
-    if (!this.logs || host === undefined) return this.notify('logs are not available here');
-    const session = this.selectedSession();
-    if (!session) return this.notify('log: select a session (3, j/k) first');
-    this.openLogOf(host, session, false);
-  }
-
-  private openLogOf(host: string, session: string, fromRuns: boolean): void {
-    if (!this.logs) return this.notify('logs are not available here');
-    if (fromRuns) {
-      // the Runs pane stays where it was: closing the log comes back to it
-      this.logs.close();
-      this.set({ detail: 'log', logFromRuns: true, runTab: true });
-    } else this.openDetail('log');
-    this.logs.open(host, session, (log) => this.set({ log }));
-  }
-
-  /** The Runs pane (every run on every host) in the detail area / back. */
-  toggleRuns(): void {
-    if (this.state.detail === 'runs') return this.closeDetail();
-    const runs = this.services.runs;
-    if (!runs) return this.notify('the runs view is not available here');
-    this.openDetail('runs');
-    void runs.pollNow();
-  }
-
-  toggleWatchdog(): void {
-    if (this.state.detail === 'watchdog') return this.closeDetail();
-    const host = this.selectedAlias();
-    const wd = this.services.watchdog;
-    if (!wd || host === undefined) return this.notify('the watchdog is not available here');
-    this.openDetail('watchdog');
-    this.set({ watchdogCursor: 0, watchdogDetail: false });
-    wd.markSeen(host);
-    void wd.pollNow(host).then(() => this.state.detail === 'watchdog' && wd.markSeen(host));
   }
 
   // ---- leaving -----------------------------------------------------------------------------
@@ -331,19 +285,6 @@ export class CockpitUi implements KeyTarget {
         clearTimeout(timer);
         this.exitApp();
       });
-  }
-
-  /** Moves the watchdog pane's cursor through the selected host's history (null: to the oldest). */
-  moveWatchdogCursor(delta: number | null): void {
-    const alias = this.selectedAlias();
-    const n = alias === undefined ? 0 : (this.state.watchdogHistory[alias]?.length ?? 0);
-    const to = delta === null ? n - 1 : this.state.watchdogCursor + delta;
-    const watchdogCursor = Math.max(0, Math.min(n - 1, to));
-    if (watchdogCursor !== this.state.watchdogCursor) this.set({ watchdogCursor });
-  }
-
-  toggleWatchdogDetail(): void {
-    this.set({ watchdogDetail: !this.state.watchdogDetail });
   }
 
   /** The views are gone: close what is open. */

@@ -7,6 +7,7 @@ import type { PendingQuestion } from '../state/actionsStore.js';
 import type { PendingPrompt } from '../state/store.js';
 import type { Answers } from './answers.js';
 import type { CockpitUiState } from './cockpitState.js';
+import type { DetailKeys } from './detailViews.js';
 import type { Frame } from './frame.js';
 import type { RunsKeys } from './runsPane.js';
 import type { PaneId } from './uiState.js';
@@ -16,6 +17,8 @@ export interface KeyTarget {
   readonly answers: Answers;
   /** The Runs pane's keys. */
   readonly runs: RunsKeys;
+  /** The log, Runs and watchdog views' keys. */
+  readonly details: DetailKeys;
   question(): PendingQuestion | null;
   prompt(): PendingPrompt | null;
   frame(): Frame;
@@ -29,11 +32,6 @@ export interface KeyTarget {
   closeOverlay(): void;
   reconnect(): void;
   runAction(id: ActionId): void;
-  toggleLog(): void;
-  toggleWatchdog(): void;
-  toggleRuns(): void;
   scrollAction(delta: number | null): void;
-  moveWatchdogCursor(delta: number | null): void;
-  toggleWatchdogDetail(): void;
   quit(): void;
 }
