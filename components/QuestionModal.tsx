@@ -4,6 +4,7 @@
  */
 
 import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
 import {
   formFor,
   messageRows,
@@ -50,19 +51,11 @@ export function QuestionModal({ pending, form: current, width, height }: Questio
     q.kind === 'choice' ? Math.max(0, Math.min(choice - choiceRows + 1, q.choices.length - choiceRows)) : 0;
 
   return (
-    <Box
-      flexDirection="column"
+    <QuestionFrame
       width={boxWidth}
-      borderStyle="round"
-      borderColor={destructive && !theme.noColor ? 'red' : theme.border(true)}
-      paddingX={1}
-      flexShrink={0}
-      overflow="hidden"
+      destructive={destructive}
+      title={`${q.title}${q.kind === 'confirm' ? ' [y/N]' : ''}`}
     >
-      <Line width={inner} bold tone={destructive ? 'bad' : 'accent'}>
-        {q.title}
-        {q.kind === 'confirm' ? ' [y/N]' : ''}
-      </Line>
       {destructive && (
         <Line width={inner} tone="bad">
           ⚠ destructive: this cannot be undone
@@ -101,7 +94,7 @@ export function QuestionModal({ pending, form: current, width, height }: Questio
         {details.length > detailRows ? `j/k ${detailTop + detailRows}/${details.length} · ` : ''}
         {hint}
       </Line>
-    </Box>
+    </QuestionFrame>
   );
 }
 
@@ -119,25 +112,13 @@ function WholeQuestion({
   height: number;
   destructive: boolean;
 }) {
-  const theme = useTheme();
   const boxWidth = Math.max(10, Math.min(width, 72));
   const inner = boxWidth - 4;
   const rows = wholeRows(q, width);
   const shown = Math.max(1, height - 4);
   const answer = q.kind === 'confirm' ? ' · y yes · n no' : '';
   return (
-    <Box
-      flexDirection="column"
-      width={boxWidth}
-      borderStyle="round"
-      borderColor={destructive && !theme.noColor ? 'red' : theme.border(true)}
-      paddingX={1}
-      flexShrink={0}
-      overflow="hidden"
-    >
-      <Line width={inner} bold tone={destructive ? 'bad' : 'accent'}>
-        {q.title} (whole text)
-      </Line>
+    <QuestionFrame width={boxWidth} destructive={destructive} title={`${q.title} (whole text)`}>
       {rows.slice(top, top + shown).map((r, i) => (
         <Line key={top + i} width={inner}>
           {r}
@@ -146,6 +127,37 @@ function WholeQuestion({
       <Line width={inner} tone="muted">
         {rows.length > shown ? `j/k ${Math.min(rows.length, top + shown)}/${rows.length} · ` : ''}Enter back{answer}
       </Line>
+    </QuestionFrame>
+  );
+}
+
+/** The modal's box: a round border (red when destructive) and the title line. */
+function QuestionFrame({
+  width,
+  destructive,
+  title,
+  children,
+}: {
+  width: number;
+  destructive: boolean;
+  title: string;
+  children: ReactNode;
+}) {
+  const theme = useTheme();
+  return (
+    <Box
+      flexDirection="column"
+      width={width}
+      borderStyle="round"
+      borderColor={destructive && !theme.noColor ? 'red' : theme.border(true)}
+      paddingX={1}
+      flexShrink={0}
+      overflow="hidden"
+    >
+      <Line width={width - 4} bold tone={destructive ? 'bad' : 'accent'}>
+        {title}
+      </Line>
+      {children}
     </Box>
   );
 }
