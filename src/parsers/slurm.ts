@@ -98,6 +98,8 @@ export interface SlurmJob {
   jobId: string;
   /** Array task index, or null. */
   arrayTask: number | null;
+  /** The task indices a folded record of an array's pending tasks stands for ("12_[1,3-4%2]"), else null. */
+  pendingTasks: number[] | null;
   name: string;
   /** PENDING, RUNNING, COMPLETED, TIMEOUT, … */
   state: string;
@@ -130,6 +132,38 @@ export function parseSlurmDuration(text: string): number | null {
   return days * 86400 + secs;
 }
 
+/** The indices of "12_[0-3%2]", "12_[1,3%1]" or "12_[5]" (the %throttle dropped); null for any other id. */
+export function foldedTasks(id: string): number[] | null {
+  const m = /^\d+_\[([\d,-]+)(?:%\d+)?\]$/.exec(id);
+  if (!m) return null;
+  const out: number[] = [];
+  for (const part of m[1].split(',')) {
+    const r = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!r) return null;
+    const last = Number(r[2] ?? r[1]);
+    // a range this wide is not one a sweep submits: keep the record from expanding without bound
+    if (last - Number(r[1]) > 100_000) return null;
+    for (let i = Number(r[1]); i <= last; i++) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * The queue's record of a job or array task ("12" or "12_3"): the task's own record once it
+ * started, else the folded record of the array's pending tasks that holds it, else the array's
+ * bare record (what is left of it once its unstarted tasks were cancelled: "12 CANCELLED").
+ */
+export function findJob(jobs: readonly SlurmJob[], id: string): SlurmJob | null {
+  const exact = jobs.find((j) => j.id === id);
+  if (exact) return exact;
+  const m = /^(\d+)_(\d+)$/.exec(id);
+  if (!m) return jobs.find((j) => j.jobId === id) ?? null;
+  const task = Number(m[2]);
+  return (
+    jobs.find((j) => j.jobId === m[1] && j.pendingTasks?.includes(task)) ?? jobs.find((j) => j.id === m[1]) ?? null
+  );
+}
+
 export function parseSqueue(text: string): SlurmJob[] {
   const jobs: SlurmJob[] = [];
   for (const line of text.split('\n')) {
@@ -140,6 +174,7 @@ export function parseSqueue(text: string): SlurmJob[] {
       id: f[0],
       jobId: /^\d+/.exec(f[0])![0],
       arrayTask: arr ? Number(arr[2]) : null,
+      pendingTasks: foldedTasks(f[0]),
       state: f[1],
       reason: f[2],
       elapsed: parseSlurmDuration(f[3]),

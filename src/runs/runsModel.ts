@@ -4,7 +4,7 @@
  * Plain data: the cockpit's Runs pane, `trainyard runs` and the MCP tools all draw from it.
  */
 import type { Progress } from '../logs/grammar.js';
-import type { SlurmJob } from '../parsers/slurm.js';
+import { findJob, type SlurmJob } from '../parsers/slurm.js';
 import { isEmptyTmuxServer, parseTmuxSessions } from '../parsers/tmux.js';
 import type { RunManifest } from './layout.js';
 import { parseRunManifest } from './manifest.js';
@@ -140,7 +140,7 @@ export function hostRows(h: HostRuns, history: PaceHistory = new Map(), now = Da
   }[] = [];
   for (const r of probe.runs) {
     const { manifest } = parseRunManifest(r.manifestLine, home);
-    const job = r.jobId === null ? null : (h.jobs?.find((j) => j.id === r.jobId || j.jobId === r.jobId) ?? null);
+    const job = r.jobId === null ? null : findJob(h.jobs ?? [], r.jobId);
     if (manifest) manifests.push({ m: manifest, ...r, job, jobId: r.jobId });
   }
   const childOf = new Map<string, string>();

@@ -212,7 +212,17 @@ describe('Slurm batch jobs in the Runs model', () => {
       `@@now ${Math.round(Date.now() / 1000)}\n@@home /home/u\n${runs}@@ends\n@@tmux 1\nno server running on /tmp/x\n`,
     );
   const job = (id: string, name: string, state: string) =>
-    ({ id, jobId: id, arrayTask: null, name, state, reason: 'None', elapsed: 3, limit: null }) as never;
+    ({
+      id,
+      jobId: id,
+      arrayTask: null,
+      pendingTasks: null,
+      name,
+      state,
+      reason: 'None',
+      elapsed: 3,
+      limit: null,
+    }) as never;
 
   it("takes a job's state from the cluster's queue: pending is queued, running is running, gone is ended", () => {
     const p = probe(

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  findJob,
+  foldedTasks,
   gpuTotals,
   gresGpuCount,
   parseRss,
@@ -98,6 +100,46 @@ describe('squeue', () => {
         [3, 'RUNNING'],
       ]),
     );
+  });
+
+  it('reads job arrays: running tasks, folded pending tasks, a dependency on one task', () => {
+    const jobs = parseSqueue(fixture('squeue-array-pending.txt'));
+    expect(jobs.map((j) => [j.id, j.jobId, j.arrayTask, j.pendingTasks, j.state, j.reason])).toEqual([
+      ['1_[2-3%2]', '1', null, [2, 3], 'PENDING', 'JobArrayTaskLimit'],
+      ['4_[1,3%1]', '4', null, [1, 3], 'PENDING', 'JobHeldUser'],
+      ['1_0', '1', 0, null, 'RUNNING', 'None'],
+      ['1_1', '1', 1, null, 'RUNNING', 'None'],
+    ]);
+    const later = parseSqueue(fixture('squeue-array-cancelled.txt'));
+    expect(later.find((j) => j.jobId === '4')?.pendingTasks).toEqual([3]);
+    expect(later.find((j) => j.id === '5')).toMatchObject({ state: 'PENDING', reason: 'Dependency' });
+  });
+
+  it("finds an array task's record: its own, the folded pending one, else the array's bare record", () => {
+    const pending = parseSqueue(fixture('squeue-array-pending.txt'));
+    expect(findJob(pending, '1_1')?.id).toBe('1_1');
+    expect(findJob(pending, '1_3')?.id).toBe('1_[2-3%2]');
+    expect(findJob(pending, '4_1')?.id).toBe('4_[1,3%1]');
+    expect(findJob(pending, '4_2')).toBeNull();
+    expect(findJob(pending, '1_7')).toBeNull();
+    const cancelled = parseSqueue(fixture('squeue-array-cancelled.txt'));
+    // scancel of one pending task leaves no record of it
+    expect(findJob(cancelled, '4_1')).toBeNull();
+    const ended = parseSqueue(fixture('squeue-array-ended.txt'));
+    expect(findJob(ended, '4_3')).toMatchObject({ id: '4', state: 'CANCELLED' });
+    expect(findJob(ended, '1_2')).toMatchObject({ state: 'COMPLETED', arrayTask: 2 });
+    // plain jobs as before
+    expect(findJob(ended, '5')?.state).toBe('PENDING');
+    expect(findJob(ended, '1')).toMatchObject({ jobId: '1' });
+  });
+
+  it('reads the indices of a folded record, and nothing else', () => {
+    expect(foldedTasks('12_[0-3%2]')).toEqual([0, 1, 2, 3]);
+    expect(foldedTasks('12_[1,3-4]')).toEqual([1, 3, 4]);
+    expect(foldedTasks('12_[5%1]')).toEqual([5]);
+    expect(foldedTasks('12_3')).toBeNull();
+    expect(foldedTasks('12')).toBeNull();
+    expect(foldedTasks('12_[0-99999999]')).toBeNull();
   });
 
   it('skips lines that are not jobs (an error, a header)', () => {

@@ -4,11 +4,10 @@
  * the job id (slurmCommands.ts); the run's id is the job's name. What the queue says about a job
  * comes from the process's poll cache (pollCache.ts), never from a poll of its own.
  */
-import { launchScript } from '../../commands/runScript.js';
 import { parseSections } from '../../commands/sectioned.js';
 import type { LocalCommand } from '../../commands/value.js';
 import type { HostConfig } from '../../config/types.js';
-import { FAILURE_STATES, type SlurmJob } from '../../parsers/slurm.js';
+import { FAILURE_STATES, findJob, type SlurmJob } from '../../parsers/slurm.js';
 import { DEFAULT_LOG_TEMPLATE, RUNS_DIR, runFile } from '../../runs/layout.js';
 import { parseRunManifest } from '../../runs/manifest.js';
 import { shJoin } from '../../shell/quote.js';
@@ -88,7 +87,7 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
   ): Run | null => {
     const { manifest } = parseRunManifest(manifestText, home);
     if (!manifest) return null;
-    const job = jobs.find((j) => j.id === jobId || j.jobId === jobId) ?? null;
+    const job = jobId ? findJob(jobs, jobId) : null;
     let state: Run['state'];
     let exitCode = exit;
     if (job && ALIVE.has(job.state)) state = 'running';
@@ -222,13 +221,13 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
       if (!jobId) return { kind: 'absent' };
       const marker = files.number('exit');
       const view = await cache.view(host, exec);
-      const job = view.jobs.find((j) => j.id === jobId || j.jobId === jobId);
+      const job = findJob(view.jobs, jobId);
       if (job && ALIVE.has(job.state)) return { kind: 'running' };
       if (marker !== null) return { kind: 'ended', exitCode: marker };
       if (job) return { kind: 'ended', exitCode: stateExitCode(job.state) };
       // submitted after the view was taken: the queue will show it at the next poll
       const newest = view.jobs.reduce((n, j) => Math.max(n, Number(j.jobId) || 0), 0);
-      if (Number(jobId) > newest) return { kind: 'running' };
+      if (Number(/^\d+/.exec(jobId)?.[0]) > newest) return { kind: 'running' };
       const end = await cache.jobEnd(host, exec, jobId);
       return end ? { kind: 'ended', exitCode: end.exitCode ?? stateExitCode(end.state) } : { kind: 'absent' };
     },
