@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,10 @@ describe.skipIf(!can.ok)('host keys fail closed, global known_hosts, hashed entr
     host = lab.hosts[0];
     dir = mkdtempSync(path.join(tmpdir(), 'ty-hostkeys-'));
   });
-  afterAll(async () => lab?.stop());
+  afterAll(async () => {
+    await lab?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   const name = () => (host.port === 22 ? host.address : `[${host.address}]:${host.port}`);
   const realKey = () => host.hostPublicKey;

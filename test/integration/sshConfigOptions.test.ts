@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,7 @@ describe.skipIf(!can.ok)('ssh_config options ssh honours: ProxyCommand, Identiti
   afterAll(async () => {
     if (agent?.pid) process.kill(agent.pid, 'SIGTERM');
     await lab?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   function hostBlock(alias: string, h: TestHost, lines: string[]): string {

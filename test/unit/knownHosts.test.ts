@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,8 +9,9 @@ import {
   hashKnownHostsName,
   judgeHostKey,
 } from '../../src/ssh/knownHosts.js';
+import { tempDir } from '../support/tempDir.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'ty-knownhosts-'));
+const dir = tempDir('ty-knownhosts-');
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'k1', '-f', path.join(dir, 'k1')]);
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'k2', '-f', path.join(dir, 'k2')]);
 const key = (n: string) => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { gpuStreamCommand, parseProbeOutput, sessionsProbeCommand } from '../../src/commands/probes.js';
 import { commandLine } from '../../src/commands/value.js';
 import { parseTmuxSessions } from '../../src/parsers/tmux.js';
+import { tempDir } from '../support/tempDir.js';
 import { waitFor } from '../support/waitFor.js';
 
 describe('probe commands', () => {
@@ -16,7 +17,7 @@ describe('probe commands', () => {
   });
 
   it('the batched probe runs in a real sh and each section keeps its exit code', () => {
-    const tmuxDir = mkdtempSync(path.join(tmpdir(), 'ty-probe-'));
+    const tmuxDir = tempDir('ty-probe-');
     const out = execFileSync('sh', ['-c', commandLine(sessionsProbeCommand())], {
       encoding: 'utf8',
       env: { PATH: '/usr/bin:/bin', TMUX_TMPDIR: tmuxDir },

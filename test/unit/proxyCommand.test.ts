@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { identityPublicKey } from '../../src/ssh/auth.js';
 import { expandProxyCommand, openProxyCommand, ProxyCommandError } from '../../src/ssh/proxyCommand.js';
 import { parseSshG } from '../../src/ssh/resolve.js';
+import { tempDir } from '../support/tempDir.js';
 
 const host = { alias: 'gpu-a', hostname: '10.0.0.5', port: 2222, user: 'alice' };
 
@@ -48,7 +48,7 @@ describe('ProxyCommand start', () => {
 
 describe('IdentityFile public keys (for IdentitiesOnly with an agent)', () => {
   it('reads FILE.pub, or the unencrypted private key when there is no .pub', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ty-idkeys-'));
+    const dir = tempDir('ty-idkeys-');
     const key = path.join(dir, 'id');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     const expected = Buffer.from(readFileSync(`${key}.pub`, 'utf8').split(' ')[1], 'base64');

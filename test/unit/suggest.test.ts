@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { closest, editDistance } from '../../src/config/suggest.js';
+import { tempDir } from '../support/tempDir.js';
 
 describe('did-you-mean', () => {
   it('counts a swap of neighbours as one edit', () => {
@@ -24,7 +24,7 @@ describe('did-you-mean', () => {
 
 describe('the CLI with a mistyped config', () => {
   it('exits 2 with the did-you-mean, before connecting to anything', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ty-typo-')), 'config.json');
+    const file = path.join(tempDir('ty-typo-'), 'config.json');
     writeFileSync(
       file,
       JSON.stringify({

@@ -1,13 +1,13 @@
 /** Runs the watchdog's awk programs here, under each awk this machine has (mawk, gawk, busybox awk). */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { watchdogScriptSource } from '../../src/watchdog/script.js';
+import { tempDir } from '../support/tempDir.js';
 
 /** The assembled script in a temp file (what `watchdog install` sends, unstamped). */
 export function assembledWatchdogScript(): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'ty-wd-')), 'watchdog.sh');
+  const file = path.join(tempDir('ty-wd-'), 'watchdog.sh');
   writeFileSync(file, watchdogScriptSource(), { mode: 0o700 });
   return file;
 }

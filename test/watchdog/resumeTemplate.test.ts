@@ -4,8 +4,7 @@
  * runs the checkpoint as one argument whatever quotes surround {checkpoint}.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScriptHeader } from '../../src/runs/layout.js';
@@ -13,6 +12,7 @@ import { runLineageLines } from '../../src/runs/params.js';
 import { buildResumeCommand } from '../../src/runs/restart.js';
 import { resumeArgumentsText, resumeTemplateProblem, splitResumeTemplate } from '../../src/runs/resumeTemplate.js';
 import { awkProgram } from '../../src/watchdog/script.js';
+import { tempDir } from '../support/tempDir.js';
 import { availableAwks, runAwk } from './awkHarness.js';
 
 const ACCEPTED: [string, string[]][] = [
@@ -64,7 +64,7 @@ describe('resume templates in TypeScript', () => {
   });
 
   it('runs a checkpoint named like shell code as one argument, whatever the quotes (bash)', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ty-resume-'));
+    const dir = tempDir('ty-resume-');
     const ckpt = `out/ck-$(touch ${dir}/CANARY1)\`touch ${dir}/CANARY2\`;touch ${dir}/CANARY3 "x" 'y' \\ 999`;
     const runDir = `/w/outputs/r $(touch ${dir}/CANARY4)`;
     for (const [template] of ACCEPTED) {

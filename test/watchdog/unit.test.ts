@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { remoteCommandLine } from '../../src/commands/value.js';
@@ -31,6 +30,7 @@ import { installCommands, parseStatusOutput } from '../../src/watchdog/operation
 import { stampedWatchdogScript, watchdogScriptSource } from '../../src/watchdog/script.js';
 import { loadSeen, markSeen, seenMarker } from '../../src/watchdog/seen.js';
 import { parseSummary } from '../../src/watchdog/summary.js';
+import { tempDir } from '../support/tempDir.js';
 import { assembledWatchdogScript } from './awkHarness.js';
 
 const SCRIPT = assembledWatchdogScript();
@@ -241,7 +241,7 @@ describe('events', () => {
   });
 
   it('keeps the last-seen marker per host in a local file', () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ty-seen-')), 'sub', 'seen.json');
+    const file = path.join(tempDir('ty-seen-'), 'sub', 'seen.json');
     expect(seenMarker('gpu-a', file)).toBeNull();
     markSeen('gpu-a', { time: '2026-11-23T03:00:00Z', id: 'x' }, file);
     markSeen('gpu-b', { time: '2026-11-23T04:00:00Z', id: 'y' }, file);

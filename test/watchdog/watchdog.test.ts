@@ -4,9 +4,8 @@
  * thresholds in seconds.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopCommand } from '../../src/backends/tmux/tmuxCommands.js';
@@ -27,6 +26,7 @@ import { markSeen } from '../../src/watchdog/seen.js';
 import { watchdogStatusFor } from '../../src/watchdog/status.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { testConfig } from '../integration/fleetHelpers.js';
+import { tempDir } from '../support/tempDir.js';
 import { waitFor } from '../support/waitFor.js';
 import { count, has, launchTestRun, remoteHome, sleep, waitForEvents } from './helpers.js';
 
@@ -425,7 +425,7 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
   }, 30_000);
 
   it('writes a summary of every run and answers status --json with unread events', async () => {
-    const seenFile = path.join(mkdtempSync(path.join(tmpdir(), 'ty-seen-')), 'seen.json');
+    const seenFile = path.join(tempDir('ty-seen-'), 'seen.json');
     const status = await watchdogStatusFor(t1, 'gpu-1', { seenFile, maxUnread: 500 });
     expect(status).toMatchObject({ installed: true, running: true, upToDate: true, stale: false, error: null });
     const runs = Object.fromEntries(status.summary!.runs.map((r) => [r.session, r]));
