@@ -9,6 +9,7 @@ import { commandLine } from '../../src/commands/value.js';
 import { ConfigError, normalizeConfig } from '../../src/config/load.js';
 import { OUTPUT_LINES_KEPT } from '../../src/state/actionsStore.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
+import { waitFor } from '../support/waitFor.js';
 
 /** No command is expected: any one fails the test. */
 const transport = new ScriptedTransport();
@@ -167,7 +168,7 @@ describe('runner', () => {
       }),
     );
     const { runId, done } = runner.start('sync', { host: 'gpu-a' });
-    await tick();
+    await waitFor(() => runner.store.getState().question !== null && runner.store.getState().runs[runId]?.progress);
     let s = runner.store.getState();
     expect(s.runs[runId]).toMatchObject({
       status: 'waiting',
@@ -206,7 +207,7 @@ describe('runner', () => {
       }),
     );
     const { runId, done } = runner.start('sync', { host: 'gpu-a' });
-    await tick();
+    await waitFor(() => runner.store.getState().question);
     expect(runner.store.getState().question).not.toBeNull();
     runner.cancel(runId);
     expect((await done).outcome).toBe('cancelled');
@@ -223,7 +224,7 @@ describe('runner', () => {
     });
     const r1 = runnerWith(d);
     const a = r1.start('sync', { host: 'gpu-a' });
-    await tick();
+    await waitFor(() => r1.store.getState().question);
     r1.answer(r1.store.getState().question!.id, false);
     expect(await a.done).toMatchObject({ outcome: 'declined', summary: 'not done: kept' });
     const r2 = runnerWith(d);
@@ -283,7 +284,7 @@ describe('runner', () => {
     );
     const runner = runnerWith(d, twoProjects);
     const { done } = runner.start('sync', { host: 'gpu-a' });
-    await tick();
+    await waitFor(() => runner.store.getState().question);
     const q = runner.store.getState().question!;
     expect(q.question).toMatchObject({ kind: 'choice', choices: [{ value: 'one' }, { value: 'two' }] });
     expect(q.question).toMatchObject({ defaultValue: 'one' });
@@ -291,7 +292,7 @@ describe('runner', () => {
     await done;
     // The next question offers the project last picked first.
     const again = runner.start('sync', { host: 'gpu-a' });
-    await tick();
+    await waitFor(() => runner.store.getState().question);
     const q2 = runner.store.getState().question!;
     expect(q2.question).toMatchObject({ defaultValue: 'two' });
     runner.answer(q2.id, 'two');

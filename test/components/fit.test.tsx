@@ -1,6 +1,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, test } from 'vitest';
 import { patchHost } from '../../src/state/store.js';
+import { waitFor } from '../support/waitFor.js';
 import { bigFleet } from './fixtures.js';
 import { KEYS, lines, renderAt, width } from './render.js';
 
@@ -106,8 +107,8 @@ describe('the frame is never taller or wider than the terminal', () => {
     Object.defineProperty(t.stdout, 'columns', { value: 50, configurable: true });
     Object.defineProperty(t.stdout, 'rows', { value: 25, configurable: true });
     t.stdout.emit('resize');
-    await new Promise((r) => setTimeout(r, 30));
+    // the narrow layout's tab bar says the new size was taken
+    await waitFor(() => lines(t.frame())[0] ?? '', { until: (l) => l.includes('[Hosts]'), what: 'the 50x25 layout' });
     expectFits(t.frame(), 50, 25, 'after resize');
-    expect(lines(t.frame())[0]).toContain('[Hosts]');
   });
 });

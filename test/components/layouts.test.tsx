@@ -71,7 +71,10 @@ describe('wide layout (>= 60 columns)', () => {
     expect(f).not.toContain('H100');
     await t.press('j');
     f = stripAnsi(t.frame());
-    expect(f).toMatch(/✗ unreachable · attempt 4, next try in (30|29)s/);
+    // the retry was set 30 s after the fixture was made; a loaded machine may take seconds to get here
+    const wait = Number(/✗ unreachable · attempt 4, next try in (\d+)s/.exec(f)?.[1]);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(30);
     expect(f).toContain('connect ETIMEDOUT 10.201.0.13:22');
     expect(f).toContain('is the VPN up?');
     expect(f).toContain('tmux sessions');
