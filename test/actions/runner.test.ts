@@ -50,7 +50,6 @@ function runnerWith(
   });
 }
 
-const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
 describe('registry', () => {
   it('lists the actions, the destructive one and the ones that need a session', () => {
