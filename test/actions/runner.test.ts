@@ -50,7 +50,6 @@ function runnerWith(
   });
 }
 
-
 describe('registry', () => {
   it('lists the actions, the destructive one and the ones that need a session', () => {
     expect(ACTIONS.map((a) => a.id)).toEqual(['sync', 'smoke', 'launch', 'restart', 'pull', 'attach', 'stop', 'clear']);
