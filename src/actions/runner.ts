@@ -14,6 +14,7 @@ import { configRedactor } from '../secrets/redact.js';
 import type { Redactor } from '../secrets/secrets.js';
 import { type ActionsStore, addRun, createActionsStore, patchRun } from '../state/actionsStore.js';
 import type { Transport } from '../transport/types.js';
+import { contextQuestions } from './contextQuestions.js';
 import { verdictForError } from './errorVerdict.js';
 import { defaultDataDir } from './localManifests.js';
 import { OutputBatch } from './outputBatch.js';
@@ -258,32 +259,14 @@ export class ActionRunner {
         env: this.options.env ?? process.env,
         output,
         progress: (p) => this.setProgress(runId, run, p),
-        confirm: async (q) => {
-          if (signal.aborted) throw new ActionCancelled('cancelled', false);
-          if (assumeYes) {
-            output(`${q.message} — yes (--yes)`, 'warn');
-            return true;
-          }
-          if (opts.dryRun) {
-            // a dry run goes on as if yes, to show the commands that would follow
-            output(`would ask: ${q.message} — taken as yes for the dry run`, 'warn');
-            return true;
-          }
-          const a = await this.questionFor(runId, {
-            kind: 'confirm',
-            ...q,
-            message: run.redactor.redact(q.message),
-            details: q.details.map((d) => run.redactor.redact(d)),
-          });
-          if (signal.aborted) throw new ActionCancelled('cancelled', false);
-          return a === true;
-        },
-        ask: async (q) => {
-          if (signal.aborted) throw new ActionCancelled('cancelled', false);
-          const a = await this.questionFor(runId, q);
-          if (signal.aborted) throw new ActionCancelled('cancelled', false);
-          return typeof a === 'string' ? a : null;
-        },
+        ...contextQuestions({
+          signal,
+          assumeYes,
+          dryRun: Boolean(opts.dryRun),
+          redactor: run.redactor,
+          output,
+          ask: (q) => this.questionFor(runId, q),
+        }),
         gpuSamples: () => this.options.gpuSamples?.(target.host) ?? null,
         withTerminal: (fn) => (this.options.withTerminal ? this.options.withTerminal(fn) : fn()),
         addSecrets: (values) => run.redactor.add(values),
