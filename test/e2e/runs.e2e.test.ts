@@ -14,7 +14,7 @@ const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
 async function run(
   h: TestHost,
   id: string,
-  o: { lines: string[]; exit?: number; sweep?: string; after?: number },
+  o: { lines: string[]; exit?: number; sweep?: string; after?: number; params?: Record<string, string> },
 ): Promise<void> {
   const home = `/home/tytest`;
   const manifest = JSON.stringify({
@@ -28,6 +28,7 @@ async function run(
     startedAt: new Date(Date.now() - 120_000).toISOString(),
     configHash: id,
     sweep: o.sweep ?? null,
+    ...(o.params ? { params: o.params } : {}),
   });
   const script = [
     ...o.lines.map((l) => `echo '${l}' >> ~/.trainyard/runs/${id}.log`),
@@ -208,5 +209,50 @@ describe.skipIf(!can.ok)('the Runs pane in a real terminal (tmux)', () => {
     expect(recorded[0]).toHaveProperty('git');
     t.send('q');
     await t.waitFor((x) => /\[exit 0\]/.test(x), 10_000, 'exit 0');
+  });
+  it("200x50 and 50x25: c compares the selected run's sweep (params that differ, metrics, best marked), c goes back", async () => {
+    const a = hosts.host('gpu-1');
+    await run(a, 'cmp-lr1', {
+      lines: ['step 1/2 val_loss 0.9', 'step 2/2 val_loss 0.7'],
+      exit: 0,
+      sweep: 'cmp',
+      params: { lr: '0.1', bs: '32' },
+    });
+    await run(a, 'cmp-lr2', {
+      lines: ['step 1/2 val_loss 0.6', 'step 2/2 val_loss 0.4'],
+      exit: 0,
+      sweep: 'cmp',
+      params: { lr: '0.01', bs: '32' },
+    });
+    for (const [columns, rows] of [
+      [200, 50],
+      [50, 25],
+    ]) {
+      const t = open(columns, rows);
+      await t.waitFor((x) => /gpu-1/.test(x), 20_000, 'hosts');
+      t.send('4');
+      await t.waitFor((x) => /cmp-lr2/.test(x), 20_000, 'the sweep in the Runs pane');
+      t.send('/');
+      t.send('-l', 'cmp-lr1');
+      t.send('Enter');
+      await t.waitFor((x) => /cmp-lr1/.test(x) && !/cmp-lr2/.test(x), 5_000, 'filtered to one run of the sweep');
+      t.send('c');
+      const s = await t.waitFor((x) => /cmp: 2 runs/.test(x), 20_000, 'the comparison');
+      for (const line of s.split('\n')) expect(line.length).toBeLessThanOrEqual(columns);
+      // both runs though the list shows one; only lr differs, so bs is not a column
+      expect(s).toMatch(/by val_loss \(min\)/);
+      // host:GPU gives way on a narrow screen
+      expect(s).toMatch(/\*\s+cmp-lr2\s+(gpu-1:0\s+)?finished\s+0\.01\s+0\.4/);
+      expect(s).toMatch(/cmp-lr1\s+(gpu-1:0\s+)?finished\s+0\.1\s+0\.7/);
+      expect(s.indexOf('cmp-lr2')).toBeLessThan(s.indexOf('cmp-lr1'));
+      expect(s).toMatch(/best\s+run\s+(host:GPU\s+)?state\s+lr\s+val_loss final/);
+      expect(s).not.toMatch(/\bbs\b/);
+      t.send('c');
+      await t.waitFor((x) => !/cmp: 2 runs/.test(x) && /cmp-lr1/.test(x), 5_000, 'back to the list');
+      t.send('q');
+      await t.waitFor((x) => /\[exit 0\]/.test(x), 10_000, 'exit 0');
+      t.stop();
+      term = null;
+    }
   });
 });
