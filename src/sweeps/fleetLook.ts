@@ -89,8 +89,19 @@ export function takenIds(looks: readonly HostLook[]): Set<string> {
   return out;
 }
 
+/** Runs of a sweep running now on each host read. */
+export function runningOn(looks: readonly HostLook[], sweep: string): Map<string, number> {
+  return new Map(
+    looks.map((l) => [
+      l.host,
+      (l.snapshot?.runs ?? []).filter((r) => r.state === 'running' && r.manifest.sweep === sweep).length,
+    ]),
+  );
+}
+
 /** Runs of a sweep running now, on every host read. */
 export function runningOf(looks: readonly HostLook[], sweep: string): number {
-  return looks.flatMap((l) => l.snapshot?.runs ?? []).filter((r) => r.state === 'running' && r.manifest.sweep === sweep)
-    .length;
+  let n = 0;
+  for (const c of runningOn(looks, sweep).values()) n += c;
+  return n;
 }

@@ -7,6 +7,11 @@
  * (a run that just started has no CUDA context yet). With `share`, processes and other runs do
  * not block a GPU (only the memory threshold does) and runs are spread over the GPUs in turn.
  * Hosts are tried in preference order; `maxParallel` caps the sweep's runs running at once.
+ *
+ * With a cap, each host also gets its share of it (`caps`): the watchdogs start queued runs with
+ * the laptop closed and each sees only its own machine, so the cap is split over the hosts (a
+ * host's runs of the sweep now, plus what is left of the cap for hosts with queued runs) and a
+ * queued run goes only to a host with a share.
  */
 
 export interface GpuState {
@@ -36,6 +41,8 @@ export interface PlacementInput<T> {
   maxParallel: number | null;
   /** Runs of this sweep running now (they count against maxParallel). */
   running: number;
+  /** Of those, how many on each host (hosts not named: none). */
+  runningOn?: ReadonlyMap<string, number>;
   /** A GPU with at least this much memory in use is not free; null: no threshold. */
   freeMemoryMiB: number | null;
 }
@@ -45,6 +52,8 @@ export interface Placement<T> {
   queued: { run: T; host: string }[];
   /** Runs no host can ever take (every host has fewer GPUs than a run wants, or none is readable). */
   unplaceable: T[];
+  /** With maxParallel: each host's share of it (they add up to at most maxParallel); null without a cap. */
+  caps: Map<string, number> | null;
 }
 
 /** The GPU indices of a host that a new run may use now, in index order. */
@@ -101,10 +110,23 @@ export function placeRuns<T>(input: PlacementInput<T>): Placement<T> {
   }
 
   // the rest waits: each run to the host whose queue is shortest for its size, preference order on ties
-  const queuedOn = new Map(input.hosts.map((h) => [h.host, Math.max(0, h.queued)]));
-  const takers = input.hosts.filter((h) => slotsOf(h, gpusPerRun) > 0);
+  const caps = input.maxParallel === null ? null : new Map<string, number>();
+  if (caps) for (const h of input.hosts) caps.set(h.host, input.runningOn?.get(h.host) ?? 0);
+  if (caps) for (const n of now) caps.set(n.host, (caps.get(n.host) ?? 0) + 1);
+  let takers = input.hosts.filter((h) => slotsOf(h, gpusPerRun) > 0);
+  if (caps && pending.length) {
+    // what is left of the cap: first one share to each host without one, in preference order
+    for (const h of takers)
+      if (budget > 0 && caps.get(h.host) === 0) {
+        caps.set(h.host, 1);
+        budget--;
+      }
+    const shared = takers.filter((h) => (caps.get(h.host) ?? 0) > 0);
+    if (shared.length) takers = shared;
+  }
   const queued: Placement<T>['queued'] = [];
-  if (!takers.length) return { now, queued, unplaceable: pending };
+  if (!takers.length) return { now, queued, unplaceable: pending, caps };
+  const queuedOn = new Map(input.hosts.map((h) => [h.host, Math.max(0, h.queued)]));
   for (const run of pending) {
     let best = takers[0];
     let bestLoad = Number.POSITIVE_INFINITY;
@@ -118,5 +140,18 @@ export function placeRuns<T>(input: PlacementInput<T>): Placement<T> {
     queuedOn.set(best.host, (queuedOn.get(best.host) ?? 0) + 1);
     queued.push({ run, host: best.host });
   }
-  return { now, queued, unplaceable: [] };
+  // then the rest of the cap, one at a time in turn, to hosts with queued runs and room for more
+  if (caps)
+    for (let given = true; given && budget > 0; ) {
+      given = false;
+      for (const h of takers) {
+        const cap = caps.get(h.host) ?? 0;
+        if (budget > 0 && cap < slotsOf(h, gpusPerRun) && queued.some((q) => q.host === h.host)) {
+          caps.set(h.host, cap + 1);
+          budget--;
+          given = true;
+        }
+      }
+    }
+  return { now, queued, unplaceable: [], caps };
 }

@@ -5,7 +5,7 @@
  */
 import { type KnownRun, splitDuplicates } from './dedupe.js';
 import { describeSet, type ParamSet, runIds } from './expand.js';
-import { capacityOf, type HostLook, knownRunsOf, runningOf, takenIds } from './fleetLook.js';
+import { capacityOf, type HostLook, knownRunsOf, runningOf, runningOn, takenIds } from './fleetLook.js';
 import { placeRuns } from './placement.js';
 import type { SweepSpec } from './spec.js';
 
@@ -26,6 +26,10 @@ export interface SweepPlan {
   skippedHosts: { host: string; why: string }[];
   /** Runs of the sweep running now. */
   running: number;
+  /** With maxParallel: how many of the sweep's runs each host's watchdog may run at once (they add up to at most maxParallel). */
+  hostCaps: Record<string, number> | null;
+  /** The same shares by machine key, as the watchdogs read them from sweep.json. */
+  machineCaps: Record<string, number> | null;
 }
 
 /**
@@ -68,6 +72,7 @@ export function planSweep(
     share: spec.share,
     maxParallel: spec.maxParallel,
     running,
+    runningOn: runningOn(looks, spec.name),
     freeMemoryMiB: spec.freeMemoryMiB,
   });
   return {
@@ -78,7 +83,19 @@ export function planSweep(
     unplaceable: placed.unplaceable,
     skippedHosts,
     running,
+    hostCaps: placed.caps ? Object.fromEntries(placed.caps) : null,
+    machineCaps: placed.caps ? byMachine(placed.caps, looks) : null,
   };
+}
+
+/** Host shares summed by machine key (two aliases of one machine share its watchdog). */
+function byMachine(caps: ReadonlyMap<string, number>, looks: readonly HostLook[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [host, n] of caps) {
+    const machine = looks.find((l) => l.host === host)?.look?.machine;
+    if (machine) out[machine] = (out[machine] ?? 0) + n;
+  }
+  return out;
 }
 
 /** The plan in lines, for the dry run and the confirmation. */
@@ -93,6 +110,14 @@ export function describePlan(plan: SweepPlan): string[] {
   for (const d of plan.duplicates)
     lines.push(
       `  skip       ${describeSet(d.params)}: same config as ${d.seen.id} on ${d.seen.host} (${d.seen.state})`,
+    );
+  const caps = plan.hostCaps;
+  if (caps && plan.queue.length)
+    lines.push(
+      `  at once    ${Object.entries(caps)
+        .filter(([h, n]) => n > 0 || plan.queue.some((q) => q.host === h))
+        .map(([h, n]) => `${h} ${n}`)
+        .join(', ')} (with the laptop closed, each host's watchdog keeps to its share)`,
     );
   for (const u of plan.unplaceable)
     lines.push(`  cannot place ${u.id}: no host has ${s.gpusPerRun} GPU(s): ${describeSet(u.params)}`);

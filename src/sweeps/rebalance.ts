@@ -31,8 +31,16 @@ export interface Move {
   to: string;
 }
 
-/** Sweeps whose queued runs must not move (stopped: the runner drops them). */
-export function planRebalance(hosts: readonly HostQueue[], stopped: ReadonlySet<string> = new Set()): Move[] {
+/**
+ * `stopped`: sweeps whose queued runs the runner drops (they neither move nor take GPUs).
+ * `pinned`: sweeps whose queued runs stay where they are (a capped sweep's runs wait for their
+ * host's share of the cap, which another host does not have).
+ */
+export function planRebalance(
+  hosts: readonly HostQueue[],
+  stopped: ReadonlySet<string> = new Set(),
+  pinned: ReadonlySet<string> = new Set(),
+): Move[] {
   const spare = new Map<string, number>();
   const waiting: { entry: QueuedEntry; host: string }[] = [];
   for (const h of hosts) {
@@ -46,7 +54,7 @@ export function planRebalance(hosts: readonly HostQueue[], stopped: ReadonlySet<
       if (!blocked && e.want <= free) free -= e.want;
       else {
         blocked = true;
-        waiting.push({ entry: e, host: h.host });
+        if (e.sweep === null || !pinned.has(e.sweep)) waiting.push({ entry: e, host: h.host });
       }
     }
     spare.set(h.host, free);

@@ -28,6 +28,7 @@ export interface Moved {
 /** The rebalancing plan for what the looks saw. */
 export function rebalancePlan(looks: readonly HostLook[]): Move[] {
   const stopped = new Set(looks.flatMap((l) => (l.look?.sweeps ?? []).filter((w) => w.stopped).map((w) => w.name)));
+  const pinned = new Set(looks.flatMap((l) => (l.look?.sweeps ?? []).filter((w) => w.capped).map((w) => w.name)));
   const queues: HostQueue[] = looks.map((l) => ({
     host: l.host,
     free: l.error || !l.look?.gpus ? null : freeGpus(capacityOf(l), false, null).length,
@@ -35,7 +36,7 @@ export function rebalancePlan(looks: readonly HostLook[]): Move[] {
       .filter((e) => e.state === 'queued' && e.manifest)
       .map((e) => ({ name: e.entry, want: e.want ?? 1, sweep: e.manifest?.sweep ?? null })),
   }));
-  return planRebalance(queues, stopped);
+  return planRebalance(queues, stopped, pinned);
 }
 
 export async function rebalance(s: SweepSession, looks: readonly HostLook[]): Promise<Moved[]> {

@@ -109,6 +109,7 @@ export async function startSweep(s: SweepSession, spec: SweepSpec): Promise<Swee
     project: spec.project,
     params: spec.paramSets,
     maxParallel: spec.maxParallel,
+    maxParallelOn: plan.machineCaps,
     failLimit: spec.failLimit,
     freeMemoryMiB: spec.freeMemoryMiB,
     gpusPerRun: spec.gpusPerRun,

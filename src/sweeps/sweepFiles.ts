@@ -1,7 +1,8 @@
 /**
  * A sweep's own files on a server, beside the queue (src/sweeps/queueEntry.ts):
  *
- *   ~/.trainyard/sweeps/<name>/sweep.json   name, project, params sets, maxParallel, failLimit, createdAt
+ *   ~/.trainyard/sweeps/<name>/sweep.json   name, project, params sets, maxParallel, failLimit, createdAt,
+ *                                           maxParallelOn (each machine's share of maxParallel)
  *   ~/.trainyard/sweeps/<name>/stopped      present: drain (the watchdog starts none of its queued runs)
  *
  * The look command also reads what the placement needs from the host in one exec: its machine
@@ -28,6 +29,12 @@ export interface SweepFile {
   project: string;
   params: ParamSet[];
   maxParallel: number | null;
+  /**
+   * Each machine's share of maxParallel, by machine key (the same file on every host, so a home
+   * shared by several servers holds every share): a watchdog starts a queued run of the sweep only
+   * while fewer than its share run on its machine, and none on a machine without one.
+   */
+  maxParallelOn?: Record<string, number> | null;
   failLimit: number;
   freeMemoryMiB: number | null;
   gpusPerRun: number;
@@ -40,7 +47,7 @@ function checkedSweep(name: string): string {
   return name;
 }
 
-/** One read-only look: machine key, GPUs, compute processes, sweeps (name and stopped). */
+/** One read-only look: machine key, GPUs, compute processes, sweeps (name, stopped, capped). */
 export function sweepLookCommand(host: string): RemoteCommand {
   const smi = (query: string) =>
     `command -v nvidia-smi >/dev/null 2>&1 || exit 127; exec nvidia-smi ${query} --format=csv,noheader,nounits`;
@@ -58,7 +65,10 @@ export function sweepLookCommand(host: string): RemoteCommand {
       '  [ -d "$d" ] || continue',
       '  d=${d%/}; n=${d##*/}',
       '  case $n in *[!A-Za-z0-9_-]*) continue ;; esac',
-      `  if [ -e "$d/stopped" ]; then ${field('sweep', '"$n stopped"')}; else ${field('sweep', '"$n"')}; fi`,
+      '  f=$n',
+      '  [ -e "$d/stopped" ] && f="$f stopped"',
+      `  grep -q '"maxParallelOn":{' "$d/sweep.json" 2>/dev/null && f="$f capped"`,
+      `  ${field('sweep', '"$f"')}`,
       'done',
       field('end'),
     ]),
@@ -71,7 +81,8 @@ export interface SweepLook {
   gpus: GpuSample[] | null;
   apps: GpuProcess[];
   gpuProblem: string | null;
-  sweeps: { name: string; stopped: boolean }[];
+  /** capped: this host keeps to a share of the sweep's maxParallel (its queued runs stay here). */
+  sweeps: { name: string; stopped: boolean; capped: boolean }[];
 }
 
 export function parseSweepLook(output: string): SweepLook | null {
@@ -101,8 +112,8 @@ export function parseSweepLook(output: string): SweepLook | null {
           ? describeGpuFailure(a?.exit ?? null, a?.lines.join('\n') ?? '')
           : null,
     sweeps: out.all('sweep').map((s) => {
-      const [name, flag] = s.value.split(' ');
-      return { name, stopped: flag === 'stopped' };
+      const [name, ...flags] = s.value.split(' ');
+      return { name, stopped: flags.includes('stopped'), capped: flags.includes('capped') };
     }),
   };
 }

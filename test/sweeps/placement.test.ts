@@ -72,7 +72,42 @@ describe('placement', () => {
     expect(p.now).toEqual([{ run: 'r1', host: 'b', gpus: [0, 2] }]);
     expect(p.queued.map((q) => q.host)).toEqual(['b', 'b']);
     const none = placeRuns({ ...base, gpusPerRun: 8, hosts: [host('a', gpus(2)), host('b', null)], runs: runs(2) });
-    expect(none).toEqual({ now: [], queued: [], unplaceable: ['r1', 'r2'] });
+    expect(none).toEqual({ now: [], queued: [], unplaceable: ['r1', 'r2'], caps: null });
+  });
+
+  it('splits --max-parallel over the hosts: shares add up to the cap, queued runs go only where there is a share', () => {
+    const sum = (m: Map<string, number> | null) => [...(m?.values() ?? [])].reduce((a, b) => a + b, 0);
+    // the cap is used up by runs started now: the queue stays on the hosts running them
+    const full = placeRuns({ ...base, hosts: [host('a', gpus(2)), host('b', gpus(2))], runs: runs(6), maxParallel: 2 });
+    expect(full.now.map((n) => n.host)).toEqual(['a', 'a']);
+    expect(full.queued.every((q) => q.host === 'a')).toBe(true);
+    expect(Object.fromEntries(full.caps!)).toEqual({ a: 2, b: 0 });
+    // every GPU busy: nothing starts now, the cap is shared out over the hosts with queued runs
+    const busy = placeRuns({
+      ...base,
+      hosts: [host('a', gpus(2, [0, 1])), host('b', gpus(1, [0])), host('c', gpus(4, [0, 1, 2, 3]))],
+      runs: runs(8),
+      maxParallel: 4,
+    });
+    expect(busy.now).toEqual([]);
+    expect(sum(busy.caps)).toBe(4);
+    // no host gets more than it has GPUs for; every host with queued runs has a share
+    expect(busy.caps!.get('b')).toBe(1);
+    for (const q of busy.queued) expect(busy.caps!.get(q.host)).toBeGreaterThan(0);
+    // runs of the sweep already running count on their host and against the cap
+    const resumed = placeRuns({
+      ...base,
+      hosts: [host('a', gpus(2, [0])), host('b', gpus(2, [0, 1]))],
+      runs: runs(3),
+      maxParallel: 2,
+      running: 1,
+      runningOn: new Map([['a', 1]]),
+    });
+    expect(resumed.now).toEqual([{ run: 'r1', host: 'a', gpus: [1] }]);
+    expect(Object.fromEntries(resumed.caps!)).toEqual({ a: 2, b: 0 });
+    expect(resumed.queued.map((q) => q.host)).toEqual(['a', 'a']);
+    // without a cap there are no shares
+    expect(placeRuns({ ...base, hosts: [host('a', gpus(1))], runs: runs(2) }).caps).toBeNull();
   });
 
   it('counts what is already queued on a host when spreading the queue', () => {
@@ -103,7 +138,7 @@ describe('rebalance plan', () => {
     ]);
   });
 
-  it('moves nothing when every host can start its own queue, from an unreadable host, or of a stopped sweep', () => {
+  it('moves nothing when every host can start its own queue, from an unreadable host, of a stopped sweep or a capped one', () => {
     expect(
       planRebalance([
         { host: 'a', free: 1, entries: [entry(1)] },
@@ -131,6 +166,16 @@ describe('rebalance plan', () => {
         { host: 'b', free: 1, entries: [] },
       ]),
     ).toEqual([]);
+    // a capped sweep's entries wait for their host's share: they stay; the others still move
+    const pinned = planRebalance(
+      [
+        { host: 'a', free: 0, entries: [entry(1, 1, 'capped'), entry(2, 1, 'free')] },
+        { host: 'b', free: 2, entries: [] },
+      ],
+      new Set(),
+      new Set(['capped']),
+    );
+    expect(pinned.map((m) => m.entry.sweep)).toEqual(['free']);
   });
 
   it('an entry held up behind one that does not fit can move, as the watchdog would not start it', () => {

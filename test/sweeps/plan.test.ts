@@ -141,8 +141,8 @@ describe('sweep plan over scripted hosts', () => {
     expect(parseSweepLook('@@machine m\n@@gpus\n@@/gpus 0\n')).toBeNull();
     const l = parseSweepLook(lookOutput({ gpus: 1, sweeps: ['scan stopped', 'x'] }));
     expect(l?.sweeps).toEqual([
-      { name: 'scan', stopped: true },
-      { name: 'x', stopped: false },
+      { name: 'scan', stopped: true, capped: false },
+      { name: 'x', stopped: false, capped: false },
     ]);
   });
 });

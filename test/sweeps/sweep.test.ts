@@ -202,6 +202,36 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
     90_000,
   );
 
+  it.skipIf(!RUNNER)(
+    '--max-parallel 2 over both hosts holds with the laptop gone: each watchdog keeps to its share, all 5 finish',
+    async () => {
+      for (const h of lab.hosts) {
+        const w = await cli('watchdog', 'install', h.alias, '--interval', '1', '--yes');
+        expect(w.exitCode, `${w.stdout}\n${w.stderr}`).toBe(0);
+      }
+      const args = ['sweep', 'sweepy', '--grid', 'lr=21,22,23,24,25', '--param', 'seed=1', '--param', 'secs=2'];
+      const r = await cli(...args, '--hosts', 'gpu-2,gpu-1', '--max-parallel', '2', '--name', 'capped', '--yes');
+      expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+      // 3 GPUs free, but 2 at once: one on each host, and each host's share is 1
+      expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/started 2, queued 3/);
+      expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/at once +gpu-2 1, gpu-1 1/);
+      const shares = JSON.parse((await g1.run('cat ~/.trainyard/sweeps/capped/sweep.json')).stdout).maxParallelOn;
+      expect(Object.values(shares)).toEqual([1, 1]);
+      const records = async () =>
+        Promise.all(lab.hosts.map(async (h) => (await h.run('cat ~/sweep-record.txt 2>/dev/null || true')).stdout));
+      const texts = await waitFor(records, {
+        until: (t) => intervals(t).filter((i) => i.run.startsWith('capped-')).length === 5,
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        what: 'all 5 capped runs to end',
+      });
+      const capped = intervals(texts).filter((i) => i.run.startsWith('capped-'));
+      expect(maxConcurrent(capped)).toBe(2);
+      expect(new Set(capped.map((i) => i.host)).size).toBe(2);
+    },
+    90_000,
+  );
+
   it('sweep stop drains: queued runs dropped, the running one finishes; --kill stops it', async () => {
     g1.setGpu({ count: 2, apps: [0, 1] });
     try {

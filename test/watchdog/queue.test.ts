@@ -15,6 +15,7 @@ import type { Config } from '../../src/config/types.js';
 import { machineKey, type RunManifest, runFile } from '../../src/runs/layout.js';
 import { shQuote } from '../../src/shell/quote.js';
 import { buildQueueEntry, writeQueueEntryCommand } from '../../src/sweeps/queueEntry.js';
+import { writeSweepCommand } from '../../src/sweeps/sweepFiles.js';
 import type { Transport } from '../../src/transport/types.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
 import { installWatchdog } from '../../src/watchdog/operations.js';
@@ -235,6 +236,51 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
     expect(queued()).toEqual([]);
     expect(records().some((r) => r.tag.startsWith('drain-'))).toBe(false);
   }, 40_000);
+
+  /** Records a sweep on the host as the laptop does, with these shares of its maxParallel. */
+  async function recordSweep(name: string, maxParallelOn: Record<string, number>) {
+    const cmd = writeSweepCommand(host.alias, {
+      name,
+      project: 'proj',
+      params: [],
+      maxParallel: Object.values(maxParallelOn).reduce((a, b) => a + b, 0),
+      maxParallelOn,
+      failLimit: 3,
+      freeMemoryMiB: null,
+      gpusPerRun: 1,
+      createdAt: new Date().toISOString(),
+    });
+    const r = await t.exec(cmd, { stdin: cmd.stdin, timeoutMs: 20_000 });
+    expect(r.code, r.stderr).toBe(0);
+  }
+
+  it("keeps a capped sweep to this machine's share of maxParallel, without holding up other sweeps", async () => {
+    host.setGpu({ mode: 'idle', count: 2, apps: [] });
+    await recordSweep('capped', { [machineKey(host.hostname)]: 1 });
+    await recordSweep('elsewhere', { 'another-machine': 2 });
+    await enqueue('elsewhere-1', { sweep: 'elsewhere', secs: 1 });
+    for (let i = 1; i <= 3; i++) await enqueue(`cap-${i}`, { sweep: 'capped', secs: 2 });
+    await enqueue('uncapped-1', { sweep: 'uncapped', secs: 2 });
+    const done = await waitUntil(
+      'the capped sweep and the other ran',
+      () => records().filter((r) => r.tag.startsWith('cap-') || r.tag === 'uncapped-1'),
+      (r) => r.length === 4,
+      40_000,
+    );
+    const capped = done.filter((r) => r.tag.startsWith('cap-')).sort((a, b) => a.start - b.start);
+    // with two GPUs free, one run of the capped sweep at a time, in order
+    expect(capped.map((r) => r.tag)).toEqual(['cap-1', 'cap-2', 'cap-3']);
+    for (let i = 1; i < capped.length; i++)
+      expect(capped[i].start, JSON.stringify(capped)).toBeGreaterThanOrEqual(capped[i - 1].end);
+    // the other sweep's entry, queued last, ran beside the first capped run instead of after all three
+    const other = done.find((r) => r.tag === 'uncapped-1')!;
+    expect(other.start).toBeLessThan(capped[1].start);
+    // a machine the shares leave out starts none of that sweep's runs
+    expect(records().some((r) => r.tag === 'elsewhere-1')).toBe(false);
+    expect(queued().some((q) => q.endsWith('-elsewhere-1'))).toBe(true);
+    await t.exec(shScript('touch .trainyard/sweeps/elsewhere/stopped'));
+    await waitUntil('elsewhere-1 dropped', queued, (q) => q.length === 0);
+  }, 60_000);
 
   it('stops starting a sweep after 3 failures in a row, with one sweep-failing alert', async () => {
     host.setGpu({ mode: 'idle', count: 2, apps: [1] }); // one GPU: the runs go one after another

@@ -124,18 +124,28 @@ describe.each(awks)('the queue program under $name', (awk) => {
     expect(out.toString('utf8')).toMatch(/^error run\.sh has no /);
   });
 
-  it("reads a sweep's failLimit, 3 when it has none or a useless one", () => {
+  it("reads a sweep's failLimit (3 when it has none or a useless one) and this machine's share of maxParallel", () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ty-qawk-'));
     made.push(dir);
-    const limit = (text: string) => {
+    const limit = (text: string, machine = 'box-1') => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'sweep.json'), text);
-      return runAwk(awk, PROGRAM, { files: [path.join(dir, 'sweep.json')], env: { TY_MODE: 'limit' } }).toString();
+      return runAwk(awk, PROGRAM, {
+        files: [path.join(dir, 'sweep.json')],
+        env: { TY_MODE: 'limit', TY_MACHINE: machine },
+      }).toString();
     };
-    expect(limit('{"name":"s","failLimit":5}')).toBe('5\n');
-    expect(limit('{"name":"s"}')).toBe('3\n');
-    expect(limit('{"name":"s","failLimit":0}')).toBe('3\n');
-    expect(limit('{"name":"s","failLimit":"9"}')).toBe('3\n');
-    expect(limit('not json')).toBe('3\n');
+    expect(limit('{"name":"s","failLimit":5}')).toBe('5 -\n');
+    expect(limit('{"name":"s"}')).toBe('3 -\n');
+    expect(limit('{"name":"s","failLimit":0}')).toBe('3 -\n');
+    expect(limit('{"name":"s","failLimit":"9"}')).toBe('3 -\n');
+    expect(limit('not json')).toBe('3 -\n');
+    // shares by machine key: this machine's, 0 for a machine left out, none without a cap
+    const shares = '{"name":"s","failLimit":4,"maxParallel":3,"maxParallelOn":{"box-1":2,"box 2\\"x":1}}';
+    expect(limit(shares)).toBe('4 2\n');
+    expect(limit(shares, 'box 2"x')).toBe('4 1\n');
+    expect(limit(shares, 'box-3')).toBe('4 0\n');
+    expect(limit('{"name":"s","maxParallelOn":{"box-1":"2"}}')).toBe('3 0\n');
+    expect(limit('{"name":"s","maxParallelOn":null}')).toBe('3 -\n');
   });
 });

@@ -1,7 +1,7 @@
 
 tick() {
   now_time
-  tmux_state=unknown gpu_state=unknown sizes_state=unknown gpu_err='' live_dirs='' live_gpus='' live_all=0
+  tmux_state=unknown gpu_state=unknown sizes_state=unknown gpu_err='' live_dirs='' live_gpus='' live_all=0 live_sweeps='' sw_limits=''
   : > "$T/gpu"
   : > "$T/logs.$((tick_no % 2))"
   secret_files='' # the values in them are masked in events, pushes and the summary

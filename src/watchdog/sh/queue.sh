@@ -6,7 +6,9 @@
 # manifest (a run that just started has no CUDA context yet; a live run without GPUs in its
 # manifest sees them all, so it holds them all). An entry that does not fit waits, and so do
 # the entries behind it: no run is passed over forever by smaller ones. An entry with `share`
-# may use GPUs that are taken, under the memory limit, free ones first.
+# may use GPUs that are taken, under the memory limit, free ones first. A sweep with maxParallel
+# gives each machine a share (sweep.json maxParallelOn): its entries start only while fewer of its
+# runs live on this machine, and wait without holding up the entries of other sweeps behind them.
 
 QD="$HOME/.trainyard/queue/$machine"
 SW="$HOME/.trainyard/sweeps"
@@ -61,12 +63,27 @@ sweep_load() {
   done < "$ST/$1.sweep"
 }
 
-# the sweep's failLimit from its sweep.json -> R (3 without one)
+# the sweep's failLimit from its sweep.json -> R (3 without one), and this machine's share of its
+# maxParallel -> sw_share ('-': no cap); read once per sweep per interval
 sweep_limit() {
-  R=3
-  [ -f "$SW/$1/sweep.json" ] || return 0
-  R=$(TY_MODE=limit awk "$AWK_JSON$AWK_QUEUE" "$SW/$1/sweep.json" 2> /dev/null)
-  is_uint "$R" && [ "$R" -ge 1 ] || R=3
+  for sl in $sw_limits; do
+    case $sl in "$1="*) sl=${sl#*=}; R=${sl%,*} sw_share=${sl#*,}; return 0 ;; esac
+  done
+  R=3 sw_share=-
+  if [ -f "$SW/$1/sweep.json" ]; then
+    sl=$(TY_MODE=limit TY_MACHINE=$machine awk "$AWK_JSON$AWK_QUEUE" "$SW/$1/sweep.json" 2> /dev/null)
+    R=${sl%% *}
+    case $sl in *' '*) sw_share=${sl#* } ;; esac
+    is_uint "$R" && [ "$R" -ge 1 ] || R=3
+    is_uint "$sw_share" || sw_share=-
+  fi
+  sw_limits="$sw_limits $1=$R,$sw_share"
+}
+
+# runs of the sweep live on this machine now (hold_gpus counts them) -> R
+sweep_live() {
+  R=0
+  for sl in $live_sweeps; do [ "$sl" = "$1" ] && R=$((R + 1)); done
 }
 
 plain_sweep() { case $1 in '' | [!A-Za-z0-9]* | *[!A-Za-z0-9_-]*) return 1 ;; esac; }
@@ -114,7 +131,13 @@ queue_entry() {
   if [ -n "$q_sweep" ]; then
     if [ -e "$SW/$q_sweep/stopped" ]; then queue_drop delete queue-dropped "sweep $q_sweep was stopped: not started"; return 0; fi
     sweep_load "$q_sweep"
-    if [ "$sw_fails" -gt 0 ]; then sweep_limit "$q_sweep"; [ "$sw_fails" -ge "$R" ] && return 0; fi
+    sweep_limit "$q_sweep"
+    [ "$sw_fails" -gt 0 ] && [ "$sw_fails" -ge "$R" ] && return 0
+    if [ "$sw_share" != - ]; then
+      sweep_live "$q_sweep"
+      # this machine's share of the sweep's maxParallel is in use: the entries behind go on
+      [ "$R" -lt "$sw_share" ] || return 0
+    fi
   fi
   queue_gpus
   [ "$qg_state" = ok ] || { q_block=1; return 0; }
@@ -147,6 +170,7 @@ queue_entry() {
     return 0
   fi
   rm -rf -- "$qc"
+  if [ -n "$q_sweep" ]; then live_sweeps="$live_sweeps $q_sweep"; fi
   q_ifs=$IFS IFS=,
   for pg in $q_gpus; do qg_taken="$qg_taken $pg"; done
   IFS=$q_ifs

@@ -125,9 +125,11 @@ ended_detail() {
 }
 
 
-# the run's GPUs are not free for the queue (a run without GPUs in its manifest sees them all)
+# the run's GPUs are not free for the queue (a run without GPUs in its manifest sees them all),
+# and it counts toward its sweep's share of maxParallel
 hold_gpus() {
   if [ -n "$m_gpus" ]; then live_gpus="$live_gpus,$m_gpus"; else live_all=1; fi
+  if plain_sweep "$m_sweep"; then live_sweeps="$live_sweeps $m_sweep"; fi
 }
 
 watch_run() {
