@@ -8,8 +8,11 @@ import { HISTORY_LENGTH, recordGpuSample, type TrainyardStore } from '../src/sta
 import { bigFleet } from '../test/components/fixtures.js';
 import { CountingTty, fakeStdin, idleController } from './fakeTerminal.js';
 
-// As bin/trainyard.js does, before Ink is loaded (FAST_WIDTH=0 measures Ink with its own string-width).
+// As bin/trainyard.js does, before Ink is loaded (FAST_WIDTH=0 measures Ink with its own string-width,
+// CACHED_OUTPUT=0 with its own frame buffer).
 if (process.env.FAST_WIDTH !== '0') await import(new URL('../dist/src/text/inkWidthHook.js', import.meta.url).href);
+if (process.env.CACHED_OUTPUT !== '0')
+  await import(new URL('../dist/components/inkOutputHook.js', import.meta.url).href);
 const { mountCockpit } = await import('../components/runCockpit.js');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

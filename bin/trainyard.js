@@ -77,8 +77,10 @@ if (args[0] === '__complete') {
   // React's development build re-checks every render and costs several times the CPU: an app
   // that stays open all day runs the production one unless told otherwise.
   process.env.NODE_ENV ??= 'production';
-  // Ink measures every line of every frame with string-width: give it the faster twin first.
+  // Ink measures every line of every frame with string-width and rebuilds every frame from nothing:
+  // give it the faster string-width and a frame buffer that remembers the last frames, first.
   await import(pathToFileURL(path.join(root, 'dist', 'src', 'text', 'inkWidthHook.js')).href);
+  await import(pathToFileURL(path.join(root, 'dist', 'components', 'inkOutputHook.js')).href);
   const { main } = await import(pathToFileURL(entry).href);
   const { printText } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'cli', 'print.js')).href);
   main(args).then(

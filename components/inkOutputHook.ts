@@ -1,0 +1,26 @@
+/**
+ * Importing this module gives Ink's renderer cachedFrameOutput.ts in place of its own frame buffer
+ * (`import Output from './output.js'` in ink/build/renderer.js). It must run before Ink is first
+ * imported. Only the Ink versions whose Output the subclass was checked against are redirected
+ * (test/components/cachedFrameOutput.test.ts draws frames through both); any other keeps Ink's.
+ */
+import { readFileSync } from 'node:fs';
+import module from 'node:module';
+
+const CHECKED_INK_VERSIONS = ['8.0.0'];
+
+const inkIndex = import.meta.resolve('ink');
+const inkVersion = (JSON.parse(readFileSync(new URL('../package.json', inkIndex), 'utf8')) as { version: string })
+  .version;
+const renderer = new URL('./renderer.js', inkIndex).href;
+const cached = new URL('./cachedFrameOutput.js', import.meta.url).href;
+
+export const outputRedirected = CHECKED_INK_VERSIONS.includes(inkVersion) && typeof module.registerHooks === 'function';
+
+if (outputRedirected)
+  module.registerHooks({
+    resolve: (specifier, context, nextResolve) =>
+      specifier === './output.js' && context.parentURL === renderer
+        ? { url: cached, format: 'module', shortCircuit: true }
+        : nextResolve(specifier, context),
+  });
