@@ -2,8 +2,10 @@
  * The one place this process asks a Slurm controller about jobs and nodes. Every pane, command
  * and backend call reads the cluster through here: at most one squeue and one sinfo per cluster
  * per interval (default 10 s, never below 5 s), both in one exec; callers arriving while a poll is
- * in flight share it. sacct runs only for a job that left the queue without an end we saw, once
- * per job. A controller's RPC load from trainyard stays flat however many views are open.
+ * in flight share it. Across processes the login node's poll file holds the same ceiling
+ * (pollScript.ts): an exec within the interval of another process's poll is served that poll.
+ * sacct runs only for a job that left the queue without an end we saw, once per job. A
+ * controller's RPC load from trainyard stays flat however many views and commands are open.
  */
 import { parseSections } from '../../commands/sectioned.js';
 import {
@@ -15,7 +17,8 @@ import {
   type SlurmNode,
 } from '../../parsers/slurm.js';
 import type { CommandExec } from '../runBackend.js';
-import { clusterPollCommand, sacctCommand } from './slurmCommands.js';
+import { clusterPollCommand } from './pollScript.js';
+import { sacctCommand } from './slurmCommands.js';
 
 export const DEFAULT_POLL_SECONDS = 10;
 export const MIN_POLL_SECONDS = 5;
@@ -40,8 +43,11 @@ const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
 
 export class SlurmPollCache {
   private readonly clusters = new Map<string, ClusterState>();
-  /** squeue+sinfo polls and sacct calls made, for tests and the benchmark. */
-  readonly counts = { polls: 0, sacct: 0 };
+  /**
+   * Poll execs, how many of them ran squeue+sinfo themselves (the rest were served another
+   * process's poll from the login node's file), and sacct calls: for tests and the benchmark.
+   */
+  readonly counts = { polls: 0, polled: 0, sacct: 0 };
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -82,8 +88,11 @@ export class SlurmPollCache {
   private async poll(host: string, exec: CommandExec): Promise<ClusterView> {
     const s = this.state(host);
     this.counts.polls++;
-    const r = await exec(clusterPollCommand(host), { timeoutMs: 30_000 });
+    const r = await exec(clusterPollCommand(host, s.intervalMs), { timeoutMs: 60_000 });
     const out = parseSections(r.stdout);
+    if (out.value('served') !== 'file') this.counts.polled++;
+    // an answer another process polled is as old as that poll, not as this exec
+    const age = Math.max(0, out.number('age') ?? 0);
     const squeue = out.first('squeue');
     const sinfo = out.first('sinfo');
     const problems: string[] = [];
@@ -92,7 +101,7 @@ export class SlurmPollCache {
       problems.push(`squeue: ${firstLine(squeue.lines.join('\n')) || `exit ${squeue.exit}`}`);
     if (sinfo && sinfo.exit !== 0) problems.push(`sinfo: ${firstLine(sinfo.lines.join('\n')) || `exit ${sinfo.exit}`}`);
     const view: ClusterView = {
-      at: this.now(),
+      at: this.now() - age,
       // a failed half keeps what the last good poll saw
       jobs: squeue?.exit === 0 ? parseSqueue(squeue.lines.join('\n')) : (s.view?.jobs ?? []),
       nodes: sinfo?.exit === 0 ? parseSinfo(sinfo.lines.join('\n')) : (s.view?.nodes ?? []),

@@ -9,7 +9,7 @@
  */
 import { field, section } from '../../commands/sectioned.js';
 import { bashScriptArgv, type RemoteCommand } from '../../commands/value.js';
-import { SACCT_ARGS, SINFO_ARGS, SQUEUE_ARGS } from '../../parsers/slurm.js';
+import { SACCT_ARGS } from '../../parsers/slurm.js';
 import { MACHINE_KEY_SH, RUNS_DIR, runFile } from '../../runs/layout.js';
 import { shJoin, shQuote } from '../../shell/quote.js';
 import { GUARD_SCRIPT, GUARD_SUBMIT_SCRIPT } from './restartGuard.js';
@@ -22,20 +22,6 @@ export const EXIT_NO_SUCH_JOB = 3;
 export const EXIT_COMMAND_NOT_FOUND = 127;
 /** The value of <run>.machine for a Slurm run. */
 export const SLURM_MACHINE = 'slurm';
-
-/** squeue (my jobs) and sinfo (nodes) in one exec: one poll of the cluster. */
-export function clusterPollCommand(host: string): RemoteCommand {
-  return {
-    where: 'remote',
-    host,
-    purpose: 'poll the Slurm cluster: my jobs (squeue) and its nodes (sinfo)',
-    readOnly: true,
-    argv: bashScriptArgv('trainyard-slurm-poll', [
-      section('squeue', `squeue ${shJoin(SQUEUE_ARGS)}`),
-      section('sinfo', `sinfo ${shJoin(SINFO_ARGS)}`),
-    ]),
-  };
-}
 
 export function sacctCommand(host: string, jobIds: string[]): RemoteCommand {
   return {
