@@ -6,6 +6,7 @@
 import { transportExec } from '../backends/runBackend.js';
 import { backendForHost } from '../backends/select.js';
 import { slurmPoll } from '../backends/slurm/pollCache.js';
+import { guardedNames, isGuardJob } from '../backends/slurm/restartGuard.js';
 import type { Config } from '../config/types.js';
 import { gpuTotals, type SlurmJob } from '../parsers/slurm.js';
 import type { Transport } from '../transport/types.js';
@@ -25,6 +26,8 @@ export interface SlurmStatusJson {
     gpus: number;
     nodeList: string;
     partition: string;
+    /** Its restart guard job waits for it (the guard itself is never listed as a job). */
+    guarded: boolean;
   }[];
 }
 
@@ -38,6 +41,7 @@ export async function slurmStatusFor(
   if (backend.kind !== 'slurm') return null;
   const view = await slurmPoll.view(alias, transportExec(transport));
   const { partitions } = gpuTotals(view.nodes);
+  const guarded = guardedNames(view.jobs);
   return {
     error: view.error,
     partitions: [...partitions].map(([name, c]) => ({
@@ -55,18 +59,21 @@ export async function slurmStatusFor(
       gpus: n.gpus,
       gpusUsed: n.gpusUsed,
     })),
-    jobs: view.jobs.map((j) => ({
-      id: j.id,
-      name: j.name,
-      state: j.state,
-      reason: j.reason === 'None' ? null : j.reason,
-      elapsedSeconds: j.elapsed,
-      limitSeconds: j.limit,
-      nodes: j.nodes,
-      gpus: j.gpus,
-      nodeList: j.nodeList,
-      partition: j.partition,
-    })),
+    jobs: view.jobs
+      .filter((j) => !isGuardJob(j))
+      .map((j) => ({
+        id: j.id,
+        name: j.name,
+        state: j.state,
+        reason: j.reason === 'None' ? null : j.reason,
+        elapsedSeconds: j.elapsed,
+        limitSeconds: j.limit,
+        nodes: j.nodes,
+        gpus: j.gpus,
+        nodeList: j.nodeList,
+        partition: j.partition,
+        guarded: guarded.has(j.name),
+      })),
   };
 }
 
@@ -96,7 +103,7 @@ export function slurmGpuText(s: SlurmStatusJson): string {
 function jobWord(j: SlurmStatusJson['jobs'][number]): string {
   const where = j.state === 'PENDING' ? `PENDING (${j.reason ?? 'waiting'})` : j.state;
   const time = j.state === 'PENDING' ? '' : ` ${clock(j.elapsedSeconds)}/${clock(j.limitSeconds)}`;
-  return `${j.id} ${j.name} ${where}${time}${j.gpus ? ` ${j.gpus} GPU` : ''}`;
+  return `${j.id} ${j.name} ${where}${time}${j.gpus ? ` ${j.gpus} GPU` : ''}${j.guarded ? ' guarded' : ''}`;
 }
 
 /** My jobs: alive first, then the finished ones Slurm still shows. */

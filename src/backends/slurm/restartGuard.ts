@@ -22,8 +22,24 @@ export const GUARD_SCRIPT = `${RUNS_DIR}/slurm-guard.sh`;
 /** The script that submits a guard (guardSubmitScript): $1 run id, $2 login node machine key, $3 the run's job id. */
 export const GUARD_SUBMIT_SCRIPT = `${RUNS_DIR}/slurm-guard-submit.sh`;
 
+/** What ends a guard job's name: a run's own name may not end so (jobNameProblem). */
+export const GUARD_SUFFIX = '-guard';
+
 /** The guard job's name for a run. */
-export const guardJobName = (id: string) => `${id}-guard`;
+export const guardJobName = (id: string) => `${id}${GUARD_SUFFIX}`;
+
+/** Whether a job is a run's restart guard: never shown or counted as a run or job of its own. */
+export const isGuardJob = (job: { name: string }) => job.name.endsWith(GUARD_SUFFIX);
+
+/**
+ * The runs whose guard job is waiting for them (pending on their Dependency): shown as "guarded".
+ * A guard that started, or was cancelled because its run completed, guards nothing any more.
+ */
+export function guardedNames(jobs: readonly { name: string; state: string }[]): Set<string> {
+  const names = new Set<string>();
+  for (const j of jobs) if (isGuardJob(j) && j.state === 'PENDING') names.add(j.name.slice(0, -GUARD_SUFFIX.length));
+  return names;
+}
 
 /**
  * The guard script. Arguments: run id, the login node's machine key (where events go), the run's

@@ -29,7 +29,7 @@ import {
 import { manifestLog } from '../tmux/tmuxBackend.js';
 import { readManifestCommand } from '../tmux/tmuxCommands.js';
 import { type SlurmPollCache, slurmPoll } from './pollCache.js';
-import { guardScript, guardSubmitScript } from './restartGuard.js';
+import { GUARD_SUFFIX, guardScript, guardSubmitScript } from './restartGuard.js';
 import {
   attachRemoteLine,
   EXIT_COMMAND_NOT_FOUND,
@@ -50,6 +50,8 @@ export function jobNameProblem(name: string): string | null {
   if (Buffer.byteLength(name) > 200) return 'the job name is longer than 200 bytes';
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(name))
     return 'a Slurm job name here uses letters, digits and . _ - + only (no spaces, "/", "|" or quotes), not starting with . - +';
+  if (name.endsWith(GUARD_SUFFIX))
+    return `a run's name may not end in "${GUARD_SUFFIX}": its restart guard job has that name`;
   return null;
 }
 
