@@ -35,5 +35,11 @@ export function SessionsTitle({ alias }: { alias: string | undefined }) {
     const h = alias ? s.hosts[alias] : undefined;
     return h ? !isUp(h.connection.state) && h.sessions.length > 0 : false;
   });
-  return <Text>tmux sessions{stale && <Text {...theme.tone('muted')}> · last seen</Text>}</Text>;
+  const cluster = useTrainyard((s) => (alias ? s.hosts[alias]?.cluster != null : false));
+  return (
+    <Text>
+      {cluster ? 'Slurm jobs (mine)' : 'tmux sessions'}
+      {stale && <Text {...theme.tone('muted')}> · last seen</Text>}
+    </Text>
+  );
 }

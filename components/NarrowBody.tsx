@@ -3,12 +3,11 @@ import { useMemo } from 'react';
 import type { Frame } from '../src/cockpit/frame.js';
 import { ActionPane } from './ActionPane.js';
 import { DetailContent } from './DetailContent.js';
-import { GpuPane } from './GpuPane.js';
 import { HostList, HostListHeader } from './HostList.js';
+import { HostGpuPane, HostSessionsPane } from './HostPanes.js';
 import { HostRow, longestAlias, planHostColumns } from './HostRow.js';
 import { PaneFrame } from './PaneFrame.js';
 import { Line } from './Row.js';
-import { SessionsPane } from './SessionsPane.js';
 import { useTrainyard } from './storeContext.js';
 import { useUi } from './uiContext.js';
 
@@ -59,10 +58,10 @@ export function NarrowBody({ frame, alias, selected, scroll, banner }: NarrowBod
       <PaneFrame focused width={width} height={layout.bodyHeight} bordered={false}>
         {focus === 'hosts' && <HostList width={width} visible={layout.hostRows} selected={selected} focused />}
         {focus === 'gpus' && alias !== undefined && (
-          <GpuPane alias={alias} width={width} visible={layout.gpuRows} scroll={scroll.gpu} />
+          <HostGpuPane alias={alias} width={width} visible={layout.gpuRows} scroll={scroll.gpu} />
         )}
         {focus === 'sessions' && alias !== undefined && (
-          <SessionsPane
+          <HostSessionsPane
             alias={alias}
             width={width}
             visible={layout.sessionRows}

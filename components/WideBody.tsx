@@ -6,10 +6,9 @@ import { PANE_CHROME } from '../src/cockpit/layout.js';
 import { ActionPane } from './ActionPane.js';
 import { DetailContent } from './DetailContent.js';
 import { GpuTitle, SessionsTitle } from './DetailTitle.js';
-import { GpuPane } from './GpuPane.js';
 import { HostList, HostListHeader } from './HostList.js';
+import { HostGpuPane, HostSessionsPane } from './HostPanes.js';
 import { PaneFrame } from './PaneFrame.js';
-import { SessionsPane } from './SessionsPane.js';
 import { useUi } from './uiContext.js';
 
 export function WideBody({
@@ -73,7 +72,9 @@ export function WideBody({
           height={layout.gpuHeight}
           bordered
         >
-          {alias !== undefined && <GpuPane alias={alias} width={inner} visible={layout.gpuRows} scroll={scroll.gpu} />}
+          {alias !== undefined && (
+            <HostGpuPane alias={alias} width={inner} visible={layout.gpuRows} scroll={scroll.gpu} />
+          )}
         </PaneFrame>
         {layout.sessionsHeight > 0 && (
           <PaneFrame
@@ -84,7 +85,7 @@ export function WideBody({
             bordered
           >
             {alias !== undefined && (
-              <SessionsPane
+              <HostSessionsPane
                 alias={alias}
                 width={inner}
                 visible={layout.sessionRows}

@@ -66,6 +66,12 @@ export const MESSAGE_LINES = 5;
 
 export function paneCounts(h: HostState | undefined): PaneCounts {
   if (!h) return { gpuLines: 1, sessionLines: 1 };
+  if (h.cluster) {
+    const hosts = new Set(h.cluster.nodes.map((n) => n.host)).size;
+    const partitions = new Set(h.cluster.nodes.map((n) => n.partition)).size;
+    const gpuLines = partitions + (hosts ? 1 + hosts : 0) + (h.cluster.error ? 1 : 0);
+    return { gpuLines: Math.max(1, gpuLines), sessionLines: Math.max(1, h.sessions.length) };
+  }
   const gpuLines =
     gpuPaneMode(h) === 'rows' ? h.gpus.length + (h.processes.length > 0 ? 1 + h.processes.length : 0) : MESSAGE_LINES;
   return { gpuLines, sessionLines: Math.max(1, runSessions(h).length + (h.sessionsError ? 1 : 0)) };

@@ -1,3 +1,4 @@
+import { configuredBackend, detectScheduler } from '../backends/select.js';
 import { gpuStreamCommand } from '../commands/probes.js';
 import { LOCAL_HOST } from '../config/load.js';
 import type { Config, HostConfig } from '../config/types.js';
@@ -7,6 +8,7 @@ import { SshConnection } from '../ssh/connection.js';
 import { patchHost, recordGpuSample, setConnection, type TrainyardStore } from '../state/store.js';
 import { LocalTransport } from '../transport/local.js';
 import type { StreamHandle, Transport } from '../transport/types.js';
+import { ClusterWatch } from './clusterWatch.js';
 import { SessionsWatch } from './sessionsWatch.js';
 
 /** Lines of one nvidia-smi interval arrive together; this gap closes a sample. */
@@ -38,6 +40,10 @@ export class HostMonitor {
   private gpuStream: StreamHandle | null = null;
   private gpuRetry: NodeJS.Timeout | null = null;
   private readonly sessions: SessionsWatch;
+  /** A Slurm login node's cluster, watched instead of its own GPUs and tmux sessions. */
+  private readonly cluster: ClusterWatch;
+  /** Whether the host is a Slurm login node: the config's word, else detected once connected. */
+  private scheduler: 'slurm' | 'none' | null;
   private stopped = false;
   private firstProbeDone = false;
   private firstGpuDone = false;
@@ -72,6 +78,13 @@ export class HostMonitor {
       this.firstProbeDone = true;
       this.notifySettled();
     });
+    this.cluster = new ClusterWatch(this.transport, store, host.alias, () => {
+      this.firstProbeDone = true;
+      this.firstGpuDone = true;
+      this.notifySettled();
+    });
+    const configured = configuredBackend(config, host.alias);
+    this.scheduler = configured ? (configured.kind === 'slurm' ? 'slurm' : 'none') : null;
   }
 
   get alias(): string {
@@ -113,11 +126,28 @@ export class HostMonitor {
   private startProbes(): void {
     if (this.stopped) return;
     this.stopProbes();
+    if (this.scheduler === 'slurm') {
+      this.cluster.start();
+      return;
+    }
     this.startGpuStream();
     this.sessions.start();
+    if (this.scheduler === null) void this.detect();
+  }
+
+  /** Detection runs beside the tmux streams, so a plain server shows as soon as ever. */
+  private async detect(): Promise<void> {
+    const answer = await detectScheduler(this.transport, this.alias);
+    if (answer === null || this.stopped || this.scheduler !== null) return;
+    this.scheduler = answer;
+    if (answer === 'slurm' && this.store.getState().hosts[this.alias]?.connection.state === 'connected') {
+      patchHost(this.store, this.alias, { gpus: [], gpuError: null, processes: [], sessions: [], runFacts: {} });
+      this.startProbes();
+    }
   }
 
   private stopProbes(): void {
+    this.cluster.stop();
     this.sessions.stop();
     if (this.gpuRetry) clearTimeout(this.gpuRetry);
     this.gpuRetry = null;

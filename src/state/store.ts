@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { RunFacts } from '../hosts/runFacts.js';
 import type { GpuProcess, GpuSample } from '../parsers/nvidiaSmi.js';
 import type { TmuxSession } from '../parsers/tmux.js';
+import type { ClusterState } from './cluster.js';
 
 export type ConnectionStateName =
   | 'local'
@@ -47,6 +48,8 @@ export interface HostState {
   clockSkewSeconds: number;
   gpuUpdatedAt: number | null;
   sessionsUpdatedAt: number | null;
+  /** A Slurm login node's cluster (shown instead of its own GPUs and tmux sessions), else null. */
+  cluster: ClusterState | null;
 }
 
 /** A question the cockpit must put to the user (an encrypted key's passphrase). */
@@ -77,6 +80,7 @@ export function emptyHost(alias: string, label?: string): HostState {
     clockSkewSeconds: 0,
     gpuUpdatedAt: null,
     sessionsUpdatedAt: null,
+    cluster: null,
   };
 }
 
