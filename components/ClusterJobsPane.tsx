@@ -5,14 +5,14 @@ import { type ColumnSpec, planColumns } from '../src/format/columns.js';
 import { isUp } from '../src/format/connection.js';
 import { FAILURE_STATES } from '../src/parsers/slurm.js';
 import { type ClusterJobRow, clusterJobRows, slurmClock } from '../src/state/cluster.js';
-import { Line, Row } from './Row.js';
+import { type CellValue, Line, Row } from './Row.js';
 import { moreMarker } from './SessionsPane.js';
 import { useTrainyard } from './storeContext.js';
 
 export const JOB_COLUMNS: readonly ColumnSpec[] = [
-  { key: 'id', width: 7, grow: 3, max: 14 },
-  { key: 'name', width: 12, grow: 1, max: 40 },
-  { key: 'state', width: 9, grow: 4, max: 13 },
+  { key: 'id', width: 7, grow: 4, max: 14 },
+  { key: 'name', width: 12, grow: 3, max: 40 },
+  { key: 'state', width: 9, grow: 1, max: 13 },
   { key: 'reason', width: 10, grow: 2, max: 34 },
   { key: 'gpus', width: 4, align: 'right', drop: 2 },
   { key: 'time', width: 15, align: 'right', drop: 3 },
@@ -35,15 +35,23 @@ function stateTone(state: string): string | undefined {
   return 'muted';
 }
 
+/** Slurm's own short forms (squeue %t) for states longer than a narrow column. */
+const SHORT_STATE: Record<string, string> = {
+  OUT_OF_MEMORY: 'OOM',
+  CONFIGURING: 'CF',
+  COMPLETING: 'CG',
+  SPECIAL_EXIT: 'SE',
+  RESV_DEL_HOLD: 'RD',
+  REQUEUE_FED: 'RF',
+  REQUEUE_HOLD: 'RH',
+};
+
 function gib(bytes: number): string {
   return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)}G` : `${Math.round(bytes / 1024 ** 2)}M`;
 }
 
 /** One row's cells: a pending job says why it waits, a running one whether a guard watches it, an ended one how it ended. */
-export function jobCells(
-  row: ClusterJobRow,
-  guarded: ReadonlySet<string>,
-): Record<string, string | { text: string; tone?: string }> {
+export function jobCells(row: ClusterJobRow, guarded: ReadonlySet<string>): Record<string, CellValue> {
   const j = row.job;
   let reason = '';
   if (row.kind === 'queued') {
@@ -59,7 +67,10 @@ export function jobCells(
   return {
     id: j.id,
     name: j.name,
-    state: { text: j.state, tone: stateTone(j.state) },
+    state: (w: number) => ({
+      text: j.state.length > w ? (SHORT_STATE[j.state] ?? j.state) : j.state,
+      tone: stateTone(j.state),
+    }),
     reason: { text: reason, tone: row.kind === 'queued' && j.state === 'PENDING' ? 'warn' : undefined },
     gpus: row.kind === 'queued' && row.job.gpus ? String(row.job.gpus) : '',
     time:
