@@ -2,17 +2,21 @@
  * Benchmark (not a test) of trainyard on a Slurm login node (test/harness/slurmCluster.ts behind a real sshd):
  *   1. squeue/sinfo calls per minute the controller sees (sdiag) with many readers in one trainyard
  *      process — a status poller every second, 4 panes asking for the run list, liveness checks —
- *      vs `watch -n 2 squeue` (one squeue every 2 s);
+ *      then across processes — the cockpit open in a real terminal plus `trainyard status` and
+ *      `trainyard runs` every 2 s, each a fresh process — vs `watch -n 2 squeue` (one squeue every 2 s);
  *   2. launch to job id: the Slurm backend's sbatch over the held connection vs a fresh `ssh login sbatch …`.
  * Run (as root): node --import tsx bench/slurm.bench.ts [SECONDS] (default 60). Prints a markdown table.
  */
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { transportExec } from '../src/backends/runBackend.js';
 import { SlurmPollCache } from '../src/backends/slurm/pollCache.js';
 import { createSlurmBackend } from '../src/backends/slurm/slurmBackend.js';
 import { shJoin } from '../src/shell/quote.js';
 import { connect, labConfig } from '../test/actions/helpers.js';
+import { TmuxTerminal } from '../test/e2e/terminal.js';
 import { startSlurmCluster } from '../test/harness/slurmCluster.js';
 import { startTestHosts } from '../test/harness/testHosts.js';
 
@@ -61,7 +65,38 @@ try {
     perMin(after.squeue - before.squeue),
     perMin(after.sinfo - before.sinfo),
   ]);
-  // 1b. watch -n 2 squeue
+  // 1b. across processes: the cockpit plus two CLI loops, each command a fresh process
+  const configPath = path.join(lab.dir, 'bench-slurm.json');
+  writeFileSync(configPath, JSON.stringify({ hosts: [h.alias], sshConfig: lab.sshConfigPath }));
+  const bin = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
+  await cluster.resetStats();
+  before = await counts();
+  const end3 = Date.now() + SECONDS * 1000;
+  const atEnd = new Promise<{ squeue: number; sinfo: number }>((resolve) =>
+    setTimeout(() => resolve(counts()), SECONDS * 1000),
+  );
+  const term = new TmuxTerminal(200, 50);
+  term.start(`node ${bin} --config ${configPath}`, { PATH: process.env.PATH ?? '', TERM: 'tmux-256color' });
+  let commands = 0;
+  const loop = async (command: string) => {
+    while (Date.now() < end3) {
+      await run('node', [bin, command, '--config', configPath]).catch(() => {});
+      commands++;
+      await sleep(2000);
+    }
+  };
+  try {
+    await Promise.all([loop('status'), loop('runs')]);
+    after = await atEnd;
+  } finally {
+    term.stop();
+  }
+  rows.push([
+    `trainyard across processes: the cockpit + \`status\` and \`runs\` every 2 s (${commands} commands in ${SECONDS} s)`,
+    perMin(after.squeue - before.squeue),
+    perMin(after.sinfo - before.sinfo),
+  ]);
+  // 1c. watch -n 2 squeue
   await cluster.resetStats();
   before = await counts();
   const end2 = Date.now() + SECONDS * 1000;
