@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transportExec } from '../../src/backends/runBackend.js';
 import { SlurmPollCache } from '../../src/backends/slurm/pollCache.js';
 import { createSlurmBackend } from '../../src/backends/slurm/slurmBackend.js';
+import { slurmJobsText, slurmStatusFor } from '../../src/cli/slurmStatus.js';
 import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import {
@@ -119,6 +120,20 @@ describe.skipIf(!can)('Slurm login node: launch, pending reason, stop, poll ceil
     expect(three3.slurm?.state).toBe('PENDING');
     expect(snap.runs.find((r) => r.id === 'sl-one')?.slurm?.state).toBe('RUNNING');
     expect(snap.takenNames).toEqual(expect.arrayContaining(['sl-one', 'sl-two', 'sl-three']));
+    // each launch submitted a restart guard job: never a run, and `status` lists its run as guarded
+    expect((await h.run("squeue -h -o '%j %T' -n sl-one-guard")).stdout.trim()).toBe('sl-one-guard PENDING');
+    expect(snap.runs.map((r) => r.id).sort()).toEqual(['sl-one', 'sl-three', 'sl-two']);
+    // the process's cache (10 s) may still hold the view from before these launches
+    const status = await waitFor(() => slurmStatusFor(config, h.alias, fixture.conn), {
+      until: (st) => (st?.jobs.length ?? 0) >= 3,
+      timeoutMs: 20_000,
+      intervalMs: 1000,
+      what: 'status lists the three runs',
+      show: (st) => JSON.stringify(st?.jobs),
+    });
+    expect(status?.jobs.map((j) => j.name).sort()).toEqual(['sl-one', 'sl-three', 'sl-two']);
+    expect(status?.jobs.find((j) => j.name === 'sl-one')?.guarded).toBe(true);
+    expect(slurmJobsText(status!)).toMatch(/sl-one RUNNING .* guarded/);
   });
 
   it('stop asks, then scancels the job: CANCELLED, marked stopped, the pending one starts', async () => {
@@ -215,6 +230,8 @@ describe.skipIf(!can)('Slurm login node: launch, pending reason, stop, poll ceil
     const cache = new SlurmPollCache();
     const backend = createSlurmBackend({ host: { alias: h.alias, pollSeconds: 5 }, cache });
     const exec = transportExec(fixture.conn);
+    // a poll an earlier test left on the login node would answer without any squeue at all
+    await h.run('rm -f ~/.trainyard/slurm/*.poll');
     await cluster.resetStats();
     const before = await cluster.rpcCount('REQUEST_JOB_USER_INFO');
     const nodeBefore = await cluster.rpcCount('REQUEST_NODE_INFO');
