@@ -17,7 +17,8 @@ const RETRY_MS = 5_000;
  */
 export class ClusterWatch {
   private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  /** Bumped by start and stop: a read still in flight from before answers nobody. */
+  private generation = 0;
   private last: SlurmJob[] | null = null;
   private finished: FinishedJob[] = [];
 
@@ -32,47 +33,48 @@ export class ClusterWatch {
 
   start(): void {
     this.stop();
-    this.running = true;
+    const generation = this.generation;
     // the panes switch to the cluster at once, waiting for its first view
     if (!this.store.getState().hosts[this.alias]?.cluster)
       patchHost(this.store, this.alias, { cluster: emptyCluster() });
-    void this.tick();
+    void this.tick(generation);
   }
 
   stop(): void {
-    this.running = false;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
-  private schedule(ms: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => void this.tick(), Math.max(1000, ms));
+  private schedule(generation: number, ms: number): void {
+    if (generation !== this.generation) return;
+    this.timer = setTimeout(() => void this.tick(generation), Math.max(1000, ms));
     this.timer.unref?.();
   }
 
-  private async tick(): Promise<void> {
+  private async tick(generation: number): Promise<void> {
     this.timer = null;
+    const live = () => generation === this.generation;
     const exec = transportExec(this.transport);
     let view: ClusterView;
     try {
       view = await this.cache.view(this.alias, exec);
     } catch (error) {
-      if (!this.running) return;
+      if (!live()) return;
       patchHost(this.store, this.alias, (h) => ({
         cluster: { ...(h.cluster ?? emptyCluster()), at: h.cluster?.at || Date.now(), error: (error as Error).message },
       }));
       this.onAnswer();
-      this.schedule(RETRY_MS);
+      this.schedule(generation, RETRY_MS);
       return;
     }
-    if (!this.running) return;
+    if (!live()) return;
     await this.noteLeavers(view, exec);
-    if (!this.running) return;
+    if (!live()) return;
     this.apply(view);
     this.onAnswer();
     // the cache's view goes stale one interval after its poll: look again then
-    this.schedule(view.at + this.cache.intervalMs(this.alias) - Date.now());
+    this.schedule(generation, view.at + this.cache.intervalMs(this.alias) - Date.now());
   }
 
   /** Jobs in the last view and not in this one left the queue: how did they end? */
