@@ -38,6 +38,7 @@ export function clusterPollCommand(host: string, intervalMs: number): RemoteComm
       'trainyard-slurm-poll',
       [
         'alias=$1; interval=$2',
+        'umask 077',
         'cluster=',
         'for c in "${SLURM_CONF:-}" /etc/slurm/slurm.conf /etc/slurm-llnl/slurm.conf; do',
         '  [ -n "$c" ] && [ -r "$c" ] || continue',
