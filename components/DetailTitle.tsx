@@ -11,7 +11,13 @@ export function GpuTitle({ alias }: { alias: string | undefined }) {
   const theme = useTheme();
   const host = useTrainyard(
     useShallow((s) =>
-      alias && s.hosts[alias] ? { label: s.hosts[alias].label, state: s.hosts[alias].connection.state } : null,
+      alias && s.hosts[alias]
+        ? {
+            label: s.hosts[alias].label,
+            state: s.hosts[alias].connection.state,
+            cluster: s.hosts[alias].cluster != null,
+          }
+        : null,
     ),
   );
   const stale = useStaleAge(alias);
@@ -19,7 +25,7 @@ export function GpuTitle({ alias }: { alias: string | undefined }) {
   const state = connectionLabel(host.state);
   return (
     <Text>
-      GPUs · {alias}
+      {host.cluster ? 'Slurm GPUs' : 'GPUs'} · {alias}
       {host.label ? ` (${host.label})` : ''}{' '}
       <Text {...theme.tone(state.tone)}>
         {state.glyph} {state.word}
