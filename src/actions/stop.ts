@@ -13,10 +13,14 @@ export async function runStop(ctx: ActionContext): Promise<Verdict> {
   const grace = ctx.project?.stopGraceSeconds ?? 10;
   const live = ctx.dryRun ? null : await ctx.backend.liveState(backendExec(ctx), ctx.host, session);
   if (live?.kind === 'ended') return removeEnded(ctx, session, live.exitCode);
+  const slurm = ctx.backend.kind === 'slurm';
+  const how = slurm
+    ? "Slurm cancels its job (scancel: SIGTERM, then SIGKILL after the cluster's KillWait)."
+    : `It gets Ctrl-C, then its processes are killed after ${grace} s if it has not exited.`;
   if (!ctx.dryRun) {
     const yes = await ctx.confirm({
       title: 'Stop the run?',
-      message: `Stop ${session} on ${ctx.host}? It gets Ctrl-C, then its processes are killed after ${grace} s if it has not exited. It will not be restarted automatically; it stays listed as stopped.`,
+      message: `Stop ${session} on ${ctx.host}? ${how} It will not be restarted automatically; it stays listed as stopped.`,
       details: [],
       destructive: true,
     });
@@ -36,9 +40,11 @@ export async function runStop(ctx: ActionContext): Promise<Verdict> {
     throw new ActionFailure(`stopping ${session} failed (exit ${r.code}): ${r.output}`, 'attach to it (a) and look');
   const graceful = r.graceful;
   return verdict.ok(
-    graceful
-      ? `stopped ${session} on ${ctx.host} (it exited after Ctrl-C)`
-      : `killed ${session} on ${ctx.host} (still running ${grace} s after Ctrl-C)`,
+    slurm
+      ? `stopped ${session} on ${ctx.host} (Slurm job cancelled)`
+      : graceful
+        ? `stopped ${session} on ${ctx.host} (it exited after Ctrl-C)`
+        : `killed ${session} on ${ctx.host} (still running ${grace} s after Ctrl-C)`,
     ['marked stopped: it will not be restarted automatically'],
     {
       graceful,

@@ -160,6 +160,7 @@ describe.skipIf(!can)('Slurm login node: launch, pending reason, stop, poll ceil
       },
     );
     expect(stopped.verdict.outcome, stopped.text).toBe('ok');
+    expect(stopped.verdict.summary).toBe(`stopped sl-two on ${h.alias} (Slurm job cancelled)`);
     await waitOnHost(h, `squeue -h -t all -j ${jobId} -o %T`, /CANCELLED/, 20_000);
     expect((await h.run('test -e ~/.trainyard/runs/sl-two.stopped && echo yes')).stdout.trim()).toBe('yes');
     const threeId = (await h.run('cat ~/.trainyard/runs/sl-three.jobid')).stdout.trim();
