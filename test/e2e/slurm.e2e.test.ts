@@ -2,7 +2,8 @@
  * The cockpit on a Slurm login node, in a real terminal: a real one-node cluster (two fake GPUs)
  * reached over real sshd, detected (the config does not say). The GPU pane shows the partition's
  * GPUs, the jobs pane my jobs: running ones, a pending one with its reason, never a restart guard
- * (its run reads "guarded"), and a hostile job name sanitised. At 200x50 and at 50x25.
+ * (its run reads "guarded"), and a hostile job name sanitised. At 200x50 and at 50x25. The session
+ * keys act on the job under the cursor: x stops it with scancel.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -109,4 +110,29 @@ describe.skipIf(!can)('the cockpit on a Slurm login node (real terminal, real Sl
     t.send('q');
     await t.waitFor((s) => /\[exit 0\]/.test(s), 10_000, 'exit 0');
   }, 60_000);
+
+  it('the session keys act on the job under the cursor: x asks, then Slurm cancels it', async () => {
+    const t = open(200, 50);
+    await t.waitFor((s) => /waits\s+PENDING/.test(s), 40_000, 'jobs listed');
+    t.send('3');
+    t.send('j');
+    t.send('j');
+    t.send('x');
+    await t.waitFor(
+      (s) => /Stop the run\? \[y\/N\]/.test(s) && /Stop waits on gpu-1\? Slurm cancels/.test(s),
+      10_000,
+      'stop asks',
+    );
+    t.send('y');
+    await waitFor(() => h.run("squeue -h -t all -n waits -o '%T'"), {
+      until: (r) => r.stdout.trim() === 'CANCELLED',
+      timeoutMs: 20_000,
+      intervalMs: 500,
+      what: 'waits cancelled',
+      show: (r) => r.stdout,
+    });
+    await t.waitFor((s) => /waits\s+CANCELLED/.test(s), 20_000, 'waits shows CANCELLED');
+    t.send('q');
+    await t.waitFor((s) => /\[exit 0\]/.test(s), 10_000, 'exit 0');
+  }, 90_000);
 });
