@@ -18,7 +18,7 @@
  * never queued entries. The list, remove and move commands are in ./queueCommands.ts.
  */
 import { type LaunchRequest, launchScriptFor } from '../backends/runBackend.js';
-import { GPUS_FROM_WATCHDOG, launchScript } from '../commands/runScript.js';
+import { GPUS_FROM_WATCHDOG } from '../commands/runScript.js';
 import { field } from '../commands/sectioned.js';
 import { bashScriptArgv, type RemoteCommand } from '../commands/value.js';
 import { MACHINE_KEY_SH, REMOTE_HOME_DIR, type RunManifest, runFile } from '../runs/layout.js';

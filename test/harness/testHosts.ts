@@ -427,12 +427,12 @@ function cleanupRecordSync(rec: RegRecord): void {
     }
   }
   const nets = new Set<string>();
-  for (const n of rec.netns) {
+  for (const n of rec.netns ?? []) {
     const id = netnsId(n);
     if (id) nets.add(id);
   }
   killSync([...pidsInNamespaces(uts, nets), ...anchorPids]);
-  for (const t of rec.nftTables) {
+  for (const t of rec.nftTables ?? []) {
     const args = t.netns
       ? ['--net=/run/netns/' + t.netns, 'nft', 'delete', 'table', 'inet', t.table]
       : ['nft', 'delete', 'table', 'inet', t.table];
@@ -443,7 +443,7 @@ function cleanupRecordSync(rec: RegRecord): void {
       /* gone */
     }
   }
-  for (const n of rec.netns) {
+  for (const n of rec.netns ?? []) {
     try {
       execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
     } catch {

@@ -4,7 +4,6 @@
  * marker beside it (src/runs/layout.ts).
  */
 
-import { launchScript } from '../../commands/runScript.js';
 import { parseSections } from '../../commands/sectioned.js';
 import type { LocalCommand } from '../../commands/value.js';
 import { LOCAL_HOST } from '../../config/load.js';
