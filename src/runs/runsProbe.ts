@@ -46,11 +46,12 @@ export function runsProbeCommand(host: string, tails: readonly TailRequest[]): R
       [
         MACHINE_KEY_SH,
         `printf '@@now %s\\n@@home %s\\n@@machine %s\\n' "$(date +%s)" "$HOME" "$machine"`,
-        'i=0; ends=()',
+        'i=0; ends=(); ty_sbatch=$(command -v sbatch 2>/dev/null)',
         `for f in "$HOME"/${RUNS_DIR}/*.json; do`,
         '  [ -f "$f" ] || continue',
         '  b=${f%.json}',
-        '  if [ -f "$b.machine" ]; then o=; IFS= read -r o < "$b.machine"; [ "$o" = "$machine" ] || continue; fi',
+        // a Slurm run belongs to the login nodes it was submitted from: listed where sbatch is
+        '  if [ -f "$b.machine" ]; then o=; IFS= read -r o < "$b.machine"; [ "$o" = "$machine" ] || { [ "$o" = slurm ] && [ -n "$ty_sbatch" ]; } || continue; fi',
         '  m=; IFS= read -r m < "$f" || [ -n "$m" ] || continue',
         '  printf \'@@run %s\' "$i"',
         '  if [ -f "$b.exit" ]; then e=; IFS= read -r e < "$b.exit"; e=${e//[!0-9]/}; printf \' exit=%s\' "${e:0:9}"; ends+=("$b.exit"); fi',
