@@ -74,7 +74,8 @@ export function guardScript(): string {
     '[ "$ok" = ok ] || { echo "trainyard guard: cannot read $mf"; exit 1; }',
     'state=$(squeue -h -t all -j "$job" -o %T 2>/dev/null | head -n 1)',
     '[ -n "$state" ] || state=$(sacct -n -X -P -j "$job" -o State 2>/dev/null | head -n 1)',
-    'state=${state%% *}; state=${state:-FAILED}',
+    // an array task cancelled before it started leaves no record: the user's stop, not a failure
+    'state=${state%% *}; [ -n "$state" ] || [ ! -e "$RUNS/$id.stopped" ] || state=CANCELLED; state=${state:-FAILED}',
     'code=$(cat "$RUNS/$id.exit" 2>/dev/null | tr -dc 0-9)',
     'case $state in',
     '  OUT_OF_MEMORY) ev oom error "Slurm job $job: OUT_OF_MEMORY (the node\'s memory limit killed it)" ;;',

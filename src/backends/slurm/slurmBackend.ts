@@ -36,6 +36,7 @@ import {
   EXIT_JOB_NAME_TAKEN,
   EXIT_NO_SUCH_JOB,
   jobFilesCommand,
+  type SbatchOptions,
   sbatchScript,
   slurmLaunchCommand,
   slurmProbeCommand,
@@ -68,6 +69,22 @@ export function newestJob(jobs: SlurmJob[], name: string): SlurmJob | null {
 /** A Slurm state's exit code when the script's own marker is missing: 0 for COMPLETED, else unknown. */
 function stateExitCode(state: string): number | null {
   return state === 'COMPLETED' ? 0 : null;
+}
+
+/** The batch script of one run: its name, its log as the job's output, the host's and project's options. */
+export function runSbatchScript(host: HostConfig, q: LaunchRequest, extra: Partial<SbatchOptions> = {}): string {
+  return sbatchScript({
+    jobName: q.id,
+    output: q.log,
+    partition: host.partition,
+    account: host.account,
+    qos: host.qos,
+    gpus: q.gpuCount ?? 1,
+    time: q.slurm?.time,
+    signalSeconds: q.slurm?.signalSeconds,
+    runScript: runFile(q.home, q.id, 'sh'),
+    ...extra,
+  });
 }
 
 export interface SlurmBackendOptions {
@@ -172,17 +189,7 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
     async launch(exec: CommandExec, q: LaunchRequest): Promise<LaunchResult> {
       // Slurm sets CUDA_VISIBLE_DEVICES to the GPUs it gave the job
       const scriptText = launchScriptFor(q, null);
-      const sbatchText = sbatchScript({
-        jobName: q.id,
-        output: q.log,
-        partition: o.host.partition,
-        account: o.host.account,
-        qos: o.host.qos,
-        gpus: q.gpuCount ?? 1,
-        time: q.slurm?.time,
-        signalSeconds: q.slurm?.signalSeconds,
-        runScript: runFile(q.home, q.id, 'sh'),
-      });
+      const sbatchText = runSbatchScript(o.host, q);
       const r = await exec(
         slurmLaunchCommand(q.host, {
           id: q.id,

@@ -116,8 +116,11 @@ export interface SbatchOptions {
   time?: string;
   /** SIGUSR1 this many seconds before the limit (passed on to the program), or undefined for none. */
   signalSeconds?: number;
-  /** The run script to start (absolute). */
-  runScript: string;
+  /**
+   * The run script to start (absolute), or for a job array the task file that names each task's
+   * run (line i+1: the run of task i) and the directory of the runs' scripts.
+   */
+  runScript: string | { tasksFile: string; runsDir: string };
   /** --dependency value, e.g. afterok:12. */
   dependency?: string;
   /** --array value, e.g. 0-3%2. */
@@ -128,6 +131,18 @@ export interface SbatchOptions {
 function sbatchLine(option: string, value: string): string {
   if (/[\r\n]/.test(value)) throw new Error(`the Slurm ${option} value contains a line break`);
   return `#SBATCH ${option}=${value}`;
+}
+
+/** A job array's task reads its run from the task file: a name, never shell text. */
+function scriptLines(runScript: SbatchOptions['runScript']): string[] {
+  if (typeof runScript === 'string') return [`ty_script=${shQuote(runScript)}`];
+  return [
+    `ty_run=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" -- ${shQuote(runScript.tasksFile)})`,
+    'case $ty_run in',
+    `  '' | [.+-]* | *[!A-Za-z0-9_.+-]*) echo "trainyard: array task $SLURM_ARRAY_TASK_ID has no run in ${runScript.tasksFile.replace(/[^A-Za-z0-9_./~-]/g, '?')}" >&2; exit 1 ;;`,
+    'esac',
+    `ty_script=${shQuote(runScript.runsDir)}/"$ty_run".sh`,
+  ];
 }
 
 /**
@@ -150,7 +165,7 @@ export function sbatchScript(o: SbatchOptions): string {
     ...(o.signalSeconds ? [`#SBATCH --signal=B:USR1@${Math.floor(o.signalSeconds)}`] : []),
     ...(o.dependency ? [sbatchLine('--dependency', o.dependency)] : []),
     ...(o.array ? [sbatchLine('--array', o.array)] : []),
-    `ty_script=${shQuote(o.runScript)}`,
+    ...scriptLines(o.runScript),
     'setsid bash "$ty_script" > /dev/null 2>&1 < /dev/null &',
     'ty_child=$!',
     'ty_forward() {',
@@ -255,6 +270,9 @@ export function slurmStopCommand(host: string, id: string): RemoteCommand {
         's=$1',
         `runs="$HOME"/${RUNS_DIR}`,
         'jobs=$(squeue --me -h -t PD,R,CG,S,CF,RQ -n "$s" -o %A | sort -u)',
+        // an array task's job is named after its array: it is found by its own id
+        'j=$(head -c 32 -- "$runs/$s.jobid" 2>/dev/null | tr -dc 0-9_)',
+        'case $j in *_*) [ -n "$(squeue --me -h -t PD,R,CG,S,CF,RQ -j "$j" -o %i 2>/dev/null)" ] && jobs="$jobs $j" ;; esac',
         `[ -n "$jobs" ] || { printf 'trainyard: no pending or running Slurm job named %s\\n' "$s" >&2; exit ${EXIT_NO_SUCH_JOB}; }`,
         'mkdir -p -- "$runs"; : > "$runs/$s.stopped"',
         'scancel -- $jobs',
