@@ -40,7 +40,9 @@ export function summariseSweeps(looks: readonly HostLook[]): SweepSummary[] {
       s.project ??= r.project;
       // a run restarted by the watchdog continues in its child: count the lineage once, by its newest run
       if (l.snapshot?.runs.some((c) => c.manifest.parent === r.id)) continue;
-      if (r.state === 'running') s.running++;
+      // an array task Slurm has not started yet waits like a queued run
+      if (r.state === 'running' && r.slurm?.state === 'PENDING') s.queued++;
+      else if (r.state === 'running') s.running++;
       else if (r.state === 'exited' && r.exitCode === 0) s.finished++;
       else if (r.state === 'exited') s.failed++;
       else s.other++;

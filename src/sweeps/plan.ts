@@ -125,3 +125,16 @@ export function describePlan(plan: SweepPlan): string[] {
   if (s.repeated) lines.push(`  ${s.repeated} parameter set(s) given twice in the sweep: kept once`);
   return lines;
 }
+
+/** What starting a sweep did (on SSH hosts or as a cluster's job array). */
+export interface SweepOutcome {
+  ok: boolean;
+  /** One line: what happened. */
+  summary: string;
+  plan: SweepPlan | null;
+  started: string[];
+  queued: string[];
+  failed: { id: string; why: string }[];
+  /** The user said no. */
+  declined?: boolean;
+}

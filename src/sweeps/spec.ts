@@ -4,7 +4,9 @@
  * config; the same spec drives the CLI, the cockpit and the MCP tools.
  */
 import { randomBytes } from 'node:crypto';
+import { type ResolvedProject, resolveProject } from '../actions/project.js';
 import type { Config, SweepConfig } from '../config/types.js';
+import { missingParams } from '../runs/params.js';
 import {
   expandGrid,
   type GridAxis,
@@ -131,4 +133,18 @@ export function resolveSweep(config: Config, req: SweepRequest): SweepSpec {
     freeMemoryMiB: fromConfig?.freeMemoryMiB ?? null,
     share: config.projects[project]?.shareGpus ?? false,
   };
+}
+
+/** The sweep's project on its first host; a placeholder no set gives a value is a SweepError. */
+export function sweepProject(config: Config, spec: SweepSpec): ResolvedProject {
+  const project = resolveProject(config, spec.project, spec.hosts[0]);
+  const missing = [
+    ...new Set(spec.paramSets.flatMap((set) => missingParams(project.train, { ...project.params, ...set }))),
+  ];
+  if (missing.length)
+    throw new SweepError(
+      `projects.${spec.project}.train uses ${missing.map((n) => `{${n}}`).join(', ')}, which the sweep gives no value`,
+      `add it to the grid (--grid ${missing[0]}=V1,V2), give it with --param ${missing[0]}=VALUE, or a default in projects.${spec.project}.params`,
+    );
+  return project;
 }

@@ -8,28 +8,18 @@
 import { runConfigHashes } from '../actions/launch.js';
 import { readLocalManifests } from '../actions/localManifests.js';
 import { resolveProject } from '../actions/project.js';
-import { missingParams } from '../runs/params.js';
 import type { KnownRun } from './dedupe.js';
 import { skippedLine } from './dedupe.js';
-import { describeSet, SweepError } from './expand.js';
+import { describeSet } from './expand.js';
 import { type HostLook, lookAtHost } from './fleetLook.js';
-import { describePlan, planSweep, type SweepPlan } from './plan.js';
+import { describePlan, planSweep, type SweepOutcome, type SweepPlan } from './plan.js';
 import { queueBackend } from './queueBackend.js';
 import { askOnce, backendOf, hostExec, runAction, type SweepSession } from './session.js';
-import type { SweepSpec } from './spec.js';
+import { slurmHostsAmong, startSlurmSweep } from './slurmSweep.js';
+import { type SweepSpec, sweepProject } from './spec.js';
 import { type SweepFile, writeSweepCommand } from './sweepFiles.js';
 
-export interface SweepOutcome {
-  ok: boolean;
-  /** One line: what happened. */
-  summary: string;
-  plan: SweepPlan | null;
-  started: string[];
-  queued: string[];
-  failed: { id: string; why: string }[];
-  /** The user said no. */
-  declined?: boolean;
-}
+export type { SweepOutcome } from './plan.js';
 
 /** Every host of the sweep, looked at in parallel; unreachable ones come back with an error. */
 export async function lookAtHosts(
@@ -43,10 +33,10 @@ export async function lookAtHosts(
         const exec = await hostExec(s, host);
         const dir = project ? resolveProject(s.config, project, host).remoteDir : '~';
         const backend = await backendOf(s, host);
-        if (backend.kind !== 'tmux')
-          throw new Error(
-            `a ${backend.kind} host: its scheduler queues jobs itself, and sweeps place runs on GPUs of SSH hosts only`,
-          );
+        // a cluster's runs only: its scheduler places them (a sweep there is a job array, slurmSweep.ts)
+        if (backend.kind === 'slurm')
+          return { host, error: null, snapshot: await backend.inspect(exec, host, dir), look: null, queue: [] };
+        if (backend.kind !== 'tmux') throw new Error(`a ${backend.kind} host: sweeps place runs on SSH hosts only`);
         return await lookAtHost(exec, backend, host, dir);
       } catch (error) {
         return { host, error: (error as Error).message, snapshot: null, look: null, queue: [] };
@@ -70,15 +60,7 @@ async function locallyKnown(s: SweepSession, unreadable: string[]): Promise<Know
 }
 
 export async function planFor(s: SweepSession, spec: SweepSpec): Promise<{ plan: SweepPlan; looks: HostLook[] }> {
-  const project = resolveProject(s.config, spec.project, spec.hosts[0]);
-  const missing = [
-    ...new Set(spec.paramSets.flatMap((set) => missingParams(project.train, { ...project.params, ...set }))),
-  ];
-  if (missing.length)
-    throw new SweepError(
-      `projects.${spec.project}.train uses ${missing.map((n) => `{${n}}`).join(', ')}, which the sweep gives no value`,
-      `add it to the grid (--grid ${missing[0]}=V1,V2), give it with --param ${missing[0]}=VALUE, or a default in projects.${spec.project}.params`,
-    );
+  const project = sweepProject(s.config, spec);
   s.output(`› looking at ${spec.hosts.join(', ')}`, 'step');
   const looks = await lookAtHosts(s, spec.hosts, spec.project);
   const hashes = await runConfigHashes(s.config, project, s.env ?? process.env, spec.paramSets);
@@ -90,6 +72,8 @@ export async function planFor(s: SweepSession, spec: SweepSpec): Promise<{ plan:
 }
 
 export async function startSweep(s: SweepSession, spec: SweepSpec): Promise<SweepOutcome> {
+  sweepProject(s.config, spec); // a missing parameter is said before any host is touched
+  if ((await slurmHostsAmong(s, spec.hosts)).length) return startSlurmSweep(s, spec);
   const { plan } = await planFor(s, spec);
   for (const line of describePlan(plan)) s.output(line, 'out');
   const skipped = skippedLine(plan.duplicates);

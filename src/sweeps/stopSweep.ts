@@ -2,12 +2,14 @@
  * `trainyard sweep stop NAME [--kill]`: drains a sweep on every host. The `stopped` marker goes
  * first (so no watchdog starts another of its queued runs), then its queued entries are dropped;
  * running runs finish, or with --kill are stopped like `trainyard stop` (Ctrl-C, then kill).
- * Asks once; does exactly what it listed.
+ * On a Slurm cluster the same: its pending array tasks are cancelled, with --kill its running ones
+ * too (src/sweeps/slurmSweep.ts). Asks once; does exactly what it listed.
  */
 
 import type { HostLook } from './fleetLook.js';
 import { parseRemoved, removeQueueEntriesCommand } from './queueCommands.js';
 import { askOnce, hostExec, runAction, type SweepSession } from './session.js';
+import { cancelSlurmSweep, slurmHostsAmong, slurmSweepPresence } from './slurmSweep.js';
 import { lookAtHosts } from './startSweep.js';
 import { stopSweepCommand } from './sweepFiles.js';
 
@@ -36,23 +38,52 @@ export function sweepPresence(looks: readonly HostLook[], name: string) {
 export async function stopSweep(s: SweepSession, name: string, opts: { kill: boolean }): Promise<StopOutcome> {
   const hosts = s.config.hosts.map((h) => h.alias);
   s.output(`› looking at ${hosts.join(', ')}`, 'step');
-  const looks = await lookAtHosts(s, hosts, s.config.sweeps[name]?.project ?? null);
+  // on a Slurm cluster the sweep is a job array: its pending tasks are cancelled (scancel)
+  const clusters = await slurmHostsAmong(s, hosts);
+  const looks = await lookAtHosts(
+    s,
+    hosts.filter((h) => !clusters.includes(h)),
+    s.config.sweeps[name]?.project ?? null,
+  );
+  const arrays = await Promise.all(clusters.map((h) => slurmSweepPresence(s, h, name)));
   const presence = sweepPresence(looks, name);
   const out: StopOutcome = { ok: true, summary: '', dropped: [], killed: [], stillRunning: [], unreachable: [] };
-  out.unreachable = presence.filter((p) => p.error).map((p) => p.host);
+  out.unreachable = [...presence, ...arrays].filter((p) => p.error).map((p) => p.host);
   const queued = presence.flatMap((p) => p.queued.map((e) => `${e} on ${p.host}`));
   const running = presence.flatMap((p) => p.running.map((r) => `${r.id} on ${p.host}`));
+  const pendingTasks = arrays.flatMap((a) => a.pending.map((id) => `${id} on ${a.host}`));
+  const runningTasks = arrays.flatMap((a) => a.running.map((id) => `${id} on ${a.host}`));
+  queued.push(...pendingTasks);
   const details = [
-    ...queued.map((q) => `drop queued ${q}`),
+    ...queued.map((q) => (pendingTasks.includes(q) ? `cancel pending array task ${q} (scancel)` : `drop queued ${q}`)),
     ...running.map((r) => (opts.kill ? `stop running ${r} (Ctrl-C, then kill)` : `let ${r} finish`)),
+    ...runningTasks.map((r) => (opts.kill ? `cancel running array task ${r} (scancel)` : `let ${r} finish`)),
     ...out.unreachable.map((h) => `${h} cannot be reached: its queue is not drained — run this again when it is back`),
   ];
   for (const d of details) s.output(`  ${d}`, 'out');
+  const live = running.length + runningTasks.length;
   const question = opts.kill
-    ? `Stop sweep ${name}: drop ${queued.length} queued run(s) and STOP ${running.length} running run(s)?`
-    : `Drain sweep ${name}: drop ${queued.length} queued run(s); ${running.length} running run(s) finish?`;
-  if (!(await askOnce(s, question, details, opts.kill && running.length > 0)))
+    ? `Stop sweep ${name}: drop ${queued.length} queued run(s) and STOP ${live} running run(s)?`
+    : `Drain sweep ${name}: drop ${queued.length} queued run(s); ${live} running run(s) finish?`;
+  if (!(await askOnce(s, question, details, opts.kill && live > 0)))
     return { ...out, ok: false, declined: true, summary: `sweep ${name} not stopped` };
+
+  for (const a of arrays) {
+    if (a.error) continue;
+    const exec = await hostExec(s, a.host);
+    await exec(stopSweepCommand(a.host, name), { timeoutMs: 20_000 });
+    const c = await cancelSlurmSweep(s, a, opts.kill);
+    if (c.error) {
+      out.ok = false;
+      s.output(`${a.host}: could not cancel the tasks of ${name}: ${c.error}`, 'warn');
+    }
+    out.dropped.push(...c.cancelled.filter((id) => a.pending.includes(id)));
+    out.killed.push(...c.cancelled.filter((id) => a.running.includes(id)));
+    if (!opts.kill) out.stillRunning.push(...a.running.map((id) => `${id} on ${a.host}`));
+    // a task that started before scancel reached it runs on
+    for (const id of a.pending.filter((p) => !c.cancelled.includes(p) && !c.error))
+      out.stillRunning.push(`${id} on ${a.host} (started meanwhile)`);
+  }
 
   for (const p of presence) {
     if (p.error) continue;

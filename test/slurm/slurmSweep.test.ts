@@ -1,0 +1,331 @@
+/**
+ * A sweep on a Slurm cluster is one job array: %2 caps how many tasks run at once on a node
+ * that would run all four, each task is a run (trainyard runs, its own log), resubmitting
+ * submits only what did not run, a hostile parameter value stays data, and `sweep stop`
+ * cancels the pending tasks (with --kill the running ones too).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/types.js';
+import { openSessionLog } from '../../src/logs/sessionLog.js';
+import { type ActionLab, type RemoteHost, runAction, sampleProject, startActionLab } from '../actions/helpers.js';
+import { canRunSlurm, type SlurmCluster, startSlurmCluster } from '../harness/slurmCluster.js';
+import { canRunTestHosts } from '../harness/testHosts.js';
+import { waitFor } from '../support/waitFor.js';
+
+const can = canRunTestHosts().ok && canRunSlurm().ok;
+const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
+
+/** The most intervals open at one instant (an end before a start at the same time). */
+function maxOverlap(intervals: readonly [number, number][]): number {
+  const points = intervals.flatMap(([a, b]) => [
+    [a, 1],
+    [b, -1],
+  ]);
+  points.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, d] of points) most = Math.max(most, (open += d));
+  return most;
+}
+
+describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
+  let fixture: ActionLab;
+  let cluster: SlurmCluster;
+  let h: RemoteHost;
+  let configFile: string;
+  const cli = (...args: string[]) =>
+    execa('node', [BIN, ...args, '--config', configFile], {
+      reject: false,
+      env: { XDG_DATA_HOME: path.join(fixture.work, 'data-home') },
+    });
+  const runsJson = async (sweep: string) => {
+    const r = await cli('runs', '--sweep', sweep, '--json');
+    expect(r.exitCode, r.stderr).toBe(0);
+    return JSON.parse(r.stdout).runs as { id: string; state: string; exitCode: number | null; params: object }[];
+  };
+  const exitsOf = (ids: string[]) =>
+    h.run(`cd ~/.trainyard/runs && for s in ${ids.join(' ')}; do [ -f $s.exit ] && echo "$s $(cat $s.exit)"; done`);
+
+  beforeAll(async () => {
+    fixture = await startActionLab({
+      prefix: 'ty-slurm-sweep-',
+      projects: (local) => ({
+        sample: sampleProject(local, {
+          // each task says when it starts and ends, in its own log
+          train:
+            'echo "start $(date +%s.%N)"; python3 train.py --output {run_dir} --steps {steps} --step-seconds 0.2 --crash-at {crash} --tag {tag} && echo "end $(date +%s.%N)"',
+          params: { steps: '30', crash: '0' },
+          autoRestart: { enabled: true, max: 1 },
+        }),
+      }),
+    });
+    h = fixture.h;
+    // four GPUs and eight CPUs: without the limit Slurm runs all four tasks at once
+    cluster = await startSlurmCluster(fixture.lab.hosts[0], { gpus: 4, cpus: 8 });
+    const raw = {
+      hosts: [{ alias: h.alias, scheduler: 'slurm', partition: cluster.partition }],
+      sshConfig: fixture.lab.sshConfigPath,
+      keepalive: { intervalSeconds: 5, countMax: 6 },
+      projects: fixture.config.projects,
+    };
+    const config: Config = normalizeConfig(raw, '/tmp/trainyard-test-config.json');
+    configFile = path.join(fixture.work, 'config.json');
+    writeFileSync(configFile, JSON.stringify(raw));
+    const sync = await runAction(
+      config,
+      fixture.conn,
+      'sync',
+      { host: h.alias, project: 'sample' },
+      { dataDir: fixture.dataDir },
+    );
+    expect(sync.verdict.outcome, sync.text).toBe('ok');
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await fixture?.stop();
+  });
+
+  const grid = ['grid-1', 'grid-2', 'grid-3', 'grid-4'];
+
+  it('submits 4 tasks as --array=0-3%2; trainyard runs --json lists the 4 with their states', async () => {
+    const r = await cli('sweep', 'sample', '--grid', 'tag=a,b,c,d', '--max-parallel', '2', '--name', 'grid', '--yes');
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain('as one Slurm job array --array=0-3%2');
+    expect(r.stdout).toMatch(/ok: sweep grid: submitted 4 run\(s\) as Slurm job array \d+/);
+    const job = (await h.run('cat ~/.trainyard/runs/grid-1.jobid')).stdout.trim();
+    expect(job).toMatch(/^\d+_0$/);
+    const rows = await runsJson('grid');
+    expect(rows.map((x) => x.id).sort()).toEqual(grid);
+    // pending tasks are queued, started ones running (or already done on a fast machine)
+    // tasks 2 and 3 wait while 0 and 1 run (6 s each): queued until Slurm starts them
+    for (const row of rows) expect(['queued', 'running']).toContain(row.state);
+    expect(rows.filter((x) => x.state === 'running').length).toBeLessThanOrEqual(2);
+    expect(rows.find((x) => x.id === 'grid-4')?.state).toBe('queued');
+    expect(rows.find((x) => x.id === 'grid-3')?.params).toEqual({ crash: '0', steps: '30', tag: 'c' });
+  }, 60_000);
+
+  it('a 4-task array with %2 never runs more than two, and two did run at once', async () => {
+    const done = await waitFor(() => exitsOf(grid), {
+      until: (x) => x.stdout.trim().split('\n').length === 4,
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      what: 'the 4 tasks to end',
+      show: (x) => x.stdout,
+    });
+    expect(done.stdout.trim().split('\n').sort()).toEqual(grid.map((g) => `${g} 0`));
+    const intervals: [number, number][] = [];
+    for (const id of grid) {
+      const log = (await h.run(`cat ~/.trainyard/runs/${id}.log`)).stdout;
+      const start = Number(/^start (\S+)$/m.exec(log)?.[1]);
+      const end = Number(/^end (\S+)$/m.exec(log)?.[1]);
+      expect(end).toBeGreaterThan(start);
+      intervals.push([start, end]);
+    }
+    expect(maxOverlap(intervals)).toBe(2);
+    const rows = await runsJson('grid');
+    expect(rows.map((x) => [x.id, x.state, x.exitCode]).sort()).toEqual(grid.map((g) => [g, 'finished', 0]));
+  }, 150_000);
+
+  it("the log of an array task: the cockpit's log of task 2 is that task's own output, not task 1's", async () => {
+    const opened = await openSessionLog(fixture.conn, 'grid-3', { host: h.alias, tail: { flushMs: 10 } });
+    if (!('tail' in opened)) throw new Error(opened.error);
+    try {
+      const lines = await waitFor(async () => opened.tail.lines.slice(0, 1000), {
+        until: (l) => l.some((x) => /^end /.test(x)),
+        timeoutMs: 20_000,
+        intervalMs: 200,
+        what: "task 2's log",
+        show: (l) => l.join('\n'),
+      });
+      expect(opened.file).toMatch(/\/\.trainyard\/runs\/grid-3\.log$/);
+      expect(lines.join('\n')).toContain('tag="c"');
+      expect(lines.join('\n')).not.toContain('tag="b"');
+    } finally {
+      opened.close();
+    }
+    // Slurm's own output of the task is the %A_%a file beside the array's script
+    const job = (await h.run('cat ~/.trainyard/runs/grid-3.jobid')).stdout.trim();
+    expect((await h.run(`ls ~/.trainyard/runs/arrays/`)).stdout).toContain(`grid-1-${job}.out`);
+  }, 30_000);
+
+  it('resubmitting the same sweep submits nothing; a partial overlap submits the missing indices only', async () => {
+    const before = (await cluster.admin(['squeue', '-h', '-t', 'all', '-o', '%i'])).stdout.trim().split('\n').length;
+    const again = await cli(
+      'sweep',
+      'sample',
+      '--grid',
+      'tag=a,b,c,d',
+      '--max-parallel',
+      '2',
+      '--name',
+      'grid',
+      '--yes',
+    );
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('nothing to start for sweep grid: 4 skipped: already ran or queued (4 ran)');
+    expect((await cluster.admin(['squeue', '-h', '-t', 'all', '-o', '%i'])).stdout.trim().split('\n').length).toBe(
+      before,
+    );
+    const partial = await cli(
+      'sweep',
+      'sample',
+      '--grid',
+      'tag=a,e,c,f',
+      '--max-parallel',
+      '2',
+      '--name',
+      'grid',
+      '--yes',
+    );
+    expect(partial.exitCode, partial.stderr).toBe(0);
+    expect(partial.stdout).toContain('--array=1,3%2');
+    expect(partial.stdout).toMatch(/task 1 {2}grid-5: tag=e/);
+    expect(partial.stdout).toMatch(/task 3 {2}grid-6: tag=f/);
+    expect(partial.stdout).toContain('2 skipped');
+    expect((await h.run('cat ~/.trainyard/runs/grid-5.jobid ~/.trainyard/runs/grid-6.jobid')).stdout).toMatch(
+      /^\d+_1\n\d+_3\n$/,
+    );
+    await waitFor(() => exitsOf(['grid-5', 'grid-6']), {
+      until: (x) => x.stdout.trim().split('\n').length === 2,
+      timeoutMs: 90_000,
+      intervalMs: 1000,
+      what: 'tasks 1 and 3 to end',
+      show: (x) => x.stdout,
+    });
+    expect((await h.run('cat ~/.trainyard/runs/grid-6.log')).stdout).toContain('tag="f"');
+    const list = await cli('sweep', 'list');
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(list.stdout).toContain(`grid (sample): 0 running, 0 queued, 6 done on ${h.alias}`);
+  }, 120_000);
+
+  it('a hostile parameter value runs nothing: $(touch canary) reaches the program as text', async () => {
+    const r = await cli('sweep', 'sample', '--grid', 'tag=$(touch canary)', '--name', 'hostile', '--yes');
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await waitFor(() => exitsOf(['hostile-1']), {
+      until: (x) => x.stdout.trim() === 'hostile-1 0',
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      what: 'the hostile task to end',
+      show: (x) => x.stdout,
+    });
+    expect((await h.run('cat ~/.trainyard/runs/hostile-1.log')).stdout).toContain('tag="$(touch canary)"');
+    expect((await h.run('find ~ /tmp -name canary 2>/dev/null | head')).stdout).toBe('');
+  }, 90_000);
+
+  it('sweep stop cancels the pending tasks and lets the running one finish; --kill cancels it too', async () => {
+    const r = await cli(
+      'sweep',
+      'sample',
+      '--grid',
+      'tag=x,y,z',
+      '--param',
+      'steps=100000',
+      '--max-parallel',
+      '1',
+      '--name',
+      'long',
+      '--yes',
+    );
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    const arrayJob = (await h.run('cat ~/.trainyard/runs/long-1.jobid')).stdout.trim().split('_')[0];
+    await waitFor(() => h.run(`squeue -h -j ${arrayJob}_0 -o %T`), {
+      until: (x) => x.stdout.trim() === 'RUNNING',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'task 0 running',
+      show: (x) => x.stdout,
+    });
+    const drain = await cli('sweep', 'stop', 'long', '--yes');
+    expect(drain.exitCode, drain.stderr + drain.stdout).toBe(0);
+    expect(drain.stdout).toContain('cancel pending array task long-2');
+    expect(drain.stdout).toMatch(/sweep long draining: 2 queued run\(s\) dropped, 1 running to the end/);
+    const states = (await h.run(`squeue -h -t all -j ${arrayJob} -o '%i %T'`)).stdout;
+    expect(states).toContain(`${arrayJob}_0 RUNNING`);
+    expect(states).not.toMatch(/PENDING/);
+    expect((await h.run('ls ~/.trainyard/runs/long-2.stopped ~/.trainyard/runs/long-3.stopped')).code).toBe(0);
+
+    const kill = await cli('sweep', 'stop', 'long', '--kill', '--yes');
+    expect(kill.exitCode, kill.stderr + kill.stdout).toBe(0);
+    expect(kill.stdout).toMatch(/sweep long stopped: 0 queued run\(s\) dropped, 1 stopped/);
+    await waitFor(() => h.run(`squeue -h -t all -j ${arrayJob}_0 -o %T`), {
+      until: (x) => x.stdout.trim() === 'CANCELLED',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'task 0 cancelled',
+      show: (x) => x.stdout,
+    });
+    // the guards of the cancelled tasks restart nothing and report no crash
+    const events = 'cat ~/.trainyard/watchdog/*/events.jsonl 2>/dev/null';
+    const ev = await waitFor(() => h.run(events), {
+      until: (x) =>
+        ['long-1', 'long-2', 'long-3'].every((id) =>
+          x.stdout.includes(`"session":"${id}","project":"sample","kind":"restart-cancelled"`),
+        ),
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      what: 'restart-cancelled from the guards of long-1..3',
+      show: (x) => x.stdout,
+    });
+    expect(ev.stdout).not.toMatch(/"session":"long-\d","project":"sample","kind":"crashed"/);
+    const rows = await runsJson('long');
+    expect(rows.map((x) => [x.id, x.state]).sort()).toEqual([
+      ['long-1', 'stopped'],
+      ['long-2', 'stopped'],
+      ['long-3', 'stopped'],
+    ]);
+  }, 120_000);
+
+  it('trainyard stop of one pending array task cancels that task only', async () => {
+    const r = await cli(
+      'sweep',
+      'sample',
+      '--grid',
+      'tag=s,t,u',
+      '--param',
+      'steps=100000',
+      '--max-parallel',
+      '1',
+      '--name',
+      'one',
+      '--yes',
+    );
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    const arrayJob = (await h.run('cat ~/.trainyard/runs/one-1.jobid')).stdout.trim().split('_')[0];
+    const stop = await cli('stop', h.alias, 'one-2', '--yes');
+    expect(stop.exitCode, stop.stderr + stop.stdout).toBe(0);
+    // -r: one line per task, pending ones too
+    const queue = (await h.run(`squeue -h -r -j ${arrayJob} -o '%i %T'`)).stdout;
+    expect(queue).not.toContain(`${arrayJob}_1 `);
+    expect(queue).toContain(`${arrayJob}_2 PENDING`);
+    expect((await h.run('ls ~/.trainyard/runs/one-2.stopped')).code).toBe(0);
+    const kill = await cli('sweep', 'stop', 'one', '--kill', '--yes');
+    expect(kill.exitCode, kill.stderr + kill.stdout).toBe(0);
+  }, 60_000);
+
+  it('a failed task is restarted by its own guard as a plain job, named after its run', async () => {
+    const r = await cli('sweep', 'sample', '--grid', 'tag=p,q', '--param', 'crash=3', '--name', 'crash', '--yes');
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    const ev = await waitFor(() => h.run('cat ~/.trainyard/watchdog/*/events.jsonl 2>/dev/null'), {
+      until: (x) => /restarted as crash-1-r1/.test(x.stdout) && /restarted as crash-2-r1/.test(x.stdout),
+      timeoutMs: 90_000,
+      intervalMs: 1000,
+      what: 'both tasks restarted by their guards',
+      show: (x) => x.stdout,
+    });
+    const job = (await h.run('cat ~/.trainyard/runs/crash-2.jobid')).stdout.trim();
+    expect(ev.stdout).toContain(
+      `"session":"crash-2","project":"sample","kind":"crashed","level":"error","detail":"Slurm job ${job}: FAILED`,
+    );
+    const child = JSON.parse((await h.run('cat ~/.trainyard/runs/crash-2-r1.json')).stdout);
+    expect(child).toMatchObject({ session: 'crash-2-r1', parent: 'crash-2', restartCount: 1, sweep: 'crash' });
+    expect(child.params).toEqual({ crash: '3', steps: '30', tag: 'q' });
+    // the child is a plain job of its own name, not an array task
+    expect((await h.run('cat ~/.trainyard/runs/crash-2-r1.jobid')).stdout.trim()).toMatch(/^\d+$/);
+    expect((await h.run('cat ~/.trainyard/runs/crash-2-r1.sbatch')).stdout).toContain('#SBATCH --job-name=crash-2-r1');
+  }, 120_000);
+});
