@@ -64,6 +64,8 @@ export interface HostRuns {
   receivedAt: number;
   /** The Slurm queue of this login node, when some of its runs are batch jobs. */
   jobs?: readonly SlurmJob[];
+  /** When that queue was polled (our clock, ms): a job submitted later is not in it yet. */
+  jobsAt?: number;
 }
 
 /** Slurm job states of a job waiting for a node, and of one holding a node. */
@@ -149,7 +151,17 @@ export function hostRows(h: HostRuns, history: PaceHistory = new Map(), now = Da
   for (const { m, exitCode: marker, endedAt, stopped, job, jobId } of manifests) {
     // a batch job's session is its Slurm job; a tmux run's, its tmux session
     const s = jobId === null ? sessions.find((x) => x.name === m.session) : undefined;
-    const waiting = job !== null && JOB_WAITING.has(job.state) && marker === null;
+    const started = Date.parse(m.startedAt);
+    // launched after the shared poll it was read from: the next poll shows its job; until then it waits
+    const unseen =
+      jobId !== null &&
+      job === null &&
+      marker === null &&
+      !stopped &&
+      h.jobsAt !== undefined &&
+      Number.isFinite(started) &&
+      started >= h.jobsAt;
+    const waiting = (job !== null && JOB_WAITING.has(job.state) && marker === null) || unseen;
     const running =
       (job !== null && JOB_ALIVE.has(job.state) && marker === null) ||
       s?.running === true ||
@@ -159,7 +171,6 @@ export function hostRows(h: HostRuns, history: PaceHistory = new Map(), now = Da
     const exitCode = running || waiting ? null : (marker ?? s?.exitStatus ?? jobExit);
     const backend = running ? 'running' : stopped ? 'stopped' : exitCode !== null ? 'exited' : 'gone';
     const child = childOf.get(m.session) ?? null;
-    const started = Date.parse(m.startedAt);
     const startedAt = Number.isFinite(started) ? started : null;
     const endMs = endedAt !== null ? endedAt * 1000 - skewMs : s?.deadAt != null ? s.deadAt * 1000 - skewMs : null;
     const until = running ? now : endMs;

@@ -53,18 +53,16 @@ export class HostRunsReader {
       );
     const probe = parseRunsProbe(r.stdout);
     // batch jobs: the cluster's queue from the shared poll cache (no poll of our own while it is fresh)
-    const jobs = probe.runs.some((x) => x.jobId !== null)
-      ? await slurmPoll.view(this.alias, exec).then(
-          (v) => v.jobs,
-          () => undefined,
-        )
+    const view = probe.runs.some((x) => x.jobId !== null)
+      ? await slurmPoll.view(this.alias, exec).catch(() => undefined)
       : undefined;
+    const jobs = view?.jobs;
+    const jobsAt = view?.at;
     const receivedAt = Date.now();
     const states = new Map(
-      hostRows({ alias: this.alias, probe, facts: new Map(), receivedAt, jobs }, new Map(), receivedAt).map((row) => [
-        row.id,
-        row,
-      ]),
+      hostRows({ alias: this.alias, probe, facts: new Map(), receivedAt, jobs, jobsAt }, new Map(), receivedAt).map(
+        (row) => [row.id, row],
+      ),
     );
     asked.forEach((t, i) => {
       const row = states.get(t.id);
@@ -74,7 +72,7 @@ export class HostRunsReader {
       const cut = Buffer.byteLength(tail.text) >= TAIL_BYTES;
       this.facts.set(t.id, tailFacts(tail.text, this.config.projects[row?.project ?? '']?.metrics, cut));
     });
-    return { alias: this.alias, probe, facts: this.facts, receivedAt, jobs };
+    return { alias: this.alias, probe, facts: this.facts, receivedAt, jobs, jobsAt };
   }
 
   private notePace(rows: readonly RunRow[], at: number): void {

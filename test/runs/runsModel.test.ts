@@ -245,4 +245,17 @@ describe('Slurm batch jobs in the Runs model', () => {
     });
     expect(rows.find((r) => r.id === 'wait')?.runtimeSeconds).toBeNull();
   });
+
+  it('a job launched after the poll the queue was read from waits (queued); polled after its launch and absent, it is gone', () => {
+    const p = probe(`@@run 0 job=21_0\n${m('fresh')}\n@@run 1 job=22_1\n${m('old')}\n`);
+    const started = Date.parse(JSON.parse(m('fresh')).startedAt);
+    const at = (jobsAt: number) =>
+      Object.fromEntries(
+        fleetRows([{ alias: 'login', probe: p, facts: new Map(), receivedAt: Date.now(), jobs: [], jobsAt }]).map(
+          (r) => [r.id, r.state],
+        ),
+      );
+    expect(at(started - 1000)).toEqual({ fresh: 'queued', old: 'queued' });
+    expect(at(started + 1000)).toEqual({ fresh: 'crashed', old: 'crashed' });
+  });
 });
