@@ -272,7 +272,14 @@ describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
       show: (x) => x.stdout,
     });
     expect(ev.stdout).not.toMatch(/"session":"long-\d","project":"sample","kind":"crashed"/);
-    const rows = await runsJson('long');
+    // the Runs view follows at the next shared poll (one interval)
+    const rows = await waitFor(() => runsJson('long'), {
+      until: (x) => x.every((row) => row.state === 'stopped'),
+      timeoutMs: 30_000,
+      intervalMs: 1000,
+      what: 'the Runs view to show long-1..3 stopped',
+      show: (x) => JSON.stringify(x.map((row) => [row.id, row.state])),
+    });
     expect(rows.map((x) => [x.id, x.state]).sort()).toEqual([
       ['long-1', 'stopped'],
       ['long-2', 'stopped'],
