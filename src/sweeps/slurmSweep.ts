@@ -224,12 +224,15 @@ export async function startSlurmSweep(s: SweepSession, spec: SweepSpec): Promise
 export interface SlurmSweepPresence {
   host: string;
   error: string | null;
-  /** Runs of the sweep whose task waits in the queue, and those whose task runs. */
+  /**
+   * Runs of the sweep whose task waits in the queue, and those whose task runs, as the shared poll
+   * saw them; a task submitted after that poll counts as pending. Cancelling asks the queue anew.
+   */
   pending: string[];
   running: string[];
 }
 
-/** A sweep's tasks on a cluster: pending and running, from the login node's runs and the poll cache. */
+/** A sweep's tasks on a cluster that have not ended, from the login node's runs and the poll cache. */
 export async function slurmSweepPresence(s: SweepSession, host: string, name: string): Promise<SlurmSweepPresence> {
   try {
     const exec = await hostExec(s, host);
@@ -237,34 +240,43 @@ export async function slurmSweepPresence(s: SweepSession, host: string, name: st
     const project = s.config.sweeps[name]?.project;
     const dir = project ? resolveProject(s.config, project, host).remoteDir : '~';
     const snap = await backend.inspect(exec, host, dir);
-    const live = snap.runs.filter((r) => r.state === 'running' && r.manifest.sweep === name);
+    // "gone": no exit marker and not in the (possibly older) poll: maybe submitted since
+    const live = snap.runs.filter((r) => (r.state === 'running' || r.state === 'gone') && r.manifest.sweep === name);
+    const started = (r: (typeof live)[number]) => r.state === 'running' && r.slurm?.state !== 'PENDING';
     return {
       host,
       error: null,
-      pending: live.filter((r) => r.slurm?.state === 'PENDING').map((r) => r.id),
-      running: live.filter((r) => r.slurm?.state !== 'PENDING').map((r) => r.id),
+      pending: live.filter((r) => !started(r)).map((r) => r.id),
+      running: live.filter(started).map((r) => r.id),
     };
   } catch (error) {
     return { host, error: safeLine((error as Error).message), pending: [], running: [] };
   }
 }
 
-/** Cancels a sweep's pending tasks on a cluster (and its running ones with kill); the ids cancelled. */
+/**
+ * Cancels a sweep's pending tasks on a cluster (and its running ones with kill), as the queue
+ * holds them now: the runs whose pending task was cancelled, whose running task was cancelled,
+ * and whose running task was left running.
+ */
 export async function cancelSlurmSweep(
   s: SweepSession,
   p: SlurmSweepPresence,
   kill: boolean,
-): Promise<{ cancelled: string[]; error: string | null }> {
-  const ids = kill ? [...p.pending, ...p.running] : p.pending;
-  if (!ids.length) return { cancelled: [], error: null };
+): Promise<{ dropped: string[]; killed: string[]; left: string[]; error: string | null }> {
+  const ids = [...p.pending, ...p.running];
+  const none = { dropped: [], killed: [], left: [], error: null };
+  if (!ids.length) return none;
   const exec = await hostExec(s, p.host);
   const r = await exec(slurmCancelTasksCommand(p.host, ids, kill), { timeoutMs: 60_000 });
-  if (r.dry) return { cancelled: ids, error: null };
-  if (r.code !== 0) return { cancelled: [], error: safeLine(r.stderr.trim() || `exit ${r.code}`) };
+  if (r.dry) return { ...none, dropped: p.pending, killed: kill ? p.running : [], left: kill ? [] : p.running };
+  if (r.code !== 0) return { ...none, error: safeLine(r.stderr.trim() || `exit ${r.code}`) };
+  const out = parseSections(r.stdout);
+  const cancelled = out.all('cancelled').map((c) => c.value.split(' '));
   return {
-    cancelled: parseSections(r.stdout)
-      .all('cancelled')
-      .map((c) => c.value),
+    dropped: cancelled.filter(([, state]) => state === 'PENDING').map(([id]) => id),
+    killed: cancelled.filter(([, state]) => state !== 'PENDING').map(([id]) => id),
+    left: out.all('left').map((c) => c.value),
     error: null,
   };
 }

@@ -77,12 +77,9 @@ export async function stopSweep(s: SweepSession, name: string, opts: { kill: boo
       out.ok = false;
       s.output(`${a.host}: could not cancel the tasks of ${name}: ${c.error}`, 'warn');
     }
-    out.dropped.push(...c.cancelled.filter((id) => a.pending.includes(id)));
-    out.killed.push(...c.cancelled.filter((id) => a.running.includes(id)));
-    if (!opts.kill) out.stillRunning.push(...a.running.map((id) => `${id} on ${a.host}`));
-    // a task that started before scancel reached it runs on
-    for (const id of a.pending.filter((p) => !c.cancelled.includes(p) && !c.error))
-      out.stillRunning.push(`${id} on ${a.host} (started meanwhile)`);
+    out.dropped.push(...c.dropped);
+    out.killed.push(...c.killed);
+    out.stillRunning.push(...c.left.map((id) => `${id} on ${a.host}`));
   }
 
   for (const p of presence) {

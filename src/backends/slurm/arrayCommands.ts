@@ -147,10 +147,12 @@ export function slurmArrayLaunchCommand(host: string, p: ArrayLaunchPayload): Re
 }
 
 /**
- * Cancels array tasks of the given runs: with kill, pending and running ones; else only those
- * still pending (scancel -t PENDING: a task that started meanwhile runs on). The .stopped marker
- * goes first, so no guard restarts what the user stopped; it is taken back from a task that
- * started meanwhile. Prints "cancelled RUN" per run.
+ * Cancels array tasks of the given runs as the queue holds them now (one squeue of my tasks, -r:
+ * one line per task, pending ones too; not the shared poll, which may be older than the array):
+ * with kill, pending and running ones; else only pending ones (scancel -t PENDING: a task that
+ * started meanwhile runs on). The .stopped marker goes first, so no guard restarts what the user
+ * stopped; it is taken back from a task that started meanwhile. Prints "cancelled RUN STATE" per
+ * task cancelled (its state before), "left RUN" per task left running.
  */
 export function slurmCancelTasksCommand(host: string, ids: readonly string[], kill: boolean): RemoteCommand {
   return {
@@ -162,22 +164,25 @@ export function slurmCancelTasksCommand(host: string, ids: readonly string[], ki
       [
         'kill=$1; shift',
         `runs="$HOME"/${RUNS_DIR}`,
-        'if [ "$kill" = 1 ]; then states=PD,R,CG,S,CF,RQ; else states=PD; fi',
-        'ids=(); jobs=()',
+        'live() { squeue --me -h -r -t "$1" -o \'%i %T\'; }',
+        "queue=$(live PD,R,CG,S,CF,RQ) || { echo 'trainyard: squeue failed' >&2; exit 1; }",
+        'ids=(); jobs=(); states=()',
         'for s in "$@"; do',
         `  case $s in ${TASK_NAME_CASE}) continue ;; esac`,
         '  j=$(head -c 32 -- "$runs/$s.jobid" 2>/dev/null | tr -dc 0-9_)',
         '  [ -n "$j" ] || continue',
-        '  [ -n "$(squeue --me -h -t "$states" -j "$j" -o %i 2>/dev/null)" ] || continue',
-        '  : > "$runs/$s.stopped"; ids+=("$s"); jobs+=("$j")',
+        '  st=$(printf \'%s\\n\' "$queue" | awk -v j="$j" \'$1 == j { print $2; exit }\')',
+        '  [ -n "$st" ] || continue',
+        `  if [ "$kill" != 1 ] && [ "$st" != PENDING ]; then ${field('left', '"$s"')}; continue; fi`,
+        '  : > "$runs/$s.stopped"; ids+=("$s"); jobs+=("$j"); states+=("$st")',
         'done',
-        'if [ ${#jobs[@]} -gt 0 ]; then',
-        '  if [ "$kill" = 1 ]; then scancel -- "${jobs[@]}"; else scancel -t PENDING -- "${jobs[@]}"; fi',
-        'fi',
+        `[ \${#jobs[@]} -gt 0 ] || { ${field('end')}; exit 0; }`,
+        'if [ "$kill" = 1 ]; then scancel -- "${jobs[@]}"; else scancel -t PENDING -- "${jobs[@]}"; fi',
+        'started=; [ "$kill" = 1 ] || started=$(live R,CG,CF)',
         'for k in "${!ids[@]}"; do',
         '  s=${ids[$k]}',
-        '  if [ "$kill" != 1 ] && [ -n "$(squeue --me -h -t R,CG,CF -j "${jobs[$k]}" -o %i 2>/dev/null)" ]; then rm -f -- "$runs/$s.stopped"; continue; fi',
-        `  ${field('cancelled', '"$s"')}`,
+        `  if printf '%s\\n' "$started" | awk -v j="\${jobs[$k]}" '$1 == j { f = 1 } END { exit !f }'; then rm -f -- "$runs/$s.stopped"; ${field('left', '"$s"')}; continue; fi`,
+        `  ${field('cancelled', '"$s ${states[$k]}"')}`,
         'done',
         field('end'),
       ],
