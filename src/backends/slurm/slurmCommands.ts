@@ -354,6 +354,8 @@ export function attachRemoteLine(id: string): string {
   const script = [
     's=$1',
     'j=$(squeue --me -h -t R -n "$s" -o %i | head -n 1)',
+    // an array task: its job is named after the array; %A is the task's own job id
+    `[ -n "$j" ] || { a=$(head -c 32 -- "$HOME"/${RUNS_DIR}/"$s".jobid 2>/dev/null | tr -dc 0-9_); case $a in *_*) j=$(squeue --me -h -t R -j "$a" -o %A 2>/dev/null | head -n 1) ;; esac; }`,
     'if [ -n "$j" ]; then srun --jobid="$j" --overlap --pty bash -l && exit 0; echo "trainyard: srun --overlap is not allowed here; showing the log" >&2; fi',
     `log=$(sed -n 's/.*"log":"\\([^"]*\\)".*/\\1/p' "$HOME"/${RUNS_DIR}/"$s".json 2>/dev/null | head -n 1)`,
     '[ -n "$log" ] || { echo "trainyard: no log known for $s" >&2; exit 1; }',
