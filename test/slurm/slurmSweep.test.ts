@@ -4,13 +4,16 @@
  * submits only what did not run, a hostile parameter value stays data, and `sweep stop`
  * cancels the pending tasks (with --kill the running ones too).
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlurmBackend } from '../../src/backends/slurm/slurmBackend.js';
 import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { openSessionLog } from '../../src/logs/sessionLog.js';
+import { shJoin } from '../../src/shell/quote.js';
 import { type ActionLab, type RemoteHost, runAction, sampleProject, startActionLab } from '../actions/helpers.js';
 import { canRunSlurm, type SlurmCluster, startSlurmCluster } from '../harness/slurmCluster.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
@@ -18,6 +21,18 @@ import { waitFor } from '../support/waitFor.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
+
+/** The attach command in a terminal of its own (script(1)), as the cockpit's suspended one would be. */
+function inTerminal(argv: string[]) {
+  const child = spawn('script', ['-qfec', shJoin(argv), '/dev/null'], {
+    env: { ...process.env, TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  child.stdout.on('data', (d) => (screen += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, screen: () => screen, exited };
+}
 
 /** The most intervals open at one instant (an end before a start at the same time). */
 function maxOverlap(intervals: readonly [number, number][]): number {
@@ -37,6 +52,7 @@ describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
   let cluster: SlurmCluster;
   let h: RemoteHost;
   let configFile: string;
+  let config: Config;
   const cli = (...args: string[]) =>
     execa('node', [BIN, ...args, '--config', configFile], {
       reject: false,
@@ -72,7 +88,7 @@ describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
       keepalive: { intervalSeconds: 5, countMax: 6 },
       projects: fixture.config.projects,
     };
-    const config: Config = normalizeConfig(raw, '/tmp/trainyard-test-config.json');
+    config = normalizeConfig(raw, '/tmp/trainyard-test-config.json');
     configFile = path.join(fixture.work, 'config.json');
     writeFileSync(configFile, JSON.stringify(raw));
     const sync = await runAction(
@@ -91,6 +107,16 @@ describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
   });
 
   const grid = ['grid-1', 'grid-2', 'grid-3', 'grid-4'];
+
+  it('--dry-run shows the array and every command, and submits nothing', async () => {
+    const r = await cli('sweep', 'sample', '--grid', 'tag=a,b', '--max-parallel', '1', '--name', 'dry', '--dry-run');
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain('as one Slurm job array --array=0-1%1');
+    expect(r.stdout).toContain('#SBATCH --array=0-1%1');
+    expect(r.stdout).toContain('ok: sweep dry: would submit 2 run(s) as one job array --array=0-1%1');
+    expect((await h.run('ls ~/.trainyard/runs/ | grep -c "^dry-" || true')).stdout.trim()).toBe('0');
+    expect((await cluster.admin(['squeue', '-h', '-t', 'all', '-o', '%i'])).stdout.trim()).toBe('');
+  }, 60_000);
 
   it('submits 4 tasks as --array=0-3%2; trainyard runs --json lists the 4 with their states', async () => {
     const r = await cli('sweep', 'sample', '--grid', 'tag=a,b,c,d', '--max-parallel', '2', '--name', 'grid', '--yes');
@@ -287,7 +313,7 @@ describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
     ]);
   }, 120_000);
 
-  it('trainyard stop of one pending array task cancels that task only', async () => {
+  it('trainyard stop of one pending array task cancels that task only; attach to a running one is a shell in its job', async () => {
     const r = await cli(
       'sweep',
       'sample',
@@ -310,6 +336,30 @@ describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
     expect(queue).not.toContain(`${arrayJob}_1 `);
     expect(queue).toContain(`${arrayJob}_2 PENDING`);
     expect((await h.run('ls ~/.trainyard/runs/one-2.stopped')).code).toBe(0);
+    // attach: a shell inside the running task's own job
+    await waitFor(() => h.run(`squeue -h -j ${arrayJob}_0 -o %T`), {
+      until: (x) => x.stdout.trim() === 'RUNNING',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'task 0 running',
+      show: (x) => x.stdout,
+    });
+    const taskJob = (await h.run(`squeue -h -j ${arrayJob}_0 -o %A`)).stdout.trim();
+    const backend = createSlurmBackend({ host: config.hosts[0] });
+    const t = inTerminal(backend.attachCommand(config.sshConfig, h.alias, 'one-1', 'here').argv);
+    try {
+      t.child.stdin.write('echo "in job $SLURM_JOB_ID"; exit\n');
+      await waitFor(async () => t.screen(), {
+        until: (x) => /in job \d+/.test(x),
+        timeoutMs: 30_000,
+        what: 'the shell',
+      });
+      expect(t.screen()).toContain(`in job ${taskJob}`);
+      expect(t.screen()).not.toContain('showing the log');
+      expect(await t.exited).toBe(0);
+    } finally {
+      t.child.kill('SIGKILL');
+    }
     const kill = await cli('sweep', 'stop', 'one', '--kill', '--yes');
     expect(kill.exitCode, kill.stderr + kill.stdout).toBe(0);
   }, 60_000);

@@ -80,7 +80,7 @@ export function registerSweepTools(server: McpServer, ctx: McpContext): void {
     {
       title: 'start sweep',
       description:
-        'Start a sweep: one run per combination of the grid, placed on free GPUs of the hosts (in order of preference), the rest queued on the servers and started by the watchdog as GPUs free. Runs whose config already ran or is queued are skipped. Without "confirm": true, returns the plan and does nothing. Needs "start_sweep" in agent.allow.',
+        'Start a sweep: one run per combination of the grid, placed on free GPUs of the hosts (in order of preference), the rest queued on the servers and started by the watchdog as GPUs free; on a Slurm login node, one job array that Slurm places. Runs whose config already ran or is queued are skipped. Without "confirm": true, returns the plan and does nothing. Needs "start_sweep" in agent.allow.',
       inputSchema: {
         project: projectArg,
         grid: z
