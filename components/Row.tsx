@@ -38,32 +38,24 @@ export interface RowProps {
 
 export function Row({ columns, cells, width, inverse, bold, tone }: RowProps) {
   const theme = useTheme();
-  const parts: ReactNode[] = [];
+  // One pre-styled string, not a <Text> per toned segment: Ink lays out, reconciles and squashes one node a row.
+  let line = '';
   let used = 0;
   columns.forEach((col, i) => {
     if (i > 0) {
-      parts.push(' ');
+      line += ' ';
       used++;
     }
-    fitSegments(toSegments(cells[col.key], col.width), col.width, col.align).forEach((s, j) => {
-      parts.push(
-        s.tone ? (
-          <Text key={`${col.key}${j}`} {...theme.tone(s.tone)}>
-            {s.text}
-          </Text>
-        ) : (
-          s.text
-        ),
-      );
-    });
+    for (const s of fitSegments(toSegments(cells[col.key], col.width), col.width, col.align))
+      line += s.tone ? theme.paint(s.text, s.tone) : s.text;
     used += col.width;
   });
   // Trailing blanks cost Ink a width computation per character every frame: pad only to show a highlight.
-  if (used < width && inverse) parts.push(' '.repeat(width - used));
+  if (used < width && inverse) line += ' '.repeat(width - used);
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end" inverse={inverse} bold={bold} {...theme.tone(tone)}>
-        {parts}
+        {line}
       </Text>
     </Box>
   );
