@@ -3,8 +3,10 @@
 import { isUp } from '../format/connection.js';
 import { averageUtilization } from '../format/gpu.js';
 import { countSessions } from '../format/sessions.js';
+import { gpuTotals } from '../parsers/slurm.js';
 import type { TmuxSession } from '../parsers/tmux.js';
 import { WATCHDOG_SESSION } from '../runs/layout.js';
+import type { ClusterState } from '../state/cluster.js';
 import type { ConnectionStateName, HostState, TrainyardState } from '../state/store.js';
 import type { PaneCounts } from './layout.js';
 
@@ -28,16 +30,28 @@ export function runSessions(h: HostState | undefined): TmuxSession[] {
 
 export interface HostSummary {
   state: ConnectionStateName | null;
-  /** Rounded mean utilisation while connected, else null. */
+  /** Rounded mean utilisation while connected (a cluster: the share of its GPUs allocated), else null. */
   avgUtil: number | null;
   running: number;
   finished: number;
   crashed: number;
 }
 
+/** A cluster's GPUs in use, as a share of all of them (its "utilisation" in the host list). */
+function clusterBusy(c: ClusterState): number | null {
+  const { cluster } = gpuTotals(c.nodes);
+  return cluster.total ? (100 * cluster.used) / cluster.total : null;
+}
+
 export function hostSummary(h: HostState | undefined): HostSummary {
   if (!h) return { state: null, avgUtil: null, running: 0, finished: 0, crashed: 0 };
-  const avg = isUp(h.connection.state) && !h.gpuError ? averageUtilization(h.gpus) : null;
+  const avg = !isUp(h.connection.state)
+    ? null
+    : h.cluster
+      ? clusterBusy(h.cluster)
+      : h.gpuError
+        ? null
+        : averageUtilization(h.gpus);
   return {
     state: h.connection.state,
     avgUtil: avg === null ? null : Math.round(avg),

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterGpuPane } from '../../components/ClusterGpuPane.js';
 import { ClusterJobsPane } from '../../components/ClusterJobsPane.js';
 import { StoreContext } from '../../components/storeContext.js';
+import { hostSummary } from '../../src/cockpit/selectors.js';
 import { parseSinfo, parseSqueue } from '../../src/parsers/slurm.js';
 import type { ClusterState } from '../../src/state/cluster.js';
 import { patchHost } from '../../src/state/store.js';
@@ -46,6 +47,13 @@ const JOBS = parseSqueue(
 );
 
 describe('the Slurm panes', () => {
+  it("the host list's GPU column for a cluster is the share of its GPUs allocated", () => {
+    const store = storeWith({ nodes: NODES, jobs: JOBS });
+    // 3 of the 10 GPUs (4 + 4 + 2, the drained node's counted) are allocated
+    expect(hostSummary(store.getState().hosts.cluster)).toMatchObject({ state: 'connected', avgUtil: 30 });
+    expect(hostSummary(storeWith({ nodes: [] }).getState().hosts.cluster).avgUtil).toBeNull();
+  });
+
   it('GPUs per partition and per node at 50 columns, the drained node marked, server text inert', async () => {
     const r = render(
       <StoreContext.Provider value={storeWith({ nodes: NODES, error: `squeue: ${HOSTILE}` })}>
