@@ -4,8 +4,8 @@
  * limit, cancellable (the remote process group dies with the channel), and a verdict.
  */
 import { hostConfig } from '../backends/select.js';
+import { slurmSmokeCommand } from '../backends/slurm/interactiveCommands.js';
 import { DEFAULT_SMOKE_TIME } from '../backends/slurm/slurmBackend.js';
-import { slurmSmokeCommand } from '../backends/slurm/slurmCommands.js';
 import { smokeCommand, writeSecretsCommand } from '../commands/projectCommands.js';
 import { smokeScript } from '../commands/runScript.js';
 import { ConfigError } from '../config/load.js';

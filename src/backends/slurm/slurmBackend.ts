@@ -28,10 +28,10 @@ import {
 } from '../runBackend.js';
 import { manifestLog } from '../tmux/tmuxBackend.js';
 import { readManifestCommand } from '../tmux/tmuxCommands.js';
+import { attachRemoteLine } from './interactiveCommands.js';
 import { type SlurmPollCache, slurmPoll } from './pollCache.js';
 import { GUARD_SUFFIX, guardScript, guardSubmitScript } from './restartGuard.js';
 import {
-  attachRemoteLine,
   EXIT_COMMAND_NOT_FOUND,
   EXIT_JOB_NAME_TAKEN,
   EXIT_NO_SUCH_JOB,
