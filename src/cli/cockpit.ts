@@ -12,6 +12,9 @@ import { recordResults } from '../runs/results.js';
 import { RunsPoller } from '../runs/runsPoller.js';
 import { sweepAlerter } from '../runs/sweepWatch.js';
 import { configRedactor, redactDeep } from '../secrets/redact.js';
+import { QueueRebalancer } from '../sweeps/cockpitRebalance.js';
+import type { SweepSession } from '../sweeps/session.js';
+import type { Transport } from '../transport/types.js';
 import { WatchdogPoller } from '../watchdog/poller.js';
 import { defaultSeenFile } from '../watchdog/seen.js';
 import { watchdogStatusFor } from '../watchdog/status.js';
@@ -72,11 +75,19 @@ export function cockpitServices(
       if (fleet.config.alertWebhook) void postAlert(fleet.config.alertWebhook, redactor.redact(text));
     },
   });
+  const transportOf = (alias: string) => (connected(alias) ? (fleet.monitor(alias)?.transport ?? null) : null);
+  const rebalancer = new QueueRebalancer({
+    session: cockpitSweepSession(fleet.config, transportOf, env),
+    onMoved: () => void runs.pollNow(),
+  });
   const runs = new RunsPoller({
     config: fleet.config,
     hosts: fleet.store,
-    transportFor: (alias) => (connected(alias) ? (fleet.monitor(alias)?.transport ?? null) : null),
-    onRows,
+    transportFor: transportOf,
+    onRows: (rows, complete) => {
+      onRows(rows, complete);
+      rebalancer.onRows(rows, complete);
+    },
   });
   const services: CockpitServices = {
     actions: runner,
@@ -104,6 +115,29 @@ export function cockpitServices(
       runs.stop();
       runner.cancelAll();
     },
+  };
+}
+
+/** The sweep session the cockpit's queue rebalancing runs in: the held connections, no questions, nothing printed. */
+function cockpitSweepSession(
+  config: Config,
+  transportOf: (alias: string) => Transport | null,
+  env: NodeJS.ProcessEnv,
+): SweepSession {
+  return {
+    config,
+    transportFor: async (alias) => {
+      const t = transportOf(alias);
+      if (!t) throw new Error(`${alias} is not connected`);
+      return t;
+    },
+    dataDir: defaultDataDir(env),
+    env,
+    dryRun: false,
+    assumeYes: true,
+    by: 'user',
+    output: () => {},
+    confirm: async () => true,
   };
 }
 

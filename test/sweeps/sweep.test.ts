@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copySampleProject, removeDir, tempDir } from '../actions/helpers.js';
+import { TmuxTerminal } from '../e2e/terminal.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -325,6 +326,42 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
       expect((move?.queued ?? 0) + (move?.running ?? 0) + (move?.finished ?? 0), JSON.stringify(move)).toBe(2);
       expect(sweeps.find((w) => w.name === 'drain')).toMatchObject({ stopped: true, queued: 0, running: 0 });
     } finally {
+      g1.setGpu({ count: 2 });
+      g2.setGpu({ count: 1 });
+    }
+  });
+  it('the cockpit, left open, moves a queued run off a busy host to a free GPU by itself', async () => {
+    // the last test's queued run (if gpu-1's watchdog has not run it) would take gpu-2's GPU first
+    const drained = await cli('sweep', 'stop', 'move', '--yes');
+    expect(drained.exitCode, `${drained.stdout}\n${drained.stderr}`).toBe(0);
+    g1.setGpu({ count: 2, apps: [0, 1] });
+    g2.setGpu({ count: 1, apps: [0] });
+    const term = new TmuxTerminal(120, 40);
+    try {
+      const r = await cli(
+        ...['sweep', 'sweepy', '--grid', 'lr=31', '--param', 'seed=1', '--param', 'secs=1'],
+        '--hosts',
+        'gpu-1',
+        '--name',
+        'auto',
+        '--yes',
+      );
+      expect(r.stdout, `${r.stdout}\n${r.stderr}`).toMatch(/started 0, queued 1/);
+      g2.setGpu({ count: 1 });
+      term.start(`node ${BIN} --config ${configFile}`, { PATH: process.env.PATH!, XDG_DATA_HOME: env.XDG_DATA_HOME! });
+      await term.waitFor((x) => /2 connected/.test(x), 30_000, 'the cockpit connected');
+      // on gpu-2 it waits in the queue, or its watchdog has started it already
+      await waitFor(() => g2.run('ls ~/.trainyard/queue/*/ ~/.trainyard/runs/ 2>/dev/null'), {
+        until: (r) => /-auto-1\b|auto-1\.json/.test(r.stdout),
+        timeoutMs: 40_000,
+        intervalMs: 500,
+        what: 'auto-1 moved to gpu-2',
+      });
+      expect((await queued(g1)).filter((e) => /-auto-1$/.test(e))).toEqual([]);
+      term.send('q');
+      await term.waitFor((x) => /\[exit 0\]/.test(x), 10_000, 'exit 0');
+    } finally {
+      term.stop();
       g1.setGpu({ count: 2 });
       g2.setGpu({ count: 1 });
     }
