@@ -11,7 +11,7 @@ import { field, section } from '../../commands/sectioned.js';
 import { bashScriptArgv, type RemoteCommand } from '../../commands/value.js';
 import { SACCT_ARGS } from '../../parsers/slurm.js';
 import { MACHINE_KEY_SH, RUNS_DIR, runFile } from '../../runs/layout.js';
-import { shJoin, shQuote } from '../../shell/quote.js';
+import { shQuote } from '../../shell/quote.js';
 import { GUARD_SCRIPT, GUARD_SUBMIT_SCRIPT } from './restartGuard.js';
 
 /** launchCommand: a job of that name is pending or running. */
