@@ -93,6 +93,14 @@ export function describeCommand(command: CommandValue): string {
 }
 
 /** The header of every dry run, so the [host] prefix is never a mystery. */
+/**
+ * A file's text as one line of a command's stdin (the script reads it with `base64 -d`): whatever
+ * the text holds, it arrives as data, and a line per file keeps the payload easy to split.
+ */
+export function stdinLine(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
 export const DRY_RUN_HEADER =
   '# dry run: nothing below was run except the read-only queries marked so.\n' +
   '# Lines "[host] …" are command lines the server\'s shell runs over the SSH connection\n' +

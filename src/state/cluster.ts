@@ -8,14 +8,7 @@ import { ENDED_STATES, type SlurmJob, type SlurmJobEnd, type SlurmNode } from '.
 import type { TmuxSession } from '../parsers/tmux.js';
 
 /** A job that left the queue: sacct's end when accounting answers, else the last state squeue showed. */
-export interface FinishedJob {
-  id: string;
-  name: string;
-  state: string;
-  exitCode: number | null;
-  signal: number | null;
-  elapsed: number | null;
-  maxRssBytes: number | null;
+export interface FinishedJob extends SlurmJobEnd {
   /** When the cockpit saw it leave (ms). */
   leftAt: number;
 }

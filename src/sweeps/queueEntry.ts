@@ -20,7 +20,7 @@
 import { type LaunchRequest, launchScriptFor } from '../backends/runBackend.js';
 import { GPUS_FROM_WATCHDOG } from '../commands/runScript.js';
 import { field } from '../commands/sectioned.js';
-import { bashScriptArgv, type RemoteCommand } from '../commands/value.js';
+import { bashScriptArgv, type RemoteCommand, stdinLine } from '../commands/value.js';
 import { MACHINE_KEY_SH, REMOTE_HOME_DIR, type RunManifest, runFile } from '../runs/layout.js';
 
 export const QUEUE_DIR = `${REMOTE_HOME_DIR}/queue`;
@@ -110,8 +110,6 @@ export function buildQueueEntry(spec: QueueEntrySpec): QueueEntry {
   };
 }
 
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-
 /**
  * Writes an entry into the host's queue: the files in a dot-named temp dir, then one mv into
  * place, so a watchdog never sees half an entry. Writes the project's secrets file too (as a
@@ -158,7 +156,8 @@ export function writeQueueEntryCommand(host: string, e: QueueEntry): RemoteComma
       e.share ? '1' : '0',
       e.secrets?.file ?? '',
     ),
-    stdin: [b64(e.manifestJson), b64(e.script), e.secrets ? b64(e.secrets.text) : ''].join('\n') + '\n',
+    stdin:
+      [stdinLine(e.manifestJson), stdinLine(e.script), e.secrets ? stdinLine(e.secrets.text) : ''].join('\n') + '\n',
     stdinLabel: `the manifest and the launch script (below)${e.secrets ? `, then ${e.secrets.names.length} secret variable(s) ${e.secrets.names.join(', ')} — values not shown` : ''}, each base64 on one line`,
     attachments: [
       { title: `queue entry ${entry}: manifest.json`, text: e.manifestJson },

@@ -10,7 +10,7 @@
  * run's script as quoted literals (launchScriptFor); the array script reads only a run's name.
  */
 import { field } from '../../commands/sectioned.js';
-import { bashScriptArgv, type RemoteCommand } from '../../commands/value.js';
+import { bashScriptArgv, type RemoteCommand, stdinLine } from '../../commands/value.js';
 import { MACHINE_KEY_SH, RUNS_DIR } from '../../runs/layout.js';
 import { GUARD_SCRIPT, GUARD_SUBMIT_SCRIPT } from './restartGuard.js';
 import { EXIT_COMMAND_NOT_FOUND, SLURM_MACHINE } from './slurmCommands.js';
@@ -65,8 +65,6 @@ export interface ArrayLaunchPayload {
   secrets: { file: string; text: string; names: string[] } | null;
 }
 
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-
 /**
  * Writes every task's run files, the array's batch script and task file, submits the array with
  * sbatch, then records each task's job id "<job>_<task>" and submits its restart guard. Prints
@@ -75,13 +73,19 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 export function slurmArrayLaunchCommand(host: string, p: ArrayLaunchPayload): RemoteCommand {
   const runs = `${p.home}/${RUNS_DIR}`;
   const stdin = [
-    b64(p.guardText),
-    b64(p.guardSubmitText),
-    b64(p.arraySbatchText),
-    b64(p.tasksText),
-    p.secrets ? b64(p.secrets.text) : '',
+    stdinLine(p.guardText),
+    stdinLine(p.guardSubmitText),
+    stdinLine(p.arraySbatchText),
+    stdinLine(p.tasksText),
+    p.secrets ? stdinLine(p.secrets.text) : '',
     String(p.tasks.length),
-    ...p.tasks.flatMap((t) => [String(t.index), t.id, b64(t.manifestJson), b64(t.scriptText), b64(t.sbatchText)]),
+    ...p.tasks.flatMap((t) => [
+      String(t.index),
+      t.id,
+      stdinLine(t.manifestJson),
+      stdinLine(t.scriptText),
+      stdinLine(t.sbatchText),
+    ]),
   ];
   return {
     where: 'remote',

@@ -8,7 +8,7 @@
  *   <run>.machine  "slurm": the tmux backend of a server sharing this home never lists it
  */
 import { field, section } from '../../commands/sectioned.js';
-import { bashScriptArgv, type RemoteCommand } from '../../commands/value.js';
+import { bashScriptArgv, type RemoteCommand, stdinLine } from '../../commands/value.js';
 import { SACCT_ARGS } from '../../parsers/slurm.js';
 import { MACHINE_KEY_SH, RUNS_DIR, runFile } from '../../runs/layout.js';
 import { shQuote } from '../../shell/quote.js';
@@ -194,8 +194,6 @@ export interface SlurmLaunchPayload {
   secrets: { file: string; text: string; names: string[] } | null;
 }
 
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-
 /**
  * Writes the manifest, the run script, the batch script and the secrets, then submits the batch
  * script and records the job id. Refuses (EXIT_JOB_NAME_TAKEN) while a job of that name is
@@ -244,7 +242,7 @@ export function slurmLaunchCommand(host: string, p: SlurmLaunchPayload): RemoteC
       runs,
       p.secrets?.file ?? '',
     ),
-    stdin: `${[b64(p.manifestJson), b64(p.scriptText), b64(p.sbatchText), b64(p.guardText), b64(p.guardSubmitText), p.secrets ? b64(p.secrets.text) : ''].join('\n')}\n`,
+    stdin: `${[stdinLine(p.manifestJson), stdinLine(p.scriptText), stdinLine(p.sbatchText), stdinLine(p.guardText), stdinLine(p.guardSubmitText), p.secrets ? stdinLine(p.secrets.text) : ''].join('\n')}\n`,
     stdinLabel: `the manifest, the run script and the batch script (below)${p.secrets ? `, then ${p.secrets.names.length} secret variable(s) ${p.secrets.names.join(', ')} — values not shown` : ''}, each base64 on one line`,
     attachments: [
       { title: `manifest ${runFile(p.home, p.id, 'json')}`, text: p.manifestJson },

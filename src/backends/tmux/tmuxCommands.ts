@@ -5,7 +5,7 @@
  * The exit codes the scripts use to say something are named here, beside them.
  */
 import { field, section } from '../../commands/sectioned.js';
-import { bashScriptArgv, type RemoteCommand } from '../../commands/value.js';
+import { bashScriptArgv, type RemoteCommand, stdinLine } from '../../commands/value.js';
 import { TMUX_SESSION_FORMAT } from '../../parsers/tmux.js';
 import { MACHINE_KEY_SH, RUNS_DIR, runFile } from '../../runs/layout.js';
 import { paneTarget, sessionTarget, tmuxFormatLiteral } from './tmuxArgs.js';
@@ -66,8 +66,6 @@ export interface LaunchPayload {
   secrets: { file: string; text: string; names: string[] } | null;
 }
 
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-
 /**
  * Writes the manifest, the launch script and the secrets, then starts the tmux session with
  * remain-on-exit (the pane and its exit status outlive the command). Refuses
@@ -110,9 +108,11 @@ export function launchCommand(host: string, payload: LaunchPayload): RemoteComma
       payload.secrets?.file ?? '',
     ),
     stdin:
-      [b64(payload.manifestJson), b64(payload.scriptText), payload.secrets ? b64(payload.secrets.text) : ''].join(
-        '\n',
-      ) + '\n',
+      [
+        stdinLine(payload.manifestJson),
+        stdinLine(payload.scriptText),
+        payload.secrets ? stdinLine(payload.secrets.text) : '',
+      ].join('\n') + '\n',
     stdinLabel: `the manifest and the launch script (below)${payload.secrets ? `, then ${payload.secrets.names.length} secret variable(s) ${payload.secrets.names.join(', ')} — values not shown` : ''}, each base64 on one line`,
     attachments: [
       { title: `manifest ${runFile(payload.home, payload.session, 'json')}`, text: payload.manifestJson },
