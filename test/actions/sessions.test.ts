@@ -1,5 +1,5 @@
 /** Stop, attach and cancelling a sync, against a real host (and a real local tmux for new-window). */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { Config } from '../../src/config/types.js';
 import { shJoin } from '../../src/shell/quote.js';
 import type { SshConnection } from '../../src/ssh/connection.js';
 import { canRunTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { inTerminal } from '../support/scriptTerminal.js';
 import {
   type ActionLab,
   expectOk,
@@ -260,18 +261,11 @@ describe.skipIf(!can.ok)('stop, attach, cancel on a real host', () => {
     await launch('att-1', 'python3 train.py --steps 100000 --step-seconds 0.2');
     const argv = tmuxBackend.attachCommand(config.sshConfig, h.alias, 'att-1', 'here').argv;
     expect(argv).toEqual(['ssh', '-F', config.sshConfig, '-t', '--', 'gpu-1', 'tmux attach-session -t =att-1']);
-    // script(1) gives it a terminal, as the cockpit's suspended one would be
-    const child = spawn('script', ['-qfec', shJoin(argv), '/dev/null'], {
-      env: { ...process.env, TERM: 'xterm' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    child.stdout.on('data', (d) => (screen += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { child, screen, exited } = inTerminal(argv);
     await waitOnHost(h, "tmux display-message -p -t '=att-1:' '#{session_attached}'", /^1$/m);
     child.stdin.write('\x02d'); // Ctrl-b d
     expect(await exited).toBe(0);
-    expect(screen).toContain('[detached');
+    expect(screen()).toContain('[detached');
     expect((await h.run("tmux display-message -p -t '=att-1:' '#{session_attached} #{pane_dead}'")).stdout.trim()).toBe(
       '0 0',
     );

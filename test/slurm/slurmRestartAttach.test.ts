@@ -1,14 +1,7 @@
-/**
- * The person's own keys on a Slurm cluster, end to end over real sshd with a real Slurm: restart
- * resubmits a stopped run as a new job from its newest checkpoint, naming its parent; attach gives
- * a shell inside the running job (srun --overlap --pty) and, for a job that is not running, the log.
- */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlurmBackend } from '../../src/backends/slurm/slurmBackend.js';
 import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { shJoin } from '../../src/shell/quote.js';
 import {
   type ActionLab,
   type RemoteHost,
@@ -19,6 +12,7 @@ import {
 } from '../actions/helpers.js';
 import { canRunSlurm, type SlurmCluster, startSlurmCluster } from '../harness/slurmCluster.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
+import { inTerminal } from '../support/scriptTerminal.js';
 import { waitFor } from '../support/waitFor.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
@@ -111,18 +105,6 @@ describe.skipIf(!can)('Slurm login node: restart and attach by hand', () => {
     const log = await waitOnHost(h, 'cat ~/.trainyard/runs/hand-r1.log', /resumed from/, 30_000);
     expect(log).toContain(`resumed from ${child.resumedFrom} at step`);
   });
-
-  /** The attach command in a terminal of its own (script(1)), as the cockpit's suspended one would be. */
-  function inTerminal(argv: string[]) {
-    const child = spawn('script', ['-qfec', shJoin(argv), '/dev/null'], {
-      env: { ...process.env, TERM: 'xterm' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    child.stdout.on('data', (d) => (screen += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    return { child, screen: () => screen, exited };
-  }
 
   it('attach opens a shell inside the running job on its node (srun --overlap --pty)', {
     timeout: 90_000,

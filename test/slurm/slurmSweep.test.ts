@@ -1,10 +1,3 @@
-/**
- * A sweep on a Slurm cluster is one job array: %2 caps how many tasks run at once on a node
- * that would run all four, each task is a run (trainyard runs, its own log), resubmitting
- * submits only what did not run, a hostile parameter value stays data, and `sweep stop`
- * cancels the pending tasks (with --kill the running ones too).
- */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -13,26 +6,14 @@ import { createSlurmBackend } from '../../src/backends/slurm/slurmBackend.js';
 import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { openSessionLog } from '../../src/logs/sessionLog.js';
-import { shJoin } from '../../src/shell/quote.js';
 import { type ActionLab, type RemoteHost, runAction, sampleProject, startActionLab } from '../actions/helpers.js';
 import { canRunSlurm, type SlurmCluster, startSlurmCluster } from '../harness/slurmCluster.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
+import { inTerminal } from '../support/scriptTerminal.js';
 import { waitFor } from '../support/waitFor.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
-
-/** The attach command in a terminal of its own (script(1)), as the cockpit's suspended one would be. */
-function inTerminal(argv: string[]) {
-  const child = spawn('script', ['-qfec', shJoin(argv), '/dev/null'], {
-    env: { ...process.env, TERM: 'xterm' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let screen = '';
-  child.stdout.on('data', (d) => (screen += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, screen: () => screen, exited };
-}
 
 /** The most intervals open at one instant (an end before a start at the same time). */
 function maxOverlap(intervals: readonly [number, number][]): number {
