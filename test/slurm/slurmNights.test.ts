@@ -4,36 +4,28 @@
  * checkpoint as a child run naming its parent — nothing of trainyard runs meanwhile. Stopping the
  * child cancels its job and its guard restarts nothing.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import {
-  type ActionLab,
-  type RemoteHost,
-  runAction,
-  sampleProject,
-  startActionLab,
-  waitOnHost,
-} from '../actions/helpers.js';
-import { canRunSlurm, type SlurmCluster, startSlurmCluster } from '../harness/slurmCluster.js';
+import { type ActionLab, type RemoteHost, runAction, sampleProject, waitOnHost } from '../actions/helpers.js';
+import { canRunSlurm } from '../harness/slurmCluster.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
+import { type SlurmLab, startSlurmLab } from './slurmLab.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
 
 describe.skipIf(!can)('Slurm nights: TIMEOUT → event → restart from the newest checkpoint', () => {
+  let lab: SlurmLab;
   let fixture: ActionLab;
-  let cluster: SlurmCluster;
   let h: RemoteHost;
   let config: Config;
   let configFile: string;
   const events = 'cat ~/.trainyard/watchdog/*/events.jsonl 2>/dev/null';
 
   beforeAll(async () => {
-    fixture = await startActionLab({
+    lab = await startSlurmLab({
       prefix: 'ty-slurm-night-',
       projects: (local) => ({
         sample: sampleProject(local, {
@@ -43,32 +35,11 @@ describe.skipIf(!can)('Slurm nights: TIMEOUT → event → restart from the newe
         }),
       }),
     });
-    h = fixture.h;
-    cluster = await startSlurmCluster(fixture.lab.hosts[0], { gpus: 2 });
-    const raw = {
-      hosts: [{ alias: h.alias, scheduler: 'slurm', partition: cluster.partition }],
-      sshConfig: fixture.lab.sshConfigPath,
-      keepalive: { intervalSeconds: 5, countMax: 6 },
-      projects: fixture.config.projects,
-    };
-    config = normalizeConfig(raw, '/tmp/trainyard-test-config.json');
-    configFile = path.join(fixture.work, 'config.json');
-    writeFileSync(configFile, JSON.stringify(raw));
-    const sync = await runAction(
-      config,
-      fixture.conn,
-      'sync',
-      { host: h.alias, project: 'sample' },
-      {
-        dataDir: fixture.dataDir,
-      },
-    );
-    expect(sync.verdict.outcome, sync.text).toBe('ok');
+    ({ fixture, h, config, configFile } = lab);
   });
 
   afterAll(async () => {
-    await cluster?.stop();
-    await fixture?.stop();
+    await lab?.stop();
   });
 
   it('launch → running → TIMEOUT → crashed event → child job resumed from the newest checkpoint', {

@@ -1,32 +1,30 @@
+/**
+ * The person's own keys on a Slurm cluster, end to end over real sshd with a real Slurm: restart
+ * resubmits a stopped run as a new job from its newest checkpoint, naming its parent; attach gives
+ * a shell inside the running job (srun --overlap --pty) and, for a job that is not running, the log.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlurmBackend } from '../../src/backends/slurm/slurmBackend.js';
-import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import {
-  type ActionLab,
-  type RemoteHost,
-  runAction,
-  sampleProject,
-  startActionLab,
-  waitOnHost,
-} from '../actions/helpers.js';
-import { canRunSlurm, type SlurmCluster, startSlurmCluster } from '../harness/slurmCluster.js';
+import { type ActionLab, type RemoteHost, runAction, sampleProject, waitOnHost } from '../actions/helpers.js';
+import { canRunSlurm } from '../harness/slurmCluster.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
 import { inTerminal } from '../support/scriptTerminal.js';
 import { waitFor } from '../support/waitFor.js';
+import { type SlurmLab, startSlurmLab } from './slurmLab.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
 
 describe.skipIf(!can)('Slurm login node: restart and attach by hand', () => {
+  let lab: SlurmLab;
   let fixture: ActionLab;
-  let cluster: SlurmCluster;
   let h: RemoteHost;
   let config: Config;
   const target = () => ({ host: h.alias, project: 'sample' });
   const jobOf = async (run: string) => (await h.run(`cat ~/.trainyard/runs/${run}.jobid`)).stdout.trim();
 
   beforeAll(async () => {
-    fixture = await startActionLab({
+    lab = await startSlurmLab({
       prefix: 'ty-slurm-hand-',
       projects: (local) => ({
         sample: sampleProject(local, {
@@ -35,24 +33,11 @@ describe.skipIf(!can)('Slurm login node: restart and attach by hand', () => {
         }),
       }),
     });
-    h = fixture.h;
-    cluster = await startSlurmCluster(fixture.lab.hosts[0], { gpus: 2 });
-    config = normalizeConfig(
-      {
-        hosts: [{ alias: h.alias, scheduler: 'slurm', partition: cluster.partition }],
-        sshConfig: fixture.lab.sshConfigPath,
-        keepalive: { intervalSeconds: 5, countMax: 6 },
-        projects: fixture.config.projects,
-      },
-      '/tmp/trainyard-test-config.json',
-    );
-    const sync = await runAction(config, fixture.conn, 'sync', target(), { dataDir: fixture.dataDir });
-    expect(sync.verdict.outcome, sync.text).toBe('ok');
+    ({ fixture, h, config } = lab);
   });
 
   afterAll(async () => {
-    await cluster?.stop();
-    await fixture?.stop();
+    await lab?.stop();
   });
 
   const launch = (session: string) =>

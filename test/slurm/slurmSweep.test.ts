@@ -1,16 +1,21 @@
-import { writeFileSync } from 'node:fs';
+/**
+ * A sweep on a Slurm cluster is one job array: %2 caps how many tasks run at once on a node
+ * that would run all four, each task is a run (trainyard runs, its own log), resubmitting
+ * submits only what did not run, a hostile parameter value stays data, and `sweep stop`
+ * cancels the pending tasks (with --kill the running ones too).
+ */
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlurmBackend } from '../../src/backends/slurm/slurmBackend.js';
-import { normalizeConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { openSessionLog } from '../../src/logs/sessionLog.js';
-import { type ActionLab, type RemoteHost, runAction, sampleProject, startActionLab } from '../actions/helpers.js';
-import { canRunSlurm, type SlurmCluster, startSlurmCluster } from '../harness/slurmCluster.js';
+import { type ActionLab, type RemoteHost, sampleProject } from '../actions/helpers.js';
+import { canRunSlurm, type SlurmCluster } from '../harness/slurmCluster.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
 import { inTerminal } from '../support/scriptTerminal.js';
 import { waitFor } from '../support/waitFor.js';
+import { type SlurmLab, startSlurmLab } from './slurmLab.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
@@ -29,6 +34,7 @@ function maxOverlap(intervals: readonly [number, number][]): number {
 }
 
 describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
+  let lab: SlurmLab;
   let fixture: ActionLab;
   let cluster: SlurmCluster;
   let h: RemoteHost;
@@ -48,7 +54,7 @@ describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
     h.run(`cd ~/.trainyard/runs && for s in ${ids.join(' ')}; do [ -f $s.exit ] && echo "$s $(cat $s.exit)"; done`);
 
   beforeAll(async () => {
-    fixture = await startActionLab({
+    lab = await startSlurmLab({
       prefix: 'ty-slurm-sweep-',
       projects: (local) => ({
         sample: sampleProject(local, {
@@ -59,32 +65,14 @@ describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
           autoRestart: { enabled: true, max: 1 },
         }),
       }),
+      // four GPUs and eight CPUs: without the limit Slurm runs all four tasks at once
+      cluster: { gpus: 4, cpus: 8 },
     });
-    h = fixture.h;
-    // four GPUs and eight CPUs: without the limit Slurm runs all four tasks at once
-    cluster = await startSlurmCluster(fixture.lab.hosts[0], { gpus: 4, cpus: 8 });
-    const raw = {
-      hosts: [{ alias: h.alias, scheduler: 'slurm', partition: cluster.partition }],
-      sshConfig: fixture.lab.sshConfigPath,
-      keepalive: { intervalSeconds: 5, countMax: 6 },
-      projects: fixture.config.projects,
-    };
-    config = normalizeConfig(raw, '/tmp/trainyard-test-config.json');
-    configFile = path.join(fixture.work, 'config.json');
-    writeFileSync(configFile, JSON.stringify(raw));
-    const sync = await runAction(
-      config,
-      fixture.conn,
-      'sync',
-      { host: h.alias, project: 'sample' },
-      { dataDir: fixture.dataDir },
-    );
-    expect(sync.verdict.outcome, sync.text).toBe('ok');
+    ({ fixture, cluster, h, config, configFile } = lab);
   }, 120_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await fixture?.stop();
+    await lab?.stop();
   });
 
   const grid = ['grid-1', 'grid-2', 'grid-3', 'grid-4'];
