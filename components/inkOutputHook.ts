@@ -9,13 +9,23 @@ import module from 'node:module';
 
 const CHECKED_INK_VERSIONS = ['8.0.0'];
 
+/** Ink's version, or null when it cannot be read (then Ink keeps its own Output). */
+function inkVersion(inkIndex: string): string | null {
+  try {
+    return (
+      (JSON.parse(readFileSync(new URL('../package.json', inkIndex), 'utf8')) as { version?: string }).version ?? null
+    );
+  } catch {
+    return null;
+  }
+}
+
 const inkIndex = import.meta.resolve('ink');
-const inkVersion = (JSON.parse(readFileSync(new URL('../package.json', inkIndex), 'utf8')) as { version: string })
-  .version;
 const renderer = new URL('./renderer.js', inkIndex).href;
 const cached = new URL('./cachedFrameOutput.js', import.meta.url).href;
 
-export const outputRedirected = CHECKED_INK_VERSIONS.includes(inkVersion) && typeof module.registerHooks === 'function';
+export const outputRedirected =
+  CHECKED_INK_VERSIONS.includes(inkVersion(inkIndex) ?? '') && typeof module.registerHooks === 'function';
 
 if (outputRedirected)
   module.registerHooks({
