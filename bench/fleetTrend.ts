@@ -1,0 +1,66 @@
+/**
+ * The cockpit's CPU over consecutive windows while every GPU changes every second, on N real
+ * hosts x 8 GPUs: how the cost settles once V8 has optimised the per-frame code (the fleetCpu
+ * windows start right after connecting). BENCH_BASELINE_BIN measures another build too, after.
+ * `node --import tsx bench/fleetTrend.ts [windows=6] [seconds=30] [hosts=8]`
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startTestHosts, type TestHosts } from '../test/harness/testHosts.js';
+import { openCockpit } from './fleetCpu.js';
+
+const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, at 100 Hz
+}
+
+async function trend(bin: string, hosts: TestHosts, windows: number, seconds: number): Promise<number[]> {
+  const { term, pid } = await openCockpit(bin, hosts);
+  const shares: number[] = [];
+  let second = 0;
+  try {
+    for (let w = 0; w < windows; w++) {
+      const [c0, t0] = [cpuTicks(pid), Date.now()];
+      for (let s = 0; s < seconds; s++, second++) {
+        for (const h of hosts.hosts)
+          h.setGpu({
+            mode: 'load',
+            count: 8,
+            util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)),
+          });
+        await sleep(1000);
+      }
+      shares.push(((cpuTicks(pid) - c0) * 1000) / (Date.now() - t0)); // ticks of 10 ms over ms, in %
+    }
+    term.send('q');
+    await sleep(500);
+  } finally {
+    term.stop();
+  }
+  return shares;
+}
+
+if (import.meta.main) {
+  const [windows, seconds, count] = process.argv.slice(2).map(Number);
+  const hosts = await startTestHosts({ count: count || 8, gpu: { mode: 'load', count: 8 } });
+  try {
+    const builds = [BIN, ...(process.env.BENCH_BASELINE_BIN ? [process.env.BENCH_BASELINE_BIN] : [])];
+    const rows = [];
+    for (const bin of builds) rows.push(await trend(bin, hosts, windows || 6, seconds || 30));
+    const w = rows[0].length;
+    console.log(
+      `| window (${seconds || 30} s each, every GPU changing) | ${Array.from({ length: w }, (_, i) => i + 1).join(' | ')} |`,
+    );
+    console.log(`| --- |${' --- |'.repeat(w)}`);
+    rows.forEach((r, i) =>
+      console.log(`| ${i === 0 ? 'this build' : 'baseline'} | ${r.map((x) => `${x.toFixed(2)} %`).join(' | ')} |`),
+    );
+  } finally {
+    await hosts.stop();
+  }
+  process.exit(0);
+}
