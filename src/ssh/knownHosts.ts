@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { accessSync, appendFileSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { knownHostLines } from './knownHostsFile.js';
 
 export type HostKeyVerdict = { kind: 'known' } | { kind: 'unknown' } | { kind: 'changed'; file: string; line: string };
 
@@ -57,8 +58,9 @@ function readability(file: string): 'missing' | 'ok' | string {
 }
 
 /**
- * Looks the host up with `ssh-keygen -F`, which understands hashed entries, patterns and
- * [host]:port exactly as ssh does — there is no maintained parser for that on npm.
+ * Looks the host up: a file of plain and hashed entries in-process (knownHostsFile.ts), anything
+ * more with `ssh-keygen -F`, which understands patterns and markers exactly as ssh does — there is
+ * no maintained parser for that on npm (a test compares the two on the same files).
  * Throws HostKeyLookupError when any file cannot be searched: ssh-keygen's "no match" (exit 1)
  * is the only answer read as "not in this file".
  */
@@ -79,6 +81,12 @@ export async function findKnownEntries(
         state,
         `make ${file} a readable file, or point UserKnownHostsFile / GlobalKnownHostsFile in your ssh_config elsewhere`,
       );
+    const before = entries.length;
+    const here = inProcess(name, file);
+    if (here !== null) {
+      entries.push(...here.map((line) => entryOf(file, line)).filter((e) => e !== null));
+      continue;
+    }
     const result = await execa(program, ['-F', name, '-f', file], { reject: false, timeout, stdin: 'ignore' });
     const stderr = String(result.stderr ?? '')
       .trim()
@@ -104,13 +112,10 @@ export async function findKnownEntries(
         `check that ${file} is a valid known_hosts file`,
       );
     }
-    const before = entries.length;
     for (const line of String(result.stdout).split('\n')) {
       if (line.startsWith('#') || line.trim() === '') continue;
-      const parts = line.trim().split(/\s+/);
-      const marker = parts[0].startsWith('@') ? parts.shift()! : null;
-      if (parts.length < 3) continue;
-      entries.push({ file, type: parts[1], base64: parts[2], marker });
+      const entry = entryOf(file, line);
+      if (entry) entries.push(entry);
     }
     if (entries.length === before)
       throw new HostKeyLookupError(
@@ -120,6 +125,23 @@ export async function findKnownEntries(
       );
   }
   return entries;
+}
+
+/** The in-process answer, or null for ssh-keygen (also when the file cannot be read here: ssh-keygen then says why). */
+function inProcess(name: string, file: string): string[] | null {
+  try {
+    return knownHostLines(name, file);
+  } catch {
+    return null;
+  }
+}
+
+/** One known_hosts line as an entry (a marker first, then host, type, key), or null when it has too few fields. */
+function entryOf(file: string, line: string): KnownEntry | null {
+  const parts = line.trim().split(/\s+/);
+  const marker = parts[0].startsWith('@') ? parts.shift()! : null;
+  if (parts.length < 3) return null;
+  return { file, type: parts[1], base64: parts[2], marker };
 }
 
 export function judgeHostKey(presented: { type: string; base64: string }, entries: KnownEntry[]): HostKeyVerdict {

@@ -82,8 +82,10 @@ describe.skipIf(!can.ok)('host keys fail closed, global known_hosts, hashed entr
     return { state, info };
   }
 
-  it('refuses, even with trustNewHostKeys, when ssh-keygen is not on PATH — and appends nothing', async () => {
-    const { config, userKh } = setup({ user: '' });
+  it('refuses, even with trustNewHostKeys, when a file needs ssh-keygen and it is not on PATH — and appends nothing', async () => {
+    // a pattern line: only ssh-keygen judges such a file (plain and hashed entries are read in-process)
+    const pattern = `*.elsewhere.example ${readFileSync(`${lab.identityFile}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`;
+    const { config, userKh } = setup({ user: pattern });
     const bin = path.join(dir, 'only-ssh');
     mkdirSync(bin);
     symlinkSync(execFileSync('sh', ['-c', 'command -v ssh'], { encoding: 'utf8' }).trim(), path.join(bin, 'ssh'));
@@ -97,7 +99,7 @@ describe.skipIf(!can.ok)('host keys fail closed, global known_hosts, hashed entr
     } finally {
       process.env.PATH = savedPath;
     }
-    expect(readFileSync(userKh, 'utf8')).toBe('');
+    expect(readFileSync(userKh, 'utf8')).toBe(pattern);
   });
 
   it('refuses, even with trustNewHostKeys, when the known_hosts file cannot be read', async () => {

@@ -40,6 +40,12 @@ async function lookupError(run: Promise<unknown>): Promise<HostKeyLookupError> {
 
 describe('known_hosts lookups fail closed', () => {
   const userFile = () => file('user_kh', `${name} ${key('k1').type} ${key('k1').base64}\n`);
+  // a pattern line leaves the file to ssh-keygen (the in-process reader answers plain and hashed entries only)
+  const patternFile = () =>
+    file(
+      'user_kh_pattern',
+      `${name} ${key('k1').type} ${key('k1').base64}\n*.lab.example ${key('k2').type} ${key('k2').base64}\n`,
+    );
 
   it('finds a pinned key and judges it known, another key changed', async () => {
     const entries = await findKnownEntries(name, [userFile()]);
@@ -54,7 +60,7 @@ describe('known_hosts lookups fail closed', () => {
 
   it('refuses when ssh-keygen is not there, naming the fix', async () => {
     const error = await lookupError(
-      findKnownEntries(name, [userFile()], { sshKeygen: path.join(dir, 'no-ssh-keygen') }),
+      findKnownEntries(name, [patternFile()], { sshKeygen: path.join(dir, 'no-ssh-keygen') }),
     );
     expect(error.message).toMatch(
       /^cannot check the host key of \[10\.9\.8\.7\]:2222: .*no-ssh-keygen could not be run .*— refused/,
@@ -67,23 +73,23 @@ describe('known_hosts lookups fail closed', () => {
 
   it('refuses when ssh-keygen does not answer in time', async () => {
     const slow = script('slow-keygen', 'exec sleep 30');
-    const error = await lookupError(findKnownEntries(name, [userFile()], { sshKeygen: slow, timeoutMs: 300 }));
+    const error = await lookupError(findKnownEntries(name, [patternFile()], { sshKeygen: slow, timeoutMs: 300 }));
     expect(error.message).toMatch(/did not answer within 300 ms/);
   });
 
   it('refuses when ssh-keygen fails with an error, not "no match"', async () => {
     const broken = script('broken-keygen', 'echo "load failed: libcrypto" >&2; exit 255');
-    const error = await lookupError(findKnownEntries(name, [userFile()], { sshKeygen: broken }));
+    const error = await lookupError(findKnownEntries(name, [patternFile()], { sshKeygen: broken }));
     expect(error.message).toMatch(/failed \(exit 255: load failed: libcrypto\)/);
     const quiet = script('quiet-keygen', 'exit 1');
-    expect(await findKnownEntries(name, [userFile()], { sshKeygen: quiet })).toEqual([]);
+    expect(await findKnownEntries(name, [patternFile()], { sshKeygen: quiet })).toEqual([]);
     const noisy = script('noisy-keygen', 'echo "cannot read" >&2; exit 1');
-    await lookupError(findKnownEntries(name, [userFile()], { sshKeygen: noisy }));
+    await lookupError(findKnownEntries(name, [patternFile()], { sshKeygen: noisy }));
   });
 
   it('refuses a "match" that printed no key', async () => {
     const liar = script('liar-keygen', 'echo "# Host x found: line 1"; exit 0');
-    expect((await lookupError(findKnownEntries(name, [userFile()], { sshKeygen: liar }))).message).toMatch(
+    expect((await lookupError(findKnownEntries(name, [patternFile()], { sshKeygen: liar }))).message).toMatch(
       /printed no key/,
     );
   });
