@@ -12,7 +12,7 @@
 import { field } from '../../commands/sectioned.js';
 import { bashScriptArgv, type RemoteCommand, stdinLine } from '../../commands/value.js';
 import { MACHINE_KEY_SH, RUNS_DIR } from '../../runs/layout.js';
-import { GUARD_SCRIPT, GUARD_SUBMIT_SCRIPT } from './restartGuard.js';
+import { GUARD_SUBMIT_SCRIPT, WRITE_GUARD_AND_SECRETS_SH } from './restartGuard.js';
 import { EXIT_COMMAND_NOT_FOUND, SLURM_MACHINE } from './slurmCommands.js';
 
 export const ARRAYS_DIR = `${RUNS_DIR}/arrays`;
@@ -101,11 +101,7 @@ export function slurmArrayLaunchCommand(host: string, p: ArrayLaunchPayload): Re
         'mkdir -p -- "$runs/arrays"',
         'IFS= read -r ty_g; IFS= read -r ty_gs; IFS= read -r ty_a; IFS= read -r ty_t; IFS= read -r ty_k; IFS= read -r n',
         MACHINE_KEY_SH,
-        `printf %s "$ty_g" | base64 -d > "$runs/slurm-guard.sh.tmp"; mv -f -- "$runs/slurm-guard.sh.tmp" "$HOME"/${GUARD_SCRIPT}`,
-        `printf %s "$ty_gs" | base64 -d > "$runs/slurm-guard-submit.sh.tmp"; mv -f -- "$runs/slurm-guard-submit.sh.tmp" "$HOME"/${GUARD_SUBMIT_SCRIPT}`,
-        'if [ -n "$secrets" ]; then',
-        '  mkdir -p -- "${secrets%/*}"; printf %s "$ty_k" | base64 -d > "$secrets.tmp"; chmod 600 -- "$secrets.tmp"; mv -f -- "$secrets.tmp" "$secrets"',
-        'fi',
+        ...WRITE_GUARD_AND_SECRETS_SH,
         'names=(); idx=()',
         'for ((k = 0; k < n; k++)); do',
         '  IFS= read -r i; IFS= read -r s; IFS= read -r ty_m; IFS= read -r ty_s; IFS= read -r ty_b',

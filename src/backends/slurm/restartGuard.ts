@@ -150,3 +150,16 @@ export function guardSubmitScript(o: { partition?: string; account?: string; qos
     .replace(/ +/g, ' ');
   return `#!/bin/bash\n# submits a trainyard restart guard (see src/backends/slurm/restartGuard.ts)\n${line}\n`;
 }
+
+/**
+ * Shell lines that write the restart guard and its submit script (from $ty_g, $ty_gs) and the
+ * secrets file (from $ty_k, when $secrets names one), each base64 from stdin: a single launch and
+ * a job array write them the same way.
+ */
+export const WRITE_GUARD_AND_SECRETS_SH: readonly string[] = [
+  `printf %s "$ty_g" | base64 -d > "$runs/slurm-guard.sh.tmp"; mv -f -- "$runs/slurm-guard.sh.tmp" "$HOME"/${GUARD_SCRIPT}`,
+  `printf %s "$ty_gs" | base64 -d > "$runs/slurm-guard-submit.sh.tmp"; mv -f -- "$runs/slurm-guard-submit.sh.tmp" "$HOME"/${GUARD_SUBMIT_SCRIPT}`,
+  'if [ -n "$secrets" ]; then',
+  '  mkdir -p -- "${secrets%/*}"; printf %s "$ty_k" | base64 -d > "$secrets.tmp"; chmod 600 -- "$secrets.tmp"; mv -f -- "$secrets.tmp" "$secrets"',
+  'fi',
+];

@@ -12,7 +12,7 @@ import { bashScriptArgv, type RemoteCommand, stdinLine } from '../../commands/va
 import { SACCT_ARGS } from '../../parsers/slurm.js';
 import { MACHINE_KEY_SH, RUNS_DIR, runFile } from '../../runs/layout.js';
 import { shQuote } from '../../shell/quote.js';
-import { GUARD_SCRIPT, GUARD_SUBMIT_SCRIPT } from './restartGuard.js';
+import { GUARD_SUBMIT_SCRIPT, WRITE_GUARD_AND_SECRETS_SH } from './restartGuard.js';
 
 /** launchCommand: a job of that name is pending or running. */
 export const EXIT_JOB_NAME_TAKEN = 17;
@@ -223,11 +223,7 @@ export function slurmLaunchCommand(host: string, p: SlurmLaunchPayload): RemoteC
         'printf %s "$ty_m" | base64 -d > "$runs/$s.json.tmp"; mv -f -- "$runs/$s.json.tmp" "$runs/$s.json"',
         'printf %s "$ty_s" | base64 -d > "$runs/$s.sh"',
         'printf %s "$ty_b" | base64 -d > "$runs/$s.sbatch"',
-        `printf %s "$ty_g" | base64 -d > "$runs/slurm-guard.sh.tmp"; mv -f -- "$runs/slurm-guard.sh.tmp" "$HOME"/${GUARD_SCRIPT}`,
-        `printf %s "$ty_gs" | base64 -d > "$runs/slurm-guard-submit.sh.tmp"; mv -f -- "$runs/slurm-guard-submit.sh.tmp" "$HOME"/${GUARD_SUBMIT_SCRIPT}`,
-        'if [ -n "$secrets" ]; then',
-        '  mkdir -p -- "${secrets%/*}"; printf %s "$ty_k" | base64 -d > "$secrets.tmp"; chmod 600 -- "$secrets.tmp"; mv -f -- "$secrets.tmp" "$secrets"',
-        'fi',
+        ...WRITE_GUARD_AND_SECRETS_SH,
         'set +e',
         'out=$(sbatch --parsable -- "$runs/$s.sbatch" 2>&1); code=$?',
         'set -e',
