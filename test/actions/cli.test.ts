@@ -2,7 +2,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPathFor } from '../../src/actions/sshMux.js';
 import { runActionCli } from '../../src/cli/actions.js';
@@ -14,6 +13,7 @@ import type { Config } from '../../src/config/types.js';
 import type { RunManifest } from '../../src/runs/layout.js';
 import { shJoin } from '../../src/shell/quote.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { capturedIo } from '../support/capturedIo.js';
 import { waitFor } from '../support/waitFor.js';
 import {
   copySampleProject,
@@ -38,20 +38,15 @@ describe.skipIf(!can.ok)('trainyard sync|smoke|launch|restart|pull|stop|attach',
   const env = { ...process.env, TMUX: '' };
 
   async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += d));
-    stderr.on('data', (d) => (err += d));
-    const stdin = new PassThrough();
+    const io = capturedIo();
+    const { stdout, stderr, stdin } = io;
     const code = await runActionCli(config, parseCliArgs(argv), {
       stdout,
       stderr,
       stdin,
       env: { ...env, XDG_DATA_HOME: path.join(work, 'data') },
     });
-    return { code, stdout: out, stderr: err };
+    return { code, ...io.written };
   }
 
   /** The real CLI in its own process (as the bin would run it). */

@@ -5,7 +5,6 @@
  */
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runActionCli } from '../../src/cli/actions.js';
 import { parseCliArgs } from '../../src/cli/args.js';
@@ -14,6 +13,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { copySampleProject, type RemoteHost, remoteHost, removeDir, tempDir, waitOnHost } from '../actions/helpers.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { capturedIo } from '../support/capturedIo.js';
 
 const can = canRunTestHosts();
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'progress.py');
@@ -40,18 +40,14 @@ describe.skipIf(!can.ok)('trainyard compare on runs that really ran', () => {
   const env = () => ({ ...process.env, TMUX: '', XDG_DATA_HOME: path.join(work, 'data') });
 
   async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += d));
-    stderr.on('data', (d) => (err += d));
+    const io = capturedIo();
+    const { stdout, stderr, stdin } = io;
     const args = parseCliArgs(argv);
     const code =
       args.command === 'compare'
         ? await runCompareCli(config, args, stdout, env())
-        : await runActionCli(config, args, { stdout, stderr, stdin: new PassThrough(), env: env() });
-    return { code, stdout: out, stderr: err };
+        : await runActionCli(config, args, { stdout, stderr, stdin, env: env() });
+    return { code, ...io.written };
   }
 
   beforeAll(async () => {

@@ -4,7 +4,6 @@
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runActionCli } from '../../src/cli/actions.js';
 import { parseCliArgs } from '../../src/cli/args.js';
@@ -14,6 +13,7 @@ import type { Config } from '../../src/config/types.js';
 import { classifyLine } from '../../src/logs/grammar.js';
 import { copySampleProject, type RemoteHost, remoteHost, removeDir, tempDir, waitOnHost } from '../actions/helpers.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { capturedIo } from '../support/capturedIo.js';
 import { waitFor } from '../support/waitFor.js';
 
 const can = canRunTestHosts();
@@ -41,12 +41,8 @@ describe.skipIf(!can.ok)('trainyard runs on runs that really ran', () => {
   const env = { ...process.env, TMUX: '' };
 
   async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += d));
-    stderr.on('data', (d) => (err += d));
+    const io = capturedIo();
+    const { stdout, stderr, stdin } = io;
     const args = parseCliArgs(argv);
     const code =
       args.command === 'runs'
@@ -54,10 +50,10 @@ describe.skipIf(!can.ok)('trainyard runs on runs that really ran', () => {
         : await runActionCli(config, args, {
             stdout,
             stderr,
-            stdin: new PassThrough(),
+            stdin,
             env: { ...env, XDG_DATA_HOME: path.join(work, 'data') },
           });
-    return { code, stdout: out, stderr: err };
+    return { code, ...io.written };
   }
 
   const runsJson = async () => {

@@ -1,9 +1,9 @@
 /** `trainyard sweep` mistakes are caught before any host is touched, with the fix. */
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from '../../src/cli/args.js';
 import { runSweepCli } from '../../src/cli/sweep.js';
 import { normalizeConfig } from '../../src/config/load.js';
+import { capturedIo } from '../support/capturedIo.js';
 
 const config = normalizeConfig(
   {
@@ -14,19 +14,15 @@ const config = normalizeConfig(
 );
 
 async function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
+  const io = capturedIo();
+  const { stdout, stderr, stdin } = io;
   const code = await runSweepCli(config, parseCliArgs(argv), {
     stdout,
     stderr,
-    stdin: new PassThrough(),
+    stdin,
     env: {},
   });
-  return { code, out, err };
+  return { code, out: io.written.stdout, err: io.written.stderr };
 }
 
 describe('trainyard sweep: usage', () => {
