@@ -6,35 +6,24 @@
  * resources; the morning report tells the story.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  copySampleProject,
-  type RemoteHost,
-  remoteHost,
-  removeDir,
-  sampleProject,
-  tempDir,
-  waitOnHost,
-} from '../actions/helpers.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { type RemoteHost, sampleProject, waitOnHost } from '../actions/helpers.js';
+import { canRunTestHosts } from '../harness/testHosts.js';
+import { BIN, type McpLab, startMcpLab } from './mcpLab.js';
 
 const can = canRunTestHosts();
-const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const bin = path.join(repo, 'bin/trainyard.js');
 const run = promisify(execFile);
 
 type Body = Record<string, unknown>;
 
 describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorded, failures explained', () => {
-  let lab: TestHosts;
+  let mcp: McpLab;
   let h: RemoteHost;
-  let work: string;
   let local: string;
   let configFile: string;
   let env: Record<string, string>;
@@ -43,56 +32,33 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
   let answer: 'yes' | 'no' | 'decline' = 'no';
   let crashed = '';
   let child = '';
-
-  async function call(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; body: Body }> {
-    const r = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: { text: string }[] };
-    return { isError: r.isError === true, body: JSON.parse(r.content[0].text) as Body };
-  }
+  const call = (name: string, args: Record<string, unknown>) => mcp.call(name, args);
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1 });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-mcp-agent-');
-    local = copySampleProject(path.join(work, 'sample'));
-    configFile = path.join(work, 'config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        hosts: [h.alias],
-        sshConfig: lab.sshConfigPath,
-        projects: {
-          sample: sampleProject(local, {
-            train: 'python3 train.py --output {run_dir} --steps 2000 --save-every 5 --step-seconds 0.15',
-          }),
-        },
-        agent: { allow: ['sync', 'launch', 'restart_from_checkpoint', 'stop_run', 'smoke_test', 'pull_results'] },
-      }),
-    );
-    env = { ...(process.env as Record<string, string>), TMUX: '', XDG_DATA_HOME: path.join(work, 'data') };
-    await run(process.execPath, [bin, '--config', configFile, 'watchdog', 'install', h.alias, '--interval', '1'], {
-      env,
-    });
-    client = new Client({ name: 'person-at-laptop', version: '1' }, { capabilities: { elicitation: {} } });
-    client.setRequestHandler(ElicitRequestSchema, async (req) => {
+    const asking = new Client({ name: 'person-at-laptop', version: '1' }, { capabilities: { elicitation: {} } });
+    asking.setRequestHandler(ElicitRequestSchema, async (req) => {
       questions.push(String(req.params.message));
       if (answer === 'decline') return { action: 'decline' };
       return { action: 'accept', content: { allow: answer === 'yes' } };
     });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [bin, '--config', configFile, 'mcp'],
-        env,
-        stderr: 'ignore',
+    mcp = await startMcpLab({
+      prefix: 'ty-mcp-agent-',
+      projects: (dir) => ({
+        sample: sampleProject(dir, {
+          train: 'python3 train.py --output {run_dir} --steps 2000 --save-every 5 --step-seconds 0.15',
+        }),
       }),
-    );
+      agent: { allow: ['sync', 'launch', 'restart_from_checkpoint', 'stop_run', 'smoke_test', 'pull_results'] },
+      client: asking,
+    });
+    ({ h, local, configFile, env, client } = mcp);
+    await run(process.execPath, [BIN, '--config', configFile, 'watchdog', 'install', h.alias, '--interval', '1'], {
+      env,
+    });
   }, 60_000);
 
   afterAll(async () => {
-    await client?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
+    await mcp?.stop();
   });
 
   it('an unconfirmed action asks the person with the exact commands: no and decline do nothing, yes does it', async () => {
@@ -167,13 +133,13 @@ describe.skipIf(!can.ok)('trainyard mcp: the person asked, agent actions recorde
       'restart_from_checkpoint by agent person-at-laptop',
     ]);
     expect(agent[2].session).toBe(child);
-    const cli = await run(process.execPath, [bin, '--config', configFile, 'events', '--since', '1h', '--json'], {
+    const cli = await run(process.execPath, [BIN, '--config', configFile, 'events', '--since', '1h', '--json'], {
       env,
     });
     const printed = (JSON.parse(cli.stdout) as { events: { kind: string; session: string | null }[] }).events;
     expect(printed.filter((e) => e.kind === 'agent-action')).toHaveLength(3);
     expect(printed.some((e) => e.kind === 'crashed' && e.session === crashed)).toBe(true);
-    const text = await run(process.execPath, [bin, '--config', configFile, 'events', '--since', '1h'], { env });
+    const text = await run(process.execPath, [BIN, '--config', configFile, 'events', '--since', '1h'], { env });
     expect(text.stdout).toMatch(/agent-action +restart_from_checkpoint by agent person-at-laptop/);
   });
 

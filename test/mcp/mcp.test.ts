@@ -3,88 +3,37 @@
  * against a real sshd lab host: tools and schemas, real figures, guard rails, hostile arguments,
  * a capped big log, a cut host.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  copySampleProject,
-  type RemoteHost,
-  remoteHost,
-  removeDir,
-  sampleProject,
-  tempDir,
-  waitOnHost,
-} from '../actions/helpers.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { type RemoteHost, sampleProject, waitOnHost } from '../actions/helpers.js';
+import { canRunTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { type McpLab, startMcpLab, type ToolResult } from './mcpLab.js';
 
 const can = canRunTestHosts();
-const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-
-type ToolResult = {
-  isError?: boolean;
-  content: { type: string; text: string }[];
-  structuredContent?: Record<string, unknown>;
-};
 
 describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
+  let m: McpLab;
   let lab: TestHosts;
   let h: RemoteHost;
-  let work: string;
   let client: Client;
-  let stderr = '';
-  let configFile: string;
-
-  async function call(
-    name: string,
-    args: Record<string, unknown>,
-  ): Promise<ToolResult & { body: Record<string, unknown> }> {
-    const r = (await client.callTool({ name, arguments: args })) as ToolResult;
-    const text = r.content[0]?.text ?? '';
-    let body: Record<string, unknown> = {};
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      body = { error: text };
-    }
-    return { ...r, body };
-  }
+  const call = (name: string, args: Record<string, unknown>) => m.call(name, args);
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1 });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-mcp-');
-    const local = copySampleProject(path.join(work, 'sample'));
-    configFile = path.join(work, 'config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        hosts: [h.alias],
-        sshConfig: lab.sshConfigPath,
-        projects: {
-          sample: sampleProject(local, { train: 'python3 train.py --steps 100000 --step-seconds 0.2' }),
-          other: sampleProject(local),
-        },
-        agent: { allow: ['sync', 'launch', 'stop_run'], projects: ['sample'], maxGpus: 1, maxRuns: 1 },
+    m = await startMcpLab({
+      prefix: 'ty-mcp-',
+      projects: (local) => ({
+        sample: sampleProject(local, { train: 'python3 train.py --steps 100000 --step-seconds 0.2' }),
+        other: sampleProject(local),
       }),
-    );
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [path.join(repo, 'bin/trainyard.js'), '--config', configFile, 'mcp'],
-      env: { ...(process.env as Record<string, string>), TMUX: '', XDG_DATA_HOME: path.join(work, 'data') },
-      stderr: 'pipe',
+      agent: { allow: ['sync', 'launch', 'stop_run'], projects: ['sample'], maxGpus: 1, maxRuns: 1 },
     });
-    transport.stderr?.on('data', (d) => (stderr += d));
-    client = new Client({ name: 'trainyard-test', version: '1' });
-    await client.connect(transport);
+    ({ lab, h, client } = m);
   }, 60_000);
 
   afterAll(async () => {
-    await client?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
+    await m?.stop();
   });
 
   it('lists its tools with typed schemas and honest annotations', async () => {
@@ -150,15 +99,7 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
   });
 
   it('two clients at once each get their own server and real answers', async () => {
-    const second = new Client({ name: 'trainyard-test-2', version: '1' });
-    await second.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [path.join(repo, 'bin/trainyard.js'), '--config', configFile, 'mcp'],
-        env: { ...(process.env as Record<string, string>), TMUX: '' },
-        stderr: 'ignore',
-      }),
-    );
+    const second = await m.connect(new Client({ name: 'trainyard-test-2', version: '1' }));
     try {
       const [a, b] = await Promise.all([
         client.callTool({ name: 'fleet_status', arguments: {} }),
@@ -194,7 +135,7 @@ describe.skipIf(!can.ok)('trainyard mcp over stdio', () => {
     expect(sync.isError, JSON.stringify(sync.body)).toBeFalsy();
     expect(sync.body.outcome).toBe('ok');
     expect((await h.run('ls ~/work/sample/train.py')).code).toBe(0);
-    expect(stderr).toContain(`sync on ${h.alias} (sample) by agent`);
+    expect(m.stderr()).toContain(`sync on ${h.alias} (sample) by agent`);
 
     const tooMany = await call('launch', {
       project: 'sample',

@@ -5,81 +5,50 @@
  * queue; a hostile parameter value is data; a tool the config does not allow is refused.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  copySampleProject,
-  type RemoteHost,
-  remoteHost,
-  removeDir,
-  sampleProject,
-  tempDir,
-} from '../actions/helpers.js';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { type RemoteHost, sampleProject } from '../actions/helpers.js';
+import { canRunTestHosts } from '../harness/testHosts.js';
+import { BIN, type McpLab, startMcpLab } from './mcpLab.js';
 
 const can = canRunTestHosts();
-const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const bin = path.join(repo, 'bin/trainyard.js');
 const run = promisify(execFile);
 
 type Body = Record<string, unknown>;
 
 describe.skipIf(!can.ok)('trainyard mcp: start_sweep and stop_sweep', () => {
-  let lab: TestHosts;
+  let m: McpLab;
   let h: RemoteHost;
-  let work: string;
   let client: Client;
   let canary: string;
-
-  async function call(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; body: Body }> {
-    const r = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: { text: string }[] };
-    return { isError: r.isError === true, body: JSON.parse(r.content[0].text) as Body };
-  }
+  const call = (name: string, args: Record<string, unknown>) => m.call(name, args);
   const runsOnHost = async () =>
     (await h.run('ls ~/.trainyard/runs/ 2>/dev/null | grep "\\.json$" || true')).stdout.split('\n').filter(Boolean);
 
   beforeAll(async () => {
-    lab = await startTestHosts({ count: 1, gpu: { count: 2 } });
-    h = remoteHost(lab, lab.hosts[0]);
-    work = tempDir('ty-mcp-sweep-');
-    canary = path.join(work, 'canary');
-    const local = copySampleProject(path.join(work, 'sample'));
-    const configFile = path.join(work, 'config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        hosts: [h.alias],
-        sshConfig: lab.sshConfigPath,
-        projects: {
-          sample: sampleProject(local, {
-            train: 'python3 train.py --output {run_dir} --steps 400 --step-seconds 0.2 --tag {tag}',
-          }),
-        },
-        agent: { allow: ['start_sweep', 'stop_sweep'], maxGpus: 1 },
+    m = await startMcpLab({
+      prefix: 'ty-mcp-sweep-',
+      hosts: { count: 1, gpu: { count: 2 } },
+      projects: (local) => ({
+        sample: sampleProject(local, {
+          train: 'python3 train.py --output {run_dir} --steps 400 --step-seconds 0.2 --tag {tag}',
+        }),
       }),
-    );
-    const env = { ...(process.env as Record<string, string>), TMUX: '', XDG_DATA_HOME: path.join(work, 'data') };
-    await run(process.execPath, [bin, '--config', configFile, 'sync', 'sample', '--host', h.alias, '--yes'], { env });
-    client = new Client({ name: 'sweep-agent', version: '1' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [bin, '--config', configFile, 'mcp'],
-        env,
-        stderr: 'ignore',
-      }),
-    );
+      agent: { allow: ['start_sweep', 'stop_sweep'], maxGpus: 1 },
+      client: new Client({ name: 'sweep-agent', version: '1' }),
+    });
+    ({ h, client } = m);
+    canary = path.join(m.work, 'canary');
+    await run(process.execPath, [BIN, '--config', m.configFile, 'sync', 'sample', '--host', h.alias, '--yes'], {
+      env: m.env,
+    });
   }, 90_000);
 
   afterAll(async () => {
-    await client?.close();
-    h?.close();
-    await lab?.stop();
-    if (work) removeDir(work);
+    await m?.stop();
   });
 
   it('lists both tools as actions, stop_sweep destructive', async () => {
