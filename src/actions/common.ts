@@ -12,14 +12,19 @@ export function requireProject(ctx: ActionContext): ResolvedProject {
   return ctx.project;
 }
 
-/** "mnist-3f2a": the project name made tmux-safe plus a short random id. */
-export function defaultSessionName(project: string): string {
+/** "mnist-3f2a": a name made safe (letters, digits, - and _; at most maxLength of it) plus a short random id. */
+export function randomName(name: string, maxLength: number, fallback: string): string {
   const base =
-    project
+    name
       .replace(/[^A-Za-z0-9_-]+/g, '-')
       .replace(/^[-_]+|[-_]+$/g, '')
-      .slice(0, 24) || 'run';
+      .slice(0, maxLength) || fallback;
   return `${base}-${randomBytes(2).toString('hex')}`;
+}
+
+/** "mnist-3f2a": the project name made tmux-safe plus a short random id. */
+export function defaultSessionName(project: string): string {
+  return randomName(project, 24, 'run');
 }
 
 export const sleep = (ms: number, signal?: AbortSignal) =>

@@ -58,18 +58,22 @@ export function registerRunResources(server: McpServer, ctx: McpContext): void {
     sanitiseDeep(
       `${r.project} on ${r.host}: ${r.state}${r.exitCode !== null ? ` (exit ${r.exitCode})` : ''}, started ${r.manifest.startedAt}`,
     ) as string;
+  /** Every run's resource of one kind, for a client's resource list. */
+  const resourceList =
+    (uriOf: (host: string, run: string) => string, kind: string, mimeType: string) =>
+    async (): Promise<{ resources: Resource[] }> => ({
+      resources: (await allRuns()).map((r) => ({
+        uri: uriOf(r.host, r.id),
+        name: sanitiseDeep(`${r.id} ${kind}`) as string,
+        description: describe(r),
+        mimeType,
+      })),
+    });
 
   server.registerResource(
     'run-log',
     new ResourceTemplate('trainyard://run/{host}/{run}/log', {
-      list: async (): Promise<{ resources: Resource[] }> => ({
-        resources: (await allRuns()).map((r) => ({
-          uri: logUri(r.host, r.id),
-          name: sanitiseDeep(`${r.id} log`) as string,
-          description: describe(r),
-          mimeType: 'text/plain',
-        })),
-      }),
+      list: resourceList(logUri, 'log', 'text/plain'),
       complete,
     }),
     {
@@ -95,14 +99,7 @@ export function registerRunResources(server: McpServer, ctx: McpContext): void {
   server.registerResource(
     'run-manifest',
     new ResourceTemplate('trainyard://run/{host}/{run}/manifest', {
-      list: async (): Promise<{ resources: Resource[] }> => ({
-        resources: (await allRuns()).map((r) => ({
-          uri: manifestUri(r.host, r.id),
-          name: sanitiseDeep(`${r.id} manifest`) as string,
-          description: describe(r),
-          mimeType: 'application/json',
-        })),
-      }),
+      list: resourceList(manifestUri, 'manifest', 'application/json'),
       complete,
     }),
     {

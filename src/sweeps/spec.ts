@@ -3,7 +3,7 @@
  * runs may go and how many at once. Built from the CLI's flags or from a "sweeps" entry of the
  * config; the same spec drives the CLI, the cockpit and the MCP tools.
  */
-import { randomBytes } from 'node:crypto';
+import { randomName } from '../actions/common.js';
 import { type ResolvedProject, resolveProject } from '../actions/project.js';
 import type { Config, SweepConfig } from '../config/types.js';
 import { missingParams } from '../runs/params.js';
@@ -52,12 +52,7 @@ export interface SweepRequest {
 
 /** "mnist-3f2a": a fresh sweep name from the project's. */
 export function defaultSweepName(project: string): string {
-  const base =
-    project
-      .replace(/[^A-Za-z0-9_-]+/g, '-')
-      .replace(/^[-_]+|[-_]+$/g, '')
-      .slice(0, 30) || 'sweep';
-  return `${base}-${randomBytes(2).toString('hex')}`;
+  return randomName(project, 30, 'sweep');
 }
 
 const stringSet = (r: Record<string, string | number>): ParamSet =>
