@@ -17,7 +17,6 @@ import {
   type LaunchRequest,
   type LaunchResult,
   type LiveState,
-  type LogPathResult,
   launchScriptFor,
   type Run,
   type RunBackend,
@@ -26,8 +25,7 @@ import {
   resolveRemoteDir,
   type StopResult,
 } from '../runBackend.js';
-import { manifestLog } from '../tmux/tmuxBackend.js';
-import { readManifestCommand } from '../tmux/tmuxCommands.js';
+import { manifestLogPath } from '../tmux/tmuxBackend.js';
 import { attachRemoteLine } from './interactiveCommands.js';
 import { type SlurmPollCache, slurmPoll } from './pollCache.js';
 import { GUARD_SUFFIX, guardScript, guardSubmitScript } from './restartGuard.js';
@@ -216,13 +214,7 @@ export function createSlurmBackend(o: SlurmBackendOptions): RunBackend & { reado
       return { kind: 'started', jobId: out.value('jobid') };
     },
 
-    async logPath(exec: CommandExec, host: string, id: string): Promise<LogPathResult> {
-      const r = await exec(readManifestCommand(host, id), { timeoutMs: 15_000 });
-      const path = r.code === 0 ? manifestLog(r.stdout) : null;
-      if (path) return { kind: 'found', path };
-      if (r.code === null) return { kind: 'unreadable', why: r.stderr.trim() || 'connection lost' };
-      return { kind: 'none' };
-    },
+    logPath: manifestLogPath,
 
     async liveState(exec: CommandExec, host: string, id: string): Promise<LiveState> {
       const files = parseSections((await exec(jobFilesCommand(host, id), { timeoutMs: 15_000 })).stdout);

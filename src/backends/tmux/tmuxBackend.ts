@@ -53,6 +53,15 @@ export function manifestLog(text: string): string | null {
   return null;
 }
 
+/** A run's log path from its manifest on the host (how every backend finds a run's log). */
+export async function manifestLogPath(exec: CommandExec, host: string, id: string): Promise<LogPathResult> {
+  const r = await exec(readManifestCommand(host, id), { timeoutMs: 15_000 });
+  const path = r.code === 0 ? manifestLog(r.stdout) : null;
+  if (path) return { kind: 'found', path };
+  if (r.code === null) return { kind: 'unreadable', why: r.stderr.trim() || 'connection lost' };
+  return { kind: 'none' };
+}
+
 function runState(
   manifest: RunManifest,
   sessions: TmuxSession[],
@@ -160,13 +169,7 @@ export const tmuxBackend: RunBackend = {
     return { kind: 'failed', code: r.code, output: lastLines(r) };
   },
 
-  async logPath(exec: CommandExec, host: string, id: string): Promise<LogPathResult> {
-    const r = await exec(readManifestCommand(host, id), { timeoutMs: 15_000 });
-    const path = r.code === 0 ? manifestLog(r.stdout) : null;
-    if (path) return { kind: 'found', path };
-    if (r.code === null) return { kind: 'unreadable', why: r.stderr.trim() || 'connection lost' };
-    return { kind: 'none' };
-  },
+  logPath: manifestLogPath,
 
   async liveState(exec: CommandExec, host: string, id: string): Promise<LiveState> {
     const r = await exec(paneStateCommand(host, id), { timeoutMs: 10_000 });
