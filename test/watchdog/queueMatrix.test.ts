@@ -2,7 +2,8 @@
  * The queue runner of the whole assembled watchdog under each shell and awk a server may have
  * (dash with mawk, gawk and busybox awk; busybox sh with busybox awk), run here against a
  * temporary $HOME with real tmux (its own socket directory) and the fake nvidia-smi (2 GPUs):
- * three queued runs, all started, never two at once on one GPU.
+ * five queued runs, all started, never two at once on one GPU, and the two of a capped sweep
+ * never at once.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -45,7 +46,7 @@ describe.each(variants.map((v) => ({ ...v, name: `${v.shell.join(' ')} + ${v.awk
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('starts three queued runs on two GPUs, one run per GPU at a time', () => {
+    it("starts queued runs on two GPUs, one run per GPU at a time, a capped sweep's within its share", () => {
       dir = mkdtempSync(path.join(tmpdir(), 'ty-qmatrix-'));
       const home = path.join(dir, 'home');
       const shim = path.join(dir, 'bin');
@@ -72,8 +73,15 @@ describe.each(variants.map((v) => ({ ...v, name: `${v.shell.join(' ')} + ${v.awk
       const wd = path.join(home, '.trainyard', 'watchdog', machineKey(hostname()));
       mkdirSync(wd, { recursive: true });
       writeFileSync(path.join(wd, 'config'), 'interval=1\n');
-      for (let i = 1; i <= 3; i++) {
-        const id = `m-${i}`;
+      // c-1 and c-2 belong to a sweep whose share of maxParallel on this machine is 1
+      const sweeps = path.join(home, '.trainyard', 'sweeps', 'cap');
+      mkdirSync(sweeps, { recursive: true });
+      writeFileSync(
+        path.join(sweeps, 'sweep.json'),
+        JSON.stringify({ name: 'cap', maxParallel: 1, maxParallelOn: { [machineKey(hostname())]: 1 }, failLimit: 3 }),
+      );
+      const ids = ['m-1', 'm-2', 'm-3', 'c-1', 'c-2'];
+      for (const [i, id] of ids.entries()) {
         const command = `s=$(date +%s%3N); sleep 1; echo "$CUDA_VISIBLE_DEVICES $s $(date +%s%3N) ${id}" >> record.txt`;
         const manifest = {
           session: id,
@@ -88,17 +96,21 @@ describe.each(variants.map((v) => ({ ...v, name: `${v.shell.join(' ')} + ${v.awk
           git: { commit: null, dirty: false, diffHash: null },
           autoRestart: { enabled: false, max: 3, backoffSeconds: 60 },
           restartCount: 0,
+          sweep: id.startsWith('c-') ? 'cap' : null,
         } as unknown as RunManifest;
         const launch: LaunchRequest = {
           ...{ host: 'local', id, project: 'p', home, remoteDir: manifest.remoteDir, log: manifest.log, command },
           ...{ env: {}, activation: { kind: 'none' }, gpus: null, secrets: null, manifest },
           ...{ runDir: `${manifest.remoteDir}/outputs/${id}`, params: {} },
         };
-        const cmd = writeQueueEntryCommand('local', buildQueueEntry({ launch, want: 1, share: false, queuedAt: i }));
+        const cmd = writeQueueEntryCommand(
+          'local',
+          buildQueueEntry({ launch, want: 1, share: false, queuedAt: i + 1 }),
+        );
         const w = spawnSync(cmd.argv[0], cmd.argv.slice(1), { input: cmd.stdin, env, encoding: 'utf8' });
         expect(w.status, w.stderr).toBe(0);
       }
-      const run = spawnSync(shell[0], [...shell.slice(1), SCRIPT, 'run', '7'], {
+      const run = spawnSync(shell[0], [...shell.slice(1), SCRIPT, 'run', '10'], {
         env,
         encoding: 'utf8',
         timeout: 60_000,
@@ -112,13 +124,15 @@ describe.each(variants.map((v) => ({ ...v, name: `${v.shell.join(' ')} + ${v.awk
         .split('\n')
         .map((l) => l.split(' '))
         .map(([gpu, start, end, id]) => ({ gpu, start: Number(start), end: Number(end), id }));
-      expect(runs.map((r) => r.id).sort(), events).toEqual(['m-1', 'm-2', 'm-3']);
+      expect(runs.map((r) => r.id).sort(), events).toEqual([...ids].sort());
       for (const gpu of ['0', '1']) {
         const on = runs.filter((r) => r.gpu === gpu).sort((a, b) => a.start - b.start);
         for (let i = 1; i < on.length; i++) expect(on[i].start).toBeGreaterThanOrEqual(on[i - 1].end);
       }
       expect(runs.every((r) => r.gpu === '0' || r.gpu === '1')).toBe(true);
-      expect(events.match(/"kind":"queue-start"/g)).toHaveLength(3);
+      const [c1, c2] = ['c-1', 'c-2'].map((id) => runs.find((r) => r.id === id)!);
+      expect(c2.start, JSON.stringify(runs)).toBeGreaterThanOrEqual(c1.end);
+      expect(events.match(/"kind":"queue-start"/g)).toHaveLength(5);
     }, 70_000);
   },
 );
