@@ -37,10 +37,18 @@ export interface HostSummary {
   crashed: number;
 }
 
-/** A cluster's GPUs in use, as a share of all of them (its "utilisation" in the host list). */
+const busyOf = new WeakMap<ClusterState, number | null>();
+
+/**
+ * A cluster's GPUs in use, as a share of all of them (its "utilisation" in the host list); the
+ * selector runs on every store update, so it is counted once per cluster poll.
+ */
 function clusterBusy(c: ClusterState): number | null {
+  if (busyOf.has(c)) return busyOf.get(c) ?? null;
   const { cluster } = gpuTotals(c.nodes);
-  return cluster.total ? (100 * cluster.used) / cluster.total : null;
+  const busy = cluster.total ? (100 * cluster.used) / cluster.total : null;
+  busyOf.set(c, busy);
+  return busy;
 }
 
 export function hostSummary(h: HostState | undefined): HostSummary {
