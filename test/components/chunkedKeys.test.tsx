@@ -4,14 +4,11 @@
  */
 
 import { cleanup } from 'ink-testing-library';
-import { afterEach, describe, expect, test, vi } from 'vitest';
-import type { ActionTarget } from '../../src/actions/runner.js';
-import type { ActionId, Question } from '../../src/actions/types.js';
-import type { ActionsController } from '../../src/cockpit/controller.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Question } from '../../src/actions/types.js';
 import { helpLines } from '../../src/cockpit/help.js';
 import { helpRows } from '../../src/cockpit/layout.js';
-import { createActionsStore } from '../../src/state/actionsStore.js';
-import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
+import { fakeRunner, fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { lines, renderAt, stripAnsi, tick } from './render.js';
 
 afterEach(() => cleanup());
@@ -20,17 +17,6 @@ function fleet() {
   const store = makeStore(['alpha', 'bravo', 'charlie']);
   for (const a of ['alpha', 'bravo', 'charlie']) fillConnectedHost(store, a, { gpus: 2, sessions: manySessions(3) });
   return store;
-}
-
-function fakeRunner() {
-  const store = createActionsStore();
-  return {
-    store,
-    start: vi.fn<(action: ActionId, target: ActionTarget) => unknown>(),
-    cancel: vi.fn<(runId: number) => void>(),
-    // The runner takes the question down once it is answered.
-    answer: vi.fn((_id: number, _value: boolean | string | null) => store.setState({ question: null })),
-  } satisfies ActionsController;
 }
 
 const selectedHost = (frame: string) => /▸ (\w+)/.exec(stripAnsi(frame))?.[1];

@@ -5,6 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
+import type { ActionTarget } from '../../src/actions/runner.js';
+import type { ActionId } from '../../src/actions/types.js';
+import type { ActionsController } from '../../src/cockpit/controller.js';
 import {
   APP_QUERY_FIELDS,
   GPU_QUERY_FIELDS,
@@ -14,6 +18,7 @@ import {
   parseGpuLine,
 } from '../../src/parsers/nvidiaSmi.js';
 import { parseTmuxSessions, TMUX_SESSION_FORMAT, type TmuxSession } from '../../src/parsers/tmux.js';
+import { createActionsStore } from '../../src/state/actionsStore.js';
 import { createTrainyardStore, patchHost, recordGpuSample, type TrainyardStore } from '../../src/state/store.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/nvidia-smi/h100/', import.meta.url));
@@ -187,4 +192,15 @@ export function bigFleet(): TrainyardStore {
   const store = makeStore(aliases);
   for (const a of aliases) fillConnectedHost(store, a, { gpus: 8, sessions: manySessions(12) });
   return store;
+}
+
+/** The cockpit's actions as a test sees them: starts and cancels recorded; an answer takes the question down, as the runner does. */
+export function fakeRunner() {
+  const store = createActionsStore();
+  return {
+    store,
+    start: vi.fn<(action: ActionId, target: ActionTarget) => unknown>(),
+    cancel: vi.fn<(runId: number) => void>(),
+    answer: vi.fn((_id: number, _value: boolean | string | null) => store.setState({ question: null })),
+  } satisfies ActionsController;
 }

@@ -1,26 +1,13 @@
 /** The cockpit at a glance: freshness, the watchdog session, labelled columns, more markers, the Action pane, long questions. */
 
 import { cleanup } from 'ink-testing-library';
-import { afterEach, describe, expect, test, vi } from 'vitest';
-import type { ActionTarget } from '../../src/actions/runner.js';
-import type { ActionId } from '../../src/actions/types.js';
-import type { ActionsController } from '../../src/cockpit/controller.js';
-import { addRun, appendLines, createActionsStore } from '../../src/state/actionsStore.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import { addRun, appendLines } from '../../src/state/actionsStore.js';
 import { patchHost, recordGpuSample } from '../../src/state/store.js';
-import { fillConnectedHost, makeStore, manySessions, realGpu, sessionsFrom } from './fixtures.js';
+import { fakeRunner, fillConnectedHost, makeStore, manySessions, realGpu, sessionsFrom } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi, tick, width } from './render.js';
 
 afterEach(() => cleanup());
-
-function fakeRunner() {
-  const store = createActionsStore();
-  return {
-    store,
-    start: vi.fn<(action: ActionId, target: ActionTarget) => unknown>(),
-    cancel: vi.fn<(runId: number) => void>(),
-    answer: vi.fn((_id: number, _value: boolean | string | null) => store.setState({ question: null })),
-  } satisfies ActionsController;
-}
 
 function expectFits(frame: string, columns: number, rows: number) {
   const ls = lines(frame);

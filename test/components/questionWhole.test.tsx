@@ -1,25 +1,12 @@
 /** A question with a line cut short (…): Enter (a confirm) or tab shows it whole, wrapped; Enter goes back. */
 
 import { cleanup } from 'ink-testing-library';
-import { afterEach, describe, expect, test, vi } from 'vitest';
-import type { ActionTarget } from '../../src/actions/runner.js';
-import type { ActionId, Question } from '../../src/actions/types.js';
-import type { ActionsController } from '../../src/cockpit/controller.js';
-import { createActionsStore } from '../../src/state/actionsStore.js';
-import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Question } from '../../src/actions/types.js';
+import { fakeRunner, fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { lines, renderAt } from './render.js';
 
 afterEach(() => cleanup());
-
-function fakeRunner() {
-  const store = createActionsStore();
-  return {
-    store,
-    start: vi.fn<(action: ActionId, target: ActionTarget) => unknown>(),
-    cancel: vi.fn<(runId: number) => void>(),
-    answer: vi.fn((_id: number, _value: boolean | string | null) => store.setState({ question: null })),
-  } satisfies ActionsController;
-}
 
 function fleet() {
   const store = makeStore(['alpha']);
