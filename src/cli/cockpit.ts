@@ -46,6 +46,7 @@ export function cockpitServices(
   const watchdog = new WatchdogPoller({
     aliases: fleet.config.hosts.map((h) => h.alias),
     transportFor: (alias) => (connected(alias) ? (fleet.monitor(alias)?.transport ?? null) : null),
+    changeMark: (alias) => fleet.store.getState().hosts[alias]?.marks?.watchdog ?? null,
     seenFile: defaultSeenFile(env),
     statusFor: async (transport, alias, options) =>
       redactDeep(await watchdogStatusFor(transport, alias, options), redactor),

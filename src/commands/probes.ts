@@ -1,6 +1,6 @@
 import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
-import { RUNS_DIR } from '../runs/layout.js';
+import { MACHINE_KEY_SH, QUEUE_DIR, RUNS_DIR, WATCHDOG_DIR } from '../runs/layout.js';
 import { shJoin } from '../shell/quote.js';
 import { field, parseSections, section } from './sectioned.js';
 import { argvCommand, type ShellCommand, shScript } from './value.js';
@@ -55,6 +55,15 @@ function sessionSections(): string[] {
       'tails',
       `k=0; tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 0:*) n=\${l#0:}; f="$HOME/${RUNS_DIR}/$n.log"; [ -f "$f" ] && [ "$k" -lt ${MAX_FACT_TAILS} ] && { k=$((k + 1)); printf '%s ' "$(printf '%s' "$n" | base64 | tr -d '\n')"; tail -c ${FACT_TAIL_BYTES} -- "$f" | base64 | tr -d '\n'; printf '\n'; };; esac; done; true`,
     ),
+    // What tells the Runs and watchdog polls that there is something new to read, without reading
+    // it: the times of the runs and queue folders (a manifest, exit or stop marker, queue entry
+    // came or went), and the watchdog's events file and lock (new events, another watchdog).
+    // Needs $machine (MACHINE_KEY_SH) set before.
+    section('run-marks', `stat -c %.9Y:%s -- "$HOME"/${RUNS_DIR} "$HOME"/${QUEUE_DIR}/"$machine" 2>/dev/null; true`),
+    section(
+      'watchdog-marks',
+      `stat -c %.9Y:%s -- "$HOME"/${WATCHDOG_DIR}/"$machine"/events.jsonl "$HOME"/${WATCHDOG_DIR}/"$machine"/lock 2>/dev/null; true`,
+    ),
     section(
       'apps',
       `command -v nvidia-smi >/dev/null 2>&1 || exit 127; ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])}`,
@@ -64,7 +73,11 @@ function sessionSections(): string[] {
 
 /** The sessions probe once: the server's clock, then each section followed by its exit code. */
 export function sessionsProbeCommand(): ShellCommand {
-  return shScript([field('now', '"$(date +%s)"'), ...sessionSections()].join('; '), [], 'sessions probe');
+  return shScript(
+    [MACHINE_KEY_SH, field('now', '"$(date +%s)"'), ...sessionSections()].join('; '),
+    [],
+    'sessions probe',
+  );
 }
 
 /**
@@ -74,6 +87,7 @@ export function sessionsProbeCommand(): ShellCommand {
  */
 export function sessionsStreamCommand(intervalSeconds: number, end: string): ShellCommand {
   const script = [
+    MACHINE_KEY_SH,
     'last=',
     'while :; do',
     `  out=$(${sessionSections().join('; ')})`,
@@ -96,6 +110,14 @@ export interface ProbeSections {
   tails: Map<string, string>;
   tmux: { text: string; code: number };
   apps: { text: string; code: number };
+  /** Change marks: when one differs from the last frame's, there is something new to read. */
+  marks: ServerMarks;
+}
+
+/** Opaque texts that change when the host's runs/queue folders or its watchdog's events change. */
+export interface ServerMarks {
+  runs: string;
+  watchdog: string;
 }
 
 /** Splits the batched probe's output into its sections. */
@@ -115,5 +137,6 @@ export function parseProbeOutput(output: string): ProbeSections {
     if (m) tails.set(Buffer.from(m[1], 'base64').toString('utf8'), Buffer.from(m[2], 'base64').toString('utf8'));
   }
   const manifests = (out.first('runs')?.lines ?? []).filter((l) => l.startsWith('{'));
-  return { now: out.number('now'), exits, stopped, manifests, tails, tmux: part('tmux'), apps: part('apps') };
+  const marks = { runs: out.text('run-marks'), watchdog: out.text('watchdog-marks') };
+  return { now: out.number('now'), exits, stopped, manifests, tails, tmux: part('tmux'), apps: part('apps'), marks };
 }

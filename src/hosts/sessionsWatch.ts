@@ -88,19 +88,26 @@ export class SessionsWatch {
         : `tmux: ${sections.tmux.text.trim().split('\n')[0] || `exit ${sections.tmux.code}`}`;
     const processes = sections.apps.code === 0 ? parseAppLines(sections.apps.text) : [];
     const before = this.store.getState().hosts[this.alias];
+    // What did not change keeps its identity: the Runs poll looks again when the sessions or the
+    // marks are new objects, not whenever a live log moved.
+    const same = <T>(a: T, b: T) => JSON.stringify(a) === JSON.stringify(b);
+    const next = {
+      sessions: before && same(before.sessions, sessions) ? before.sessions : sessions,
+      runFacts: before && same(before.runFacts, runFacts) ? before.runFacts : runFacts,
+      processes: before && same(before.processes, processes) ? before.processes : processes,
+      marks: before?.marks && same(before.marks, sections.marks) ? before.marks : sections.marks,
+    };
     const changed =
       !before ||
       // the first answer counts even when it is "no sessions": the view stops waiting for one
       before.sessionsUpdatedAt === null ||
-      JSON.stringify([before.sessions, before.sessionsError, before.processes, before.runFacts]) !==
-        JSON.stringify([sessions, sessionsError, processes, runFacts]) ||
+      before.sessionsError !== sessionsError ||
+      (Object.keys(next) as (keyof typeof next)[]).some((k) => before[k] !== next[k]) ||
       Math.abs(before.clockSkewSeconds - skew) > 2;
     if (changed)
       patchHost(this.store, this.alias, {
-        sessions,
-        runFacts,
+        ...next,
         sessionsError,
-        processes,
         clockSkewSeconds: skew,
         sessionsUpdatedAt: Date.now(),
       });

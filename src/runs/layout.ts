@@ -28,6 +28,8 @@ export const REMOTE_HOME_DIR = '.trainyard';
 export const RUNS_DIR = `${REMOTE_HOME_DIR}/runs`;
 export const SECRETS_DIR = `${REMOTE_HOME_DIR}/secrets`;
 export const WATCHDOG_DIR = `${REMOTE_HOME_DIR}/watchdog`;
+/** The server-side queue: one folder per machine key, one entry folder per queued run. */
+export const QUEUE_DIR = `${REMOTE_HOME_DIR}/queue`;
 export const WATCHDOG_SESSION = 'trainyard-watchdog';
 export const SMOKE_DIR = `${REMOTE_HOME_DIR}/smoke`;
 

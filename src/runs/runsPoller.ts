@@ -1,8 +1,10 @@
 /**
- * The Runs model kept fresh for the cockpit: one runs probe per connected host every
- * RUNS_POLL_MS, and one more soon after a host's tmux sessions change (the host monitor's own
- * probe already noticed a run start or end, so nothing new is polled for that). Never a
- * stream per run: a look at a host reads the ends of all its live logs in the same exec.
+ * The Runs model kept fresh for the cockpit: one runs probe every RUNS_POLL_MS per connected host
+ * with a running or queued run, every IDLE_RUNS_POLL_MS per other host, and one more soon after a
+ * host's tmux sessions or run marks change (the host's sessions stream already noticed a run
+ * start or end, a manifest or queue entry appear, so nothing new is polled for that). An idle
+ * fleet therefore costs no exec every few seconds. Never a stream per run: a look at a host
+ * reads the ends of all its live logs in the same exec.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { transportExec } from '../backends/runBackend.js';
@@ -15,6 +17,8 @@ import { fleetSummary, type HostRuns, hostRows, type RunRow } from './runsModel.
 import { HostRunsReader } from './runsReader.js';
 
 export const RUNS_POLL_MS = 10_000;
+/** A host with nothing running or queued is looked at this often (its marks say when sooner). */
+export const IDLE_RUNS_POLL_MS = 60_000;
 /** A session change is followed by a look this much later (several changes, one look). */
 const SESSIONS_CHANGED_DELAY_MS = 700;
 
@@ -52,6 +56,7 @@ export interface RunsPollerOptions {
   /** The host's transport when it is connected, else null (not polled). */
   transportFor(alias: string): Transport | null;
   intervalMs?: number;
+  idleIntervalMs?: number;
   /** Called with every host's rows after each look; `complete`: every connected host has been read. */
   onRows?(rows: readonly RunRow[], complete: boolean): void;
 }
@@ -67,6 +72,9 @@ export class RunsPoller implements RunsPollerApi {
   private readonly readers = new Map<string, HostRunsReader>();
   private readonly latest = new Map<string, HostRuns>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** When each host was last looked at (ms), and the hosts with a running or queued run. */
+  private readonly lookedAt = new Map<string, number>();
+  private readonly busy = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private readonly soon = new Map<string, NodeJS.Timeout>();
   private unsubscribe: () => void = () => {};
@@ -75,15 +83,15 @@ export class RunsPoller implements RunsPollerApi {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.pollNow(), this.options.intervalMs ?? RUNS_POLL_MS);
+    this.timer = setInterval(() => this.pollDue(), this.options.intervalMs ?? RUNS_POLL_MS);
     this.timer.unref?.();
-    let sessions = new Map(
-      Object.entries(this.options.hosts.getState().hosts).map(([a, h]) => [a, h.sessions] as const),
-    );
+    let seen = this.options.hosts.getState().hosts;
     this.unsubscribe = this.options.hosts.subscribe((s) => {
-      const next = new Map(Object.entries(s.hosts).map(([a, h]) => [a, h.sessions] as const));
-      for (const [alias, list] of next) if (sessions.get(alias) !== list) this.pollSoon(alias);
-      sessions = next;
+      for (const [alias, h] of Object.entries(s.hosts)) {
+        const before = seen[alias];
+        if (before?.sessions !== h.sessions || before?.marks?.runs !== h.marks?.runs) this.pollSoon(alias);
+      }
+      seen = s.hosts;
     });
   }
 
@@ -122,6 +130,14 @@ export class RunsPoller implements RunsPollerApi {
     this.soon.set(alias, t);
   }
 
+  /** The hosts whose turn it is: every busy one, and idle ones not looked at for a while. */
+  private pollDue(): void {
+    const now = Date.now();
+    const idleMs = this.options.idleIntervalMs ?? IDLE_RUNS_POLL_MS;
+    for (const alias of this.options.hosts.getState().hostOrder)
+      if (this.busy.has(alias) || now - (this.lookedAt.get(alias) ?? 0) >= idleMs) void this.pollHost(alias);
+  }
+
   /** Looks at one host now (or at every connected host); resolves when the answers are in. */
   async pollNow(alias?: string): Promise<void> {
     const aliases = alias === undefined ? this.options.hosts.getState().hostOrder : [alias];
@@ -133,6 +149,7 @@ export class RunsPoller implements RunsPollerApi {
     if (running) return running;
     const transport = this.options.transportFor(alias);
     if (!transport) return Promise.resolve();
+    this.lookedAt.set(alias, Date.now());
     let reader = this.readers.get(alias);
     if (!reader) {
       reader = new HostRunsReader(alias, this.options.config);
@@ -159,6 +176,8 @@ export class RunsPoller implements RunsPollerApi {
       const h = this.latest.get(a);
       return h ? hostRows(h, this.readers.get(a)?.pace, now) : [];
     });
+    this.busy.clear();
+    for (const r of rows) if (r.state === 'running' || r.state === 'queued') this.busy.add(r.host);
     const errors = { ...this.store.getState().errors };
     if (error === null) delete errors[alias];
     else errors[alias] = error;

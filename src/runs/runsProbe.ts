@@ -10,8 +10,7 @@
  */
 import { bashScriptArgv, type RemoteCommand } from '../commands/value.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
-import { QUEUE_DIR } from '../sweeps/queueEntry.js';
-import { MACHINE_KEY_SH, RUNS_DIR } from './layout.js';
+import { MACHINE_KEY_SH, QUEUE_DIR, RUNS_DIR } from './layout.js';
 
 /** Bytes of each log's end that are read for progress and the latest loss. */
 export const TAIL_BYTES = 4096;

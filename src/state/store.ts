@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import type { ServerMarks } from '../commands/probes.js';
 import type { RunFacts } from '../hosts/runFacts.js';
 import type { GpuProcess, GpuSample } from '../parsers/nvidiaSmi.js';
 import type { TmuxSession } from '../parsers/tmux.js';
@@ -50,6 +51,8 @@ export interface HostState {
   sessionsUpdatedAt: number | null;
   /** A Slurm login node's cluster (shown instead of its own GPUs and tmux sessions), else null. */
   cluster: ClusterState | null;
+  /** The sessions stream's change marks (runs, queue, watchdog events); null until it answered. */
+  marks: ServerMarks | null;
 }
 
 /** A question the cockpit must put to the user (an encrypted key's passphrase). */
@@ -81,6 +84,7 @@ export function emptyHost(alias: string, label?: string): HostState {
     gpuUpdatedAt: null,
     sessionsUpdatedAt: null,
     cluster: null,
+    marks: null,
   };
 }
 

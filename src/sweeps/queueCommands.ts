@@ -6,9 +6,9 @@
  */
 import { field, parseSections } from '../commands/sectioned.js';
 import { bashScriptArgv, type RemoteCommand } from '../commands/value.js';
-import { MACHINE_KEY_SH } from '../runs/layout.js';
+import { MACHINE_KEY_SH, QUEUE_DIR } from '../runs/layout.js';
 import { parseRunManifest } from '../runs/manifest.js';
-import { checkedEntryName, parseQueueEntryName, QUEUE_DIR, type QueuedManifest } from './queueEntry.js';
+import { checkedEntryName, parseQueueEntryName, type QueuedManifest } from './queueEntry.js';
 
 /** claimQueueEntryCommand: the entry is gone (started, removed or moved by someone else first). */
 export const EXIT_ENTRY_GONE = 3;

@@ -21,9 +21,8 @@ import { type LaunchRequest, launchScriptFor } from '../backends/runBackend.js';
 import { GPUS_FROM_WATCHDOG } from '../commands/runScript.js';
 import { field } from '../commands/sectioned.js';
 import { bashScriptArgv, type RemoteCommand, stdinLine } from '../commands/value.js';
-import { MACHINE_KEY_SH, REMOTE_HOME_DIR, type RunManifest, runFile } from '../runs/layout.js';
+import { MACHINE_KEY_SH, QUEUE_DIR, REMOTE_HOME_DIR, type RunManifest, runFile } from '../runs/layout.js';
 
-export const QUEUE_DIR = `${REMOTE_HOME_DIR}/queue`;
 export const SWEEPS_DIR = `${REMOTE_HOME_DIR}/sweeps`;
 
 /** writeQueueEntryCommand: an entry of that name is already queued on the host. */

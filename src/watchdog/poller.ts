@@ -1,8 +1,9 @@
 /**
- * Polls each connected host's watchdog (summary and unread events) every 30 s for the cockpit,
- * into a small store of its own. A NEW event that needs a person (crash, OOM, NaN, stall, silence,
- * full disk, restart limit...) rings the terminal bell once and raises a one-line banner until the
- * next key. A finish, a start or a stop by the user is good news or expected, and does neither.
+ * Polls each connected host's watchdog (summary and unread events) for the cockpit, into a small
+ * store of its own: every 30 s, or, where the host's sessions stream gives a change mark (its
+ * events file and lock), within seconds of a change and otherwise every WATCHDOG_IDLE_POLL_MS.
+ * A NEW event that needs a person (crash, OOM, NaN, stall, silence, full disk, restart limit...)
+ * rings the terminal bell once and raises a one-line banner until the next key. A finish, a start or a stop by the user is good news or expected, and does neither.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Transport } from '../transport/types.js';
@@ -11,6 +12,9 @@ import { defaultSeenFile, markSeen } from './seen.js';
 import { type WatchdogStatus, watchdogStatusFor } from './status.js';
 
 export const WATCHDOG_POLL_MS = 30_000;
+/** With change marks: how often they are compared, and how often a host is asked anyway. */
+export const WATCHDOG_MARK_CHECK_MS = 3_000;
+export const WATCHDOG_IDLE_POLL_MS = 300_000;
 
 /** What needs a person: these ring the bell, raise the banner and count in the header's ⚠. */
 export const ALERT_KINDS: ReadonlySet<WatchdogEventKind> = new Set<WatchdogEventKind>([
@@ -63,6 +67,9 @@ export interface WatchdogPollerOptions {
   /** The host's transport when it is connected, else null (not polled). */
   transportFor(alias: string): Transport | null;
   intervalMs?: number;
+  /** The host's watchdog change mark, or null while it has none (then it is asked every intervalMs). */
+  changeMark?(alias: string): string | null;
+  idleIntervalMs?: number;
   seenFile?: string;
   /** Rings the terminal bell (default: \x07 on stdout). */
   bell?: () => void;
@@ -82,6 +89,8 @@ export class WatchdogPoller implements WatchdogPollerApi {
   private timer: NodeJS.Timeout | null = null;
   private readonly known = new Map<string, Set<string>>();
   private readonly inFlight = new Set<string>();
+  /** When each host was last asked, and its change mark then. */
+  private readonly asked = new Map<string, { at: number; mark: string | null }>();
   private readonly seenFile: string;
 
   constructor(private readonly options: WatchdogPollerOptions) {
@@ -93,10 +102,12 @@ export class WatchdogPoller implements WatchdogPollerApi {
 
   start(): void {
     if (this.timer) return;
+    const intervalMs = this.options.intervalMs ?? WATCHDOG_POLL_MS;
     const tick = () => {
-      for (const a of this.options.aliases) void this.pollNow(a);
+      for (const a of this.options.aliases) if (this.due(a, intervalMs)) void this.pollNow(a);
     };
-    this.timer = setInterval(tick, this.options.intervalMs ?? WATCHDOG_POLL_MS);
+    const checkMs = this.options.changeMark ? Math.min(WATCHDOG_MARK_CHECK_MS, intervalMs) : intervalMs;
+    this.timer = setInterval(tick, checkMs);
     this.timer.unref?.();
     // The first look once the connections had a moment to come up.
     setTimeout(tick, 5_000).unref?.();
@@ -107,10 +118,20 @@ export class WatchdogPoller implements WatchdogPollerApi {
     this.timer = null;
   }
 
+  private due(alias: string, intervalMs: number): boolean {
+    const last = this.asked.get(alias);
+    if (!last) return true;
+    const mark = this.options.changeMark?.(alias) ?? null;
+    const age = Date.now() - last.at;
+    if (mark === null || last.mark === null) return age >= intervalMs;
+    return mark !== last.mark || age >= (this.options.idleIntervalMs ?? WATCHDOG_IDLE_POLL_MS);
+  }
+
   async pollNow(alias: string): Promise<void> {
     const transport = this.options.transportFor(alias);
     if (!transport || this.inFlight.has(alias)) return;
     this.inFlight.add(alias);
+    this.asked.set(alias, { at: Date.now(), mark: this.options.changeMark?.(alias) ?? null });
     try {
       const status = await (this.options.statusFor ?? watchdogStatusFor)(transport, alias, { seenFile: this.seenFile });
       this.record(alias, status);
