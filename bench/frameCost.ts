@@ -1,9 +1,11 @@
 /**
  * CPU per frame of the real cockpit (React + Ink + the write) rendering 8 hosts x 8 GPUs into a
- * fake 200x50 TTY, in this process: `node --import tsx bench/frameCost.ts [frames=200]`.
- * Each update changes every GPU's utilisation on every host (the busy case: every sample is news).
+ * fake 200x50 TTY, in this process: `node --import tsx bench/frameCost.ts [frames=200]`
+ * (HOSTS=32 for 32 hosts). Each update changes every GPU's utilisation on every host (the busy
+ * case: every sample is news), written the way the cockpit writes them: one batch a second.
  */
 import { execFileSync } from 'node:child_process';
+import { SampleBatcher } from '../src/state/sampleBatcher.js';
 import { HISTORY_LENGTH, recordGpuSample, type TrainyardStore } from '../src/state/store.js';
 import { bigFleet } from '../test/components/fixtures.js';
 import { CountingTty, fakeStdin, idleController } from './fakeTerminal.js';
@@ -18,7 +20,7 @@ const { mountCockpit } = await import('../components/runCockpit.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function frameCost(columns: number, rows: number, frames: number): Promise<{ msPerFrame: number }> {
-  const store: TrainyardStore = bigFleet();
+  const store: TrainyardStore = bigFleet(Number(process.env.HOSTS ?? 8));
   for (const alias of store.getState().hostOrder)
     for (let i = 0; i < HISTORY_LENGTH; i++) recordGpuSample(store, alias, store.getState().hosts[alias].gpus);
   const stdout = new CountingTty(columns, rows);
@@ -26,13 +28,16 @@ export async function frameCost(columns: number, rows: number, frames: number): 
   const controller = idleController;
   const app = mountCockpit(store, controller, { stdout: stdout as never, stdin: stdin as never });
   await sleep(500);
+  const batcher = new SampleBatcher(store, 1000);
+  // FRAME_GAP_MS=1000 spaces the frames as the cockpit's are (caches and JIT state go cold between)
+  const gapMs = Number(process.env.FRAME_GAP_MS ?? 40);
   const update = (i: number) => {
     for (const alias of store.getState().hostOrder)
-      recordGpuSample(
-        store,
+      batcher.add(
         alias,
         store.getState().hosts[alias].gpus.map((g) => ({ ...g, utilization: (i * 7 + g.index * 13) % 100 })),
       );
+    batcher.flush();
   };
   for (let i = 0; i < 20; i++) {
     update(i);
@@ -41,7 +46,7 @@ export async function frameCost(columns: number, rows: number, frames: number): 
   const c0 = process.cpuUsage();
   for (let i = 0; i < frames; i++) {
     update(i + 20);
-    await sleep(40); // past Ink's 30 fps cap: one frame per update
+    await sleep(gapMs); // past Ink's 30 fps cap: one frame per update
   }
   const c = process.cpuUsage(c0);
   app.unmount();

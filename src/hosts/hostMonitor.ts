@@ -11,7 +11,11 @@ import type { StreamHandle, Transport } from '../transport/types.js';
 import { ClusterWatch } from './clusterWatch.js';
 import { SessionsWatch } from './sessionsWatch.js';
 
-/** Lines of one nvidia-smi interval arrive together; this gap closes a sample. */
+/**
+ * Lines of one nvidia-smi interval arrive together: a sample closes once the lines that arrived
+ * together hold at least as many GPUs as the last sample (no timer: one wake-up fewer per host
+ * per second), else after this gap.
+ */
 const SAMPLE_GAP_MS = 40;
 /** After nvidia-smi fails (no GPU, driver error) it is tried again this much later. */
 const GPU_RETRY_MS = 30_000;
@@ -191,12 +195,16 @@ export class HostMonitor {
     let pending: GpuSample[] = [];
     let lastLineAt = Date.now();
     let flushTimer: NodeJS.Timeout | null = null;
+    let gpusLastTime = 0;
+    let closing = false;
     const other: string[] = [];
     const flush = () => {
+      if (flushTimer) clearTimeout(flushTimer);
       flushTimer = null;
       if (pending.length === 0) return;
       const sample = pending.sort((a, b) => a.index - b.index);
       pending = [];
+      gpusLastTime = sample.length;
       this.gpuSink(this.alias, sample);
       this.firstGpuDone = true;
       this.notifySettled();
@@ -210,14 +218,20 @@ export class HostMonitor {
       }
       if (pending.some((g) => g.index === gpu.index)) flush();
       pending.push(gpu);
-      if (!flushTimer) flushTimer = setTimeout(flush, SAMPLE_GAP_MS);
+      if (closing) return;
+      // after every line that arrived with this one
+      closing = true;
+      setImmediate(() => {
+        closing = false;
+        if (gpusLastTime > 0 && pending.length >= gpusLastTime) flush();
+        else if (!flushTimer && pending.length > 0) flushTimer = setTimeout(flush, SAMPLE_GAP_MS);
+      });
     };
     const handle = this.transport.stream(gpuStreamCommand(this.config.refreshSeconds * 1000), { onLine });
     this.gpuStream = handle;
     this.watchForSilence(handle, () => lastLineAt);
     void handle.done.then((result) => {
       if (this.gpuStream === handle) this.clearStaleWatch();
-      if (flushTimer) clearTimeout(flushTimer);
       flush();
       if (this.gpuStream !== handle || this.stopped) return; // cancelled on purpose
       this.gpuStream = null;

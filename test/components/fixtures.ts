@@ -187,8 +187,8 @@ export function makeStore(aliases: string[]): TrainyardStore {
 }
 
 /** 8 hosts x 8 GPUs x 12 sessions: the biggest fleet the layout tests use. */
-export function bigFleet(): TrainyardStore {
-  const aliases = Array.from({ length: 8 }, (_, i) => `gpu-node-${i + 1}`);
+export function bigFleet(hosts = 8): TrainyardStore {
+  const aliases = Array.from({ length: hosts }, (_, i) => `gpu-node-${i + 1}`);
   const store = makeStore(aliases);
   for (const a of aliases) fillConnectedHost(store, a, { gpus: 8, sessions: manySessions(12) });
   return store;
