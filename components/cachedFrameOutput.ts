@@ -8,7 +8,13 @@
  * only when the row's writes differ from every row of the last two frames. The caches hold the
  * entries of the last two frames only. inkOutputHook.ts gives it to Ink's renderer.
  */
-import { styledCharsToString } from '@alcalzone/ansi-tokenize';
+import {
+  ansiCodesToString,
+  diffAnsiCodes,
+  styledCharsFromTokens,
+  styledCharsToString,
+  tokenize,
+} from '@alcalzone/ansi-tokenize';
 
 type Transformer = (line: string, index: number) => string;
 interface Clip {
@@ -21,7 +27,10 @@ type Operation =
   | { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] }
   | { type: 'clip'; clip: Clip }
   | { type: 'unclip' };
-type StyledChar = { type: 'char'; value: string; fullWidth: boolean; styles: unknown[] };
+type Style = { code: string; endCode: string };
+type StyledChar = { type: 'char'; value: string; fullWidth: boolean; styles: Style[] };
+/** A line whose characters are one cell each, serialised without its opening and closing codes. */
+type Run = { first: Style[]; last: Style[]; inner: string; cells: number } | null;
 
 /** The parts of Ink's Output this class relies on (all present in the versions inkOutputHook accepts). */
 interface InkOutputInstance {
@@ -42,6 +51,8 @@ type InkOutputClass = new (options: { width: number; height: number }) => InkOut
 /** Ink's own Output, loaded by file from Ink's folder (Ink's package exports only its index). */
 export const InkOutput: InkOutputClass = (await import(new URL('./output.js', import.meta.resolve('ink')).href))
   .default;
+
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 
 /** A map that forgets what the last two frames did not ask for. */
 class TwoFrameCache<V> {
@@ -70,12 +81,17 @@ class FrameCaches implements InkCaches {
   readonly lines = new TwoFrameCache<string[]>();
   readonly slices = new TwoFrameCache<string>();
   readonly rows = new TwoFrameCache<string>();
+  readonly runs = new TwoFrameCache<Run>();
   private ink: InkCaches;
   constructor(private readonly inkCaches: new () => InkCaches) {
     this.ink = new inkCaches();
   }
   getStyledChars(line: string) {
-    return this.styledChars.get(line, () => this.ink.getStyledChars(line));
+    // Ink drops the characters that are only invisible code points, testing each; a line without
+    // any such code point loses none.
+    return this.styledChars.get(line, () =>
+      IGNORABLE.test(line) ? this.ink.getStyledChars(line) : (styledCharsFromTokens(tokenize(line)) as StyledChar[]),
+    );
   }
   getStringWidth(text: string) {
     return this.widths.get(text, () => this.ink.getStringWidth(text));
@@ -85,7 +101,15 @@ class FrameCaches implements InkCaches {
   }
   nextFrame() {
     this.ink = new this.inkCaches();
-    for (const cache of [this.styledChars, this.widths, this.blockWidths, this.lines, this.slices, this.rows])
+    for (const cache of [
+      this.styledChars,
+      this.widths,
+      this.blockWidths,
+      this.lines,
+      this.slices,
+      this.rows,
+      this.runs,
+    ])
       cache.nextFrame();
   }
 }
@@ -105,6 +129,16 @@ const intersectClips = (outer: Clip | undefined, inner: Clip): Clip =>
       }
     : inner;
 const blankCell = (cell: StyledChar): StyledChar => ({ ...cell, value: ' ', fullWidth: false });
+const sameStyle = (a: Style[], b: Style[]) =>
+  a === b || (a.length === b.length && a.every((s, i) => s.code === b[i].code && s.endCode === b[i].endCode));
+/** The codes styledCharsToString puts between a character styled `from` and one styled `to`. */
+const transition = (from: Style[] | null, to: Style[]) =>
+  from === null
+    ? ansiCodesToString(to as never)
+    : sameStyle(from, to)
+      ? ''
+      : ansiCodesToString(diffAnsiCodes(from as never, to as never));
+const NO_STYLE: Style[] = [];
 
 // Shared by every frame: one cockpit draws one frame at a time, and the entries are immutable.
 let shared: FrameCaches | undefined;
@@ -160,6 +194,8 @@ export class CachedFrameOutput extends InkOutput {
         lines = lines.map((line) => {
           const width = caches.getStringWidth(line);
           const to = x + width > clip.x2! ? clip.x2! - x : width;
+          // not cut: Ink's slice would re-serialise the same characters (a run has no zero-width one to drop)
+          if (from === 0 && to === width && this.run(line) !== null) return line;
           return caches.slices.get(`${from}\0${to}\0${line}`, () => this.sliceLineToColumns(line, from, to));
         });
         if (x < clip.x1!) x = clip.x1!;
@@ -180,8 +216,58 @@ export class CachedFrameOutput extends InkOutput {
     }
   }
 
+  /** A line as a run, or null when a character is not exactly one cell wide. */
+  private run(line: string): Run {
+    const caches = this.caches as FrameCaches;
+    return caches.runs.get(line, () => {
+      const chars = caches.getStyledChars(line);
+      if (chars.length === 0) return null;
+      let inner = '';
+      for (let i = 0; i < chars.length; i++) {
+        if (chars[i].fullWidth || caches.getStringWidth(chars[i].value) !== 1) return null;
+        if (i > 0) inner += transition(chars[i - 1].styles, chars[i].styles);
+        inner += chars[i].value;
+      }
+      return { first: chars[0].styles, last: chars[chars.length - 1].styles, inner, cells: chars.length };
+    });
+  }
+
+  /**
+   * The row drawRow would build, from whole runs instead of a cell per column: the same codes
+   * (styledCharsToString's, at each change of style), for a row whose pieces are one-cell
+   * characters that neither overlap nor pass the right edge. Else null.
+   */
+  private drawRowFromRuns(pieces: (number | string)[]): string | null {
+    const placed: { x: number; run: NonNullable<Run> }[] = [];
+    for (let i = 0; i < pieces.length; i += 2) {
+      const run = this.run(pieces[i + 1] as string);
+      const x = pieces[i] as number;
+      if (!run || x < 0 || x + run.cells > this.width) return null;
+      placed.push({ x, run });
+    }
+    placed.sort((a, b) => a.x - b.x);
+    let out = '';
+    let column = 0;
+    let styles: Style[] | null = null;
+    for (const { x, run } of placed) {
+      if (x < column) return null;
+      if (x > column) {
+        out += transition(styles, NO_STYLE) + ' '.repeat(x - column);
+        styles = NO_STYLE;
+      }
+      out += transition(styles, run.first) + run.inner;
+      styles = run.last;
+      column = x + run.cells;
+    }
+    if (column < this.width) out += transition(styles, NO_STYLE) + ' '.repeat(this.width - column);
+    else if (styles) out += ansiCodesToString(diffAnsiCodes(styles as never, []));
+    return out.trimEnd();
+  }
+
   /** The second half of Ink's applyWriteOperation and its row serialisation, for one row. */
   private drawRow(pieces: (number | string)[]): string {
+    const fromRuns = this.drawRowFromRuns(pieces);
+    if (fromRuns !== null) return fromRuns;
     const caches = this.caches as FrameCaches;
     const currentLine: StyledChar[] = [];
     for (let x = 0; x < this.width; x++) currentLine.push({ type: 'char', value: ' ', fullWidth: false, styles: [] });

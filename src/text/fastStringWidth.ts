@@ -63,6 +63,11 @@ function soloWidth(text: string): number {
   return total;
 }
 
+/** Whether every code unit of `text` is a code point that is a grapheme of its own (no escapes). */
+export function isSoloText(text: string): boolean {
+  return soloWidth(text) >= 0;
+}
+
 export default function fastStringWidth(text: string, options?: Parameters<StringWidth>[1]): number {
   if (typeof text !== 'string' || text.length === 0) return 0;
   if (options?.ambiguousIsNarrow === false) return realStringWidth(text, options);
