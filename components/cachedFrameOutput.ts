@@ -8,13 +8,8 @@
  * only when the row's writes differ from every row of the last two frames. The caches hold the
  * entries of the last two frames only. inkOutputHook.ts gives it to Ink's renderer.
  */
-import {
-  ansiCodesToString,
-  diffAnsiCodes,
-  styledCharsFromTokens,
-  styledCharsToString,
-  tokenize,
-} from '@alcalzone/ansi-tokenize';
+import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString } from '@alcalzone/ansi-tokenize';
+import { fastTokenize } from './fastTokenize.js';
 
 type Transformer = (line: string, index: number) => string;
 interface Clip {
@@ -90,7 +85,9 @@ class FrameCaches implements InkCaches {
     // Ink drops the characters that are only invisible code points, testing each; a line without
     // any such code point loses none.
     return this.styledChars.get(line, () =>
-      IGNORABLE.test(line) ? this.ink.getStyledChars(line) : (styledCharsFromTokens(tokenize(line)) as StyledChar[]),
+      IGNORABLE.test(line)
+        ? this.ink.getStyledChars(line)
+        : (styledCharsFromTokens(fastTokenize(line)) as StyledChar[]),
     );
   }
   getStringWidth(text: string) {
