@@ -1,0 +1,72 @@
+/**
+ * Two builds of the cockpit watching the same N real hosts x 8 GPUs at the same time, each in its
+ * own real 200x50 terminal, measured over the same windows: a fair comparison on a shared machine,
+ * where back-to-back runs differ by more than the change being measured. Each round is a steady
+ * window (the figures repeat) then a window with every GPU's utilisation changing every second.
+ * `BENCH_BASELINE_BIN=… node --import tsx bench/fleetSideBySide.ts [hosts=8] [seconds=30] [rounds=3]`
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startTestHosts } from '../test/harness/testHosts.js';
+import { openCockpit } from './fleetCpu.js';
+
+const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
+const BASELINE = process.env.BENCH_BASELINE_BIN;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, at 100 Hz
+}
+
+const count = Number(process.argv[2] ?? 8);
+const seconds = Number(process.argv[3] ?? 30);
+const rounds = Number(process.argv[4] ?? 3);
+if (!BASELINE) throw new Error('BENCH_BASELINE_BIN= names the build to compare with');
+
+const hosts = await startTestHosts({ count, gpu: { mode: 'load', count: 8 } });
+try {
+  const cockpits = [await openCockpit(BIN, hosts), await openCockpit(BASELINE, hosts)];
+  await sleep(40_000); // past start-up and the first look at runs and watchdogs; sparklines full
+  const rows: string[] = [];
+  const sums = { steady: [0, 0], changing: [0, 0] };
+  let second = 0;
+  for (let round = 1; round <= rounds; round++) {
+    for (const kind of ['steady', 'changing'] as const) {
+      const t0 = Date.now();
+      const c0 = cockpits.map((c) => cpuTicks(c.pid));
+      for (let s = 0; s < seconds; s++, second++) {
+        if (kind === 'changing')
+          for (const h of hosts.hosts)
+            h.setGpu({
+              mode: 'load',
+              count: 8,
+              util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)),
+            });
+        await sleep(1000);
+      }
+      const ms = Date.now() - t0;
+      const pct = cockpits.map((c, i) => ((cpuTicks(c.pid) - c0[i]) * 1000) / ms); // 10 ms ticks over ms, in %
+      sums[kind][0] += pct[0];
+      sums[kind][1] += pct[1];
+      rows.push(`| ${round} | ${kind} | **${pct[0].toFixed(2)} %** | ${pct[1].toFixed(2)} % |`);
+      if (kind === 'changing') for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8 });
+    }
+  }
+  for (const c of cockpits) {
+    c.term.send('q');
+    await sleep(500);
+    c.term.stop();
+  }
+  console.log(`| ${count} hosts x 8 GPUs, 200x50, ${seconds} s windows, both at once | | this build | baseline |`);
+  console.log('| --- | --- | --- | --- |');
+  console.log(rows.join('\n'));
+  for (const kind of ['steady', 'changing'] as const)
+    console.log(
+      `| mean | ${kind} | **${(sums[kind][0] / rounds).toFixed(2)} %** | ${(sums[kind][1] / rounds).toFixed(2)} % |`,
+    );
+} finally {
+  await hosts.stop();
+}
+process.exit(0);
