@@ -170,6 +170,9 @@ export class CachedFrameOutput extends InkOutput {
     const { text, transformers } = operation;
     let { x, y } = operation;
     let lines = caches.lines.get(text, () => {
+      // one line of one-cell characters: styledCharsToString's string, from the run already made
+      const run = text.includes('\n') ? null : this.run(text);
+      if (run) return [transition(null, run.first) + run.inner + transition(run.last, NO_STYLE)];
       const characterLines: StyledChar[][] = [[]];
       for (const character of caches.getStyledChars(text)) {
         if (character.value === '\n') characterLines.push([]);
