@@ -64,6 +64,16 @@ export async function openCockpit(bin: string, hosts: TestHosts, nodeFlags = '')
   return { term, pid, firstFrameMs, allConnectedMs };
 }
 
+/** Every GPU of every host at a new utilisation (second by second a different one), so each sample is news. */
+export function setChangingGpus(hosts: TestHosts, second: number): void {
+  for (const h of hosts.hosts)
+    h.setGpu({
+      mode: 'load',
+      count: 8,
+      util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)),
+    });
+}
+
 /** CPU of the cockpit's process from /proc/PID/stat, steady and with every GPU changing, and its RSS. */
 async function measureCockpit(bin: string, hosts: TestHosts, seconds: number): Promise<CockpitFigures> {
   for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8 });
@@ -82,14 +92,7 @@ async function measureCockpit(bin: string, hosts: TestHosts, seconds: number): P
     // steady: every GPU reports the same load figures each second (the fake replays one capture)
     const steadyPct = await measureCpu();
     // busy: every GPU's utilisation changes every second, so every sample is news to draw
-    const busyPct = await measureCpu((second) => {
-      for (const h of hosts.hosts)
-        h.setGpu({
-          mode: 'load',
-          count: 8,
-          util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)),
-        });
-    });
+    const busyPct = await measureCpu((second) => setChangingGpus(hosts, second));
     const rss = rssMiB(pid);
     term.send('q');
     await sleep(500);

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestHosts } from '../test/harness/testHosts.js';
-import { openCockpit } from './fleetCpu.js';
+import { openCockpit, setChangingGpus } from './fleetCpu.js';
 
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const BASELINE = process.env.BENCH_BASELINE_BIN;
@@ -37,13 +37,7 @@ try {
       const t0 = Date.now();
       const c0 = cockpits.map((c) => cpuTicks(c.pid));
       for (let s = 0; s < seconds; s++, second++) {
-        if (kind === 'changing')
-          for (const h of hosts.hosts)
-            h.setGpu({
-              mode: 'load',
-              count: 8,
-              util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)),
-            });
+        if (kind === 'changing') setChangingGpus(hosts, second);
         await sleep(1000);
       }
       const ms = Date.now() - t0;

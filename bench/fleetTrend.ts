@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestHosts, type TestHosts } from '../test/harness/testHosts.js';
-import { openCockpit } from './fleetCpu.js';
+import { openCockpit, setChangingGpus } from './fleetCpu.js';
 
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,12 +26,7 @@ async function trend(bin: string, hosts: TestHosts, windows: number, seconds: nu
     for (let w = 0; w < windows; w++) {
       const [c0, t0] = [cpuTicks(pid), Date.now()];
       for (let s = 0; s < seconds; s++, second++) {
-        for (const h of hosts.hosts)
-          h.setGpu({
-            mode: 'load',
-            count: 8,
-            util: Array.from({ length: 8 }, (_, i) => 50 + ((second * 7 + i * 5 + h.n) % 50)),
-          });
+        setChangingGpus(hosts, second);
         await sleep(1000);
       }
       shares.push(((cpuTicks(pid) - c0) * 1000) / (Date.now() - t0)); // ticks of 10 ms over ms, in %

@@ -3,7 +3,8 @@
  * store of its own: every 30 s, or, where the host's sessions stream gives a change mark (its
  * events file and lock), within seconds of a change and otherwise every WATCHDOG_IDLE_POLL_MS.
  * A NEW event that needs a person (crash, OOM, NaN, stall, silence, full disk, restart limit...)
- * rings the terminal bell once and raises a one-line banner until the next key. A finish, a start or a stop by the user is good news or expected, and does neither.
+ * rings the terminal bell once and raises a one-line banner until the next key. A finish, a start
+ * or a stop by the user is good news or expected, and does neither.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Transport } from '../transport/types.js';

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { random } from '../support/random.js';
 
 // The built module, as the bin's hook loads it (`npm test` builds first).
 const root = path.join(import.meta.dirname, '..', '..');
@@ -20,15 +21,6 @@ interface Writable {
   unclip(): void;
 }
 type Op = (o: Writable) => void;
-
-/** A small deterministic generator (the same frames every run). */
-function random(seed: number) {
-  let s = seed;
-  return (n: number) => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s % n;
-  };
-}
 
 const pieces = ['gpu-node-1', ' ', '▁▂▃▅▇█', '中文', '🧪', 'e\u0301', '81 %', '┃', '\u200b', 'a\tb', '—'];
 const sgr = (open: number, close: number) => (t: string) => `\u001b[${open}m${t}\u001b[${close}m`;

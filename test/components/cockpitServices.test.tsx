@@ -20,8 +20,8 @@ import {
 } from '../../src/state/actionsStore.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
 import { WatchdogPoller } from '../../src/watchdog/poller.js';
-import type { WatchdogStatus } from '../../src/watchdog/status.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
+import { watchdogStatus } from '../support/watchdogStatus.js';
 import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi, tick, width } from './render.js';
 
@@ -371,19 +371,8 @@ describe('watchdog alerts', () => {
     detail: kind === 'crashed' ? 'exit 1' : 'started',
     pushed: false,
   });
-  const status = (unread: WatchdogEvent[]): WatchdogStatus => ({
-    installed: true,
-    running: true,
-    version: '1',
-    upToDate: true,
-    pid: 42,
-    summary: null,
-    summaryAgeSeconds: 3,
-    stale: false,
-    unread,
-    unreadCount: unread.length,
-    error: null,
-  });
+  const status = (unread: WatchdogEvent[]) =>
+    watchdogStatus({ pid: 42, summaryAgeSeconds: 3, unread, unreadCount: unread.length });
 
   function poller() {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'trainyard-wd-'));

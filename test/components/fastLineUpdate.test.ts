@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fastLineUpdate from '../../components/fastLineUpdate.js';
+import { random } from '../support/random.js';
 
 // Ink's own, loaded by file from Ink's folder (Ink's package exports only its index).
 const inkLineUpdate: (previous: string, next: string, columns?: number) => string = (
   await import(new URL('./line-update.js', import.meta.resolve('ink')).href)
 ).default;
-
-/** A small deterministic generator (the same lines every run). */
-function random(seed: number) {
-  let s = seed;
-  return (n: number) => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s % n;
-  };
-}
 
 // cockpit glyphs (one cell each), then what makes graphemes of several code points, wide ones and controls
 const pieces = [

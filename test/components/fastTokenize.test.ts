@@ -1,15 +1,7 @@
 import { tokenize } from '@alcalzone/ansi-tokenize';
 import { describe, expect, it } from 'vitest';
 import { fastTokenize } from '../../components/fastTokenize.js';
-
-/** A small deterministic generator (the same lines every run). */
-function random(seed: number) {
-  let s = seed;
-  return (n: number) => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s % n;
-  };
-}
+import { random } from '../support/random.js';
 
 // cockpit glyphs and text, then what must go to tokenize itself: wide and joined graphemes,
 // combining marks, CR LF, other escapes (OSC link, C1 CSI, a lone ESC, an unfinished SGR)

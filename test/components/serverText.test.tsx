@@ -22,6 +22,7 @@ import { patchHost, type TrainyardStore } from '../../src/state/store.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
 import type { WatchdogPollerApi, WatchdogViewState } from '../../src/watchdog/poller.js';
 import type { WatchdogStatus } from '../../src/watchdog/status.js';
+import { watchdogStatus } from '../support/watchdogStatus.js';
 import { fillConnectedHost, makeStore, realProcess, sessionsFrom } from './fixtures.js';
 import { tick } from './render.js';
 
@@ -58,20 +59,7 @@ function watchdogServices(
   shown: WatchdogEvent[],
   banner: string | null = null,
 ): CockpitServices {
-  const full: WatchdogStatus = {
-    installed: true,
-    running: true,
-    version: '1',
-    upToDate: true,
-    pid: 1,
-    summary: null,
-    summaryAgeSeconds: 1,
-    stale: false,
-    unread: [],
-    unreadCount: 0,
-    error: null,
-    ...status,
-  };
+  const full = watchdogStatus(status);
   const store = createStore<WatchdogViewState>()(() => ({
     hosts: { 'gpu-a': { status: full, checkedAt: 1, shown } },
     banner: banner ? { alias: 'gpu-a', text: banner } : null,

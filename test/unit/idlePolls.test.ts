@@ -17,8 +17,8 @@ import { createTrainyardStore } from '../../src/state/store.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import type { ExecOptions } from '../../src/transport/types.js';
 import { WatchdogPoller } from '../../src/watchdog/poller.js';
-import type { WatchdogStatus } from '../../src/watchdog/status.js';
 import { waitFor } from '../support/waitFor.js';
+import { watchdogStatus } from '../support/watchdogStatus.js';
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -164,20 +164,6 @@ describe('the Runs poll', () => {
 });
 
 describe('the watchdog poll', () => {
-  const status = (): WatchdogStatus => ({
-    installed: true,
-    running: true,
-    version: '1',
-    upToDate: true,
-    pid: 1,
-    summary: null,
-    summaryAgeSeconds: 0,
-    stale: false,
-    unread: [],
-    unreadCount: 0,
-    error: null,
-  });
-
   it('asks a host with change marks only when its events or lock change, one without every interval', async () => {
     const { transport, store } = host();
     const asked: string[] = [];
@@ -192,7 +178,7 @@ describe('the watchdog poll', () => {
         bell: () => {},
         statusFor: vi.fn(async (_t, a: string) => {
           asked.push(a);
-          return status();
+          return watchdogStatus();
         }),
       });
     const marked = poller('h', (a) => store.getState().hosts[a]?.marks?.watchdog ?? null);
