@@ -47,6 +47,7 @@ export class DetailViews implements DetailKeys {
     const { detail, runTabBeforeDetail, logFromRuns } = this.state;
     if (detail === 'none') return;
     if (detail === 'log') this.deps.logs?.close();
+    if (detail === 'watchdog') this.deps.services.watchdog?.focus?.(null);
     if (detail === 'log' && logFromRuns) return this.set({ detail: 'runs', log: null, logFromRuns: false });
     this.set({ detail: 'none', log: null, runTab: runTabBeforeDetail, logFromRuns: false });
   }
@@ -86,6 +87,7 @@ export class DetailViews implements DetailKeys {
     if (!wd || host === undefined) return this.deps.notify('the watchdog is not available here');
     this.open('watchdog');
     this.set({ watchdogCursor: 0, watchdogDetail: false });
+    wd.focus?.(host);
     wd.markSeen(host);
     void wd.pollNow(host).then(() => this.state.detail === 'watchdog' && wd.markSeen(host));
   }

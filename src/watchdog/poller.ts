@@ -60,6 +60,8 @@ export interface WatchdogPollerApi {
   pollNow(alias: string): Promise<void>;
   /** Marks the host's unread events seen; they stay in `shown`. */
   markSeen(alias: string): void;
+  /** The host whose watchdog is on screen (asked every interval whatever its marks say), or null. */
+  focus?(alias: string | null): void;
   dismissBanner(): void;
 }
 
@@ -92,6 +94,7 @@ export class WatchdogPoller implements WatchdogPollerApi {
   private readonly inFlight = new Set<string>();
   /** When each host was last asked, and its change mark then. */
   private readonly asked = new Map<string, { at: number; mark: string | null }>();
+  private focused: string | null = null;
   private readonly seenFile: string;
 
   constructor(private readonly options: WatchdogPollerOptions) {
@@ -124,8 +127,12 @@ export class WatchdogPoller implements WatchdogPollerApi {
     if (!last) return true;
     const mark = this.options.changeMark?.(alias) ?? null;
     const age = Date.now() - last.at;
-    if (mark === null || last.mark === null) return age >= intervalMs;
+    if (mark === null || last.mark === null || alias === this.focused) return age >= intervalMs;
     return mark !== last.mark || age >= (this.options.idleIntervalMs ?? WATCHDOG_IDLE_POLL_MS);
+  }
+
+  focus(alias: string | null): void {
+    this.focused = alias;
   }
 
   async pollNow(alias: string): Promise<void> {

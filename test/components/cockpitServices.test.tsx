@@ -507,6 +507,19 @@ describe('watchdog alerts', () => {
     await tick(30);
     expect(stripAnsi(t.frame())).toContain('install it: trainyard watchdog install alpha');
   });
+
+  test('while the pane is open its host is kept fresh (focused); Esc lets it go', async () => {
+    const { p } = poller();
+    const focus = vi.spyOn(p, 'focus');
+    const t = await renderAt(80, 24, fleet(), { services: { watchdog: p } });
+    await t.press('w');
+    await tick(30);
+    expect(stripAnsi(t.frame())).toContain('Events (');
+    expect(focus).toHaveBeenLastCalledWith('alpha');
+    await t.press(KEYS.esc);
+    expect(stripAnsi(t.frame())).not.toContain('Events (');
+    expect(focus).toHaveBeenLastCalledWith(null);
+  });
 });
 
 test('help lists the action, log and chart keys; at 50x25 the action keys show first and j/k scrolls to the rest', async () => {

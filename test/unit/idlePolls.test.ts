@@ -206,5 +206,15 @@ describe('the watchdog poll', () => {
     });
     await pause(600);
     expect(times('h')).toBe(before + 1);
+
+    // while its watchdog is on screen the host is asked every interval, marks or not
+    marked.focus('h');
+    await pause(1000);
+    expect(times('h')).toBeGreaterThanOrEqual(before + 5);
+    marked.focus(null);
+    await pause(300);
+    const unfocused = times('h');
+    await pause(1000);
+    expect(times('h')).toBe(unfocused);
   });
 });
