@@ -4,9 +4,11 @@
  * and turns every grid row back into a string — ~4 ms of the ~5 ms a 200x50 cockpit frame costs,
  * though one sample changes a handful of lines. This subclass keeps Ink's arithmetic (clipping, wide
  * characters, transformers, overlapping writes) but splits it in two: what each write puts on each
- * row (cheap, with tokenised text and cut lines cached), then each row's string, built Ink's way
- * only when the row's writes differ from every row of the last two frames. The caches hold the
- * entries of the last two frames only. inkOutputHook.ts gives it to Ink's renderer.
+ * row (cheap, with tokenised text and cut lines cached), then each row's string, built only when
+ * the row's writes differ from every row of the last two frames: from whole runs of one-cell
+ * characters where the writes do not overlap, else cell by cell as Ink does (the same codes either
+ * way). Lines are tokenised by fastTokenize.ts. The caches hold the entries of the last two frames
+ * only. inkOutputHook.ts gives it to Ink's renderer.
  */
 import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString } from '@alcalzone/ansi-tokenize';
 import { fastTokenize } from './fastTokenize.js';
