@@ -65,9 +65,11 @@ describe.skipIf(!can.ok || missing.length > 0).each(SHELLS)(
     });
 
     it('runs the real probes: sessions, GPU stream, doctor checks', async () => {
-      await lab.hosts[0].run(`tmux new-session -d -s probe-me 'sleep 60'`);
+      await lab.hosts[0].run(`tmux new-session -d -s probe-me 'sleep 60'; mkdir -p "$HOME/.trainyard/runs"`);
       const probe = parseProbeOutput((await conn.exec(sessionsProbeCommand(), { timeoutMs: 15_000 })).stdout);
       expect(Math.abs(probe.now! - Date.now() / 1000)).toBeLessThan(30);
+      // the runs folder's change mark (its time and size): what tells the Runs poll to look
+      expect(probe.marks.runs).toMatch(/^\d+(\.\d+)?:\d+$/);
       expect(probe.tmux.code).toBe(0);
       expect(probe.tmux.text).toContain('probe-me');
       expect(probe.apps.code).toBe(0);
