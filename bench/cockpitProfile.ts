@@ -2,13 +2,13 @@
  * A CPU profile of the built cockpit watching N real hosts x 8 GPUs at a 1 s refresh in a real
  * terminal: `node --import tsx bench/cockpitProfile.ts [hosts=8] [seconds=30] [outDir]`.
  * Prints the CPU share over the window and the functions with the most self and inclusive time.
- * NO_PROF=1: no profiler (its own cost is several times the cockpit's); SETTLE=s waits longer first
+ * CHANGING=1: every GPU's utilisation changes every second. NO_PROF=1: no profiler (its own cost is several times the cockpit's); SETTLE=s waits longer first
  * (HISTORY_LENGTH s fill the sparklines); BENCH_BIN: another build's bin.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestHosts } from '../test/harness/testHosts.js';
-import { openCockpit } from './fleetCpu.js';
+import { openCockpit, setChangingGpus } from './fleetCpu.js';
 
 const BIN = process.env.BENCH_BIN ?? path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const count = Number(process.argv[2] ?? 8);
@@ -84,7 +84,10 @@ try {
   await new Promise((r) => setTimeout(r, Number(process.env.SETTLE ?? 3) * 1000));
   const c0 = cpuTicks(pid);
   const w0 = Date.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  for (let second = 0; second < seconds; second++) {
+    if (process.env.CHANGING === '1') setChangingGpus(hosts, second);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   const c1 = cpuTicks(pid);
   const wall = (Date.now() - w0) / 1000;
   const share = (ticks: number) => ((ticks / 100 / wall) * 100).toFixed(2);

@@ -11,6 +11,7 @@ import type { Transport } from '../transport/types.js';
 import type { Check } from './check.js';
 import { printText } from './print.js';
 import { slurmHostChecks } from './slurmDoctor.js';
+import { ssh2Crypto, sshCryptoCheck } from './sshCryptoCheck.js';
 
 export type { Check } from './check.js';
 
@@ -110,6 +111,7 @@ async function localChecks(config: Config): Promise<Check[]> {
         }
       : { host: 'this machine', name: 'ssh-agent', ok: true, detail: process.env.SSH_AUTH_SOCK! },
   );
+  checks.push(sshCryptoCheck(ssh2Crypto()));
   checks.push({
     host: 'this machine',
     name: 'config',

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ssh2Crypto } from '../../src/cli/sshCryptoCheck.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
 
 const can = canRunTestHosts();
@@ -68,6 +69,11 @@ describe.skipIf(!can.ok)('trainyard status and doctor against real hosts', () =>
       expect(r.stdout).toMatch(/\[ok \] gpu-1 tmux: tmux \d/);
       expect(r.stdout).toMatch(/\[ok \] gpu-1 rsync: rsync\s+version/);
       expect(r.stdout).toMatch(/\[ok \] gpu-1 disk: [\d.]+ GiB free/);
+      expect(r.stdout).toMatch(
+        ssh2Crypto().native
+          ? /\[ok \] this machine ssh crypto: ssh2's native binding/
+          : /\[warn\] this machine ssh crypto: ssh2's JavaScript fallback[^\n]*\n\s+fix: with python3, make/,
+      );
       expect(r.stdout).toMatch(
         /\[FAIL\] gpu-2 host key: HOST KEY CHANGED[^\n]*\n\s+fix: refused\. If the server was really reinstalled: ssh-keygen -R/,
       );
