@@ -121,7 +121,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'check each host and say what to fix',
     args: [],
     options: ['timeout'],
-    details: 'Checks resolve, connect, host key, auth, nvidia-smi, tmux, rsync and free disk on every host.',
+    details:
+      "Checks this machine (ssh, rsync, the agent, ssh2's native crypto) and resolve, connect, host key, auth, nvidia-smi, tmux, rsync and free disk on every host.",
   },
   {
     name: 'init',
