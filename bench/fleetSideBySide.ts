@@ -2,11 +2,13 @@
  * Two builds of the cockpit watching the same N real hosts x 8 GPUs at the same time, each in its
  * own real 200x50 terminal, measured over the same windows: a fair comparison on a shared machine,
  * where back-to-back runs differ by more than the change being measured. Each round is a steady
- * window (the figures repeat) then a window with every GPU's utilisation changing every second.
+ * window (the figures repeat, the sparklines full and still) then a window with every GPU's
+ * utilisation changing every second.
  * `BENCH_BASELINE_BIN=… node --import tsx bench/fleetSideBySide.ts [hosts=8] [seconds=30] [rounds=3]`
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { HISTORY_LENGTH } from '../src/state/store.js';
 import { startTestHosts } from '../test/harness/testHosts.js';
 import { openCockpit, setChangingGpus } from './fleetCpu.js';
 
@@ -45,7 +47,11 @@ try {
       sums[kind][0] += pct[0];
       sums[kind][1] += pct[1];
       rows.push(`| ${round} | ${kind} | **${pct[0].toFixed(2)} %** | ${pct[1].toFixed(2)} % |`);
-      if (kind === 'changing') for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8 });
+      if (kind === 'changing' && round < rounds) {
+        for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8 });
+        // the sparklines scroll the changing figures out for HISTORY_LENGTH samples: not steady yet
+        await sleep((HISTORY_LENGTH + 2) * 1000);
+      }
     }
   }
   for (const c of cockpits) {

@@ -2,6 +2,7 @@
  * The cockpit's CPU over consecutive windows while every GPU changes every second, on N real
  * hosts x 8 GPUs: how the cost settles once V8 has optimised the per-frame code (the fleetCpu
  * windows start right after connecting). BENCH_BASELINE_BIN measures another build too, after.
+ * STEADY=1: the figures repeat instead (start-up, the sparklines filling, the periodic looks).
  * `node --import tsx bench/fleetTrend.ts [windows=6] [seconds=30] [hosts=8]`
  */
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { startTestHosts, type TestHosts } from '../test/harness/testHosts.js';
 import { openCockpit, setChangingGpus } from './fleetCpu.js';
 
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
+const STEADY = process.env.STEADY === '1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function cpuTicks(pid: number): number {
@@ -26,7 +28,7 @@ async function trend(bin: string, hosts: TestHosts, windows: number, seconds: nu
     for (let w = 0; w < windows; w++) {
       const [c0, t0] = [cpuTicks(pid), Date.now()];
       for (let s = 0; s < seconds; s++, second++) {
-        setChangingGpus(hosts, second);
+        if (!STEADY) setChangingGpus(hosts, second);
         await sleep(1000);
       }
       shares.push(((cpuTicks(pid) - c0) * 1000) / (Date.now() - t0)); // ticks of 10 ms over ms, in %
@@ -48,7 +50,7 @@ if (import.meta.main) {
     for (const bin of builds) rows.push(await trend(bin, hosts, windows || 6, seconds || 30));
     const w = rows[0].length;
     console.log(
-      `| window (${seconds || 30} s each, every GPU changing) | ${Array.from({ length: w }, (_, i) => i + 1).join(' | ')} |`,
+      `| window (${seconds || 30} s each from connecting, ${STEADY ? 'steady' : 'every GPU changing'}) | ${Array.from({ length: w }, (_, i) => i + 1).join(' | ')} |`,
     );
     console.log(`| --- |${' --- |'.repeat(w)}`);
     rows.forEach((r, i) =>

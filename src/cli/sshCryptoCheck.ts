@@ -1,7 +1,7 @@
 /**
  * Whether ssh2 encrypts with its optional native binding (compiled by node-gyp when ssh2 is
- * installed) or with its JavaScript fallback, which builds a cipher object for every packet: with
- * many hosts streaming GPU samples that is about twice the CPU per packet (BENCHMARKS.md).
+ * installed) or with its JavaScript fallback, which builds a cipher object for every packet
+ * (BENCHMARKS.md has the cost at 32 hosts).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -30,8 +30,7 @@ export function sshCryptoCheck({ native, dir }: Ssh2Crypto): Check {
     name: 'ssh crypto',
     ok: false,
     warn: true,
-    detail:
-      "ssh2's JavaScript fallback (its native binding is not built for this Node): about twice the CPU per SSH packet",
+    detail: "ssh2's JavaScript fallback (its native binding is not built for this Node): more CPU for every SSH packet",
     fix: `with python3, make and a C++ compiler installed: cd ${path.dirname(path.dirname(dir))} && npm rebuild ssh2`,
   };
 }

@@ -27,7 +27,7 @@ describe('ssh crypto check', () => {
   it('the fallback is a warning with the command that builds the binding where trainyard is installed', () => {
     const check = sshCryptoCheck({ native: false, dir: '/opt/app/node_modules/ssh2' });
     expect(check).toMatchObject({ host: 'this machine', name: 'ssh crypto', ok: false, warn: true });
-    expect(check.detail).toMatch(/JavaScript fallback.*twice the CPU/);
+    expect(check.detail).toMatch(/JavaScript fallback.*more CPU for every SSH packet/);
     expect(check.fix).toBe('with python3, make and a C++ compiler installed: cd /opt/app && npm rebuild ssh2');
   });
 
