@@ -2,7 +2,8 @@
  * CPU per frame of the real cockpit (React + Ink + the write) rendering 8 hosts x 8 GPUs into a
  * fake 200x50 TTY, in this process: `node --import tsx bench/frameCost.ts [frames=200]`
  * (HOSTS=32 for 32 hosts). Each update changes every GPU's utilisation on every host (the busy
- * case: every sample is news), written the way the cockpit writes them: one batch a second.
+ * case: every sample is news; CHANGE= below for less), written the way the cockpit writes them:
+ * one batch a second.
  */
 import { execFileSync } from 'node:child_process';
 import { SampleBatcher } from '../src/state/sampleBatcher.js';
@@ -31,11 +32,19 @@ export async function frameCost(columns: number, rows: number, frames: number): 
   const batcher = new SampleBatcher(store, 1000);
   // FRAME_GAP_MS=1000 spaces the frames as the cockpit's are (caches and JIT state go cold between)
   const gapMs = Number(process.env.FRAME_GAP_MS ?? 40);
+  // CHANGE=selected: only the selected (first) host's GPUs change; CHANGE=one: only its GPU 0
+  // (what a frame costs whatever changed). Default: every GPU of every host.
+  const change = process.env.CHANGE ?? 'all';
   const update = (i: number) => {
-    for (const alias of store.getState().hostOrder)
+    const order = store.getState().hostOrder;
+    for (const alias of change === 'all' ? order : order.slice(0, 1))
       batcher.add(
         alias,
-        store.getState().hosts[alias].gpus.map((g) => ({ ...g, utilization: (i * 7 + g.index * 13) % 100 })),
+        store
+          .getState()
+          .hosts[alias].gpus.map((g) =>
+            change === 'one' && g.index > 0 ? g : { ...g, utilization: (i * 7 + g.index * 13) % 100 },
+          ),
       );
     batcher.flush();
   };
