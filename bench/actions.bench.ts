@@ -1,7 +1,7 @@
 /**
  * Benchmark (not a test) of the research-loop actions against a real sshd + tmux + rsync host:
  *   1. launch latency over the held SSH connection vs `ssh -F cfg alias tmux new-session …` from scratch;
- *   2. sync time vs a bare rsync of the same tree (the command WORKFLOW.md users type), overhead target ≤ 5 %.
+ *   2. sync time vs a bare rsync of the same tree (the command users type by hand today), overhead target ≤ 5 %.
  * Run (as root, it starts test hosts): node --import tsx bench/actions.bench.ts [N] [--nodelay]
  * Prints a markdown table.
  */
@@ -106,7 +106,7 @@ try {
   rows.push(['launch: its write-manifest + tmux new-session exec alone, held connection', ms(median(heldRaw)), '']);
   rows.push(['launch: `ssh -F cfg alias tmux new-session …` from scratch', ms(median(scratch)), '']);
 
-  // 2. sync vs bare rsync (WORKFLOW.md's command, same excludes)
+  // 2. sync vs bare rsync (the command users type by hand, same excludes)
   const bare = [
     'rsync',
     '-az',
