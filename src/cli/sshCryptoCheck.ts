@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { shQuote } from '../shell/quote.js';
 import type { Check } from './check.js';
 
 const require = createRequire(import.meta.url);
@@ -30,6 +31,6 @@ export function sshCryptoCheck({ native, dir }: Ssh2Crypto): Check {
     host,
     name: 'ssh crypto',
     ok: true,
-    detail: `ssh2's JavaScript fallback, a little more CPU per SSH packet (to build the native binding, with python3, make and a C++ compiler: cd ${path.dirname(path.dirname(dir))} && npm rebuild ssh2)`,
+    detail: `ssh2's JavaScript fallback, a little more CPU per SSH packet (to build the native binding, with python3, make and a C++ compiler: cd ${shQuote(path.dirname(path.dirname(dir)))} && npm rebuild ssh2)`,
   };
 }

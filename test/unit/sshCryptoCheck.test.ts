@@ -29,6 +29,8 @@ describe('ssh crypto check', () => {
     expect(check).toMatchObject({ host: 'this machine', name: 'ssh crypto', ok: true });
     expect(check.detail).toMatch(/^ssh2's JavaScript fallback, a little more CPU per SSH packet/);
     expect(check.detail).toContain('cd /opt/app && npm rebuild ssh2');
+    const spaced = sshCryptoCheck({ native: false, dir: '/opt/my app/node_modules/ssh2' });
+    expect(spaced.detail).toContain("cd '/opt/my app' && npm rebuild ssh2");
   });
 
   it('the native binding passes', () => {
