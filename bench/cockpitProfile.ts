@@ -9,17 +9,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestHosts } from '../test/harness/testHosts.js';
 import { openCockpit, setChangingGpus } from './fleetCpu.js';
+import { rssMiB, userSystemTicks } from './procStats.js';
 
 const BIN = process.env.BENCH_BIN ?? path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const count = Number(process.argv[2] ?? 8);
 const seconds = Number(process.argv[3] ?? 30);
 const outDir = process.argv[4] ?? '/tmp/trainyard-profile';
-
-function cpuTicks(pid: number): [number, number] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return [Number(fields[11]), Number(fields[12])]; // utime, stime
-}
 
 interface ProfileNode {
   id: number;
@@ -82,17 +77,17 @@ try {
   const t0 = Date.now();
   const { term, pid, allConnectedMs: connected } = await openCockpit(BIN, hosts, flags);
   await new Promise((r) => setTimeout(r, Number(process.env.SETTLE ?? 3) * 1000));
-  const c0 = cpuTicks(pid);
+  const c0 = userSystemTicks(pid);
   const w0 = Date.now();
   for (let second = 0; second < seconds; second++) {
     if (process.env.CHANGING === '1') setChangingGpus(hosts, second);
     await new Promise((r) => setTimeout(r, 1000));
   }
-  const c1 = cpuTicks(pid);
+  const c1 = userSystemTicks(pid);
   const wall = (Date.now() - w0) / 1000;
   const share = (ticks: number) => ((ticks / 100 / wall) * 100).toFixed(2);
   const pct = `${share(c1[0] + c1[1] - c0[0] - c0[1])} % (user ${share(c1[0] - c0[0])}, system ${share(c1[1] - c0[1])})`;
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  const rss = rssMiB(pid);
   const before = new Set(readdirSync(outDir));
   term.send('q');
   for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));

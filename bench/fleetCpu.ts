@@ -5,25 +5,17 @@
  * BENCH_BASELINE_BIN=/path/to/other/bin/trainyard.js measures that build too, on the same hosts.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gpuStreamCommand } from '../src/commands/probes.js';
 import { commandLine } from '../src/commands/value.js';
 import { HISTORY_LENGTH } from '../src/state/store.js';
 import { TmuxTerminal } from '../test/e2e/terminal.js';
 import { startTestHosts, type TestHosts } from '../test/harness/testHosts.js';
+import { cpuTicks, HZ, rssMiB } from './procStats.js';
 
-const HZ = 100; // USER_HZ on Linux
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 export interface CockpitFigures {
   /** Steady GPUs, from 3 s after connecting: V8 warming up, the sparklines filling, first looks. */

@@ -6,21 +6,15 @@
  * utilisation changing every second.
  * `BENCH_BASELINE_BIN=… node --import tsx bench/fleetSideBySide.ts [hosts=8] [seconds=30] [rounds=3]`
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HISTORY_LENGTH } from '../src/state/store.js';
 import { startTestHosts } from '../test/harness/testHosts.js';
 import { openCockpit, setChangingGpus } from './fleetCpu.js';
+import { cpuTicks } from './procStats.js';
 
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const BASELINE = process.env.BENCH_BASELINE_BIN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, at 100 Hz
-}
 
 const count = Number(process.argv[2] ?? 8);
 const seconds = Number(process.argv[3] ?? 30);

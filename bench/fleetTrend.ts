@@ -5,20 +5,14 @@
  * STEADY=1: the figures repeat instead (start-up, the sparklines filling, the periodic looks).
  * `node --import tsx bench/fleetTrend.ts [windows=6] [seconds=30] [hosts=8]`
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestHosts, type TestHosts } from '../test/harness/testHosts.js';
 import { openCockpit, setChangingGpus } from './fleetCpu.js';
+import { cpuTicks } from './procStats.js';
 
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const STEADY = process.env.STEADY === '1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, at 100 Hz
-}
 
 async function trend(bin: string, hosts: TestHosts, windows: number, seconds: number): Promise<number[]> {
   const { term, pid } = await openCockpit(bin, hosts);

@@ -4,21 +4,15 @@
  * runs (10 per host, each a real tmux session printing a progress and loss line every second)
  * with the Runs pane open. Target: within 0.5 % of one core of idle.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TmuxTerminal } from '../test/e2e/terminal.js';
 import { startTestHosts, type TestHost } from '../test/harness/testHosts.js';
+import { cpuTicks, HZ } from './procStats.js';
 
-const HZ = 100;
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const RUNS_PER_HOST = 10;
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 async function measure(pid: number): Promise<number> {
   const c0 = cpuTicks(pid);

@@ -1,0 +1,22 @@
+/** A process's CPU and memory as Linux's /proc counts them, for the benches that watch the cockpit from outside. */
+import { readFileSync } from 'node:fs';
+
+/** USER_HZ on Linux: /proc's CPU times are in ticks of 10 ms. */
+export const HZ = 100;
+
+/** The process's user and system CPU so far, in ticks. */
+export function userSystemTicks(pid: number): [number, number] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [Number(fields[11]), Number(fields[12])];
+}
+
+/** The process's CPU so far (user + system), in ticks. */
+export function cpuTicks(pid: number): number {
+  const [user, system] = userSystemTicks(pid);
+  return user + system;
+}
+
+export function rssMiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
