@@ -53,12 +53,22 @@ export async function frameCost(columns: number, rows: number, frames: number): 
     await sleep(40);
   }
   const c0 = process.cpuUsage();
+  const t0 = process.threadCpuUsage();
   for (let i = 0; i < frames; i++) {
     update(i + 20);
     await sleep(gapMs); // past Ink's 30 fps cap: one frame per update
   }
   const c = process.cpuUsage(c0);
+  const t = process.threadCpuUsage(t0);
+  if (process.env.THREAD === '1')
+    process.stderr.write(
+      `main thread ${((t.user + t.system) / 1000 / frames).toFixed(2)} ms/frame of ${((c.user + c.system) / 1000 / frames).toFixed(2)}\n`,
+    );
   app.unmount();
+  if (process.env.DRAW_COUNTS === '1') {
+    const { drawCounts } = await import(new URL('../dist/components/incrementalRender.js', import.meta.url).href);
+    process.stderr.write(`${JSON.stringify(drawCounts)}\n`);
+  }
   return { msPerFrame: (c.user + c.system) / 1000 / frames };
 }
 
@@ -84,11 +94,14 @@ if (import.meta.main) {
   const frames = Number(process.argv.at(-1) ?? 200) || 200;
   if (process.argv.includes('--child')) {
     const figures: string[] = [];
-    for (const [c, r] of [
-      [200, 50],
-      [50, 25],
-    ])
-      figures.push((await frameCost(c, r, frames)).msPerFrame.toFixed(2));
+    // SIZE=200x50 measures one screen only (for a profile of that screen)
+    const sizes = process.env.SIZE
+      ? [process.env.SIZE.split('x').map(Number)]
+      : [
+          [200, 50],
+          [50, 25],
+        ];
+    for (const [c, r] of sizes) figures.push((await frameCost(c, r, frames)).msPerFrame.toFixed(2));
     process.stdout.write(figures.join(' '));
   } else console.log(frameCostBench(frames).join('\n'));
   process.exit(0);

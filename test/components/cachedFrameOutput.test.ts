@@ -75,7 +75,8 @@ describe('the cockpit’s frame buffer (components/cachedFrameOutput.ts)', () =>
     expect(wrong.slice(0, 3)).toEqual([]);
   });
 
-  it('draws every frame of the running cockpit as Ink would (wide, narrow, tiny, odd names, keys)', () => {
+  // The same run checks incrementalRender.ts's writes against Ink's walk (walkShadow.ts).
+  it('draws every frame of the running cockpit as Ink would, from the same writes and from Ink’s own walk (wide, narrow, tiny, odd names, keys, a resize)', () => {
     const out = execFileSync(
       process.execPath,
       ['--import', 'tsx', path.join(import.meta.dirname, 'frameOutputShadow.ts')],
@@ -87,11 +88,18 @@ describe('the cockpit’s frame buffer (components/cachedFrameOutput.ts)', () =>
     );
     const result = JSON.parse(out.slice(out.indexOf('{'))) as {
       outputRedirected: boolean;
+      walkRedirected: boolean;
       frames: number;
       mismatches: unknown[];
+      walk: { frames: number; replayed: number; mismatches: unknown[] };
     };
     expect(result.outputRedirected).toBe(true);
+    expect(result.walkRedirected).toBe(true);
     expect(result.frames).toBeGreaterThan(60);
     expect(result.mismatches).toEqual([]);
+    expect(result.walk.frames).toBe(result.frames);
+    // most of a frame is drawn from the last one
+    expect(result.walk.replayed).toBeGreaterThan(result.frames * 3);
+    expect(result.walk.mismatches).toEqual([]);
   });
 });

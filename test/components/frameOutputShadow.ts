@@ -1,7 +1,8 @@
 /**
- * Run by cachedFrameOutput.test.ts in its own process (`node --import tsx`): the cockpit with the
- * bin's Ink hooks, every frame it draws also drawn by Ink's own Output from the same write
- * operations. Prints {frames, mismatches} as JSON.
+ * Run by cachedFrameOutput.test.ts and incrementalRender.test.ts in its own process (`node --import
+ * tsx`): the cockpit with the bin's Ink hooks, every frame it draws also drawn by Ink's own Output
+ * from the same write operations, and every frame's writes also made by Ink's own walk over the
+ * tree (walkShadow.ts). Prints {frames, mismatches, walk} as JSON.
  */
 
 import { CountingTty, fakeStdin, idleController } from '../../bench/fakeTerminal.js';
@@ -10,7 +11,9 @@ import { bigFleet, fillConnectedHost, MIXED_SESSIONS, makeStore } from './fixtur
 
 const dist = new URL('../../dist/', import.meta.url);
 await import(new URL('src/text/inkWidthHook.js', dist).href);
-const { outputRedirected } = await import(new URL('components/inkOutputHook.js', dist).href);
+const { outputRedirected, walkRedirected } = await import(new URL('components/inkOutputHook.js', dist).href);
+const { installWalkShadow, walkStats } = await import('./walkShadow.js');
+installWalkShadow();
 const { CachedFrameOutput, InkOutput } = await import(new URL('components/cachedFrameOutput.js', dist).href);
 const { mountCockpit } = await import('../../components/runCockpit.js');
 
@@ -30,10 +33,25 @@ CachedFrameOutput.prototype.get = function shadowGet(this: InstanceType<typeof C
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A fake terminal the drive can resize (Ink reads columns and rows again on 'resize'). */
+function resizableTty(columns: number, rows: number) {
+  const tty = new CountingTty(columns, rows);
+  const size = { columns, rows };
+  Object.defineProperty(tty, 'columns', { get: () => size.columns });
+  Object.defineProperty(tty, 'rows', { get: () => size.rows });
+  return Object.assign(tty, {
+    resize(to: { columns: number; rows: number }) {
+      Object.assign(size, to);
+      tty.emit('resize');
+    },
+  });
+}
+
 async function drive(store: TrainyardStore, columns: number, rows: number, keys: string[]) {
   const stdin = fakeStdin();
+  const stdout = resizableTty(columns, rows);
   const app = mountCockpit(store, idleController, {
-    stdout: new CountingTty(columns, rows) as never,
+    stdout: stdout as never,
     stdin: stdin as never,
   });
   await sleep(100);
@@ -47,6 +65,8 @@ async function drive(store: TrainyardStore, columns: number, rows: number, keys:
       );
     }
     if (i < keys.length) stdin.write(keys[i]);
+    if (i === keys.length + 2) stdout.resize({ columns: columns + 7, rows: rows + 3 });
+    if (i === keys.length + 5) stdout.resize({ columns, rows });
     await sleep(40);
   }
   app.unmount();
@@ -81,5 +101,7 @@ await drive(bigFleet(), 37, 13, keys);
 const odd = makeStore(['中文-ホスト', 'emoji-🧪-host', 'x']);
 for (const alias of odd.getState().hostOrder) fillConnectedHost(odd, alias, { gpus: 3, sessions: MIXED_SESSIONS });
 await drive(odd, 120, 30, keys);
-process.stdout.write(JSON.stringify({ outputRedirected, frames, mismatches: mismatches.slice(0, 3) }));
+process.stdout.write(
+  JSON.stringify({ outputRedirected, walkRedirected, frames, mismatches: mismatches.slice(0, 3), walk: walkStats }),
+);
 process.exit(0);
