@@ -5,6 +5,8 @@
  * window (the figures repeat, the sparklines full and still) then a window with every GPU's
  * utilisation changing every second.
  * `BENCH_BASELINE_BIN=… node --import tsx bench/fleetSideBySide.ts [hosts=8] [seconds=30] [rounds=3]`
+ * BENCH_FLAGS= and BENCH_BASELINE_FLAGS= give either cockpit Node flags (the same build with and
+ * without a V8 flag: BENCH_BASELINE_BIN=bin/trainyard.js).
  */
 import path from 'node:path';
 import { HISTORY_LENGTH } from '../src/state/store.js';
@@ -23,7 +25,10 @@ if (!BASELINE) throw new Error('BENCH_BASELINE_BIN= names the build to compare w
 
 const hosts = await startTestHosts({ count, gpu: { mode: 'load', count: 8 } });
 try {
-  const cockpits = [await openCockpit(BIN, hosts), await openCockpit(BASELINE, hosts)];
+  const cockpits = [
+    await openCockpit(BIN, hosts, process.env.BENCH_FLAGS ?? ''),
+    await openCockpit(BASELINE, hosts, process.env.BENCH_BASELINE_FLAGS ?? ''),
+  ];
   await sleep(40_000); // past start-up and the first look at runs and watchdogs; sparklines full
   const rows: string[] = [];
   const sums = { steady: [0, 0], changing: [0, 0] };
