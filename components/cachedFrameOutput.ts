@@ -22,8 +22,11 @@ interface Clip {
   y1?: number;
   y2?: number;
 }
+/** Set on a write: where its lines landed (row, x, line, ...), and under which clip (a property: no WeakMap for the GC to sweep). */
+const PLACED: unique symbol = Symbol('trainyard.placed');
+type Placed = { clip: Clip | undefined; pieces: (number | string)[] };
 type Operation =
-  | { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] }
+  | { type: 'write'; x: number; y: number; text: string; transformers: Transformer[]; [PLACED]?: Placed }
   | { type: 'clip'; clip: Clip }
   | { type: 'unclip' };
 
@@ -74,8 +77,6 @@ const NO_STYLE: Style[] = [];
 
 // Shared by every frame: one cockpit draws one frame at a time, and the entries are immutable.
 let shared: FrameCaches | undefined;
-/** Where each write's lines landed (row, x, line, ...), and under which clip. */
-const placements = new WeakMap<Operation, { clip: Clip | undefined; pieces: (number | string)[] }>();
 /** The last frame's rows, as pieces and as strings. */
 let lastFrame: { width: number; rows: (number | string)[][]; lines: string[] } | undefined;
 
@@ -99,10 +100,10 @@ export class CachedFrameOutput extends InkOutput {
       else {
         // a write the walk gave again (incrementalRender.ts) lands where it did, under the same clip
         const clip = clips.at(-1);
-        let placed = placements.get(operation);
+        let placed = operation[PLACED];
         if (!placed || !sameClip(placed.clip, clip)) {
           placed = { clip, pieces: this.placeWrite(operation, clip) };
-          placements.set(operation, placed);
+          operation[PLACED] = placed;
         }
         const { pieces } = placed;
         for (let i = 0; i < pieces.length; i += 3) rows[pieces[i] as number]?.push(pieces[i + 1], pieces[i + 2]);

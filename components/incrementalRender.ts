@@ -1,8 +1,9 @@
 /**
  * Ink's walk from its DOM to frame-buffer writes (`ink/build/render-node-to-output.js`), drawing
  * only what changed. Ink walks every node of the tree every frame (Yoga's getters across wasm,
- * text squashed and measured) though one sample changes a row or two. Here each node remembers the
- * writes and clips it (with everything below it) gave the frame buffer; a node that
+ * text squashed and measured) though one sample changes a row or two. Here each node remembers
+ * where in the last frame's list are the writes and clips it (with everything below it) gave the
+ * frame buffer; a node that
  * changeMarkingDom.ts did not mark since, laid out at the same width and height, gives the same
  * writes again, moved by as much as the node moved. Anything else is walked as Ink walks it (the
  * box steps below are Ink's, text nodes go to Ink's own function). A tree with `<Static>` output is
@@ -33,13 +34,15 @@ interface Options {
   transformers?: Transformer[];
   skipStaticElements?: boolean;
 }
-/** What a node gave the frame buffer when last drawn, and where. */
+/** What a node gave the frame buffer when last drawn (operations[start, end) of that frame's list), and where. */
 interface Drawn {
   x: number;
   y: number;
   width: number;
   height: number;
   operations: Operation[];
+  start: number;
+  end: number;
 }
 interface InkNode extends MarkableNode {
   nodeName: string;
@@ -93,23 +96,20 @@ function draw(node: InkNode, output: Output, offsetX: number, offsetY: number): 
   const width = yogaNode.getComputedWidth();
   const height = yogaNode.getComputedHeight();
   const drawn = node[DRAWN];
+  const operations = output.operations;
+  const start = operations.length;
   if (drawn && !node[CHANGED] && drawn.width === width && drawn.height === height) {
     drawCounts.replayed++;
-    let { operations } = drawn;
-    if (drawn.x !== x || drawn.y !== y) {
-      const dx = x - drawn.x;
-      const dy = y - drawn.y;
-      operations = operations.map((operation) => moveOperation(operation, dx, dy));
-      node[DRAWN] = { x, y, width, height, operations };
-    }
-    for (const operation of operations) output.operations.push(operation);
-    return;
+    const { operations: before, start: from, end } = drawn;
+    if (drawn.x === x && drawn.y === y) for (let i = from; i < end; i++) operations.push(before[i]);
+    else for (let i = from; i < end; i++) operations.push(moveOperation(before[i], x - drawn.x, y - drawn.y));
+  } else {
+    drawCounts.walked++;
+    walk(node, yogaNode, output, offsetX, offsetY, x, y);
+    node[CHANGED] = false;
   }
-  drawCounts.walked++;
-  const start = output.operations.length;
-  walk(node, yogaNode, output, offsetX, offsetY, x, y);
-  node[DRAWN] = { x, y, width, height, operations: output.operations.slice(start) };
-  node[CHANGED] = false;
+  // by reference to this frame's list: the list is kept while a node refers to it, never copied
+  node[DRAWN] = { x, y, width, height, operations, start, end: operations.length };
 }
 
 /** Ink's steps for one node, with its children drawn by draw() above. */
