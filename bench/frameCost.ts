@@ -4,17 +4,16 @@
  * (HOSTS=32 for 32 hosts). Each update changes every GPU's utilisation on every host (the busy
  * case: every sample is news; CHANGE= below for less), written the way the cockpit writes them:
  * one batch a second. DETAIL=1 also prints, per screen, the main thread's share of the CPU
- * (the rest is V8's helper threads: GC, compiling) and the nodes walked and replayed.
+ * (the rest is V8's helper threads: GC, compiling).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { SampleBatcher } from '../src/state/sampleBatcher.js';
 import { HISTORY_LENGTH, recordGpuSample, type TrainyardStore } from '../src/state/store.js';
 import { bigFleet } from '../test/components/fixtures.js';
 import { CountingTty, fakeStdin, idleController } from './fakeTerminal.js';
 
 // As bin/trainyard.js does, before Ink is loaded (FAST_WIDTH=0 measures Ink with its own string-width,
-// CACHED_OUTPUT=0 with its own frame buffer and walk, TRAINYARD_FULL_REDRAW=1 with its own walk only).
+// CACHED_OUTPUT=0 with its own frame buffer).
 if (process.env.FAST_WIDTH !== '0') await import(new URL('../dist/src/text/inkWidthHook.js', import.meta.url).href);
 if (process.env.CACHED_OUTPUT !== '0')
   await import(new URL('../dist/components/inkOutputHook.js', import.meta.url).href);
@@ -64,17 +63,13 @@ export async function frameCost(columns: number, rows: number, frames: number): 
   const t = process.threadCpuUsage(t0);
   app.unmount();
   if (process.env.DETAIL === '1') {
-    const walk = new URL('../dist/components/incrementalRender.js', import.meta.url);
-    const { drawCounts } = existsSync(walk) ? await import(walk.href) : { drawCounts: 'no incremental walk' };
     const ms = (usage: NodeJS.CpuUsage) => ((usage.user + usage.system) / 1000 / frames).toFixed(2);
-    process.stderr.write(
-      `${columns}x${rows}: main thread ${ms(t)} of ${ms(c)} ms a frame; so far ${JSON.stringify(drawCounts)}\n`,
-    );
+    process.stderr.write(`${columns}x${rows}: main thread ${ms(t)} of ${ms(c)} ms a frame\n`);
   }
   return { msPerFrame: (c.user + c.system) / 1000 / frames };
 }
 
-/** Rows of a markdown table: this tree's cockpit, without the cached frame buffer and incremental walk, and with none of Ink's replacements (each in its own process). */
+/** Rows of a markdown table: this tree's cockpit, without the cached frame buffer, and with neither of Ink's replacements (each in its own process). */
 export function frameCostBench(frames: number): string[] {
   const run = (fastWidth: string, cachedOutput: string) =>
     execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', String(frames)], {
@@ -85,7 +80,7 @@ export function frameCostBench(frames: number): string[] {
       .split(' ');
   const [ours, uncached, inks] = [run('1', '1'), run('1', '0'), run('0', '0')];
   return [
-    '| screen | CPU per frame, every GPU changing | same, Ink’s own frame buffer and walk | same, and Ink’s own string-width |',
+    '| screen | CPU per frame, every GPU changing | same, Ink’s own frame buffer | same, Ink’s own frame buffer and string-width |',
     '| --- | --- | --- | --- |',
     `| 200x50 | **${ours[0]} ms** | ${uncached[0]} ms | ${inks[0]} ms |`,
     `| 50x25 | **${ours[1]} ms** | ${uncached[1]} ms | ${inks[1]} ms |`,

@@ -7,13 +7,11 @@
  * row (cheap, with tokenised text and cut lines cached), then each row's string, built only when
  * the row's writes differ from every row of the last two frames: from whole runs of one-cell
  * characters where the writes do not overlap, else cell by cell as Ink does (the same codes either
- * way). A write the walk gave again (the same object, from incrementalRender.ts) lands where it
- * did under the same clip without being placed again, and a row whose writes are those of the
- * last frame's row is that row's string. The caches (frameCaches.ts) hold the entries of the last
- * two frames only. inkOutputHook.ts gives it to Ink's renderer.
+ * way). Lines are tokenised by fastTokenize.ts. The caches hold the entries of the last two frames
+ * only. inkOutputHook.ts gives it to Ink's renderer.
  */
-import { ansiCodesToString, diffAnsiCodes, styledCharsToString } from '@alcalzone/ansi-tokenize';
-import { FrameCaches, type InkCaches, type Run, type Style, type StyledChar } from './frameCaches.js';
+import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString } from '@alcalzone/ansi-tokenize';
+import { fastTokenize } from './fastTokenize.js';
 
 type Transformer = (line: string, index: number) => string;
 interface Clip {
@@ -22,13 +20,14 @@ interface Clip {
   y1?: number;
   y2?: number;
 }
-/** Set on a write: where its lines landed (row, x, line, ...), and under which clip (a property: no WeakMap for the GC to sweep). */
-const PLACED: unique symbol = Symbol('trainyard.placed');
-type Placed = { clip: Clip | undefined; pieces: (number | string)[] };
 type Operation =
-  | { type: 'write'; x: number; y: number; text: string; transformers: Transformer[]; [PLACED]?: Placed }
+  | { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] }
   | { type: 'clip'; clip: Clip }
   | { type: 'unclip' };
+type Style = { code: string; endCode: string };
+type StyledChar = { type: 'char'; value: string; fullWidth: boolean; styles: Style[] };
+/** A line whose characters are one cell each, serialised without its opening and closing codes. */
+type Run = { first: Style[]; last: Style[]; inner: string; cells: number } | null;
 
 /** The parts of Ink's Output this class relies on (all present in the versions inkOutputHook accepts). */
 interface InkOutputInstance {
@@ -39,11 +38,80 @@ interface InkOutputInstance {
   sliceLineToColumns(line: string, from: number, to: number): string;
   get(): { output: string; height: number };
 }
+interface InkCaches {
+  getStyledChars(line: string): StyledChar[];
+  getStringWidth(text: string): number;
+  getWidestLine(text: string): number;
+}
 type InkOutputClass = new (options: { width: number; height: number }) => InkOutputInstance;
 
 /** Ink's own Output, loaded by file from Ink's folder (Ink's package exports only its index). */
 export const InkOutput: InkOutputClass = (await import(new URL('./output.js', import.meta.resolve('ink')).href))
   .default;
+
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+
+/** A map that forgets what the last two frames did not ask for. */
+class TwoFrameCache<V> {
+  private now = new Map<string, V>();
+  private before = new Map<string, V>();
+  get(key: string, compute: () => V): V {
+    let value = this.now.get(key);
+    if (value !== undefined) return value;
+    value = this.before.get(key);
+    if (value === undefined) value = compute();
+    this.now.set(key, value);
+    return value;
+  }
+  nextFrame() {
+    this.before = this.now;
+    this.now = new Map();
+  }
+}
+
+/** Ink's per-frame caches (same methods, same answers), kept across frames. Ink's own fill them and are replaced each frame. */
+class FrameCaches implements InkCaches {
+  readonly styledChars = new TwoFrameCache<StyledChar[]>();
+  readonly widths = new TwoFrameCache<number>();
+  readonly blockWidths = new TwoFrameCache<number>();
+  /** A write's text split into lines, each re-serialised from its styled characters. */
+  readonly lines = new TwoFrameCache<string[]>();
+  readonly slices = new TwoFrameCache<string>();
+  readonly rows = new TwoFrameCache<string>();
+  readonly runs = new TwoFrameCache<Run>();
+  private ink: InkCaches;
+  constructor(private readonly inkCaches: new () => InkCaches) {
+    this.ink = new inkCaches();
+  }
+  getStyledChars(line: string) {
+    // Ink drops the characters that are only invisible code points, testing each; a line without
+    // any such code point loses none.
+    return this.styledChars.get(line, () =>
+      IGNORABLE.test(line)
+        ? this.ink.getStyledChars(line)
+        : (styledCharsFromTokens(fastTokenize(line)) as StyledChar[]),
+    );
+  }
+  getStringWidth(text: string) {
+    return this.widths.get(text, () => this.ink.getStringWidth(text));
+  }
+  getWidestLine(text: string) {
+    return this.blockWidths.get(text, () => this.ink.getWidestLine(text));
+  }
+  nextFrame() {
+    this.ink = new this.inkCaches();
+    for (const cache of [
+      this.styledChars,
+      this.widths,
+      this.blockWidths,
+      this.lines,
+      this.slices,
+      this.rows,
+      this.runs,
+    ])
+      cache.nextFrame();
+  }
+}
 
 const isClipEmpty = (clip: Clip) =>
   (clip.x1 !== undefined && clip.x2 !== undefined && clip.x1 >= clip.x2) ||
@@ -59,10 +127,6 @@ const intersectClips = (outer: Clip | undefined, inner: Clip): Clip =>
         y2: intersectBound(outer.y2, inner.y2, Math.min),
       }
     : inner;
-const sameClip = (a: Clip | undefined, b: Clip | undefined) =>
-  a === b || (a !== undefined && b !== undefined && a.x1 === b.x1 && a.x2 === b.x2 && a.y1 === b.y1 && a.y2 === b.y2);
-const samePieces = (a: (number | string)[] | undefined, b: (number | string)[]) =>
-  a !== undefined && a.length === b.length && a.every((piece, i) => piece === b[i]);
 const blankCell = (cell: StyledChar): StyledChar => ({ ...cell, value: ' ', fullWidth: false });
 const sameStyle = (a: Style[], b: Style[]) =>
   a === b || (a.length === b.length && a.every((s, i) => s.code === b[i].code && s.endCode === b[i].endCode));
@@ -77,8 +141,6 @@ const NO_STYLE: Style[] = [];
 
 // Shared by every frame: one cockpit draws one frame at a time, and the entries are immutable.
 let shared: FrameCaches | undefined;
-/** The last frame's rows, as pieces and as strings. */
-let lastFrame: { width: number; rows: (number | string)[][]; lines: string[] } | undefined;
 
 export class CachedFrameOutput extends InkOutput {
   constructor(options: { width: number; height: number }) {
@@ -97,35 +159,15 @@ export class CachedFrameOutput extends InkOutput {
     for (const operation of this.operations) {
       if (operation.type === 'clip') clips.push(intersectClips(clips.at(-1), operation.clip));
       else if (operation.type === 'unclip') clips.pop();
-      else {
-        // a write the walk gave again (incrementalRender.ts) lands where it did, under the same clip
-        const clip = clips.at(-1);
-        let placed = operation[PLACED];
-        if (!placed || !sameClip(placed.clip, clip)) {
-          placed = { clip, pieces: this.placeWrite(operation, clip) };
-          operation[PLACED] = placed;
-        }
-        const { pieces } = placed;
-        for (let i = 0; i < pieces.length; i += 3) rows[pieces[i] as number]?.push(pieces[i + 1], pieces[i + 2]);
-      }
+      else this.placeWrite(rows, operation, clips.at(-1));
     }
-    const last = lastFrame?.width === this.width ? lastFrame : undefined;
-    const lines = rows.map((pieces, y) => {
-      if (last && samePieces(last.rows[y], pieces)) return last.lines[y];
-      return pieces.length === 0
-        ? ''
-        : caches.rows.get(`${this.width}\0${pieces.join('\0')}`, () => this.drawRow(pieces));
-    });
-    lastFrame = { width: this.width, rows, lines };
-    return { output: lines.join('\n'), height: rows.length };
+    const draw = (pieces: (number | string)[]) =>
+      pieces.length === 0 ? '' : caches.rows.get(`${this.width}\0${pieces.join('\0')}`, () => this.drawRow(pieces));
+    return { output: rows.map(draw).join('\n'), height: rows.length };
   }
 
-  /**
-   * The first half of Ink's applyWriteOperation: where each line of a write goes, cut and
-   * transformed, as row, x and line, for every row (the frame keeps those inside it).
-   */
-  private placeWrite(operation: Operation & { type: 'write' }, clip: Clip | undefined): (number | string)[] {
-    const placed: (number | string)[] = [];
+  /** The first half of Ink's applyWriteOperation: where each line of a write goes, cut and transformed. */
+  private placeWrite(rows: (number | string)[][], operation: Operation & { type: 'write' }, clip: Clip | undefined) {
     const caches = this.caches as FrameCaches;
     const { text, transformers } = operation;
     let { x, y } = operation;
@@ -141,14 +183,14 @@ export class CachedFrameOutput extends InkOutput {
       return characterLines.map((line) => styledCharsToString(line as never));
     });
     if (clip) {
-      if (isClipEmpty(clip)) return placed;
+      if (isClipEmpty(clip)) return;
       const clipX = typeof clip.x1 === 'number' && typeof clip.x2 === 'number';
       const clipY = typeof clip.y1 === 'number' && typeof clip.y2 === 'number';
       if (clipX) {
         const width = caches.getWidestLine(text);
-        if (x + width < clip.x1! || x > clip.x2!) return placed;
+        if (x + width < clip.x1! || x > clip.x2!) return;
       }
-      if (clipY && (y + lines.length < clip.y1! || y > clip.y2!)) return placed;
+      if (clipY && (y + lines.length < clip.y1! || y > clip.y2!)) return;
       if (clipX) {
         const from = x < clip.x1! ? clip.x1! - x : 0;
         lines = lines.map((line) => {
@@ -168,11 +210,12 @@ export class CachedFrameOutput extends InkOutput {
       }
     }
     for (let [index, line] of lines.entries()) {
+      const row = rows[y + index];
+      if (!row) continue;
       for (const transformer of transformers) line = transformer(line, index + y - operation.y);
       if (caches.getStyledChars(line).length === 0) continue;
-      placed.push(y + index, x, line);
+      row.push(x, line);
     }
-    return placed;
   }
 
   /** A line as a run, or null when a character is not exactly one cell wide. */

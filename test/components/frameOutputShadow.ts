@@ -1,8 +1,7 @@
 /**
- * Run by cachedFrameOutput.test.ts and incrementalRender.test.ts in its own process (`node --import
- * tsx`): the cockpit with the bin's Ink hooks, every frame it draws also drawn by Ink's own Output
- * from the same write operations, and every frame's writes also made by Ink's own walk over the
- * tree (walkShadow.ts). Prints {frames, mismatches, walk} as JSON.
+ * Run by cachedFrameOutput.test.ts in its own process (`node --import tsx`): the cockpit with the
+ * bin's Ink hooks, every frame it draws also drawn by Ink's own Output from the same write
+ * operations. Prints {frames, mismatches} as JSON.
  */
 
 import { CountingTty, fakeStdin, idleController } from '../../bench/fakeTerminal.js';
@@ -11,9 +10,7 @@ import { bigFleet, fillConnectedHost, MIXED_SESSIONS, makeStore } from './fixtur
 
 const dist = new URL('../../dist/', import.meta.url);
 await import(new URL('src/text/inkWidthHook.js', dist).href);
-const { outputRedirected, walkRedirected } = await import(new URL('components/inkOutputHook.js', dist).href);
-const { installWalkShadow, walkStats } = await import('./walkShadow.js');
-installWalkShadow();
+const { outputRedirected } = await import(new URL('components/inkOutputHook.js', dist).href);
 const { CachedFrameOutput, InkOutput } = await import(new URL('components/cachedFrameOutput.js', dist).href);
 const { mountCockpit } = await import('../../components/runCockpit.js');
 
@@ -101,7 +98,5 @@ await drive(bigFleet(), 37, 13, keys);
 const odd = makeStore(['中文-ホスト', 'emoji-🧪-host', 'x']);
 for (const alias of odd.getState().hostOrder) fillConnectedHost(odd, alias, { gpus: 3, sessions: MIXED_SESSIONS });
 await drive(odd, 120, 30, keys);
-process.stdout.write(
-  JSON.stringify({ outputRedirected, walkRedirected, frames, mismatches: mismatches.slice(0, 3), walk: walkStats }),
-);
+process.stdout.write(JSON.stringify({ outputRedirected, frames, mismatches: mismatches.slice(0, 3) }));
 process.exit(0);
