@@ -12,6 +12,15 @@
  */
 import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString } from '@alcalzone/ansi-tokenize';
 import { fastTokenize } from './fastTokenize.js';
+import {
+  NO_STYLE,
+  type Run,
+  runOfChars,
+  runOfSegments,
+  type Style,
+  type StyledChar,
+  transition,
+} from './styledRuns.js';
 
 type Transformer = (line: string, index: number) => string;
 interface Clip {
@@ -24,10 +33,6 @@ type Operation =
   | { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] }
   | { type: 'clip'; clip: Clip }
   | { type: 'unclip' };
-type Style = { code: string; endCode: string };
-type StyledChar = { type: 'char'; value: string; fullWidth: boolean; styles: Style[] };
-/** A line whose characters are one cell each, serialised without its opening and closing codes. */
-type Run = { first: Style[]; last: Style[]; inner: string; cells: number } | null;
 
 /** The parts of Ink's Output this class relies on (all present in the versions inkOutputHook accepts). */
 interface InkOutputInstance {
@@ -128,16 +133,6 @@ const intersectClips = (outer: Clip | undefined, inner: Clip): Clip =>
       }
     : inner;
 const blankCell = (cell: StyledChar): StyledChar => ({ ...cell, value: ' ', fullWidth: false });
-const sameStyle = (a: Style[], b: Style[]) =>
-  a === b || (a.length === b.length && a.every((s, i) => s.code === b[i].code && s.endCode === b[i].endCode));
-/** The codes styledCharsToString puts between a character styled `from` and one styled `to`. */
-const transition = (from: Style[] | null, to: Style[]) =>
-  from === null
-    ? ansiCodesToString(to as never)
-    : sameStyle(from, to)
-      ? ''
-      : ansiCodesToString(diffAnsiCodes(from as never, to as never));
-const NO_STYLE: Style[] = [];
 
 // Shared by every frame: one cockpit draws one frame at a time, and the entries are immutable.
 let shared: FrameCaches | undefined;
@@ -213,7 +208,8 @@ export class CachedFrameOutput extends InkOutput {
       const row = rows[y + index];
       if (!row) continue;
       for (const transformer of transformers) line = transformer(line, index + y - operation.y);
-      if (caches.getStyledChars(line).length === 0) continue;
+      // a run has characters; only another line is tokenised to see whether it has any
+      if (this.run(line) === null && caches.getStyledChars(line).length === 0) continue;
       row.push(x, line);
     }
   }
@@ -221,17 +217,10 @@ export class CachedFrameOutput extends InkOutput {
   /** A line as a run, or null when a character is not exactly one cell wide. */
   private run(line: string): Run {
     const caches = this.caches as FrameCaches;
-    return caches.runs.get(line, () => {
-      const chars = caches.getStyledChars(line);
-      if (chars.length === 0) return null;
-      let inner = '';
-      for (let i = 0; i < chars.length; i++) {
-        if (chars[i].fullWidth || caches.getStringWidth(chars[i].value) !== 1) return null;
-        if (i > 0) inner += transition(chars[i - 1].styles, chars[i].styles);
-        inner += chars[i].value;
-      }
-      return { first: chars[0].styles, last: chars[chars.length - 1].styles, inner, cells: chars.length };
-    });
+    return caches.runs.get(
+      line,
+      () => runOfSegments(line) ?? runOfChars(caches.getStyledChars(line), (text) => caches.getStringWidth(text)),
+    );
   }
 
   /**

@@ -20,10 +20,20 @@ const isFullwidthCodePoint: (codePoint: number) => boolean = (
 ).default;
 
 const ESC = 0x1b;
-const sgrTokens = new Map<string, Token[]>();
+const sgrTokenCache = new Map<string, Token[]>();
+
+/** tokenize's tokens for one SGR sequence, each distinct sequence tokenised once. */
+export function sgrTokens(code: string): Token[] {
+  let tokens = sgrTokenCache.get(code);
+  if (!tokens) {
+    tokens = tokenize(code);
+    sgrTokenCache.set(code, tokens);
+  }
+  return tokens;
+}
 
 /** The index of the `m` ending the SGR sequence that starts at `from` (ESC [), or -1. */
-function sgrEnd(text: string, from: number): number {
+export function sgrEnd(text: string, from: number): number {
   for (let i = from + 2; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x6d) return i;
@@ -53,13 +63,7 @@ export function fastTokenize(text: string): Token[] {
     const c = text.charCodeAt(i);
     if (c === ESC) {
       const end = sgrEnd(text, i);
-      const code = text.slice(i, end + 1);
-      let codes = sgrTokens.get(code);
-      if (!codes) {
-        codes = tokenize(code);
-        sgrTokens.set(code, codes);
-      }
-      for (const token of codes) tokens.push({ ...token });
+      for (const token of sgrTokens(text.slice(i, end + 1))) tokens.push({ ...token });
       i = end;
     } else tokens.push({ type: 'char', value: text[i], fullWidth: isFullwidthCodePoint(c) });
   }

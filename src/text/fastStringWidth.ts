@@ -63,6 +63,20 @@ function soloWidth(text: string): number {
   return total;
 }
 
+/** Whether every code unit of `text` is a code point that is a grapheme of its own and one column wide. */
+export function isOneCellEach(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let w = widths[c];
+    if (w === UNKNOWN) {
+      w = realStringWidth(String.fromCharCode(c));
+      widths[c] = w;
+    }
+    if (w !== 1) return false;
+  }
+  return true;
+}
+
 /** Whether every code unit of `text` is a code point that is a grapheme of its own (no escapes). */
 export function isSoloText(text: string): boolean {
   return soloWidth(text) >= 0;
