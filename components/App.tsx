@@ -7,7 +7,6 @@
 import { Box, useApp, useInput } from 'ink';
 import type React from 'react';
 import { useEffect, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { activeScopes } from '../src/cockpit/bindings/index.js';
 import { CockpitUi } from '../src/cockpit/cockpitUi.js';
 import type { CockpitController, CockpitServices } from '../src/cockpit/controller.js';
@@ -26,6 +25,7 @@ import { StoreContext, useTrainyard } from './storeContext.js';
 import { TabBar } from './TabBar.js';
 import { colorsDisabled, createTheme, ThemeContext } from './theme.js';
 import { UiContext, useCockpitUi, useUi } from './uiContext.js';
+import { useShallow } from './useShallow.js';
 import { useTerminalSize } from './useTerminalSize.js';
 import { WideBody } from './WideBody.js';
 

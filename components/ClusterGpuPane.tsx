@@ -1,6 +1,5 @@
 /** A Slurm login node's GPUs: per partition (total / used / free, on drained or down nodes), then per node, from sinfo. */
 import { useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { type ColumnSpec, planColumns } from '../src/format/columns.js';
 import { isUp } from '../src/format/connection.js';
 import { percentBar } from '../src/format/gpu.js';
@@ -8,6 +7,7 @@ import { gpuTotals, type SlurmNode } from '../src/parsers/slurm.js';
 import { HostStatusMessage } from './HostStatusMessage.js';
 import { Line, Row } from './Row.js';
 import { useTrainyard } from './storeContext.js';
+import { useShallow } from './useShallow.js';
 
 export const PARTITION_COLUMNS: readonly ColumnSpec[] = [
   { key: 'name', width: 10, grow: 2, max: 24 },

@@ -1,6 +1,5 @@
 /** A Slurm login node's jobs in place of tmux sessions: mine from squeue, then the ones that left the queue (sacct). */
 import { useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { type ColumnSpec, planColumns } from '../src/format/columns.js';
 import { isUp } from '../src/format/connection.js';
 import { FAILURE_STATES } from '../src/parsers/slurm.js';
@@ -8,6 +7,7 @@ import { type ClusterJobRow, clusterJobRows, slurmClock } from '../src/state/clu
 import { type CellValue, Line, Row } from './Row.js';
 import { moreMarker } from './SessionsPane.js';
 import { useTrainyard } from './storeContext.js';
+import { useShallow } from './useShallow.js';
 
 export const JOB_COLUMNS: readonly ColumnSpec[] = [
   { key: 'id', width: 7, grow: 4, max: 14 },

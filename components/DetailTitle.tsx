@@ -1,11 +1,11 @@
 /** Titles of the detail panes: which host they show, and whether what they show is live. */
 
 import { Text } from 'ink';
-import { useShallow } from 'zustand/react/shallow';
 import { connectionLabel, isUp } from '../src/format/connection.js';
 import { useStaleAge } from './clocks.js';
 import { useTrainyard } from './storeContext.js';
 import { useTheme } from './theme.js';
+import { useShallow } from './useShallow.js';
 
 export function GpuTitle({ alias }: { alias: string | undefined }) {
   const theme = useTheme();

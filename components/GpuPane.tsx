@@ -1,6 +1,5 @@
 /** The selected host's GPUs (one line each: index, name, util, bar, sparkline, memory, temperature, power) and their compute processes. */
 import { memo, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { gpuPaneMode } from '../src/cockpit/selectors.js';
 import { type ColumnSpec, type PlannedColumn, planColumns } from '../src/format/columns.js';
 import {
@@ -19,6 +18,7 @@ import { HostStatusMessage } from './HostStatusMessage.js';
 import { Line, Row } from './Row.js';
 import { noteRender } from './renderProbe.js';
 import { useTrainyard } from './storeContext.js';
+import { useShallow } from './useShallow.js';
 
 export const GPU_COLUMNS: readonly ColumnSpec[] = [
   { key: 'index', width: 2, align: 'right' },

@@ -1,7 +1,6 @@
 /** Top line on wide screens: app name, host and connected counts, and where help is. */
 
 import { Box, Text } from 'ink';
-import { useShallow } from 'zustand/react/shallow';
 import { headerCounts } from '../src/cockpit/selectors.js';
 import { unreadAlerts } from '../src/cockpit/watchdogHistory.js';
 import { fit, textWidth } from '../src/format/text.js';
@@ -9,6 +8,7 @@ import { safeLine } from '../src/text/sanitise.js';
 import { useRuns, useWatchdog } from './servicesContext.js';
 import { useTrainyard } from './storeContext.js';
 import { useTheme } from './theme.js';
+import { useShallow } from './useShallow.js';
 
 export function Header({ width }: { width: number }) {
   const { total, up } = useTrainyard(useShallow(headerCounts));

@@ -1,6 +1,5 @@
 /** One host in the list: marker, alias, state, mean GPU utilisation, session counts. Re-renders only when its own summary changes. */
 import { memo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { hostSummary } from '../src/cockpit/selectors.js';
 import { type ColumnSpec, type PlannedColumn, planColumns } from '../src/format/columns.js';
 import { connectionLabel } from '../src/format/connection.js';
@@ -10,6 +9,7 @@ import { useStaleAge } from './clocks.js';
 import { Row } from './Row.js';
 import { noteRender } from './renderProbe.js';
 import { useTrainyard } from './storeContext.js';
+import { useShallow } from './useShallow.js';
 
 export const HOST_COLUMNS: readonly ColumnSpec[] = [
   { key: 'marker', width: 1 },

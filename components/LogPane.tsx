@@ -7,7 +7,6 @@
 import { Box, type Key, Text, useInput } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { useShallow } from 'zustand/react/shallow';
 import type { StoreApi } from 'zustand/vanilla';
 import { splitKeys } from '../src/cockpit/keys.js';
 import { LogViewModel } from '../src/cockpit/paneModels.js';
@@ -16,6 +15,7 @@ import { frame, type ViewRow } from '../src/logs/logView.js';
 import type { LineRing } from '../src/logs/ringBuffer.js';
 import { safeLine, stripSgr } from '../src/text/sanitise.js';
 import { useTheme } from './theme.js';
+import { useShallow } from './useShallow.js';
 
 export interface LogPaneSource {
   lines: LineRing;

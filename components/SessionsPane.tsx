@@ -1,6 +1,5 @@
 /** The selected host's tmux sessions: name, age (on the server's clock), and how each ended. */
 import { memo, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { runSessions } from '../src/cockpit/selectors.js';
 import { type ColumnSpec, type PlannedColumn, planColumns } from '../src/format/columns.js';
 import { isUp } from '../src/format/connection.js';
@@ -11,6 +10,7 @@ import { useMinuteClock } from './clocks.js';
 import { Line, Row } from './Row.js';
 import { noteRender } from './renderProbe.js';
 import { useTrainyard } from './storeContext.js';
+import { useShallow } from './useShallow.js';
 
 /** Columns earn the width: age, then a live run's progress, its loss and its GPUs appear as the pane widens. */
 export const SESSION_COLUMNS: readonly ColumnSpec[] = [

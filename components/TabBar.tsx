@@ -5,7 +5,6 @@
 
 import { Box, Text } from 'ink';
 import React from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { headerCounts } from '../src/cockpit/selectors.js';
 import { PANE_TITLES, PANES, type PaneId } from '../src/cockpit/uiState.js';
 import { unreadAlerts } from '../src/cockpit/watchdogHistory.js';
@@ -13,6 +12,7 @@ import { textWidth } from '../src/format/text.js';
 import { useWatchdog } from './servicesContext.js';
 import { useTrainyard } from './storeContext.js';
 import { useTheme } from './theme.js';
+import { useShallow } from './useShallow.js';
 
 /** `active` null: the extra tab (Run, Log or Alerts) is the one on screen. */
 export function TabBar({ active, width, extraTab }: { active: PaneId | null; width: number; extraTab?: string }) {
