@@ -128,10 +128,6 @@ export function setConnection(store: TrainyardStore, alias: string, info: Connec
   patchHost(store, alias, { connection: info });
 }
 
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 function sameGpus(a: readonly GpuSample[], b: readonly GpuSample[]): boolean {
   return (
     a.length === b.length &&
@@ -161,13 +157,18 @@ export function withGpuSample(h: HostState, gpus: GpuSample[], now: number): Par
   let historyChanged = Object.keys(h.gpuHistory).length !== gpus.length;
   for (const gpu of gpus) {
     const previous = h.gpuHistory[gpu.index] ?? [];
-    const grown = [...previous, gpu.utilization ?? 0];
-    const next = grown.length > HISTORY_LENGTH ? grown.slice(grown.length - HISTORY_LENGTH) : grown;
-    if (sameNumbers(next, previous)) gpuHistory[gpu.index] = previous;
-    else {
-      gpuHistory[gpu.index] = next;
-      historyChanged = true;
+    const utilization = gpu.utilization ?? 0;
+    // A full history of this very figure stays as it is (checked before any array is made: this
+    // runs for every GPU of every host every second).
+    if (previous.length === HISTORY_LENGTH && previous.every((u) => u === utilization)) {
+      gpuHistory[gpu.index] = previous;
+      continue;
     }
+    gpuHistory[gpu.index] =
+      previous.length >= HISTORY_LENGTH
+        ? [...previous.slice(previous.length - HISTORY_LENGTH + 1), utilization]
+        : [...previous, utilization];
+    historyChanged = true;
   }
   return {
     gpus: sameGpus(gpus, h.gpus) ? h.gpus : gpus,
