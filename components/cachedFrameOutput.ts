@@ -204,9 +204,10 @@ export class CachedFrameOutput extends InkOutput {
         if (y < clip.y1!) y = clip.y1!;
       }
     }
-    for (let [index, line] of lines.entries()) {
+    for (let index = 0; index < lines.length; index++) {
       const row = rows[y + index];
       if (!row) continue;
+      let line = lines[index];
       for (const transformer of transformers) line = transformer(line, index + y - operation.y);
       // a run has characters; only another line is tokenised to see whether it has any
       if (this.run(line) === null && caches.getStyledChars(line).length === 0) continue;
