@@ -164,10 +164,12 @@ export function withGpuSample(h: HostState, gpus: GpuSample[], now: number): Par
       gpuHistory[gpu.index] = previous;
       continue;
     }
-    gpuHistory[gpu.index] =
-      previous.length >= HISTORY_LENGTH
-        ? [...previous.slice(previous.length - HISTORY_LENGTH + 1), utilization]
-        : [...previous, utilization];
+    // one array of the final length (a spread grows its array as it goes)
+    const kept = Math.min(previous.length, HISTORY_LENGTH - 1);
+    const history = new Array<number>(kept + 1);
+    for (let i = 0; i < kept; i++) history[i] = previous[previous.length - kept + i];
+    history[kept] = utilization;
+    gpuHistory[gpu.index] = history;
     historyChanged = true;
   }
   return {

@@ -26,4 +26,15 @@ describe('GPU samples in the store', () => {
     expect(store.getState().hosts.a.gpus).not.toBe(before.gpus);
     expect(store.getState().hosts.a.gpuHistory[0].at(-1)).toBe(98);
   });
+
+  it('a figure that repeats while an older one is still in the history scrolls it on', () => {
+    const store = createTrainyardStore([{ alias: 'a' }]);
+    for (let i = 0; i < HISTORY_LENGTH; i++) recordGpuSample(store, 'a', [gpu(i === HISTORY_LENGTH - 2 ? 50 : 99)]);
+    for (let i = 0; i < 2; i++) {
+      const before = store.getState().hosts.a.gpuHistory;
+      recordGpuSample(store, 'a', [gpu(99)]);
+      expect(store.getState().hosts.a.gpuHistory).not.toBe(before);
+    }
+    expect(store.getState().hosts.a.gpuHistory[0]).toEqual([...Array(HISTORY_LENGTH - 4).fill(99), 50, 99, 99, 99]);
+  });
 });
