@@ -7,8 +7,9 @@
  * row (cheap, with tokenised text and cut lines cached), then each row's string, built only when
  * the row's writes differ from every row of the last two frames: from whole runs of one-cell
  * characters where the writes do not overlap, else cell by cell as Ink does (the same codes either
- * way). Lines are tokenised by fastTokenize.ts. The caches hold the entries of the last two frames
- * only. inkOutputHook.ts gives it to Ink's renderer.
+ * way). A line of one-cell characters becomes a run a segment at a time (styledRuns.ts); only
+ * other lines are tokenised, by fastTokenize.ts. The caches hold the entries of the last two
+ * frames only. inkOutputHook.ts gives it to Ink's renderer.
  */
 import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString } from '@alcalzone/ansi-tokenize';
 import { fastTokenize } from './fastTokenize.js';
