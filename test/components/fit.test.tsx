@@ -1,6 +1,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, test } from 'vitest';
 import { patchHost } from '../../src/state/store.js';
+import { resizeTerminal } from '../support/resizeTerminal.js';
 import { waitFor } from '../support/waitFor.js';
 import { bigFleet } from './fixtures.js';
 import { KEYS, lines, renderAt, width } from './render.js';
@@ -104,9 +105,7 @@ describe('the frame is never taller or wider than the terminal', () => {
 
   test('a resize re-lays the frame out at the new size', async () => {
     const t = await renderAt(200, 50, worstFleet());
-    Object.defineProperty(t.stdout, 'columns', { value: 50, configurable: true });
-    Object.defineProperty(t.stdout, 'rows', { value: 25, configurable: true });
-    t.stdout.emit('resize');
+    resizeTerminal(t.stdout, 50, 25);
     // the narrow layout's tab bar says the new size was taken
     await waitFor(() => lines(t.frame())[0] ?? '', { until: (l) => l.includes('[Hosts]'), what: 'the 50x25 layout' });
     expectFits(t.frame(), 50, 25, 'after resize');

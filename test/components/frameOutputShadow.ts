@@ -6,6 +6,7 @@
 
 import { CountingTty, fakeStdin, idleController } from '../../bench/fakeTerminal.js';
 import { HISTORY_LENGTH, recordGpuSample, type TrainyardStore } from '../../src/state/store.js';
+import { resizeTerminal } from '../support/resizeTerminal.js';
 import { bigFleet, fillConnectedHost, MIXED_SESSIONS, makeStore } from './fixtures.js';
 
 const dist = new URL('../../dist/', import.meta.url);
@@ -30,23 +31,9 @@ CachedFrameOutput.prototype.get = function shadowGet(this: InstanceType<typeof C
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A fake terminal the drive can resize (Ink reads columns and rows again on 'resize'). */
-function resizableTty(columns: number, rows: number) {
-  const tty = new CountingTty(columns, rows);
-  const size = { columns, rows };
-  Object.defineProperty(tty, 'columns', { get: () => size.columns });
-  Object.defineProperty(tty, 'rows', { get: () => size.rows });
-  return Object.assign(tty, {
-    resize(to: { columns: number; rows: number }) {
-      Object.assign(size, to);
-      tty.emit('resize');
-    },
-  });
-}
-
 async function drive(store: TrainyardStore, columns: number, rows: number, keys: string[]) {
   const stdin = fakeStdin();
-  const stdout = resizableTty(columns, rows);
+  const stdout = new CountingTty(columns, rows);
   const app = mountCockpit(store, idleController, {
     stdout: stdout as never,
     stdin: stdin as never,
@@ -62,8 +49,8 @@ async function drive(store: TrainyardStore, columns: number, rows: number, keys:
       );
     }
     if (i < keys.length) stdin.write(keys[i]);
-    if (i === keys.length + 2) stdout.resize({ columns: columns + 7, rows: rows + 3 });
-    if (i === keys.length + 5) stdout.resize({ columns, rows });
+    if (i === keys.length + 2) resizeTerminal(stdout, columns + 7, rows + 3);
+    if (i === keys.length + 5) resizeTerminal(stdout, columns, rows);
     await sleep(40);
   }
   app.unmount();

@@ -5,6 +5,7 @@ import { vi } from 'vitest';
 import { App } from '../../components/App.js';
 import type { CockpitController, CockpitServices } from '../../src/cockpit/controller.js';
 import type { TrainyardStore } from '../../src/state/store.js';
+import { resizeTerminal } from '../support/resizeTerminal.js';
 
 export function fakeController() {
   return {
@@ -39,9 +40,7 @@ export async function renderAt<C extends CockpitController = ReturnType<typeof f
   const controller = (opts.controller ?? fakeController()) as C;
   const noColor = opts.noColor === 'env' ? undefined : (opts.noColor ?? false);
   const r = render(<App store={store} controller={controller} noColor={noColor} services={opts.services} />);
-  Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
-  Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });
-  r.stdout.emit('resize');
+  resizeTerminal(r.stdout, columns, rows);
   await tick();
   const frame = () => r.lastFrame() ?? '';
   /** One key per write, as a terminal sends them (a multi-character write is a paste). Esc needs Ink's 20 ms escape timeout. */

@@ -7,6 +7,7 @@ import { LossChart } from '../../components/LossChart.js';
 import { LogTail } from '../../src/logs/logTail.js';
 import { MetricsCollector } from '../../src/logs/metrics.js';
 import { RECORD_END } from '../../src/logs/tailCommand.js';
+import { resizeTerminal } from '../support/resizeTerminal.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
 import { sleep, waitFor } from './helpers.js';
 
@@ -40,9 +41,7 @@ function setup() {
 
 async function mount(node: React.ReactElement, columns = 50, rows = 25) {
   const r = render(node);
-  Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
-  Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });
-  r.stdout.emit('resize');
+  resizeTerminal(r.stdout, columns, rows);
   await sleep(30);
   const press = async (...keys: string[]) => {
     for (const k of keys) {
