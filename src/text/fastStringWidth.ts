@@ -47,17 +47,22 @@ const widths = new Int8Array(0x10000).fill(NOT_SOLO);
 for (const [from, to] of SOLO_RANGES) widths.fill(UNKNOWN, from, to + 1);
 for (let c = 0x20; c <= 0x7e; c++) widths[c] = 1;
 
+/** Width of a code unit that is a solo code point (asked of string-width once), else NOT_SOLO. */
+function codeUnitWidth(c: number): number {
+  let w = widths[c];
+  if (w === UNKNOWN) {
+    w = realStringWidth(String.fromCharCode(c));
+    widths[c] = w;
+  }
+  return w;
+}
+
 /** Columns of `text` when every code unit is a solo code point, else -1. */
 function soloWidth(text: string): number {
   let total = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let w = widths[c];
+    const w = codeUnitWidth(text.charCodeAt(i));
     if (w === NOT_SOLO) return -1;
-    if (w === UNKNOWN) {
-      w = realStringWidth(String.fromCharCode(c));
-      widths[c] = w;
-    }
     total += w;
   }
   return total;
@@ -65,15 +70,7 @@ function soloWidth(text: string): number {
 
 /** Whether every code unit of `text` is a code point that is a grapheme of its own and one column wide. */
 export function isOneCellEach(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let w = widths[c];
-    if (w === UNKNOWN) {
-      w = realStringWidth(String.fromCharCode(c));
-      widths[c] = w;
-    }
-    if (w !== 1) return false;
-  }
+  for (let i = 0; i < text.length; i++) if (codeUnitWidth(text.charCodeAt(i)) !== 1) return false;
   return true;
 }
 
