@@ -1,7 +1,9 @@
-import { userInfo } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { expandHome, homeOfUser, UnknownUserError } from '../../src/config/paths.js';
-import { parseSshG } from '../../src/ssh/resolve.js';
+import { parseSshG, ResolveError, resolveHost } from '../../src/ssh/resolve.js';
 
 const base = ['hostname 10.0.0.5', 'port 2222', 'user alice', 'identitiesonly no', 'hashknownhosts no'];
 
@@ -53,6 +55,50 @@ describe('ssh -G output', () => {
       [...base, 'identityfile ~/.ssh/id_ed25519', 'identityfile ~root/keys/lab'].join('\n'),
     );
     expect(host.identityFiles).toEqual([`${userInfo().homedir}/.ssh/id_ed25519`, `${homeOfUser('root')}/keys/lab`]);
+  });
+});
+
+describe('resolving with the real ssh -G', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trainyard-resolve-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const config = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it("reads an alias's HostName, Port and User, and a hop's user and port from its spelling", async () => {
+    const file = config('good', 'Host gpu-a\n  HostName 10.1.2.3\n  Port 2200\n  User alice\n');
+    expect(await resolveHost(file, 'gpu-a')).toMatchObject({ hostname: '10.1.2.3', port: 2200, user: 'alice' });
+    expect(await resolveHost(file, 'bob@10.9.9.9:2022')).toMatchObject({
+      hostname: '10.9.9.9',
+      port: 2022,
+      user: 'bob',
+    });
+  });
+
+  it("names the alias, the file and ssh's own complaint when the config is bad", async () => {
+    const file = config('bad', 'Host gpu-a\n  NoSuchOption yes\n');
+    const error = await resolveHost(file, 'gpu-a').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResolveError);
+    expect((error as Error).message).toMatch(/^cannot resolve "gpu-a" with .*\/bad: .*[Bb]ad configuration option/);
+  });
+
+  it('passes on ssh -G saying the config file is missing', async () => {
+    const error = await resolveHost(path.join(dir, 'missing'), 'gpu-a').catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^cannot resolve "gpu-a" with .*\/missing: .*No such file or directory$/);
+  });
+
+  it('says ssh could not be run when it is not installed', async () => {
+    const file = config('fine', 'Host gpu-a\n  HostName 10.1.2.3\n');
+    const saved = process.env.PATH;
+    process.env.PATH = dir;
+    try {
+      const error = await resolveHost(file, 'gpu-a').catch((e: unknown) => e);
+      expect((error as Error).message).toBe(`cannot resolve "gpu-a" with ${file}: ssh could not be run (ENOENT)`);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });
 
