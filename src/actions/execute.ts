@@ -3,9 +3,9 @@
  * In a dry run a command that changes something is printed, not run; read-only ones run so the
  * printed commands after them are exact (the checkpoint a restart would resume from, …).
  */
-import { execa } from 'execa';
 import type { CommandExec } from '../backends/runBackend.js';
 import { describeCommand, type LocalCommand, type RemoteCommand } from '../commands/value.js';
+import { loadExeca } from '../shell/loadExeca.js';
 import { NotConnectedError } from '../ssh/connection.js';
 import { type ExecResult, LineSplitter, type StreamHandle, type Transport } from '../transport/types.js';
 import { ActionCancelled, ActionFailure, type OutputKind } from './types.js';
@@ -149,6 +149,8 @@ export async function runLocal(
     if (!command.readOnly) return { code: 0, signal: null, cancelled: false, tail: [], dry: true };
   }
   const [file, ...args] = command.argv;
+  const { execa } = await loadExeca();
+  throwIfAborted(io.signal); // cancelled while execa loaded
   const child = execa(file, args, {
     reject: false,
     stdin: 'ignore',
@@ -202,6 +204,7 @@ export async function readLocal(
   cwd?: string,
 ): Promise<{ code: number | null; bytes: Buffer; stdout: string }> {
   const [file, ...args] = command.argv;
+  const { execa } = await loadExeca();
   const r = await execa(file, args, {
     reject: false,
     stdin: 'ignore',

@@ -7,8 +7,8 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { muxCheckArgv, muxPingArgv, muxStartArgv, muxStopArgv } from '../commands/rsync.js';
+import { loadExeca } from '../shell/loadExeca.js';
 
 function safeDir(dir: string): boolean {
   try {
@@ -36,8 +36,13 @@ export function controlPathFor(env: NodeJS.ProcessEnv = process.env): string | n
 }
 
 // No pipes: a mux client hands its stdio to the master, so pipes would stay open as long as the master lives.
-const run = (argv: string[], timeoutMs: number) =>
-  execa(argv[0], argv.slice(1), { reject: false, stdio: 'ignore', timeout: timeoutMs, forceKillAfterDelay: 500 });
+const run = async (argv: string[], timeoutMs: number) =>
+  (await loadExeca()).execa(argv[0], argv.slice(1), {
+    reject: false,
+    stdio: 'ignore',
+    timeout: timeoutMs,
+    forceKillAfterDelay: 500,
+  });
 
 /**
  * Gets the shared connection ready while the action does other things (its probe): an alive one
@@ -50,6 +55,7 @@ export async function prepareSharedConnection(
   host: string,
 ): Promise<'alive' | 'started' | 'replaced' | 'unavailable'> {
   const [file, ...args] = muxCheckArgv(sshConfig, controlPath, host);
+  const { execa } = await loadExeca();
   const check = await execa(file, args, { reject: false, stdin: 'ignore', timeout: 3000 });
   let replaced = false;
   if (check.exitCode === 0) {

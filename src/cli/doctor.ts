@@ -1,8 +1,8 @@
-import { execa } from 'execa';
 import { parseSections, section } from '../commands/sectioned.js';
 import { type ShellCommand, shScript } from '../commands/value.js';
 import { LOCAL_HOST } from '../config/load.js';
 import type { Config } from '../config/types.js';
+import { loadExeca } from '../shell/loadExeca.js';
 import { agentProblem } from '../ssh/auth.js';
 import { SshConnection } from '../ssh/connection.js';
 import { resolveHost } from '../ssh/resolve.js';
@@ -89,6 +89,7 @@ function remoteChecks(host: string, stdout: string): Check[] {
 
 async function localChecks(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
+  const { execa } = await loadExeca();
   for (const tool of ['ssh', 'rsync']) {
     const r = await execa(tool, tool === 'ssh' ? ['-V'] : ['--version'], { reject: false });
     const text = `${r.stdout}${r.stderr}`.split('\n')[0];

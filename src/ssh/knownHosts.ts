@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { accessSync, appendFileSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { loadExeca } from '../shell/loadExeca.js';
 import { knownHostLines } from './knownHostsFile.js';
 
 export type HostKeyVerdict = { kind: 'known' } | { kind: 'unknown' } | { kind: 'changed'; file: string; line: string };
@@ -87,6 +87,7 @@ export async function findKnownEntries(
       entries.push(...here.map((line) => entryOf(file, line)).filter((e) => e !== null));
       continue;
     }
+    const { execa } = await loadExeca();
     const result = await execa(program, ['-F', name, '-f', file], { reject: false, timeout, stdin: 'ignore' });
     const stderr = String(result.stderr ?? '')
       .trim()

@@ -1,5 +1,6 @@
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { commandLine } from '../commands/value.js';
+import { loadExeca } from '../shell/loadExeca.js';
 import { DEFAULT_EXEC_TIMEOUT_MS, MAX_EXEC_OUTPUT_BYTES, stopForOutputCap, watchExecLimits } from './limits.js';
 import {
   type ExecOptions,
@@ -28,6 +29,7 @@ export class LocalTransport implements Transport {
   async exec(command: ShellCommand, options: ExecOptions = {}): Promise<ExecResult> {
     const cap = options.maxOutputBytes ?? MAX_EXEC_OUTPUT_BYTES;
     const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const { execa } = await loadExeca();
     const child = execa('sh', ['-c', commandLine(command)], {
       reject: false,
       input: options.stdin ?? command.stdin ?? '',
@@ -61,27 +63,36 @@ export class LocalTransport implements Transport {
   }
 
   stream(command: ShellCommand, options: StreamOptions): StreamHandle {
-    const child: ResultPromise = execa('sh', ['-c', commandLine(command)], {
-      reject: false,
-      stdin: 'ignore',
-      buffer: false,
-      env: this.env,
-      extendEnv: false,
-      detached: true, // its own process group, so cancel() reaches every child of the shell
-    });
+    let child: ResultPromise | null = null;
+    let cancelled = false;
     const out = new LineSplitter(options.onLine, options.splitCarriageReturn, { onProgress: options.onProgress });
     const err = new LineSplitter(options.onErrLine ?? options.onLine, options.splitCarriageReturn, {
       onProgress: options.onProgress,
     });
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
-    const done = child.then((result) => {
+    const done = loadExeca().then(async ({ execa }) => {
+      // cancelled before execa had loaded: nothing was started
+      if (cancelled) return { stdout: '', stderr: '', code: null, signal: 'SIGTERM' };
+      const running = execa('sh', ['-c', commandLine(command)], {
+        reject: false,
+        stdin: 'ignore',
+        buffer: false,
+        env: this.env,
+        extendEnv: false,
+        detached: true, // its own process group, so cancel() reaches every child of the shell
+      });
+      child = running;
+      running.stdout?.setEncoding('utf8').on('data', (d: string) => out.push(d));
+      running.stderr?.setEncoding('utf8').on('data', (d: string) => err.push(d));
+      const result = await running;
       out.end();
       err.end();
       return { stdout: '', stderr: '', code: result.exitCode ?? null, signal: result.signal ?? undefined };
     });
     return {
-      cancel: () => killGroup(child.pid, 'SIGTERM'),
+      cancel: () => {
+        cancelled = true;
+        killGroup(child?.pid, 'SIGTERM');
+      },
       done,
     };
   }

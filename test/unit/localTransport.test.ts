@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shScript } from '../../src/commands/value.js';
 import { LocalTransport } from '../../src/transport/local.js';
@@ -36,5 +38,26 @@ describe('LocalTransport limits', () => {
     expect(r).toMatchObject({ code: null, signal: 'output-cap', truncated: true });
     expect(r.stdout.length).toBeLessThanOrEqual(100_000);
     expect(r.stdout.length).toBeGreaterThan(50_000);
+  });
+
+  it('a stream gives every line of stdout and stderr, and one cancelled at once runs nothing further', async () => {
+    const lines: string[] = [];
+    const first = new LocalTransport().stream(shScript("printf 'a\\nb\\n'; printf 'c\\n' >&2"), {
+      onLine: (l) => lines.push(l),
+    });
+    expect(await first.done).toMatchObject({ code: 0 });
+    expect(lines.sort()).toEqual(['a', 'b', 'c']);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'trainyard-local-'));
+    try {
+      const flag = path.join(dir, 'ran');
+      const cancelled = new LocalTransport().stream(shScript(`sleep 0.3; touch '${flag}'`), { onLine: () => {} });
+      cancelled.cancel();
+      expect(await cancelled.done).toMatchObject({ code: null, signal: 'SIGTERM' });
+      await new Promise((res) => setTimeout(res, 600));
+      expect(existsSync(flag)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
