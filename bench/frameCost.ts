@@ -16,7 +16,7 @@ import { CountingTty, fakeStdin, idleController } from './fakeTerminal.js';
 // CACHED_OUTPUT=0 with its own frame buffer).
 if (process.env.FAST_WIDTH !== '0') await import(new URL('../dist/src/text/inkWidthHook.js', import.meta.url).href);
 if (process.env.CACHED_OUTPUT !== '0')
-  await import(new URL('../dist/components/inkOutputHook.js', import.meta.url).href);
+  await import(new URL('../dist/components/inkImportsHook.js', import.meta.url).href);
 const { mountCockpit } = await import('../components/runCockpit.js');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -78,9 +78,10 @@ if (args[0] === '__complete') {
   // that stays open all day runs the production one unless told otherwise.
   process.env.NODE_ENV ??= 'production';
   // Ink measures every line of every frame with string-width and rebuilds every frame from nothing:
-  // give it the faster string-width and a frame buffer that remembers the last frames, first.
+  // give it the faster string-width and a frame buffer that remembers the last frames, first (and
+  // only the es-toolkit module it uses, not the 415 behind es-toolkit/compat).
   await import(pathToFileURL(path.join(root, 'dist', 'src', 'text', 'inkWidthHook.js')).href);
-  await import(pathToFileURL(path.join(root, 'dist', 'components', 'inkOutputHook.js')).href);
+  await import(pathToFileURL(path.join(root, 'dist', 'components', 'inkImportsHook.js')).href);
   const { main } = await import(pathToFileURL(entry).href);
   const { printText } = await import(pathToFileURL(path.join(root, 'dist', 'src', 'cli', 'print.js')).href);
   main(args).then(

@@ -9,7 +9,7 @@
  * characters where the writes do not overlap, else cell by cell as Ink does (the same codes either
  * way). A line of one-cell characters becomes a run a segment at a time (styledRuns.ts); only
  * other lines are tokenised, by fastTokenize.ts. The caches hold the entries of the last two
- * frames only. inkOutputHook.ts gives it to Ink's renderer.
+ * frames only. inkImportsHook.ts gives it to Ink's renderer.
  */
 import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, styledCharsToString } from '@alcalzone/ansi-tokenize';
 import { fastTokenize } from './fastTokenize.js';
@@ -35,7 +35,7 @@ type Operation =
   | { type: 'clip'; clip: Clip }
   | { type: 'unclip' };
 
-/** The parts of Ink's Output this class relies on (all present in the versions inkOutputHook accepts). */
+/** The parts of Ink's Output this class relies on (all present in the versions inkImportsHook accepts). */
 interface InkOutputInstance {
   width: number;
   height: number;

@@ -4,7 +4,7 @@
  * are each a grapheme of their own (borders, bars, sparklines, Latin text: every cockpit row), the
  * common prefix is found code unit by code unit instead of by grapheme segmentation, which cost
  * ~0.3 ms per changed row. Same bytes out (test/components/fastLineUpdate.test.ts compares it with
- * Ink's own on cockpit rows and random edits). inkOutputHook.ts gives it to Ink's log-update.
+ * Ink's own on cockpit rows and random edits). inkImportsHook.ts gives it to Ink's log-update.
  */
 import fastStringWidth, { isSoloText } from '../src/text/fastStringWidth.js';
 

@@ -11,7 +11,7 @@ import { bigFleet, fillConnectedHost, MIXED_SESSIONS, makeStore } from './fixtur
 
 const dist = new URL('../../dist/', import.meta.url);
 await import(new URL('src/text/inkWidthHook.js', dist).href);
-const { outputRedirected } = await import(new URL('components/inkOutputHook.js', dist).href);
+const { outputRedirected } = await import(new URL('components/inkImportsHook.js', dist).href);
 const { CachedFrameOutput, InkOutput } = await import(new URL('components/cachedFrameOutput.js', dist).href);
 const { mountCockpit } = await import('../../components/runCockpit.js');
 
