@@ -33,6 +33,16 @@ export function configuredBackend(config: Config, host: string): RunBackend | nu
   return null;
 }
 
+/** What a detection elsewhere found (the cockpit's sessions stream asks once per host): no exec needed. */
+export function rememberScheduler(host: string, answer: 'slurm' | 'none'): void {
+  detected.set(host, answer);
+}
+
+/** The answer of SLURM_DETECT_SH. */
+export function schedulerOf(detectOutput: string): 'slurm' | 'none' {
+  return detectOutput.trim() === 'slurm' ? 'slurm' : 'none';
+}
+
 /** Detects whether a host is a Slurm login node (one read-only exec, remembered for the process). */
 export async function detectScheduler(transport: Transport, host: string): Promise<'slurm' | 'none' | null> {
   const known = detected.get(host);
@@ -40,7 +50,7 @@ export async function detectScheduler(transport: Transport, host: string): Promi
   try {
     const r = await transportExec(transport)(detectCommand(host), { timeoutMs: 15_000 });
     if (r.code !== 0) return null;
-    const answer = r.stdout.trim() === 'slurm' ? 'slurm' : 'none';
+    const answer = schedulerOf(r.stdout);
     detected.set(host, answer);
     return answer;
   } catch {

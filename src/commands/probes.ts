@@ -1,3 +1,4 @@
+import { SLURM_DETECT_SH } from '../backends/slurm/slurmCommands.js';
 import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
 import { MACHINE_KEY_SH, QUEUE_DIR, RUNS_DIR, WATCHDOG_DIR } from '../runs/layout.js';
@@ -85,17 +86,26 @@ export function sessionsProbeCommand(): ShellCommand {
  * and prints a frame (the clock, the sections, then the line `end`) only when the sections changed,
  * so a quiet host costs the cockpit nothing — no exec, no channel, no bytes — between changes.
  */
-export function sessionsStreamCommand(intervalSeconds: number, end: string): ShellCommand {
+export function sessionsStreamCommand(intervalSeconds: number, end: string, detectScheduler = false): ShellCommand {
   const script = [
     MACHINE_KEY_SH,
     'last=',
+    'detect=$3',
     'while :; do',
     `  out=$(${sessionSections().join('; ')})`,
     `  if [ "$out" != "$last" ]; then last=$out; ${field('now', '"$(date +%s)"')}; printf '%s\\n%s\\n' "$out" "$1"; fi`,
+    // after the first frame, so a slow `scontrol ping` never holds the sessions back
+    `  if [ "$detect" = 1 ]; then detect=0; ${field('scheduler', `"$(${SLURM_DETECT_SH.join('; ')})"`)}; printf '%s\\n' "$1"; fi`,
     '  sleep "$2"',
     'done',
   ].join('\n');
-  return shScript(script, [end, String(intervalSeconds)], 'sessions stream');
+  return shScript(script, [end, String(intervalSeconds), detectScheduler ? '1' : '0'], 'sessions stream');
+}
+
+/** A frame of the sessions stream that only answers whether the host is a Slurm login node: its SLURM_DETECT_SH output, else null. */
+export function schedulerFrame(output: string): string | null {
+  const out = parseSections(output);
+  return out.sections.length === 1 && out.has('scheduler') ? (out.value('scheduler') ?? '') : null;
 }
 
 export interface ProbeSections {

@@ -1,4 +1,4 @@
-import { configuredBackend, detectScheduler } from '../backends/select.js';
+import { configuredBackend, rememberScheduler, schedulerOf } from '../backends/select.js';
 import { gpuStreamCommand } from '../commands/probes.js';
 import { LOCAL_HOST } from '../config/load.js';
 import type { Config, HostConfig } from '../config/types.js';
@@ -135,14 +135,16 @@ export class HostMonitor {
       return;
     }
     this.startGpuStream();
-    this.sessions.start();
-    if (this.scheduler === null) void this.detect();
+    this.sessions.start(this.scheduler === null ? (output) => this.detected(schedulerOf(output)) : undefined);
   }
 
-  /** Detection runs beside the tmux streams, so a plain server shows as soon as ever. */
-  private async detect(): Promise<void> {
-    const answer = await detectScheduler(this.transport, this.alias);
-    if (answer === null || this.stopped || this.scheduler !== null) return;
+  /**
+   * The sessions stream asks whether the host is a Slurm login node after its first frame, so a
+   * plain server shows as soon as ever, and no exec (each a login shell there) is spent on it.
+   */
+  private detected(answer: 'slurm' | 'none'): void {
+    if (this.stopped || this.scheduler !== null) return;
+    rememberScheduler(this.alias, answer);
     this.scheduler = answer;
     if (answer === 'slurm' && this.store.getState().hosts[this.alias]?.connection.state === 'connected') {
       patchHost(this.store, this.alias, { gpus: [], gpuError: null, processes: [], sessions: [], runFacts: {} });

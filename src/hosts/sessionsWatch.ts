@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type ProbeSections, parseProbeOutput, sessionsStreamCommand } from '../commands/probes.js';
+import { type ProbeSections, parseProbeOutput, schedulerFrame, sessionsStreamCommand } from '../commands/probes.js';
 import { parseAppLines } from '../parsers/nvidiaSmi.js';
 import { isEmptyTmuxServer, parseTmuxSessions } from '../parsers/tmux.js';
 import { patchHost, type TrainyardStore } from '../state/store.js';
@@ -28,20 +28,29 @@ export class SessionsWatch {
     private readonly onAnswer: () => void,
   ) {}
 
-  start(): void {
+  /**
+   * With `onScheduler`, the stream also says once, after its first frame, what SLURM_DETECT_SH
+   * printed there: whether the host is a Slurm login node, with no exec (and login shell) of its own.
+   */
+  start(onScheduler?: (detectOutput: string) => void): void {
     this.stop();
     // The frame's end line carries a nonce: no session name or process name can end a frame early.
     const end = `@@probe-end ${randomBytes(6).toString('hex')}`;
     let lines: string[] = [];
-    const handle = this.transport.stream(sessionsStreamCommand(this.intervalSeconds, end), {
+    const handle = this.transport.stream(sessionsStreamCommand(this.intervalSeconds, end, onScheduler !== undefined), {
       onLine: (line) => {
         if (line !== end) {
           if (lines.length < MAX_FRAME_LINES) lines.push(line);
           return;
         }
-        const frame = lines;
+        const text = lines.join('\n');
         lines = [];
-        this.apply(parseProbeOutput(frame.join('\n')));
+        const scheduler = schedulerFrame(text);
+        if (scheduler !== null) {
+          onScheduler?.(scheduler);
+          return;
+        }
+        this.apply(parseProbeOutput(text));
         this.onAnswer();
       },
       onErrLine: () => {},

@@ -1,8 +1,14 @@
 /** The Slurm test cluster itself: a login node reached over real sshd, jobs get Slurm's GPUs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectScheduler } from '../../src/backends/select.js';
+import { normalizeConfig } from '../../src/config/load.js';
+import { HostMonitor } from '../../src/hosts/hostMonitor.js';
+import { createTrainyardStore } from '../../src/state/store.js';
+import type { Transport } from '../../src/transport/types.js';
 import { type RemoteHost, remoteHost, waitOnHost } from '../actions/helpers.js';
 import { canRunSlurm, type SlurmCluster, startSlurmCluster } from '../harness/slurmCluster.js';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../harness/testHosts.js';
+import { waitFor } from '../support/waitFor.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
 
@@ -36,5 +42,29 @@ describe.skipIf(!can)('Slurm test cluster', () => {
     expect(id).toMatch(/^\d+$/);
     const out = await waitOnHost(h, `cat out-${id}.txt 2>/dev/null`, /gpus=/);
     expect(out.trim()).toBe(`gpus=0 host=${cluster.nodeName}`);
+  });
+
+  it('is found to be a Slurm login node by the cockpit unasked, and watched as a cluster from then on', async () => {
+    const alias = lab.hosts[0].alias;
+    const config = normalizeConfig({ hosts: [alias], sshConfig: lab.sshConfigPath }, '/tmp/trainyard-test.json');
+    const store = createTrainyardStore(config.hosts);
+    const monitor = new HostMonitor(config.hosts[0], config, store);
+    try {
+      monitor.start();
+      const cluster = await waitFor(() => store.getState().hosts[alias]?.cluster, {
+        until: (c) => c !== undefined && c !== null,
+        timeoutMs: 30_000,
+        what: 'the cluster watch',
+      });
+      expect(cluster).toBeTruthy();
+      expect(store.getState().hosts[alias].sessions).toEqual([]);
+      // the actions' backend choice takes the cockpit's answer: no exec of its own
+      const noExec = {
+        exec: () => Promise.reject(new Error('detection ran again')),
+      } as unknown as Transport;
+      expect(await detectScheduler(noExec, alias)).toBe('slurm');
+    } finally {
+      monitor.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { ScriptedTransport } from '../support/scriptedTransport.js';
 import { waitFor } from '../support/waitFor.js';
 
 const now = () => Math.round(Date.now() / 1000);
+const SLURM_TOOLS = ['sbatch', 'scontrol', 'squeue', 'sacct', 'scancel', 'sinfo', 'srun'];
 const session = (name: string, dead = '0:::') => `${now() - 60}:0:1:${dead}:${name}`;
 
 /** One frame as the server prints it, ended with the stream's end line. */
@@ -108,5 +109,87 @@ describe('SessionsWatch (one sessions stream per host)', () => {
       what: 'the new session',
     });
     expect(answers()).toBe(2);
+  });
+
+  it('asks whether the host is a Slurm login node only when told to, and that answer is no sessions frame', async () => {
+    const t = new ScriptedTransport();
+    let asked: ShellCommand | null = null;
+    const feed = t.expectStream(
+      (c) => {
+        asked = c;
+        return true;
+      },
+      { live: true },
+    );
+    const { store, w, answers } = watch(t);
+    const heard: string[] = [];
+    w.start((output) => heard.push(output));
+    await feed.opened;
+    const end = asked!.argv[4]!;
+    expect(asked!.argv.at(-1)).toBe('1');
+    for (const l of frame(end, [session('train01')])) feed.line(l);
+    for (const l of ['@@scheduler no-sbatch', end]) feed.line(l);
+    expect(heard).toEqual(['no-sbatch']);
+    expect(answers()).toBe(1);
+    expect(store.getState().hosts.h.sessions.map((s) => s.name)).toEqual(['train01']);
+    // a frame with more than the answer is a sessions frame, whatever else it holds
+    for (const l of ['@@scheduler slurm', ...frame(end, [])]) feed.line(l);
+    expect(heard).toEqual(['no-sbatch']);
+    expect(store.getState().hosts.h.sessions).toEqual([]);
+    feed.end({ code: null, signal: 'disconnected' });
+
+    const plain = new ScriptedTransport();
+    let notAsked: ShellCommand | null = null;
+    const second = plain.expectStream(
+      (c) => {
+        notAsked = c;
+        return true;
+      },
+      { live: true },
+    );
+    const other = watch(plain);
+    other.w.start();
+    await second.opened;
+    expect(notAsked!.argv.at(-1)).toBe('0');
+    second.end({ code: null, signal: 'disconnected' });
+  });
+
+  it.each([
+    { what: 'no sbatch: no-sbatch', tools: {}, answer: 'no-sbatch' },
+    {
+      what: 'sbatch, the controller down: no-controller',
+      tools: { sbatch: '', scontrol: 'echo "Slurmctld(primary) at ctl is DOWN"' },
+      answer: 'no-controller',
+    },
+    {
+      what: 'sbatch, the controller up: slurm',
+      tools: { sbatch: '', scontrol: 'echo "Slurmctld(primary) at ctl is UP"' },
+      answer: 'slurm',
+    },
+  ])('on a real shell, $what, once, after the first sessions frame', async ({ tools, answer }) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ty-detect-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // this machine's own tools, but none of its Slurm commands: only the fakes below
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    for (const from of ['/usr/bin', '/bin'])
+      for (const name of readdirSync(from))
+        if (!SLURM_TOOLS.includes(name))
+          try {
+            symlinkSync(path.join(from, name), path.join(bin, name));
+          } catch {
+            // already linked from /usr/bin
+          }
+    for (const [name, body] of Object.entries(tools)) {
+      writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(path.join(bin, name), 0o755);
+    }
+    const env = { ...process.env, PATH: bin, TMUX_TMPDIR: dir, TMUX: '' };
+    const { w, answers } = watch(new LocalTransport(env), 0.1);
+    const heard: { output: string; framesBefore: number }[] = [];
+    w.start((output) => heard.push({ output, framesBefore: answers() }));
+    await waitFor(() => heard, { until: (h) => h.length > 0, timeoutMs: 10_000, what: 'the answer' });
+    await new Promise((r) => setTimeout(r, 300)); // three more intervals: asked once only
+    expect(heard).toEqual([{ output: answer, framesBefore: 1 }]);
   });
 });

@@ -34,16 +34,22 @@ export function sacctCommand(host: string, jobIds: string[]): RemoteCommand {
 }
 
 /** Whether the host is a Slurm login node: sbatch on PATH and the controller answering scontrol ping. */
+/**
+ * Shell lines that print "slurm" on a Slurm login node (sbatch on PATH and the controller
+ * answering), else "no-sbatch" or "no-controller". The sessions stream runs them too, once.
+ */
+export const SLURM_DETECT_SH = [
+  'command -v sbatch >/dev/null 2>&1 || { echo no-sbatch; exit 0; }',
+  'if scontrol ping 2>&1 | grep -q "is UP"; then echo slurm; else echo no-controller; fi',
+];
+
 export function detectCommand(host: string): RemoteCommand {
   return {
     where: 'remote',
     host,
     purpose: 'is this a Slurm login node? (sbatch on PATH, scontrol ping)',
     readOnly: true,
-    argv: bashScriptArgv('trainyard-slurm-detect', [
-      'command -v sbatch >/dev/null 2>&1 || { echo no-sbatch; exit 0; }',
-      'if scontrol ping 2>&1 | grep -q "is UP"; then echo slurm; else echo no-controller; fi',
-    ]),
+    argv: bashScriptArgv('trainyard-slurm-detect', SLURM_DETECT_SH),
   };
 }
 
