@@ -30,6 +30,19 @@ function frame(end: string, tmuxLines: string[], apps: string[] = []): string[] 
   ];
 }
 
+/** The sessions stream the test feeds by hand, and the command it was started with. */
+function liveSessionsStream(t: ScriptedTransport) {
+  let command: ShellCommand | null = null;
+  const feed = t.expectStream(
+    (c) => {
+      command = c;
+      return c.purpose === 'sessions stream';
+    },
+    { live: true },
+  );
+  return { feed, command: () => command };
+}
+
 describe('SessionsWatch (one sessions stream per host)', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
@@ -46,18 +59,11 @@ describe('SessionsWatch (one sessions stream per host)', () => {
 
   it('writes each frame to the store; a line that only looks like the end does not end a frame', async () => {
     const t = new ScriptedTransport();
-    let command: ShellCommand | null = null;
-    const feed = t.expectStream(
-      (c) => {
-        command = c;
-        return c.purpose === 'sessions stream';
-      },
-      { live: true },
-    );
+    const { feed, command } = liveSessionsStream(t);
     const { store, w, answers } = watch(t);
     w.start();
     await feed.opened;
-    const end = command!.argv[4]!;
+    const end = command()!.argv[4]!;
     expect(end).toMatch(/^@@probe-end [0-9a-f]{12}$/);
     for (const l of frame(end, [session('train01'), '@@probe-end', session('eval02', '1:3::')])) feed.line(l);
     const h = store.getState().hosts.h;
@@ -113,20 +119,13 @@ describe('SessionsWatch (one sessions stream per host)', () => {
 
   it('asks whether the host is a Slurm login node only when told to, and that answer is no sessions frame', async () => {
     const t = new ScriptedTransport();
-    let asked: ShellCommand | null = null;
-    const feed = t.expectStream(
-      (c) => {
-        asked = c;
-        return true;
-      },
-      { live: true },
-    );
+    const { feed, command: asked } = liveSessionsStream(t);
     const { store, w, answers } = watch(t);
     const heard: string[] = [];
     w.start((output) => heard.push(output));
     await feed.opened;
-    const end = asked!.argv[4]!;
-    expect(asked!.argv.at(-1)).toBe('1');
+    const end = asked()!.argv[4]!;
+    expect(asked()!.argv.at(-1)).toBe('1');
     for (const l of frame(end, [session('train01')])) feed.line(l);
     for (const l of ['@@scheduler no-sbatch', end]) feed.line(l);
     expect(heard).toEqual(['no-sbatch']);
@@ -139,18 +138,11 @@ describe('SessionsWatch (one sessions stream per host)', () => {
     feed.end({ code: null, signal: 'disconnected' });
 
     const plain = new ScriptedTransport();
-    let notAsked: ShellCommand | null = null;
-    const second = plain.expectStream(
-      (c) => {
-        notAsked = c;
-        return true;
-      },
-      { live: true },
-    );
+    const { feed: second, command: notAsked } = liveSessionsStream(plain);
     const other = watch(plain);
     other.w.start();
     await second.opened;
-    expect(notAsked!.argv.at(-1)).toBe('0');
+    expect(notAsked()!.argv.at(-1)).toBe('0');
     second.end({ code: null, signal: 'disconnected' });
   });
 
