@@ -27,9 +27,9 @@ export const MAX_FACT_TAILS = 32;
 export const FACT_TAIL_BYTES = 2048;
 
 /**
- * The sessions probe's sections: tmux sessions, run exit files (and stop markers), GPU compute
- * processes, the manifests of live sessions and the ends of their logs (base64: no log line can
- * forge a marker).
+ * The sessions probe's sections (and the shell between them): tmux sessions, run exit files (and
+ * stop markers), GPU compute processes, the manifests of live sessions and the ends of their logs
+ * (base64: no log line can forge a marker).
  */
 function sessionSections(): string[] {
   const list = shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT]);
@@ -40,21 +40,23 @@ function sessionSections(): string[] {
       'tmux',
       `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"; exit "$rc"`,
     ),
+    // one more look serves the three sections after it (a tmux client each would cost a process each)
+    `panes=$(tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null)`,
     // tmux 3.3 can lose a dead pane's exit status; trainyard's run scripts also write it to a file.
     // A run the user stopped has a .stopped marker: "code:1:name" (code may be empty).
     section(
       'exits',
-      `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n"; c=; st=0; [ -f "$f.exit" ] && c=$(head -c 12 "$f.exit" | tr -dc 0-9); [ -e "$f.stopped" ] && st=1; [ -n "$c" ] || [ "$st" = 1 ] && printf '%s:%s:%s\n' "$c" "$st" "$n";; esac; done; true`,
+      `printf '%s\n' "$panes" | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n"; c=; st=0; [ -f "$f.exit" ] && c=$(head -c 12 "$f.exit" | tr -dc 0-9); [ -e "$f.stopped" ] && st=1; [ -n "$c" ] || [ "$st" = 1 ] && printf '%s:%s:%s\n' "$c" "$st" "$n";; esac; done; true`,
     ),
     // builtins only per live session: the manifest is one line of JSON
     section(
       'runs',
-      `tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 0:*) f="$HOME/${RUNS_DIR}/\${l#0:}.json"; m=; [ -f "$f" ] && { IFS= read -r m < "$f" || [ -n "$m" ]; } && printf '%s\n' "$m";; esac; done; true`,
+      `printf '%s\n' "$panes" | while IFS= read -r l; do case "$l" in 0:*) f="$HOME/${RUNS_DIR}/\${l#0:}.json"; m=; [ -f "$f" ] && { IFS= read -r m < "$f" || [ -n "$m" ]; } && printf '%s\n' "$m";; esac; done; true`,
     ),
     // the default log of each live session (~/.trainyard/runs/NAME.log), keyed by the name in base64
     section(
       'tails',
-      `k=0; tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null | while IFS= read -r l; do case "$l" in 0:*) n=\${l#0:}; f="$HOME/${RUNS_DIR}/$n.log"; [ -f "$f" ] && [ "$k" -lt ${MAX_FACT_TAILS} ] && { k=$((k + 1)); printf '%s ' "$(printf '%s' "$n" | base64 | tr -d '\n')"; tail -c ${FACT_TAIL_BYTES} -- "$f" | base64 | tr -d '\n'; printf '\n'; };; esac; done; true`,
+      `k=0; printf '%s\n' "$panes" | while IFS= read -r l; do case "$l" in 0:*) n=\${l#0:}; f="$HOME/${RUNS_DIR}/$n.log"; [ -f "$f" ] && [ "$k" -lt ${MAX_FACT_TAILS} ] && { k=$((k + 1)); printf '%s ' "$(printf '%s' "$n" | base64 | tr -d '\n')"; tail -c ${FACT_TAIL_BYTES} -- "$f" | base64 | tr -d '\n'; printf '\n'; };; esac; done; true`,
     ),
     // What tells the Runs and watchdog polls that there is something new to read, without reading
     // it: the times of the runs and queue folders (a manifest, exit or stop marker, queue entry

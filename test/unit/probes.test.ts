@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,9 +41,19 @@ describe('probe commands', () => {
     expect([...sections.stopped].sort()).toEqual(['both', 'halted']);
   });
 
-  it("the probe's exits section reports a dead pane's .exit file and .stopped marker, from a real tmux", async () => {
+  it("the probe reports a dead pane's .exit file and .stopped marker, a live one's manifest and log, from one look at a real tmux", async () => {
     const home = mkdtempSync(path.join(tmpdir(), 'ty-probe-home-'));
-    const env = { PATH: '/usr/bin:/bin', TMUX_TMPDIR: home, HOME: home };
+    // a tmux that notes each call, so the test sees how often the probe lists the panes
+    const bin = path.join(home, 'bin');
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, 'tmux'),
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> "$HOME/tmux-calls"\nexec /usr/bin/tmux "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const env = { PATH: `${bin}:/usr/bin:/bin`, TMUX_TMPDIR: home, HOME: home };
     const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8', env });
     try {
       mkdirSync(path.join(home, '.trainyard', 'runs'), { recursive: true });
@@ -64,6 +74,8 @@ describe('probe commands', () => {
       writeFileSync(path.join(home, '.trainyard', 'runs', 'crashed1.exit'), '3\n');
       writeFileSync(path.join(home, '.trainyard', 'runs', 'stopped1.stopped'), '2026-01-01T00:00:00Z\n');
       writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.stopped'), '2026-01-01T00:00:00Z\n');
+      writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.json'), '{"session":"live1"}\n');
+      writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.log'), 'step 7/10 loss 0.25\n');
       await waitFor(
         () =>
           tmux('list-sessions', '-F', '#{pane_dead}')
@@ -74,12 +86,18 @@ describe('probe commands', () => {
           what: 'two dead panes',
         },
       );
+      rmSync(path.join(home, 'tmux-calls'), { force: true });
       const sections = parseProbeOutput(
         execFileSync('sh', ['-c', commandLine(sessionsProbeCommand())], { encoding: 'utf8', env }),
       );
       expect(Object.fromEntries(sections.exits)).toEqual({ crashed1: 3 });
       // a live run is not "stopped" yet, whatever its marker says
       expect([...sections.stopped]).toEqual(['stopped1']);
+      expect(sections.manifests).toEqual(['{"session":"live1"}']);
+      expect(Object.fromEntries(sections.tails)).toEqual({ live1: 'step 7/10 loss 0.25\n' });
+      // the exits, runs and tails sections share one list of the panes
+      const calls = readFileSync(path.join(home, 'tmux-calls'), 'utf8').trim().split('\n');
+      expect(calls.filter((c) => c.includes('#{pane_dead}:#{session_name}'))).toHaveLength(1);
     } finally {
       try {
         tmux('kill-server');
