@@ -158,6 +158,12 @@ describe('SessionsWatch (one sessions stream per host)', () => {
       tools: { sbatch: '', scontrol: 'echo "Slurmctld(primary) at ctl is UP"' },
       answer: 'slurm',
     },
+    {
+      // the real timeout, given a shorter limit than the 10 s it is asked for
+      what: 'sbatch, a controller that never answers: no-controller, in the time timeout allows',
+      tools: { sbatch: '', scontrol: 'sleep 30', timeout: '[ "$1" = 10 ] && shift && exec /usr/bin/timeout 0.5 "$@"' },
+      answer: 'no-controller',
+    },
   ])('on a real shell, $what, once, after the first sessions frame', async ({ tools, answer }) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ty-detect-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -166,7 +172,7 @@ describe('SessionsWatch (one sessions stream per host)', () => {
     mkdirSync(bin);
     for (const from of ['/usr/bin', '/bin'])
       for (const name of readdirSync(from))
-        if (!SLURM_TOOLS.includes(name))
+        if (!SLURM_TOOLS.includes(name) && !(name in tools))
           try {
             symlinkSync(path.join(from, name), path.join(bin, name));
           } catch {
