@@ -7,8 +7,8 @@ import { LOCAL_HOST } from '../config/load.js';
 import type { Config, HostConfig } from '../config/types.js';
 import type { Transport } from '../transport/types.js';
 import { type RunBackend, transportExec } from './runBackend.js';
+import { detectCommand } from './slurm/detect.js';
 import { createSlurmBackend } from './slurm/slurmBackend.js';
-import { detectCommand } from './slurm/slurmCommands.js';
 import { tmuxBackend } from './tmux/tmuxBackend.js';
 
 const slurmBackends = new Map<string, RunBackend>();

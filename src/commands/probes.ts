@@ -1,4 +1,4 @@
-import { SLURM_DETECT_SH } from '../backends/slurm/slurmCommands.js';
+import { SLURM_DETECT_SH } from '../backends/slurm/detect.js';
 import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
 import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
 import { MACHINE_KEY_SH, QUEUE_DIR, RUNS_DIR, WATCHDOG_DIR } from '../runs/layout.js';
