@@ -7,7 +7,7 @@ import { LOCAL_HOST } from '../config/load.js';
 import type { Config, HostConfig } from '../config/types.js';
 import type { Transport } from '../transport/types.js';
 import { type RunBackend, transportExec } from './runBackend.js';
-import { detectCommand } from './slurm/detect.js';
+import { detectCommand, schedulerOf } from './slurm/detect.js';
 import { createSlurmBackend } from './slurm/slurmBackend.js';
 import { tmuxBackend } from './tmux/tmuxBackend.js';
 
@@ -36,11 +36,6 @@ export function configuredBackend(config: Config, host: string): RunBackend | nu
 /** What a detection elsewhere found (the cockpit's sessions stream asks once per host): no exec needed. */
 export function rememberScheduler(host: string, answer: 'slurm' | 'none'): void {
   detected.set(host, answer);
-}
-
-/** The answer of SLURM_DETECT_SH. */
-export function schedulerOf(detectOutput: string): 'slurm' | 'none' {
-  return detectOutput.trim() === 'slurm' ? 'slurm' : 'none';
 }
 
 /** Detects whether a host is a Slurm login node (one read-only exec, remembered for the process). */

@@ -1,4 +1,5 @@
-import { configuredBackend, rememberScheduler, schedulerOf } from '../backends/select.js';
+import { configuredBackend, rememberScheduler } from '../backends/select.js';
+import { schedulerOf } from '../backends/slurm/detect.js';
 import { gpuStreamCommand } from '../commands/probes.js';
 import { LOCAL_HOST } from '../config/load.js';
 import type { Config, HostConfig } from '../config/types.js';

@@ -12,6 +12,11 @@ export const SLURM_DETECT_SH = [
   'if $t scontrol ping 2>&1 | grep -q "is UP"; then echo slurm; else echo no-controller; fi',
 ];
 
+/** What SLURM_DETECT_SH's output means: a Slurm login node, or a host for plain tmux runs. */
+export function schedulerOf(detectOutput: string): 'slurm' | 'none' {
+  return detectOutput.trim() === 'slurm' ? 'slurm' : 'none';
+}
+
 /** The detection as one read-only exec, for when no sessions stream has asked (the actions' CLI). */
 export function detectCommand(host: string): RemoteCommand {
   return {
