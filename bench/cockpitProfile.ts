@@ -5,9 +5,10 @@
  * CHANGING=1: every GPU's utilisation changes every second. NO_PROF=1: no profiler (its own cost is several times the cockpit's); SETTLE=s waits longer first
  * (HISTORY_LENGTH s fill the sparklines); BENCH_BIN: another build's bin.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startTestHosts } from '../test/harness/testHosts.js';
+import { type ProfileNode, readProfile } from './cpuProfile.js';
 import { openCockpit, setChangingGpus } from './fleetCpu.js';
 import { rssMiB, userSystemTicks } from './procStats.js';
 
@@ -16,22 +17,10 @@ const count = Number(process.argv[2] ?? 8);
 const seconds = Number(process.argv[3] ?? 30);
 const outDir = process.argv[4] ?? '/tmp/trainyard-profile';
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
 /** Self and inclusive time of the samples taken between fromMs and toMs after the process started. */
 function topSelf(file: string, n: number, fromMs: number, toMs: number): string[] {
-  const prof = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: ProfileNode[];
-    samples: number[];
-    timeDeltas: number[];
-  };
-  const byId = new Map(prof.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of prof.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const prof = readProfile(file);
+  const { byId, parent } = prof;
   const name = (node: ProfileNode) => {
     const f = node.callFrame;
     return `${f.functionName || '(anon)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^.*\/(perf|dist)\//, '')}:${f.lineNumber + 1}`;
@@ -74,6 +63,8 @@ const hosts = await startTestHosts({ count, gpu: { mode: 'load', count: 8 } });
 try {
   mkdirSync(outDir, { recursive: true });
   const flags = process.env.NO_PROF ? '' : `--cpu-prof --cpu-prof-dir=${outDir}`;
+  // the profile's file appears when the process starts, not when it ends
+  const before = new Set(readdirSync(outDir));
   const t0 = Date.now();
   const { term, pid, allConnectedMs: connected } = await openCockpit(BIN, hosts, flags);
   await new Promise((r) => setTimeout(r, Number(process.env.SETTLE ?? 3) * 1000));
@@ -88,7 +79,6 @@ try {
   const share = (ticks: number) => ((ticks / 100 / wall) * 100).toFixed(2);
   const pct = `${share(c1[0] + c1[1] - c0[0] - c0[1])} % (user ${share(c1[0] - c0[0])}, system ${share(c1[1] - c0[1])})`;
   const rss = rssMiB(pid);
-  const before = new Set(readdirSync(outDir));
   term.send('q');
   for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
   term.stop();

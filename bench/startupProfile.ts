@@ -4,24 +4,14 @@
  * much of it the main thread was busy and the three heaviest places (by self time, package or file).
  * `node --import tsx bench/startupProfile.ts [hosts=32] [starts=1]`
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startTestHosts } from '../test/harness/testHosts.js';
+import { type ProfileNode, readProfile } from './cpuProfile.js';
 import { openCockpit } from './fleetCpu.js';
 
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'trainyard.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-interface Profile {
-  nodes: ProfileNode[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
 
 function place(frame: ProfileNode['callFrame']): string {
   const pkg = frame.url.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
@@ -31,8 +21,8 @@ function place(frame: ProfileNode['callFrame']): string {
   return frame.functionName || frame.url || '(vm)';
 }
 
-function windows(profile: Profile, widthMs: number): string[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+function windows(profile: ReturnType<typeof readProfile>, widthMs: number): string[] {
+  const { byId } = profile;
   const lines: string[] = [];
   let t = 0;
   const buckets: Map<string, number>[] = [];
@@ -75,7 +65,7 @@ if (import.meta.main) {
       term.stop();
       console.log(`start ${s + 1}: first frame ${firstFrameMs} ms, all ${count} connected ${allConnectedMs} ms`);
       for (const f of readdirSync(dir)) {
-        const profile = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Profile;
+        const profile = readProfile(path.join(dir, f));
         console.log(`${f}: ${profile.samples.length} samples`);
         if (profile.samples.length > 50) console.log(windows(profile, 100).slice(0, 40).join('\n'));
       }
