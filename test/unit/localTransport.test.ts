@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shScript } from '../../src/commands/value.js';
 import { LocalTransport } from '../../src/transport/local.js';
+import { tempDir } from '../support/tempDir.js';
 
 function running(marker: string): number {
   let n = 0;
@@ -48,16 +48,12 @@ describe('LocalTransport limits', () => {
     expect(await first.done).toMatchObject({ code: 0 });
     expect(lines.sort()).toEqual(['a', 'b', 'c']);
 
-    const dir = mkdtempSync(path.join(tmpdir(), 'trainyard-local-'));
-    try {
-      const flag = path.join(dir, 'ran');
-      const cancelled = new LocalTransport().stream(shScript(`sleep 0.3; touch '${flag}'`), { onLine: () => {} });
-      cancelled.cancel();
-      expect(await cancelled.done).toMatchObject({ code: null, signal: 'SIGTERM' });
-      await new Promise((res) => setTimeout(res, 600));
-      expect(existsSync(flag)).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir('trainyard-local-');
+    const flag = path.join(dir, 'ran');
+    const cancelled = new LocalTransport().stream(shScript('sleep 0.3; touch "$1"', [flag]), { onLine: () => {} });
+    cancelled.cancel();
+    expect(await cancelled.done).toMatchObject({ code: null, signal: 'SIGTERM' });
+    await new Promise((res) => setTimeout(res, 600));
+    expect(existsSync(flag)).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expandHome, homeOfUser, UnknownUserError } from '../../src/config/paths.js';
 import { parseSshG, ResolveError, resolveHost } from '../../src/ssh/resolve.js';
+import { tempDir } from '../support/tempDir.js';
 
 const base = ['hostname 10.0.0.5', 'port 2222', 'user alice', 'identitiesonly no', 'hashknownhosts no'];
 
@@ -59,8 +60,7 @@ describe('ssh -G output', () => {
 });
 
 describe('resolving with the real ssh -G', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'trainyard-resolve-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('trainyard-resolve-');
   const config = (name: string, text: string) => {
     const file = path.join(dir, name);
     writeFileSync(file, text);

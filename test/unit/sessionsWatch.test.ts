@@ -8,6 +8,7 @@ import { SessionsWatch } from '../../src/hosts/sessionsWatch.js';
 import { createTrainyardStore } from '../../src/state/store.js';
 import { LocalTransport } from '../../src/transport/local.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
+import { tempDir } from '../support/tempDir.js';
 import { waitFor } from '../support/waitFor.js';
 
 const now = () => Math.round(Date.now() / 1000);
@@ -165,8 +166,7 @@ describe('SessionsWatch (one sessions stream per host)', () => {
       answer: 'no-controller',
     },
   ])('on a real shell, $what, once, after the first sessions frame', async ({ tools, answer }) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ty-detect-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('ty-detect-');
     // this machine's own tools, but none of its Slurm commands: only the fakes below
     const bin = path.join(dir, 'bin');
     mkdirSync(bin);
