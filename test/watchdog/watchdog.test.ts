@@ -541,8 +541,11 @@ describe.skipIf(!can.ok)('the watchdog on a real host (sshd, tmux, fake nvidia-s
         await t2.exec(shScript('mkdir -p .trainyard/secrets && cat > .trainyard/secrets/proj.env'), {
           stdin: "export TOKEN='tok-SECRET-9a8b'\nexport SHORT='ab'\n",
         });
-        const crash = `sleep 1; printf 'Traceback (most recent call last):\\n  File "t.py"\\nRuntimeError: bad token tok-SECRET-9a8b (ab)\\n'; exit 9`;
+        // it crashes once the watchdog has seen it running (a run of a fixed second could end unseen on a slow machine)
+        const crash = `while [ ! -e "$HOME/push-go" ]; do sleep 0.2; done; printf 'Traceback (most recent call last):\\n  File "t.py"\\nRuntimeError: bad token tok-SECRET-9a8b (ab)\\n'; exit 9`;
         await launchTestRun(t2, 'gpu-2', home2, { session: 'push-run', command: crash, gpus: '1' });
+        await waitForEvents(t2, 'gpu-2', (e) => has(e, 'push-run', 'running'), 20_000, 'push-run running');
+        await t2.exec(shScript('touch "$HOME/push-go"'));
         await waitFor(() => requests.length > 0, 20_000, 'the webhook request');
         expect(requests.length).toBeGreaterThan(0);
         // the request is held open: curl is running right now
