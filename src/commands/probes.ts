@@ -104,10 +104,14 @@ export function sessionsStreamCommand(intervalSeconds: number, end: string, dete
   return shScript(script, [end, String(intervalSeconds), detectScheduler ? '1' : '0'], 'sessions stream');
 }
 
-/** A frame of the sessions stream that only answers whether the host is a Slurm login node: its SLURM_DETECT_SH output, else null. */
-export function schedulerFrame(output: string): string | null {
-  const out = parseSections(output);
-  return out.sections.length === 1 && out.has('scheduler') ? (out.value('scheduler') ?? '') : null;
+/**
+ * A frame of the sessions stream that only answers whether the host is a Slurm login node (one
+ * line): its SLURM_DETECT_SH output, else null. Looked at before a frame is parsed, not after.
+ */
+export function schedulerFrame(lines: readonly string[]): string | null {
+  if (lines.length !== 1) return null;
+  const out = parseSections(lines[0]);
+  return out.has('scheduler') ? (out.value('scheduler') ?? '') : null;
 }
 
 export interface ProbeSections {

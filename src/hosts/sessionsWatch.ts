@@ -43,14 +43,14 @@ export class SessionsWatch {
           if (lines.length < MAX_FRAME_LINES) lines.push(line);
           return;
         }
-        const text = lines.join('\n');
+        const frame = lines;
         lines = [];
-        const scheduler = schedulerFrame(text);
+        const scheduler = schedulerFrame(frame);
         if (scheduler !== null) {
           onScheduler?.(scheduler);
           return;
         }
-        this.apply(parseProbeOutput(text));
+        this.apply(parseProbeOutput(frame.join('\n')));
         this.onAnswer();
       },
       onErrLine: () => {},
