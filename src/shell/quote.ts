@@ -31,7 +31,11 @@ export function dieWithChannel(argv: readonly string[]): string[] {
 }
 
 /** Bytes every login shell reads literally inside '…' and that printf's format leaves alone. */
-const LITERAL_BYTE = /[A-Za-z0-9_./,:=+@ -]/;
+const LITERAL_BYTES = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./,:=+@ -')
+  LITERAL_BYTES[c.charCodeAt(0)] = 1;
+const BACKSLASH = 0x5c;
+const DIGIT_ZERO = 0x30;
 
 /**
  * The line handed to the server's login shell, which sshd runs with whatever shell the user
@@ -40,12 +44,21 @@ const LITERAL_BYTE = /[A-Za-z0-9_./,:=+@ -]/;
  * quotes that hold only letters, digits, a few punctuation marks and backslash-digit octal
  * escapes (which no shell reinterprets), and `sh`'s own printf turns it back into the command.
  * printf is a builtin: this costs one fork, where base64 -d would cost a pipe and an exec.
+ * The escapes are written into one buffer: a string grown byte by byte would reach ssh2 as a
+ * rope of thousands of pieces (the sessions stream's line is ~9 KB), flattened there at a cost.
  */
 export function loginShellLine(argv: readonly string[]): string {
-  let encoded = '';
-  for (const byte of Buffer.from(shJoin(argv), 'utf8')) {
-    const c = String.fromCharCode(byte);
-    encoded += LITERAL_BYTE.test(c) ? c : `\\${byte.toString(8).padStart(3, '0')}`;
+  const bytes = Buffer.from(shJoin(argv), 'utf8');
+  const encoded = Buffer.allocUnsafe(bytes.length * 4);
+  let n = 0;
+  for (const byte of bytes) {
+    if (LITERAL_BYTES[byte]) encoded[n++] = byte;
+    else {
+      encoded[n++] = BACKSLASH;
+      encoded[n++] = DIGIT_ZERO + (byte >> 6);
+      encoded[n++] = DIGIT_ZERO + ((byte >> 3) & 7);
+      encoded[n++] = DIGIT_ZERO + (byte & 7);
+    }
   }
-  return `sh -c 'eval "$(printf "${encoded}")"'`;
+  return `sh -c 'eval "$(printf "${encoded.toString('latin1', 0, n)}")"'`;
 }
