@@ -51,8 +51,24 @@ function clusterBusy(c: ClusterState): number | null {
   return busy;
 }
 
+const NO_HOST: HostSummary = { state: null, avgUtil: null, running: 0, finished: 0, crashed: 0 };
+const summaries = new WeakMap<HostState, HostSummary>();
+
+/**
+ * Every host row asks on every store update, and most updates leave most hosts as they were (the
+ * store replaces a host's object when it changes): an unchanged host gets its last summary back.
+ */
 export function hostSummary(h: HostState | undefined): HostSummary {
-  if (!h) return { state: null, avgUtil: null, running: 0, finished: 0, crashed: 0 };
+  if (!h) return NO_HOST;
+  let summary = summaries.get(h);
+  if (!summary) {
+    summary = summarise(h);
+    summaries.set(h, summary);
+  }
+  return summary;
+}
+
+function summarise(h: HostState): HostSummary {
   const avg = !isUp(h.connection.state)
     ? null
     : h.cluster
