@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import Conf from 'conf';
-import { packageRoot } from '../packageRoot.js';
+import { validate as generatedValidate } from './configValidator.generated.js';
 import { explain } from './explain.js';
 import { expandHome, UnknownUserError } from './paths.js';
 import { closest } from './suggest.js';
 import { sweepConfigProblems } from './sweeps.js';
 import type { Config, HostConfig, ProjectConfig, SweepConfig } from './types.js';
-
-const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'config', 'schema.json'), 'utf8')) as Record<
-  string,
-  unknown
->;
 
 /** A config problem a person can fix: it names the file, the field and the fix. */
 export class ConfigError extends Error {
@@ -33,8 +27,8 @@ export function defaultConfigPath(): string {
     .path;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-const validate = ajv.compile(schema);
+/** config/schema.json compiled by ajv ahead of time (src/config/validatorSource.ts). */
+const validate = generatedValidate as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 function parseJson(text: string, file: string): unknown {
   try {
