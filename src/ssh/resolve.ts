@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { expandHome } from '../config/paths.js';
+import { runSshG } from './runSshG.js';
 
 /** What OpenSSH itself makes of an alias (`ssh -G`), so Include, Match and ProxyJump are honoured exactly. */
 export interface ResolvedHost {
@@ -27,11 +27,18 @@ export interface ResolvedHost {
   connectTimeoutSeconds: number | null;
 }
 
+let myself: { homedir: string; username: string } | null = null;
+/** This process's passwd entry, looked up once (each look is a system call, several per host). */
+function me(): { homedir: string; username: string } {
+  myself ??= userInfo();
+  return myself;
+}
+
 /**
  * OpenSSH expands ~ to the passwd entry's home directory, not $HOME, so do we: a test or a
  * sudo'ed shell with another $HOME must see the same files ssh sees. `~user/…` is that user's home.
  */
-export function expandSshPath(p: string, home = userInfo().homedir): string {
+export function expandSshPath(p: string, home = me().homedir): string {
   return expandHome(p, home);
 }
 
@@ -59,7 +66,7 @@ export function parseSshG(alias: string, text: string): ResolvedHost {
     alias,
     hostname: one('hostname') ?? alias,
     port: Number.parseInt(one('port') ?? '22', 10),
-    user: one('user') ?? userInfo().username,
+    user: one('user') ?? me().username,
     identityFiles: (values.get('identityfile') ?? []).map((p) => expandSshPath(p)),
     identitiesOnly: one('identitiesonly') === 'yes',
     proxyJump: proxyJump && proxyJump !== 'none' ? proxyJump.split(',').map((s) => s.trim()) : [],
@@ -75,11 +82,6 @@ export function parseSshG(alias: string, text: string): ResolvedHost {
   };
 }
 
-/** The argv of `ssh -G`; exported so doctor and dry runs can show it. */
-export function sshGArgv(sshConfig: string, destination: string, extra: string[] = []): string[] {
-  return ['ssh', '-F', sshConfig, '-G', ...extra, destination];
-}
-
 export class ResolveError extends Error {}
 
 /** Resolves an alias, or a ProxyJump hop written as [user@]host[:port]. */
@@ -92,33 +94,15 @@ export async function resolveHost(sshConfig: string, destination: string): Promi
     if (hop[3]) extra.push('-p', hop[3]);
     target = hop[2].replace(/^\[|\]$/g, '');
   }
-  const [cmd, ...args] = sshGArgv(sshConfig, target, extra);
-  const result = await runSshG(cmd, args);
+  const result = await runSshG(sshConfig, target, extra);
   if (result.failure !== null) {
-    const why = result.stderr.trim().split('\n')[0] || result.failure;
+    // ssh -G says first that it will not allocate a terminal (stdin is not one): not the reason
+    const why =
+      result.stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l && !l.startsWith('Pseudo-terminal')) ?? result.failure;
     throw new ResolveError(`cannot resolve "${destination}" with ${sshConfig}: ${why}`);
   }
   return parseSshG(destination, result.stdout);
-}
-
-/**
- * Node's own execFile, not execa: every host resolves at once at start-up, on the way to its
- * connection, and execa costs about three times the CPU per spawn (BENCHMARKS.md).
- */
-function runSshG(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string; failure: string | null }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: 10_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-      let failure: string | null = null;
-      if (error) {
-        const { code, signal, killed } = error as NodeJS.ErrnoException & { signal?: string; killed?: boolean };
-        failure =
-          typeof code === 'number'
-            ? `ssh -G exited ${code}`
-            : killed || signal
-              ? `ssh -G did not answer within 10 s (${signal ?? 'killed'})`
-              : `${cmd} could not be run (${code ?? error.message})`;
-      }
-      resolve({ stdout, stderr, failure });
-    });
-  });
 }

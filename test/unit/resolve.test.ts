@@ -1,10 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandHome, homeOfUser, UnknownUserError } from '../../src/config/paths.js';
 import { parseSshG, ResolveError, resolveHost } from '../../src/ssh/resolve.js';
+import { runSshGBatch } from '../../src/ssh/runSshG.js';
 import { tempDir } from '../support/tempDir.js';
+import { waitFor } from '../support/waitFor.js';
 
 const base = ['hostname 10.0.0.5', 'port 2222', 'user alice', 'identitiesonly no', 'hashknownhosts no'];
 
@@ -99,6 +101,125 @@ describe('resolving with the real ssh -G', () => {
     } finally {
       process.env.PATH = saved;
     }
+  });
+});
+
+describe('many aliases resolved at once', () => {
+  const dir = tempDir('trainyard-resolve-many-');
+  const file = path.join(dir, 'config');
+  writeFileSync(
+    file,
+    ['a', 'b', 'c', 'd', 'e']
+      .map((x, i) => `Host gpu-${x}\n  HostName 10.0.0.${i + 1}\n  Port ${2200 + i}\n`)
+      .concat('Host gpu-bad\n  ControlPath %Q\n')
+      .join(''),
+  );
+  const aliases = ['gpu-a', 'gpu-b', 'gpu-bad', 'gpu-c', 'gpu-d', 'gpu-e'];
+  const settle = (p: Promise<unknown>) =>
+    p.then(
+      (value) => ({ value }),
+      (error: Error) => ({ error: error.message }),
+    );
+
+  it('runs every ssh -G under one process, and gives each alias its own answer', async () => {
+    // an ssh on PATH that notes the process group it runs in, then is the real one
+    const bin = path.join(dir, 'bin');
+    const log = path.join(dir, 'groups');
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, 'ssh'),
+      `#!/bin/sh\nawk '{print $5}' /proc/$$/stat >> "$SSH_G_LOG"\nexec /usr/bin/ssh "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const saved = { path: process.env.PATH, log: process.env.SSH_G_LOG };
+    process.env.PATH = `${bin}:${saved.path}`;
+    process.env.SSH_G_LOG = log;
+    try {
+      const results = await Promise.all(aliases.map((a) => settle(resolveHost(file, a))));
+      const groups = readFileSync(log, 'utf8').trim().split('\n');
+      expect(groups).toHaveLength(aliases.length);
+      expect(new Set(groups).size).toBe(1);
+      expect(groups[0]).not.toBe(readFileSync('/proc/self/stat', 'utf8').split(' ')[4]);
+      aliases.forEach((alias, i) => {
+        if (alias === 'gpu-bad') {
+          expect(results[i]).toEqual({
+            error: expect.stringMatching(/^cannot resolve "gpu-bad" with .*: .*unknown key %Q$/),
+          });
+          return;
+        }
+        const n = 'abcde'.indexOf(alias.slice(-1));
+        expect(results[i]).toEqual({
+          value: expect.objectContaining({ alias, hostname: `10.0.0.${n + 1}`, port: 2200 + n }),
+        });
+      });
+    } finally {
+      process.env.PATH = saved.path;
+      if (saved.log === undefined) delete process.env.SSH_G_LOG;
+      else process.env.SSH_G_LOG = saved.log;
+    }
+  });
+
+  it('says ssh could not be run when it is not installed', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(dir, 'empty');
+    try {
+      const results = await Promise.all(['gpu-a', 'gpu-b'].map((a) => settle(resolveHost(file, a))));
+      expect(results).toEqual(
+        ['gpu-a', 'gpu-b'].map((a) => ({
+          error: `cannot resolve "${a}" with ${file}: ssh could not be run (not found on PATH)`,
+        })),
+      );
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
+  it('stops an ssh -G that does not answer, with everything it started, and answers the others', async () => {
+    const bin = path.join(dir, 'slow-bin');
+    const pids = path.join(dir, 'slow-pids');
+    mkdirSync(bin);
+    // gpu-c's ssh -G hangs (a Match exec that never returns), with a child of its own
+    writeFileSync(
+      path.join(bin, 'ssh'),
+      `#!/bin/sh\ncase "$*" in *gpu-c) sleep 60 & echo "$$ $!" > "$SLOW_PIDS"; wait; exit 0;; esac\nexec /usr/bin/ssh "$@"\n`,
+      { mode: 0o755 },
+    );
+    const saved = { path: process.env.PATH, pids: process.env.SLOW_PIDS };
+    process.env.PATH = `${bin}:${saved.path}`;
+    process.env.SLOW_PIDS = pids;
+    try {
+      const results = await Promise.all(runSshGBatch(file, ['gpu-a', 'gpu-c', 'gpu-e'], 1500));
+      expect(results.map((r) => r.failure)).toEqual([null, 'ssh -G did not answer within 1.5 s (SIGKILL)', null]);
+      expect(parseSshG('gpu-e', results[2].stdout).hostname).toBe('10.0.0.5');
+      const alive = (pid: number) =>
+        existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      const started = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
+      await waitFor(() => started.filter(alive), {
+        until: (left) => left.length === 0,
+        what: 'the hung ssh -G and its child gone',
+      });
+    } finally {
+      process.env.PATH = saved.path;
+      if (saved.pids === undefined) delete process.env.SLOW_PIDS;
+      else process.env.SLOW_PIDS = saved.pids;
+    }
+  });
+
+  it('leaves no answer files behind', async () => {
+    const tmp = path.join(dir, 'tmp');
+    mkdirSync(tmp);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      await Promise.all(aliases.map((a) => settle(resolveHost(file, a))));
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    // the answers were written there, and the folder goes once sh has ended, a moment after the last answer
+    await waitFor(() => readdirSync(tmp), { until: (left) => left.length === 0, what: 'the answer folder removed' });
   });
 });
 
