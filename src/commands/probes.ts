@@ -1,9 +1,9 @@
 import { SLURM_DETECT_SH } from '../backends/slurm/detect.js';
 import { APP_QUERY_FIELDS, GPU_QUERY_FIELDS } from '../parsers/nvidiaSmi.js';
-import { TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
+import { TMUX_FORMAT_FIELDS, TMUX_SESSION_FORMAT } from '../parsers/tmux.js';
 import { MACHINE_KEY_SH, QUEUE_DIR, RUNS_DIR, WATCHDOG_DIR } from '../runs/layout.js';
 import { shJoin } from '../shell/quote.js';
-import { field, parseSections, section } from './sectioned.js';
+import { field, parseSections, sectionInShell } from './sectioned.js';
 import { argvCommand, type ShellCommand, shScript } from './value.js';
 
 /** The one streaming GPU source per host: nvidia-smi prints a line per GPU every interval. */
@@ -26,50 +26,71 @@ export const MAX_FACT_TAILS = 32;
 /** Bytes read from the end of each live run's log. */
 export const FACT_TAIL_BYTES = 2048;
 
+/** Shell that strips the first `n` ':'-separated fields from the front of a variable's value: `\${l#*:*:}`. */
+const dropFields = (variable: string, n: number) => `\${${variable}#${'*:'.repeat(n)}}`;
+
 /**
  * The sessions probe's sections (and the shell between them): tmux sessions, run exit files (and
  * stop markers), GPU compute processes, the manifests of live sessions and the ends of their logs
- * (base64: no log line can forge a marker).
+ * (base64: no log line can forge a marker). It runs every few seconds on every host, so it runs
+ * in one shell and forks only for the programs it needs: tmux once, stat twice, nvidia-smi once
+ * (and a few per finished run or live log).
  */
 function sessionSections(): string[] {
   const list = shJoin(['tmux', 'list-sessions', '-F', TMUX_SESSION_FORMAT]);
+  const dead = TMUX_FORMAT_FIELDS.indexOf('pane_dead');
+  const name = TMUX_FORMAT_FIELDS.indexOf('session_name');
+  // For each session line of $ls (split on newlines only, globbing off): $r from pane_dead on
+  // ("1:…" dead, "0:…" live), and the session's name (last: it may hold anything but ':').
+  const eachPane = (body: string) =>
+    `[ "$rc" = 0 ] && for l in $ls; do r=${dropFields('l', dead)}; ${body}; done; true`;
+  const nameOf = `n=${dropFields('r', name - dead)}`;
   return [
     // tmux 3.3 sometimes reaps a dead pane only when another of its children exits, leaving
     // pane_dead_status empty (":1:::"): a run-shell makes one exit, then the list is read again.
-    section(
+    sectionInShell(
       'tmux',
-      `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"; exit "$rc"`,
+      `ls=$(${list} 2>&1); rc=$?; case "$ls" in *:1:::*) tmux run-shell true >/dev/null 2>&1; ls=$(${list} 2>&1); rc=$?;; esac; printf '%s\\n' "$ls"`,
+      '"$rc"',
     ),
-    // one more look serves the three sections after it (a tmux client each would cost a process each)
-    `panes=$(tmux list-sessions -F '#{pane_dead}:#{session_name}' 2>/dev/null)`,
+    "set -f; oifs=$IFS; IFS='\n'",
     // tmux 3.3 can lose a dead pane's exit status; trainyard's run scripts also write it to a file.
     // A run the user stopped has a .stopped marker: "code:1:name" (code may be empty).
-    section(
+    sectionInShell(
       'exits',
-      `printf '%s\n' "$panes" | while IFS= read -r l; do case "$l" in 1:*) n=\${l#1:}; f="$HOME/${RUNS_DIR}/$n"; c=; st=0; [ -f "$f.exit" ] && c=$(head -c 12 "$f.exit" | tr -dc 0-9); [ -e "$f.stopped" ] && st=1; [ -n "$c" ] || [ "$st" = 1 ] && printf '%s:%s:%s\n' "$c" "$st" "$n";; esac; done; true`,
+      eachPane(
+        `case $r in 1:*) ${nameOf}; f="$HOME/${RUNS_DIR}/$n"; c=; st=0; [ -f "$f.exit" ] && c=$(head -c 12 "$f.exit" | tr -dc 0-9); [ -e "$f.stopped" ] && st=1; [ -n "$c" ] || [ "$st" = 1 ] && printf '%s:%s:%s\\n' "$c" "$st" "$n";; esac`,
+      ),
     ),
     // builtins only per live session: the manifest is one line of JSON
-    section(
+    sectionInShell(
       'runs',
-      `printf '%s\n' "$panes" | while IFS= read -r l; do case "$l" in 0:*) f="$HOME/${RUNS_DIR}/\${l#0:}.json"; m=; [ -f "$f" ] && { IFS= read -r m < "$f" || [ -n "$m" ]; } && printf '%s\n' "$m";; esac; done; true`,
+      eachPane(
+        `case $r in 0:*) ${nameOf}; f="$HOME/${RUNS_DIR}/$n.json"; m=; [ -f "$f" ] && { IFS= read -r m < "$f" || [ -n "$m" ]; } && printf '%s\\n' "$m";; esac`,
+      ),
     ),
     // the default log of each live session (~/.trainyard/runs/NAME.log), keyed by the name in base64
-    section(
+    sectionInShell(
       'tails',
-      `k=0; printf '%s\n' "$panes" | while IFS= read -r l; do case "$l" in 0:*) n=\${l#0:}; f="$HOME/${RUNS_DIR}/$n.log"; [ -f "$f" ] && [ "$k" -lt ${MAX_FACT_TAILS} ] && { k=$((k + 1)); printf '%s ' "$(printf '%s' "$n" | base64 | tr -d '\n')"; tail -c ${FACT_TAIL_BYTES} -- "$f" | base64 | tr -d '\n'; printf '\n'; };; esac; done; true`,
+      `k=0; ${eachPane(`case $r in 0:*) ${nameOf}; f="$HOME/${RUNS_DIR}/$n.log"; [ -f "$f" ] && [ "$k" -lt ${MAX_FACT_TAILS} ] && { k=$((k + 1)); printf '%s ' "$(printf '%s' "$n" | base64 | tr -d '\\n')"; tail -c ${FACT_TAIL_BYTES} -- "$f" | base64 | tr -d '\\n'; printf '\\n'; };; esac`)}`,
     ),
+    'IFS=$oifs; set +f',
     // What tells the Runs and watchdog polls that there is something new to read, without reading
     // it: the times of the runs and queue folders (a manifest, exit or stop marker, queue entry
     // came or went), and the watchdog's events file and lock (new events, another watchdog).
     // Needs $machine (MACHINE_KEY_SH) set before.
-    section('run-marks', `stat -c %.9Y:%s -- "$HOME"/${RUNS_DIR} "$HOME"/${QUEUE_DIR}/"$machine" 2>/dev/null; true`),
-    section(
+    sectionInShell(
+      'run-marks',
+      `stat -c %.9Y:%s -- "$HOME"/${RUNS_DIR} "$HOME"/${QUEUE_DIR}/"$machine" 2>/dev/null; true`,
+    ),
+    sectionInShell(
       'watchdog-marks',
       `stat -c %.9Y:%s -- "$HOME"/${WATCHDOG_DIR}/"$machine"/events.jsonl "$HOME"/${WATCHDOG_DIR}/"$machine"/lock 2>/dev/null; true`,
     ),
-    section(
+    sectionInShell(
       'apps',
-      `command -v nvidia-smi >/dev/null 2>&1 || exit 127; ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])}`,
+      `a=127; command -v nvidia-smi >/dev/null 2>&1 && { ${shJoin(['nvidia-smi', `--query-compute-apps=${APP_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits'])}; a=$?; }`,
+      '"$a"',
     ),
   ];
 }

@@ -44,6 +44,17 @@ export function section(name: string, command: string): string {
   return `printf '@@%s\\n' ${n}; ( ${command}\n) 2>&1; printf '@@/%s %s\\n' ${n} "$?"`;
 }
 
+/**
+ * A section whose command runs in the script's own shell, not a subshell: no fork, which counts
+ * in a script that runs every few seconds on every host. So the command must not `exit`, and
+ * the variables it sets stay set; the closing marker carries `statusWord` (default: the exit
+ * status of the command's last command).
+ */
+export function sectionInShell(name: string, command: string, statusWord = '"$?"'): string {
+  const n = checkedName(name);
+  return `printf '@@%s\\n' ${n}; { ${command}\n} 2>&1; printf '@@/%s %s\\n' ${n} ${statusWord}`;
+}
+
 /** What parseSections returns: every section in order, and ways to look one up. */
 export class SectionedOutput {
   constructor(

@@ -35,7 +35,9 @@ const FIELDS = [
  * The name comes last and may itself contain anything else.
  */
 const SEP = ':';
-export const TMUX_SESSION_FORMAT = [...FIELDS.slice(1), FIELDS[0]].map((f) => `#{${f}}`).join(SEP);
+/** The fields of TMUX_SESSION_FORMAT in order. */
+export const TMUX_FORMAT_FIELDS: readonly string[] = [...FIELDS.slice(1), FIELDS[0]];
+export const TMUX_SESSION_FORMAT = TMUX_FORMAT_FIELDS.map((f) => `#{${f}}`).join(SEP);
 
 function intOrNull(s: string | undefined): number | null {
   if (s === undefined || s === '') return null;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gpuStreamCommand, parseProbeOutput, sessionsProbeCommand } from '../../src/commands/probes.js';
 import { commandLine } from '../../src/commands/value.js';
-import { parseTmuxSessions } from '../../src/parsers/tmux.js';
+import { parseTmuxSessions, TMUX_SESSION_FORMAT } from '../../src/parsers/tmux.js';
 import { tempDir } from '../support/tempDir.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -41,70 +41,84 @@ describe('probe commands', () => {
     expect([...sections.stopped].sort()).toEqual(['both', 'halted']);
   });
 
-  it("the probe reports a dead pane's .exit file and .stopped marker, a live one's manifest and log, from one look at a real tmux", async () => {
-    const home = mkdtempSync(path.join(tmpdir(), 'ty-probe-home-'));
-    // a tmux that notes each call, so the test sees how often the probe lists the panes
-    const bin = path.join(home, 'bin');
-    mkdirSync(bin);
-    writeFileSync(
-      path.join(bin, 'tmux'),
-      `#!/bin/sh\nprintf '%s\\n' "$*" >> "$HOME/tmux-calls"\nexec /usr/bin/tmux "$@"\n`,
-      {
-        mode: 0o755,
-      },
-    );
-    const env = { PATH: `${bin}:/usr/bin:/bin`, TMUX_TMPDIR: home, HOME: home };
-    const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8', env });
-    try {
-      mkdirSync(path.join(home, '.trainyard', 'runs'), { recursive: true });
-      for (const name of ['crashed1', 'stopped1', 'live1'])
-        tmux(
-          'new-session',
-          '-d',
-          '-s',
-          name,
-          name === 'live1' ? 'sleep 30' : 'sleep 0.2; exit 3',
-          ';',
-          'set-option',
-          '-t',
-          name,
-          'remain-on-exit',
-          'on',
-        );
-      writeFileSync(path.join(home, '.trainyard', 'runs', 'crashed1.exit'), '3\n');
-      writeFileSync(path.join(home, '.trainyard', 'runs', 'stopped1.stopped'), '2026-01-01T00:00:00Z\n');
-      writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.stopped'), '2026-01-01T00:00:00Z\n');
-      writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.json'), '{"session":"live1"}\n');
-      writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.log'), 'step 7/10 loss 0.25\n');
-      await waitFor(
-        () =>
-          tmux('list-sessions', '-F', '#{pane_dead}')
-            .split('\n')
-            .filter((l) => l === '1').length,
+  // the probe runs under the server's sh: dash (Debian), bash (RHEL), busybox ash (Alpine)
+  const shells: [string, string[]][] = [
+    ['dash', ['dash', '-c']],
+    ['bash', ['bash', '-c']],
+    ['busybox sh', ['busybox', 'sh', '-c']],
+  ];
+  it.each(shells)(
+    "the probe reports a dead pane's .exit file and .stopped marker, a live one's manifest and log, from one look at a real tmux (%s)",
+    async (_name, shell) => {
+      const home = mkdtempSync(path.join(tmpdir(), 'ty-probe-home-'));
+      // a tmux that notes each call, so the test sees how often the probe lists the panes
+      const bin = path.join(home, 'bin');
+      mkdirSync(bin);
+      writeFileSync(
+        path.join(bin, 'tmux'),
+        `#!/bin/sh\nprintf '%s\\n' "$*" >> "$HOME/tmux-calls"\nexec /usr/bin/tmux "$@"\n`,
         {
-          until: (n) => n === 2,
-          what: 'two dead panes',
+          mode: 0o755,
         },
       );
-      rmSync(path.join(home, 'tmux-calls'), { force: true });
-      const sections = parseProbeOutput(
-        execFileSync('sh', ['-c', commandLine(sessionsProbeCommand())], { encoding: 'utf8', env }),
-      );
-      expect(Object.fromEntries(sections.exits)).toEqual({ crashed1: 3 });
-      // a live run is not "stopped" yet, whatever its marker says
-      expect([...sections.stopped]).toEqual(['stopped1']);
-      expect(sections.manifests).toEqual(['{"session":"live1"}']);
-      expect(Object.fromEntries(sections.tails)).toEqual({ live1: 'step 7/10 loss 0.25\n' });
-      // the exits, runs and tails sections share one list of the panes
-      const calls = readFileSync(path.join(home, 'tmux-calls'), 'utf8').trim().split('\n');
-      expect(calls.filter((c) => c.includes('#{pane_dead}:#{session_name}'))).toHaveLength(1);
-    } finally {
+      const env = { PATH: `${bin}:/usr/bin:/bin`, TMUX_TMPDIR: home, HOME: home };
+      const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8', env });
       try {
-        tmux('kill-server');
-      } catch {
-        // already gone
+        mkdirSync(path.join(home, '.trainyard', 'runs'), { recursive: true });
+        for (const name of ['crashed1', 'stopped 1', 'live1'])
+          tmux(
+            'new-session',
+            '-d',
+            '-s',
+            name,
+            name === 'live1' ? 'sleep 30' : 'sleep 0.2; exit 3',
+            ';',
+            'set-option',
+            '-t',
+            name,
+            'remain-on-exit',
+            'on',
+          );
+        writeFileSync(path.join(home, '.trainyard', 'runs', 'crashed1.exit'), '3\n');
+        writeFileSync(path.join(home, '.trainyard', 'runs', 'stopped 1.stopped'), '2026-01-01T00:00:00Z\n');
+        writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.stopped'), '2026-01-01T00:00:00Z\n');
+        writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.json'), '{"session":"live1"}\n');
+        writeFileSync(path.join(home, '.trainyard', 'runs', 'live1.log'), 'step 7/10 loss 0.25\n');
+        await waitFor(
+          () =>
+            tmux('list-sessions', '-F', '#{pane_dead}')
+              .split('\n')
+              .filter((l) => l === '1').length,
+          {
+            until: (n) => n === 2,
+            what: 'two dead panes',
+          },
+        );
+        rmSync(path.join(home, 'tmux-calls'), { force: true });
+        const sections = parseProbeOutput(
+          execFileSync(shell[0], [...shell.slice(1), commandLine(sessionsProbeCommand())], { encoding: 'utf8', env }),
+        );
+        expect(Object.fromEntries(sections.exits)).toEqual({ crashed1: 3 });
+        // a live run is not "stopped" yet, whatever its marker says
+        expect([...sections.stopped]).toEqual(['stopped 1']);
+        expect(sections.manifests).toEqual(['{"session":"live1"}']);
+        expect(Object.fromEntries(sections.tails)).toEqual({ live1: 'step 7/10 loss 0.25\n' });
+        // the exits, runs and tails sections read the tmux section's list: tmux is asked once (twice
+        // only when tmux 3.3 had not reaped a dead pane, after making it with a run-shell)
+        const calls = readFileSync(path.join(home, 'tmux-calls'), 'utf8').trim().split('\n');
+        const reaped = calls.includes('run-shell true') ? 1 : 0;
+        expect(calls).toEqual([
+          `list-sessions -F ${TMUX_SESSION_FORMAT}`,
+          ...(reaped ? ['run-shell true', `list-sessions -F ${TMUX_SESSION_FORMAT}`] : []),
+        ]);
+      } finally {
+        try {
+          tmux('kill-server');
+        } catch {
+          // already gone
+        }
+        rmSync(home, { recursive: true, force: true });
       }
-      rmSync(home, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
