@@ -35,7 +35,8 @@ afterEach(() => {
   try {
     execFileSync('tmux', ['kill-server'], { env, stdio: 'ignore' });
   } catch {}
-  rmSync(home, { recursive: true, force: true });
+  // a poll that was already running when it was stopped may still make a folder there
+  rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 function write(rel: string, text: string): void {
