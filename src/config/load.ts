@@ -31,7 +31,7 @@ export function defaultConfigPath(): string {
   return path.join(envPaths('trainyard', { suffix: '' }).config, 'config.json');
 }
 
-/** config/schema.json compiled by ajv ahead of time (src/config/validatorSource.ts). */
+/** config/schema.json compiled by ajv ahead of time (config/generateValidator.ts). */
 const validate = generatedValidate as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 function parseJson(text: string, file: string): unknown {

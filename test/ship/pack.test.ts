@@ -78,7 +78,7 @@ describe('the npm package', () => {
       for (const m of text.matchAll(/path\.join\(packageRoot\(\),\s*((?:'[^']*'\s*,?\s*)+)\)/g))
         named.push([...m[1].matchAll(/'([^']*)'/g)].map((s) => s[1]).join('/'));
     }
-    expect(named).toContain('config/schema.json');
+    expect(named).toContain('src/watchdog');
     for (const name of named)
       expect(
         files.some((f) => f === name || f.startsWith(`${name}/`)),

@@ -1,7 +1,7 @@
 /** The config validator kept in the repository is the one config/schema.json gives today. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_VALIDATOR, validatorSource } from '../../src/config/validatorSource.js';
+import { GENERATED_VALIDATOR, validatorSource } from '../../config/generateValidator.js';
 
 describe('the generated config validator', () => {
   it('matches config/schema.json (after changing the schema, run `npm run generate`)', () => {
