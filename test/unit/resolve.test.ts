@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expandHome, homeOfUser, UnknownUserError } from '../../src/config/paths.js';
 import { parseSshG, ResolveError, resolveHost } from '../../src/ssh/resolve.js';
 import { runSshGBatch } from '../../src/ssh/runSshG.js';
@@ -120,105 +120,79 @@ describe('many aliases resolved at once', () => {
       (value) => ({ value }),
       (error: Error) => ({ error: error.message }),
     );
+  /** An `ssh` first on PATH that runs `before` (sh), then is the real one. */
+  const fakeSsh = (name: string, before: string) => {
+    const bin = path.join(dir, name);
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'ssh'), `#!/bin/sh\n${before}\nexec /usr/bin/ssh "$@"\n`, { mode: 0o755 });
+    vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+  };
+  afterEach(() => vi.unstubAllEnvs());
 
   it('runs every ssh -G under one process, and gives each alias its own answer', async () => {
-    // an ssh on PATH that notes the process group it runs in, then is the real one
-    const bin = path.join(dir, 'bin');
+    // each ssh notes the process group it runs in
     const log = path.join(dir, 'groups');
-    mkdirSync(bin);
-    writeFileSync(
-      path.join(bin, 'ssh'),
-      `#!/bin/sh\nawk '{print $5}' /proc/$$/stat >> "$SSH_G_LOG"\nexec /usr/bin/ssh "$@"\n`,
-      {
-        mode: 0o755,
-      },
-    );
-    const saved = { path: process.env.PATH, log: process.env.SSH_G_LOG };
-    process.env.PATH = `${bin}:${saved.path}`;
-    process.env.SSH_G_LOG = log;
-    try {
-      const results = await Promise.all(aliases.map((a) => settle(resolveHost(file, a))));
-      const groups = readFileSync(log, 'utf8').trim().split('\n');
-      expect(groups).toHaveLength(aliases.length);
-      expect(new Set(groups).size).toBe(1);
-      expect(groups[0]).not.toBe(readFileSync('/proc/self/stat', 'utf8').split(' ')[4]);
-      aliases.forEach((alias, i) => {
-        if (alias === 'gpu-bad') {
-          expect(results[i]).toEqual({
-            error: expect.stringMatching(/^cannot resolve "gpu-bad" with .*: .*unknown key %Q$/),
-          });
-          return;
-        }
-        const n = 'abcde'.indexOf(alias.slice(-1));
+    fakeSsh('bin', `awk '{print $5}' /proc/$$/stat >> "$SSH_G_LOG"`);
+    vi.stubEnv('SSH_G_LOG', log);
+    const results = await Promise.all(aliases.map((a) => settle(resolveHost(file, a))));
+    const groups = readFileSync(log, 'utf8').trim().split('\n');
+    expect(groups).toHaveLength(aliases.length);
+    expect(new Set(groups).size).toBe(1);
+    expect(groups[0]).not.toBe(readFileSync('/proc/self/stat', 'utf8').split(' ')[4]);
+    aliases.forEach((alias, i) => {
+      if (alias === 'gpu-bad') {
         expect(results[i]).toEqual({
-          value: expect.objectContaining({ alias, hostname: `10.0.0.${n + 1}`, port: 2200 + n }),
+          error: expect.stringMatching(/^cannot resolve "gpu-bad" with .*: .*unknown key %Q$/),
         });
+        return;
+      }
+      const n = 'abcde'.indexOf(alias.slice(-1));
+      expect(results[i]).toEqual({
+        value: expect.objectContaining({ alias, hostname: `10.0.0.${n + 1}`, port: 2200 + n }),
       });
-    } finally {
-      process.env.PATH = saved.path;
-      if (saved.log === undefined) delete process.env.SSH_G_LOG;
-      else process.env.SSH_G_LOG = saved.log;
-    }
+    });
   });
 
   it('says ssh could not be run when it is not installed', async () => {
-    const saved = process.env.PATH;
-    process.env.PATH = path.join(dir, 'empty');
-    try {
-      const results = await Promise.all(['gpu-a', 'gpu-b'].map((a) => settle(resolveHost(file, a))));
-      expect(results).toEqual(
-        ['gpu-a', 'gpu-b'].map((a) => ({
-          error: `cannot resolve "${a}" with ${file}: ssh could not be run (not found on PATH)`,
-        })),
-      );
-    } finally {
-      process.env.PATH = saved;
-    }
+    vi.stubEnv('PATH', path.join(dir, 'empty'));
+    const results = await Promise.all(['gpu-a', 'gpu-b'].map((a) => settle(resolveHost(file, a))));
+    expect(results).toEqual(
+      ['gpu-a', 'gpu-b'].map((a) => ({
+        error: `cannot resolve "${a}" with ${file}: ssh could not be run (not found on PATH)`,
+      })),
+    );
   });
 
   it('stops an ssh -G that does not answer, with everything it started, and answers the others', async () => {
-    const bin = path.join(dir, 'slow-bin');
     const pids = path.join(dir, 'slow-pids');
-    mkdirSync(bin);
     // gpu-c's ssh -G hangs (a Match exec that never returns), with a child of its own
-    writeFileSync(
-      path.join(bin, 'ssh'),
-      `#!/bin/sh\ncase "$*" in *gpu-c) sleep 60 & echo "$$ $!" > "$SLOW_PIDS"; wait; exit 0;; esac\nexec /usr/bin/ssh "$@"\n`,
-      { mode: 0o755 },
-    );
-    const saved = { path: process.env.PATH, pids: process.env.SLOW_PIDS };
-    process.env.PATH = `${bin}:${saved.path}`;
-    process.env.SLOW_PIDS = pids;
-    try {
-      const results = await Promise.all(runSshGBatch(file, ['gpu-a', 'gpu-c', 'gpu-e'], 1500));
-      expect(results.map((r) => r.failure)).toEqual([null, 'ssh -G did not answer within 1.5 s (SIGKILL)', null]);
-      expect(parseSshG('gpu-e', results[2].stdout).hostname).toBe('10.0.0.5');
-      const alive = (pid: number) =>
-        existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      const started = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
-      await waitFor(() => started.filter(alive), {
-        until: (left) => left.length === 0,
-        what: 'the hung ssh -G and its child gone',
-      });
-    } finally {
-      process.env.PATH = saved.path;
-      if (saved.pids === undefined) delete process.env.SLOW_PIDS;
-      else process.env.SLOW_PIDS = saved.pids;
-    }
+    fakeSsh('slow-bin', `case "$*" in *gpu-c) sleep 60 & echo "$$ $!" > "$SLOW_PIDS"; wait; exit 0;; esac`);
+    vi.stubEnv('SLOW_PIDS', pids);
+    const results = await Promise.all(runSshGBatch(file, ['gpu-a', 'gpu-c', 'gpu-e'], 1500));
+    expect(results.map((r) => r.failure)).toEqual([null, 'ssh -G did not answer within 1.5 s (SIGKILL)', null]);
+    expect(parseSshG('gpu-e', results[2].stdout).hostname).toBe('10.0.0.5');
+    const alive = (pid: number) =>
+      existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const started = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
+    await waitFor(() => started.filter(alive), {
+      until: (left) => left.length === 0,
+      what: 'the hung ssh -G and its child gone',
+    });
   });
 
   it('leaves no answer files behind', async () => {
     const tmp = path.join(dir, 'tmp');
     mkdirSync(tmp);
-    const saved = process.env.TMPDIR;
-    process.env.TMPDIR = tmp;
-    try {
-      await Promise.all(aliases.map((a) => settle(resolveHost(file, a))));
-    } finally {
-      if (saved === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = saved;
-    }
-    // the answers were written there, and the folder goes once sh has ended, a moment after the last answer
+    vi.stubEnv('TMPDIR', tmp);
+    // each ssh notes where its output goes
+    const log = path.join(dir, 'outputs');
+    fakeSsh('tmp-bin', `o=$(readlink /proc/$$/fd/1); echo "$o" >> "$OUT_LOG"`);
+    vi.stubEnv('OUT_LOG', log);
+    await Promise.all(aliases.map((a) => settle(resolveHost(file, a))));
+    const outputs = readFileSync(log, 'utf8').trim().split('\n');
+    expect(outputs).toHaveLength(aliases.length);
+    for (const out of outputs) expect(out).toMatch(new RegExp(`^${tmp}/trainyard-ssh-g-[^/]+/\\d+\\.out$`));
+    // the folder goes once sh has ended, a moment after the last answer
     await waitFor(() => readdirSync(tmp), { until: (left) => left.length === 0, what: 'the answer folder removed' });
   });
 });
