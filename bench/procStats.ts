@@ -20,3 +20,13 @@ export function cpuTicks(pid: number): number {
 export function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }
+
+/** The whole machine's busy CPU so far (every core: user, nice, system, irq, softirq), in ticks. */
+export function machineBusyTicks(): number {
+  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return user + nice + system + irq + softirq;
+}
