@@ -9,6 +9,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LineSplitter } from '../transport/lineSplitter.js';
 
 export const SSH_G_TIMEOUT_MS = 10_000;
 
@@ -19,8 +20,8 @@ export interface SshGResult {
   failure: string | null;
 }
 
-/** The argv of `ssh -G`; exported so doctor and dry runs can show it. */
-export function sshGArgv(sshConfig: string, destination: string, extra: string[] = []): string[] {
+/** The argv of `ssh -G` (BATCH_SCRIPT runs the same, with `-F "$cfg" -G "$h"`). */
+function sshGArgv(sshConfig: string, destination: string, extra: string[] = []): string[] {
   return ['ssh', '-F', sshConfig, '-G', ...extra, destination];
 }
 
@@ -103,22 +104,18 @@ export function runSshGBatch(
       return '';
     }
   };
-  let pending = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      const m = /^(\d+) (\d+)$/.exec(line);
-      if (!m) continue;
-      const n = Number(m[1]);
-      const code = Number(m[2]);
-      answer(n - 1, {
-        stdout: read(`${n}.out`),
-        stderr: read(`${n}.err`),
-        failure: code === 0 ? null : `ssh -G exited ${code}`,
-      });
-    }
+  const lines = new LineSplitter((line) => {
+    const m = /^(\d+) (\d+)$/.exec(line);
+    if (!m) return;
+    const n = Number(m[1]);
+    const code = Number(m[2]);
+    answer(n - 1, {
+      stdout: read(`${n}.out`),
+      stderr: read(`${n}.err`),
+      failure: code === 0 ? null : `ssh -G exited ${code}`,
+    });
   });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
   const finish = (why: string) => {
     clearTimeout(timer);
     rmSync(dir, { recursive: true, force: true });
