@@ -37,6 +37,7 @@ export class SessionsWatch {
     // The frame's end line carries a nonce: no session name or process name can end a frame early.
     const end = `@@probe-end ${randomBytes(6).toString('hex')}`;
     let lines: string[] = [];
+    let answered = false;
     const handle = this.transport.stream(sessionsStreamCommand(this.intervalSeconds, end, onScheduler !== undefined), {
       onLine: (line) => {
         if (line !== end) {
@@ -48,6 +49,7 @@ export class SessionsWatch {
         const scheduler = schedulerFrame(frame);
         if (scheduler !== null) {
           onScheduler?.(scheduler);
+          answered = true;
           return;
         }
         this.apply(parseProbeOutput(frame.join('\n')));
@@ -61,7 +63,8 @@ export class SessionsWatch {
       this.handle = null;
       this.onAnswer();
       if (result.signal === 'disconnected' || result.signal === 'not-connected') return; // the connection restarts it
-      this.retry = setTimeout(() => this.start(), this.intervalSeconds * 1000);
+      // a stream that ended before its Slurm answer asks again
+      this.retry = setTimeout(() => this.start(answered ? undefined : onScheduler), this.intervalSeconds * 1000);
       this.retry.unref?.();
     });
   }

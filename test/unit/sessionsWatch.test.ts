@@ -118,6 +118,27 @@ describe('SessionsWatch (one sessions stream per host)', () => {
     expect(answers()).toBe(2);
   });
 
+  it('a stream that ended before the Slurm answer asks again when started again; one that answered does not', async () => {
+    const t = new ScriptedTransport();
+    const first = liveSessionsStream(t);
+    const second = liveSessionsStream(t);
+    const third = liveSessionsStream(t);
+    const { w } = watch(t);
+    const heard: string[] = [];
+    w.start((output) => heard.push(output));
+    await first.feed.opened;
+    first.feed.end({ code: 1 }); // before any frame: the server's shell died
+    await second.feed.opened;
+    expect(second.command()!.argv.at(-1)).toBe('1');
+    const end = second.command()!.argv[4]!;
+    for (const l of [...frame(end, []), '@@scheduler slurm', end]) second.feed.line(l);
+    expect(heard).toEqual(['slurm']);
+    second.feed.end({ code: 1 });
+    await third.feed.opened;
+    expect(third.command()!.argv.at(-1)).toBe('0');
+    third.feed.end({ code: null, signal: 'disconnected' });
+  });
+
   it('asks whether the host is a Slurm login node only when told to, and that answer is no sessions frame', async () => {
     const t = new ScriptedTransport();
     const { feed, command: asked } = liveSessionsStream(t);
