@@ -18,6 +18,7 @@ import type { Transport } from '../transport/types.js';
 import { WatchdogPoller } from '../watchdog/poller.js';
 import { defaultSeenFile } from '../watchdog/seen.js';
 import { watchdogStatusFor } from '../watchdog/status.js';
+import { loadCockpitUi } from './loadCockpitUi.js';
 import { printBell, printText } from './print.js';
 
 /** Actions, logs and the watchdog over the Fleet's held connections, for the cockpit's views. */
@@ -151,7 +152,7 @@ export async function runCockpit(config: Config): Promise<number> {
     printText(process.stderr, 'trainyard: the cockpit needs a terminal. In scripts use: trainyard status [--json]');
     return 2;
   }
-  const { mountCockpit } = await import('../../components/runCockpit.js');
+  const { mountCockpit } = await loadCockpitUi();
   const fleet = new Fleet(config, { interactive: true });
   const extras = cockpitServices(fleet);
   const app = mountCockpit(fleet.store, fleet, { services: extras.services });
