@@ -3,35 +3,35 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { packageRoot } from '../packageRoot.js';
 import { parseCliArgs, USAGE, UsageError } from './args.js';
-import { findCommand } from './commandTable.js';
-import { runCompleteWords, runCompletionCli } from './completion/run.js';
-import { runDoctor } from './doctor.js';
-import { commandHelp } from './help.js';
 import { printText } from './print.js';
-import { runStatus } from './status.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** The CLI: returns the exit code. Config and usage errors are messages, never stack traces. */
+/**
+ * The CLI: returns the exit code. Config and usage errors are messages, never stack traces.
+ * Each command's code is imported when it runs, so the cockpit, which starts against the clock,
+ * loads none of the others' (help, completion, status and doctor bring cli-table3 and more).
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
-    if (argv[0] === '__complete') return runCompleteWords(argv.slice(1));
+    if (argv[0] === '__complete') return (await import('./completion/run.js')).runCompleteWords(argv.slice(1));
     const args = parseCliArgs(argv);
     if (args.version) {
       printText(process.stdout, version());
       return 0;
     }
     if (args.command === 'help' && args.positionals.length) {
-      printText(process.stdout, commandHelp(args.positionals[0]));
+      printText(process.stdout, (await import('./help.js')).commandHelp(args.positionals[0]));
       return 0;
     }
     if (args.help || args.command === 'help') {
+      const [{ findCommand }, { commandHelp }] = await Promise.all([import('./commandTable.js'), import('./help.js')]);
       printText(process.stdout, findCommand(args.command) ? commandHelp(args.command) : USAGE);
       return 0;
     }
-    if (args.command === 'completion') return runCompletionCli(args.positionals);
+    if (args.command === 'completion') return (await import('./completion/run.js')).runCompletionCli(args.positionals);
     if (args.command === 'init') return await (await import('./init/run.js')).runInitCli(args);
     const config = loadConfig(args.config);
     switch (args.command) {
@@ -40,9 +40,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runCockpit(config);
       }
       case 'status':
-        return await runStatus(config, { json: args.json, timeoutSeconds: args.timeoutSeconds });
+        return await (await import('./status.js')).runStatus(config, {
+          json: args.json,
+          timeoutSeconds: args.timeoutSeconds,
+        });
       case 'doctor':
-        return await runDoctor(config, { timeoutSeconds: args.timeoutSeconds });
+        return await (await import('./doctor.js')).runDoctor(config, { timeoutSeconds: args.timeoutSeconds });
       case 'sync':
       case 'smoke':
       case 'launch':
