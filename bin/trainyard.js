@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/bin/sh
+//usr/bin/env true; exec node --max-semi-space-size=8 "$0" "$@"
+// Run as a program, the line above is shell that starts node at once with the flag explained
+// below (`//usr/bin/env true` does nothing); to JavaScript it is a comment, and so is the shebang.
 // Runs the compiled CLI. An installed package ships dist/ built; a clone of the repository builds
 // it here when it is missing or older than the sources, so the package needs no install script.
 import { execFileSync } from 'node:child_process';
@@ -40,8 +43,10 @@ const args = process.argv.slice(2);
 /**
  * The cockpit and the MCP server stay up for days. V8 lets the young generation grow to 32 MiB a
  * half, which a frame a second fills with short-lived garbage and keeps as RSS; 8 MiB keeps the
- * cockpit near 130 MiB at the same CPU (BENCHMARKS.md). The flag only works at start-up, so the
- * process replaces itself (same pid) with one started with it, where Node can (process.execve).
+ * cockpit near 130 MiB at the same CPU (BENCHMARKS.md). The flag only works at start-up: run as a
+ * program the shell line at the top gave it; started as `node bin/trainyard.js` the process
+ * replaces itself (same pid) with one started with it, where Node can (process.execve), which
+ * costs a second Node start-up (~50 ms).
  */
 const SEMI_SPACE_FLAG = '--max-semi-space-size=8';
 async function isLongRunning() {
