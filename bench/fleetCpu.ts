@@ -42,7 +42,10 @@ export interface OpenCockpit {
   allConnectedMs: number;
 }
 
-/** The built CLI (`bin`, with node flags) in a real 200x50 terminal (tmux), watching every test host at a 1 s refresh. */
+/**
+ * The built CLI in a real 200x50 terminal (tmux), watching every test host at a 1 s refresh. `bin`
+ * runs as a program, as an installed trainyard does; with node flags, as `node FLAGS bin`.
+ */
 export async function openCockpit(bin: string, hosts: TestHosts, nodeFlags = ''): Promise<OpenCockpit> {
   const count = hosts.hosts.length;
   const config = path.join(hosts.dir, 'bench.json');
@@ -52,7 +55,9 @@ export async function openCockpit(bin: string, hosts: TestHosts, nodeFlags = '')
   );
   const term = new TmuxTerminal(200, 50);
   const t0 = Date.now();
-  term.start(`exec node ${nodeFlags} ${bin} --config ${config}`, { PATH: process.env.PATH! });
+  term.start(`exec ${nodeFlags.trim() ? `node ${nodeFlags} ` : ''}${bin} --config ${config}`, {
+    PATH: process.env.PATH!,
+  });
   let firstFrameMs = 0;
   let allConnectedMs = 0;
   const connected = new RegExp(`${count} hosts · ${count} connected`);
