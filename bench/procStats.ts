@@ -1,14 +1,40 @@
 /** A process's CPU and memory as Linux's /proc counts them, for the benches that watch the cockpit from outside. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ on Linux: /proc's CPU times are in ticks of 10 ms. */
 export const HZ = 100;
 
-/** The process's user and system CPU so far, in ticks. */
-export function userSystemTicks(pid: number): [number, number] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User and system CPU so far, in ticks, from a /proc stat file (a process's or one thread's). */
+function statTicks(file: string): [number, number] {
+  const stat = readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return [Number(fields[11]), Number(fields[12])];
+}
+
+/** The process's user and system CPU so far, in ticks. */
+export function userSystemTicks(pid: number): [number, number] {
+  return statTicks(`/proc/${pid}/stat`);
+}
+
+/**
+ * The process's user and system CPU so far by kind of thread, in ticks: `main` (JavaScript, the
+ * event loop), and the others by the name the thread gave itself (`V8Worker`: garbage collection
+ * and optimising compiles; `libuv-worker`: file system, DNS, crypto).
+ */
+export function threadTicks(pid: number): Map<string, [number, number]> {
+  const byKind = new Map<string, [number, number]>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let kind = 'main';
+    if (tid !== String(pid)) kind = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    try {
+      const [user, system] = statTicks(`/proc/${pid}/task/${tid}/stat`);
+      const sum = byKind.get(kind) ?? [0, 0];
+      byKind.set(kind, [sum[0] + user, sum[1] + system]);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byKind;
 }
 
 /** The process's CPU so far (user + system), in ticks. */
