@@ -43,17 +43,22 @@ export interface OpenCockpit {
 }
 
 /**
- * The built CLI in a real 200x50 terminal (tmux), watching every test host at a 1 s refresh. `bin`
+ * The built CLI in a real terminal (tmux, 200x50 unless `size` says), watching every test host at a 1 s refresh. `bin`
  * runs as a program, as an installed trainyard does; with node flags, as `node FLAGS bin`.
  */
-export async function openCockpit(bin: string, hosts: TestHosts, nodeFlags = ''): Promise<OpenCockpit> {
+export async function openCockpit(
+  bin: string,
+  hosts: TestHosts,
+  nodeFlags = '',
+  size: [columns: number, rows: number] = [200, 50],
+): Promise<OpenCockpit> {
   const count = hosts.hosts.length;
   const config = path.join(hosts.dir, 'bench.json');
   writeFileSync(
     config,
     JSON.stringify({ hosts: hosts.hosts.map((h) => h.alias), sshConfig: hosts.sshConfigPath, refreshSeconds: 1 }),
   );
-  const term = new TmuxTerminal(200, 50);
+  const term = new TmuxTerminal(...size);
   const t0 = Date.now();
   term.start(`exec ${nodeFlags.trim() ? `node ${nodeFlags} ` : ''}${bin} --config ${config}`, {
     PATH: process.env.PATH!,
