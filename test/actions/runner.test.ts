@@ -1,12 +1,10 @@
-/** The action runner and registry the cockpit wires keys to: state in the store, questions, cancel, masking. */
+/** The action runner the cockpit wires keys to: state in the store, questions, cancel, masking, retries of remote commands. */
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/actions/execute.js';
-import { resolveProject } from '../../src/actions/project.js';
-import { ACTIONS } from '../../src/actions/registry.js';
 import { ActionRunner } from '../../src/actions/runner.js';
 import { type ActionContext, type ActionDefinition, ActionFailure, type Verdict } from '../../src/actions/types.js';
 import { commandLine } from '../../src/commands/value.js';
-import { ConfigError, normalizeConfig } from '../../src/config/load.js';
+import { normalizeConfig } from '../../src/config/load.js';
 import { OUTPUT_LINES_KEPT } from '../../src/state/actionsStore.js';
 import { ScriptedTransport } from '../support/scriptedTransport.js';
 import { waitFor } from '../support/waitFor.js';
@@ -49,105 +47,6 @@ function runnerWith(
     ...extra,
   });
 }
-
-describe('registry', () => {
-  it('lists the actions, the destructive one and the ones that need a session', () => {
-    expect(ACTIONS.map((a) => a.id)).toEqual(['sync', 'smoke', 'launch', 'restart', 'pull', 'attach', 'stop', 'clear']);
-    expect(ACTIONS.filter((a) => a.destructive).map((a) => a.id)).toEqual(['stop', 'clear']);
-    expect(ACTIONS.filter((a) => a.needs.session).map((a) => a.id)).toEqual(['attach', 'stop']);
-  });
-
-  it('offers session actions only with a session selected', () => {
-    const runner = new ActionRunner({ config, transportFor: () => transport });
-    expect(runner.available({ session: null }).map((a) => a.id)).toEqual([
-      'sync',
-      'smoke',
-      'launch',
-      'restart',
-      'pull',
-      'clear',
-    ]);
-    expect(runner.available({ session: 'train01' }).map((a) => a.id)).toContain('stop');
-  });
-});
-
-describe('project resolution', () => {
-  it('fills defaults, takes the per-host remote dir, keeps secret variables out of "env"', () => {
-    const cfg = normalizeConfig(
-      {
-        hosts: ['gpu-a', 'gpu-b'],
-        projects: {
-          p: {
-            ...project,
-            env: { A: '1', TOKEN: 's' },
-            secretEnv: ['TOKEN'],
-            hosts: { 'gpu-b': { remote: '/scratch/p' } },
-          },
-        },
-      },
-      '/cfg.json',
-    );
-    const a = resolveProject(cfg, 'p', 'gpu-a');
-    expect(a).toMatchObject({
-      remoteDir: '/w/p',
-      results: 'outputs',
-      checkpoints: 'checkpoint-*',
-      resume: null,
-      smokeTimeoutSeconds: 300,
-      gpus: 'all',
-      env: { A: '1' },
-      secretNames: ['TOKEN'],
-      activation: { kind: 'none' },
-    });
-    expect(a.logTemplate).toBe('~/.trainyard/runs/{session}.log');
-    expect(a.params).toEqual({});
-    expect(resolveProject(cfg, 'p', 'gpu-b').remoteDir).toBe('/scratch/p');
-  });
-
-  it('names the field and the fix', () => {
-    const cfg = normalizeConfig(
-      {
-        projects: {
-          p: { ...project, local: 'rel/dir', resume: '--resume', results: '../up', env: { 'BAD-NAME': 'x' } },
-        },
-      },
-      '/cfg.json',
-    );
-    expect(() => resolveProject(cfg, 'p', 'local')).toThrow(ConfigError);
-    try {
-      resolveProject(cfg, 'p', 'local');
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual([
-        'projects.p.local must be absolute or start with ~ — fix: e.g. "~/p"',
-        'projects.p.env.BAD-NAME is not a variable name — fix: letters, digits and _ only, not starting with a digit',
-        'projects.p.resume has no {checkpoint} — fix: e.g. "--resume {checkpoint}" (it is replaced by the checkpoint path)',
-        'projects.p.results must be a directory inside the project, relative to "remote" — fix: e.g. "outputs"',
-      ]);
-    }
-    // checkpoints are inside each run's directory now: a glob through the results directory is an old config
-    const old = normalizeConfig(
-      {
-        projects: {
-          p: { ...project, checkpoints: 'outputs/checkpoint-*', params: { lr: '1', run_dir: 'x', '2x': 'y' } },
-        },
-      },
-      '/cfg.json',
-    );
-    expect(() => resolveProject(old, 'p', 'local')).toThrow(ConfigError);
-    try {
-      resolveProject(old, 'p', 'local');
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual([
-        'projects.p.params.run_dir: "run_dir" is reserved ({run_dir} is filled in by trainyard) — fix: rename it',
-        'projects.p.params.2x: "2x" is not a parameter name (letters, digits and _, not starting with a digit) — fix: rename it',
-        'projects.p.checkpoints "outputs/checkpoint-*" starts with the results directory "outputs", but checkpoints are looked for inside each run\'s own directory (outputs/<run>/) — fix: "checkpoint-*"',
-      ]);
-    }
-    expect(() => normalizeConfig({ projects: { p: { ...project, gpus: 'most' } } }, '/cfg.json')).toThrow(
-      /projects\.p\.gpus "most" is not valid here — fix: which GPUs a launch uses by default/,
-    );
-  });
-});
 
 describe('runner', () => {
   it('keeps a run in the store: running → waiting for an answer → ok, with output, progress and verdict', async () => {
