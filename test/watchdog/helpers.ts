@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { launchCommand } from '../../src/backends/tmux/tmuxCommands.js';
 import { shScript } from '../../src/commands/value.js';
 import { type RunManifest, runFile, runScriptHeader } from '../../src/runs/layout.js';
@@ -5,6 +6,7 @@ import { shQuote } from '../../src/shell/quote.js';
 import type { Transport } from '../../src/transport/types.js';
 import type { WatchdogEvent } from '../../src/watchdog/events.js';
 import { readWatchdogEvents } from '../../src/watchdog/operations.js';
+import type { TestHost } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
 
 export interface RunSpec {
@@ -131,3 +133,28 @@ export const has = (events: WatchdogEvent[], session: string | null, kind: strin
 export const count = (events: WatchdogEvent[], session: string | null, kind: string) =>
   events.filter((e) => e.session === session && e.kind === kind).length;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The thresholds the watchdog tests run with: a 1 s loop, stall and silence in seconds. */
+export const FAST = { intervalSeconds: 1, stallSeconds: 3, silentSeconds: 4 };
+
+/** Processes of this host running the watchdog loop. */
+export function watchdogProcesses(host: TestHost): number[] {
+  return host.pids().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watchdog.sh\0run');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Every process's command line on this host, its arguments joined by spaces. */
+export function cmdlines(host: TestHost): string[] {
+  return host.pids().flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')];
+    } catch {
+      return [];
+    }
+  });
+}
