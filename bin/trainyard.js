@@ -1,7 +1,8 @@
 #!/bin/sh
-//usr/bin/env true; exec node --max-semi-space-size=8 "$0" "$@"
+//usr/bin/env true; case "$NODE_OPTIONS" in *--max-semi-space-size*) exec node "$0" "$@";; esac; exec node --max-semi-space-size=8 "$0" "$@"
 // Run as a program, the line above is shell that starts node at once with the flag explained
-// below (`//usr/bin/env true` does nothing); to JavaScript it is a comment, and so is the shebang.
+// below, unless NODE_OPTIONS sets it already (`//usr/bin/env true` does nothing); to JavaScript it
+// is a comment, and so is the shebang.
 // Runs the compiled CLI. An installed package ships dist/ built; a clone of the repository builds
 // it here when it is missing or older than the sources, so the package needs no install script.
 import { execFileSync } from 'node:child_process';
