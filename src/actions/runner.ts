@@ -12,7 +12,7 @@ import type { Config } from '../config/types.js';
 import type { GpuSample } from '../parsers/nvidiaSmi.js';
 import { configRedactor } from '../secrets/redact.js';
 import type { Redactor } from '../secrets/secrets.js';
-import { type ActionsStore, addRun, createActionsStore, patchRun } from '../state/actionsStore.js';
+import { type ActionsStore, addRun, createActionsStore, patchRun, startedRun } from '../state/actionsStore.js';
 import type { Transport } from '../transport/types.js';
 import { contextQuestions } from './contextQuestions.js';
 import { verdictForError } from './errorVerdict.js';
@@ -125,23 +125,19 @@ export class ActionRunner {
       output: new OutputBatch(this.store, runId, this.options.flushMs ?? 50),
     };
     this.active.set(runId, run);
-    addRun(this.store, {
-      runId,
-      action,
-      title: def?.title ?? action,
-      host: target.host,
-      project: target.project ?? null,
-      session: target.session ?? null,
-      dryRun: Boolean(opts.dryRun),
-      status: 'running',
-      cancellable: def?.cancellable ?? false,
-      progress: null,
-      lines: [],
-      droppedLines: 0,
-      verdict: null,
-      startedAt: Date.now(),
-      endedAt: null,
-    });
+    addRun(
+      this.store,
+      startedRun({
+        runId,
+        action,
+        title: def?.title ?? action,
+        host: target.host,
+        project: target.project ?? null,
+        session: target.session ?? null,
+        dryRun: Boolean(opts.dryRun),
+        cancellable: def?.cancellable ?? false,
+      }),
+    );
     this.options.onEvent?.({ type: 'start', runId, action, host: target.host });
     const done = this.execute(runId, run, def, target, opts).then((v) => this.finish(runId, run, v));
     return { runId, done };

@@ -73,6 +73,22 @@ export function patchRun(
   });
 }
 
+/** What a run is as it starts: running, no output, progress or verdict yet. */
+export function startedRun(
+  run: Pick<ActionRunState, 'runId' | 'action' | 'title' | 'host' | 'project' | 'session' | 'dryRun' | 'cancellable'>,
+): ActionRunState {
+  return {
+    ...run,
+    status: 'running',
+    progress: null,
+    lines: [],
+    droppedLines: 0,
+    verdict: null,
+    startedAt: Date.now(),
+    endedAt: null,
+  };
+}
+
 /** Adds a run, dropping the oldest finished runs beyond RUNS_KEPT. */
 export function addRun(store: ActionsStore, run: ActionRunState): void {
   store.setState((s) => {

@@ -4,14 +4,14 @@ import type { Question } from '../../src/actions/types.js';
 import { helpLines } from '../../src/cockpit/help.js';
 import { helpRows } from '../../src/cockpit/layout.js';
 import { addRun, appendLines, patchRun } from '../../src/state/actionsStore.js';
-import { actionRun, expectFits, fakeRunner, fleet } from './cockpitServicesLab.js';
+import { actionRun, expectFits, fleet, startingRunner } from './cockpitServicesLab.js';
 import { KEYS, lines, lineWith, renderAt, stripAnsi, tick } from './render.js';
 
 afterEach(() => cleanup());
 
 describe('action keys', () => {
   test('s starts sync on the selected host; x needs a session; 3 + x stops the selected one', async () => {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     const store = fleet();
     const t = await renderAt(120, 40, store, { services: { actions: runner } });
     await t.press('s');
@@ -31,7 +31,7 @@ describe('action keys', () => {
   });
 
   test('j in the Sessions pane moves the selection: x stops the second session', async () => {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     const store = fleet();
     const t = await renderAt(120, 40, store, { services: { actions: runner } });
     await t.press('3', 'j', 'x');
@@ -42,7 +42,7 @@ describe('action keys', () => {
   });
 
   test('Esc cancels the running cancellable action shown', async () => {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     const t = await renderAt(120, 40, fleet(), { services: { actions: runner } });
     await t.press('t');
     expect(stripAnsi(t.frame())).toContain('Esc cancels');
@@ -61,7 +61,7 @@ describe('questions', () => {
   });
 
   test('a confirm question is a y/N modal; destructive ones say so; y answers true', async () => {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     runner.store.setState({ question: { id: 7, runId: 1, question: confirm(true) } });
     const t = await renderAt(50, 25, fleet(), { services: { actions: runner } });
     const f = stripAnsi(t.frame());
@@ -76,7 +76,7 @@ describe('questions', () => {
   });
 
   test('Esc dismisses a confirm as no', async () => {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     runner.store.setState({ question: { id: 3, runId: 1, question: confirm(false) } });
     const t = await renderAt(120, 40, fleet(), { services: { actions: runner } });
     expect(stripAnsi(t.frame())).not.toContain('destructive');
@@ -85,7 +85,7 @@ describe('questions', () => {
   });
 
   test('input: the default is filled in, typing edits it, Enter accepts', async () => {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     runner.store.setState({
       question: {
         id: 4,
@@ -105,7 +105,7 @@ describe('questions', () => {
   });
 
   test('choice: j/k choose, Enter accepts; Esc answers null', async () => {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     const q: Question = {
       kind: 'choice',
       title: 'Attach where?',
@@ -130,7 +130,7 @@ describe('questions', () => {
 
 describe('action pane', () => {
   function withRun() {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     addRun(runner.store, actionRun({ progress: { fraction: 0.45, label: 'sending code', rate: '12.3MB/s' } }));
     appendLines(
       runner.store,
@@ -164,7 +164,7 @@ describe('action pane', () => {
   });
 
   test('narrow: a Run tab after an action key, left with 1/2/3', async () => {
-    const runner = fakeRunner();
+    const runner = startingRunner();
     const t = await renderAt(50, 25, fleet(), { services: { actions: runner } });
     expect(lines(t.frame())[0]).not.toContain('Run');
     await t.press('s');

@@ -3,7 +3,7 @@ import { expect, vi } from 'vitest';
 import type { ActionTarget } from '../../src/actions/runner.js';
 import type { ActionId } from '../../src/actions/types.js';
 import type { ActionsController } from '../../src/cockpit/controller.js';
-import { type ActionRunState, addRun, createActionsStore } from '../../src/state/actionsStore.js';
+import { type ActionRunState, addRun, createActionsStore, startedRun } from '../../src/state/actionsStore.js';
 import { fillConnectedHost, makeStore, manySessions } from './fixtures.js';
 import { lines, width } from './render.js';
 
@@ -15,8 +15,11 @@ export function fleet() {
   return store;
 }
 
-/** An actions controller that records what the views ask of it and adds a running action for each start. */
-export function fakeRunner() {
+/**
+ * An actions controller that records what the views ask of it and adds a running action for each
+ * start (fixtures.ts's fakeRunner records only).
+ */
+export function startingRunner() {
   const store = createActionsStore();
   let next = 0;
   const runner = {
@@ -34,7 +37,7 @@ export function fakeRunner() {
 
 /** One action's state as the actions store holds it: a running sync on alpha unless `over` says otherwise. */
 export function actionRun(over: Partial<ActionRunState> = {}): ActionRunState {
-  return {
+  const started = startedRun({
     runId: 1,
     action: 'sync',
     title: 'Sync code',
@@ -42,16 +45,9 @@ export function actionRun(over: Partial<ActionRunState> = {}): ActionRunState {
     project: 'demo',
     session: null,
     dryRun: false,
-    status: 'running',
     cancellable: true,
-    progress: null,
-    lines: [],
-    droppedLines: 0,
-    verdict: null,
-    startedAt: Date.now(),
-    endedAt: null,
-    ...over,
-  };
+  });
+  return { ...started, ...over };
 }
 
 /** Every line of the frame within the screen, and no more lines than it has rows. */
