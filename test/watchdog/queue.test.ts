@@ -8,40 +8,23 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LaunchRequest } from '../../src/backends/runBackend.js';
 import { openHostTransport } from '../../src/cli/hostTransport.js';
 import { shScript } from '../../src/commands/value.js';
 import type { Config } from '../../src/config/types.js';
-import { machineKey, type RunManifest, runFile } from '../../src/runs/layout.js';
+import { machineKey, type RunManifest } from '../../src/runs/layout.js';
 import { shQuote } from '../../src/shell/quote.js';
-import { buildQueueEntry, writeQueueEntryCommand } from '../../src/sweeps/queueEntry.js';
+import { writeQueueEntryCommand } from '../../src/sweeps/queueEntry.js';
 import { writeSweepCommand } from '../../src/sweeps/sweepFiles.js';
 import type { Transport } from '../../src/transport/types.js';
-import type { WatchdogEvent } from '../../src/watchdog/events.js';
 import { installWatchdog } from '../../src/watchdog/operations.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { testConfig } from '../integration/fleetHelpers.js';
 import { waitFor } from '../support/waitFor.js';
 import { remoteHome, sleep } from './helpers.js';
+import { RECORDER, type RecorderRunOptions, readEvents, readRecords, recorderEntry, sweepRecord } from './queueLab.js';
 
 const can = canRunTestHosts();
 if (!can.ok && process.env.CI) throw new Error(`queue integration tests cannot run in CI: ${can.reason}`);
-
-/** Records "<CUDA_VISIBLE_DEVICES> <start ms> <end ms> <tag>" after sleeping, then exits with the code given. */
-const RECORDER = [
-  'tag=$1 secs=$2 code=${3:-0}',
-  's=$(date +%s%3N)',
-  'sleep "$secs"',
-  'printf \'%s %s %s %s\\n\' "$CUDA_VISIBLE_DEVICES" "$s" "$(date +%s%3N)" "$tag" >> record.txt',
-  'exit "$code"',
-].join('\n');
-
-interface Record_ {
-  gpus: string;
-  start: number;
-  end: number;
-  tag: string;
-}
 
 describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-smi)', () => {
   let hosts: TestHosts;
@@ -54,24 +37,8 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
   let at = Date.now();
 
   const local = (p: string) => path.join(host.homeDir, p);
-  const records = (): Record_[] => {
-    if (!existsSync(local('proj/record.txt'))) return [];
-    return readFileSync(local('proj/record.txt'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => {
-        const [gpus, start, end, ...tag] = l.split(' ');
-        return { gpus, start: Number(start), end: Number(end), tag: tag.join(' ') };
-      });
-  };
-  const events = (): WatchdogEvent[] => {
-    const file = local(`.trainyard/watchdog/${machineKey(host.hostname)}/events.jsonl`);
-    if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as WatchdogEvent);
-  };
+  const records = () => readRecords(local('proj/record.txt'));
+  const events = () => readEvents(local(`.trainyard/watchdog/${machineKey(host.hostname)}/events.jsonl`));
   const queued = () => readdirSync(queueDir).sort();
 
   async function connect() {
@@ -79,56 +46,8 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
   }
 
   /** Queues a run the way the laptop does; its command runs the recorder with `tag`. */
-  async function enqueue(
-    id: string,
-    opts: {
-      tag?: string;
-      secs?: number;
-      code?: number;
-      sweep?: string;
-      before?: string;
-      restarts?: number;
-      want?: number;
-    } = {},
-  ) {
-    const command = `${opts.before ?? ''}bash rec.sh ${shQuote(opts.tag ?? id)} ${opts.secs ?? 2} ${opts.code ?? 0}`;
-    const manifest = {
-      session: id,
-      project: 'proj',
-      host: host.alias,
-      remoteDir: `${home}/proj`,
-      log: runFile(home, id, 'log'),
-      command,
-      resume: null,
-      checkpoints: null,
-      gpus: null,
-      startedAt: '',
-      parent: null,
-      resumedFrom: null,
-      configHash: `hash-${id}`,
-      git: { commit: null, dirty: false, diffHash: null },
-      autoRestart: { enabled: opts.restarts !== undefined, max: opts.restarts ?? 3, backoffSeconds: 3 },
-      restartCount: 0,
-      sweep: opts.sweep ?? null,
-      params: {},
-    } as RunManifest;
-    const launch: LaunchRequest = {
-      host: host.alias,
-      id,
-      project: 'proj',
-      home,
-      remoteDir: `${home}/proj`,
-      log: manifest.log,
-      command,
-      env: { TAG_ECHO: opts.tag ?? id },
-      activation: { kind: 'none' },
-      gpus: null,
-      secrets: null,
-      runDir: `${home}/proj/outputs/${id}`,
-      params: {},
-      manifest,
-    };
-    const entry = buildQueueEntry({ launch, want: opts.want ?? 1, share: false, queuedAt: at++ });
+  async function enqueue(id: string, opts: RecorderRunOptions = {}) {
+    const entry = recorderEntry(host.alias, home, id, opts, at++);
     const cmd = writeQueueEntryCommand(host.alias, entry);
     const r = await t.exec(cmd, { stdin: cmd.stdin, timeoutMs: 20_000 });
     if (r.code !== 0) throw new Error(`queueing ${id} failed (${r.code}): ${r.stderr}`);
@@ -239,17 +158,7 @@ describe.skipIf(!can.ok)('the server-side queue (real sshd, tmux, fake nvidia-sm
 
   /** Records a sweep on the host as the laptop does, with these shares of its maxParallel. */
   async function recordSweep(name: string, maxParallelOn: Record<string, number>) {
-    const cmd = writeSweepCommand(host.alias, {
-      name,
-      project: 'proj',
-      params: [],
-      maxParallel: Object.values(maxParallelOn).reduce((a, b) => a + b, 0),
-      maxParallelOn,
-      failLimit: 3,
-      freeMemoryMiB: null,
-      gpusPerRun: 1,
-      createdAt: new Date().toISOString(),
-    });
+    const cmd = writeSweepCommand(host.alias, sweepRecord(name, maxParallelOn));
     const r = await t.exec(cmd, { stdin: cmd.stdin, timeoutMs: 20_000 });
     expect(r.code, r.stderr).toBe(0);
   }
