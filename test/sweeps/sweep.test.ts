@@ -3,67 +3,16 @@
  * free GPUs (fake nvidia-smi), a 6-run sweep of a short script from the sample project that
  * records its host, CUDA_VISIBLE_DEVICES and start/end times in the host's home.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copySampleProject, removeDir, tempDir } from '../actions/helpers.js';
+import { removeDir, tempDir } from '../actions/helpers.js';
 import { TmuxTerminal } from '../e2e/terminal.js';
 import { canRunTestHosts, startTestHosts, type TestHost, type TestHosts } from '../harness/testHosts.js';
 import { waitFor } from '../support/waitFor.js';
+import { BIN, intervals, maxConcurrent, RUNNER, writeSweepyProject } from './sweepLab.js';
 
 const can = canRunTestHosts();
-/** The watchdog's queue runner (helper "queue"): with it, the queued runs start and every run finishes. */
-const RUNNER = existsSync(path.join(import.meta.dirname, '..', '..', 'src', 'watchdog', 'sh', 'queue.sh'));
-const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
-
-/** What a sweep run of the test does: record, "train" a few seconds, record. */
-const RECORD_SH = `#!/bin/sh
-# record.sh LR SEED SECONDS
-f="$HOME/sweep-record.txt"
-echo "start $(uname -n) gpu=$CUDA_VISIBLE_DEVICES run=$TRAINYARD_RUN lr=$1 seed=$2 t=$(date +%s.%N)" >> "$f"
-sleep "$3"
-echo "end $(uname -n) gpu=$CUDA_VISIBLE_DEVICES run=$TRAINYARD_RUN lr=$1 seed=$2 t=$(date +%s.%N)" >> "$f"
-`;
-
-interface Interval {
-  host: string;
-  gpu: string;
-  run: string;
-  start: number;
-  end: number;
-}
-
-function intervals(records: string[]): Interval[] {
-  const starts = new Map<string, { host: string; gpu: string; t: number }>();
-  const out: Interval[] = [];
-  for (const text of records)
-    for (const line of text.split('\n')) {
-      const m = /^(start|end) (\S+) gpu=(\S*) run=(\S+) .* t=([\d.]+)$/.exec(line);
-      if (!m) continue;
-      const [, kind, host, gpu, run, t] = m;
-      if (kind === 'start') starts.set(run, { host, gpu, t: Number(t) });
-      else {
-        const s = starts.get(run);
-        if (s) out.push({ host, gpu, run, start: s.t, end: Number(t) });
-      }
-    }
-  return out;
-}
-
-/** The most intervals open at one moment. */
-function maxConcurrent(list: Interval[]): number {
-  const events = list.flatMap((i) => [
-    [i.start, 1],
-    [i.end, -1],
-  ]);
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let open = 0;
-  let most = 0;
-  for (const [, d] of events) most = Math.max(most, (open += d));
-  return most;
-}
 
 describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
   let lab: TestHosts;
@@ -84,29 +33,7 @@ describe.skipIf(!can.ok)('trainyard sweep on real hosts', () => {
     work = tempDir('ty-sweep-');
     lab = await startTestHosts({ count: 2, gpu: [{ count: 2 }, { count: 1 }] });
     [g1, g2] = lab.hosts;
-    const local = copySampleProject(path.join(work, 'sweepy'));
-    writeFileSync(path.join(local, 'record.sh'), RECORD_SH);
-    execFileSync('git', ['-C', local, 'add', 'record.sh'], { stdio: 'ignore' });
-    execFileSync('git', ['-C', local, '-c', 'user.email=t@e', '-c', 'user.name=t', 'commit', '-qm', 'record'], {
-      stdio: 'ignore',
-    });
-    configFile = path.join(work, 'config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        hosts: lab.hosts.map((h) => h.alias),
-        sshConfig: lab.sshConfigPath,
-        projects: {
-          sweepy: {
-            local,
-            remote: '~/sweepy',
-            train: 'sh record.sh {lr} {seed} {secs}',
-            params: { secs: '3' },
-            stopGraceSeconds: 1,
-          },
-        },
-      }),
-    );
+    configFile = writeSweepyProject(work, lab);
     env = { ...process.env, XDG_DATA_HOME: path.join(work, 'data'), TMUX: '' };
     for (const h of lab.hosts) {
       const r = await cli('sync', 'sweepy', '--host', h.alias, '--yes');
