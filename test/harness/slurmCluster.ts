@@ -15,11 +15,16 @@
  * stop() cancels every job first (slurmstepd and the jobs' processes outlive the daemons), then
  * stops slurmd, slurmctld and munged by their pids, unmounts /etc/slurm and removes the directory.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { waitFor } from '../support/waitFor.js';
+import { startAccounting } from './slurmAccountingDb.js';
+import { gresConf, slurmConf } from './slurmClusterConfig.js';
+import { execStatus } from './system.js';
 import type { TestHost } from './testHosts.js';
+
+export { canRunAccounting } from './slurmAccountingDb.js';
 
 export interface SlurmClusterOptions {
   /** fake GPUs on the node (default 2) */
@@ -65,25 +70,6 @@ export function canRunSlurm(): { ok: boolean; reason?: string } {
   return { ok: true };
 }
 
-const CTLD_PORT = 16817;
-const SLURMD_PORT = 16818;
-const DBD_PORT = 16819;
-const MYSQL_PORT = 16820;
-
-/** Whether slurmdbd and MariaDB are installed (the accounting option needs them). */
-export function canRunAccounting(): boolean {
-  return ['/usr/sbin/slurmdbd', '/usr/sbin/mariadbd', '/usr/bin/mariadb-install-db'].every((p) => fs.existsSync(p));
-}
-
-function execP(cmd: string, args: string[], timeoutMs = 30_000) {
-  return new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ stdout, stderr, code });
-    });
-  });
-}
-
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -112,8 +98,8 @@ export async function startSlurmCluster(host: TestHost, opts: SlurmClusterOption
   const spool = path.join(dir, 'spool');
   const dev = path.join(dir, 'dev');
   for (const d of [etc, munge, state, spool, dev]) fs.mkdirSync(d, { mode: 0o755 });
-  const mungeUid = Number((await execP('id', ['-u', 'munge'])).stdout.trim());
-  const mungeGid = Number((await execP('id', ['-g', 'munge'])).stdout.trim());
+  const mungeUid = Number((await execStatus('id', ['-u', 'munge'])).stdout.trim());
+  const mungeGid = Number((await execStatus('id', ['-g', 'munge'])).stdout.trim());
   fs.chownSync(munge, mungeUid, mungeGid);
   fs.chmodSync(munge, 0o755);
   const key = path.join(munge, 'munge.key');
@@ -123,65 +109,27 @@ export async function startSlurmCluster(host: TestHost, opts: SlurmClusterOption
   fs.chownSync(key, mungeUid, mungeGid);
   const socket = path.join(munge, 'munge.socket.2');
   for (let i = 0; i < gpus; i++) {
-    const r = await execP('mknod', ['-m', '666', path.join(dev, `nvidia${i}`), 'c', '195', String(i)]);
+    const r = await execStatus('mknod', ['-m', '666', path.join(dev, `nvidia${i}`), 'c', '195', String(i)]);
     if (r.code !== 0) throw new Error(`mknod: ${r.stderr}`);
   }
   const confPath = path.join(etc, 'slurm.conf');
   const cpus = opts.cpus ?? 4;
-  fs.writeFileSync(
-    confPath,
-    [
-      'ClusterName=trainyardlab',
-      `SlurmctldHost=${nodeName}(127.0.0.1)`,
-      `SlurmctldPort=${CTLD_PORT}`,
-      `SlurmdPort=${SLURMD_PORT}`,
-      'AuthType=auth/munge',
-      'CredType=cred/munge',
-      `AuthInfo=socket=${socket}`,
-      'SlurmUser=root',
-      'SlurmdUser=root',
-      `StateSaveLocation=${state}`,
-      `SlurmdSpoolDir=${spool}`,
-      `SlurmctldPidFile=${dir}/slurmctld.pid`,
-      `SlurmdPidFile=${dir}/slurmd.pid`,
-      `SlurmctldLogFile=${dir}/slurmctld.log`,
-      `SlurmdLogFile=${dir}/slurmd.log`,
-      'ProctrackType=proctrack/linuxproc',
-      'TaskPlugin=task/none',
-      'MpiDefault=none',
-      'MailProg=/bin/true',
-      'SchedulerType=sched/backfill',
-      'SelectType=select/cons_tres',
-      'SelectTypeParameters=CR_Core',
-      'JobCompType=jobcomp/none',
-      ...(opts.accounting
-        ? [
-            'AccountingStorageType=accounting_storage/slurmdbd',
-            'AccountingStorageHost=127.0.0.1',
-            `AccountingStoragePort=${DBD_PORT}`,
-            // the munge socket for talking to slurmdbd (AuthInfo covers only slurmctld and slurmd)
-            `AccountingStoragePass=${socket}`,
-            'JobAcctGatherType=jobacct_gather/linux',
-            'JobAcctGatherFrequency=1',
-          ]
-        : ['AccountingStorageType=accounting_storage/none']),
-      'ReturnToService=2',
-      // the node may claim more CPUs than this machine has (jobs here are tiny)
-      'SlurmdParameters=config_overrides',
-      `MinJobAge=${opts.minJobAge ?? 300}`,
-      // a TIMEOUT ends the job within seconds, not after the default 30 s grace
-      'KillWait=2',
-      'OverTimeLimit=0',
-      'GresTypes=gpu',
-      `NodeName=${nodeName} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=1000 Gres=gpu:${gpus} State=UNKNOWN`,
-      `PartitionName=${partition} Nodes=ALL Default=YES MaxTime=INFINITE State=UP`,
-      '',
-    ].join('\n'),
-    { mode: 0o644 },
-  );
-  fs.writeFileSync(path.join(etc, 'gres.conf'), `NodeName=${nodeName} Name=gpu File=${dev}/nvidia[0-${gpus - 1}]\n`, {
-    mode: 0o644,
+  const accounting = opts.accounting ?? false;
+  const minJobAge = opts.minJobAge ?? 300;
+  const conf = slurmConf({
+    nodeName,
+    partition,
+    gpus,
+    cpus,
+    minJobAge,
+    accounting,
+    dir,
+    state,
+    spool,
+    mungeSocket: socket,
   });
+  fs.writeFileSync(confPath, conf, { mode: 0o644 });
+  fs.writeFileSync(path.join(etc, 'gres.conf'), gresConf(nodeName, dev, gpus), { mode: 0o644 });
 
   const children: ChildProcess[] = [];
   const startDaemon = (argv: string[], log: string) => {
@@ -195,7 +143,7 @@ export async function startSlurmCluster(host: TestHost, opts: SlurmClusterOption
   let mounted = false;
   let ctld: ChildProcess | null = null;
   const admin = (argv: string[], timeoutMs = 20_000) =>
-    execP('nsenter', [...ns, '--', 'env', `SLURM_CONF=${confPath}`, ...argv], timeoutMs);
+    execStatus('nsenter', [...ns, '--', 'env', `SLURM_CONF=${confPath}`, ...argv], timeoutMs);
 
   const cluster: SlurmCluster = {
     host,
@@ -238,14 +186,14 @@ export async function startSlurmCluster(host: TestHost, opts: SlurmClusterOption
       while (children.some((c) => c.pid && alive(c.pid)) && Date.now() - t0 < 5000)
         await new Promise((r) => setTimeout(r, 50));
       for (const c of children) if (c.pid && alive(c.pid)) c.kill('SIGKILL');
-      if (mounted && host.sshdPid) await execP('nsenter', [...ns.slice(1, 2), '--', 'umount', '/etc/slurm']);
+      if (mounted && host.sshdPid) await execStatus('nsenter', [...ns.slice(1, 2), '--', 'umount', '/etc/slurm']);
       mounted = false;
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 
   try {
-    const m = await execP('nsenter', [...ns.slice(1, 2), '--', 'mount', '--bind', etc, '/etc/slurm']);
+    const m = await execStatus('nsenter', [...ns.slice(1, 2), '--', 'mount', '--bind', etc, '/etc/slurm']);
     if (m.code !== 0) throw new Error(`bind-mounting the Slurm config over /etc/slurm: ${m.stderr}`);
     mounted = true;
     startDaemon(
@@ -280,89 +228,4 @@ export async function startSlurmCluster(host: TestHost, opts: SlurmClusterOption
     await cluster.stop();
     throw e;
   }
-}
-
-/** MariaDB and slurmdbd in the host's namespaces, the cluster registered (before slurmctld starts). */
-async function startAccounting(
-  dir: string,
-  etc: string,
-  mungeSocket: string,
-  nodeName: string,
-  startDaemon: (argv: string[], log: string) => ChildProcess,
-  admin: (argv: string[], timeoutMs?: number) => Promise<{ stdout: string; stderr: string; code: number | null }>,
-): Promise<void> {
-  if (!canRunAccounting()) throw new Error('accounting needs slurmdbd and mariadb-server installed');
-  const data = path.join(dir, 'mysql');
-  const sock = path.join(data, 'mysql.sock');
-  fs.mkdirSync(data, { mode: 0o755 });
-  const mysqlUid = Number((await execP('id', ['-u', 'mysql'])).stdout.trim());
-  const mysqlGid = Number((await execP('id', ['-g', 'mysql'])).stdout.trim());
-  fs.chownSync(data, mysqlUid, mysqlGid);
-  const init = await execP(
-    'mariadb-install-db',
-    ['--user=mysql', `--datadir=${data}`, '--skip-test-db', '--auth-root-authentication-method=socket'],
-    120_000,
-  );
-  if (init.code !== 0) throw new Error(`mariadb-install-db: ${init.stderr.slice(-1500)}`);
-  const db = startDaemon(
-    [
-      '/usr/sbin/mariadbd',
-      '--no-defaults',
-      '--user=mysql',
-      `--datadir=${data}`,
-      `--socket=${sock}`,
-      '--bind-address=127.0.0.1',
-      `--port=${MYSQL_PORT}`,
-      `--pid-file=${data}/mariadb.pid`,
-      `--log-error=${data}/mariadb.log`,
-      '--innodb-buffer-pool-size=16M',
-      '--skip-log-bin',
-    ],
-    'mariadb.out',
-  );
-  const sql = "CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1'; GRANT ALL ON *.* TO 'slurm'@'127.0.0.1';";
-  const unlessExited = (c: ChildProcess, what: string) => {
-    if (c.exitCode !== null || c.signalCode !== null) throw new Error(`${what} exited; see ${dir}`);
-  };
-  await waitFor(
-    () => (
-      unlessExited(db, 'mariadbd'), admin(['mariadb', '--no-defaults', `--socket=${sock}`, '-u', 'root', '-e', sql])
-    ),
-    {
-      until: (r) => r.code === 0,
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      what: 'MariaDB answering',
-      show: (r) => r.stderr,
-    },
-  );
-  const dbdConf = path.join(etc, 'slurmdbd.conf');
-  fs.writeFileSync(
-    dbdConf,
-    [
-      'AuthType=auth/munge',
-      `AuthInfo=socket=${mungeSocket}`,
-      `DbdHost=${nodeName}`,
-      'DbdAddr=127.0.0.1',
-      `DbdPort=${DBD_PORT}`,
-      'SlurmUser=root',
-      'StorageType=accounting_storage/mysql',
-      'StorageHost=127.0.0.1',
-      `StoragePort=${MYSQL_PORT}`,
-      'StorageUser=slurm',
-      'StorageLoc=slurm_acct_db',
-      `PidFile=${dir}/slurmdbd.pid`,
-      `LogFile=${dir}/slurmdbd.log`,
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
-  const dbd = startDaemon(['/usr/sbin/slurmdbd', '-D'], 'slurmdbd.out');
-  await waitFor(() => (unlessExited(dbd, 'slurmdbd'), admin(['sacctmgr', '-i', 'add', 'cluster', 'trainyardlab'])), {
-    until: (r) => r.code === 0 || /already exists/i.test(r.stdout + r.stderr),
-    timeoutMs: 30_000,
-    intervalMs: 300,
-    what: 'slurmdbd registering the cluster',
-    show: (r) => r.stdout + r.stderr,
-  });
 }

@@ -40,6 +40,23 @@ export function execP(cmd: string, args: string[], input?: string): Promise<{ st
   });
 }
 
+/**
+ * Runs a command and resolves with its output and exit code (null when it was killed, timed out
+ * or could not start); never rejects.
+ */
+export function execStatus(
+  cmd: string,
+  args: string[],
+  timeoutMs = 30_000,
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ stdout, stderr, code });
+    });
+  });
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
