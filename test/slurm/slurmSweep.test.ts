@@ -4,71 +4,31 @@
  * submits only what did not run, a hostile parameter value stays data, and `sweep stop`
  * cancels the pending tasks (with --kill the running ones too).
  */
-import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlurmBackend } from '../../src/backends/slurm/slurmBackend.js';
 import type { Config } from '../../src/config/types.js';
 import { openSessionLog } from '../../src/logs/sessionLog.js';
-import { type ActionLab, type RemoteHost, sampleProject } from '../actions/helpers.js';
+import type { ActionLab, RemoteHost } from '../actions/helpers.js';
 import { canRunSlurm, type SlurmCluster } from '../harness/slurmCluster.js';
 import { canRunTestHosts } from '../harness/testHosts.js';
 import { inTerminal } from '../support/scriptTerminal.js';
 import { waitFor } from '../support/waitFor.js';
-import { type SlurmLab, startSlurmLab } from './slurmLab.js';
+import type { SlurmLab } from './slurmLab.js';
+import { maxOverlap, startSweepSlurmLab, sweepCommands } from './slurmSweepLab.js';
 
 const can = canRunTestHosts().ok && canRunSlurm().ok;
-const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'trainyard.js');
-
-/** The most intervals open at one instant (an end before a start at the same time). */
-function maxOverlap(intervals: readonly [number, number][]): number {
-  const points = intervals.flatMap(([a, b]) => [
-    [a, 1],
-    [b, -1],
-  ]);
-  points.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let open = 0;
-  let most = 0;
-  for (const [, d] of points) most = Math.max(most, (open += d));
-  return most;
-}
 
 describe.skipIf(!can)('a sweep on a Slurm cluster is one job array', () => {
   let lab: SlurmLab;
   let fixture: ActionLab;
   let cluster: SlurmCluster;
   let h: RemoteHost;
-  let configFile: string;
   let config: Config;
-  const cli = (...args: string[]) =>
-    execa('node', [BIN, ...args, '--config', configFile], {
-      reject: false,
-      env: { XDG_DATA_HOME: path.join(fixture.work, 'data-home') },
-    });
-  const runsJson = async (sweep: string) => {
-    const r = await cli('runs', '--sweep', sweep, '--json');
-    expect(r.exitCode, r.stderr).toBe(0);
-    return JSON.parse(r.stdout).runs as { id: string; state: string; exitCode: number | null; params: object }[];
-  };
-  const exitsOf = (ids: string[]) =>
-    h.run(`cd ~/.trainyard/runs && for s in ${ids.join(' ')}; do [ -f $s.exit ] && echo "$s $(cat $s.exit)"; done`);
+  const { cli, runsJson, exitsOf } = sweepCommands(() => lab);
 
   beforeAll(async () => {
-    lab = await startSlurmLab({
-      prefix: 'ty-slurm-sweep-',
-      projects: (local) => ({
-        sample: sampleProject(local, {
-          // each task says when it starts and ends, in its own log
-          train:
-            'echo "start $(date +%s.%N)"; python3 train.py --output {run_dir} --steps {steps} --step-seconds 0.2 --crash-at {crash} --tag {tag} && echo "end $(date +%s.%N)"',
-          params: { steps: '30', crash: '0' },
-          autoRestart: { enabled: true, max: 1 },
-        }),
-      }),
-      // four GPUs and eight CPUs: without the limit Slurm runs all four tasks at once
-      cluster: { gpus: 4, cpus: 8 },
-    });
-    ({ fixture, cluster, h, config, configFile } = lab);
+    lab = await startSweepSlurmLab('ty-slurm-sweep-');
+    ({ fixture, cluster, h, config } = lab);
   }, 120_000);
 
   afterAll(async () => {
