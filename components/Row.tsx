@@ -8,6 +8,7 @@ import { Children, type ReactNode } from 'react';
 import type { PlannedColumn } from '../src/format/columns.js';
 import { fitSegments, type Segment } from '../src/format/text.js';
 import { safeLine } from '../src/text/sanitise.js';
+import { fixedLine } from './fixedLine.js';
 import { useTheme } from './theme.js';
 
 export interface Cell {
@@ -52,13 +53,7 @@ export function Row({ columns, cells, width, inverse, bold, tone }: RowProps) {
   });
   // Trailing blanks cost Ink a width computation per character every frame: pad only to show a highlight.
   if (used < width && inverse) line += ' '.repeat(width - used);
-  return (
-    <Box width={width} height={1} overflow="hidden" flexShrink={0}>
-      <Text wrap="truncate-end" inverse={inverse} bold={bold} {...theme.tone(tone)}>
-        {line}
-      </Text>
-    </Box>
-  );
+  return fixedLine(width, line, theme.tone(tone), { bold, inverse });
 }
 
 /** A single line of text (with optional tone), cut to `width`. */
@@ -76,12 +71,11 @@ export function Line({
   inverse?: boolean;
 }) {
   const theme = useTheme();
+  if (typeof children === 'string') return fixedLine(width, safeLine(children), theme.tone(tone), { bold, inverse });
   return (
     <Box width={width} height={1} overflow="hidden" flexShrink={0}>
       <Text wrap="truncate-end" bold={bold} inverse={inverse} {...theme.tone(tone)}>
-        {typeof children === 'string'
-          ? safeLine(children)
-          : Children.map(children, (c) => (typeof c === 'string' ? safeLine(c) : c))}
+        {Children.map(children, (c) => (typeof c === 'string' ? safeLine(c) : c))}
       </Text>
     </Box>
   );
