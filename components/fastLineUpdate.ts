@@ -6,7 +6,7 @@
  * ~0.3 ms per changed row. Same bytes out (test/components/fastLineUpdate.test.ts compares it with
  * Ink's own on cockpit rows and random edits). inkImportsHook.ts gives it to Ink's log-update.
  */
-import fastStringWidth, { isSoloText } from '../src/text/fastStringWidth.js';
+import fastStringWidth, { soloWidth } from '../src/text/fastStringWidth.js';
 
 /** ansi-escapes' cursorTo(column) and eraseEndLine, as Ink writes them. */
 const cursorTo = (column: number) => `\u001B[${column + 1}G`;
@@ -16,21 +16,38 @@ const sgr = /\u{1B}\[[\d;]*m/gu;
 const control = /\p{Control}/u;
 const printableAscii = /^[ -~]*$/u;
 
-/** Columns of the identical text prefix (at most textLimit code units of nextText), and its length. */
-function commonPrefix(previousText: string, nextText: string, textLimit: number): [length: number, column: number] {
-  if (printableAscii.test(previousText) && printableAscii.test(nextText)) return [textLimit, textLimit];
+/**
+ * The identical text prefix (at most textLimit code units of nextText): its length and columns,
+ * and the columns of what follows it in each text. Where both texts are solo code points, their
+ * widths are summed once and the rests are what the prefix leaves of them.
+ */
+function commonPrefix(
+  previousText: string,
+  nextText: string,
+  textLimit: number,
+): [length: number, column: number, previousRest: number, nextRest: number] {
+  if (printableAscii.test(previousText) && printableAscii.test(nextText))
+    return [textLimit, textLimit, previousText.length - textLimit, nextText.length - textLimit];
+  const previousWidth = soloWidth(previousText);
+  const nextWidth = soloWidth(nextText);
   let textLength = 0;
-  if (isSoloText(previousText) && isSoloText(nextText)) {
+  if (previousWidth >= 0 && nextWidth >= 0) {
     const end = Math.min(textLimit, nextText.length);
     while (textLength < end && previousText[textLength] === nextText[textLength]) textLength++;
-  } else {
-    const previousSegments = segmenter.segment(previousText)[Symbol.iterator]();
-    for (const { segment, index } of segmenter.segment(nextText)) {
-      if (index + segment.length > textLimit || previousSegments.next().value?.segment !== segment) break;
-      textLength = index + segment.length;
-    }
+    const column = soloWidth(nextText.slice(0, textLength));
+    return [textLength, column, previousWidth - column, nextWidth - column];
   }
-  return [textLength, fastStringWidth(nextText.slice(0, textLength))];
+  const previousSegments = segmenter.segment(previousText)[Symbol.iterator]();
+  for (const { segment, index } of segmenter.segment(nextText)) {
+    if (index + segment.length > textLimit || previousSegments.next().value?.segment !== segment) break;
+    textLength = index + segment.length;
+  }
+  return [
+    textLength,
+    fastStringWidth(nextText.slice(0, textLength)),
+    fastStringWidth(previousText.slice(textLength)),
+    fastStringWidth(nextText.slice(textLength)),
+  ];
 }
 
 export default function lineUpdate(previous: string, next: string, columns?: number): string {
@@ -50,14 +67,8 @@ export default function lineUpdate(previous: string, next: string, columns?: num
     // a difference inside an SGR sequence must repaint from before that sequence
     textLimit -= Math.min(match[0].length, commonLength - match.index);
   }
-  const [textLength, column] = commonPrefix(previousText, nextText, textLimit);
-  if (
-    column === 0 ||
-    column >= columns ||
-    column + fastStringWidth(previousText.slice(textLength)) > columns ||
-    column + fastStringWidth(nextText.slice(textLength)) > columns
-  )
-    return full;
+  const [textLength, column, previousRest, nextRest] = commonPrefix(previousText, nextText, textLimit);
+  if (column === 0 || column >= columns || column + previousRest > columns || column + nextRest > columns) return full;
   let offset = textLength;
   let styles = '';
   for (const match of codes) {

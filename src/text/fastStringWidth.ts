@@ -58,7 +58,7 @@ function codeUnitWidth(c: number): number {
 }
 
 /** Columns of `text` when every code unit is a solo code point, else -1. */
-function soloWidth(text: string): number {
+export function soloWidth(text: string): number {
   let total = 0;
   for (let i = 0; i < text.length; i++) {
     const w = codeUnitWidth(text.charCodeAt(i));
