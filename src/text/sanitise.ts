@@ -15,6 +15,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** C0, DEL, C1, and the bidi controls that reorder what is shown (Trojan Source). */
 const UNSAFE_SOURCE = '[\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]';
 const UNSAFE = () => new RegExp(UNSAFE_SOURCE, 'g');
+const HAS_UNSAFE = new RegExp(UNSAFE_SOURCE);
 
 export interface SanitizeOptions {
   /** Keep SGR colour/style codes (default true); false drops them too. */
@@ -83,6 +84,8 @@ export function sanitizeLine(raw: string, options: SanitizeOptions = {}): string
   const line = lastCarriageSegment(raw);
   // Fast path: printable ASCII only (most training logs).
   if (PRINTABLE_ASCII.test(line)) return line;
+  // and printable Unicode (glyphs, bars, names): nothing to remove
+  if (!HAS_UNSAFE.test(line)) return line;
   const hasTab = line.indexOf('\t') !== -1;
   const control = UNSAFE();
   let out = '';
