@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fleetCpuBench } from './fleetCpu.js';
 import { frameCostBench } from './frameCost.js';
+import { lineCostBench } from './lineCost.js';
 import { terminalBytesBench } from './terminalBytes.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
@@ -21,6 +22,8 @@ console.log('## Bytes written to the terminal per update\n');
 console.log((await terminalBytesBench()).join('\n') + '\n');
 console.log('## CPU per frame (in process)\n');
 console.log(frameCostBench(200).join('\n') + '\n');
+console.log('## A changed row: repaint and sanitise (in process)\n');
+console.log(lineCostBench().join('\n') + '\n');
 console.log('## Fleet: idle CPU and start-up\n');
 console.log((await fleetCpuBench(seconds)).join('\n') + '\n');
 console.log((await fleetCpuBench(seconds, 32, false)).join('\n') + '\n');
