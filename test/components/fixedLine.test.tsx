@@ -2,26 +2,18 @@
 
 import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
-import chalk from 'chalk';
 import { Box, render, renderToString, Text } from 'ink';
 import { Fragment, type ReactNode } from 'react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Yoga, { type MeasureFunction } from 'yoga-layout';
 import { fixedLine } from '../../components/fixedLine.js';
 import { Line, Row } from '../../components/Row.js';
 import { createTheme, ThemeContext } from '../../components/theme.js';
 import { planColumns } from '../../src/format/columns.js';
+import { coloursOnWhileTesting, TONES } from './colourLab.js';
 
-// Colours on (the test has no terminal): Ink's <Text> and fixedLine use the same chalk.
-const level = chalk.level;
-beforeAll(() => {
-  chalk.level = 3;
-});
-afterAll(() => {
-  chalk.level = level;
-});
+coloursOnWhileTesting();
 
-const TONES = [undefined, 'ok', 'warn', 'bad', 'accent', 'muted', 'unknown-tone'];
 const STYLES = [{}, { bold: true }, { inverse: true }, { bold: true, inverse: true }];
 const TEXTS = ['', 'gpu-1', '▸ gpu-node-1 ● connected  81% ▁▂▃▅▇█', `${'x'.repeat(30)}日本語${'y'.repeat(30)}`];
 

@@ -1,19 +1,11 @@
-import chalk from 'chalk';
 import { Box, renderToString, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTheme } from '../../components/theme.js';
+import { coloursOnWhileTesting, TONES } from './colourLab.js';
 
-// Colours on (the test has no terminal): Ink's <Text> and theme.paint use the same chalk.
-const level = chalk.level;
-beforeAll(() => {
-  chalk.level = 3;
-});
-afterAll(() => {
-  chalk.level = level;
-});
+coloursOnWhileTesting();
 
-const TONES = [undefined, 'ok', 'warn', 'bad', 'accent', 'muted', 'unknown-tone'];
 const draw = (node: ReactNode) =>
   renderToString(
     <Box width={60} height={1} overflow="hidden">
