@@ -34,7 +34,7 @@ export async function startAccounting(
   const init = await execStatus(
     'mariadb-install-db',
     ['--user=mysql', `--datadir=${data}`, '--skip-test-db', '--auth-root-authentication-method=socket'],
-    120_000,
+    { timeoutMs: 120_000 },
   );
   if (init.code !== 0) throw new Error(`mariadb-install-db: ${init.stderr.slice(-1500)}`);
   const db = startDaemon(

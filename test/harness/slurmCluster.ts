@@ -143,7 +143,7 @@ export async function startSlurmCluster(host: TestHost, opts: SlurmClusterOption
   let mounted = false;
   let ctld: ChildProcess | null = null;
   const admin = (argv: string[], timeoutMs = 20_000) =>
-    execStatus('nsenter', [...ns, '--', 'env', `SLURM_CONF=${confPath}`, ...argv], timeoutMs);
+    execStatus('nsenter', [...ns, '--', 'env', `SLURM_CONF=${confPath}`, ...argv], { timeoutMs });
 
   const cluster: SlurmCluster = {
     host,

@@ -42,15 +42,16 @@ export function execP(cmd: string, args: string[], input?: string): Promise<{ st
 
 /**
  * Runs a command and resolves with its output and exit code (null when it was killed, timed out
- * or could not start); never rejects.
+ * or could not start); never rejects. `env` adds to this process's environment.
  */
 export function execStatus(
   cmd: string,
   args: string[],
-  timeoutMs = 30_000,
+  { timeoutMs = 30_000, env }: { timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    const options = { timeout: timeoutMs, maxBuffer: 16 << 20, env: env ? { ...process.env, ...env } : process.env };
+    execFile(cmd, args, options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       resolve({ stdout, stderr, code });
     });

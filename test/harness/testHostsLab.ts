@@ -3,10 +3,10 @@
  * nvidia-smi's path, the query they send, and commands run here or over the system ssh with
  * their exit code (never a throw).
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execStatus } from './system.js';
 import { sshArgs, type TestHosts } from './testHosts.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,28 +25,8 @@ export const tsv = new Map<string, Record<string, string>>();
 }
 export const col = (fields: string[], c: string) => fields.map((f) => tsv.get(f)![c]).join(', ');
 
-interface Res {
-  stdout: string;
-  stderr: string;
-  code: number | null;
-}
-export function run(cmd: string, args: string[], env?: Record<string, string>): Promise<Res> {
-  return new Promise((resolve) => {
-    execFile(
-      cmd,
-      args,
-      { env: env ? { ...process.env, ...env } : process.env, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === 'number'
-            ? (err as { code: number }).code
-            : null
-          : 0;
-        resolve({ stdout, stderr, code });
-      },
-    );
-  });
-}
+/** A command here, with its output and exit code (never a throw). */
+export const run = (cmd: string, args: string[], env?: Record<string, string>) => execStatus(cmd, args, { env });
 export const ssh = (inst: TestHosts, alias: string, remote: string, opts: string[] = []) =>
   run('ssh', [...opts, ...sshArgs(inst, alias), remote]);
 
