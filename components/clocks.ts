@@ -64,17 +64,30 @@ export function useStaleAge(alias: string | undefined): string | null {
   useEffect(() => {
     if (!store || alias === undefined || intervalMs === undefined) return;
     let timer: NodeJS.Timeout | undefined;
+    let timerDue = 0;
     const check = () => {
       const h = store.getState().hosts[alias];
       // Only live figures go stale: an error or "no GPU" is not a sample.
       const updatedAt = h && !h.gpuError && h.gpus.length > 0 && isUp(h.connection.state) ? h.gpuUpdatedAt : null;
       const now = Date.now();
       setLabel(staleAge(updatedAt, now, intervalMs));
-      clearTimeout(timer);
-      if (updatedAt === null) return;
+      if (updatedAt === null) {
+        clearTimeout(timer);
+        timer = undefined;
+        return;
+      }
       const age = now - updatedAt;
       const stale = staleAfterMs(intervalMs);
-      timer = setTimeout(check, age > stale ? msUntilLabelChanges(age) : stale - age + 5);
+      const due = now + (age > stale ? msUntilLabelChanges(age) : stale - age + 5);
+      // A timer already set to fire no later is kept (it looks again then): re-arming at every
+      // sample was a timer made and dropped per host per second.
+      if (timer !== undefined && timerDue <= due) return;
+      clearTimeout(timer);
+      timerDue = due;
+      timer = setTimeout(() => {
+        timer = undefined;
+        check();
+      }, due - now);
       timer.unref?.();
     };
     check();

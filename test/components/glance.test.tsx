@@ -1,7 +1,7 @@
 /** The cockpit at a glance: freshness, the watchdog session, labelled columns, more markers, the Action pane, long questions. */
 
 import { cleanup } from 'ink-testing-library';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { addRun, appendLines } from '../../src/state/actionsStore.js';
 import { patchHost, recordGpuSample } from '../../src/state/store.js';
 import { fakeRunner, fillConnectedHost, makeStore, manySessions, realGpu, sessionsFrom } from './fixtures.js';
@@ -46,6 +46,26 @@ describe('freshness', () => {
     await tick(300);
     expect(t.frames.length).toBe(before);
     expect(stripAnsi(t.frame())).not.toMatch(/silent|no sample/);
+  });
+  test('samples arriving do not re-arm the stale clock each time: one timer per stale period, not per sample', async () => {
+    const store = makeStore(['alpha']);
+    fillConnectedHost(store, 'alpha', { gpus: 1 });
+    // an interval no other timer in the view uses: the stale clock's delays are 3 of them plus a few ms
+    const intervalMs = 1237;
+    await renderAt(80, 24, store, { services: { gpuIntervalMs: intervalMs } });
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      for (let i = 0; i < 10; i++) {
+        recordGpuSample(store, 'alpha', store.getState().hosts.alpha.gpus);
+        await tick(20);
+      }
+      const staleClockArms = setTimer.mock.calls.filter(
+        ([, ms]) => typeof ms === 'number' && ms > 3 * intervalMs - 300,
+      );
+      expect(staleClockArms.length).toBeLessThanOrEqual(1);
+    } finally {
+      setTimer.mockRestore();
+    }
   });
 });
 
