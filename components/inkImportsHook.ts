@@ -1,13 +1,14 @@
 /**
- * Importing this module redirects three of Ink's imports. It must run before Ink is first imported.
+ * Importing this module redirects four of Ink's imports. It must run before Ink is first imported.
  * - Ink's renderer gets cachedFrameOutput.ts in place of its own frame buffer (`import Output from
  *   './output.js'` in ink/build/renderer.js);
  * - Ink's log-update gets fastLineUpdate.ts in place of its line-update.js;
+ * - Ink's squash-text-nodes gets cachedSanitizeAnsi.ts, its sanitize-ansi.js with a memory;
  * - Ink's `import { throttle } from 'es-toolkit/compat'` gets the module of es-toolkit that the
  *   compat index re-exports it from: the index loads about 415 modules, a third of the cockpit's
  *   start-up, for that one function (test/components/inkImportsHook.test.ts checks it is the same one).
- * Only the Ink versions they were checked against are redirected (test/components/cachedFrameOutput.test.ts
- * and fastLineUpdate.test.ts compare them with Ink's own); any other keeps Ink's.
+ * Only the Ink versions they were checked against are redirected (test/components/cachedFrameOutput.test.ts,
+ * fastLineUpdate.test.ts and cachedSanitizeAnsi.test.ts compare them with Ink's own); any other keeps Ink's.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import module from 'node:module';
@@ -30,7 +31,9 @@ const inkIndex = import.meta.resolve('ink');
 const renderer = new URL('./renderer.js', inkIndex).href;
 const logUpdate = new URL('./log-update.js', inkIndex).href;
 const inkMain = new URL('./ink.js', inkIndex).href;
+const squashTextNodes = new URL('./squash-text-nodes.js', inkIndex).href;
 const cached = new URL('./cachedFrameOutput.js', import.meta.url).href;
+const cachedSanitizeAnsi = new URL('./cachedSanitizeAnsi.js', import.meta.url).href;
 const fastLineUpdate = new URL('./fastLineUpdate.js', import.meta.url).href;
 
 export const outputRedirected =
@@ -49,6 +52,8 @@ if (outputRedirected)
         return { url: cached, format: 'module', shortCircuit: true };
       if (specifier === './line-update.js' && context.parentURL === logUpdate)
         return { url: fastLineUpdate, format: 'module', shortCircuit: true };
+      if (specifier === './sanitize-ansi.js' && context.parentURL === squashTextNodes)
+        return { url: cachedSanitizeAnsi, format: 'module', shortCircuit: true };
       const resolved = nextResolve(specifier, context);
       if (specifier === 'es-toolkit/compat' && context.parentURL === inkMain) {
         const throttle = throttleBesideCompatIndex(resolved.url);

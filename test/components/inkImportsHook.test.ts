@@ -7,7 +7,13 @@ const root = path.join(import.meta.dirname, '..', '..');
 const hook = pathToFileURL(path.join(root, 'dist', 'components', 'inkImportsHook.js')).href;
 
 /** Loads Ink in a fresh Node, with or without the bin's hook, and says what it loaded of es-toolkit. */
-function loadInk(withHook: boolean): { esToolkitModules: number; compatIndexLoaded: boolean; throttleWorks: boolean } {
+function loadInk(withHook: boolean): {
+  esToolkitModules: number;
+  compatIndexLoaded: boolean;
+  throttleWorks: boolean;
+  rememberingSanitiser: boolean;
+  cursorMoveStripped: boolean;
+} {
   const script = `
     import module from 'node:module';
     const loaded = [];
@@ -21,7 +27,7 @@ function loadInk(withHook: boolean): { esToolkitModules: number; compatIndexLoad
     let written = '';
     stdout.on('data', (d) => (written += d));
     const app = render(createElement(Text, null, 'frame'), { stdout, patchConsole: false, maxFps: 30 });
-    app.rerender(createElement(Text, null, 'second frame'));
+    app.rerender(createElement(Text, null, 'second frame \u001b[5;7Hmoved'));
     await new Promise((r) => setTimeout(r, 100));
     app.unmount();
     const es = loaded.filter((u) => u.includes('/node_modules/es-toolkit/'));
@@ -29,6 +35,8 @@ function loadInk(withHook: boolean): { esToolkitModules: number; compatIndexLoad
       esToolkitModules: es.length,
       compatIndexLoaded: es.some((u) => u.endsWith('/compat/index.mjs')),
       throttleWorks: written.includes('second frame'),
+      rememberingSanitiser: loaded.some((u) => u.endsWith('/components/cachedSanitizeAnsi.js')),
+      cursorMoveStripped: written.includes('moved') && !written.includes('\u001b[5;7H'),
     }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
   return JSON.parse(out);
@@ -53,5 +61,10 @@ describe("the bin's hook on Ink's imports (dist/components/inkImportsHook.js)", 
     expect(plain.esToolkitModules).toBeGreaterThan(100);
     expect(hooked).toMatchObject({ compatIndexLoaded: false, throttleWorks: true });
     expect(hooked.esToolkitModules).toBeLessThan(10);
+  });
+
+  it("gives Ink's text squashing the remembering sanitiser, which still strips a cursor move from a text", () => {
+    expect(loadInk(false)).toMatchObject({ rememberingSanitiser: false, cursorMoveStripped: true });
+    expect(loadInk(true)).toMatchObject({ rememberingSanitiser: true, cursorMoveStripped: true });
   });
 });
