@@ -6,7 +6,9 @@
  * utilisation changing every second.
  * `BENCH_BASELINE_BIN=… node --import tsx bench/fleetSideBySide.ts [hosts=8] [seconds=30] [rounds=3]`
  * BENCH_FLAGS= and BENCH_BASELINE_FLAGS= give either cockpit Node flags (the same build with and
- * without a V8 flag: BENCH_BASELINE_BIN=bin/trainyard.js).
+ * without a V8 flag: BENCH_BASELINE_BIN=bin/trainyard.js). WARMUP=s: both first watch every GPU change
+ * for s seconds, so the rounds measure the cost V8 settles at once it has compiled the per-second
+ * code (minutes: bench/fleetTrend.ts), not the first minutes'.
  */
 import path from 'node:path';
 import { HISTORY_LENGTH } from '../src/state/store.js';
@@ -33,6 +35,15 @@ try {
   const rows: string[] = [];
   const sums = { steady: [0, 0], changing: [0, 0] };
   let second = 0;
+  const warmup = Number(process.env.WARMUP ?? 0);
+  if (warmup > 0) {
+    for (; second < warmup; second++) {
+      setChangingGpus(hosts, second);
+      await sleep(1000);
+    }
+    for (const h of hosts.hosts) h.setGpu({ mode: 'load', count: 8 });
+    await sleep((HISTORY_LENGTH + 2) * 1000);
+  }
   for (let round = 1; round <= rounds; round++) {
     for (const kind of ['steady', 'changing'] as const) {
       const t0 = Date.now();
