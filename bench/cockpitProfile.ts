@@ -3,9 +3,10 @@
  * terminal: `node --import tsx bench/cockpitProfile.ts [hosts=8] [seconds=30] [outDir]`.
  * Prints the CPU share over the window and the functions with the most self and inclusive time.
  * CHANGING=1: every GPU's utilisation changes every second. NO_PROF=1: no profiler (its own cost is several times the cockpit's); SETTLE=s waits longer first
- * (HISTORY_LENGTH s fill the sparklines); BENCH_BIN: another build's bin.
+ * (HISTORY_LENGTH s fill the sparklines); WARMUP=s: every GPU changes for s seconds first (the
+ * window then sees the code V8 has settled on, minutes after start); BENCH_BIN: another build's bin.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startTestHosts } from '../test/harness/testHosts.js';
 import { type ProfileNode, readProfile } from './cpuProfile.js';
@@ -68,6 +69,10 @@ try {
   const t0 = Date.now();
   const { term, pid, allConnectedMs: connected } = await openCockpit(BIN, hosts, flags);
   await new Promise((r) => setTimeout(r, Number(process.env.SETTLE ?? 3) * 1000));
+  for (let second = 0; second < Number(process.env.WARMUP ?? 0); second++) {
+    setChangingGpus(hosts, second);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   const c0 = userSystemTicks(pid);
   const w0 = Date.now();
   for (let second = 0; second < seconds; second++) {
@@ -83,7 +88,10 @@ try {
   for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
   term.stop();
   console.log(`${count} hosts: connected ${connected} ms, CPU ${pct} over ${seconds} s, RSS ${rss.toFixed(0)} MiB`);
-  const prof = readdirSync(outDir).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
+  // the bin's own start writes a small profile too when it replaces itself: the cockpit's is the largest
+  const prof = readdirSync(outDir)
+    .filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(path.join(outDir, b)).size - statSync(path.join(outDir, a)).size)[0];
   if (prof) console.log(topSelf(path.join(outDir, prof), 40, w0 - t0, w0 - t0 + seconds * 1000).join('\n'));
 } finally {
   await hosts.stop();
